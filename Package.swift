@@ -1,0 +1,113 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Outpost",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "outpost-agent", targets: ["outpost-agent"]),
+        .executable(name: "outpost-collector", targets: ["outpost-collector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Shared vocabulary: identifiers, result records, config snapshot types, errors.
+        .target(name: "OutpostCore", swiftSettings: strict),
+        // Framing, message codec, batch signing and verification. No sockets.
+        .target(
+            name: "OutpostWire",
+            dependencies: [
+                "OutpostCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // CA, CSR, issuance, renewal, revocation, fingerprints.
+        .target(
+            name: "OutpostPKI",
+            dependencies: [
+                "OutpostCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // net-snmp (Debian libsnmp-dev) as a system library.
+        .systemLibrary(name: "CNetSNMP", providers: [.apt(["libsnmp-dev"])]),
+        // ICMP engine, SNMP client, traceroute/MTR, discovery sweeper.
+        .target(
+            name: "OutpostProbes",
+            dependencies: [
+                "OutpostCore",
+                "CNetSNMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Scheduler, spool, uplink, offline config cache.
+        .target(
+            name: "OutpostAgent",
+            dependencies: [
+                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostProbes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Migrations (embedded SQL), Postgres access, COPY writers.
+        .target(
+            name: "OutpostStore",
+            dependencies: [
+                "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // mTLS server, sessions, ingest, config distribution, jobs, alerts.
+        .target(
+            name: "OutpostCollector",
+            dependencies: [
+                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "outpost-agent",
+            dependencies: [
+                "OutpostAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "outpost-collector",
+            dependencies: [
+                "OutpostCollector", "OutpostStore", "OutpostPKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// OutpostAgent: filled by its issue.

@@ -1,0 +1,1 @@
+// OutpostCollector: filled by its issue.

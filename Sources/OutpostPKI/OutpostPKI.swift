@@ -1,0 +1,1 @@
+// OutpostPKI: filled by its issue.

@@ -1,0 +1,1 @@
+// OutpostProbes: filled by its issue.

@@ -1,0 +1,1 @@
+// OutpostStore: migrations and Postgres access.

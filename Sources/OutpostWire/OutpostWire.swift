@@ -1,0 +1,1 @@
+// OutpostWire: filled by its issue.

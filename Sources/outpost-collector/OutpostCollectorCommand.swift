@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `outpost-collector`: the central collector.
+@main
+struct OutpostCollectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outpost-collector",
+        abstract: "Outpost collector: terminates agent mTLS sessions and owns every PostgreSQL write."
+    )
+}
