@@ -5,6 +5,7 @@ import ArgumentParser
 struct OutpostCollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outpost-collector",
-        abstract: "Outpost collector: terminates agent mTLS sessions and owns every PostgreSQL write."
+        abstract: "Outpost collector: terminates agent mTLS sessions and owns every PostgreSQL write.",
+        subcommands: [RunCommand.self, MigrateCommand.self]
     )
 }

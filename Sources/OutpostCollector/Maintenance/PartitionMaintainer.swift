@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import OutpostStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// Keeps daily partitions created ahead of time and drops those past retention, at start
+/// and then every `period`. Several collectors may run it at once: the SQL functions lock.
+public struct PartitionMaintainer: Service {
+    private let client: PostgresClient
+    private let daysAhead: Int
+    private let retentionDays: Int
+    private let period: Duration
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - daysAhead: partitions exist from yesterday through today + `daysAhead`.
+    ///   - retentionDays: partitions older than this many days are dropped.
+    public init(client: PostgresClient, daysAhead: Int = 7, retentionDays: Int, period: Duration = .seconds(3600), logger: Logger) {
+        self.client = client
+        self.daysAhead = daysAhead
+        self.retentionDays = retentionDays
+        self.period = period
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await runOnce()
+            } catch {
+                // The database may be down; the next period retries. Ingest also creates a
+                // missing day on demand, so a missed round loses nothing.
+                logger.error("partition maintenance failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
+        }
+    }
+
+    /// One maintenance round.
+    public func runOnce(now: Date = Date()) async throws {
+        let maintenance = PartitionMaintenance(logger: logger)
+        try await client.withConnection { connection in
+            try await maintenance.ensurePartitions(from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
+            _ = try await maintenance.dropExpired(retentionDays: retentionDays, now: now, on: connection)
+        }
+    }
+}

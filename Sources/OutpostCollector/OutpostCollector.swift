@@ -1,1 +1,0 @@
-// OutpostCollector: filled by its issue.

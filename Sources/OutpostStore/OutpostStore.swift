@@ -1,1 +1,0 @@
-// OutpostStore: migrations and Postgres access.

@@ -1,0 +1,94 @@
+import PostgresNIO
+import Testing
+
+@Suite("Schema as built by the migrations")
+struct SchemaTests {
+    @Test("every table of the plan and of ARCHITECTURE.md exists with its columns, types and nullability")
+    func columns() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let rows = try await db.strings("""
+                SELECT c.relname || '|' || string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                       || CASE WHEN a.attnotnull THEN '!' ELSE '' END, ', ' ORDER BY a.attnum)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+                GROUP BY c.relname
+                """)
+            var actual: [String: String] = [:]
+            for row in rows {
+                let parts = row.split(separator: "|", maxSplits: 1).map(String.init)
+                actual[parts[0]] = parts[1]
+            }
+            #expect(Set(actual.keys) == Set(ExpectedSchema.columns.keys))
+            for (table, columns) in ExpectedSchema.columns.sorted(by: { $0.key < $1.key }) {
+                #expect(actual[table] == columns, "columns of \(table)")
+            }
+        }
+    }
+
+    @Test("the tables the issue names are all present")
+    func namedTables() {
+        let named = [
+            "organizations", "system_config", "setup_wizard_state", "users", "branches", "monitored_hostgroups",
+            "georgian_regions", "georgian_cities", "standalone_devices", "ping_results", "performance_baselines",
+            "metric_baselines", "monitoring_profiles", "monitoring_templates", "monitoring_items", "snmp_credentials",
+            "alert_rules", "alert_history", "discovery_rules", "discovery_results", "discovery_jobs",
+            "discovery_credentials", "network_topology", "traceroute_results", "mtr_results", "agents",
+            "enrolment_tokens", "revoked_certificates", "agent_sequences", "item_history", "device_interfaces",
+            "schema_migrations",
+        ]
+        #expect(Set(named).isSubset(of: Set(ExpectedSchema.columns.keys)))
+    }
+
+    @Test("foreign keys and their ON DELETE actions")
+    func foreignKeys() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let actual = try await db.strings("""
+                SELECT conrelid::regclass::text || '.' ||
+                       (SELECT string_agg(attname, ',') FROM pg_attribute WHERE attrelid = conrelid AND attnum = ANY(conkey))
+                       || ' -> ' || confrelid::regclass::text || ' ' ||
+                       CASE confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+                                        WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' END
+                FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 ORDER BY 1
+                """)
+            #expect(actual == ExpectedSchema.foreignKeys)
+        }
+    }
+
+    @Test("actor columns are INTEGER references to users (decision 1)")
+    func actorColumns() {
+        for actor in ["alert_history.acknowledged_by", "monitoring_templates.created_by",
+                      "discovery_jobs.triggered_by_user", "discovery_credentials.created_by"] {
+            #expect(ExpectedSchema.foreignKeys.contains("\(actor) -> users SET NULL"), "\(actor)")
+            let (table, column) = (String(actor.split(separator: ".")[0]), String(actor.split(separator: ".")[1]))
+            #expect(ExpectedSchema.columns[table]?.contains("\(column) integer") == true, "\(actor) is not INTEGER")
+        }
+    }
+
+    @Test("indexes, including (device_ip, timestamp DESC) on ping results")
+    func indexes() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let actual = try await db.strings("""
+                SELECT indexname || ': ' || replace(regexp_replace(indexdef, ' ON (ONLY )?public\\.', ' ON '), 'public.', '')
+                FROM pg_indexes i JOIN pg_class c ON c.relname = i.tablename
+                WHERE schemaname = 'public' AND NOT c.relispartition ORDER BY indexname
+                """)
+            #expect(actual == ExpectedSchema.indexes)
+            #expect(actual.contains { $0.hasPrefix("idx_ping_results_device_ip_ts:") && $0.hasSuffix("(device_ip, \"timestamp\" DESC)") })
+        }
+    }
+
+    @Test("history tables are range partitioned on timestamp (decision 3)")
+    func partitioned() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let partitioned = try await db.strings("""
+                SELECT c.relname || ':' || pg_get_partkeydef(c.oid) FROM pg_partitioned_table p
+                JOIN pg_class c ON c.oid = p.partrelid ORDER BY 1
+                """)
+            #expect(partitioned == [
+                "item_history:RANGE (\"timestamp\")", "mtr_results:RANGE (\"timestamp\")",
+                "ping_results:RANGE (\"timestamp\")", "traceroute_results:RANGE (\"timestamp\")",
+            ])
+        }
+    }
+}

@@ -1,0 +1,63 @@
+# Shared shell helpers for Outpost's scripts. Source it; do not run it.
+
+say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
+warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
+die()  { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root (directly, or through sudo).
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the Debian packages that are missing; quiet when all are present.
+ensure_apt_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Puts the Swift toolchain on PATH (it lives in /opt/swift on the project's machines).
+ensure_swift() {
+    command -v swift >/dev/null 2>&1 && return 0
+    for candidate in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+        if [ -x "$candidate/swift" ]; then export PATH="$candidate:$PATH"; return 0; fi
+    done
+    die "Swift 6.3 toolchain not found: install it from swift.org into /opt/swift"
+}
+
+# The PostgreSQL server binaries directory (Debian layout), newest first.
+postgres_bindir() {
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -rn); do
+        [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+    done
+    die "PostgreSQL server binaries not found (apt package postgresql)"
+}
+
+# A TCP port on 127.0.0.1 nobody listens on right now.
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$(( 20000 + RANDOM % 40000 ))
+        ss -Htln "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
+    done
+    die "no free TCP port found"
+}
+
+# PostgreSQL refuses to run as root: the user the cluster runs as.
+postgres_os_user() {
+    if [ "$(id -u)" -ne 0 ]; then id -un; return 0; fi
+    id outpost >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin outpost
+    echo outpost
+}
+
+# Runs a command as the cluster's OS user.
+as_postgres_user() {
+    local user=$1; shift
+    if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
+}
