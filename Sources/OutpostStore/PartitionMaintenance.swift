@@ -60,18 +60,8 @@ public struct PartitionMaintenance: Sendable {
 
     /// `YYYY-MM-DD` of `date` in UTC.
     public static func utcDay(_ date: Date) -> String {
-        let components = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", components.year!, components.month!, components.day!)
+        UTCTimestamp.day(date)
     }
-}
-
-extension Calendar {
-    /// The Gregorian calendar in UTC: every day boundary in Outpost is a UTC one.
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 /// A retention that would drop today's data.

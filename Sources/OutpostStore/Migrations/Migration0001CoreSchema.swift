@@ -147,6 +147,7 @@ extension Migration {
             discovered_at   TIMESTAMPTZ,
             last_seen       TIMESTAMPTZ,
             down_since      TIMESTAMPTZ,             -- set by ingest on the first failed round
+            last_probe_at   TIMESTAMPTZ,             -- newest round ingest derived the state from
             tags            JSONB DEFAULT '[]'::jsonb,
             custom_fields   JSONB DEFAULT '{}'::jsonb,
             branch_id       UUID REFERENCES branches(id) ON DELETE SET NULL,
@@ -564,10 +565,13 @@ extension Migration {
             reason     TEXT
         );
 
+        -- high_water: every sequence <= it is committed (or was dropped by the agent's spool);
+        -- committed_above: committed sequences above high_water (batches that arrived out of order).
         CREATE TABLE agent_sequences (
-            agent_id   UUID PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
-            high_water BIGINT NOT NULL DEFAULT 0 CHECK (high_water >= 0),
-            updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            agent_id        UUID PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+            high_water      BIGINT NOT NULL DEFAULT 0 CHECK (high_water >= 0),
+            committed_above BIGINT[] NOT NULL DEFAULT '{}',
+            updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
         );
 
         -- ===================== branches.device_count trigger =====================

@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import NIOCore
+import OutpostCore
+import PostgresNIO
+import Synchronization
+
+/// Writes groups of agent batches to PostgreSQL exactly once, in one transaction per group.
+///
+/// In that transaction it locks the `agent_sequences` rows of the agents involved, skips
+/// batches already committed (replays after a reconnect or crash), COPYs the rows of the rest
+/// into their daily partitions (creating a missing day), derives device reachability
+/// (`last_seen`, `down_since`) and item state (`monitoring_items.last_*`), and records the
+/// committed sequences. A caller acknowledges a batch only after ``write(_:on:)`` returned.
+public final class IngestWriter: Sendable {
+    private let logger: Logger
+    private let partitions: PartitionMaintenance
+    /// Days known to have partitions, per table ("ping_results:2026-11-25").
+    private let knownPartitionDays = Mutex<Set<String>>([])
+
+    /// Creates a writer.
+    public init(logger: Logger) {
+        self.logger = logger
+        self.partitions = PartitionMaintenance(logger: logger)
+    }
+
+    /// Writes `batches` (from one or many agents, in arrival order) in one transaction.
+    public func write(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await self.writeInTransaction(batches, on: connection)
+        }
+    }
+
+    private func writeInTransaction(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        var ledgers = try await SequenceLedger.lock(agents: Set(batches.map(\.agentID)), on: connection, logger: logger)
+        var accepted: [IngestBatch] = []
+        for batch in batches {
+            let key = BatchKey(agentID: batch.agentID, sequence: batch.sequence)
+            if ledgers[batch.agentID]!.record(batch.sequence) {
+                accepted.append(batch)
+                outcome.committed.append(key)
+            } else {
+                outcome.duplicates.append(key)
+            }
+        }
+        let pings = accepted.flatMap { batch in batch.pings.map { (batch.agentID, $0) } }
+        let samples = accepted.flatMap { batch in batch.samples.map { (batch.agentID, $0) } }
+        try await ensurePartitions(table: "ping_results", days: pings.map(\.1.timestamp), on: connection)
+        try await ensurePartitions(table: "item_history", days: samples.map(\.1.timestamp), on: connection)
+        try await copyPings(pings, on: connection)
+        try await copySamples(samples, on: connection)
+        outcome.rowsWritten = pings.count + samples.count
+        let (known, changes) = try await updateDeviceState(pings.map(\.1), on: connection)
+        outcome.unknownDeviceRows = pings.filter { !known.contains($0.1.deviceID.uuid) }.count
+        outcome.stateChanges = changes
+        try await updateItems(samples.map(\.1), on: connection)
+        try await SequenceLedger.save(ledgers.values, on: connection, logger: logger)
+        return outcome
+    }
+
+    private func ensurePartitions(table: String, days timestamps: [Date], on connection: PostgresConnection) async throws {
+        let days = Set(timestamps.map(PartitionMaintenance.utcDay))
+        let missing = knownPartitionDays.withLock { known in days.filter { !known.contains("\(table):\($0)") } }
+        guard !missing.isEmpty else { return }
+        try await partitions.ensure(days: missing, of: table, on: connection)
+        knownPartitionDays.withLock { known in
+            for day in missing { known.insert("\(table):\(day)") }
+        }
+    }
+
+    private func copyPings(_ pings: [(AgentID, PingRoundResult)], on connection: PostgresConnection) async throws {
+        guard !pings.isEmpty else { return }
+        try await connection.copyFrom(
+            table: "ping_results",
+            columns: ["device_id", "agent_id", "device_ip", "packets_sent", "packets_received", "packet_loss_percent",
+                      "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "stddev_rtt_ms", "is_reachable", "timestamp"],
+            logger: logger
+        ) { writer in
+            var encoder = CopyTextEncoder()
+            for (agent, ping) in pings {
+                encoder.uuid(ping.deviceID.uuid)
+                encoder.uuid(agent.uuid)
+                encoder.text(ping.deviceIP)
+                encoder.integer(ping.packetsSent)
+                encoder.integer(ping.packetsReceived)
+                encoder.double(ping.lossPercent)
+                encoder.double(ping.minRTT)
+                encoder.double(ping.avgRTT)
+                encoder.double(ping.maxRTT)
+                encoder.double(ping.stddevRTT)
+                encoder.bool(ping.isReachable)
+                encoder.timestamp(ping.timestamp)
+                encoder.endRow()
+                if encoder.buffer.readableBytes >= 1 << 20 { try await writer.write(encoder.take()) }
+            }
+            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
+        }
+    }
+
+    private func copySamples(_ samples: [(AgentID, ItemSample)], on connection: PostgresConnection) async throws {
+        guard !samples.isEmpty else { return }
+        try await connection.copyFrom(
+            table: "item_history",
+            columns: ["item_id", "device_id", "agent_id", "value_type", "value_numeric", "value_text", "rate", "error", "timestamp"],
+            logger: logger
+        ) { writer in
+            var encoder = CopyTextEncoder()
+            for (agent, sample) in samples {
+                encoder.uuid(sample.itemID.uuid)
+                encoder.uuid(sample.deviceID.uuid)
+                encoder.uuid(agent.uuid)
+                encoder.text(sample.value?.typeName ?? "error")
+                encoder.double(sample.value?.numericValue)
+                encoder.text(sample.value.map(\.textValue))
+                encoder.double(sample.rate)
+                encoder.text(sample.error)
+                encoder.timestamp(sample.timestamp)
+                encoder.endRow()
+                if encoder.buffer.readableBytes >= 1 << 20 { try await writer.write(encoder.take()) }
+            }
+            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
+        }
+    }
+
+    /// Updates `last_seen`/`down_since` of the devices the rounds name; returns the ids that
+    /// exist and the reachability changes.
+    private func updateDeviceState(_ rounds: [PingRoundResult], on connection: PostgresConnection) async throws -> (Set<UUID>, [DeviceStateChange]) {
+        let summaries = DeviceRoundSummary.summarise(rounds)
+        guard !summaries.isEmpty else { return ([], []) }
+        let ids = summaries.map(\.deviceID.uuid)
+        let latest = summaries.map(\.latest)
+        let latestUp = summaries.map(\.latestReachable)
+        let hasUp = summaries.map { $0.lastReachable != nil }
+        let lastUp = summaries.map { $0.lastReachable ?? $0.latest }
+        let firstDown = summaries.map { $0.firstFailureAfterLastSuccess ?? $0.latest }
+        let rows = try await connection.query("""
+            UPDATE standalone_devices d SET
+                last_seen = CASE WHEN u.has_up THEN greatest(d.last_seen, u.last_up) ELSE d.last_seen END,
+                down_since = CASE
+                    WHEN d.last_probe_at IS NOT NULL AND d.last_probe_at > u.latest THEN d.down_since
+                    WHEN u.latest_up THEN NULL
+                    WHEN u.has_up THEN u.first_down
+                    ELSE coalesce(d.down_since, u.first_down) END,
+                last_probe_at = greatest(d.last_probe_at, u.latest)
+            FROM unnest(\(ids)::uuid[], \(latest)::timestamptz[], \(latestUp)::bool[], \(hasUp)::bool[],
+                        \(lastUp)::timestamptz[], \(firstDown)::timestamptz[])
+                     AS u(id, latest, latest_up, has_up, last_up, first_down),
+                 LATERAL (SELECT o.down_since AS old_down, o.last_probe_at AS old_probe
+                          FROM standalone_devices o WHERE o.id = u.id) old
+            WHERE d.id = u.id
+            RETURNING d.id, old.old_probe IS NOT NULL, old.old_down IS NULL, d.down_since IS NULL
+            """, logger: logger)
+        var known = Set<UUID>()
+        var changes: [DeviceStateChange] = []
+        for try await (id, hadState, wasUp, isUp) in rows.decode((UUID, Bool, Bool, Bool).self) {
+            known.insert(id)
+            if hadState ? wasUp != isUp : !isUp {
+                changes.append(DeviceStateChange(deviceID: DeviceID(id), isUp: isUp))
+            }
+        }
+        return (known, changes)
+    }
+
+    /// Sets `monitoring_items.last_poll/last_value/last_error` from each item's newest sample.
+    private func updateItems(_ samples: [ItemSample], on connection: PostgresConnection) async throws {
+        var newest: [ItemID: ItemSample] = [:]
+        for sample in samples where newest[sample.itemID].map({ $0.timestamp <= sample.timestamp }) ?? true {
+            newest[sample.itemID] = sample
+        }
+        guard !newest.isEmpty else { return }
+        let items = Array(newest.values)
+        let ids = items.map(\.itemID.uuid)
+        let polled = items.map(\.timestamp)
+        let hasValue = items.map { $0.value != nil && $0.error == nil }
+        let values = items.map { $0.value?.textValue ?? "" }
+        let errors = items.map { $0.error ?? "" }
+        try await connection.query("""
+            UPDATE monitoring_items m SET
+                last_poll = u.polled,
+                last_value = CASE WHEN u.has_value THEN u.value ELSE m.last_value END,
+                last_error = CASE WHEN u.has_value THEN NULL ELSE u.error END
+            FROM unnest(\(ids)::uuid[], \(polled)::timestamptz[], \(hasValue)::bool[], \(values)::text[], \(errors)::text[])
+                AS u(id, polled, has_value, value, error)
+            WHERE m.id = u.id AND (m.last_poll IS NULL OR m.last_poll <= u.polled)
+            """, logger: logger)
+    }
+}

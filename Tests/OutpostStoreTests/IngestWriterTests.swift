@@ -1,0 +1,172 @@
+import Foundation
+import OutpostCore
+@testable import OutpostStore
+import PostgresNIO
+import Testing
+
+@Suite("Ingest writer")
+struct IngestWriterTests {
+    static let writer = IngestWriter(logger: TestDatabase.logger)
+
+    /// A branch, an enrolled agent and `count` devices; returns the agent and device ids.
+    static func fixture(_ db: PostgresConnection, devices count: Int) async throws -> (AgentID, [DeviceID]) {
+        let agent = AgentID.random()
+        try await db.query("INSERT INTO branches (name, display_name) VALUES ('b1', 'B1')", logger: TestDatabase.logger)
+        try await db.query("""
+            INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
+            SELECT \(agent.uuid), id, '\\x00'::bytea, \(agent.description), now() + interval '30 days' FROM branches
+            """, logger: TestDatabase.logger)
+        var devices: [DeviceID] = []
+        for index in 0..<count {
+            let id = UUID()
+            try await db.query("INSERT INTO standalone_devices (id, name, ip) VALUES (\(id), \("dev\(index)"), \("10.0.0.\(index + 1)"))", logger: TestDatabase.logger)
+            devices.append(DeviceID(id))
+        }
+        return (agent, devices)
+    }
+
+    static func round(_ device: DeviceID, at time: Date, received: Int) -> PingRoundResult {
+        PingRoundResult(deviceID: device, deviceIP: "10.0.0.1", timestamp: time, packetsSent: 3, packetsReceived: received,
+                        minRTT: received > 0 ? 0.2 : nil, avgRTT: received > 0 ? 0.3 : nil,
+                        maxRTT: received > 0 ? 0.4 : nil, stddevRTT: received > 0 ? 0.05 : nil)
+    }
+
+    @Test("the same batch twice, in one group or across groups, is written once and acknowledged both times")
+    func duplicates() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 2)
+            let now = Date()
+            let batch = IngestBatch(agentID: agent, sequence: 1, pings: devices.map { Self.round($0, at: now, received: 3) })
+            let first = try await Self.writer.write([batch, batch], on: db)
+            #expect(first.committed == [BatchKey(agentID: agent, sequence: 1)])
+            #expect(first.duplicates == [BatchKey(agentID: agent, sequence: 1)])
+            let second = try await Self.writer.write([batch], on: db)
+            #expect(second.committed.isEmpty)
+            #expect(second.duplicates.count == 1)
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 2)
+        }
+    }
+
+    @Test("batches out of order within the window are all written exactly once")
+    func outOfOrder() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let now = Date()
+            func batch(_ sequence: BatchSequence) -> IngestBatch {
+                IngestBatch(agentID: agent, sequence: sequence, pings: [Self.round(devices[0], at: now.addingTimeInterval(Double(sequence)), received: 3)])
+            }
+            _ = try await Self.writer.write([batch(1), batch(3)], on: db)
+            #expect(try await db.strings("SELECT high_water || ':' || committed_above::text FROM agent_sequences") == ["1:{3}"])
+            _ = try await Self.writer.write([batch(5), batch(2)], on: db)
+            #expect(try await db.strings("SELECT high_water || ':' || committed_above::text FROM agent_sequences") == ["3:{5}"])
+            let replay = try await Self.writer.write([batch(1), batch(2), batch(3), batch(4), batch(5)], on: db)
+            #expect(replay.committed == [BatchKey(agentID: agent, sequence: 4)])
+            #expect(replay.duplicates.count == 4)
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 5)
+            #expect(try await db.strings("SELECT high_water || ':' || committed_above::text FROM agent_sequences") == ["5:{}"])
+        }
+    }
+
+    @Test("rows keep their values, land in their day's partition, and a missing partition is created")
+    func rowsAndPartitions() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let future = Date().addingTimeInterval(20 * 86_400)  // beyond the partitions made ahead
+            let ping = PingRoundResult(deviceID: devices[0], deviceIP: "10.0.0.1\t\\x", timestamp: future, packetsSent: 3,
+                                       packetsReceived: 2, minRTT: 0.125, avgRTT: 0.25, maxRTT: 0.5, stddevRTT: 0.1)
+            _ = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 1, pings: [ping])], on: db)
+            let row = try await db.strings("""
+                SELECT device_ip || '|' || packets_sent || '|' || packets_received || '|' || round(packet_loss_percent::numeric, 2)
+                       || '|' || min_rtt_ms || '|' || avg_rtt_ms || '|' || max_rtt_ms || '|' || is_reachable || '|'
+                       || tableoid::regclass::text || '|' || (extract(epoch FROM timestamp) * 1000000)::bigint
+                FROM ping_results
+                """)
+            let micros = Int64((future.timeIntervalSince1970 * 1_000_000).rounded())
+            #expect(row == ["10.0.0.1\t\\x|3|2|33.33|0.125|0.25|0.5|true|ping_results_p\(PartitionMaintenance.utcDay(future).replacingOccurrences(of: "-", with: ""))|\(micros)"])
+        }
+    }
+
+    @Test("down_since is set on the first failed round after the last success and cleared on recovery")
+    func deviceState() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let device = devices[0]
+            let t0 = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded())
+            func state() async throws -> String {
+                try await db.strings("""
+                    SELECT coalesce(extract(epoch FROM last_seen)::bigint::text, '-') || '/' ||
+                           coalesce(extract(epoch FROM down_since)::bigint::text, '-') FROM standalone_devices
+                    """)[0]
+            }
+            let s = Int(t0.timeIntervalSince1970)
+            var outcome = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 1, pings: [
+                Self.round(device, at: t0, received: 3),
+                Self.round(device, at: t0 + 10, received: 0),
+                Self.round(device, at: t0 + 20, received: 0),
+            ])], on: db)
+            #expect(try await state() == "\(s)/\(s + 10)")
+            #expect(outcome.stateChanges == [DeviceStateChange(deviceID: device, isUp: false)])
+
+            outcome = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 2, pings: [Self.round(device, at: t0 + 30, received: 0)])], on: db)
+            #expect(try await state() == "\(s)/\(s + 10)")  // still down since the first failure
+            #expect(outcome.stateChanges.isEmpty)
+
+            // A stale replayed round (older than the newest seen) does not flip the state.
+            outcome = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 3, pings: [Self.round(device, at: t0 + 5, received: 3)])], on: db)
+            #expect(try await state() == "\(s + 5)/\(s + 10)")
+            #expect(outcome.stateChanges.isEmpty)
+
+            outcome = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 4, pings: [Self.round(device, at: t0 + 40, received: 1)])], on: db)
+            #expect(try await state() == "\(s + 40)/-")
+            #expect(outcome.stateChanges == [DeviceStateChange(deviceID: device, isUp: true)])
+        }
+    }
+
+    @Test("rows for unknown device ids are written and counted, not dropped")
+    func unknownDevices() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let stranger = DeviceID(UUID())
+            let outcome = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 1, pings: [
+                Self.round(devices[0], at: Date(), received: 3), Self.round(stranger, at: Date(), received: 3),
+            ])], on: db)
+            #expect(outcome.unknownDeviceRows == 1)
+            #expect(outcome.rowsWritten == 2)
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 2)
+        }
+    }
+
+    @Test("SNMP samples keep their type and update the item's last value or last error")
+    func samples() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let item = UUID()
+            try await db.query("INSERT INTO monitoring_items (id, device_id, oid_name, oid, value_type) VALUES (\(item), \(devices[0].uuid), 'ifInOctets.1', '1.3.6.1.2.1.2.2.1.10.1', 'counter32')", logger: TestDatabase.logger)
+            let t0 = Date()
+            _ = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 1, samples: [
+                ItemSample(itemID: ItemID(item), deviceID: devices[0], timestamp: t0, value: .counter32(4_000_000_000), rate: 12.5),
+                ItemSample(itemID: ItemID(item), deviceID: devices[0], timestamp: t0 + 60, value: .counter32(4_000_001_000), rate: 16.5),
+            ])], on: db)
+            #expect(try await db.strings("SELECT value_type || '|' || value_numeric || '|' || value_text || '|' || rate FROM item_history ORDER BY timestamp")
+                    == ["counter32|4000000000|4000000000|12.5", "counter32|4000001000|4000001000|16.5"])
+            #expect(try await db.strings("SELECT last_value || '|' || coalesce(last_error, '-') FROM monitoring_items") == ["4000001000|-"])
+
+            _ = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 2, samples: [
+                ItemSample(itemID: ItemID(item), deviceID: devices[0], timestamp: t0 + 120, value: nil, error: "timeout after 2 retries"),
+            ])], on: db)
+            #expect(try await db.strings("SELECT last_value || '|' || coalesce(last_error, '-') FROM monitoring_items") == ["4000001000|timeout after 2 retries"])
+            #expect(try await db.strings("SELECT value_type || '|' || error FROM item_history WHERE value_numeric IS NULL") == ["error|timeout after 2 retries"])
+        }
+    }
+
+    @Test("UTC timestamp formatting matches PostgreSQL's reading of the same instant")
+    func timestamps() async throws {
+        try await TestDatabase.withEmpty { db, _ in
+            for seconds in [0.0, 951_782_400.5, 1_700_000_000.123456, -86_400.25, 4_102_444_799.999999] {
+                let text = UTCTimestamp.format(Date(timeIntervalSince1970: seconds))
+                let epochMicros = try await db.integer("SELECT (extract(epoch FROM '\(text)'::timestamptz) * 1000000)::bigint")
+                #expect(epochMicros == Int((seconds * 1_000_000).rounded()), "\(text)")
+            }
+        }
+    }
+}
