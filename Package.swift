@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -92,6 +94,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -115,6 +118,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore"], swiftSettings: strict),
+        // Real peers for tests: databases on the test cluster, private clusters, free ports.
+        .target(
+            name: "OutpostTestSupport",
+            dependencies: ["OutpostStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/OutpostTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "OutpostCollectorTests",
+            dependencies: ["OutpostCollector", "OutpostStore", "OutpostTestSupport"],
+            swiftSettings: strict
+        ),
     ]
 )

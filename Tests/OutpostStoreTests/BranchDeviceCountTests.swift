@@ -1,3 +1,4 @@
+import OutpostTestSupport
 import PostgresNIO
 import Testing
 

@@ -1,3 +1,4 @@
+import OutpostTestSupport
 import Foundation
 import OutpostCore
 @testable import OutpostStore

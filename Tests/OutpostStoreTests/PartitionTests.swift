@@ -1,3 +1,4 @@
+import OutpostTestSupport
 import Foundation
 import OutpostStore
 import PostgresNIO

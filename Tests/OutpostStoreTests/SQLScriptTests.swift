@@ -1,4 +1,5 @@
 @testable import OutpostStore
+import OutpostTestSupport
 import Testing
 
 @Suite("SQL script splitting")

@@ -1,4 +1,5 @@
 @testable import OutpostStore
+import OutpostTestSupport
 import PostgresNIO
 import Testing
 

@@ -1,0 +1,278 @@
+import Logging
+import Metrics
+import OutpostCore
+import OutpostStore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The collector's single path to PostgreSQL for agent results: a bounded queue of verified
+/// batches from every session, written in group commits by ``IngestWriter``.
+///
+/// Sessions call ``submit(_:)``, which returns once the batch's rows and sequence are
+/// committed (or recognised as a replay): only then may the session acknowledge it. When the
+/// queue holds `maxQueuedRows`, `submit` suspends, so sessions stop reading their sockets and
+/// agents keep spooling: memory stays bounded while PostgreSQL is slow or down. A failed
+/// group is retried with capped backoff until it commits; nothing queued is dropped.
+public final class IngestPipeline: Service, Sendable {
+    /// How a submitted batch ended.
+    public enum Disposition: Sendable, Equatable {
+        /// Rows written and sequence recorded in this commit.
+        case committed
+        /// Already committed before: acknowledge, nothing written.
+        case duplicate
+    }
+
+    /// Submission refused because the collector is stopping.
+    public struct ShuttingDown: Error {}
+
+    /// Tuning of the pipeline.
+    public struct Configuration: Sendable {
+        /// Rows waiting in memory before `submit` applies backpressure.
+        public var maxQueuedRows = 500_000
+        /// Rows written in one transaction at most (one batch larger than this is written alone).
+        public var maxGroupRows = 100_000
+        /// Longest wait between retries of a failed group commit.
+        public var maxRetryDelay: Duration = .seconds(5)
+        /// A commit attempt taking longer is abandoned (its connection closed) and retried:
+        /// a connection whose server vanished mid-COPY must not wedge ingest.
+        public var commitTimeout: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    private struct Pending {
+        let batch: IngestBatch
+        let reply: CheckedContinuation<Disposition, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var queuedRows = 0
+        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+        var workWaiter: CheckedContinuation<Void, Never>?
+        var stopped = false
+    }
+
+    private let database: DatabaseURL
+    private let writer: IngestWriter
+    private let configuration: Configuration
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let metrics = IngestMetrics()
+    private let stateChanges: @Sendable ([DeviceStateChange]) -> Void
+
+    /// - Parameter stateChanges: called after each commit with the devices that went down or came back.
+    ///
+    /// The pipeline writes groups one after another on a single connection of its own, which
+    /// it re-opens after any failure.
+    public init(
+        database: DatabaseURL, configuration: Configuration = .init(), logger: Logger,
+        stateChanges: @escaping @Sendable ([DeviceStateChange]) -> Void = { _ in }
+    ) {
+        self.database = database
+        self.writer = IngestWriter(logger: logger)
+        self.configuration = configuration
+        self.logger = logger
+        self.stateChanges = stateChanges
+    }
+
+    /// Queues `batch` and returns after it is durable in PostgreSQL (or known as a replay).
+    public func submit(_ batch: IngestBatch) async throws -> Disposition {
+        await waitForSpace(rows: batch.rowCount)
+        return try await withCheckedThrowingContinuation { reply in
+            let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard !state.stopped else { return (false, nil) }
+                state.queue.append(Pending(batch: batch, reply: reply))
+                state.queuedRows += batch.rowCount
+                metrics.queuedRows.record(state.queuedRows)
+                defer { state.workWaiter = nil }
+                return (true, state.workWaiter)
+            }
+            guard accepted else { return reply.resume(throwing: ShuttingDown()) }
+            waiter?.resume()
+        }
+    }
+
+    /// Rows currently queued and not yet committed.
+    public var queuedRows: Int { state.withLock { $0.queuedRows } }
+
+    /// Writes groups until graceful shutdown, then drains what is queued and returns.
+    /// Cancellation stops at once: queued submitters get `CancellationError` (their batches
+    /// were never acknowledged, so their agents send them again).
+    public func run() async throws {
+        let connection = ConnectionHolder()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while let group = await nextGroup() {
+                    await commit(group, using: connection)
+                }
+            } onGracefulShutdown: {
+                self.stop()
+            }
+        } onCancel: {
+            self.stop()
+        }
+        let abandoned = state.withLock { state in
+            defer { state.queue = [] }
+            return state.queue
+        }
+        for pending in abandoned { pending.reply.resume(throwing: CancellationError()) }
+        await connection.close()
+    }
+
+    private func stop() {
+        let (workWaiter, spaceWaiters) = state.withLock { state in
+            state.stopped = true
+            defer { state.workWaiter = nil; state.spaceWaiters = [] }
+            return (state.workWaiter, state.spaceWaiters)
+        }
+        workWaiter?.resume()
+        for waiter in spaceWaiters { waiter.resume() }
+    }
+
+    private func waitForSpace(rows: Int) async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let hasSpace = state.withLock { state in
+                // A batch is always admitted into an empty queue, however large.
+                if state.queuedRows == 0 || state.queuedRows + rows <= configuration.maxQueuedRows || state.stopped {
+                    return true
+                }
+                state.spaceWaiters.append(waiter)
+                return false
+            }
+            if hasSpace { waiter.resume() }
+        }
+    }
+
+    /// The next group of batches, waiting for work; `nil` once stopped and drained.
+    private func nextGroup() async -> [Pending]? {
+        while true {
+            enum Next { case group([Pending]), wait, done }
+            let next: Next = state.withLock { state in
+                guard !state.queue.isEmpty else { return state.stopped ? .done : .wait }
+                var rows = 0
+                var count = 0
+                for pending in state.queue {
+                    if count > 0 && rows + pending.batch.rowCount > configuration.maxGroupRows { break }
+                    rows += pending.batch.rowCount
+                    count += 1
+                }
+                let group = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return .group(group)
+            }
+            switch next {
+            case .group(let group): return group
+            case .done: return nil
+            case .wait where Task.isCancelled: return nil
+            case .wait:
+                await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                    let ready = state.withLock { state in
+                        if !state.queue.isEmpty || state.stopped { return true }
+                        state.workWaiter = waiter
+                        return false
+                    }
+                    if ready { waiter.resume() }
+                }
+            }
+        }
+    }
+
+    /// Writes one group, retrying until it commits; then answers every submitter.
+    private func commit(_ group: [Pending], using holder: ConnectionHolder) async {
+        var delay = Duration.milliseconds(100)
+        let batches = group.map(\.batch)
+        while true {
+            let started = ContinuousClock.now
+            do {
+                let connection = try await holder.connection(to: database, logger: logger)
+                let outcome: IngestOutcome
+                do {
+                    outcome = try await writeWithDeadline(batches, on: connection)
+                } catch {
+                    await holder.close()
+                    throw error
+                }
+                metrics.recordCommit(outcome, batches: batches.count, duration: started.duration(to: .now))
+                let committed = Set(outcome.committed)
+                // A key both committed and duplicated (sent twice in one group): the first
+                // submitter is told committed, the later ones duplicate.
+                var answered = Set<BatchKey>()
+                for pending in group {
+                    let key = BatchKey(agentID: pending.batch.agentID, sequence: pending.batch.sequence)
+                    let first = answered.insert(key).inserted
+                    pending.reply.resume(returning: committed.contains(key) && first ? .committed : .duplicate)
+                }
+                if !outcome.stateChanges.isEmpty { stateChanges(outcome.stateChanges) }
+                if outcome.unknownDeviceRows > 0 {
+                    logger.warning("rows for unknown devices", metadata: ["rows": "\(outcome.unknownDeviceRows)"])
+                }
+                releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
+                return
+            } catch {
+                if Task.isCancelled {
+                    for pending in group { pending.reply.resume(throwing: CancellationError()) }
+                    return
+                }
+                metrics.commitFailures.increment()
+                logger.error("group commit failed; retrying", metadata: [
+                    "batches": "\(batches.count)", "retry_in": "\(delay)", "error": "\(String(reflecting: error))",
+                ])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, configuration.maxRetryDelay)
+            }
+        }
+    }
+
+    /// Error of a commit attempt that outlived ``Configuration/commitTimeout``.
+    struct CommitTimedOut: Error {}
+
+    /// Writes `batches`, giving up after the commit timeout.
+    ///
+    /// The write runs in an unstructured task raced against the deadline: postgres-nio 1.33's
+    /// `copyFrom` can stay suspended for ever when the server dies mid-COPY, and a task group
+    /// would wait for that child on exit. On timeout the connection is closed (in the
+    /// background: closing may itself wait) and the abandoned write ends with it, if ever; the
+    /// caller retries on a new connection, and the transaction it abandoned was never committed.
+    private func writeWithDeadline(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
+        let timeout = configuration.commitTimeout
+        let writer = self.writer
+        return try await withCheckedThrowingContinuation { continuation in
+            let resumed = Mutex(false)
+            let resumeOnce: @Sendable (Result<IngestOutcome, any Error>) -> Bool = { result in
+                let first = resumed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(with: result) }
+                return first
+            }
+            let write = Task {
+                do {
+                    _ = resumeOnce(.success(try await writer.write(batches, on: connection)))
+                } catch {
+                    _ = resumeOnce(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                if resumeOnce(.failure(CommitTimedOut())) {
+                    write.cancel()
+                    try? await connection.close()
+                }
+            }
+        }
+    }
+
+    private func releaseSpace(rows: Int) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.queuedRows -= rows
+            metrics.queuedRows.record(state.queuedRows)
+            defer { state.spaceWaiters = [] }
+            return state.spaceWaiters
+        }
+        // Woken submitters re-check the limit themselves.
+        for waiter in waiters { waiter.resume() }
+    }
+}

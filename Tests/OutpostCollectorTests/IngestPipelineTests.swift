@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import OutpostCollector
+import OutpostCore
+import OutpostStore
+import OutpostTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("Ingest pipeline")
+struct IngestPipelineTests {
+    /// Registers a branch, `agents` agents and one device per agent; returns them.
+    static func fixture(_ db: PostgresConnection, agents count: Int) async throws -> [(AgentID, DeviceID)] {
+        try await db.query("INSERT INTO branches (name, display_name) VALUES ('b1', 'B1')", logger: TestDatabase.logger)
+        var result: [(AgentID, DeviceID)] = []
+        for index in 0..<count {
+            let agent = AgentID.random()
+            let device = UUID()
+            try await db.query("""
+                INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
+                SELECT \(agent.uuid), id, '\\x00'::bytea, \(agent.description), now() + interval '30 days' FROM branches
+                """, logger: TestDatabase.logger)
+            try await db.query("INSERT INTO standalone_devices (id, name, ip) VALUES (\(device), \("d\(index)"), '10.0.0.1')", logger: TestDatabase.logger)
+            result.append((agent, DeviceID(device)))
+        }
+        return result
+    }
+
+    static func batch(_ agent: AgentID, _ device: DeviceID, sequence: BatchSequence, rows: Int) -> IngestBatch {
+        let base = Date()
+        // The address names the batch and row, so a duplicate row is visible in the table.
+        return IngestBatch(agentID: agent, sequence: sequence, pings: (0..<rows).map { index in
+            PingRoundResult(deviceID: device, deviceIP: "s\(sequence)r\(index)", timestamp: base.addingTimeInterval(Double(index) / 1000),
+                            packetsSent: 3, packetsReceived: 3, minRTT: 0.1, avgRTT: 0.2, maxRTT: 0.3, stddevRTT: 0.01)
+        })
+    }
+
+    /// Runs `body` with a running pipeline on `url`'s database.
+    static func withPipeline(
+        _ url: DatabaseURL, configuration: IngestPipeline.Configuration = .init(),
+        _ body: @Sendable (IngestPipeline) async throws -> Void
+    ) async throws {
+        let pipeline = IngestPipeline(database: url, configuration: configuration, logger: TestDatabase.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+            defer { group.cancelAll() }
+            try await body(pipeline)
+        }
+    }
+
+    @Test("many agents submitting concurrently: every batch committed once, replays answered as duplicates")
+    func concurrentAgents() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fleet = try await Self.fixture(db, agents: 8)
+            try await Self.withPipeline(database.url) { pipeline in
+                let results = try await withThrowingTaskGroup(of: [IngestPipeline.Disposition].self) { group in
+                    for (agent, device) in fleet {
+                        group.addTask {
+                            var dispositions: [IngestPipeline.Disposition] = []
+                            for sequence in 1...20 {
+                                dispositions.append(try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
+                            }
+                            // A replay of everything after a "reconnect".
+                            for sequence in 1...20 {
+                                dispositions.append(try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
+                            }
+                            return dispositions
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                for dispositions in results {
+                    #expect(dispositions.prefix(20).allSatisfy { $0 == .committed })
+                    #expect(dispositions.suffix(20).allSatisfy { $0 == .duplicate })
+                }
+                #expect(pipeline.queuedRows == 0)
+            }
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 8 * 20 * 50)
+            #expect(try await db.integer("SELECT count(*) FROM agent_sequences WHERE high_water = 20") == 8)
+        }
+    }
+
+    @Test("PostgreSQL killed under load and restarted: no loss, no duplicates, the pipeline recovers by itself")
+    func databaseCrash() async throws {
+        let cluster = try TestPostgresCluster()
+        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
+            let fleet = try await Self.fixture(db, agents: 4)
+            var configuration = IngestPipeline.Configuration()
+            configuration.maxQueuedRows = 2_000
+            configuration.maxRetryDelay = .milliseconds(500)
+            configuration.commitTimeout = .seconds(3)
+            let queueLimit = configuration.maxQueuedRows
+            try await Self.withPipeline(database.url, configuration: configuration) { pipeline in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (agent, device) in fleet {
+                        group.addTask {
+                            // Like a session with a pipelining window of 8 unacknowledged batches.
+                            try await withThrowingTaskGroup(of: Void.self) { window in
+                                for sequence in 1...60 {
+                                    if sequence > 8 { try await window.next() }
+                                    window.addTask {
+                                        _ = try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 100))
+                                    }
+                                }
+                                try await window.waitForAll()
+                            }
+                        }
+                    }
+                    group.addTask {
+                        // Crash the server once the load is under way, keep it down, bring it back.
+                        while try await Self.committedRows(database.url) < 2_000 { try await Task.sleep(for: .milliseconds(20)) }
+                        try cluster.kill()
+                        // Down long enough for the queue to fill and submitters to block.
+                        while pipeline.queuedRows < queueLimit - 100 { try await Task.sleep(for: .milliseconds(20)) }
+                        // Then an outage of a few more seconds (fault injection, not synchronisation).
+                        try await Task.sleep(for: .seconds(3))
+                        try cluster.start()
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let fresh = try await database.connect()
+            #expect(try await fresh.integer("SELECT count(*) FROM ping_results") == 4 * 60 * 100)
+            #expect(try await fresh.integer("SELECT count(*) FROM (SELECT agent_id, device_ip FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
+            #expect(try await fresh.integer("SELECT min(high_water) FROM agent_sequences") == 60)
+            try await fresh.close()
+        }
+    }
+
+    static func committedRows(_ url: DatabaseURL) async throws -> Int {
+        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 99, logger: TestDatabase.logger)
+        defer { Task { try? await connection.close() } }
+        return try await connection.integer("SELECT count(*) FROM ping_results")
+    }
+}
