@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -54,6 +54,8 @@ let package = Package(
             dependencies: [
                 "OutpostCore",
                 "CNetSNMP",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +70,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -118,11 +121,63 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Crash-test helper: appends to a spool until killed (Tests/OutpostAgentTests kill -9 it).
+        .executableTarget(
+            name: "spool-stress",
+            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
+        // Benchmarks: run in release, `swift run -c release <name>`; figures in BENCHMARKS.md.
+        .executableTarget(
+            name: "WireCodec",
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/WireCodec",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ICMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ICMPBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "SpoolBench",
+            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SpoolBench",
+            swiftSettings: strict
+        ),
+
         // Real peers for tests: databases on the test cluster, private clusters, free ports.
         .target(
             name: "OutpostTestSupport",
             dependencies: ["OutpostStore", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/OutpostTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OutpostWireTests",
+            dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Conformance"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OutpostPKITests",
+            dependencies: [
+                "OutpostPKI", "OutpostCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore"], swiftSettings: strict),
+        .testTarget(
+            name: "OutpostAgentTests",
+            dependencies: ["OutpostAgent", "spool-stress", .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: strict
         ),
         .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
@@ -133,3 +188,15 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target exists only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): it reaches the
+// batch decoder through `@testable import`, which a release build of the package would refuse.
+if Context.environment["OUTPOST_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "WireFuzz",
+        dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Fuzz/WireFuzz",
+        exclude: ["Seeds"],
+        swiftSettings: strict
+    ))
+}

@@ -1,0 +1,159 @@
+// ICMP engine vs fping on the same loopback targets, same run.
+//
+//   swift run -c release ICMPBench [targets…]      (default: 1000 10000)
+//
+// For each target count N (127.1.x.y addresses) it pings every target 3 times with the engine
+// and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time and
+// CPU per 1,000 targets. Then it starts itself again as `ICMPBench rss`, which runs the
+// PingScheduler on 10,000 configured targets (default settings, 10 s rounds) for one round
+// interval in a fresh process and prints its resident set size.
+import Foundation
+import Logging
+import OutpostCore
+import OutpostProbes
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let packetsPerTarget = 3
+let arguments = CommandLine.arguments.dropFirst()
+let counts = arguments.compactMap { Int($0) }.filter { (1...60_000).contains($0) }
+
+@main
+struct ICMPBench {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("ICMPBench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
+        if arguments.first == "rss" {
+            try await printSchedulerMemory(targets: 10_000)
+            return
+        }
+        let sizes = counts.isEmpty ? [1_000, 10_000] : counts
+        print("target  tool    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_targets")
+        for size in sizes {
+            let addresses = loopbackAddresses(size)
+            try await printEngineRun(addresses)
+            try printFpingRun(addresses)
+        }
+        fflush(nil)  // this table before the child's line
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["rss"]
+        try child.run()
+        child.waitUntilExit()
+    }
+
+    static func loopbackAddresses(_ count: Int) -> [String] {
+        (0..<count).map { "127.1.\($0 / 250).\($0 % 250 + 1)" }
+    }
+
+    static func printEngineRun(_ addresses: [String]) async throws {
+        let engine = try ICMPEngine(configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
+        let configuration = try PingConfiguration(packetsPerRound: packetsPerTarget, packetInterval: .milliseconds(20), timeout: .seconds(1))
+        let targets = try addresses.map { try PingTarget(deviceID: DeviceID(UUID()), address: $0) }
+        let cpuBefore = cpuSeconds(RUSAGE_SELF.rawValue)
+        let start = ContinuousClock.now
+        let results = await withTaskGroup(of: PingRoundResult.self) { group in
+            for target in targets {
+                group.addTask { await engine.round(target: target, configuration: configuration) }
+            }
+            return await group.reduce(into: [PingRoundResult]()) { $0.append($1) }
+        }
+        let wall = ContinuousClock.now - start
+        let cpu = cpuSeconds(RUSAGE_SELF.rawValue) - cpuBefore
+        await engine.shutdown()
+        let sent = results.reduce(0) { $0 + $1.packetsSent }
+        let received = results.reduce(0) { $0 + $1.packetsReceived }
+        report(targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu)
+    }
+
+    static func printFpingRun(_ addresses: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/fping")
+        process.arguments = ["-C", "\(packetsPerTarget)", "-q", "-i", "0", "-p", "20", "-t", "1000"] + addresses
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = FileHandle.nullDevice
+        let cpuBefore = cpuSeconds(RUSAGE_CHILDREN.rawValue)
+        let start = ContinuousClock.now
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let wall = ContinuousClock.now - start
+        let cpu = cpuSeconds(RUSAGE_CHILDREN.rawValue) - cpuBefore
+        // "127.1.0.1 : 0.03 - 0.02": one field per probe, "-" for a lost one.
+        var sent = 0
+        var received = 0
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            for field in line[line.index(after: colon)...].split(separator: " ") {
+                sent += 1
+                if field != "-" { received += 1 }
+            }
+        }
+        report(targets: addresses.count, tool: "fping", sent: sent, received: received, wall: wall, cpu: cpu)
+    }
+
+    static func printSchedulerMemory(targets count: Int) async throws {
+        let baseline = residentKiB("VmRSS")
+        let engine = try ICMPEngine(configuration: .init(maxPacketsPerSecond: 5_000), logger: Logger(label: "bench"))
+        let configuration = try PingConfiguration()
+        let devices = try loopbackAddresses(count).map {
+            PingDevice(target: try PingTarget(deviceID: DeviceID(UUID()), address: $0), configuration: configuration)
+        }
+        let scheduler = PingScheduler(engine: engine, devices: devices)
+        let deadline = ContinuousClock.now + configuration.roundInterval + configuration.roundDuration
+        var rounds = 0
+        var lossy = 0
+        for await result in scheduler.results() {
+            rounds += 1
+            if result.packetsReceived < result.packetsSent { lossy += 1 }
+            if ContinuousClock.now >= deadline { break }
+        }
+        let counters = engine.counters
+        await engine.shutdown()
+        print("scheduler: \(count) targets, default settings: \(rounds) rounds in one interval, \(lossy) with loss, "
+            + "sent \(counters.sent) received \(counters.received); process RSS before the engine \(baseline) KiB, "
+            + "VmHWM \(residentKiB("VmHWM")) KiB, VmRSS \(residentKiB("VmRSS")) KiB")
+    }
+
+    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double) {
+        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let loss = sent > 0 ? Double(sent - received) * 100 / Double(sent) : 100
+        let line = [
+            pad(targets, 6), pad(tool, 6), pad(sent, 8), pad(received, 9), pad(String(format: "%.2f", loss), 6),
+            pad(String(format: "%.2f", seconds), 7), pad(String(format: "%.0f", Double(sent) / seconds), 9),
+            pad(String(format: "%.3f", cpu), 7), pad(String(format: "%.1f", cpu * 1000 * 1000 / Double(targets)), 18),
+        ]
+        print(line.joined(separator: "  "))
+    }
+
+    static func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {
+        let text = value.description
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
+    static func cpuSeconds(_ who: Int32) -> Double {
+        var usage = rusage()
+        getrusage(who, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
+    }
+
+    static func residentKiB(_ field: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+        }
+        return -1
+    }
+}

@@ -1,1 +1,0 @@
-// OutpostAgent: filled by its issue.

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Logging
+import OutpostCore
+
+/// Pings many devices through one ICMP socket per address family.
+///
+/// One I/O thread sends the echo requests of all rounds interleaved, under a global send-rate
+/// limit, and matches every reply to the probe that sent it by identifier, sequence number and
+/// a per-engine cookie echoed in the data; each probe times out on a timer wheel. There is no
+/// thread or process per target. Raw sockets see every ICMP message of the host, so each engine
+/// uses its own random identifier and cookie and two engines never take each other's replies.
+///
+/// Call ``shutdown()`` when done; rounds still running then complete with what they have.
+public final class ICMPEngine: Sendable {
+    /// The kind of sockets the engine opened.
+    public let socketKind: ICMPSocketKind
+    private let inbox: ICMPInbox
+
+    /// Opens the sockets and starts the I/O thread.
+    ///
+    /// With ``ICMPEngineConfiguration/SocketMode/automatic`` the engine falls back to unprivileged
+    /// datagram sockets when raw ones are refused, and logs it. IPv6 is optional: when its socket
+    /// cannot be opened the engine logs it and IPv6 rounds count every request as a send failure.
+    /// - Throws: ``ICMPEngineError`` when the configuration is out of range or no IPv4 socket can be opened.
+    public init(configuration: ICMPEngineConfiguration = .init(), logger: Logger = Logger(label: "outpost.icmp")) throws(ICMPEngineError) {
+        guard ICMPEngineConfiguration.maxPacketsPerSecondRange.contains(configuration.maxPacketsPerSecond) else {
+            throw ICMPEngineError(description: "maxPacketsPerSecond \(configuration.maxPacketsPerSecond) outside \(ICMPEngineConfiguration.maxPacketsPerSecondRange)", code: 0)
+        }
+        guard ICMPEngineConfiguration.receiveBufferBytesRange.contains(configuration.receiveBufferBytes) else {
+            throw ICMPEngineError(description: "receiveBufferBytes \(configuration.receiveBufferBytes) outside \(ICMPEngineConfiguration.receiveBufferBytesRange)", code: 0)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let identifier = UInt16.random(in: .min ... .max, using: &generator)
+        let buffer = configuration.receiveBufferBytes
+        let ipv4 = try Self.openIPv4(mode: configuration.socketMode, identifier: identifier, receiveBufferBytes: buffer, logger: logger)
+        let ipv6: ICMPSocket?
+        do {
+            ipv6 = try ICMPSocket.open(kind: ipv4.kind, isIPv6: true, identifier: identifier, receiveBufferBytes: buffer)
+        } catch {
+            logger.warning("IPv6 ICMP unavailable; IPv6 targets will count as lost", metadata: ["reason": "\(error)"])
+            ipv6 = nil
+        }
+        let inbox: ICMPInbox
+        do {
+            inbox = try ICMPInbox()
+        } catch {
+            close(ipv4.fd)
+            if let ipv6 { close(ipv6.fd) }
+            throw error
+        }
+        self.inbox = inbox
+        socketKind = ipv4.kind
+        let cookie = UInt64.random(in: .min ... .max, using: &generator)
+        let rate = configuration.maxPacketsPerSecond
+        let thread = Thread {
+            ICMPLoop(inbox: inbox, ipv4: ipv4, ipv6: ipv6, cookie: cookie, maxPacketsPerSecond: rate).run()
+        }
+        thread.name = "outpost-icmp"
+        thread.start()
+        logger.info("ICMP engine started", metadata: [
+            "sockets": "\(socketKind)", "ipv6": "\(ipv6 != nil)", "maxPacketsPerSecond": "\(rate)",
+        ])
+    }
+
+    deinit {
+        inbox.requestStop()
+    }
+
+    private static func openIPv4(
+        mode: ICMPEngineConfiguration.SocketMode, identifier: UInt16, receiveBufferBytes: Int, logger: Logger
+    ) throws(ICMPEngineError) -> ICMPSocket {
+        switch mode {
+        case .raw:
+            return try ICMPSocket.open(kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+        case .datagram:
+            return try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+        case .automatic:
+            do {
+                return try ICMPSocket.open(kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            } catch where error.code == EPERM || error.code == EACCES {
+                logger.notice("raw ICMP sockets not permitted (no CAP_NET_RAW); falling back to unprivileged datagram ICMP sockets")
+                do {
+                    return try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+                } catch {
+                    throw ICMPEngineError(
+                        description: "\(error.description); grant CAP_NET_RAW or include the process's group in net.ipv4.ping_group_range",
+                        code: error.code
+                    )
+                }
+            }
+        }
+    }
+
+    /// Pings `target` for one round and returns its result.
+    ///
+    /// The round always ends within `configuration.roundDuration` plus the time the global
+    /// send-rate limit makes its requests wait; it is not cut short by task cancellation.
+    public func round(target: PingTarget, configuration: PingConfiguration) async -> PingRoundResult {
+        await withCheckedContinuation { continuation in
+            startRound(target: target, configuration: configuration) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Starts a round; `completion` runs once on the I/O thread and must not block.
+    func startRound(target: PingTarget, configuration: PingConfiguration, completion: @escaping @Sendable (PingRoundResult) -> Void) {
+        let request = RoundRequest(target: target, configuration: configuration, completion: completion)
+        if !inbox.post(request) {
+            completion(PingRoundResult(deviceID: target.deviceID, deviceIP: target.addressText, timestamp: Date(), packetsSent: 0, packetsReceived: 0))
+        }
+    }
+
+    /// Totals since the engine started, as last published by the I/O thread.
+    public var counters: ICMPCounters { inbox.counters }
+
+    /// Stops the I/O thread and closes the sockets; open rounds complete with what they have.
+    public func shutdown() async {
+        await inbox.stop()
+    }
+}

@@ -1,0 +1,66 @@
+/// A hashed timing wheel: O(1) scheduling of many short timers (one per probe in flight).
+///
+/// Written here because neither swift-nio nor swift-collections exposes one: a heap costs
+/// O(log n) per probe, and tens of thousands of probes are in flight at high rates.
+/// Deadlines are monotonic nanoseconds; they fire at the first ``advance(to:fire:)`` at or
+/// after them, rounded up to the tick. Deadlines beyond one revolution stay in their slot
+/// until their revolution comes.
+struct TimerWheel<Element> {
+    private struct Entry {
+        var tick: UInt64
+        var element: Element
+    }
+
+    private var slots: [[Entry]]
+    private let tickNanoseconds: UInt64
+    private var currentTick: UInt64
+    private var scratch: [Element] = []
+    /// Number of scheduled timers.
+    private(set) var count = 0
+
+    /// Creates a wheel of `slotCount` slots of `tickNanoseconds` each, starting at `now`.
+    init(slotCount: Int = 4096, tickNanoseconds: UInt64 = 1_000_000, now: UInt64) {
+        precondition(slotCount > 0 && tickNanoseconds > 0)
+        slots = Array(repeating: [], count: slotCount)
+        self.tickNanoseconds = tickNanoseconds
+        currentTick = now / tickNanoseconds
+    }
+
+    /// Schedules `element` to fire at `deadline` (monotonic nanoseconds).
+    mutating func schedule(_ element: Element, at deadline: UInt64) {
+        let tick = max((deadline + tickNanoseconds - 1) / tickNanoseconds, currentTick + 1)
+        slots[Int(tick % UInt64(slots.count))].append(Entry(tick: tick, element: element))
+        count += 1
+    }
+
+    /// Fires, in deadline-tick order, every timer due at or before `now`.
+    mutating func advance(to now: UInt64, fire: (Element) -> Void) {
+        let target = now / tickNanoseconds
+        guard target > currentTick else { return }
+        // After a long stall one pass over all slots suffices: each fires what is due.
+        let first = max(currentTick + 1, target >= UInt64(slots.count) ? target - UInt64(slots.count) + 1 : 0)
+        currentTick = target
+        guard count > 0 else { return }
+        for tick in first...target {
+            let index = Int(tick % UInt64(slots.count))
+            guard !slots[index].isEmpty else { continue }
+            slots[index].removeAll { entry in
+                guard entry.tick <= target else { return false }
+                scratch.append(entry.element)
+                return true
+            }
+            count -= scratch.count
+            for element in scratch { fire(element) }
+            scratch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// A time at or before the earliest deadline, or `nil` when no timer is scheduled.
+    var nextDeadlineHint: UInt64? {
+        guard count > 0 else { return nil }
+        for offset in 1...UInt64(slots.count) where !slots[Int((currentTick + offset) % UInt64(slots.count))].isEmpty {
+            return (currentTick + offset) * tickNanoseconds
+        }
+        return nil
+    }
+}

@@ -1,0 +1,139 @@
+import Dispatch
+import Foundation
+import OutpostCore
+import Testing
+@testable import OutpostAgent
+@testable import spool_stress
+
+/// Runs `spool-stress` (built next to this test bundle) and kills it with SIGKILL.
+private struct StressProcess {
+    /// What one run printed before it died.
+    struct Output {
+        var acked: [BatchSequence: (seed: UInt64, index: UInt64)] = [:]
+        var acknowledged: BatchSequence = 0
+    }
+
+    static var executable: String {
+        get throws {
+            let candidates: [String?] = [
+                ProcessInfo.processInfo.environment["SPOOL_STRESS_BIN"],
+                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spool-stress").path,
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map {
+                    URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("spool-stress").path
+                },
+            ]
+            guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw StressMissing()
+            }
+            return path
+        }
+    }
+
+    /// Starts the writer, kills it after `delay`, and returns what it printed.
+    static func runAndKill(directory: String, policy: String, seed: UInt64, after delay: Duration) async throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executable)
+        process.arguments = [directory, policy, String(seed)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in
+            exited.continuation.yield()
+            exited.continuation.finish()
+        }
+        try process.run()
+        try? pipe.fileHandleForWriting.close()
+        let reader = pipe.fileHandleForReading
+        async let text: Data = withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: reader.readDataToEndOfFile()) }
+        }
+        // The random kill moment (not a synchronisation: any moment is a valid crash point).
+        try await Task.sleep(for: delay)
+        kill(process.processIdentifier, SIGKILL)
+        for await _ in exited.stream {}
+        #expect(process.terminationReason == .uncaughtSignal)
+        return parse(String(decoding: await text, as: UTF8.self))
+    }
+
+    private static func parse(_ text: String) -> Output {
+        var output = Output()
+        // Only whole lines: each was one write(2), so a line is either complete or absent.
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 4, fields[0] == "acked", let sequence = BatchSequence(fields[1]),
+               let seed = UInt64(fields[2]), let index = UInt64(fields[3]) {
+                output.acked[sequence] = (seed, index)
+            } else if fields.count == 2, fields[0] == "ack", let sequence = BatchSequence(fields[1]) {
+                output.acknowledged = max(output.acknowledged, sequence)
+            }
+        }
+        return output
+    }
+}
+
+private struct StressMissing: Error, CustomStringConvertible {
+    var description: String {
+        "spool-stress executable not found next to the test bundle; build it (swift build --build-tests builds it) or set SPOOL_STRESS_BIN"
+    }
+}
+
+@Suite("Crash safety (kill -9)")
+struct CrashStressTests {
+    @Test("killed at random moments while appending: nothing acknowledged is missing, nothing torn is read, sequences never go back",
+          .timeLimit(.minutes(3)))
+    func killNineDuringWrites() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let spoolPath = directory.child("spool")
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        var highestSeen: BatchSequence = 0
+        var iterations = 0
+        var printedTotal = 0
+        var tornTailBytes: UInt64 = 0
+        while clock.now < deadline || iterations < 10 {
+            let seed = UInt64(iterations + 1)
+            let policy = iterations % 2 == 0 ? "every" : "group"
+            let delay = Duration.milliseconds(Int.random(in: 20...400))
+            let output = try await StressProcess.runAndKill(directory: spoolPath, policy: policy, seed: seed, after: delay)
+            iterations += 1
+            printedTotal += output.acked.count
+
+            // Sequences handed out in this run are above everything any earlier run handed out.
+            if let lowest = output.acked.keys.min() {
+                #expect(lowest > highestSeen, "iteration \(iterations): sequence \(lowest) went back (had \(highestSeen))")
+            }
+
+            let spool = try Spool.open(directory: spoolPath, configuration: stressConfiguration(policy: policy),
+                                       logger: testLogger)
+            let stats = await spool.stats
+            tornTailBytes += stats.tornTailBytesTruncated
+            let records = await spool.readAll()
+            await spool.close()
+
+            // Records come back in order, and every one is exactly what some writer appended.
+            #expect(records.map(\.sequence) == records.map(\.sequence).sorted())
+            #expect(Set(records.map(\.sequence)).count == records.count)
+            for record in records {
+                let claimed = StressPayload.check(record.payload)
+                #expect(claimed != nil, "iteration \(iterations): sequence \(record.sequence) has a damaged payload")
+                #expect(record.resultCount == StressPayload.resultCount(of: record.payload))
+            }
+            // Every batch whose append returned and that is not acknowledged is present and intact.
+            let bySequence = Dictionary(uniqueKeysWithValues: records.map { ($0.sequence, $0) })
+            for (sequence, origin) in output.acked where sequence > stats.acknowledgedThrough {
+                let record = bySequence[sequence]
+                #expect(record != nil, "iteration \(iterations): acknowledged append \(sequence) is missing")
+                if let record {
+                    #expect(record.payload == StressPayload.make(seed: origin.seed, index: origin.index))
+                }
+            }
+            // The persisted acknowledgement never exceeds what was handed out.
+            #expect(stats.acknowledgedThrough <= max(stats.lastSequence, highestSeen))
+            highestSeen = max(highestSeen, output.acked.keys.max() ?? 0, records.last?.sequence ?? 0, stats.lastSequence)
+        }
+        #expect(iterations >= 10)
+        #expect(printedTotal > 100, "the writer appended too little to test anything")
+        print("kill -9 stress: \(iterations) kills, \(printedTotal) acknowledged appends checked, \(tornTailBytes) torn-tail bytes truncated")
+    }
+}

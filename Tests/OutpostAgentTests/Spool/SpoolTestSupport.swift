@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Metrics
+import OutpostCore
+import Synchronization
+import Testing
+@testable import OutpostAgent
+
+/// A fresh directory under the system temp directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init(_ name: String = #function) throws {
+        let base = FileManager.default.temporaryDirectory.path
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        path = "\(base)/outpost-spool-\(safe)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// A subdirectory path (not created).
+    func child(_ name: String) -> String { path + "/" + name }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A settable wall clock for age tests.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
+}
+
+/// Quiet: the tests provoke drops and damage on purpose. Set SPOOL_TEST_LOGS=1 to see the logs.
+let testLogger = ProcessInfo.processInfo.environment["SPOOL_TEST_LOGS"] == nil
+    ? Logger(label: "spool-test", factory: { _ in SwiftLogNoOpLogHandler() })
+    : Logger(label: "spool-test")
+
+/// A small-segment configuration so that tests rotate often.
+func smallConfiguration(segmentBytes: Int = 16 << 10, maxRecordBytes: Int = 4 << 10) -> SpoolConfiguration {
+    var configuration = SpoolConfiguration()
+    configuration.segmentBytes = segmentBytes
+    configuration.maxRecordBytes = maxRecordBytes
+    configuration.maxBytes = 64 << 20
+    return configuration
+}
+
+/// Opens a spool with an optional test clock and metrics factory.
+func openSpool(_ directory: String, _ configuration: SpoolConfiguration, clock: TestClock? = nil,
+               metrics: (any MetricsFactory)? = nil) throws -> Spool {
+    try Spool(directory: directory, configuration: configuration, logger: testLogger,
+              metricsFactory: metrics ?? NOOPMetricsHandler.instance, now: { clock?.now ?? Date() })
+}
+
+/// Payload number `index` of a test: its index in the first 8 bytes, then derived filler.
+func testPayload(_ index: Int, size: Int = 1000) -> [UInt8] {
+    var bytes = withUnsafeBytes(of: UInt64(index).littleEndian) { Array($0) }
+    bytes.reserveCapacity(max(size, 8))
+    while bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: index &* 31 &+ bytes.count)) }
+    return bytes
+}
+
+extension Spool {
+    /// Every durable record after the acknowledged mark, oldest first (the replay's own read path,
+    /// without window or pacing).
+    func readAll() -> [SpoolRecord] {
+        var records: [SpoolRecord] = []
+        var position: ReplayPosition?
+        while true {
+            let step = replayStep(after: records.last?.sequence, position: position, inFlight: [], limit: 1)
+            guard let record = step.record else { return records }
+            records.append(record)
+            position = step.position
+        }
+    }
+
+    /// The segment files on disk, oldest first.
+    nonisolated func segmentFiles(in directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".seg") }.sorted()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import OutpostCore
+import OutpostProbes
+import Testing
+
+/// Unprivileged datagram ICMP sockets, in a namespace whose `ping_group_range` admits root,
+/// so the host's setting is untouched. A second namespace behind it answers a prefix with
+/// "host unreachable", which datagram sockets deliver on the error queue; an address without a
+/// route shows how refused sends are counted.
+@Suite("ICMP engine on datagram sockets")
+struct DatagramSocketTests {
+    @Test func datagramSocketsPingAndReportUnreachable() async throws {
+        let engineSide = try NetworkNamespace()
+        let routerSide: NetworkNamespace
+        do {
+            routerSide = try NetworkNamespace(parent: engineSide)
+        } catch {
+            engineSide.close()
+            throw error
+        }
+        do {
+            try await check(engineSide: engineSide, routerSide: routerSide)
+        } catch {
+            routerSide.close()
+            engineSide.close()
+            throw error
+        }
+        routerSide.close()
+        engineSide.close()
+    }
+
+    private func check(engineSide: NetworkNamespace, routerSide: NetworkNamespace) async throws {
+        let prefix = TestNetwork.uniquePrefix()
+        try engineSide.sysctl("net.ipv4.ping_group_range=0 2147483647")
+        try routerSide.routeIntoNamespace("\(prefix).0/24")
+        try routerSide.inside(["route", "add", "unreachable", "\(prefix).0/24"])
+        let engine = try await engineSide.run { try ICMPTest.engine(mode: .datagram) }
+        #expect(engine.socketKind == .datagram)
+        let configuration = try PingConfiguration(packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(30), roundInterval: .seconds(60))
+        async let ipv4 = engine.round(target: try ICMPTest.target("127.0.0.1"), configuration: configuration)
+        async let ipv6 = engine.round(target: try ICMPTest.target("::1"), configuration: configuration)
+        async let unreachable = engine.round(target: try ICMPTest.target("\(prefix).5"), configuration: configuration)
+        // The engine's namespace has no default route: the kernel refuses these sends at once.
+        async let unroutable = engine.round(target: try ICMPTest.target("203.0.113.9"), configuration: configuration)
+        let results = try await [ipv4, ipv6, unreachable, unroutable]
+        let counters = engine.counters
+        await engine.shutdown()
+        #expect(results[0].packetsReceived == 3, "IPv4 loopback of the namespace answers")
+        #expect(results[1].packetsReceived == 3, "IPv6 loopback of the namespace answers")
+        #expect(results[2].packetsSent == 3 && results[2].packetsReceived == 0)
+        #expect(counters.unreachable == 3, "errors arrive on the error queue and end the probes")
+        #expect(results[3].packetsSent == 3 && results[3].packetsReceived == 0 && results[3].lossPercent == 100)
+        #expect(counters.sendFailures == 3 && counters.sent == 9, "refused sends count as sent and lost, not as on the wire")
+    }
+}

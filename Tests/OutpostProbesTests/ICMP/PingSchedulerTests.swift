@@ -1,0 +1,31 @@
+import Foundation
+import OutpostCore
+import OutpostProbes
+import Testing
+
+@Suite("Ping scheduler")
+struct PingSchedulerTests {
+    @Test func roundsRepeatPerDeviceSpreadOverTheInterval() async throws {
+        let engine = try ICMPTest.engine()
+        let configuration = try PingConfiguration(packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(200), roundInterval: .seconds(1))
+        let devices = try (1...40).map { PingDevice(target: try ICMPTest.target("127.6.0.\($0)"), configuration: configuration) }
+        var rounds: [DeviceID: [PingRoundResult]] = [:]
+        for await result in PingScheduler(engine: engine, devices: devices).results() {
+            rounds[result.deviceID, default: []].append(result)
+            if rounds.count == devices.count && rounds.values.allSatisfy({ $0.count >= 2 }) { break }
+        }
+        await engine.shutdown()
+
+        #expect(rounds.count == 40)
+        #expect(rounds.values.joined().allSatisfy { $0.packetsReceived == 1 })
+        let firstStarts = rounds.values.map { $0[0].timestamp.timeIntervalSinceReferenceDate }
+        // Uniform phases over 1 s: 40 of them all within 0.5 s has probability ≈ 40 · 0.5³⁹.
+        #expect(firstStarts.max()! - firstStarts.min()! > 0.5, "first rounds are spread over the interval")
+        // Interval 1 s ± a quarter of the 0.8 s slack; a late start (a busy test machine) moves
+        // the next round with it, so a gap is never shorter than 0.8 s.
+        let gaps = rounds.values.map { $0[1].timestamp.timeIntervalSince($0[0].timestamp) }
+        #expect(gaps.allSatisfy { $0 > 0.75 }, "rounds of one device never come early or overlap: \(gaps.min()!)")
+        let meanGap = gaps.reduce(0, +) / Double(gaps.count)
+        #expect(meanGap > 0.9 && meanGap < 1.3, "rounds repeat at the interval on average: \(meanGap)")
+    }
+}
