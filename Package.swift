@@ -48,6 +48,18 @@ let package = Package(
         ),
         // net-snmp (Debian libsnmp-dev) as a system library.
         .systemLibrary(name: "CNetSNMP", providers: [.apt(["libsnmp-dev"])]),
+        // NIO plumbing shared by agent and collector: frame codec over TLS.
+        .target(
+            name: "OutpostTransport",
+            dependencies: [
+                "OutpostWire", "OutpostPKI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
         // ICMP engine, SNMP client, traceroute/MTR, discovery sweeper.
         .target(
             name: "OutpostProbes",
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "OutpostAgent",
             dependencies: [
-                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostProbes",
+                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostProbes", "OutpostTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -91,7 +103,9 @@ let package = Package(
         .target(
             name: "OutpostCollector",
             dependencies: [
-                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore",
+                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -183,7 +197,12 @@ let package = Package(
         .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OutpostCollectorTests",
-            dependencies: ["OutpostCollector", "OutpostStore", "OutpostTestSupport"],
+            dependencies: [
+                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
+                "OutpostTransport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strict
         ),
     ]

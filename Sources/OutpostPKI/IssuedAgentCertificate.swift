@@ -18,8 +18,9 @@ public struct IssuedAgentCertificate: Sendable {
     public var serialNumber: Certificate.SerialNumber { certificate.serialNumber }
     /// The end of the certificate's validity.
     public var notValidAfter: Date { certificate.notValidAfter }
-    /// The agent's public key as DER SubjectPublicKeyInfo (for the `agents.public_key` column and
-    /// batch signature checks).
+    /// The agent's public key as the certificate's subjectPublicKey bits: for P-256 the 65-byte
+    /// uncompressed X9.63 point (for the `agents.public_key` column and batch signature checks;
+    /// read back with `P256.Signing.PublicKey(x963Representation:)`).
     public var publicKeyDER: [UInt8] { Array(certificate.publicKey.subjectPublicKeyInfoBytes) }
 
     /// The certificate as PEM.

@@ -132,7 +132,17 @@ public actor Spool {
     /// written as soon as space returns.
     /// - Throws: ``SpoolError/recordTooLarge(bytes:limit:)``, ``SpoolError/closed``.
     public func append(payload: [UInt8], resultCount: UInt32) async throws -> BatchSequence {
+        try await append(resultCount: resultCount) { _ in payload }
+    }
+
+    /// Appends one batch whose bytes depend on its sequence number (a signed batch carries it):
+    /// `makePayload` is called with the number the batch gets, on the spool's executor.
+    /// Same durability and errors as ``append(payload:resultCount:)``; the sequence is consumed
+    /// only when the batch is stored.
+    public func append(resultCount: UInt32, makePayload: (BatchSequence) throws -> [UInt8]) async throws -> BatchSequence {
         guard !isClosed else { throw SpoolError.closed }
+        let sequence = nextSequence
+        let payload = try makePayload(sequence)
         guard payload.count <= configuration.maxRecordBytes else {
             throw SpoolError.recordTooLarge(bytes: payload.count, limit: configuration.maxRecordBytes)
         }
@@ -140,7 +150,6 @@ public actor Spool {
             capsChecked = true
             enforceCaps()
         }
-        let sequence = nextSequence
         nextSequence += 1
         let millis = RecordFormat.millis(now())
         let record = PendingRecord(

@@ -530,7 +530,7 @@ extension Migration {
             id                     UUID PRIMARY KEY,
             branch_id              UUID NOT NULL REFERENCES branches(id) ON DELETE RESTRICT,
             name                   VARCHAR(200),
-            public_key             BYTEA NOT NULL,        -- SubjectPublicKeyInfo DER
+            public_key             BYTEA NOT NULL,        -- P-256 X9.63 point, as in the certificate
             cert_serial            VARCHAR(64) NOT NULL UNIQUE,  -- hex
             cert_not_after         TIMESTAMPTZ NOT NULL,
             status                 VARCHAR(16) NOT NULL DEFAULT 'active'

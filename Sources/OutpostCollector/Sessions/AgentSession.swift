@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import OutpostCore
+import OutpostPKI
+import OutpostStore
+import OutpostTransport
+import OutpostWire
+
+/// One authenticated agent connection: Hello/Welcome, configuration, then batches in,
+/// acknowledgements out.
+///
+/// A batch is verified against the public key registered at enrolment, checked to belong to
+/// the certificate's agent, handed to the ingest pipeline, and acknowledged only once the
+/// pipeline says it is committed (or a known replay). At most
+/// ``AgentSessionContext/Configuration/maximumBatchesInFlight`` batches are being committed at
+/// once; beyond that the session stops reading, and TCP pushes back on the agent.
+struct AgentSession {
+    let agent: VerifiedAgent
+    let peer: String
+    let context: AgentSessionContext
+    let logger: Logger
+
+    /// A session ended by a protocol or authorisation error, sent to the agent before closing.
+    struct Refusal: Error, CustomStringConvertible {
+        let code: ErrorCode
+        let message: String
+        var description: String { message }
+    }
+
+    init(agent: VerifiedAgent, peer: String, context: AgentSessionContext, logger: Logger) {
+        self.agent = agent
+        self.peer = peer
+        self.context = context
+        var logger = logger
+        logger[metadataKey: "agent"] = "\(agent.agentID)"
+        self.logger = logger
+    }
+
+    func run(on connection: MessageChannel) async throws {
+        context.metrics.sessions.increment()
+        defer { context.metrics.sessions.decrement() }
+        try await connection.executeThenClose { inbound, outbound in
+            do {
+                try await serve(inbound: inbound, outbound: outbound)
+            } catch let refusal as Refusal {
+                logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
+                try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+            }
+        }
+    }
+
+    private func serve(inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws {
+        var messages = inbound.makeAsyncIterator()
+        let hello = try await receiveHello(&messages)
+        let store = AgentSessionStore(logger: logger)
+        let agentID = agent.agentID
+        guard let record = try await context.client.withConnection({ try await store.agent(agentID, on: $0) }) else {
+            throw Refusal(code: .unauthorized, message: "agent \(agentID) is not registered")
+        }
+        guard record.status == "active" else {
+            throw Refusal(code: .unauthorized, message: "agent \(agentID) is \(record.status)")
+        }
+        let publicKey: P256.Signing.PublicKey
+        do {
+            publicKey = try P256.Signing.PublicKey(x963Representation: record.publicKey)
+        } catch {
+            throw Refusal(code: .internalError, message: "registered public key of agent \(agentID) is unreadable (\(record.publicKey.count) bytes: \(error))")
+        }
+        let peer = self.peer
+        let highWater = try await context.client.withConnection { connection in
+            try await store.recordHello(agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
+                                        lastAcknowledged: hello.lastAcknowledgedSequence, on: connection)
+        }
+        if hello.droppedResults > 0 {
+            logger.warning("agent spool dropped results", metadata: ["results": "\(hello.droppedResults)"])
+        }
+        try await outbound.write(.welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
+        let configuration = try await currentConfiguration(branch: record.branchID)
+        if configuration.version != hello.configVersion {
+            try await outbound.write(.config(configuration))
+        }
+        logger.info("agent session started", metadata: ["peer": "\(peer)", "version": "\(hello.agentVersion)", "next": "\(highWater + 1)"])
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while let message = try await messages.next() {
+                switch message {
+                case .batch(let signed):
+                    guard let batch = try await accept(signed, publicKey: publicKey, outbound: outbound) else { continue }
+                    if inFlight >= context.configuration.maximumBatchesInFlight {
+                        try await group.next()
+                        inFlight -= 1
+                    }
+                    inFlight += 1
+                    let pipeline = context.pipeline
+                    group.addTask {
+                        _ = try await pipeline.submit(IngestBatch(
+                            agentID: batch.agentID, sequence: batch.sequence, pings: batch.pingResults, samples: batch.itemSamples))
+                        try await outbound.write(.ack(Ack(sequence: batch.sequence)))
+                    }
+                case .heartbeat:
+                    try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
+                case .hello:
+                    throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
+                case .jobProgress, .jobResult, .renewRequest:
+                    logger.debug("message not handled by this collector version", metadata: ["type": "\(message)"])
+                case .welcome, .ack, .nack, .config, .job, .jobCancel, .renewResponse, .error:
+                    throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The first message, which must be a Hello. A peer that sends nothing is closed by the
+    /// listener's read timeout, which ends the inbound stream.
+    private func receiveHello(_ messages: inout NIOAsyncChannelInboundStream<Message>.AsyncIterator) async throws -> Hello {
+        guard case .hello(let hello)? = try await messages.next() else {
+            throw Refusal(code: .protocolViolation, message: "the first message must be Hello")
+        }
+        return hello
+    }
+
+    /// Verifies a batch; refuses it with a Nack (and returns `nil`) when it is not acceptable.
+    private func accept(_ signed: SignedBatch, publicKey: P256.Signing.PublicKey, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws -> Batch? {
+        let batch: Batch
+        do {
+            batch = try signed.verify(with: publicKey)
+        } catch {
+            context.metrics.verificationFailures.increment()
+            logger.warning("batch refused: \(error)")
+            try await outbound.write(.nack(Nack(sequence: signed.unverifiedSequence ?? 0, reason: .invalidSignature)))
+            return nil
+        }
+        guard batch.agentID == agent.agentID else {
+            context.metrics.refusedBatches.increment()
+            logger.warning("batch refused: signed for agent \(batch.agentID), session is agent \(agent.agentID)")
+            try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .agentMismatch)))
+            return nil
+        }
+        let latest = Date().addingTimeInterval(context.configuration.maximumFutureSkew)
+        if batch.pingResults.contains(where: { $0.timestamp > latest }) || batch.itemSamples.contains(where: { $0.timestamp > latest }) {
+            context.metrics.refusedBatches.increment()
+            logger.warning("batch refused: results timestamped in the future; agent clock is wrong", metadata: ["sequence": "\(batch.sequence)"])
+            try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .malformedBatch)))
+            return nil
+        }
+        return batch
+    }
+
+    /// The branch's configuration snapshot; its version is the SHA-256 of its canonical JSON.
+    private func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
+        let store = BranchConfigStore(logger: logger)
+        let devices = try await context.client.withConnection { try await store.devices(ofBranch: branch, on: $0) }
+        let payload = try AgentConfiguration(devices: devices).encoded()
+        let version = SHA256.hash(data: payload).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return ConfigSnapshot(version: version, payload: payload)
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+import Metrics
+import OutpostStore
+import PostgresNIO
+
+/// What every agent session shares: the ingest pipeline, the database and tuning.
+public struct AgentSessionContext: Sendable {
+    /// Session tuning.
+    public struct Configuration: Sendable {
+        /// Largest frame accepted from an agent.
+        public var maximumFrameBytes = 16 << 20
+        /// Batches of one session being committed at once; beyond this the session stops reading.
+        public var maximumBatchesInFlight = 64
+        /// Accepted clock skew of batch timestamps into the future.
+        public var maximumFutureSkew: Double = 3_600
+
+        public init() {}
+    }
+
+    let pipeline: IngestPipeline
+    let client: PostgresClient
+    let configuration: Configuration
+    let metrics = SessionMetrics()
+
+    public init(pipeline: IngestPipeline, client: PostgresClient, configuration: Configuration = .init()) {
+        self.pipeline = pipeline
+        self.client = client
+        self.configuration = configuration
+    }
+}
+
+/// Prometheus-facing counters of agent sessions.
+struct SessionMetrics: Sendable {
+    let sessions = Meter(label: "outpost_agent_sessions")
+    let rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total")
+    let verificationFailures = Counter(label: "outpost_batch_verification_failures_total")
+    let refusedBatches = Counter(label: "outpost_batches_refused_total")
+}

@@ -1,0 +1,108 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import OutpostPKI
+import OutpostTransport
+import OutpostWire
+import ServiceLifecycle
+
+/// Accepts agent connections over mutual TLS and runs one ``AgentSession`` per connection.
+///
+/// Each connection lives in a child task of the listener and is closed when the session ends,
+/// when the peer is silent for ``Heartbeat/timeout``, or at shutdown. A failed handshake, a
+/// malformed frame or a misbehaving session closes that connection only.
+public final class AgentListener: Service, Sendable {
+    private let host: String
+    private let port: Int
+    private let tls: AgentTLS
+    private let sessions: AgentSessionContext
+    private let logger: Logger
+    private let bound: EventLoopPromise<SocketAddress>
+
+    /// - Parameters:
+    ///   - host, port: where to listen (`port` 0 picks a free one; see ``boundAddress``).
+    public init(host: String, port: Int, tls: AgentTLS, sessions: AgentSessionContext, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.sessions = sessions
+        self.logger = logger
+        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise()
+    }
+
+    /// The address the listener bound to, once it has.
+    public var boundAddress: SocketAddress {
+        get async throws { try await bound.futureResult.get() }
+    }
+
+    public func run() async throws {
+        let tls = self.tls
+        let maximumFrame = sessions.configuration.maximumFrameBytes
+        let server: NIOAsyncChannel<(MessageChannel, EventLoopFuture<VerifiedAgent>), Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let identified = channel.eventLoop.makePromise(of: VerifiedAgent.self)
+                        // A peer without a certificate fails the handshake before the verification
+                        // callback runs; closing then settles the promise (a later completion is a no-op).
+                        channel.closeFuture.whenComplete { _ in
+                            identified.fail(AgentRejected(reason: "connection closed before the client certificate was verified"))
+                        }
+                        let operations = channel.pipeline.syncOperations
+                        try operations.addHandler(tls.makeHandler(identified: identified))
+                        try operations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(Heartbeat.timeout.components.seconds))))
+                        try operations.addHandler(CloseOnIdleHandler())
+                        try operations.addMessageCodec(maximumPayloadSize: maximumFrame)
+                        let messages = try MessageChannel(wrappingChannelSynchronously: channel)
+                        return (messages, identified.futureResult)
+                    }
+                }
+        } catch {
+            bound.fail(error)
+            throw error
+        }
+        bound.succeed(server.channel.localAddress!)
+        logger.info("listening for agents", metadata: ["address": "\(server.channel.localAddress!)"])
+        let sessions = self.sessions
+        let logger = self.logger
+        try await withGracefulShutdownHandler {
+            try await server.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await (connection, identified) in connections {
+                        group.addTask {
+                            let peer = connection.channel.remoteAddress?.description ?? "unknown"
+                            do {
+                                let agent = try await identified.get()
+                                try await AgentSession(agent: agent, peer: peer, context: sessions, logger: logger).run(on: connection)
+                            } catch {
+                                sessions.metrics.rejectedConnections.increment()
+                                logger.info("agent connection closed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                                try? await connection.executeThenClose { _, _ in }
+                            }
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+}
+
+/// Closes a connection whose peer stayed silent past the read timeout.
+final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

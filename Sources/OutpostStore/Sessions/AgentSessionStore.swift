@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import NIOCore
+import OutpostCore
+import PostgresNIO
+
+/// What a collector session needs to know about the agent on the other end.
+public struct AgentRecord: Sendable {
+    public let agentID: AgentID
+    public let branchID: UUID
+    /// `active` or `revoked`.
+    public let status: String
+    /// The agent's public key as registered at enrolment (X9.63 point for P-256).
+    public let publicKey: [UInt8]
+    /// Every sequence up to this one is committed; the agent may forget them.
+    public let highWater: BatchSequence
+}
+
+/// Postgres access for agent sessions: identity lookup, Hello bookkeeping and sequence settling.
+public struct AgentSessionStore: Sendable {
+    private let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The agent's registration, or `nil` when it is unknown.
+    public func agent(_ agentID: AgentID, on connection: PostgresConnection) async throws -> AgentRecord? {
+        let rows = try await connection.query("""
+            SELECT a.branch_id, a.status, a.public_key, coalesce(s.high_water, 0)
+            FROM agents a LEFT JOIN agent_sequences s ON s.agent_id = a.id
+            WHERE a.id = \(agentID.uuid)
+            """, logger: logger)
+        for try await (branch, status, key, highWater) in rows.decode((UUID, String, ByteBuffer, Int64).self) {
+            return AgentRecord(agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
+                               highWater: BatchSequence(highWater))
+        }
+        return nil
+    }
+
+    /// Records a Hello: last seen, address, version, the agent's spool losses; and settles every
+    /// sequence up to `lastAcknowledged` (the agent no longer holds them, so none can arrive).
+    /// Returns the new high-water mark.
+    public func recordHello(
+        _ agentID: AgentID, version: String, address: String, droppedResults: UInt64,
+        lastAcknowledged: BatchSequence, on connection: PostgresConnection
+    ) async throws -> BatchSequence {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                UPDATE agents SET last_seen = now(), last_address = \(address), version = \(version),
+                    dropped_results_total = dropped_results_total + \(Int64(clamping: droppedResults))
+                WHERE id = \(agentID.uuid)
+                """, logger: logger)
+            var ledgers = try await SequenceLedger.lock(agents: [agentID], on: connection, logger: logger)
+            ledgers[agentID]!.settle(through: lastAcknowledged)
+            try await SequenceLedger.save(ledgers.values, on: connection, logger: logger)
+            return ledgers[agentID]!.highWater
+        }
+    }
+
+    /// Marks the agent seen now (heartbeats, batches).
+    public func touch(_ agentID: AgentID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE agents SET last_seen = now() WHERE id = \(agentID.uuid)", logger: logger)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import NIOCore
+import OutpostAgent
+import OutpostCollector
+import OutpostCore
+import OutpostPKI
+import OutpostStore
+import OutpostTestSupport
+import OutpostWire
+import PostgresNIO
+import X509
+
+/// A CA, a collector identity and enrolled agents registered in a test database: everything an
+/// agent↔collector test needs, with real certificates and real rows.
+struct TransportFixture {
+    let ca: CertificateAuthority
+    let serverChainPEM: String
+    let serverKeyPEM: String
+    let directory: String
+    let branchID: UUID
+
+    init(db: PostgresConnection) async throws {
+        ca = try CertificateAuthority.create()
+        let serverKey = P256Key.generate()
+        let server = try ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        serverChainPEM = try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM)
+        serverKeyPEM = try serverKey.pemEncoded
+        directory = NSTemporaryDirectory() + "outpost-transport-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        branchID = UUID()
+        try await db.query("INSERT INTO branches (id, name, display_name) VALUES (\(branchID), 'tbilisi-1', 'Tbilisi 1')", logger: TestDatabase.logger)
+    }
+
+    /// Enrols an agent directly through the CA and registers it; returns its credentials.
+    func enrolAgent(_ name: String, db: PostgresConnection) async throws -> AgentCredentials {
+        let state = AgentStateDirectory(path: "\(directory)/\(name)")
+        try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)
+        let key = try state.createKey()
+        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1")
+        try state.storeEnrolment(certificate: issued.certificate, caCertificate: ca.certificate)
+        try await db.query("""
+            INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
+            VALUES (\(issued.agentID.uuid), \(branchID), \(name), \(ByteBuffer(bytes: issued.publicKeyDER)), \(issued.serialNumber.hexString), \(issued.notValidAfter))
+            """, logger: TestDatabase.logger)
+        return try state.loadCredentials()
+    }
+
+    /// Adds `count` devices on loopback addresses to the branch.
+    func addDevices(_ count: Int, db: PostgresConnection) async throws -> [DeviceID] {
+        var devices: [DeviceID] = []
+        for index in 0..<count {
+            let id = UUID()
+            try await db.query("INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(id), \("dev\(index)"), \("127.0.1.\(index + 1)"), \(branchID))", logger: TestDatabase.logger)
+            devices.append(DeviceID(id))
+        }
+        return devices
+    }
+
+    /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
+    func withCollector(
+        database: DatabaseURL, denyList: RevocationDenyList = RevocationDenyList(),
+        _ body: @Sendable (CollectorAddress) async throws -> Void
+    ) async throws {
+        let logger = Logger(label: "outpost.test.collector")
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
+        let pipeline = IngestPipeline(database: database, logger: logger)
+        let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
+        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            group.addTask { try await pipeline.run() }
+            group.addTask { try await listener.run() }
+            defer { group.cancelAll() }
+            let port = try await listener.boundAddress.port!
+            try await body(CollectorAddress(host: "127.0.0.1", port: port, serverName: "localhost"))
+        }
+    }
+
+    /// A signed batch of ping rounds for `devices`.
+    static func signedBatch(_ credentials: AgentCredentials, sequence: BatchSequence, devices: [DeviceID], at time: Date) throws -> SignedBatch {
+        let rounds = devices.enumerated().map { index, device in
+            PingRoundResult(deviceID: device, deviceIP: "127.0.1.\(index + 1)", timestamp: time, packetsSent: 3, packetsReceived: 3,
+                            minRTT: 0.05, avgRTT: 0.06, maxRTT: 0.07, stddevRTT: 0.01)
+        }
+        let batch = Batch(agentID: credentials.agentID, sequence: sequence, createdAt: time, pingResults: rounds, itemSamples: [], genericResults: [])
+        return try SignedBatch.sign(batch, with: credentials.privateKey.signingKey())
+    }
+}
