@@ -79,6 +79,8 @@ let package = Package(
             name: "OutpostAgent",
             dependencies: [
                 "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostProbes", "OutpostTransport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -119,7 +121,9 @@ let package = Package(
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent",
+                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -202,6 +206,9 @@ let package = Package(
                 "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -6,6 +6,7 @@ import OutpostAgent
 struct OutpostAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outpost-agent",
-        abstract: "Outpost branch agent: probes local devices and pushes signed batches to the collector."
+        abstract: "Outpost branch agent: probes local devices and pushes signed batches to the collector.",
+        subcommands: [EnrolCommand.self, RunCommand.self]
     )
 }

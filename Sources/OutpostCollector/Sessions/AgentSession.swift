@@ -40,7 +40,11 @@ struct AgentSession {
 
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
-        defer { context.metrics.sessions.decrement() }
+        context.registry.register(connection.channel, serial: agent.serialNumber)
+        defer {
+            context.registry.unregister(connection.channel, serial: agent.serialNumber)
+            context.metrics.sessions.decrement()
+        }
         try await connection.executeThenClose { inbound, outbound in
             do {
                 try await serve(inbound: inbound, outbound: outbound)

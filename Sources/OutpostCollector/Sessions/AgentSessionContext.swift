@@ -19,12 +19,14 @@ public struct AgentSessionContext: Sendable {
 
     let pipeline: IngestPipeline
     let client: PostgresClient
+    let registry: SessionRegistry
     let configuration: Configuration
     let metrics = SessionMetrics()
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, configuration: Configuration = .init()) {
+    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init()) {
         self.pipeline = pipeline
         self.client = client
+        self.registry = registry
         self.configuration = configuration
     }
 }

@@ -5,7 +5,7 @@ import OutpostCore
 import PostgresNIO
 
 /// What a collector session needs to know about the agent on the other end.
-public struct AgentRecord: Sendable {
+public struct SessionAgent: Sendable {
     public let agentID: AgentID
     public let branchID: UUID
     /// `active` or `revoked`.
@@ -25,14 +25,14 @@ public struct AgentSessionStore: Sendable {
     }
 
     /// The agent's registration, or `nil` when it is unknown.
-    public func agent(_ agentID: AgentID, on connection: PostgresConnection) async throws -> AgentRecord? {
+    public func agent(_ agentID: AgentID, on connection: PostgresConnection) async throws -> SessionAgent? {
         let rows = try await connection.query("""
             SELECT a.branch_id, a.status, a.public_key, coalesce(s.high_water, 0)
             FROM agents a LEFT JOIN agent_sequences s ON s.agent_id = a.id
             WHERE a.id = \(agentID.uuid)
             """, logger: logger)
         for try await (branch, status, key, highWater) in rows.decode((UUID, String, ByteBuffer, Int64).self) {
-            return AgentRecord(agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
+            return SessionAgent(agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
                                highWater: BatchSequence(highWater))
         }
         return nil

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import OutpostCore
+import OutpostPKI
+import OutpostProbes
+import OutpostWire
+import ServiceLifecycle
+
+/// The running agent: probes the devices of its configuration, batches and spools the results,
+/// and delivers the spool to the collector, which may send a new configuration at any time.
+///
+/// It starts from the cached configuration when there is one, so a restart during a WAN outage
+/// keeps probing. On graceful shutdown it stops probing, spools the last partial batch and ends.
+public struct AgentService: Service {
+    private let credentials: AgentCredentials
+    private let stateDirectory: String
+    private let uplinkConfiguration: Uplink.Configuration
+    private let logger: Logger
+
+    public init(credentials: AgentCredentials, stateDirectory: String, uplink: Uplink.Configuration, logger: Logger) {
+        self.credentials = credentials
+        self.stateDirectory = stateDirectory
+        self.uplinkConfiguration = uplink
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let spool = try Spool.open(directory: stateDirectory + "/spool", logger: logger)
+        let cache = try ConfigurationCache(path: stateDirectory + "/config.json")
+        let engine = try ICMPEngine(logger: logger)
+        let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
+        if let cached = cache.configuration {
+            logger.info("probing from the cached configuration", metadata: ["devices": "\(cached.devices.count)", "version": "\(cache.version ?? "-")"])
+            nextConfiguration.yield(cached)
+        }
+        let logger = self.logger
+        let uplink = Uplink(
+            configuration: uplinkConfiguration, tls: try UplinkTLS(credentials: credentials), spool: spool, logger: logger,
+            configurationVersion: { cache.version },
+            applyConfiguration: { snapshot in
+                do {
+                    let configuration = try cache.adopt(snapshot)
+                    logger.info("configuration received", metadata: ["devices": "\(configuration.devices.count)", "version": "\(snapshot.version)"])
+                    nextConfiguration.yield(configuration)
+                } catch {
+                    logger.error("configuration refused; keeping the current one", metadata: ["error": "\(error)"])
+                }
+            })
+        let (results, resultSink) = AsyncStream.makeStream(of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, logger: logger)
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await spool.run() }
+            let delivery = Task { await uplink.run() }
+            let batching = Task { await batcher.run(results) }
+            await withGracefulShutdownHandler {
+                await Self.probe(configurations, engine: engine, into: resultSink, logger: logger)
+            } onGracefulShutdown: {
+                nextConfiguration.finish()
+            }
+            // Probing ended: spool what is pending, then stop delivering.
+            resultSink.finish()
+            await batching.value
+            delivery.cancel()
+            await delivery.value
+            await spool.close()
+            await engine.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Pings the devices of the newest configuration until the configurations end; a new
+    /// configuration replaces the schedule.
+    private static func probe(
+        _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine,
+        into sink: AsyncStream<PingRoundResult>.Continuation, logger: Logger
+    ) async {
+        var schedule: Task<Void, Never>?
+        for await configuration in configurations {
+            schedule?.cancel()
+            await schedule?.value
+            var devices: [PingDevice] = []
+            for device in configuration.devices {
+                do {
+                    let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
+                                                         roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
+                    devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
+                } catch {
+                    logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
+                }
+            }
+            let scheduler = PingScheduler(engine: engine, devices: devices)
+            schedule = Task {
+                for await result in scheduler.results() { sink.yield(result) }
+            }
+        }
+        schedule?.cancel()
+        await schedule?.value
+    }
+}

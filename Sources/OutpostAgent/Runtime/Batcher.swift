@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import OutpostCore
+import OutpostPKI
+import OutpostWire
+
+/// Groups probe results into signed batches and appends them to the spool: a batch is cut
+/// when it holds `maximumResults` or its oldest result waited `maximumDelay`, so a quiet
+/// branch still reports within seconds and a busy one sends few large batches.
+public struct Batcher: Sendable {
+    private let agentID: AgentID
+    private let key: P256Key
+    private let spool: Spool
+    private let maximumResults: Int
+    private let maximumDelay: Duration
+    private let logger: Logger
+
+    public init(agentID: AgentID, key: P256Key, spool: Spool, maximumResults: Int = 1_000, maximumDelay: Duration = .seconds(1), logger: Logger) {
+        self.agentID = agentID
+        self.key = key
+        self.spool = spool
+        self.maximumResults = maximumResults
+        self.maximumDelay = maximumDelay
+        self.logger = logger
+    }
+
+    /// Consumes `results` until it ends, flushing what is pending at the end.
+    public func run(_ results: AsyncStream<PingRoundResult>) async {
+        var pending: [PingRoundResult] = []
+        var firstPendingAt = ContinuousClock.now
+        // Ticks let a partly filled batch go out on time even when no result arrives.
+        let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: maximumDelay / 4)
+                tick.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            let (events, event) = AsyncStream.makeStream(of: PingRoundResult?.self)
+            group.addTask {
+                for await result in results { event.yield(result) }
+                event.finish()
+            }
+            group.addTask {
+                for await _ in ticks { event.yield(nil) }
+            }
+            // `events` ends when the results end (the first child finishes it).
+            for await next in events {
+                if let result = next {
+                    if pending.isEmpty { firstPendingAt = .now }
+                    pending.append(result)
+                }
+                if pending.count >= maximumResults || (!pending.isEmpty && firstPendingAt.duration(to: .now) >= maximumDelay) {
+                    await flush(&pending)
+                }
+            }
+            await flush(&pending)
+            ticker.cancel()
+            tick.finish()
+        }
+    }
+
+    private func flush(_ pending: inout [PingRoundResult]) async {
+        guard !pending.isEmpty else { return }
+        let results = pending
+        pending = []
+        do {
+            let signingKey = try key.signingKey()
+            let agentID = self.agentID
+            _ = try await spool.append(resultCount: UInt32(results.count)) { sequence in
+                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: results)
+                return try SignedBatch.sign(batch, with: signingKey).serializedBytes
+            }
+        } catch {
+            logger.error("cannot spool a batch; its results are lost", metadata: ["results": "\(results.count)", "error": "\(error)"])
+        }
+    }
+}

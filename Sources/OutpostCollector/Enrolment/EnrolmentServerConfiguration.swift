@@ -1,0 +1,43 @@
+import Foundation
+import OutpostPKI
+
+/// How the collector's enrolment endpoint listens and what it accepts.
+public struct EnrolmentServerConfiguration: Sendable {
+    /// The enrolment endpoint's default TCP port.
+    public static let defaultPort = 8444
+
+    /// Address to listen on.
+    public var host: String
+    /// TCP port to listen on; 0 picks a free one (see ``EnrolmentServer/port``).
+    public var port: Int
+    /// Lifetime of issued agent certificates.
+    public var certificateLifetime: TimeInterval
+    /// Failed attempts one source address may make in a burst before it is refused.
+    public var failedAttemptBurst: Int
+    /// Failed attempts per minute one source address regains after a burst.
+    public var failedAttemptsPerMinute: Double
+    /// Longest time a connection may stay open (TLS handshake, request and response).
+    public var connectionTimeout: Duration
+    /// Connections served at once; more are closed at once.
+    public var maximumConcurrentConnections: Int
+
+    /// The defaults: all interfaces, port 8444, 30-day certificates, 5 failed attempts per minute
+    /// per address, 10 s per connection, 64 connections at once.
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = EnrolmentServerConfiguration.defaultPort,
+        certificateLifetime: TimeInterval = PKIDefaults.agentCertificateLifetime,
+        failedAttemptBurst: Int = 5,
+        failedAttemptsPerMinute: Double = 5,
+        connectionTimeout: Duration = .seconds(10),
+        maximumConcurrentConnections: Int = 64
+    ) {
+        self.host = host
+        self.port = port
+        self.certificateLifetime = certificateLifetime
+        self.failedAttemptBurst = failedAttemptBurst
+        self.failedAttemptsPerMinute = failedAttemptsPerMinute
+        self.connectionTimeout = connectionTimeout
+        self.maximumConcurrentConnections = maximumConcurrentConnections
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import OutpostCore
+import PostgresNIO
+
+/// Enrolled agents: listing, revocation, and what the mTLS transport needs to admit a session
+/// and check batch signatures.
+public struct AgentRegistry: Sendable {
+    /// The `NOTIFY` channel announcing a revocation; the payload is the revoked serial (lower-case hex).
+    public static let revocationChannel = "outpost_revocations"
+
+    private let logger: Logger
+
+    /// Creates a registry logging to `logger`.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Every agent, by branch name then enrolment time.
+    public func list(on connection: PostgresConnection) async throws -> [AgentRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT a.id, b.name, a.status, a.cert_serial, a.cert_not_after, a.enrolled_at, a.last_seen
+            FROM agents a JOIN branches b ON b.id = a.branch_id
+            ORDER BY b.name, a.enrolled_at, a.id
+            """,
+            logger: logger)
+        var agents: [AgentRecord] = []
+        for try await (id, branch, status, serial, notAfter, enrolled, lastSeen)
+            in rows.decode((UUID, String, String, String, Date, Date, Date?).self)
+        {
+            agents.append(AgentRecord(
+                id: AgentID(id), branchName: branch, status: status, certificateSerial: serial,
+                certificateNotAfter: notAfter, enrolledAt: enrolled, lastSeen: lastSeen))
+        }
+        return agents
+    }
+
+    /// The public key of `agentID`'s current certificate and whether it is revoked; `nil` for an
+    /// unknown agent.
+    public func publicKey(of agentID: AgentID, on connection: PostgresConnection) async throws -> AgentKey? {
+        let rows = try await connection.query(
+            "SELECT public_key, status, branch_id FROM agents WHERE id = \(agentID.uuid)", logger: logger)
+        for try await (key, status, branch) in rows.decode((Data, String, UUID).self) {
+            return AgentKey(publicKeyDER: Array(key), isRevoked: status == "revoked", branchID: branch)
+        }
+        return nil
+    }
+
+    /// Every revoked certificate serial (lower-case hex), for the transport's deny list.
+    public func revokedSerials(on connection: PostgresConnection) async throws -> Set<String> {
+        let rows = try await connection.query("SELECT serial FROM revoked_certificates", logger: logger)
+        var serials: Set<String> = []
+        for try await serial in rows.decode(String.self) { serials.insert(serial) }
+        return serials
+    }
+
+    /// Revokes `agentID`: records its current certificate serial in `revoked_certificates`, marks
+    /// the agent `revoked` and sends `NOTIFY outpost_revocations, '<serial>'`, in one transaction
+    /// (the notification goes out on commit). Revoking a revoked agent changes nothing and
+    /// notifies again.
+    ///
+    /// - Returns: The revoked serial (lower-case hex).
+    /// - Throws: ``RegistryError/unknownAgent(_:)``.
+    @discardableResult
+    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> String {
+        if let reason { try BranchRegistry.validate(text: reason, field: "reason", maximumLength: 1000) }
+        do {
+            return try await connection.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query(
+                    "SELECT cert_serial FROM agents WHERE id = \(agentID.uuid) FOR UPDATE", logger: logger)
+                var serial: String?
+                for try await value in rows.decode(String.self) { serial = value }
+                guard let serial else { throw RegistryError.unknownAgent(agentID.description) }
+                try await connection.query(
+                    """
+                    INSERT INTO revoked_certificates (serial, agent_id, reason)
+                    VALUES (\(serial), \(agentID.uuid), \(reason)) ON CONFLICT (serial) DO NOTHING
+                    """,
+                    logger: logger)
+                try await connection.query(
+                    "UPDATE agents SET status = 'revoked' WHERE id = \(agentID.uuid)", logger: logger)
+                try await connection.query(
+                    "SELECT pg_notify(\(Self.revocationChannel), \(serial))", logger: logger)
+                return serial
+            }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Branches as enrolment needs them: created by name, looked up by name.
+public struct BranchRegistry: Sendable {
+    /// Longest branch name accepted here: agent certificates carry it as their subject OU, which
+    /// X.520 bounds to 64 characters.
+    public static let maximumNameLength = 64
+
+    private let logger: Logger
+
+    /// Creates a registry logging to `logger`.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Creates the branch `name` unless it exists (idempotent; an existing branch is left as it is).
+    ///
+    /// - Returns: The branch, and whether this call created it.
+    public func add(name: String, displayName: String? = nil, on connection: PostgresConnection) async throws
+        -> (branch: BranchRecord, created: Bool)
+    {
+        try Self.validate(text: name, field: "branch name", maximumLength: Self.maximumNameLength)
+        let display = displayName ?? name
+        try Self.validate(text: display, field: "display name", maximumLength: 200)
+        let inserted = try await connection.query(
+            """
+            INSERT INTO branches (name, display_name) VALUES (\(name), \(display))
+            ON CONFLICT (name) DO NOTHING
+            RETURNING id, name, display_name
+            """,
+            logger: logger)
+        for try await (id, name, display) in inserted.decode((UUID, String, String).self) {
+            return (BranchRecord(id: id, name: name, displayName: display), true)
+        }
+        guard let existing = try await branch(named: name, on: connection) else {
+            throw RegistryError.unknownBranch(name)  // deleted between the two statements
+        }
+        return (existing, false)
+    }
+
+    /// The branch named `name`, if any.
+    public func branch(named name: String, on connection: PostgresConnection) async throws -> BranchRecord? {
+        let rows = try await connection.query(
+            "SELECT id, name, display_name FROM branches WHERE name = \(name)", logger: logger)
+        for try await (id, name, display) in rows.decode((UUID, String, String).self) {
+            return BranchRecord(id: id, name: name, displayName: display)
+        }
+        return nil
+    }
+
+    /// Refuses empty text, text longer than `maximumLength` characters and control characters.
+    static func validate(text: String, field: String, maximumLength: Int) throws(RegistryError) {
+        guard !text.isEmpty, text.count <= maximumLength else {
+            throw .invalidValue(field: field, reason: "must be 1 to \(maximumLength) characters")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidValue(field: field, reason: "must not contain control characters")
+        }
+    }
+}
