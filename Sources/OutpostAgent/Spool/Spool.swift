@@ -95,7 +95,14 @@ public actor Spool {
         try configuration.validate()
         try SpoolDirectory.create(directory)
         let lockFile = try SpoolFile(path: directory + "/spool.lock", create: true)
-        guard lockFile.tryLock() else { throw SpoolError.directoryInUse(path: directory) }
+        // A previous owner may be in the last moments of exiting (its descriptors close with the
+        // process): wait up to two seconds before declaring the directory in use.
+        var locked = lockFile.tryLock()
+        for _ in 0..<40 where !locked {
+            usleep(50_000)
+            locked = lockFile.tryLock()
+        }
+        guard locked else { throw SpoolError.directoryInUse(path: directory) }
         let (stateFile, state, damaged) = try SpoolStateFile.open(directory: directory)
         if damaged {
             logger.error("spool state file damaged; acknowledgements will be re-sent", metadata: ["directory": "\(directory)"])
