@@ -42,7 +42,8 @@ public final class ConfigurationCache: Sendable {
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown)
         }
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2) replaces atomically whether or not the file exists yet.
+        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         current.withLock { $0 = (snapshot.version, configuration) }
         return configuration
     }

@@ -90,6 +90,7 @@ public final class Uplink: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
+                    try operations.addDeadPeerDetection(timeout: .seconds(Heartbeat.timeout.components.seconds))
                     try operations.addMessageCodec()
                     return try MessageChannel(wrappingChannelSynchronously: channel)
                 }

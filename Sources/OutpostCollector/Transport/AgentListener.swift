@@ -55,8 +55,7 @@ public final class AgentListener: Service, Sendable {
                         }
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(tls.makeHandler(identified: identified))
-                        try operations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(Heartbeat.timeout.components.seconds))))
-                        try operations.addHandler(CloseOnIdleHandler())
+                        try operations.addDeadPeerDetection(timeout: .seconds(Heartbeat.timeout.components.seconds))
                         try operations.addMessageCodec(maximumPayloadSize: maximumFrame)
                         let messages = try MessageChannel(wrappingChannelSynchronously: channel)
                         return (messages, identified.futureResult)
@@ -90,19 +89,6 @@ public final class AgentListener: Service, Sendable {
             }
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
-        }
-    }
-}
-
-/// Closes a connection whose peer stayed silent past the read timeout.
-final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
         }
     }
 }

@@ -160,6 +160,36 @@ struct AgentCollectorTests {
         }
     }
 
+    @Test("revoking an agent ends its live session within 5 s and refuses it from then on")
+    func revocationDropsLiveSession() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            let agent = try await fixture.enrolAgent("to-revoke", db: db)
+            try await fixture.withCollector(database: database.url) { address in
+                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
+                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
+                    _ = try await inbound.next()  // the configuration
+                    let revoker = try await database.connect()
+                    _ = try await AgentRegistry(logger: Self.logger).revoke(agent.agentID, reason: "test", on: revoker)
+                    try await revoker.close()
+                    let revokedAt = ContinuousClock.now
+                    // The collector closes the connection: the stream ends (or fails) without another message.
+                    let next = try? await inbound.next()
+                    #expect(next == nil)
+                    #expect(revokedAt.duration(to: .now) < .seconds(5))
+                }
+                // A new connection with the revoked certificate fails at the handshake.
+                await #expect(throws: (any Error).self) {
+                    try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
+                        try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                        _ = try await inbound.next()
+                    }
+                }
+            }
+        }
+    }
+
     /// Re-assembles a signed batch's stored form from altered bytes and the original signature.
     static func resign(_ encodedBatch: [UInt8], signature: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = [1]

@@ -66,12 +66,15 @@ struct TransportFixture {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let pipeline = IngestPipeline(database: database, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
+        let sessions = SessionRegistry()
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+        let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             group.addTask { try await pipeline.run() }
             group.addTask { try await listener.run() }
+            group.addTask { try await revocations.run() }
             defer { group.cancelAll() }
             let port = try await listener.boundAddress.port!
             try await body(CollectorAddress(host: "127.0.0.1", port: port, serverName: "localhost"))
