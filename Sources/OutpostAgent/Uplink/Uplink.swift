@@ -110,7 +110,8 @@ public final class Uplink: Sendable {
             }
             await spool.markDropsReported(drops)
             var tracker = AckTracker(acknowledgedThrough: acknowledged)
-            let settled = min(welcome.nextExpectedSequence - 1, await spool.stats.durableThrough)
+            // A Welcome saying 0 (never valid) must not wrap around to "everything is settled".
+            let settled = min(max(welcome.nextExpectedSequence, 1) - 1, await spool.stats.durableThrough)
             tracker.settle(through: settled)
             if settled > acknowledged { try await spool.acknowledge(through: settled) }
             logger.info("connected to collector", metadata: ["collector": "\(address)", "next": "\(welcome.nextExpectedSequence)"])
