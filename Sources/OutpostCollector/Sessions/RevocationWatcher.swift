@@ -22,13 +22,17 @@ public struct RevocationWatcher: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await reloadPeriodically() }
-                group.addTask { try await follow() }
-                try await group.next()
-                group.cancelAll()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await reloadPeriodically() }
+                    group.addTask { try await follow() }
+                    try await group.next()
+                    group.cancelAll()
+                }
             }
+        } catch is CancellationError {
+            // Graceful shutdown: nothing to flush.
         }
     }
 
