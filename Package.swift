@@ -160,6 +160,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "IngestBench",
+            dependencies: [
+                "OutpostStore", "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "SpoolBench",
             dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SpoolBench",
