@@ -160,6 +160,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "SNMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore"],
+            path: "Benchmarks/SNMPBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "IngestBench",
             dependencies: [
                 "OutpostStore", "OutpostCore",

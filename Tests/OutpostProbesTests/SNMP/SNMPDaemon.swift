@@ -1,0 +1,90 @@
+import Foundation
+import OutpostProbes
+
+/// A real net-snmp `snmpd` on a unique loopback port, with its own engine ID and state
+/// directory, a v2c/v1 community and v3 users at every security level.
+final class SNMPDaemon {
+    static let community = "outpost-ro"
+    static let authPassphrase = "auth-secret-1"
+    static let privPassphrase = "priv-secret-1"
+
+    let port: UInt16
+    private let directory: URL
+    private let process: ExternalProcess.Child
+
+    /// Starts snmpd and returns once it answers a real request.
+    init() async throws {
+        let snmpd = try ExternalProcess.require("/usr/sbin/snmpd", hint: "apt-get install snmpd")
+        _ = try ExternalProcess.require("/usr/bin/snmpget", hint: "apt-get install snmp")
+        port = try ExternalProcess.freeUDPPort()
+        directory = try ExternalProcess.temporaryDirectory("outpost-snmpd")
+        let engineID = "outpost\(port)"
+        let config = """
+            agentAddress udp:127.0.0.1:\(port)
+            engineID \(engineID)
+            dontLogTCPWrappersConnects yes
+            rocommunity \(Self.community) 127.0.0.1
+            createUser privsha256 SHA-256 \(Self.authPassphrase) AES \(Self.privPassphrase)
+            createUser privsha SHA \(Self.authPassphrase) AES \(Self.privPassphrase)
+            createUser authsha SHA \(Self.authPassphrase)
+            createUser noauth
+            rouser privsha256 priv
+            rouser privsha priv
+            rouser authsha auth
+            rouser noauth noauth
+
+            """
+        let configFile = directory.appendingPathComponent("snmpd.conf")
+        try config.write(to: configFile, atomically: true, encoding: .utf8)
+        process = try ExternalProcess.start(
+            snmpd, ["-f", "-Lf", directory.appendingPathComponent("snmpd.log").path, "-C", "-c", configFile.path],
+            environment: ["SNMP_PERSISTENT_DIR": directory.appendingPathComponent("persist").path],
+            logFile: directory.appendingPathComponent("stdout.log"))
+        try await waitUntilReady()
+    }
+
+    deinit {
+        stop()
+    }
+
+    func stop() {
+        process.terminate()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var address: String { "127.0.0.1:\(port)" }
+
+    func target(_ security: SNMPSecurity, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
+        SNMPTarget(host: "127.0.0.1", port: port, security: security, timeout: timeout, retries: retries)
+    }
+
+    var v2c: SNMPTarget { target(.v2c(community: Self.community)) }
+
+    static func user(_ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
+                     authPassphrase: String = authPassphrase) -> SNMPSecurity {
+        .v3(SNMPv3User(
+            userName: name,
+            authentication: auth.map { .init($0, passphrase: authPassphrase) },
+            privacy: priv.map { .init($0, passphrase: privPassphrase) }))
+    }
+
+    /// Runs a net-snmp command-line tool against this agent with v2c, numeric output.
+    func tool(_ name: String, _ arguments: [String]) async throws -> [VarBind] {
+        let text = try await ExternalProcess.output("/usr/bin/\(name)", ["-v2c", "-c", Self.community, "-On", "-Ox", "-Oe", address] + arguments)
+        return NetSNMPToolOutput.parse(text)
+    }
+
+    private func waitUntilReady() async throws {
+        for _ in 0..<100 {
+            guard process.isRunning else { break }
+            // A real request with a short timeout; snmpget itself waits, no sleep needed.
+            if let text = try? await ExternalProcess.output(
+                "/usr/bin/snmpget", ["-v2c", "-c", Self.community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
+               text.contains("1.3.6.1.2.1.1.3.0") {
+                return
+            }
+        }
+        let log = (try? String(contentsOf: directory.appendingPathComponent("snmpd.log"), encoding: .utf8)) ?? ""
+        throw ExternalProcess.Failure(description: "snmpd on port \(port) did not become ready: \(log.suffix(500))")
+    }
+}
