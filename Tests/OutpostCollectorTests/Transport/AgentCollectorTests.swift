@@ -190,6 +190,35 @@ struct AgentCollectorTests {
         }
     }
 
+    @Test("garbage, a wrong version byte and an oversized length close only that connection; the collector keeps serving")
+    func malformedFramesCloseOnlyThatConnection() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            let agent = try await fixture.enrolAgent("fuzzy", db: db)
+            try await fixture.withCollector(database: database.url) { address in
+                let garbage: [[UInt8]] = [
+                    Array("GET / HTTP/1.1\r\n\r\n".utf8),
+                    [9, 1, 0, 0, 0, 0],                      // protocol version 9
+                    [1, 1, 0xFF, 0xFF, 0xFF, 0xFF],          // a 4 GiB payload announced
+                ]
+                for bytes in garbage {
+                    try await RawAgentConnection.withBytes(agent, to: address) { inbound, outbound in
+                        try await outbound.write(ByteBuffer(bytes: bytes))
+                        // The collector closes: the stream ends without a reply.
+                        var received = 0
+                        while let buffer = try? await inbound.next() { received += buffer.readableBytes }
+                        #expect(received == 0, "collector answered garbage \(bytes.prefix(6))")
+                    }
+                }
+                // A well-behaved session on the same listener still works.
+                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
+                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome after garbage sessions"); return }
+                }
+            }
+        }
+    }
+
     /// Re-assembles a signed batch's stored form from altered bytes and the original signature.
     static func resign(_ encodedBatch: [UInt8], signature: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = [1]
@@ -227,6 +256,27 @@ enum RawAgentConnection {
                     try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
                     try channel.pipeline.syncOperations.addMessageCodec()
                     return try MessageChannel(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            var iterator = inbound.makeAsyncIterator()
+            try await body(&iterator, outbound)
+        }
+    }
+}
+
+extension RawAgentConnection {
+    /// A TLS connection carrying raw bytes, for sending what no encoder would produce.
+    static func withBytes(
+        _ credentials: AgentCredentials, to address: CollectorAddress,
+        _ body: (inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void
+    ) async throws {
+        let tls = try UplinkTLS(credentials: credentials)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         try await channel.executeThenClose { inbound, outbound in
