@@ -47,6 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let denyList = RevocationDenyList()
+        try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
         let sessions = SessionRegistry()
         let pipeline = IngestPipeline(database: url, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,

@@ -21,6 +21,20 @@ public struct RevocationWatcher: Service {
         self.logger = logger
     }
 
+    /// Fills `denyList` from the database once, on a connection of its own: call it before the
+    /// agent listener starts, so no revoked agent slips in while the watcher starts up.
+    public static func preload(database: DatabaseURL, into denyList: RevocationDenyList, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
+        do {
+            let serials = try await AgentRegistry(logger: logger).revokedSerials(on: connection)
+            denyList.replace(with: Set(serials.compactMap(Certificate.SerialNumber.init(hexString:))))
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {

@@ -59,10 +59,11 @@ struct TransportFixture {
 
     /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
     func withCollector(
-        database: DatabaseURL, denyList: RevocationDenyList = RevocationDenyList(),
-        _ body: @Sendable (CollectorAddress) async throws -> Void
+        database: DatabaseURL, _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
         let logger = Logger(label: "outpost.test.collector")
+        let denyList = RevocationDenyList()
+        try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let pipeline = IngestPipeline(database: database, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
