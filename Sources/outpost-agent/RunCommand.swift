@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "outpost.agent")
         logger.logLevel = .info
         logger[metadataKey: "agent"] = "\(credentials.agentID)"
-        let agent = AgentService(credentials: credentials, stateDirectory: state, uplink: Uplink.Configuration(collectors: addresses), logger: logger)
+        let agent = try AgentService(stateDirectory: state, uplink: Uplink.Configuration(collectors: addresses), logger: logger)
         logger.info("agent starting", metadata: ["collectors": "\(addresses.map(\.description))", "state": "\(state)"])
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -27,12 +27,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN or 0.0.0.0:8444).")
     var enrolListen: String?
 
+    @Option(help: "Lifetime of agent certificates issued at enrolment and renewal, e.g. 30d or 12h (default: $OUTPOST_AGENT_CERT_LIFETIME or 30d).")
+    var agentCertificateLifetime: String?
+
     func run() async throws {
         let url = try database.resolve()
         let retention = try Self.integer(retentionDays, env: "OUTPOST_RETENTION_DAYS", option: "--retention-days") ?? 90
         guard retention >= 1 else { throw ValidationError("--retention-days must be at least 1 (got \(retention))") }
         let (agentHost, agentPort) = try Self.endpoint(listen ?? Environment.value("OUTPOST_LISTEN") ?? "0.0.0.0:8443", option: "--listen")
         let (enrolHost, enrolPort) = try Self.endpoint(enrolListen ?? Environment.value("OUTPOST_ENROL_LISTEN") ?? "0.0.0.0:8444", option: "--enrol-listen")
+        let lifetimeText = agentCertificateLifetime ?? Environment.value("OUTPOST_AGENT_CERT_LIFETIME") ?? "30d"
+        let certificateLifetime = try TimeToLive.parse(lifetimeText, option: "--agent-certificate-lifetime", range: 600...(397 * 86_400))
         let caPath = caDirectory ?? Environment.value("OUTPOST_CA_DIR") ?? "certs/ca"
         let authority: CertificateAuthority
         let identity: CollectorServerIdentity
@@ -53,9 +58,12 @@ struct RunCommand: AsyncParsableCommand {
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: agentHost, port: agentPort, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+                                     sessions: AgentSessionContext(
+                                         pipeline: pipeline, client: client, registry: sessions,
+                                         renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger)),
+                                     logger: logger)
         let enrolment = EnrolmentService(
-            configuration: EnrolmentServerConfiguration(host: enrolHost, port: enrolPort),
+            configuration: EnrolmentServerConfiguration(host: enrolHost, port: enrolPort, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
             client, pipeline,

@@ -20,13 +20,19 @@ public struct AgentSessionContext: Sendable {
     let pipeline: IngestPipeline
     let client: PostgresClient
     let registry: SessionRegistry
+    let renewal: AgentCertificateRenewal?
     let configuration: Configuration
     let metrics = SessionMetrics()
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init()) {
+    /// - Parameter renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    public init(
+        pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
+        renewal: AgentCertificateRenewal? = nil, configuration: Configuration = .init()
+    ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
+        self.renewal = renewal
         self.configuration = configuration
     }
 }
