@@ -15,10 +15,12 @@ public struct AgentService: Service {
     private let identity: UplinkIdentity
     private let stateDirectory: String
     private let uplinkConfiguration: Uplink.Configuration
+    private let spoolConfiguration: SpoolConfiguration
     private let logger: Logger
 
     /// An agent whose key, certificate, spool and cached configuration live in `stateDirectory`.
-    public init(stateDirectory: String, uplink: Uplink.Configuration, logger: Logger) throws {
+    public init(stateDirectory: String, uplink: Uplink.Configuration, spool: SpoolConfiguration = SpoolConfiguration(), logger: Logger) throws {
+        self.spoolConfiguration = spool
         self.identity = try UplinkIdentity(stateDirectory: AgentStateDirectory(path: stateDirectory))
         self.stateDirectory = stateDirectory
         self.uplinkConfiguration = uplink
@@ -26,7 +28,7 @@ public struct AgentService: Service {
     }
 
     public func run() async throws {
-        let spool = try Spool.open(directory: stateDirectory + "/spool", logger: logger)
+        let spool = try Spool.open(directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
         let cache = try ConfigurationCache(path: stateDirectory + "/config.json")
         let engine = try ICMPEngine(logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
