@@ -113,6 +113,7 @@ let package = Package(
         .target(
             name: "OutpostCollector",
             dependencies: [
+                "OutpostSettings",
                 "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -228,7 +229,7 @@ let package = Package(
             name: "OutpostCollectorTests",
             dependencies: [
                 "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
-                "OutpostTransport",
+                "OutpostTransport", "OutpostSettings",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,8 @@ public struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible
     /// The complete message, e.g. `spool.max_bytes (from /etc/outpost/agent.toml): expected a size like 512MiB, got "lots"`.
     public let description: String
 
-    init(_ description: String) {
+    /// An error with the complete message `description`.
+    public init(_ description: String) {
         self.description = description
     }
 
