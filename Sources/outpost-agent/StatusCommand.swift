@@ -33,7 +33,7 @@ struct StatusCommand: ParsableCommand {
                           renewal from \(schedule.renewalThreshold.formatted(format))
             configuration \(cache.version.map { "version \($0), \(cache.configuration?.devices.count ?? 0) devices" } ?? "none yet")
             spool         \(backlog.segments) segments, \(backlog.bytes) bytes on disk
-                          acknowledged through batch \(backlog.acknowledgedThrough)\(backlog.newestSegmentBase.map { ", newest segment starts at \($0)" } ?? "")
+                          created through batch \(backlog.createdThrough), acknowledged through batch \(backlog.acknowledgedThrough)
                           dropped \(backlog.droppedResults) results in \(backlog.droppedBatches) batches
             """)
     }
