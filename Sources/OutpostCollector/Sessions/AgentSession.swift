@@ -175,8 +175,10 @@ struct AgentSession {
     /// The branch's configuration snapshot; its version is the SHA-256 of its canonical JSON.
     private func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
         let store = BranchConfigStore(logger: logger)
-        let devices = try await context.client.withConnection { try await store.devices(ofBranch: branch, on: $0) }
-        let payload = try AgentConfiguration(devices: devices).encoded()
+        let (devices, ping) = try await context.client.withConnection { connection in
+            (try await store.devices(ofBranch: branch, on: connection), try await store.pingSettings(on: connection))
+        }
+        let payload = try AgentConfiguration(devices: devices, pingIntervalSeconds: ping.intervalSeconds, pingPackets: ping.packets).encoded()
         let version = SHA256.hash(data: payload).prefix(16).map { String(format: "%02x", $0) }.joined()
         return ConfigSnapshot(version: version, payload: payload)
     }
