@@ -29,11 +29,17 @@ public struct CertificateRevocationList: Sendable {
 
     /// The RFC 5280 CRLReason codes that apply to Outpost's end-entity certificates.
     public enum Reason: Int, CaseIterable, Sendable {
+        /// The certificate's private key was (or may have been) disclosed.
         case keyCompromise = 1
+        /// The CA's private key was (or may have been) disclosed.
         case caCompromise = 2
+        /// The subject's name or other information changed (e.g. it moved branch).
         case affiliationChanged = 3
+        /// The certificate was replaced.
         case superseded = 4
+        /// The certificate is no longer needed (e.g. the branch box was decommissioned).
         case cessationOfOperation = 5
+        /// A privilege the certificate granted was withdrawn.
         case privilegeWithdrawn = 9
 
         /// The reason `name` spells as RFC 5280 does, ignoring case (e.g. `keyCompromise`);
@@ -48,7 +54,7 @@ public struct CertificateRevocationList: Sendable {
     }
 
     /// The CRL number: the issuing time in whole seconds since 1970, so a later CRL of the
-    /// same CA carries a larger number.
+    /// same CA carries a larger number (CRLs issued within the same second share one).
     public let number: Int
     /// Start of validity (`thisUpdate`).
     public let thisUpdate: Date
