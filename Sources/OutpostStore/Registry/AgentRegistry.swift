@@ -55,6 +55,18 @@ public struct AgentRegistry: Sendable {
         return serials
     }
 
+    /// Every row of `revoked_certificates`, oldest revocation first (then by serial): what the
+    /// CA's certificate revocation list publishes.
+    public func revokedCertificates(on connection: PostgresConnection) async throws -> [RevokedCertificateRecord] {
+        let rows = try await connection.query(
+            "SELECT serial, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at, serial", logger: logger)
+        var records: [RevokedCertificateRecord] = []
+        for try await (serial, revokedAt, reason) in rows.decode((String, Date, String?).self) {
+            records.append(RevokedCertificateRecord(serial: serial, revokedAt: revokedAt, reason: reason))
+        }
+        return records
+    }
+
     /// Every agent that is revoked (its status, or any of its certificates in
     /// `revoked_certificates`): the transport refuses every certificate naming one of them.
     public func revokedAgents(on connection: PostgresConnection) async throws -> Set<AgentID> {
