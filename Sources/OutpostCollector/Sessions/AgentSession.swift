@@ -7,6 +7,7 @@ import OutpostPKI
 import OutpostStore
 import OutpostTransport
 import OutpostWire
+import ServiceLifecycle
 
 /// One authenticated agent connection: Hello/Welcome, configuration, then batches in,
 /// acknowledgements out.
@@ -45,15 +46,32 @@ struct AgentSession {
             context.registry.unregister(connection.channel, agent: agent.agentID)
             context.metrics.sessions.decrement()
         }
-        try await connection.executeThenClose { inbound, outbound in
-            do {
-                try await serve(inbound: inbound, outbound: outbound)
-            } catch let refusal as Refusal {
-                logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
-                try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+        try await withGracefulShutdownHandler {
+            try await connection.executeThenClose { inbound, outbound in
+                do {
+                    try await serve(inbound: inbound, outbound: outbound)
+                } catch let refusal as Refusal {
+                    logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
+                    try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+                }
             }
+        } onGracefulShutdown: {
+            Self.endForShutdown(connection.channel)
         }
     }
+
+    /// Collector shutdown: the agent is told to go (it reconnects, possibly to another
+    /// collector) and closes; batches being committed finish meanwhile, and any the agent did
+    /// not see acknowledged are replayed and recognised as duplicates. A peer that does not
+    /// close within ``shutdownGrace`` is closed.
+    private static func endForShutdown(_ channel: any Channel) {
+        let notice = Message.error(ErrorMessage(code: .shuttingDown, message: "collector shutting down; reconnect"))
+        channel.writeAndFlush(notice, promise: nil)
+        channel.eventLoop.scheduleTask(in: shutdownGrace) { channel.close(promise: nil) }
+    }
+
+    /// How long an agent has to close its session after the shutdown notice.
+    static let shutdownGrace = TimeAmount.seconds(5)
 
     private func serve(inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws {
         var messages = inbound.makeAsyncIterator()

@@ -4,7 +4,9 @@ import PostgresNIO
 extension BranchConfigStore {
     /// How agents ping: `system_config` keys `ping.interval_seconds` (0.5 to 3600, default 10)
     /// and `ping.packets` (1 to 100, default 3). A value out of range or unreadable is logged
-    /// and the default used, so one bad row never stops configuration distribution.
+    /// and the default used, so one bad row never stops configuration distribution. Agents
+    /// space echo requests 1 s apart and wait 1 s for the last reply, so a round lasts
+    /// `packets` seconds: a shorter interval is raised to that.
     public struct PingSettings: Sendable, Equatable {
         /// Seconds between rounds of one device.
         public var intervalSeconds: Double = 10
@@ -41,6 +43,10 @@ extension BranchConfigStore {
                     logger.error("system_config \(key) must be 1 to 100; using \(settings.packets)", metadata: ["value": "\(value ?? "NULL")"])
                 }
             }
+        }
+        if settings.intervalSeconds < Double(settings.packets) {
+            logger.error("system_config ping.interval_seconds is shorter than a round of ping.packets packets; using \(settings.packets) s")
+            settings.intervalSeconds = Double(settings.packets)
         }
         return settings
     }
