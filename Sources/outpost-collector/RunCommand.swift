@@ -14,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var masterKey: MasterKeyOptions
 
     @Option(help: "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS or 90).")
     var retentionDays: Int?
@@ -43,8 +44,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
         }
 
+        let key = try masterKey.resolve()
+
         var logger = Logger(label: "outpost.collector")
         logger.logLevel = .info
+        try await MasterKeyCheck.verify(key, database: url, logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
@@ -53,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: agentHost, port: agentPort, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions, masterKey: key), logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolHost, port: enrolPort),
             authority: authority, identity: identity, client: client, logger: logger)

@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import OutpostPKI
 import OutpostStore
 import PostgresNIO
 
@@ -21,13 +22,18 @@ public struct AgentSessionContext: Sendable {
     let client: PostgresClient
     let registry: SessionRegistry
     let configuration: Configuration
+    /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
+    /// has credentials (tests): a snapshot needing it then fails with a clear error.
+    let masterKey: MasterKey?
     let metrics = SessionMetrics()
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init()) {
+    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init(),
+                masterKey: MasterKey? = nil) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
         self.configuration = configuration
+        self.masterKey = masterKey
     }
 }
 
