@@ -36,6 +36,10 @@ struct CredentialsCommand: AsyncParsableCommand {
         @Option(help: "Privacy passphrase, 8 to 255 bytes (v3; needs --auth-key).")
         var privKey: String?
 
+        func validate() throws {
+            _ = try credentialFromOptions()
+        }
+
         func run() async throws {
             let credential = try credentialFromOptions()
             let key = try masterKey.resolve()

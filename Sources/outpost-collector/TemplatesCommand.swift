@@ -65,7 +65,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         var match = false
 
         func validate() throws {
-            guard devices.isEmpty == match else { throw ValidationError("give --device ID|NAME (one or more) or --match, not both") }
+            guard devices.isEmpty == match else { throw ValidationError("give either --device ID|NAME (repeatable) or --match") }
         }
 
         func run() async throws {
