@@ -26,7 +26,9 @@ public struct AgentService: Service {
 
     public func run() async throws {
         let spool = try Spool.open(directory: stateDirectory + "/spool", logger: logger)
-        let cache = try ConfigurationCache(path: stateDirectory + "/config.json")
+        let cache = try ConfigurationCache(
+            path: stateDirectory + "/config.json",
+            sealingKey: try LocalSealingKey(privateKey: credentials.privateKey, purpose: ConfigurationCache.sealingPurpose))
         let engine = try ICMPEngine(logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {
