@@ -42,7 +42,7 @@ struct CredentialsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let credential = try credentialFromOptions()
-            let key = try masterKey.resolve()
+            let key = try masterKey.resolve(database)
             let (deviceID, record) = try await database.withConnection { connection, logger in
                 let store = CredentialStore(logger: logger)
                 let deviceID = try await store.device(device, on: connection)

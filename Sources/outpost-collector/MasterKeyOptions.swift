@@ -1,32 +1,19 @@
 import ArgumentParser
+import OutpostCollector
 import OutpostPKI
 
-/// Where the collector's master key is: `--master-key-file`, else `OUTPOST_MASTER_KEY_FILE`,
-/// else `OUTPOST_MASTER_KEY` (base64 of 32 bytes). Never generated implicitly.
+/// `--master-key-file`: where the collector's master key is (else `master_key_file` from the
+/// environment or the configuration file, else the key itself in `OUTPOST_MASTER_KEY`).
 struct MasterKeyOptions: ParsableArguments {
     @Option(name: .customLong("master-key-file"),
-            help: "File holding the master key that encrypts SNMP credentials (default: $OUTPOST_MASTER_KEY_FILE, or the key itself in $OUTPOST_MASTER_KEY).")
+            help: "File holding the master key that encrypts SNMP credentials (default: $OUTPOST_MASTER_KEY_FILE, master_key_file, or the base64 key in $OUTPOST_MASTER_KEY).")
     var masterKeyFile: String?
 
     /// The key; a clear error when none is configured or it is unreadable.
-    func resolve() throws -> MasterKey {
-        do {
-            if let path = masterKeyFile ?? Environment.value("OUTPOST_MASTER_KEY_FILE") {
-                return try MasterKey.load(path: path)
-            }
-            if let text = Environment.value("OUTPOST_MASTER_KEY") {
-                do {
-                    return try MasterKey(base64: text)
-                } catch {
-                    throw ValidationError("OUTPOST_MASTER_KEY: \(error)")
-                }
-            }
-        } catch let error as MasterKeyError {
-            throw ValidationError("master key: \(error)")
-        }
-        throw ValidationError("""
-            no master key: pass --master-key-file or set OUTPOST_MASTER_KEY_FILE or OUTPOST_MASTER_KEY \
-            (create one with `outpost-collector credentials master-key create FILE`; keep it safe: without it the stored credentials are lost)
-            """)
+    func resolve(_ database: DatabaseOptions) throws -> MasterKey {
+        var flags = CollectorSettings.Flags()
+        flags.masterKeyFile = masterKeyFile
+        let settings = try database.settings(flags)
+        return try DatabaseOptions.validating { try settings.masterKey() }
     }
 }

@@ -22,7 +22,7 @@ public final class ConfigurationCache: Sendable {
     }
 
     /// The purpose the agent's sealing key is derived for.
-    public static let sealingPurpose = "outpost-agent-configuration-cache-v1"
+    static let sealingPurpose = "outpost-agent-configuration-cache-v1"
 
     private let path: String
     private let sealingKey: LocalSealingKey?
@@ -37,6 +37,12 @@ public final class ConfigurationCache: Sendable {
             let configuration = try AgentConfiguration(encoded: try Self.payload(of: stored, key: sealingKey, path: path))
             current.withLock { $0 = (stored.version, configuration) }
         }
+    }
+
+    /// The cache of the agent whose state directory is `stateDirectory` (`config.json`), sealed
+    /// under a key derived from the agent's private key.
+    public convenience init(stateDirectory: String, agentKey: P256Key) throws {
+        try self.init(path: stateDirectory + "/config.json", sealingKey: LocalSealingKey(privateKey: agentKey, purpose: Self.sealingPurpose))
     }
 
     private static func payload(of stored: Stored, key: LocalSealingKey?, path: String) throws -> [UInt8] {

@@ -40,9 +40,9 @@ struct AgentSession {
 
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
-        context.registry.register(connection.channel, serial: agent.serialNumber)
+        context.registry.register(connection.channel, agent: agent.agentID)
         defer {
-            context.registry.unregister(connection.channel, serial: agent.serialNumber)
+            context.registry.unregister(connection.channel, agent: agent.agentID)
             context.metrics.sessions.decrement()
         }
         try await connection.executeThenClose { inbound, outbound in
@@ -108,7 +108,9 @@ struct AgentSession {
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
                 case .hello:
                     throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
-                case .jobProgress, .jobResult, .renewRequest:
+                case .renewRequest(let request):
+                    try await outbound.write(await renew(request))
+                case .jobProgress, .jobResult:
                     logger.debug("message not handled by this collector version", metadata: ["type": "\(message)"])
                 case .welcome, .ack, .nack, .config, .job, .jobCancel, .renewResponse, .error:
                     throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
@@ -125,6 +127,22 @@ struct AgentSession {
             throw Refusal(code: .protocolViolation, message: "the first message must be Hello")
         }
         return hello
+    }
+
+    /// The answer to a renewal request: the new certificate, or a non-fatal refusal.
+    private func renew(_ request: RenewRequest) async -> Message {
+        guard let renewal = context.renewal else {
+            return .error(ErrorMessage(code: .renewalRefused, message: "this collector does not renew certificates"))
+        }
+        do {
+            return .renewResponse(try await renewal.renew(agent.agentID, request: request, client: context.client))
+        } catch let refusal as AgentCertificateRenewal.Refusal {
+            logger.warning("certificate renewal refused", metadata: ["reason": "\(refusal)"])
+            return .error(ErrorMessage(code: .renewalRefused, message: refusal.description))
+        } catch {
+            logger.error("certificate renewal failed", metadata: ["error": "\(String(reflecting: error))"])
+            return .error(ErrorMessage(code: .renewalRefused, message: "renewal failed on the collector; try again later"))
+        }
     }
 
     /// Verifies a batch; refuses it with a Nack (and returns `nil`) when it is not acceptable.

@@ -21,17 +21,24 @@ public struct AgentSessionContext: Sendable {
     let pipeline: IngestPipeline
     let client: PostgresClient
     let registry: SessionRegistry
+    let renewal: AgentCertificateRenewal?
     let configuration: Configuration
     /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
     /// has credentials (tests): a snapshot needing it then fails with a clear error.
     let masterKey: MasterKey?
     let metrics = SessionMetrics()
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init(),
-                masterKey: MasterKey? = nil) {
+    /// - Parameters:
+    ///   - renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    ///   - masterKey: opens the SNMP credentials of configuration snapshots.
+    public init(
+        pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
+        renewal: AgentCertificateRenewal? = nil, configuration: Configuration = .init(), masterKey: MasterKey? = nil
+    ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
+        self.renewal = renewal
         self.configuration = configuration
         self.masterKey = masterKey
     }

@@ -16,14 +16,13 @@ struct ConfigurationCacheSealingTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/config.json"
         let agentKey = P256Key.generate()
-        let key = try LocalSealingKey(privateKey: agentKey, purpose: ConfigurationCache.sealingPurpose)
         let device = AgentConfiguration.Device(id: UUID(), name: "router", address: "127.0.0.1", snmp: .community(Self.community))
         let snapshot = ConfigSnapshot(version: "v1", payload: try AgentConfiguration(devices: [device]).encoded())
 
         // A file written before sealing (plain payload) still loads; the next snapshot replaces it sealed.
         _ = try ConfigurationCache(path: path).adopt(snapshot)
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"payload\""))
-        let cache = try ConfigurationCache(path: path, sealingKey: key)
+        let cache = try ConfigurationCache(stateDirectory: directory, agentKey: agentKey)
         #expect(cache.configuration?.devices == [device])
         _ = try cache.adopt(snapshot)
 
@@ -33,14 +32,13 @@ struct ConfigurationCacheSealingTests {
         #expect(raw.range(of: Data(Self.community.utf8)) == nil)
         #expect(!text.contains(Array(Self.community.utf8).map(String.init).joined(separator: ",")), "not even as a JSON byte array")
 
-        #expect(try ConfigurationCache(path: path, sealingKey: key).configuration?.devices.first?.snmp == .community(Self.community))
-        let other = try LocalSealingKey(privateKey: P256Key.generate(), purpose: ConfigurationCache.sealingPurpose)
-        #expect(throws: (any Error).self) { try ConfigurationCache(path: path, sealingKey: other) }
+        #expect(try ConfigurationCache(stateDirectory: directory, agentKey: agentKey).configuration?.devices.first?.snmp == .community(Self.community))
+        #expect(throws: (any Error).self) { try ConfigurationCache(stateDirectory: directory, agentKey: P256Key.generate()) }
         #expect(throws: (any Error).self) { try ConfigurationCache(path: path) }
         // The version is bound to the payload: a swapped version does not open.
         let swapped = text.replacingOccurrences(of: "\"version\":\"v1\"", with: "\"version\":\"v2\"")
         #expect(swapped != text)
         try swapped.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: (any Error).self) { try ConfigurationCache(path: path, sealingKey: key) }
+        #expect(throws: (any Error).self) { try ConfigurationCache(stateDirectory: directory, agentKey: agentKey) }
     }
 }

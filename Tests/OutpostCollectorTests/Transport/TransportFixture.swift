@@ -32,12 +32,18 @@ struct TransportFixture {
         try await db.query("INSERT INTO branches (id, name, display_name) VALUES (\(branchID), 'tbilisi-1', 'Tbilisi 1')", logger: TestDatabase.logger)
     }
 
-    /// Enrols an agent directly through the CA and registers it; returns its credentials.
-    func enrolAgent(_ name: String, db: PostgresConnection) async throws -> AgentCredentials {
-        let state = AgentStateDirectory(path: "\(directory)/\(name)")
+    /// The state directory of the agent enrolled as `name`.
+    func stateDirectory(of name: String) -> AgentStateDirectory {
+        AgentStateDirectory(path: "\(directory)/\(name)")
+    }
+
+    /// Enrols an agent directly through the CA (certificate valid for `lifetime`) and registers
+    /// it; returns its credentials.
+    func enrolAgent(_ name: String, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime, db: PostgresConnection) async throws -> AgentCredentials {
+        let state = stateDirectory(of: name)
         try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)
         let key = try state.createKey()
-        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1")
+        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1", lifetime: lifetime)
         try state.storeEnrolment(certificate: issued.certificate, caCertificate: ca.certificate)
         try await db.query("""
             INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
@@ -68,9 +74,10 @@ struct TransportFixture {
         let pipeline = IngestPipeline(database: database, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
         let sessions = SessionRegistry()
-        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions, masterKey: masterKey),
-                                     logger: logger)
+        let context = AgentSessionContext(
+            pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
+            masterKey: masterKey)
+        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
