@@ -45,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.masterKeyFile = masterKey.masterKeyFile
         let settings = try database.settings(flags)
         try DatabaseOptions.validating { try settings.validate() }
+        let key = try DatabaseOptions.validating { try settings.masterKey() }
         let url = try settings.databaseURL()
         let retention = try settings.retentionDays()
         let agentEndpoint = try settings.listen()
@@ -59,8 +60,6 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
         }
-
-        let key = try DatabaseOptions.validating { try settings.masterKey() }
 
         var logger = Logger(label: "outpost.collector")
         logger.logLevel = try settings.logLevel()
