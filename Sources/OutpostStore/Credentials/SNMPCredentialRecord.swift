@@ -16,7 +16,6 @@ public struct SNMPCredentialRecord: Sendable, Equatable {
     public var privKey: String?
 
     /// The protocol names the schema accepts.
-    public static let versions: Set<String> = ["v1", "v2c", "v3"]
     public static let authProtocols: Set<String> = ["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
     public static let privProtocols: Set<String> = ["DES", "AES", "AES-192", "AES-256"]
 
