@@ -8,7 +8,7 @@ import OutpostWire
 import PostgresNIO
 
 /// Builds the configuration snapshot of a branch's agent: its enabled devices with their
-/// enabled items and their SNMP credentials, opened with the master key. Only the branch's own
+/// enabled items and their SNMP credentials, opened with the master key, and the ping settings. Only the branch's own
 /// devices are read, so an agent never receives another branch's credentials.
 public struct AgentConfigurationSource: Sendable {
     private let client: PostgresClient
@@ -26,8 +26,9 @@ public struct AgentConfigurationSource: Sendable {
     /// The branch's configuration with credentials in clear.
     public func configuration(forBranch branchID: UUID) async throws -> AgentConfiguration {
         let logger = self.logger
-        let (devices, records) = try await client.withConnection { connection in
-            (try await BranchConfigStore(logger: logger).devices(ofBranch: branchID, on: connection),
+        let store = BranchConfigStore(logger: logger)
+        let (devices, ping, records) = try await client.withConnection { connection in
+            (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
              try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
         }
         var credentials: [UUID: SNMPCredential] = [:]
@@ -35,11 +36,12 @@ public struct AgentConfigurationSource: Sendable {
             guard let masterKey else { throw MissingMasterKey() }
             for record in records { credentials[record.deviceID] = try masterKey.open(record) }
         }
-        return AgentConfiguration(devices: devices.map { device in
+        let configured = devices.map { device in
             var device = device
             device.snmp = credentials[device.id]
             return device
-        })
+        }
+        return AgentConfiguration(devices: configured, pingIntervalSeconds: ping.intervalSeconds, pingPackets: ping.packets)
     }
 
     /// The snapshot sent in a `Config` message.

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// Reads what a branch's agent has to probe.
 public struct BranchConfigStore: Sendable {
-    private let logger: Logger
+    let logger: Logger
 
     public init(logger: Logger) {
         self.logger = logger
