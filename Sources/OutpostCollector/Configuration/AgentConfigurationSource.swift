@@ -27,9 +27,11 @@ public struct AgentConfigurationSource: Sendable {
     public func configuration(forBranch branchID: UUID) async throws -> AgentConfiguration {
         let logger = self.logger
         let store = BranchConfigStore(logger: logger)
-        let (devices, ping, records) = try await client.withConnection { connection in
-            (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
-             try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
+        // One repeatable-read snapshot: devices, items and credentials from the same moment.
+        let (devices, ping, records) = try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
+                    try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
         }
         var credentials: [UUID: SNMPCredential] = [:]
         if !records.isEmpty {
