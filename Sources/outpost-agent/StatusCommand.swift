@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
         }
         let schedule = credentials.renewalSchedule
         let certificateState = credentials.isExpired() ? "EXPIRED: enrol again with a new token" : credentials.needsRenewal() ? "renewal due" : "valid"
-        let cache = try ConfigurationCache(path: settings.stateDirectory + "/config.json")
+        let cache = try ConfigurationCache(stateDirectory: settings.stateDirectory, agentKey: credentials.privateKey)
         let backlog = try SpoolBacklog.read(directory: settings.stateDirectory + "/spool")
         let format = Date.ISO8601FormatStyle()
         print("""

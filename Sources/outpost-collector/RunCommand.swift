@@ -14,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var masterKey: MasterKeyOptions
 
     @Option(help: "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 90).")
     var retentionDays: String?
@@ -41,8 +42,10 @@ struct RunCommand: AsyncParsableCommand {
         flags.enrolListen = enrolListen
         flags.certificateLifetime = agentCertificateLifetime
         flags.logLevel = logLevel
+        flags.masterKeyFile = masterKey.masterKeyFile
         let settings = try database.settings(flags)
         try DatabaseOptions.validating { try settings.validate() }
+        let key = try DatabaseOptions.validating { try settings.masterKey() }
         let url = try settings.databaseURL()
         let retention = try settings.retentionDays()
         let agentEndpoint = try settings.listen()
@@ -60,6 +63,7 @@ struct RunCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "outpost.collector")
         logger.logLevel = try settings.logLevel()
+        try await MasterKeyCheck.verify(key, database: url, logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
@@ -70,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
         let listener = AgentListener(host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
                                      sessions: AgentSessionContext(
                                          pipeline: pipeline, client: client, registry: sessions,
-                                         renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger)),
+                                         renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
+                                         masterKey: key),
                                      logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),

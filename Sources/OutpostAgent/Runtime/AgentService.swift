@@ -29,7 +29,7 @@ public struct AgentService: Service {
 
     public func run() async throws {
         let spool = try Spool.open(directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
-        let cache = try ConfigurationCache(path: stateDirectory + "/config.json")
+        let cache = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: identity.credentials.privateKey)
         let engine = try ICMPEngine(logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {

@@ -190,14 +190,8 @@ struct AgentSession {
         return batch
     }
 
-    /// The branch's configuration snapshot; its version is the SHA-256 of its canonical JSON.
+    /// The branch's configuration snapshot (devices, items, credentials; see ``AgentConfigurationSource``).
     private func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
-        let store = BranchConfigStore(logger: logger)
-        let (devices, ping) = try await context.client.withConnection { connection in
-            (try await store.devices(ofBranch: branch, on: connection), try await store.pingSettings(on: connection))
-        }
-        let payload = try AgentConfiguration(devices: devices, pingIntervalSeconds: ping.intervalSeconds, pingPackets: ping.packets).encoded()
-        let version = SHA256.hash(data: payload).prefix(16).map { String(format: "%02x", $0) }.joined()
-        return ConfigSnapshot(version: version, payload: payload)
+        try await AgentConfigurationSource(client: context.client, masterKey: context.masterKey, logger: logger).snapshot(forBranch: branch)
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import OutpostPKI
 import OutpostStore
 import PostgresNIO
 
@@ -22,18 +23,24 @@ public struct AgentSessionContext: Sendable {
     let registry: SessionRegistry
     let renewal: AgentCertificateRenewal?
     let configuration: Configuration
+    /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
+    /// has credentials (tests): a snapshot needing it then fails with a clear error.
+    let masterKey: MasterKey?
     let metrics = SessionMetrics()
 
-    /// - Parameter renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    /// - Parameters:
+    ///   - renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    ///   - masterKey: opens the SNMP credentials of configuration snapshots.
     public init(
         pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
-        renewal: AgentCertificateRenewal? = nil, configuration: Configuration = .init()
+        renewal: AgentCertificateRenewal? = nil, configuration: Configuration = .init(), masterKey: MasterKey? = nil
     ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
         self.renewal = renewal
         self.configuration = configuration
+        self.masterKey = masterKey
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OutpostPKI
 import OutpostSettings
 import OutpostStore
 
@@ -16,8 +17,11 @@ public struct CollectorSettings: Sendable {
         public static let certificateLifetime = SettingKey(
             "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME", flag: "--agent-certificate-lifetime")
         public static let logLevel = SettingKey("log_level", environment: "OUTPOST_LOG_LEVEL", flag: "--log-level")
+        public static let masterKeyFile = SettingKey("master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
+        /// The master key itself (base64), from the environment only: never from the file.
+        public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
-        public static let all = [databaseURL, caDirectory, listen, enrolListen, retentionDays, certificateLifetime, logLevel]
+        public static let all = [databaseURL, caDirectory, listen, enrolListen, retentionDays, certificateLifetime, logLevel, masterKeyFile]
     }
 
     /// The values given on the command line (`nil` when absent).
@@ -29,6 +33,7 @@ public struct CollectorSettings: Sendable {
         public var retentionDays: String?
         public var certificateLifetime: String?
         public var logLevel: String?
+        public var masterKeyFile: String?
 
         public init() {}
     }
@@ -52,6 +57,7 @@ public struct CollectorSettings: Sendable {
 
     private let settings: Settings
     private let flags: Flags
+    private let environment: [String: String]
 
     /// Reads the file `config` (or the default file when it exists) and checks it names only
     /// known options. Values are parsed when asked for, so commands that need only the database
@@ -66,6 +72,7 @@ public struct CollectorSettings: Sendable {
         }
         self.settings = try Settings(file: file, known: Keys.all, environment: environment)
         self.flags = flags
+        self.environment = environment
     }
 
     /// The PostgreSQL database; an error naming the option when missing or malformed.
@@ -116,6 +123,31 @@ public struct CollectorSettings: Sendable {
         try settings.value(Keys.logLevel, flag: flags.logLevel, expected: "trace, debug, info, notice, warning, error or critical") {
             Logger.Level(rawValue: $0)
         } ?? .info
+    }
+
+    /// The master key that seals SNMP credentials: the file named by `master_key_file` (flag,
+    /// environment or file), else the base64 key in `$OUTPOST_MASTER_KEY`. Never generated here:
+    /// a missing key is an error, since a new one could not open the stored credentials.
+    public func masterKey() throws -> MasterKey {
+        if let (path, source) = try settings.text(Keys.masterKeyFile, flag: flags.masterKeyFile) {
+            do {
+                return try MasterKey.load(path: path)
+            } catch {
+                throw SettingsError("master_key_file (from \(source)): \(error)")
+            }
+        }
+        if let text = environment[Keys.masterKeyVariable], !text.isEmpty {
+            do {
+                return try MasterKey(base64: text)
+            } catch {
+                throw SettingsError("$\(Keys.masterKeyVariable): \(error)")
+            }
+        }
+        throw SettingsError("""
+            no master key: pass --master-key-file, set OUTPOST_MASTER_KEY_FILE or master_key_file in the configuration file, \
+            or put the base64 key in OUTPOST_MASTER_KEY (create one with `outpost-collector credentials master-key create FILE`; \
+            back it up: the stored credentials cannot be opened without it)
+            """)
     }
 
     /// Every value, parsed: call at start so a bad option stops the collector before it serves.

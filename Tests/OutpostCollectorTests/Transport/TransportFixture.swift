@@ -65,9 +65,9 @@ struct TransportFixture {
 
     /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
     func withCollector(
-        database: DatabaseURL, _ body: @Sendable (CollectorAddress) async throws -> Void
+        database: DatabaseURL, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
-        let logger = Logger(label: "outpost.test.collector")
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
@@ -75,7 +75,8 @@ struct TransportFixture {
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
         let sessions = SessionRegistry()
         let context = AgentSessionContext(
-            pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger))
+            pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
+            masterKey: masterKey)
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
