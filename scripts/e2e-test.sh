@@ -81,6 +81,8 @@ setup_branch "$ns_b" "$wan_b" "$((net + 1))" 2
 "$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
 "$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 \
     --ip "10.213.$net.1" --ip "10.213.$((net + 1)).1" >>"$work/ca.log" 2>&1
+"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
+export OUTPOST_MASTER_KEY_FILE="$work/master.key"
 agent_port=$(free_port)
 enrol_port=$(free_port)
 start_collector() {
