@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance.")
+        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance, operator HTTP.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -27,12 +27,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN or 0.0.0.0:8444).")
     var enrolListen: String?
 
+    @Option(help: "Address the operator HTTP server binds: /healthz, /readyz, /metrics, /api/… (default: $OUTPOST_HTTP_LISTEN or 127.0.0.1:8080).")
+    var httpListen: String?
+
     func run() async throws {
         let url = try database.resolve()
         let retention = try Self.integer(retentionDays, env: "OUTPOST_RETENTION_DAYS", option: "--retention-days") ?? 90
         guard retention >= 1 else { throw ValidationError("--retention-days must be at least 1 (got \(retention))") }
         let (agentHost, agentPort) = try Self.endpoint(listen ?? Environment.value("OUTPOST_LISTEN") ?? "0.0.0.0:8443", option: "--listen")
         let (enrolHost, enrolPort) = try Self.endpoint(enrolListen ?? Environment.value("OUTPOST_ENROL_LISTEN") ?? "0.0.0.0:8444", option: "--enrol-listen")
+        let (httpHost, httpPort) = try Self.endpoint(httpListen ?? Environment.value("OUTPOST_HTTP_LISTEN") ?? "127.0.0.1:8080", option: "--http-listen")
         let caPath = caDirectory ?? Environment.value("OUTPOST_CA_DIR") ?? "certs/ca"
         let authority: CertificateAuthority
         let identity: CollectorServerIdentity
@@ -43,6 +47,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
         }
 
+        // Before anything that records metrics is created.
+        let metrics = CollectorMetrics.bootstrap()
         var logger = Logger(label: "outpost.collector")
         logger.logLevel = .info
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
@@ -62,9 +68,12 @@ struct RunCommand: AsyncParsableCommand {
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
+            OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: httpHost, port: httpPort),
+                               client: client, sessions: sessions, metrics: metrics, logger: logger),
         ]
         logger.info("collector starting", metadata: [
             "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentHost):\(agentPort)", "enrolment": "\(enrolHost):\(enrolPort)",
+            "http": "\(httpHost):\(httpPort)",
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

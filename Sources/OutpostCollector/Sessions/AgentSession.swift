@@ -40,7 +40,7 @@ struct AgentSession {
 
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
-        context.registry.register(connection.channel, serial: agent.serialNumber)
+        context.registry.register(connection.channel, serial: agent.serialNumber, agentID: agent.agentID)
         defer {
             context.registry.unregister(connection.channel, serial: agent.serialNumber)
             context.metrics.sessions.decrement()

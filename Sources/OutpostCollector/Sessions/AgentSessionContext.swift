@@ -21,20 +21,33 @@ public struct AgentSessionContext: Sendable {
     let client: PostgresClient
     let registry: SessionRegistry
     let configuration: Configuration
-    let metrics = SessionMetrics()
+    let metrics: SessionMetrics
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init()) {
+    /// - Parameter metricsFactory: where session metrics go (default: the process's bootstrapped backend).
+    public init(
+        pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
+        configuration: Configuration = .init(), metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
         self.configuration = configuration
+        self.metrics = SessionMetrics(factory: metricsFactory)
     }
 }
 
 /// Prometheus-facing counters of agent sessions.
 struct SessionMetrics: Sendable {
-    let sessions = Meter(label: "outpost_agent_sessions")
-    let rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total")
-    let verificationFailures = Counter(label: "outpost_batch_verification_failures_total")
-    let refusedBatches = Counter(label: "outpost_batches_refused_total")
+    /// Live agent sessions on this collector.
+    let sessions: Meter
+    let rejectedConnections: Counter
+    let verificationFailures: Counter
+    let refusedBatches: Counter
+
+    init(factory: any MetricsFactory) {
+        sessions = Meter(label: "outpost_agent_sessions", factory: factory)
+        rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total", factory: factory)
+        verificationFailures = Counter(label: "outpost_batch_verification_failures_total", factory: factory)
+        refusedBatches = Counter(label: "outpost_batches_refused_total", factory: factory)
+    }
 }

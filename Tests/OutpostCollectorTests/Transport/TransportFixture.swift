@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import OutpostAgent
 import OutpostCollector
@@ -57,19 +58,21 @@ struct TransportFixture {
         return devices
     }
 
-    /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
+    /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`,
+    /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`.
     func withCollector(
-        database: DatabaseURL, _ body: @Sendable (CollectorAddress) async throws -> Void
+        database: DatabaseURL, sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
         let logger = Logger(label: "outpost.test.collector")
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-        let pipeline = IngestPipeline(database: database, logger: logger)
+        let pipeline = IngestPipeline(database: database, logger: logger, metricsFactory: metricsFactory)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
-        let sessions = SessionRegistry()
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions, metricsFactory: metricsFactory),
+                                     logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
