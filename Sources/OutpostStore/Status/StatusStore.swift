@@ -89,8 +89,10 @@ public struct StatusStore: Sendable {
     /// Every device (of `branch` when given, by name), by branch then name, with its newest ping round.
     ///
     /// The newest round is looked up at or after `last_probe_at`, which ingest keeps at the
-    /// newest round it stored: run-time partition pruning then reads one daily partition per
-    /// device instead of every partition of the retention window.
+    /// newest round it stored: the daily partitions are scanned newest first and the scan stops
+    /// at that round, so a device costs an index probe per partition ahead of it (the ones
+    /// created in advance, empty), never a walk through the retention window. RTTs come rounded
+    /// to 0.1 µs and loss to 0.01 %: the REAL columns carry no more precision than that.
     ///
     /// - Throws: ``Failure/unknownBranch(_:)`` when `branch` names no branch.
     public func devices(branch: String? = nil, on connection: PostgresConnection) async throws -> [DeviceStatus] {
@@ -102,8 +104,11 @@ public struct StatusStore: Sendable {
             FROM standalone_devices d
             LEFT JOIN branches b ON b.id = d.branch_id
             LEFT JOIN LATERAL (
-                SELECT r.timestamp, r.is_reachable, r.packets_sent, r.packets_received, r.packet_loss_percent,
-                       r.avg_rtt_ms, r.min_rtt_ms, r.max_rtt_ms
+                SELECT r.timestamp, r.is_reachable, r.packets_sent, r.packets_received,
+                       round(r.packet_loss_percent::numeric, 2)::float8 AS packet_loss_percent,
+                       round(r.avg_rtt_ms::numeric, 4)::float8 AS avg_rtt_ms,
+                       round(r.min_rtt_ms::numeric, 4)::float8 AS min_rtt_ms,
+                       round(r.max_rtt_ms::numeric, 4)::float8 AS max_rtt_ms
                 FROM ping_results r
                 WHERE r.device_id = d.id AND r.timestamp >= d.last_probe_at
                 ORDER BY r.timestamp DESC LIMIT 1
