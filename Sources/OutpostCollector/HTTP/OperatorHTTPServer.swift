@@ -5,6 +5,7 @@ import NIOPosix
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// The collector's operator HTTP server, on a port of its own: `/healthz`, `/readyz`,
 /// `/metrics` (Prometheus) and the read-only JSON API under `/api/`.
@@ -14,6 +15,13 @@ import ServiceLifecycle
 public final class OperatorHTTPServer: Service, Sendable {
     /// The server stopped before it bound its address.
     public struct NotListening: Error {}
+
+    /// The server could not start listening (address in use, unknown host, …).
+    public struct CannotListen: Error, CustomStringConvertible {
+        public let address: String
+        public let reason: String
+        public var description: String { "operator HTTP cannot listen on \(address): \(reason)" }
+    }
 
     private let configuration: OperatorHTTPConfiguration
     private let client: PostgresClient
@@ -55,12 +63,14 @@ public final class OperatorHTTPServer: Service, Sendable {
             .register(on: router)
         let bound = self.bound
         let logger = self.logger
+        let listening = Atomic(false)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outpost-collector"),
             onServerRunning: { channel in
                 guard let address = channel.localAddress else { return }
                 logger.info("operator HTTP listening", metadata: ["address": "\(address)"])
+                listening.store(true, ordering: .relaxed)
                 bound.succeed(address)
             },
             logger: logger)
@@ -68,6 +78,9 @@ public final class OperatorHTTPServer: Service, Sendable {
             try await application.run()
         } catch {
             bound.fail(error)
+            guard listening.load(ordering: .relaxed) else {
+                throw CannotListen(address: "\(configuration.host):\(configuration.port)", reason: "\(error)")
+            }
             throw error
         }
     }

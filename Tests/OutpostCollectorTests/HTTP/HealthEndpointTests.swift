@@ -1,7 +1,9 @@
 import Foundation
+import OutpostCollector
 import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
+import Prometheus
 import Testing
 
 @Suite("Operator HTTP: /healthz and /readyz")
@@ -65,5 +67,17 @@ struct HealthEndpointTests {
             #expect(devices.status == 503)
             #expect((try devices.json()["error"] as? String)?.hasPrefix("database unavailable") == true)
         }
+    }
+
+    @Test("an address in use is a clear error naming it, and boundAddress fails instead of waiting")
+    func addressInUse() async throws {
+        // The test cluster's port is taken by PostgreSQL.
+        let taken = try TestDatabase.serverURL()
+        let client = PostgresClient(configuration: taken.clientConfiguration, backgroundLogger: OperatorHTTPFixture.logger)
+        let server = OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: "127.0.0.1", port: taken.port), client: client,
+                                        sessions: SessionRegistry(), metrics: PrometheusCollectorRegistry(), logger: OperatorHTTPFixture.logger)
+        let error = await #expect(throws: OperatorHTTPServer.CannotListen.self) { try await server.run() }
+        #expect(error?.description.hasPrefix("operator HTTP cannot listen on 127.0.0.1:\(taken.port): ") == true)
+        await #expect(throws: (any Error).self) { try await server.boundAddress }
     }
 }
