@@ -23,7 +23,7 @@ struct RuleCompiler {
 
     /// The rule's code; the whole expression must be a condition.
     mutating func compileRule(_ expression: RuleExpression) throws(RuleParseError) -> ConditionCode {
-        try condition(expression, because: "a rule must be a condition (true/false)")
+        try condition(expression, because: "a rule must be a true/false condition")
     }
 
     // MARK: - Conditions
@@ -90,11 +90,18 @@ struct RuleCompiler {
         case .call(.count, let argument, let window?):
             return try count(argument, window: window)
         case .call(let function, let argument, let window?):
+            let reduction: WindowFunction = switch function {
+            case .avg: .avg
+            case .min: .min
+            case .max: .max
+            case .rate: .rate
+            case .count, .last: preconditionFailure("\(function) is matched by the cases above")
+            }
             guard case .variable(let name) = argument.kind else {
                 throw error("\(function.rawValue)() takes an item name as its first argument", at: argument.range.lowerBound)
             }
             let slot = try variable(name, as: .number, at: argument, because: "\(function.rawValue)() works on a numeric item")
-            return .window(function, slot: slot, seconds: window)
+            return .window(reduction, slot: slot, seconds: window)
         default:
             throw mismatch(expression, is: naturalType(expression) ?? .number, because: purpose())
         }
@@ -175,7 +182,7 @@ struct RuleCompiler {
         case type?:
             break
         case let other?:
-            let origin = fixedAt[slot].map { "is \(other) (from its use at column \(error("", at: $0).column))" } ?? "is declared as \(other)"
+            let origin = fixedAt[slot].map { "is \(other) (see its first use at column \(error("", at: $0).column))" } ?? "is declared as \(other)"
             throw error("\(purpose()), but '\(name)' \(origin)", at: use.range.lowerBound)
         }
         return slot

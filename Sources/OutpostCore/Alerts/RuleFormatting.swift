@@ -2,10 +2,14 @@ import Foundation
 
 /// The canonical spelling of literals, shared by token quoting and the printed syntax tree.
 enum RuleFormatting {
-    /// `5`, `2.5`, `0.125`: integers without a fraction, others as Swift prints them.
+    /// `5`, `2.5`, `0.125`: integers without a fraction, never an exponent (the language has none).
     static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        if value == value.rounded() { return String(format: "%.0f", value) }
+        let shortest = String(value)
+        guard shortest.contains("e") else { return shortest }
+        var fixed = String(format: "%.40f", value)
+        while fixed.hasSuffix("0") { fixed.removeLast() }
+        return fixed
     }
 
     /// Seconds in the largest unit that divides them exactly: `5m`, `90s`, `2h`, `1d`.

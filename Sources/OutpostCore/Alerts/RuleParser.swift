@@ -6,6 +6,9 @@ struct RuleParser {
     /// Deepest nesting of parentheses, NOT and unary minus accepted, so that hostile input
     /// cannot exhaust the stack.
     static let maximumDepth = 64
+    /// Longest rule text accepted, in Unicode scalars (`alert_rules.expression` holds 500
+    /// characters); it also bounds the depth of left-nested trees such as `a + a + … + a`.
+    static let maximumLength = 1_000
 
     private let scalars: [Unicode.Scalar]
     private let tokens: [RuleToken]
@@ -19,6 +22,9 @@ struct RuleParser {
 
     /// The syntax tree of `scalars`, or the first error with its position.
     static func parse(_ scalars: [Unicode.Scalar]) throws(RuleParseError) -> RuleExpression {
+        guard scalars.count <= maximumLength else {
+            throw RuleParseError("the rule is too long: \(scalars.count) characters, at most \(maximumLength)", at: maximumLength, in: scalars)
+        }
         var parser = try RuleParser(scalars: scalars)
         if parser.current.kind == .end {
             throw parser.error("the rule is empty; write a condition like ping_unreachable >= 5", at: parser.current)

@@ -22,12 +22,17 @@ indirect enum NumberCode: Sendable {
     case constant(Double)
     /// The last value of a numeric variable.
     case variable(slot: Int)
-    /// `avg`, `min`, `max`, `rate` or `count` over the samples of one variable in a window (seconds).
-    case window(RuleFunction, slot: Int, seconds: Double)
+    /// A function over the samples of one variable in a window (seconds).
+    case window(WindowFunction, slot: Int, seconds: Double)
     /// How many samples of the variable in `slot` within the window satisfy the condition.
     case countWhere(ConditionCode, slot: Int, seconds: Double)
     case negate(NumberCode)
     case arithmetic(ArithmeticOperator, NumberCode, NumberCode)
+}
+
+/// The functions that reduce a window of samples to a number (`last` reads a variable instead).
+enum WindowFunction: Sendable {
+    case avg, min, max, rate, count
 }
 
 /// Code producing a string, or nothing when data is missing.

@@ -1,8 +1,8 @@
 /// The syntax tree of a rule expression, as written (after `x >= 3 in 5 minutes` became
 /// `count(x, 5m) >= 3`), with the source span of every node for error messages.
 ///
-/// Equality ignores nothing: two trees are equal only when their spans are equal too. Compare
-/// `description` (the canonical printed form) to compare meaning.
+/// Two trees are equal only when their spans are equal too; compare `description` (the
+/// canonical printed form) to compare what they mean.
 public struct RuleExpression: Sendable, Equatable {
     /// What the node is.
     public indirect enum Kind: Sendable, Equatable {

@@ -4,12 +4,12 @@ import Foundation
 public enum RuleValueType: String, Sendable, CustomStringConvertible {
     case number, string, boolean
 
-    /// "a number", "a string", "a condition (true/false)", for error messages.
+    /// "a number", "a string", "a true/false condition", for error messages.
     public var description: String {
         switch self {
         case .number: "a number"
         case .string: "a string"
-        case .boolean: "a condition (true/false)"
+        case .boolean: "a true/false condition"
         }
     }
 

@@ -29,13 +29,13 @@ enum SampleWindow {
 
     /// `avg`, `min`, `max`, `rate` or `count` of `window`; `nil` when the window has no numeric
     /// sample (for `count`: never `nil`, an empty window counts 0).
-    static func apply<Window: Collection>(_ function: RuleFunction, to window: Window) -> Double? where Window.Element == RuleSample {
+    static func apply<Window: Collection>(_ function: WindowFunction, to window: Window) -> Double? where Window.Element == RuleSample {
         switch function {
         case .count:
             return Double(window.count)
         case .rate:
             return rate(of: window)
-        case .avg, .min, .max, .last:
+        case .avg, .min, .max:
             var count = 0
             var sum = 0.0
             var smallest = Double.infinity
@@ -48,11 +48,7 @@ enum SampleWindow {
                 largest = Swift.max(largest, value)
             }
             guard count > 0 else { return nil }
-            switch function {
-            case .min: return smallest
-            case .max: return largest
-            default: return sum / Double(count)
-            }
+            return function == .min ? smallest : function == .max ? largest : sum / Double(count)
         }
     }
 
