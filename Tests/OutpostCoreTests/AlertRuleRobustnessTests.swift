@@ -1,3 +1,4 @@
+import Foundation
 import OutpostCore
 import Testing
 
@@ -58,6 +59,18 @@ struct AlertRuleRobustnessTests {
             if try Self.check(String(String.UnicodeScalarView(scalars))) { accepted += 1 }
         }
         #expect(accepted > 100)
+    }
+
+    /// The deepest trees the length limit allows (left-nested sums, right-nested parentheses
+    /// at the depth limit) parse, print, and evaluate without exhausting a test thread's stack.
+    @Test func deepestAcceptedTreesEvaluate() throws {
+        let sum = try AlertRule(String(repeating: "x + ", count: 240) + "x > 240")
+        #expect(sum.syntax.description.hasPrefix(String(repeating: "(", count: 241) + "x + x)"))
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let context = RuleWindows(now: now, series: ["x": [RuleSample(now, .number(1))]])
+        #expect(sum.evaluate(context) == .true)
+        let nested = try AlertRule(String(repeating: "NOT (", count: 32) + "x > 0" + String(repeating: ")", count: 32))
+        #expect(nested.evaluate(context) == .true)
     }
 
     /// Parses `source`; an accepted rule must print to a canonical form that parses to itself, a

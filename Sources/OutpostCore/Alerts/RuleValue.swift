@@ -59,12 +59,8 @@ public enum RuleOutcome: Sendable, Equatable {
         }
     }
 
-    /// `true`/`false` for a known Boolean, `unknown` for `nil`.
-    init(_ value: Bool?) {
-        switch value {
-        case true?: self = .true
-        case false?: self = .false
-        case nil: self = .unknown
-        }
+    /// `.true` or `.false`.
+    init(_ value: Bool) {
+        self = value ? .true : .false
     }
 }
