@@ -222,6 +222,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
         .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore"], swiftSettings: strict),
         .testTarget(
