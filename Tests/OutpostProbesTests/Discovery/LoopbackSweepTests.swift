@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import OutpostProbes
+import Testing
+
+/// Sweeps over a random /29 of 127/8 where real snmpd processes listen on some addresses.
+@Suite("Discovery sweep on loopback")
+struct LoopbackSweepTests {
+    static let v3User = SNMPv3User(
+        userName: "discoverer", authentication: .init(.sha1, passphrase: SNMPDaemon.authPassphrase),
+        privacy: .init(.aes128, passphrase: SNMPDaemon.privPassphrase))
+
+    /// v2c "alpha", v2c "beta", then the v3 user: the index each host reports.
+    static let credentials: [SNMPSecurity] = [.v2c(community: "alpha"), .v2c(community: "beta"), .v3(v3User)]
+
+    /// A /29 of 127/8 no other test uses: "127.x.y" with y a multiple of 8 as the network.
+    static func randomBlock() -> String {
+        "127.\(Int.random(in: 100...199)).\(Int.random(in: 0...255)).\(Int.random(in: 0...31) * 8)"
+    }
+
+    @Test func findsEveryLiveHostAndIdentifiesTheSNMPAgentsWithTheRightCredential() async throws {
+        let network = Self.randomBlock()
+        let octets = network.split(separator: ".").map { Int($0)! }
+        let host = { (index: Int) in "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + index)" }
+        let port = try ExternalProcess.freeUDPPort()
+        let cisco = try await SNMPDaemon(host: host(1), port: port, community: "alpha", extraConfiguration: """
+            sysObjectID .1.3.6.1.4.1.9.1.1208
+            sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
+            sysServices 2
+            sysName sw-branch-7
+            sysLocation Branch 7 wiring closet
+            """)
+        let fortinet = try await SNMPDaemon(host: host(2), port: port, community: "beta", extraConfiguration: """
+            sysObjectID .1.3.6.1.4.1.12356.101.1.1
+            sysDescr FortiGate-60F v7.2.5
+            sysServices 78
+            sysName fw-branch-7
+            """)
+        // Answers only the v3 user among the candidates; net-snmp's own identity and sysDescr.
+        let linux = try await SNMPDaemon(host: host(3), port: port, community: "not-a-candidate", extraConfiguration: """
+            createUser discoverer SHA \(SNMPDaemon.authPassphrase) AES \(SNMPDaemon.privPassphrase)
+            rouser discoverer priv
+            sysName srv-branch-7
+            """)
+        // An agent none of the candidates opens.
+        let locked = try await SNMPDaemon(host: host(4), port: port, community: "nobody-knows")
+        defer { [cisco, fortinet, linux, locked].forEach { $0.stop() } }
+
+        let icmp = try ICMPTest.engine()
+        let snmp = try SNMPEngine()
+        let sweeper = DiscoverySweeper(icmp: icmp, snmp: snmp)
+        let configuration = DiscoveryConfiguration(
+            concurrency: 4, icmpTimeout: .milliseconds(500), credentials: Self.credentials, snmpPort: port,
+            snmpTimeout: .milliseconds(300))
+        let events = try await collect(sweeper.sweep(try DiscoveryTargets(include: ["\(network)/29"]), configuration: configuration))
+        await icmp.shutdown()
+        await snmp.shutdown()
+
+        let hosts = Dictionary(uniqueKeysWithValues: events.compactMap { event -> (String, DiscoveredHost)? in
+            if case .hostFound(let host) = event { (host.address, host) } else { nil }
+        })
+        #expect(Set(hosts.keys) == Set((1...6).map(host)), "every address of the /29 but network and broadcast answers ICMP")
+        #expect(hosts.values.allSatisfy { $0.respondsToICMP && $0.rttMilliseconds != nil && $0.macAddress == nil })
+
+        let switchHost = try #require(hosts[host(1)]?.system)
+        #expect(switchHost.credentialIndex == 0)
+        #expect(switchHost.sysObjectID == "1.3.6.1.4.1.9.1.1208")
+        #expect(switchHost.sysName == "sw-branch-7" && switchHost.sysLocation == "Branch 7 wiring closet" && switchHost.sysServices == 2)
+        #expect(switchHost.sysDescr?.hasPrefix("Cisco IOS Software, C2960X") == true && switchHost.sysUpTime != nil)
+        #expect(hosts[host(1)]?.vendor?.name == "Cisco" && hosts[host(1)]?.deviceType == .switch)
+
+        #expect(hosts[host(2)]?.system?.credentialIndex == 1)
+        #expect(hosts[host(2)]?.system?.sysName == "fw-branch-7")
+        #expect(hosts[host(2)]?.vendor?.name == "Fortinet" && hosts[host(2)]?.deviceType == .firewall)
+
+        #expect(hosts[host(3)]?.system?.credentialIndex == 2)
+        #expect(hosts[host(3)]?.system?.sysObjectID?.hasPrefix("1.3.6.1.4.1.8072.") == true)
+        #expect(hosts[host(3)]?.system?.sysDescr?.hasPrefix("Linux") == true)
+        #expect(hosts[host(3)]?.vendor?.name == "net-snmp" && hosts[host(3)]?.deviceType == .server)
+
+        for index in 4...6 {
+            #expect(hosts[host(index)]?.system == nil && hosts[host(index)]?.vendor == nil && hosts[host(index)]?.deviceType == .unknown)
+        }
+
+        guard case .progress(let first) = events.first, case .finished(let summary) = events.last else {
+            Issue.record("events must start with progress and end with finished: \(events)")
+            return
+        }
+        #expect(first == DiscoveryProgress(total: 6))
+        #expect(summary.progress.total == 6 && summary.progress.scanned == 6 && summary.progress.responded == 6)
+        #expect(summary.progress.identified == 3 && summary.progress.failed == 0 && !summary.cancelled)
+        #expect(summary.duration > .zero && summary.duration < .seconds(10))
+    }
+
+    @Test func cancellingTheConsumerStopsProbingWithinASecond() async throws {
+        // 4,094 hosts at 200 echo requests per second would take 20 s.
+        let icmp = try ICMPTest.engine(maxPacketsPerSecond: 200)
+        let snmp = try SNMPEngine()
+        let sweeper = DiscoverySweeper(icmp: icmp, snmp: snmp)
+        let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...15) * 16).0"
+        let targets = try DiscoveryTargets(include: ["\(network)/20"])
+        #expect(targets.count == 4_094)
+        let stream = try sweeper.sweep(targets, configuration: DiscoveryConfiguration(concurrency: 16, snmpProbing: .disabled))
+        let consumer = Task {
+            var found = 0
+            for await event in stream {
+                if case .hostFound = event { found += 1 }
+            }
+            return found
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        while icmp.counters.received < 100, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        consumer.cancel()
+        let cancelledAt = clock.now
+        let sentAtCancel = icmp.counters.sent
+        let found = await consumer.value
+        #expect(clock.now - cancelledAt < .milliseconds(200), "the consumer's loop ends at once")
+        #expect(found >= 80 && found < 4_094)
+
+        // Requests already handed to the engine (at most `concurrency`) still leave; nothing after.
+        try await Task.sleep(until: cancelledAt + .seconds(1))
+        let sentAfterOneSecond = icmp.counters.sent
+        try await Task.sleep(for: .seconds(1))
+        let sentAfterTwoSeconds = icmp.counters.sent
+        await icmp.shutdown()
+        await snmp.shutdown()
+        #expect(sentAfterOneSecond == sentAfterTwoSeconds, "no probe is sent more than a second after cancellation")
+        #expect(sentAfterOneSecond <= sentAtCancel + 16)
+        #expect(sentAfterTwoSeconds < 300)
+    }
+
+    private func collect(_ stream: AsyncStream<DiscoveryEvent>) async -> [DiscoveryEvent] {
+        var events: [DiscoveryEvent] = []
+        for await event in stream { events.append(event) }
+        return events
+    }
+}
