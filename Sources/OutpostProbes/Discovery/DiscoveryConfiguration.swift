@@ -13,9 +13,10 @@ public struct DiscoveryConfiguration: Sendable, Hashable {
     /// Hosts probed at once, 1...4,096 (default 256). The ICMP engine's global send-rate
     /// limit still applies on top of this.
     public var concurrency: Int
-    /// Echo requests sent again to a host that has not answered, 0...10 (default 0: one probe per host).
+    /// Echo requests sent again to a host that has not answered the previous one in time,
+    /// 0...10 (default 0: one probe per host). Hosts that answer get no further request.
     public var icmpRetries: Int
-    /// How long each echo request waits for its reply, and the gap between retries (default 1 s).
+    /// How long each echo request waits for its reply, 1 ms...60 s (default 1 s).
     public var icmpTimeout: Duration
     /// Which hosts get SNMP (default ``SNMPProbing/respondersOnly``).
     public var snmpProbing: SNMPProbing
@@ -54,7 +55,7 @@ public struct DiscoveryConfiguration: Sendable, Hashable {
         self.progressInterval = progressInterval
     }
 
-    /// The ping round each host gets, or the reason the settings are refused.
+    /// The one-request ping round of each attempt, or the reason the settings are refused.
     func pingConfiguration() throws(DiscoveryConfigurationError) -> PingConfiguration {
         guard Self.concurrencyRange.contains(concurrency) else {
             throw DiscoveryConfigurationError(description: "concurrency \(concurrency) outside \(Self.concurrencyRange)")
@@ -78,10 +79,7 @@ public struct DiscoveryConfiguration: Sendable, Hashable {
             }
         }
         do {
-            let interval = icmpTimeout
-            return try PingConfiguration(
-                packetsPerRound: icmpRetries + 1, packetInterval: interval, timeout: interval,
-                roundInterval: interval * (icmpRetries + 1))
+            return try PingConfiguration(packetsPerRound: 1, packetInterval: .zero, timeout: icmpTimeout, roundInterval: icmpTimeout)
         } catch {
             throw DiscoveryConfigurationError(description: "ICMP: \(error)")
         }

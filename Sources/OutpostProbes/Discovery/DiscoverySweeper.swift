@@ -101,13 +101,17 @@ private struct SweepRun: Sendable {
         continuation.finish()
     }
 
-    /// Pings one host and, where the configuration says so, reads its SNMP system group.
+    /// Pings one host (again after each unanswered request, up to the retries) and, where
+    /// the configuration says so, reads its SNMP system group.
     func probe(_ address: String) async -> HostOutcome {
         guard let target = try? PingTarget(deviceID: deviceID, address: address) else {
             // Unreachable: the targets only produce address literals. Counted as a failure.
             return HostOutcome(address: address, round: PingRoundResult(deviceID: deviceID, deviceIP: address, timestamp: Date(), packetsSent: 0, packetsReceived: 0), probedAt: .now)
         }
-        let round = await icmp.round(target: target, configuration: ping)
+        var round = await icmp.round(target: target, configuration: ping)
+        for _ in 0..<configuration.icmpRetries where !round.isReachable && round.packetsSent > 0 && !Task.isCancelled {
+            round = await icmp.round(target: target, configuration: ping)
+        }
         let probedAt = ContinuousClock.now
         let wantsSNMP = switch configuration.snmpProbing {
         case .disabled: false

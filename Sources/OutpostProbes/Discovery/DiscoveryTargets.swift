@@ -13,8 +13,14 @@ public struct DiscoveryTargets: Sequence, Sendable, Hashable {
     /// Accepted range of the cap.
     public static let maximumHostsRange = 1...16_777_216
 
-    /// The disjoint ascending intervals to probe, with their family.
-    private let intervals: [(family: IPPrefix.Family, interval: AddressInterval)]
+    /// An interval of addresses of one family.
+    fileprivate struct Span: Sendable, Hashable {
+        var family: IPPrefix.Family
+        var interval: AddressInterval
+    }
+
+    /// The disjoint ascending intervals to probe.
+    private let spans: [Span]
     /// Number of addresses the sequence produces.
     public let count: Int
 
@@ -31,54 +37,43 @@ public struct DiscoveryTargets: Sequence, Sendable, Hashable {
         for prefix in included where prefix.family == .ipv6 && prefix.length < Self.minimumIPv6PrefixLength {
             throw .ipv6PrefixTooShort(prefix.description, minimumLength: Self.minimumIPv6PrefixLength)
         }
-        var intervals: [(family: IPPrefix.Family, interval: AddressInterval)] = []
+        var spans: [Span] = []
         var total: UInt128 = 0
         for family in [IPPrefix.Family.ipv4, .ipv6] {
             let wanted = AddressInterval.union(included.filter { $0.family == family }.map(\.hostInterval))
             let unwanted = AddressInterval.union(excluded.filter { $0.family == family }.map(\.addressInterval))
             for interval in AddressInterval.subtract(unwanted, from: wanted) {
                 total += interval.count
-                intervals.append((family, interval))
+                spans.append(Span(family: family, interval: interval))
             }
         }
         guard total > 0 else { throw .empty }
         guard total <= UInt128(maximumHosts) else { throw .tooManyHosts(count: total, maximum: maximumHosts) }
-        self.intervals = intervals
+        self.spans = spans
         count = Int(total)
-    }
-
-    public static func == (lhs: DiscoveryTargets, rhs: DiscoveryTargets) -> Bool {
-        lhs.intervals.elementsEqual(rhs.intervals) { $0.family == $1.family && $0.interval == $1.interval }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for (family, interval) in intervals {
-            hasher.combine(family)
-            hasher.combine(interval)
-        }
     }
 
     /// Produces the address literals one by one.
     public struct Iterator: IteratorProtocol, Sendable {
-        fileprivate let intervals: [(family: IPPrefix.Family, interval: AddressInterval)]
+        fileprivate let spans: [Span]
         fileprivate var index = 0
         fileprivate var following: UInt128?
 
         public mutating func next() -> String? {
-            guard index < intervals.count else { return nil }
-            let (family, interval) = intervals[index]
-            let value = following ?? interval.lower
-            if value == interval.upper {
+            guard index < spans.count else { return nil }
+            let span = spans[index]
+            let value = following ?? span.interval.lower
+            if value == span.interval.upper {
                 index += 1
                 following = nil
             } else {
                 following = value + 1
             }
-            return IPPrefix.text(of: value, family: family)
+            return IPPrefix.text(of: value, family: span.family)
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(intervals: intervals) }
+    public func makeIterator() -> Iterator { Iterator(spans: spans) }
 
     public var underestimatedCount: Int { count }
 }

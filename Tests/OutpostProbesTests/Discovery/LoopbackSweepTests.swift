@@ -23,7 +23,9 @@ struct LoopbackSweepTests {
         let octets = network.split(separator: ".").map { Int($0)! }
         let host = { (index: Int) in "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + index)" }
         let port = try ExternalProcess.freeUDPPort()
+        // Accepts "beta" too: the first candidate that works is the one reported.
         let cisco = try await SNMPDaemon(host: host(1), port: port, community: "alpha", extraConfiguration: """
+            rocommunity beta 127.0.0.0/8
             sysObjectID .1.3.6.1.4.1.9.1.1208
             sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
             sysServices 2
@@ -87,6 +89,10 @@ struct LoopbackSweepTests {
             return
         }
         #expect(first == DiscoveryProgress(total: 6))
+        let progress = events.compactMap { event -> DiscoveryProgress? in if case .progress(let value) = event { value } else { nil } }
+        #expect(progress.last == summary.progress, "the last progress event carries the final counters")
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.scanned <= $1.scanned && $0.responded <= $1.responded && $0.identified <= $1.identified })
+        #expect(events.count { if case .hostFound = $0 { true } else { false } } == 6, "each host is reported once")
         #expect(summary.progress.total == 6 && summary.progress.scanned == 6 && summary.progress.responded == 6)
         #expect(summary.progress.identified == 3 && summary.progress.failed == 0 && !summary.cancelled)
         #expect(summary.duration > .zero && summary.duration < .seconds(10))

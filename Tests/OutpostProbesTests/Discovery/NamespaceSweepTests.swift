@@ -23,7 +23,7 @@ struct NamespaceSweepTests {
         let snmp = try SNMPEngine()
         let sweeper = DiscoverySweeper(icmp: icmp, snmp: snmp)
         let configuration = DiscoveryConfiguration(
-            icmpTimeout: .milliseconds(500), snmpProbing: .allHosts, credentials: [.v2c(community: "delta"), .v2c(community: "gamma")],
+            icmpRetries: 1, icmpTimeout: .milliseconds(500), snmpProbing: .allHosts, credentials: [.v2c(community: "delta"), .v2c(community: "gamma")],
             snmpPort: port, snmpTimeout: .milliseconds(300))
         let targets = try DiscoveryTargets(include: ["\(pingOnly.linkPrefix).0/29", "\(silent.linkPrefix).0/29"])
         var hosts: [String: DiscoveredHost] = [:]
@@ -35,6 +35,7 @@ struct NamespaceSweepTests {
             case .progress: break
             }
         }
+        let counters = icmp.counters
         await icmp.shutdown()
         await snmp.shutdown()
 
@@ -49,6 +50,10 @@ struct NamespaceSweepTests {
         #expect(upsHost.system?.credentialIndex == 1 && upsHost.system?.sysName == "ups-branch-7")
         #expect(upsHost.vendor?.name == "APC" && upsHost.deviceType == .ups)
         #expect(upsHost.macAddress == (try Self.macAddress(of: silent)))
+
+        // One request to each of the 3 responders, a retry to each of the 9 silent hosts.
+        #expect(counters.sent + counters.sendFailures == 3 + 9 * 2)
+        #expect(counters.received == 3)
 
         let end = try #require(summary)
         #expect(end.progress.total == 12 && end.progress.scanned == 12 && end.progress.responded == 4)
