@@ -138,6 +138,66 @@ struct LoopbackSweepTests {
         #expect(sentAfterTwoSeconds < 300)
     }
 
+    @Test func slash20IsSweptAtTheEngineRateWithEveryHostOnce() async throws {
+        // 4,094 requests at 2,000 per second (bucket of 20) cannot take less than ~2.04 s.
+        let icmp = try ICMPTest.engine(maxPacketsPerSecond: 2_000)
+        let snmp = try SNMPEngine()
+        let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...15) * 16).0"
+        let targets = try DiscoveryTargets(include: ["\(network)/20"])
+        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+            targets, configuration: DiscoveryConfiguration(concurrency: 256, snmpProbing: .disabled)))
+        let counters = icmp.counters
+        await icmp.shutdown()
+        await snmp.shutdown()
+
+        let found = events.compactMap { event -> String? in if case .hostFound(let host) = event { host.address } else { nil } }
+        #expect(found.count == 4_094 && Set(found) == Set(targets))
+        guard case .finished(let summary) = events.last else {
+            Issue.record("no finished event")
+            return
+        }
+        #expect(summary.progress.scanned == 4_094 && summary.progress.responded == 4_094 && summary.progress.identified == 0)
+        #expect(summary.duration >= .milliseconds(2_030) && summary.duration < .seconds(10))
+        #expect(counters.sent == 4_094 && counters.received == 4_094)
+    }
+
+    @Test func ipv6LoopbackIsSwept() async throws {
+        let icmp = try ICMPTest.engine()
+        let snmp = try SNMPEngine()
+        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+            try DiscoveryTargets(include: ["::1/128"]), configuration: DiscoveryConfiguration(snmpProbing: .disabled)))
+        await icmp.shutdown()
+        await snmp.shutdown()
+        let hosts = events.compactMap { event -> DiscoveredHost? in if case .hostFound(let host) = event { host } else { nil } }
+        #expect(hosts.map(\.address) == ["::1"])
+        #expect(hosts.first?.respondsToICMP == true && hosts.first?.macAddress == nil)
+    }
+
+    @Test(arguments: [
+        (DiscoveryConfiguration(concurrency: 0), "concurrency 0 outside 1...4096"),
+        (DiscoveryConfiguration(icmpRetries: 11), "ICMP retries 11 outside 0...10"),
+        (DiscoveryConfiguration(icmpTimeout: .zero, snmpProbing: .disabled), "ICMP: timeout 0.0 seconds outside 1 ms...60 s"),
+        (DiscoveryConfiguration(), "SNMP probing needs at least one candidate credential"),
+        (DiscoveryConfiguration(credentials: [.v2c(community: "fine"), .v2c(community: "")]),
+         "credential 1: invalid target: community must be 1...255 bytes without NUL"),
+        (DiscoveryConfiguration(credentials: [.v3(SNMPv3User(userName: "u", authentication: .init(.sha1, passphrase: "short")))]),
+         "credential 0: invalid target: v3 passphrases must be 8...255 bytes without NUL"),
+        (DiscoveryConfiguration(credentials: [.v2c(community: "fine")], snmpTimeout: .milliseconds(1)),
+         "credential 0: invalid target: timeout must lie in 10 ms...60 s"),
+    ])
+    func badConfigurationIsRefusedBeforeAnyProbe(configuration: DiscoveryConfiguration, message: String) async throws {
+        let icmp = try ICMPTest.engine()
+        let snmp = try SNMPEngine()
+        let error = #expect(throws: DiscoveryConfigurationError.self) {
+            _ = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: ["127.0.0.1"]), configuration: configuration)
+        }
+        #expect(error?.description == message)
+        let sent = icmp.counters.sent
+        await icmp.shutdown()
+        await snmp.shutdown()
+        #expect(sent == 0)
+    }
+
     private func collect(_ stream: AsyncStream<DiscoveryEvent>) async -> [DiscoveryEvent] {
         var events: [DiscoveryEvent] = []
         for await event in stream { events.append(event) }
