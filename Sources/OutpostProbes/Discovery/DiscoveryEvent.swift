@@ -1,7 +1,9 @@
 import Foundation
 
-/// What a running sweep reports, in order: progress now and then, each host found, and
-/// exactly one ``finished(_:)`` last (also after cancellation).
+/// What a running sweep reports, in order: progress first and then at most every
+/// ``DiscoveryConfiguration/progressInterval``, each host found once, the final progress,
+/// and ``finished(_:)`` last. A consumer that cancels stops listening at once and gets no
+/// ``finished(_:)``.
 public enum DiscoveryEvent: Sendable, Equatable {
     /// Counters so far.
     case progress(DiscoveryProgress)
@@ -31,14 +33,12 @@ public struct DiscoveryProgress: Sendable, Equatable {
 
 /// The end of a sweep.
 public struct DiscoverySummary: Sendable, Equatable {
-    /// Final counters; `scanned < total` after cancellation.
+    /// Final counters.
     public var progress: DiscoveryProgress
     /// When the sweep started (UTC).
     public var startedAt: Date
     /// How long it ran.
     public var duration: Duration
-    /// Whether it was cancelled before covering every host.
-    public var cancelled: Bool
 }
 
 /// One host found by a sweep.

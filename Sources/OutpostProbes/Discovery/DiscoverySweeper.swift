@@ -97,7 +97,7 @@ private struct SweepRun: Sendable {
             "failed": "\(progress.failed)", "cancelled": "\(cancelled)", "duration": "\(duration)",
         ])
         continuation.yield(.progress(progress))
-        continuation.yield(.finished(DiscoverySummary(progress: progress, startedAt: startedAt, duration: duration, cancelled: cancelled)))
+        continuation.yield(.finished(DiscoverySummary(progress: progress, startedAt: startedAt, duration: duration)))
         continuation.finish()
     }
 
@@ -118,11 +118,13 @@ private struct SweepRun: Sendable {
         case .respondersOnly: round.isReachable
         case .allHosts: true
         }
-        guard wantsSNMP, !Task.isCancelled else { return HostOutcome(address: address, round: round, probedAt: probedAt) }
+        guard wantsSNMP else { return HostOutcome(address: address, round: round, probedAt: probedAt) }
+        guard !Task.isCancelled else { return HostOutcome(address: address, round: round, probedAt: probedAt, snmp: .cancelled) }
         return HostOutcome(address: address, round: round, probedAt: probedAt, snmp: await systemGroup.probe(host: address))
     }
 
-    /// Counts one outcome and returns the host when it answered anything.
+    /// Counts one outcome and returns the host when it answered anything. A host whose SNMP
+    /// probing was cut short by cancellation counts as not scanned.
     func record(_ outcome: HostOutcome, into progress: inout DiscoveryProgress) -> DiscoveredHost? {
         if outcome.snmp == .cancelled { return nil }
         progress.scanned += 1
