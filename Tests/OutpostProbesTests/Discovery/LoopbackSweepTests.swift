@@ -138,6 +138,41 @@ struct LoopbackSweepTests {
         #expect(sentAfterTwoSeconds < 300)
     }
 
+    @Test func cancellingDuringSNMPProbingSendsNoFurtherRequests() async throws {
+        // 254 hosts × 4 communities nobody answers, 200 ms each: about 3.2 s at 64 hosts at once.
+        let counter = try UDPRequestCounter()
+        let icmp = try ICMPTest.engine()
+        let snmp = try SNMPEngine()
+        let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...255)).0"
+        let configuration = DiscoveryConfiguration(
+            concurrency: 64, icmpTimeout: .milliseconds(100), snmpProbing: .allHosts,
+            credentials: (1...4).map { .v2c(community: "guess-\($0)") }, snmpPort: counter.port, snmpTimeout: .milliseconds(200))
+        let stream = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: ["\(network)/24"]), configuration: configuration)
+        let consumer = Task { for await _ in stream {} }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        while counter.count < 100, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        consumer.cancel()
+        let cancelledAt = clock.now
+        let requestsAtCancel = counter.count
+        await consumer.value
+
+        // A request already sent may still wait out its 200 ms; no credential is tried after.
+        try await Task.sleep(until: cancelledAt + .seconds(1))
+        let afterOneSecond = counter.count
+        try await Task.sleep(for: .seconds(1))
+        let afterTwoSeconds = counter.count
+        await icmp.shutdown()
+        await snmp.shutdown()
+        await counter.stop()
+        #expect(requestsAtCancel >= 100)
+        #expect(afterOneSecond == afterTwoSeconds, "no SNMP request is sent more than a second after cancellation")
+        #expect(afterOneSecond <= requestsAtCancel + 64)
+        #expect(afterTwoSeconds < 254 * 4)
+    }
+
     @Test func slash20IsSweptAtTheEngineRateWithEveryHostOnce() async throws {
         // 4,094 requests at 2,000 per second (bucket of 20) cannot take less than ~2.04 s.
         let icmp = try ICMPTest.engine(maxPacketsPerSecond: 2_000)
