@@ -18,7 +18,22 @@
 /// | 10 | server | sysServices has layer 4 or 7 (bit values 8, 64) |
 /// | 11 | unknown | nothing above matched, or no SNMP answer |
 public enum DeviceType: String, Sendable, Hashable, CaseIterable {
-    case router, `switch`, firewall, server, printer, accessPoint = "access_point", ups, unknown
+    /// Routes between networks.
+    case router
+    /// Forwards frames within a network.
+    case `switch`
+    /// Filters traffic between networks.
+    case firewall
+    /// A general-purpose host (Linux, Windows, NAS, hypervisor).
+    case server
+    /// A printer or multi-function device.
+    case printer
+    /// A wireless access point (raw value `access_point`).
+    case accessPoint = "access_point"
+    /// An uninterruptible power supply or its management card.
+    case ups
+    /// Nothing in the rule table matched.
+    case unknown
 
     /// One row of the rule table: a type and the phrases that select it.
     private struct Rule {

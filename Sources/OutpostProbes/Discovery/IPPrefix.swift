@@ -9,7 +9,10 @@ import Darwin
 public struct IPPrefix: Sendable, Hashable, CustomStringConvertible {
     /// The address family of a prefix.
     public enum Family: Sendable, Hashable {
-        case ipv4, ipv6
+        /// IPv4, 32-bit addresses.
+        case ipv4
+        /// IPv6, 128-bit addresses.
+        case ipv6
 
         /// Address width in bits.
         var bits: Int { self == .ipv4 ? 32 : 128 }

@@ -98,6 +98,33 @@ struct LoopbackSweepTests {
         #expect(summary.duration > .zero && summary.duration < .seconds(10))
     }
 
+    @Test func snmpV1AgentHidingAnObjectIsStillIdentified() async throws {
+        // v1 answers noSuchName for the whole PDU when one object is missing: here sysLocation
+        // (outside the community's view) and sysServices (snmpd has none unless configured).
+        // The probe asks again without each.
+        let address = "127.\(Int.random(in: 100...199)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        let agent = try await SNMPDaemon(host: address, extraConfiguration: """
+            view nolocation included .1.3.6.1.2.1.1
+            view nolocation excluded .1.3.6.1.2.1.1.6
+            rocommunity oldie 127.0.0.0/8 -V nolocation
+            sysObjectID .1.3.6.1.4.1.14988.1
+            sysDescr RouterOS RB4011iGS+
+            sysLocation hidden from oldie
+            """)
+        defer { agent.stop() }
+        let icmp = try ICMPTest.engine()
+        let snmp = try SNMPEngine()
+        let configuration = DiscoveryConfiguration(
+            credentials: [.v1(community: "oldie")], snmpPort: agent.port, snmpTimeout: .milliseconds(500))
+        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: [address]), configuration: configuration))
+        await icmp.shutdown()
+        await snmp.shutdown()
+        let host = try #require(events.compactMap { event -> DiscoveredHost? in if case .hostFound(let host) = event { host } else { nil } }.first)
+        #expect(host.system?.credentialIndex == 0 && host.system?.sysLocation == nil && host.system?.sysServices == nil)
+        #expect(host.system?.sysDescr == "RouterOS RB4011iGS+" && host.system?.sysUpTime != nil && host.system?.sysName?.isEmpty == false)
+        #expect(host.vendor?.name == "MikroTik" && host.deviceType == .router)
+    }
+
     @Test func cancellingTheConsumerStopsProbingWithinASecond() async throws {
         // 4,094 hosts at 200 echo requests per second would take 20 s.
         let icmp = try ICMPTest.engine(maxPacketsPerSecond: 200)
