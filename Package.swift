@@ -190,6 +190,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "IngestMTLSBench",
+            dependencies: [
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestMTLSBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "SpoolBench",
             dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SpoolBench",
@@ -236,6 +248,8 @@ let package = Package(
             dependencies: [
                 "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
                 "OutpostTransport", "OutpostSettings",
+                // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
+                "outpost-collector",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
