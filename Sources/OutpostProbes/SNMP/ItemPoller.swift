@@ -6,8 +6,10 @@ import Synchronization
 /// Polls the SNMP items of an agent's devices, each at its own interval.
 ///
 /// The scalar items of one device that share an interval are read together with GET (at most
-/// ``maximumOIDsPerRequest`` per request), every interval, starting at a random offset so a
-/// branch's polls spread over the interval instead of bursting. Counter items carry a
+/// ``maximumOIDsPerRequest`` per request), every interval, at a phase fixed per device and
+/// interval, so a branch's polls spread over the interval instead of bursting and a new
+/// configuration does not shift them. An item this poller has never read is read at once (a
+/// newly configured item shows its first value within seconds). Counter items carry a
 /// per-second rate computed from the previous sample (wrap-aware, see ``CounterRateTracker``);
 /// the baselines survive a configuration change, so a new snapshot does not cost a rate.
 /// A failed poll yields a sample with the reason and no value, as `item_history` records it.
@@ -19,6 +21,7 @@ public final class ItemPoller: Sendable {
     private let engine: SNMPEngine
     private let port: UInt16
     private let rates = Mutex(CounterRateTracker<ItemID>())
+    private let polled = Mutex(Set<UUID>())
     private let logger: Logger
 
     /// A poller sending its requests through `engine` to the devices' SNMP agents on UDP `port`.
@@ -67,7 +70,15 @@ public final class ItemPoller: Sendable {
     ) async {
         let period = Duration.seconds(max(interval, 1))
         let clock = ContinuousClock()
-        var next = clock.now + .milliseconds(Int.random(in: 0..<max(interval, 1) * 1000))
+        let fresh = polled.withLock { seen in items.filter { !seen.contains($0.id) } }
+        if !fresh.isEmpty {
+            await read(fresh, of: device, at: target, emit: emit)
+        }
+        var hasher = Hasher()
+        hasher.combine(device)
+        hasher.combine(interval)
+        let phase = Duration.milliseconds((hasher.finalize() & Int.max) % (max(interval, 1) * 1000))
+        var next = clock.now + phase
         while !Task.isCancelled {
             do {
                 try await clock.sleep(until: next)
@@ -75,14 +86,22 @@ public final class ItemPoller: Sendable {
                 return
             }
             next += period
-            for start in stride(from: 0, to: items.count, by: Self.maximumOIDsPerRequest) {
-                let chunk = Array(items[start..<min(start + Self.maximumOIDsPerRequest, items.count)])
-                let result = await engine.get(chunk.map(\.oid), from: target)
-                guard !Task.isCancelled else { return }
-                for sample in samples(of: chunk, device: device, result: result, at: Date()) { emit(sample) }
-            }
+            await read(items, of: device, at: target, emit: emit)
             // A poll that overran its interval starts the next one now, not in a burst of catch-ups.
             if next < clock.now { next = clock.now }
+        }
+    }
+
+    /// One GET per ``maximumOIDsPerRequest`` items; their samples go to `emit`.
+    private func read(_ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget, emit: @Sendable (ItemSample) -> Void) async {
+        for start in stride(from: 0, to: items.count, by: Self.maximumOIDsPerRequest) {
+            let chunk = Array(items[start..<min(start + Self.maximumOIDsPerRequest, items.count)])
+            let result = await engine.get(chunk.map(\.oid), from: target)
+            guard !Task.isCancelled else { return }
+            polled.withLock { seen in
+                for item in chunk { seen.insert(item.id) }
+            }
+            for sample in samples(of: chunk, device: device, result: result, at: Date()) { emit(sample) }
         }
     }
 

@@ -58,9 +58,21 @@ struct ItemPollerTests {
         #expect(of(Self.missing).allSatisfy { $0.value == nil && ($0.error ?? "").lowercased().contains("nosuch") })
         #expect(of(Self.table).isEmpty, "table items are not polled")
         #expect(samples.allSatisfy { $0.deviceID == DeviceID(device.id) })
-        // One poll a second: three polls of the counter are at least two intervals apart.
+        // New items are read at once, then once a second at the device's phase.
         let times = of(Self.inOctets).map(\.timestamp)
-        #expect(times.last!.timeIntervalSince(times.first!) >= 1.8)
+        #expect(times[2].timeIntervalSince(times[1]) >= 0.9)
+    }
+
+    @Test("an item never read before is read at once, not after its interval")
+    func newItemsAreReadAtOnce() async throws {
+        let agent = try await SNMPDaemon()
+        let hourly = AgentConfiguration.Item(id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 3600, valueType: "timeticks", isTable: false)
+        let device = AgentConfiguration.Device(id: UUID(), name: "lo", address: agent.host, items: [hourly],
+                                               snmp: SNMPCredential(version: .v2c, community: agent.community))
+        let started = Date()
+        let samples = try await Self.poll([device], port: agent.port, seconds: 10) { !$0.isEmpty }
+        #expect(samples.count == 1)
+        #expect(samples.first.map { $0.timestamp.timeIntervalSince(started) < 3 } == true, "first value of an hourly item waited")
     }
 
     @Test("a wrong community yields samples with the error, and devices without credentials are skipped")
