@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance.")
+        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -49,17 +49,21 @@ struct RunCommand: AsyncParsableCommand {
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
         let sessions = SessionRegistry()
+        let configSubscribers = ConfigSubscribers()
         let pipeline = IngestPipeline(database: url, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: agentHost, port: agentPort, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions,
+                                                                   configSubscribers: configSubscribers),
+                                     logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolHost, port: enrolPort),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
             client, pipeline,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
+            ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
         ]

@@ -69,32 +69,43 @@ public struct AgentService: Service {
         }
     }
 
-    /// Pings the devices of the newest configuration until the configurations end; a new
-    /// configuration replaces the schedule.
+    /// Pings the devices of the newest configuration until the configurations end. The first
+    /// configuration starts the schedule; each later one changes its devices in place, so
+    /// unchanged devices keep their timing and rounds in flight are still reported.
     private static func probe(
         _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine,
         into sink: AsyncStream<PingRoundResult>.Continuation, logger: Logger
     ) async {
-        var schedule: Task<Void, Never>?
-        for await configuration in configurations {
-            schedule?.cancel()
-            await schedule?.value
-            var devices: [PingDevice] = []
-            for device in configuration.devices {
-                do {
-                    let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
-                                                         roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
-                    devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
-                } catch {
-                    logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
+        await withTaskGroup(of: Void.self) { group in
+            var schedule: PingSchedule?
+            for await configuration in configurations {
+                let devices = pingDevices(of: configuration, logger: logger)
+                if let schedule {
+                    schedule.replaceDevices(devices)
+                } else {
+                    let started = PingScheduler(engine: engine, devices: devices).start()
+                    schedule = started
+                    group.addTask {
+                        for await result in started.results { sink.yield(result) }
+                    }
                 }
             }
-            let scheduler = PingScheduler(engine: engine, devices: devices)
-            schedule = Task {
-                for await result in scheduler.results() { sink.yield(result) }
+            group.cancelAll()
+        }
+    }
+
+    /// The ping targets of `configuration`; a device with an invalid address is logged and skipped.
+    private static func pingDevices(of configuration: AgentConfiguration, logger: Logger) -> [PingDevice] {
+        var devices: [PingDevice] = []
+        for device in configuration.devices {
+            do {
+                let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
+                                                     roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
+                devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
+            } catch {
+                logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
             }
         }
-        schedule?.cancel()
-        await schedule?.value
+        return devices
     }
 }

@@ -20,13 +20,18 @@ public struct AgentSessionContext: Sendable {
     let pipeline: IngestPipeline
     let client: PostgresClient
     let registry: SessionRegistry
+    let configSubscribers: ConfigSubscribers
     let configuration: Configuration
     let metrics = SessionMetrics()
 
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(), configuration: Configuration = .init()) {
+    /// - Parameter configSubscribers: where sessions wait for configuration changes; share it
+    ///   with the ``ConfigChangeWatcher``.
+    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
+                configSubscribers: ConfigSubscribers = ConfigSubscribers(), configuration: Configuration = .init()) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
+        self.configSubscribers = configSubscribers
         self.configuration = configuration
     }
 }
@@ -37,4 +42,5 @@ struct SessionMetrics: Sendable {
     let rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total")
     let verificationFailures = Counter(label: "outpost_batch_verification_failures_total")
     let refusedBatches = Counter(label: "outpost_batches_refused_total")
+    let configPushes = Counter(label: "outpost_config_pushes_total")
 }

@@ -5,5 +5,6 @@ extension Migration {
         .coreSchema,
         .seedGeorgianGeography,
         .dailyPartitions,
+        .configChangeNotifications,
     ]
 }

@@ -68,14 +68,19 @@ struct TransportFixture {
         let pipeline = IngestPipeline(database: database, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
         let sessions = SessionRegistry()
+        let configSubscribers = ConfigSubscribers()
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions), logger: logger)
+                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions,
+                                                                   configSubscribers: configSubscribers),
+                                     logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
+        let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             group.addTask { try await pipeline.run() }
             group.addTask { try await listener.run() }
             group.addTask { try await revocations.run() }
+            group.addTask { try await configChanges.run() }
             defer { group.cancelAll() }
             let port = try await listener.boundAddress.port!
             try await body(CollectorAddress(host: "127.0.0.1", port: port, serverName: "localhost"))
