@@ -18,11 +18,15 @@ public struct ConfigChangeWatcher: Service {
     private let reconnectDelay: Duration
     private let logger: Logger
 
+    /// Changes are gathered this long after the first one (300 ms): short beside the 5 s the
+    /// agents have to follow a change, long beside a scripted burst of updates.
+    public static let defaultCoalescingWindow: Duration = .milliseconds(300)
+
     /// - Parameters:
     ///   - coalescingWindow: how long changes are gathered after the first one before the
     ///     sessions are signalled; a burst of updates inside it costs one recomputation.
     ///   - reconnectDelay: pause before re-establishing a lost listener connection.
-    public init(client: PostgresClient, subscribers: ConfigSubscribers, coalescingWindow: Duration = .milliseconds(300),
+    public init(client: PostgresClient, subscribers: ConfigSubscribers, coalescingWindow: Duration = defaultCoalescingWindow,
                 reconnectDelay: Duration = .seconds(1), logger: Logger) {
         self.client = client
         self.subscribers = subscribers
