@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -44,6 +45,12 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        // Program configuration: TOML file, environment variables and flags, validated.
+        .target(
+            name: "OutpostSettings",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict
         ),
         // net-snmp (Debian libsnmp-dev) as a system library.
@@ -78,6 +85,7 @@ let package = Package(
         .target(
             name: "OutpostAgent",
             dependencies: [
+                "OutpostSettings",
                 "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostProbes", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +113,7 @@ let package = Package(
         .target(
             name: "OutpostCollector",
             dependencies: [
+                "OutpostSettings",
                 "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes",
+                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes", "OutpostSettings",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "outpost-collector",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostPKI",
+                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -208,6 +217,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
         .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore"], swiftSettings: strict),
         .testTarget(
             name: "OutpostAgentTests",
@@ -219,7 +229,7 @@ let package = Package(
             name: "OutpostCollectorTests",
             dependencies: [
                 "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
-                "OutpostTransport",
+                "OutpostTransport", "OutpostSettings",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

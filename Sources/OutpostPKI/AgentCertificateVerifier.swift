@@ -23,7 +23,8 @@ public struct AgentCertificateVerifier: Sendable {
     }
 
     /// Validates `leaf` (with any `intermediates` the peer sent) up to the CA, refusing serials
-    /// in `revokedSerials` and certificates that do not name exactly one agent.
+    /// in `revokedSerials`, certificates of `revokedAgents` and certificates that do not name
+    /// exactly one agent.
     ///
     /// - Parameter now: The time validity is checked at; `nil` (the default) is the moment of
     ///   validation.
@@ -31,6 +32,7 @@ public struct AgentCertificateVerifier: Sendable {
         leaf: Certificate,
         intermediates: [Certificate],
         revokedSerials: Set<Certificate.SerialNumber>,
+        revokedAgents: Set<AgentID> = [],
         now: Date? = nil
     ) async -> Result<VerifiedAgent, ClientChainRejection> {
         guard intermediates.count <= Self.maximumIntermediates else {
@@ -47,6 +49,9 @@ public struct AgentCertificateVerifier: Sendable {
         case .validCertificate(let chain):
             do {
                 let agentID = try AgentIdentity.agentID(of: leaf)
+                guard !revokedAgents.contains(agentID) else {
+                    return .failure(ClientChainRejection("agent \(agentID) is revoked"))
+                }
                 return .success(VerifiedAgent(agentID: agentID, leaf: leaf, chain: Array(chain)))
             } catch {
                 return .failure(ClientChainRejection(error.description))

@@ -52,8 +52,9 @@ public struct AgentStateDirectory: Sendable {
     }
 
     /// Replaces the certificate with a renewed one after checking that it certifies the stored
-    /// key, comes from the stored CA and names the same agent.
-    public func storeRenewedCertificate(_ certificate: Certificate) throws {
+    /// key, comes from the stored CA and names the same agent; returns the new credentials.
+    @discardableResult
+    public func storeRenewedCertificate(_ certificate: Certificate) throws -> AgentCredentials {
         let current = try loadCredentials()
         let renewed = try AgentCredentials(
             privateKey: current.privateKey,
@@ -64,6 +65,7 @@ public struct AgentStateDirectory: Sendable {
             throw AgentCredentialsError.agentIdentityChanged(from: current.agentID, to: renewed.agentID)
         }
         try CertificateFile.save(certificate, to: certificatePath, replace: true)
+        return renewed
     }
 
     /// Loads and cross-checks the key, certificate and CA certificate.

@@ -16,7 +16,7 @@ public enum IssuanceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidIPAddress(String)
     /// A server certificate needs at least one DNS name or IP address.
     case noSubjectAlternativeNames
-    /// The lifetime is not positive.
+    /// The lifetime of a certificate (or the validity of a CRL) is not positive.
     case invalidLifetime
 
     public var description: String {
@@ -29,7 +29,7 @@ public enum IssuanceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidDNSName(let name): "invalid DNS name \(name.debugDescription)"
         case .invalidIPAddress(let address): "invalid IP address \(address.debugDescription)"
         case .noSubjectAlternativeNames: "a server certificate needs at least one DNS name or IP address"
-        case .invalidLifetime: "certificate lifetime must be positive"
+        case .invalidLifetime: "certificate lifetime (or CRL validity) must be positive"
         }
     }
 }

@@ -20,6 +20,7 @@
 // - EnrolmentToken.swift, CAPinning.swift: one-time enrolment and trust on first contact.
 // - AgentCertificateVerifier.swift, RevocationDenyList.swift, ExtendedKeyUsagePolicy.swift:
 //   mTLS client chain checks with revocation.
+// - CertificateRevocationList.swift, RevocationListEncoding.swift: X.509 CRLs for third-party peers.
 // - RenewalSchedule.swift: when an agent renews.
 // - CertificateFingerprint.swift, SerialNumberHex.swift: how certificates are named in text.
 
@@ -40,6 +41,9 @@ public enum PKIDefaults {
     /// Issued certificates start this long before the issuing moment so that a branch box
     /// whose clock is slightly behind the collector's accepts them at once.
     public static let clockSkewAllowance: TimeInterval = 5 * 60
+
+    /// Default validity of a certificate revocation list: 7 days (publish a new one well before).
+    public static let revocationListValidity: TimeInterval = 7 * 86_400
 
     /// Largest certificate signing request accepted, checked before any parsing.
     public static let maximumCSRSize = 16 * 1024

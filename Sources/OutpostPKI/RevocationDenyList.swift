@@ -1,3 +1,4 @@
+import OutpostCore
 import Synchronization
 import SwiftASN1
 import X509
@@ -27,28 +28,41 @@ public struct RevokedSerialsPolicy: VerifierPolicy, Sendable {
     }
 }
 
-/// The current set of revoked serial numbers, shared by all TLS handshakes of a collector and
-/// replaced as a whole when `revoked_certificates` changes (at start-up and on NOTIFY).
+/// What the collector refuses at the TLS handshake: revoked certificate serials, and revoked
+/// agents whatever certificate they present (an agent that renewed holds several valid
+/// certificates; revoking the agent must refuse them all). Shared by all TLS handshakes of a
+/// collector and replaced as a whole when `revoked_certificates` changes (at start-up and on
+/// NOTIFY).
 public final class RevocationDenyList: Sendable {
-    private let serials: Mutex<Set<Certificate.SerialNumber>>
+    private let state: Mutex<(serials: Set<Certificate.SerialNumber>, agents: Set<AgentID>)>
 
-    /// A deny list holding `serials`.
-    public init(_ serials: Set<Certificate.SerialNumber> = []) {
-        self.serials = Mutex(serials)
+    /// A deny list holding `serials` and `agents`.
+    public init(_ serials: Set<Certificate.SerialNumber> = [], agents: Set<AgentID> = []) {
+        self.state = Mutex((serials, agents))
     }
 
-    /// The current set (a copy-on-write value: cheap, and unaffected by later swaps).
+    /// The revoked serials (a copy-on-write value: cheap, and unaffected by later swaps).
     public var snapshot: Set<Certificate.SerialNumber> {
-        serials.withLock { $0 }
+        state.withLock { $0.serials }
     }
 
-    /// Replaces the whole set.
-    public func replace(with newSerials: Set<Certificate.SerialNumber>) {
-        serials.withLock { $0 = newSerials }
+    /// The revoked agents (a copy-on-write value).
+    public var revokedAgents: Set<AgentID> {
+        state.withLock { $0.agents }
+    }
+
+    /// Replaces both sets.
+    public func replace(serials: Set<Certificate.SerialNumber>, agents: Set<AgentID>) {
+        state.withLock { $0 = (serials, agents) }
     }
 
     /// Adds one serial (e.g. right after `agents revoke`, before the reload arrives).
     public func insert(_ serial: Certificate.SerialNumber) {
-        _ = serials.withLock { $0.insert(serial) }
+        _ = state.withLock { $0.serials.insert(serial) }
+    }
+
+    /// Adds one agent (on the revocation NOTIFY, before the reload arrives).
+    public func insert(agent: AgentID) {
+        _ = state.withLock { $0.agents.insert(agent) }
     }
 }

@@ -38,7 +38,7 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The agent's id (from `agents list`).")
         var agent: String
-        @Option(help: "Why (kept in revoked_certificates).")
+        @Option(help: "Why (kept in revoked_certificates); an RFC 5280 reason such as keyCompromise also goes into `ca crl`.")
         var reason: String?
 
         func run() async throws {

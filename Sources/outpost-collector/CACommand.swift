@@ -7,8 +7,8 @@ import OutpostPKI
 struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
-        abstract: "Create and inspect the certificate authority; issue the collector's TLS certificate.",
-        subcommands: [Init.self, Show.self, IssueServer.self])
+        abstract: "Create and inspect the certificate authority; issue the collector's TLS certificate and the CRL.",
+        subcommands: [Init.self, Show.self, IssueServer.self, RevocationList.self])
 
     struct Directory: ParsableArguments {
         @Option(name: .customLong("dir"), help: "The CA directory (ca.key, ca.crt, server.key, server.crt).")
@@ -84,6 +84,38 @@ struct CACommand: AsyncParsableCommand {
             }
             print("wrote \(directory.path)/\(CollectorServerIdentity.keyFileName) and \(directory.path)/\(CollectorServerIdentity.certificateFileName)")
             print("SANs: \((dnsNames + ipAddresses).joined(separator: ", ")); expires \(certificate.notValidAfter.formatted(.iso8601))")
+        }
+    }
+
+    struct RevocationList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "crl",
+            abstract: "Write the CA's certificate revocation list (PEM) of revoked_certificates, for third-party peers.")
+
+        /// Accepted CRL validities: 1 hour to 1 year.
+        static let validityRange: ClosedRange<TimeInterval> = 3600...(365 * 86_400)
+
+        @OptionGroup var directory: Directory
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Write the CRL to this file (replaced atomically) instead of standard output.")
+        var out: String?
+        @Option(help: "How long peers may use the CRL (nextUpdate): e.g. 24h, 7d (1 hour to 365 days). Publish a new one before.")
+        var validity = "7d"
+
+        func run() async throws {
+            let seconds = try TimeToLive.parse(validity, option: "--validity", range: Self.validityRange)
+            let authority = try CertificateAuthority.load(from: directory.path)
+            let list = try await database.withConnection { connection, logger in
+                try await RevocationListIssuer.issue(authority: authority, validity: seconds, on: connection, logger: logger)
+            }
+            let summary = "CRL number \(list.number), next update \(list.nextUpdate.formatted(.iso8601))"
+            if let out {
+                try list.save(to: out)
+                print("wrote \(out): \(summary)")
+            } else {
+                print(list.pemEncoded, terminator: "")
+                FileHandleOutput.standardError(summary)
+            }
         }
     }
 }

@@ -14,26 +14,44 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var masterKey: MasterKeyOptions
 
-    @Option(help: "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS or 90).")
-    var retentionDays: Int?
+    @Option(help: "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 90).")
+    var retentionDays: String?
 
-    @Option(name: .customLong("ca-dir"), help: "CA directory with ca.key, ca.crt, server.key, server.crt (default: $OUTPOST_CA_DIR or certs/ca).")
+    @Option(name: .customLong("ca-dir"), help: "CA directory with ca.key, ca.crt, server.key, server.crt (default: $OUTPOST_CA_DIR, ca_dir, or certs/ca).")
     var caDirectory: String?
 
-    @Option(help: "Address the agent mTLS listener binds (default: $OUTPOST_LISTEN or 0.0.0.0:8443).")
+    @Option(help: "Address the agent mTLS listener binds (default: $OUTPOST_LISTEN, listen, or 0.0.0.0:8443).")
     var listen: String?
 
-    @Option(help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN or 0.0.0.0:8444).")
+    @Option(help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN, enrol_listen, or 0.0.0.0:8444).")
     var enrolListen: String?
 
+    @Option(help: "Lifetime of agent certificates issued at enrolment and renewal, e.g. 30d (default: $OUTPOST_AGENT_CERT_LIFETIME, agent_certificate_lifetime, or 30d).")
+    var agentCertificateLifetime: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default: $OUTPOST_LOG_LEVEL, log_level, or info).")
+    var logLevel: String?
+
     func run() async throws {
-        let url = try database.resolve()
-        let retention = try Self.integer(retentionDays, env: "OUTPOST_RETENTION_DAYS", option: "--retention-days") ?? 90
-        guard retention >= 1 else { throw ValidationError("--retention-days must be at least 1 (got \(retention))") }
-        let (agentHost, agentPort) = try Self.endpoint(listen ?? Environment.value("OUTPOST_LISTEN") ?? "0.0.0.0:8443", option: "--listen")
-        let (enrolHost, enrolPort) = try Self.endpoint(enrolListen ?? Environment.value("OUTPOST_ENROL_LISTEN") ?? "0.0.0.0:8444", option: "--enrol-listen")
-        let caPath = caDirectory ?? Environment.value("OUTPOST_CA_DIR") ?? "certs/ca"
+        var flags = CollectorSettings.Flags()
+        flags.retentionDays = retentionDays
+        flags.caDirectory = caDirectory
+        flags.listen = listen
+        flags.enrolListen = enrolListen
+        flags.certificateLifetime = agentCertificateLifetime
+        flags.logLevel = logLevel
+        flags.masterKeyFile = masterKey.masterKeyFile
+        let settings = try database.settings(flags)
+        try DatabaseOptions.validating { try settings.validate() }
+        let key = try DatabaseOptions.validating { try settings.masterKey() }
+        let url = try settings.databaseURL()
+        let retention = try settings.retentionDays()
+        let agentEndpoint = try settings.listen()
+        let enrolEndpoint = try settings.enrolListen()
+        let certificateLifetime = try settings.certificateLifetime()
+        let caPath = try settings.caDirectory()
         let authority: CertificateAuthority
         let identity: CollectorServerIdentity
         do {
@@ -44,7 +62,8 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         var logger = Logger(label: "outpost.collector")
-        logger.logLevel = .info
+        logger.logLevel = try settings.logLevel()
+        try await MasterKeyCheck.verify(key, database: url, logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
@@ -53,12 +72,14 @@ struct RunCommand: AsyncParsableCommand {
         let pipeline = IngestPipeline(database: url, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
-        let listener = AgentListener(host: agentHost, port: agentPort, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions,
-                                                                   configSubscribers: configSubscribers),
+        let listener = AgentListener(host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
+                                     sessions: AgentSessionContext(
+                                         pipeline: pipeline, client: client, registry: sessions,
+                                         renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
+                                         configSubscribers: configSubscribers, masterKey: key),
                                      logger: logger)
         let enrolment = EnrolmentService(
-            configuration: EnrolmentServerConfiguration(host: enrolHost, port: enrolPort),
+            configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
             client, pipeline,
@@ -68,26 +89,12 @@ struct RunCommand: AsyncParsableCommand {
             listener, enrolment,
         ]
         logger.info("collector starting", metadata: [
-            "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentHost):\(agentPort)", "enrolment": "\(enrolHost):\(enrolPort)",
+            "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)", "enrolment": "\(enrolEndpoint)",
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-    }
-
-    static func integer(_ value: Int?, env: String, option: String) throws -> Int? {
-        if let value { return value }
-        guard let text = Environment.value(env) else { return nil }
-        guard let number = Int(text) else { throw ValidationError("\(env) (\(option)): not a number: \(text)") }
-        return number
-    }
-
-    static func endpoint(_ text: String, option: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("\(option): expected host:port, got \(text)")
-        }
-        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 }

@@ -113,17 +113,21 @@ func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
 }
 
-/// Parses token lifetimes: a number followed by s, m, h or d.
+/// Parses durations given on the command line: a number followed by s, m, h or d.
 enum TimeToLive {
-    static let range: ClosedRange<TimeInterval> = 60...(30 * 86_400)
+    /// Accepted token lifetimes.
+    static let tokenRange: ClosedRange<TimeInterval> = 60...(30 * 86_400)
 
-    static func parse(_ text: String) throws -> TimeInterval {
+    /// The duration `text` names, which must lie in `range`; errors name `option`.
+    static func parse(_ text: String, option: String = "--ttl", range: ClosedRange<TimeInterval> = tokenRange) throws -> TimeInterval {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0 else {
-            throw ValidationError("--ttl: expected a number and a unit (s, m, h, d), e.g. 24h; got \(text.debugDescription)")
+            throw ValidationError("\(option): expected a number and a unit (s, m, h, d), e.g. 24h; got \(text.debugDescription)")
         }
         let seconds = TimeInterval(count) * unit
-        guard range.contains(seconds) else { throw ValidationError("--ttl: must be between 1 minute and 30 days") }
+        guard range.contains(seconds) else {
+            throw ValidationError("\(option): must be between \(Int(range.lowerBound)) s and \(Int(range.upperBound) / 86_400) days")
+        }
         return seconds
     }
 }

@@ -213,10 +213,3 @@ import X509
         #expect(AgentIdentity.branch(of: issued.certificate) == "São João da Madeira")
     }
 }
-
-/// The trimmed line following the line containing `marker`.
-private func lineAfter(_ marker: String, in text: String) -> String? {
-    let lines = text.split(separator: "\n")
-    guard let index = lines.firstIndex(where: { $0.contains(marker) }), index + 1 < lines.count else { return nil }
-    return lines[index + 1].trimmingCharacters(in: .whitespaces)
-}

@@ -44,7 +44,7 @@ import X509
         #expect(throws: Never.self) { try unaffected.get() }
 
         // Swapping the whole set (reload from the database) un-revokes and revokes.
-        denyList.replace(with: [other.serialNumber])
+        denyList.replace(serials: [other.serialNumber], agents: [])
         let swappedRevoked = await verifier.verifyClientChain(leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         let swappedOther = await verifier.verifyClientChain(leaf: other.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         #expect(throws: Never.self) { try swappedRevoked.get() }

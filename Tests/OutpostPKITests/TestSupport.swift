@@ -28,6 +28,13 @@ func permissions(of path: String) throws -> Int {
     return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }
 
+/// The trimmed line following the line containing `marker`.
+func lineAfter(_ marker: String, in text: String) -> String? {
+    let lines = text.split(separator: "\n")
+    guard let index = lines.firstIndex(where: { $0.contains(marker) }), index + 1 < lines.count else { return nil }
+    return lines[index + 1].trimmingCharacters(in: .whitespaces)
+}
+
 /// The `openssl` command line tool: an independent X.509 implementation to check our output.
 enum OpenSSL {
     struct Output {

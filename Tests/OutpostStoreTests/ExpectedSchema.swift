@@ -19,9 +19,9 @@ enum ExpectedSchema {
         "item_history": "item_id uuid!, device_id uuid!, agent_id uuid, value_type character varying(20)!, value_numeric double precision, value_text text, rate double precision, error text, timestamp timestamp with time zone!",
         "metric_baselines": "id uuid!, device_id uuid!, metric_name character varying(100)!, avg_value integer, min_value integer, max_value integer, std_dev integer, time_period character varying(20), hour_of_day integer, day_of_week integer, sample_count integer, last_updated timestamp with time zone, created_at timestamp with time zone!, updated_at timestamp with time zone!",
         "monitored_hostgroups": "id integer!, groupid character varying(64)!, name character varying(255)!, display_name character varying(255), is_active boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone!",
-        "monitoring_items": "id uuid!, device_id uuid!, template_id uuid, oid_name character varying(100)!, oid character varying(200)!, interval integer!, value_type character varying(20)!, units character varying(20), enabled boolean!, last_poll timestamp with time zone, last_value text, last_error text, created_at timestamp with time zone!, updated_at timestamp with time zone",
+        "monitoring_items": "id uuid!, device_id uuid!, template_id uuid, oid_name character varying(100)!, oid character varying(200)!, interval integer!, value_type character varying(20)!, units character varying(20), enabled boolean!, last_poll timestamp with time zone, last_value text, last_error text, created_at timestamp with time zone!, updated_at timestamp with time zone, name character varying(100), is_table boolean!",
         "monitoring_profiles": "id uuid!, name character varying(100)!, mode character varying(20)!, is_active boolean!, description text, created_at timestamp with time zone!, updated_at timestamp with time zone",
-        "monitoring_templates": "id uuid!, name character varying(100)!, description text, vendor character varying(100), device_types jsonb, items jsonb, triggers jsonb, is_builtin boolean!, is_default boolean!, created_by integer, created_at timestamp with time zone!, updated_at timestamp with time zone",
+        "monitoring_templates": "id uuid!, name character varying(100)!, description text, vendor character varying(100), device_types jsonb, items jsonb, triggers jsonb, is_builtin boolean!, is_default boolean!, created_by integer, created_at timestamp with time zone!, updated_at timestamp with time zone, match_vendors jsonb!",
         "mtr_results": "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), packets_sent integer!, packets_received integer!, packet_loss_percent real!, latency_avg real, latency_min real, latency_max real, latency_stddev real, timestamp timestamp with time zone!",
         "network_topology": "id uuid!, source_ip character varying(45)!, source_device_id uuid, target_ip character varying(45)!, target_device_id uuid, connection_type character varying(50), interface_name character varying(100), target_interface character varying(100), vlan_id integer, discovered_via character varying(50), is_active boolean!, last_seen timestamp with time zone!, first_discovered timestamp with time zone!",
         "organizations": "id integer!, name character varying(255)!, subdomain character varying(100), zabbix_url character varying(500), zabbix_user character varying(255), zabbix_password character varying(255), monitored_groups jsonb!, logo_url character varying(500), primary_color character varying(7)!, is_active boolean!, is_setup_complete boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone",
@@ -109,6 +109,7 @@ enum ExpectedSchema {
         "idx_monitored_hostgroups_active: CREATE INDEX idx_monitored_hostgroups_active ON monitored_hostgroups USING btree (is_active)",
         "idx_monitoring_items_device: CREATE INDEX idx_monitoring_items_device ON monitoring_items USING btree (device_id)",
         "idx_monitoring_items_template: CREATE INDEX idx_monitoring_items_template ON monitoring_items USING btree (template_id)",
+        "idx_monitoring_items_template_item: CREATE UNIQUE INDEX idx_monitoring_items_template_item ON monitoring_items USING btree (device_id, template_id, name)",
         #"idx_mtr_results_device_ip_ts: CREATE INDEX idx_mtr_results_device_ip_ts ON mtr_results USING btree (device_ip, "timestamp" DESC)"#,
         "idx_network_topology_source: CREATE INDEX idx_network_topology_source ON network_topology USING btree (source_ip)",
         "idx_network_topology_target: CREATE INDEX idx_network_topology_target ON network_topology USING btree (target_ip)",
@@ -159,6 +160,7 @@ enum ExpectedSchema {
         "outpost_notify_config_branches",
         "outpost_notify_device_child_config_changed",
         "outpost_notify_device_config_changed",
+        "outpost_notify_settings_config_changed",
         "outpost_notify_template_config_changed",
     ]
 
@@ -172,5 +174,6 @@ enum ExpectedSchema {
         "standalone_devices.trg_standalone_devices_config_update: outpost_notify_device_config_changed",
         "standalone_devices.trg_standalone_devices_count_branch_change: outpost_maintain_branch_device_count",
         "standalone_devices.trg_standalone_devices_count_insert_delete: outpost_maintain_branch_device_count",
+        "system_config.trg_system_config_config: outpost_notify_settings_config_changed",
     ]
 }

@@ -12,21 +12,24 @@ import ServiceLifecycle
 /// It starts from the cached configuration when there is one, so a restart during a WAN outage
 /// keeps probing. On graceful shutdown it stops probing, spools the last partial batch and ends.
 public struct AgentService: Service {
-    private let credentials: AgentCredentials
+    private let identity: UplinkIdentity
     private let stateDirectory: String
     private let uplinkConfiguration: Uplink.Configuration
+    private let spoolConfiguration: SpoolConfiguration
     private let logger: Logger
 
-    public init(credentials: AgentCredentials, stateDirectory: String, uplink: Uplink.Configuration, logger: Logger) {
-        self.credentials = credentials
+    /// An agent whose key, certificate, spool and cached configuration live in `stateDirectory`.
+    public init(stateDirectory: String, uplink: Uplink.Configuration, spool: SpoolConfiguration = SpoolConfiguration(), logger: Logger) throws {
+        self.spoolConfiguration = spool
+        self.identity = try UplinkIdentity(stateDirectory: AgentStateDirectory(path: stateDirectory))
         self.stateDirectory = stateDirectory
         self.uplinkConfiguration = uplink
         self.logger = logger
     }
 
     public func run() async throws {
-        let spool = try Spool.open(directory: stateDirectory + "/spool", logger: logger)
-        let cache = try ConfigurationCache(path: stateDirectory + "/config.json")
+        let spool = try Spool.open(directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
+        let cache = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: identity.credentials.privateKey)
         let engine = try ICMPEngine(logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {
@@ -35,7 +38,7 @@ public struct AgentService: Service {
         }
         let logger = self.logger
         let uplink = Uplink(
-            configuration: uplinkConfiguration, tls: try UplinkTLS(credentials: credentials), spool: spool, logger: logger,
+            configuration: uplinkConfiguration, identity: identity, spool: spool, logger: logger,
             configurationVersion: { cache.version },
             applyConfiguration: { snapshot in
                 do {
@@ -47,6 +50,7 @@ public struct AgentService: Service {
                 }
             })
         let (results, resultSink) = AsyncStream.makeStream(of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        let credentials = identity.credentials
         let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, logger: logger)
 
         await withTaskGroup(of: Void.self) { group in

@@ -1,3 +1,4 @@
+import Foundation
 import OutpostCore
 
 /// The spool's small persistent state: what segments alone cannot tell after a restart.
@@ -34,12 +35,7 @@ struct SpoolStateFile {
         let path = directory + "/" + name
         let file = try SpoolFile(path: path, create: true)
         let bytes = try file.read(count: 2 * slotSize, at: 0)
-        let slots = [0, 1].compactMap { index -> (UInt64, SpoolPersistentState)? in
-            let start = index * slotSize
-            guard bytes.count >= start + slotSize else { return nil }
-            return decode(Array(bytes[start..<start + slotSize]))
-        }
-        if let newest = slots.max(by: { $0.0 < $1.0 }) {
+        if let newest = newestSlot(bytes) {
             return (SpoolStateFile(file: file, generation: newest.0), newest.1, false)
         }
         var stateFile = SpoolStateFile(file: file, generation: 0)
@@ -49,6 +45,24 @@ struct SpoolStateFile {
         try stateFile.write(fresh)
         try SpoolDirectory.sync(directory)
         return (stateFile, fresh, !bytes.isEmpty)
+    }
+
+    /// The newest valid state of `directory`'s state file, read without creating or repairing
+    /// anything (safe while an agent has the spool open); `nil` when there is none.
+    static func peek(directory: String) throws(SpoolError) -> SpoolPersistentState? {
+        let path = directory + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return newestSlot(try SpoolFile(path: path, create: false).read(count: 2 * slotSize, at: 0))?.1
+    }
+
+    /// The valid slot with the highest generation.
+    private static func newestSlot(_ bytes: [UInt8]) -> (UInt64, SpoolPersistentState)? {
+        let slots = [0, 1].compactMap { index -> (UInt64, SpoolPersistentState)? in
+            let start = index * slotSize
+            guard bytes.count >= start + slotSize else { return nil }
+            return decode(Array(bytes[start..<start + slotSize]))
+        }
+        return slots.max(by: { $0.0 < $1.0 })
     }
 
     private init(file: SpoolFile, generation: UInt64) {

@@ -7,7 +7,8 @@ import OutpostCore
 import OutpostTransport
 import OutpostWire
 
-/// Delivers the spool to a collector over mutual TLS and takes configuration back.
+/// Delivers the spool to a collector over mutual TLS, takes configuration back and renews the
+/// agent's certificate when it is due (see ``UplinkIdentity``).
 ///
 /// It connects to the first reachable collector of its list (failover in order), says Hello
 /// with its acknowledgement mark and the spool's unreported losses, then streams the spool
@@ -36,7 +37,7 @@ public final class Uplink: Sendable {
     }
 
     private let configuration: Configuration
-    private let tls: UplinkTLS
+    private let identity: UplinkIdentity
     private let spool: Spool
     private let configurationVersion: @Sendable () async -> String?
     private let applyConfiguration: @Sendable (ConfigSnapshot) async -> Void
@@ -46,12 +47,12 @@ public final class Uplink: Sendable {
     ///   - configurationVersion: the version of the configuration the agent runs (sent in Hello).
     ///   - applyConfiguration: called with each configuration snapshot the collector sends.
     public init(
-        configuration: Configuration, tls: UplinkTLS, spool: Spool, logger: Logger,
+        configuration: Configuration, identity: UplinkIdentity, spool: Spool, logger: Logger,
         configurationVersion: @escaping @Sendable () async -> String?,
         applyConfiguration: @escaping @Sendable (ConfigSnapshot) async -> Void
     ) {
         self.configuration = configuration
-        self.tls = tls
+        self.identity = identity
         self.spool = spool
         self.logger = logger
         self.configurationVersion = configurationVersion
@@ -71,6 +72,12 @@ public final class Uplink: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("collector session failed", metadata: ["collector": "\(address)", "error": "\(error)"])
+                let credentials = identity.credentials
+                if credentials.isExpired() {
+                    logger.error("the agent certificate expired; enrol again with a new token (outpost-agent enrol)", metadata: [
+                        "expired": "\(credentials.certificate.notValidAfter)",
+                    ])
+                }
                 index += 1
             }
             // Full jitter: a branch-wide outage must not reconnect every agent at once.
@@ -82,7 +89,7 @@ public final class Uplink: Sendable {
 
     /// One connection; returns whether the collector welcomed the agent.
     private func session(with address: CollectorAddress) async throws -> Bool {
-        let tls = self.tls
+        let tls = identity.tls
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -139,6 +146,18 @@ public final class Uplink: Sendable {
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
                 }
             }
+            group.addTask { [identity] in
+                while true {
+                    // Re-checked at least every 5 minutes: the due date moves when a renewal is
+                    // answered or refused, and the wall clock may jump.
+                    let wait = identity.nextRenewalAttempt.timeIntervalSinceNow
+                    if wait > 0 {
+                        try await Task.sleep(for: .milliseconds(Int(min(wait, 300) * 1000) + 1))
+                        continue
+                    }
+                    try await outbound.write(.renewRequest(try identity.makeRenewalRequest()))
+                }
+            }
             var tracker = tracker
             defer { group.cancelAll() }
             while let message = try await messages.next() {
@@ -161,6 +180,19 @@ public final class Uplink: Sendable {
                     await applyConfiguration(snapshot)
                 case .heartbeat:
                     continue
+                case .renewResponse(let response):
+                    do {
+                        let renewed = try identity.adopt(response)
+                        logger.notice("agent certificate renewed", metadata: [
+                            "serial": "\(renewed.certificate.serialNumber.hexString)", "not_after": "\(renewed.certificate.notValidAfter)",
+                        ])
+                    } catch {
+                        let retry = identity.renewalRefused()
+                        logger.error("renewed certificate unusable; keeping the current one", metadata: ["error": "\(error)", "retry": "\(retry)"])
+                    }
+                case .error(let error) where error.code == .renewalRefused:
+                    let retry = identity.renewalRefused()
+                    logger.warning("certificate renewal refused", metadata: ["reason": "\(error.message)", "retry": "\(retry)"])
                 case .error(let error):
                     throw UplinkError.refusedByCollector(error.message)
                 default:

@@ -5,7 +5,7 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Pushes configuration changes to connected agents: follows
-/// `LISTEN outpost_config_changed` (migration 4's triggers name the branch), gathers the
+/// `LISTEN outpost_config_changed` (migration 4's triggers name the branch, or all), gathers the
 /// branches named within a short coalescing window, and signals those branches' sessions,
 /// which recompute their snapshot and send it when its version changed.
 ///
@@ -61,7 +61,10 @@ public struct ConfigChangeWatcher: Service {
                         pending.addAll()
                         for try await notification in notifications {
                             do {
-                                pending.add(branch: try ConfigChangeNotice(payload: notification.payload).branch)
+                                switch try ConfigChangeNotice(payload: notification.payload) {
+                                case .branch(let branch): pending.add(branch: branch)
+                                case .allBranches: pending.addAll()
+                                }
                             } catch {
                                 logger.warning("unreadable configuration change notice; rechecking every session",
                                                metadata: ["payload": "\(notification.payload.prefix(200))"])

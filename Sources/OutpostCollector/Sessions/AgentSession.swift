@@ -7,6 +7,7 @@ import OutpostPKI
 import OutpostStore
 import OutpostTransport
 import OutpostWire
+import ServiceLifecycle
 
 /// One authenticated agent connection: Hello/Welcome, configuration, then batches in,
 /// acknowledgements out.
@@ -40,20 +41,37 @@ struct AgentSession {
 
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
-        context.registry.register(connection.channel, serial: agent.serialNumber)
+        context.registry.register(connection.channel, agent: agent.agentID)
         defer {
-            context.registry.unregister(connection.channel, serial: agent.serialNumber)
+            context.registry.unregister(connection.channel, agent: agent.agentID)
             context.metrics.sessions.decrement()
         }
-        try await connection.executeThenClose { inbound, outbound in
-            do {
-                try await serve(inbound: inbound, outbound: outbound)
-            } catch let refusal as Refusal {
-                logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
-                try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+        try await withGracefulShutdownHandler {
+            try await connection.executeThenClose { inbound, outbound in
+                do {
+                    try await serve(inbound: inbound, outbound: outbound)
+                } catch let refusal as Refusal {
+                    logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
+                    try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+                }
             }
+        } onGracefulShutdown: {
+            Self.endForShutdown(connection.channel)
         }
     }
+
+    /// Collector shutdown: the agent is told to go (it reconnects, possibly to another
+    /// collector) and closes; batches being committed finish meanwhile, and any the agent did
+    /// not see acknowledged are replayed and recognised as duplicates. A peer that does not
+    /// close within ``shutdownGrace`` is closed.
+    private static func endForShutdown(_ channel: any Channel) {
+        let notice = Message.error(ErrorMessage(code: .shuttingDown, message: "collector shutting down; reconnect"))
+        channel.writeAndFlush(notice, promise: nil)
+        channel.eventLoop.scheduleTask(in: shutdownGrace) { channel.close(promise: nil) }
+    }
+
+    /// How long an agent has to close its session after the shutdown notice.
+    static let shutdownGrace = TimeAmount.seconds(5)
 
     private func serve(inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws {
         var messages = inbound.makeAsyncIterator()
@@ -116,7 +134,9 @@ struct AgentSession {
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
                 case .hello:
                     throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
-                case .jobProgress, .jobResult, .renewRequest:
+                case .renewRequest(let request):
+                    try await outbound.write(await renew(request))
+                case .jobProgress, .jobResult:
                     logger.debug("message not handled by this collector version", metadata: ["type": "\(message)"])
                 case .welcome, .ack, .nack, .config, .job, .jobCancel, .renewResponse, .error:
                     throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
@@ -134,6 +154,22 @@ struct AgentSession {
             throw Refusal(code: .protocolViolation, message: "the first message must be Hello")
         }
         return hello
+    }
+
+    /// The answer to a renewal request: the new certificate, or a non-fatal refusal.
+    private func renew(_ request: RenewRequest) async -> Message {
+        guard let renewal = context.renewal else {
+            return .error(ErrorMessage(code: .renewalRefused, message: "this collector does not renew certificates"))
+        }
+        do {
+            return .renewResponse(try await renewal.renew(agent.agentID, request: request, client: context.client))
+        } catch let refusal as AgentCertificateRenewal.Refusal {
+            logger.warning("certificate renewal refused", metadata: ["reason": "\(refusal)"])
+            return .error(ErrorMessage(code: .renewalRefused, message: refusal.description))
+        } catch {
+            logger.error("certificate renewal failed", metadata: ["error": "\(String(reflecting: error))"])
+            return .error(ErrorMessage(code: .renewalRefused, message: "renewal failed on the collector; try again later"))
+        }
     }
 
     /// Verifies a batch; refuses it with a Nack (and returns `nil`) when it is not acceptable.
@@ -163,12 +199,8 @@ struct AgentSession {
         return batch
     }
 
-    /// The branch's configuration snapshot; its version is the SHA-256 of its canonical JSON.
+    /// The branch's configuration snapshot (devices, items, credentials; see ``AgentConfigurationSource``).
     func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
-        let store = BranchConfigStore(logger: logger)
-        let devices = try await context.client.withConnection { try await store.devices(ofBranch: branch, on: $0) }
-        let payload = try AgentConfiguration(devices: devices).encoded()
-        let version = SHA256.hash(data: payload).prefix(16).map { String(format: "%02x", $0) }.joined()
-        return ConfigSnapshot(version: version, payload: payload)
+        try await AgentConfigurationSource(client: context.client, masterKey: context.masterKey, logger: logger).snapshot(forBranch: branch)
     }
 }

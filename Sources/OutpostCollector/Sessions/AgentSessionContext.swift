@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import OutpostPKI
 import OutpostStore
 import PostgresNIO
 
@@ -21,18 +22,30 @@ public struct AgentSessionContext: Sendable {
     let client: PostgresClient
     let registry: SessionRegistry
     let configSubscribers: ConfigSubscribers
+    let renewal: AgentCertificateRenewal?
     let configuration: Configuration
+    /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
+    /// has credentials (tests): a snapshot needing it then fails with a clear error.
+    let masterKey: MasterKey?
     let metrics = SessionMetrics()
 
-    /// - Parameter configSubscribers: where sessions wait for configuration changes; share it
-    ///   with the ``ConfigChangeWatcher``.
-    public init(pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
-                configSubscribers: ConfigSubscribers = ConfigSubscribers(), configuration: Configuration = .init()) {
+    /// - Parameters:
+    ///   - renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    ///   - configSubscribers: where sessions wait for configuration changes; share it with the
+    ///     ``ConfigChangeWatcher``.
+    ///   - masterKey: opens the SNMP credentials of configuration snapshots.
+    public init(
+        pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
+        renewal: AgentCertificateRenewal? = nil, configSubscribers: ConfigSubscribers = ConfigSubscribers(),
+        configuration: Configuration = .init(), masterKey: MasterKey? = nil
+    ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
+        self.renewal = renewal
         self.configSubscribers = configSubscribers
         self.configuration = configuration
+        self.masterKey = masterKey
     }
 }
 

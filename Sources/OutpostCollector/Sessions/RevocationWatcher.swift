@@ -1,13 +1,16 @@
+import Foundation
 import Logging
+import OutpostCore
 import OutpostPKI
 import OutpostStore
 import PostgresNIO
 import ServiceLifecycle
 import X509
 
-/// Keeps the TLS deny list equal to `revoked_certificates` and ends live sessions of revoked
-/// certificates: it loads the list at start, then follows `NOTIFY outpost_revocations` (sent by
-/// `agents revoke` in the same transaction as the row) and reloads every minute as a safety net.
+/// Keeps the TLS deny list equal to `revoked_certificates` (serials and agents) and ends live
+/// sessions of revoked agents: it loads the list at start, then follows
+/// `NOTIFY outpost_revocations` (sent by `agents revoke` in the same transaction as the row) and
+/// reloads every minute as a safety net.
 public struct RevocationWatcher: Service {
     private let client: PostgresClient
     private let denyList: RevocationDenyList
@@ -26,13 +29,21 @@ public struct RevocationWatcher: Service {
     public static func preload(database: DatabaseURL, into denyList: RevocationDenyList, logger: Logger) async throws {
         let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
         do {
-            let serials = try await AgentRegistry(logger: logger).revokedSerials(on: connection)
-            denyList.replace(with: Set(serials.compactMap(Certificate.SerialNumber.init(hexString:))))
+            _ = try await load(into: denyList, on: connection, logger: logger)
             try await connection.close()
         } catch {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// Replaces `denyList` with what the database holds; returns the revoked agents.
+    private static func load(into denyList: RevocationDenyList, on connection: PostgresConnection, logger: Logger) async throws -> Set<AgentID> {
+        let registry = AgentRegistry(logger: logger)
+        let serials = try await registry.revokedSerials(on: connection)
+        let agents = try await registry.revokedAgents(on: connection)
+        denyList.replace(serials: Set(serials.compactMap(Certificate.SerialNumber.init(hexString:))), agents: agents)
+        return agents
     }
 
     public func run() async throws {
@@ -51,13 +62,10 @@ public struct RevocationWatcher: Service {
     }
 
     private func reloadPeriodically() async throws {
-        let registry = AgentRegistry(logger: logger)
         while !Task.isCancelled {
             do {
-                let serials = try await client.withConnection { try await registry.revokedSerials(on: $0) }
-                let parsed = Set(serials.compactMap(Certificate.SerialNumber.init(hexString:)))
-                denyList.replace(with: parsed)
-                sessions.close(serials: parsed)
+                let agents = try await client.withConnection { [denyList, logger] in try await Self.load(into: denyList, on: $0, logger: logger) }
+                sessions.close(agents: agents)
             } catch {
                 logger.error("cannot load revoked certificates", metadata: ["error": "\(String(reflecting: error))"])
             }
@@ -71,10 +79,14 @@ public struct RevocationWatcher: Service {
                 try await client.withConnection { connection in
                     try await connection.listen(on: AgentRegistry.revocationChannel) { notifications in
                         for try await notification in notifications {
-                            guard let serial = Certificate.SerialNumber(hexString: notification.payload) else { continue }
-                            denyList.insert(serial)
-                            let closed = sessions.close(serials: [serial])
-                            logger.notice("certificate revoked", metadata: ["serial": "\(notification.payload)", "sessions_closed": "\(closed)"])
+                            guard let uuid = UUID(uuidString: notification.payload) else {
+                                logger.warning("ignoring a malformed revocation notice", metadata: ["payload": "\(notification.payload.prefix(64))"])
+                                continue
+                            }
+                            let agent = AgentID(uuid)
+                            denyList.insert(agent: agent)
+                            let closed = sessions.close(agents: [agent])
+                            logger.notice("agent revoked", metadata: ["agent": "\(agent)", "sessions_closed": "\(closed)"])
                         }
                     }
                 }

@@ -1,29 +1,29 @@
 import NIOCore
+import OutpostCore
 import Synchronization
-import X509
 
-/// The live agent connections of this collector, by certificate serial, so a revocation can
-/// end them at once.
+/// The live agent connections of this collector, by agent, so a revocation can end them at
+/// once whichever of the agent's certificates authenticated them.
 public final class SessionRegistry: Sendable {
-    private let channels = Mutex<[Certificate.SerialNumber: [ObjectIdentifier: any Channel]]>([:])
+    private let channels = Mutex<[AgentID: [ObjectIdentifier: any Channel]]>([:])
 
     public init() {}
 
-    func register(_ channel: any Channel, serial: Certificate.SerialNumber) {
-        channels.withLock { $0[serial, default: [:]][ObjectIdentifier(channel)] = channel }
+    func register(_ channel: any Channel, agent: AgentID) {
+        channels.withLock { $0[agent, default: [:]][ObjectIdentifier(channel)] = channel }
     }
 
-    func unregister(_ channel: any Channel, serial: Certificate.SerialNumber) {
+    func unregister(_ channel: any Channel, agent: AgentID) {
         channels.withLock { registered in
-            registered[serial]?[ObjectIdentifier(channel)] = nil
-            if registered[serial]?.isEmpty == true { registered[serial] = nil }
+            registered[agent]?[ObjectIdentifier(channel)] = nil
+            if registered[agent]?.isEmpty == true { registered[agent] = nil }
         }
     }
 
-    /// Closes every connection authenticated with one of `serials`; returns how many.
+    /// Closes every connection of one of `agents`; returns how many.
     @discardableResult
-    func close(serials: Set<Certificate.SerialNumber>) -> Int {
-        let doomed = channels.withLock { registered in serials.flatMap { registered[$0]?.values.map { $0 } ?? [] } }
+    func close(agents: Set<AgentID>) -> Int {
+        let doomed = channels.withLock { registered in agents.flatMap { registered[$0]?.values.map { $0 } ?? [] } }
         for channel in doomed { channel.close(promise: nil) }
         return doomed.count
     }

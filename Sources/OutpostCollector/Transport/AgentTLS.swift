@@ -44,7 +44,8 @@ public struct AgentTLS: Sendable {
                 return
             }
             Task {
-                switch await verifier.verifyClientChain(leaf: leaf, intermediates: Array(chain.dropFirst()), revokedSerials: denyList.snapshot) {
+                switch await verifier.verifyClientChain(leaf: leaf, intermediates: Array(chain.dropFirst()), revokedSerials: denyList.snapshot,
+                                                        revokedAgents: denyList.revokedAgents) {
                 case .success(let agent):
                     identified.succeed(agent)
                     promise.succeed(.certificateVerified(VerificationMetadata(nil)))

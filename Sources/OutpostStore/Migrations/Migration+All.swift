@@ -6,5 +6,6 @@ extension Migration {
         .seedGeorgianGeography,
         .dailyPartitions,
         .configChangeNotifications,
+        .templateItems,
     ]
 }

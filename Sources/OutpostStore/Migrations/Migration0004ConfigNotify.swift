@@ -1,6 +1,6 @@
 extension Migration {
     /// Tells collectors which branch's agent configuration changed:
-    /// `pg_notify('outpost_config_changed', '{"branch":"<uuid>"}')` (see
+    /// `pg_notify('outpost_config_changed', '{"branch":"<uuid>"}')` or `'{"all":true}'` (see
     /// ``BranchConfigStore/changeChannel``) from row triggers on every table a snapshot is made of.
     ///
     /// - `standalone_devices`: insert, delete, and updates other than the probe-status columns
@@ -12,6 +12,8 @@ extension Migration {
     ///   deletion finds no device: the device's own trigger has notified that branch.
     /// - `monitoring_templates` updates and deletes: the branches of the devices with items
     ///   materialised from the template (a template insert has no items yet).
+    /// - `system_config` rows whose key starts with `ping.` (the ping settings every agent
+    ///   receives): `{"all":true}`, every branch.
     ///
     /// Notifications are delivered at commit and PostgreSQL folds identical ones within a
     /// transaction, so a bulk change of one branch in one transaction notifies it once. The
@@ -60,6 +62,16 @@ extension Migration {
         END;
         $$;
 
+        CREATE FUNCTION outpost_notify_settings_config_changed() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF OLD.key LIKE 'ping.%' OR NEW.key LIKE 'ping.%' THEN
+                PERFORM pg_notify('outpost_config_changed', '{"all":true}');
+            END IF;
+            RETURN NULL;
+        END;
+        $$;
+
         CREATE TRIGGER trg_standalone_devices_config_insert_delete
             AFTER INSERT OR DELETE ON standalone_devices
             FOR EACH ROW EXECUTE FUNCTION outpost_notify_device_config_changed();
@@ -85,6 +97,10 @@ extension Migration {
         CREATE TRIGGER trg_monitoring_templates_config
             AFTER UPDATE OR DELETE ON monitoring_templates
             FOR EACH ROW EXECUTE FUNCTION outpost_notify_template_config_changed();
+
+        CREATE TRIGGER trg_system_config_config
+            AFTER INSERT OR UPDATE OR DELETE ON system_config
+            FOR EACH ROW EXECUTE FUNCTION outpost_notify_settings_config_changed();
         """#
     )
 }

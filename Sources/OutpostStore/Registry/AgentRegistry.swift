@@ -6,7 +6,7 @@ import PostgresNIO
 /// Enrolled agents: listing, revocation, and what the mTLS transport needs to admit a session
 /// and check batch signatures.
 public struct AgentRegistry: Sendable {
-    /// The `NOTIFY` channel announcing a revocation; the payload is the revoked serial (lower-case hex).
+    /// The `NOTIFY` channel announcing a revocation; the payload is the revoked agent's id.
     public static let revocationChannel = "outpost_revocations"
 
     private let logger: Logger
@@ -55,8 +55,34 @@ public struct AgentRegistry: Sendable {
         return serials
     }
 
+    /// Every row of `revoked_certificates`, oldest revocation first (then by serial): what the
+    /// CA's certificate revocation list publishes.
+    public func revokedCertificates(on connection: PostgresConnection) async throws -> [RevokedCertificateRecord] {
+        let rows = try await connection.query(
+            "SELECT serial, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at, serial", logger: logger)
+        var records: [RevokedCertificateRecord] = []
+        for try await (serial, revokedAt, reason) in rows.decode((String, Date, String?).self) {
+            records.append(RevokedCertificateRecord(serial: serial, revokedAt: revokedAt, reason: reason))
+        }
+        return records
+    }
+
+    /// Every agent that is revoked (its status, or any of its certificates in
+    /// `revoked_certificates`): the transport refuses every certificate naming one of them.
+    public func revokedAgents(on connection: PostgresConnection) async throws -> Set<AgentID> {
+        let rows = try await connection.query(
+            """
+            SELECT agent_id FROM revoked_certificates WHERE agent_id IS NOT NULL
+            UNION SELECT id FROM agents WHERE status = 'revoked'
+            """,
+            logger: logger)
+        var agents: Set<AgentID> = []
+        for try await id in rows.decode(UUID.self) { agents.insert(AgentID(id)) }
+        return agents
+    }
+
     /// Revokes `agentID`: records its current certificate serial in `revoked_certificates`, marks
-    /// the agent `revoked` and sends `NOTIFY outpost_revocations, '<serial>'`, in one transaction
+    /// the agent `revoked` and sends `NOTIFY outpost_revocations, '<agent id>'`, in one transaction
     /// (the notification goes out on commit). Revoking a revoked agent changes nothing and
     /// notifies again.
     ///
@@ -81,7 +107,7 @@ public struct AgentRegistry: Sendable {
                 try await connection.query(
                     "UPDATE agents SET status = 'revoked' WHERE id = \(agentID.uuid)", logger: logger)
                 try await connection.query(
-                    "SELECT pg_notify(\(Self.revocationChannel), \(serial))", logger: logger)
+                    "SELECT pg_notify(\(Self.revocationChannel), \(agentID.description))", logger: logger)
                 return serial
             }
         } catch let error as PostgresTransactionError {

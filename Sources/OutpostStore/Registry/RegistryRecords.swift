@@ -85,6 +85,16 @@ public struct AgentRecord: Sendable, Equatable {
     public let lastSeen: Date?
 }
 
+/// A row of `revoked_certificates`.
+public struct RevokedCertificateRecord: Sendable, Equatable {
+    /// The certificate's serial, lower-case hex.
+    public let serial: String
+    /// When it was revoked.
+    public let revokedAt: Date
+    /// The operator's reason (`agents revoke --reason`), if any.
+    public let reason: String?
+}
+
 /// What batch signature checks and session admission need to know about an agent.
 public struct AgentKey: Sendable, Equatable {
     /// The public key of its current certificate, DER SubjectPublicKeyInfo.

@@ -6,20 +6,34 @@ extension BranchConfigStore {
     public static let changeChannel = "outpost_config_changed"
 }
 
-/// The payload of a ``BranchConfigStore/changeChannel`` notification: the branch whose agent
+/// The payload of a ``BranchConfigStore/changeChannel`` notification: which agents'
 /// configuration may have changed.
-public struct ConfigChangeNotice: Sendable, Codable, Equatable {
-    /// The branch to recompute.
-    public let branch: UUID
+public enum ConfigChangeNotice: Sendable, Hashable {
+    /// The agents of one branch: `{"branch":"<uuid>"}`.
+    case branch(UUID)
+    /// Every agent (a setting they all receive changed): `{"all":true}`.
+    case allBranches
 
-    /// Creates a notice.
-    public init(branch: UUID) {
-        self.branch = branch
+    private struct Payload: Decodable {
+        let branch: UUID?
+        let all: Bool?
     }
 
-    /// Decodes a notification payload such as `{"branch":"…"}`.
-    /// - Throws: `DecodingError` when the payload is not that JSON.
+    /// Decodes a notification payload.
+    /// - Throws: `DecodingError`, or ``UnreadablePayload`` when the JSON names neither a branch nor all.
     public init(payload: String) throws {
-        self = try JSONDecoder().decode(Self.self, from: Data(payload.utf8))
+        let decoded = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8))
+        if let branch = decoded.branch {
+            self = .branch(branch)
+        } else if decoded.all == true {
+            self = .allBranches
+        } else {
+            throw UnreadablePayload()
+        }
+    }
+
+    /// A JSON payload without `branch` or `"all": true`.
+    public struct UnreadablePayload: Error, CustomStringConvertible {
+        public var description: String { "configuration change notice names neither a branch nor all branches" }
     }
 }

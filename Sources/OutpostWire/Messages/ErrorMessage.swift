@@ -42,4 +42,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable {
     public static let shuttingDown = ErrorCode(rawValue: 5)
     /// No heartbeat or message arrived in time.
     public static let timeout = ErrorCode(rawValue: 6)
+    /// A ``RenewRequest`` was refused. Not fatal: the session goes on, and the agent retries
+    /// later (or, once its certificate has expired, needs a new enrolment token).
+    public static let renewalRefused = ErrorCode(rawValue: 7)
 }

@@ -23,7 +23,7 @@ struct ConfigPushTests {
             let devices = try await fixture.addDevices(2, db: db)  // 127.0.1.1, 127.0.1.2
             let stateDirectory = "\(fixture.directory)/agent-a"
             try await fixture.withCollector(database: database.url) { address in
-                let agent = AgentService(credentials: credentials, stateDirectory: stateDirectory, uplink: .init(collectors: [address]), logger: Self.logger)
+                let agent = try AgentService(stateDirectory: stateDirectory, uplink: .init(collectors: [address]), logger: Self.logger)
                 let running = Task { try await agent.run() }
                 defer { running.cancel() }
                 let observer = try await database.connect()
@@ -56,9 +56,8 @@ struct ConfigPushTests {
                 // (b) A device is disabled: the agent adopts a configuration without it within 5 s …
                 changedAt = Date()
                 try await observer.query("UPDATE standalone_devices SET enabled = false WHERE id = \(devices[1].uuid)", logger: TestDatabase.logger)
-                let cache = "\(stateDirectory)/config.json"
                 let deadline = Date().addingTimeInterval(20)
-                while try ConfigurationCache(path: cache).configuration?.devices.contains(where: { $0.id == devices[1].uuid }) != false, Date() < deadline {
+                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration?.devices.contains(where: { $0.id == devices[1].uuid }) != false, Date() < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let appliedAt = Date()
@@ -134,6 +133,13 @@ struct ConfigPushTests {
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
                     let admin = try await database.connect()
+                    // A change pushed the ordinary way first: the listener is up and the
+                    // recheck it does at start-up is over, so it cannot carry the change below.
+                    try await admin.query("UPDATE standalone_devices SET name = 'warm-up' WHERE id = \(devices[0].uuid)", logger: TestDatabase.logger)
+                    while let message = try await inbound.next() {
+                        guard case .config(let snapshot) = message else { continue }
+                        if try AgentConfiguration(encoded: snapshot.payload).devices.first?.name == "warm-up" { break }
+                    }
                     let listening = """
                         SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
                         AND query LIKE 'LISTEN%\(BranchConfigStore.changeChannel)%'
@@ -160,6 +166,33 @@ struct ConfigPushTests {
                     let elapsed = committedAt.duration(to: .now)
                     Self.logger.notice("change missed by the listener arrived \(elapsed) after its commit")
                     #expect(elapsed < .seconds(5))
+                }
+            }
+        }
+    }
+
+    @Test("a change of the ping settings in system_config reaches every connected agent within 5 s")
+    func pingSettingsReachEveryAgent() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            let credentials = try await fixture.enrolAgent("agent-settings", db: db)
+            _ = try await fixture.addDevices(1, db: db)
+            try await fixture.withCollector(database: database.url) { address in
+                try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
+                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
+                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    let writer = try await database.connect()
+                    try await writer.query("INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '25')", logger: TestDatabase.logger)
+                    let committedAt = ContinuousClock.now
+                    try await writer.close()
+                    var interval: Double?
+                    while interval != 25, let message = try await inbound.next() {
+                        guard case .config(let snapshot) = message else { continue }
+                        interval = try AgentConfiguration(encoded: snapshot.payload).pingIntervalSeconds
+                    }
+                    #expect(interval == 25)
+                    #expect(committedAt.duration(to: .now) < .seconds(5))
                 }
             }
         }

@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func revokingAnAgentRecordsTheSerialAndNotifiesInOneTransaction() async throws {
+    @Test func revokingAnAgentRecordsTheSerialAndNotifiesTheAgentInOneTransaction() async throws {
         try await EnrolmentFixture.with { fixture in
             let (token, _) = try await fixture.makeToken()
             let agent = try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
@@ -53,8 +53,9 @@ import Testing
                 return nil
             }
             try await listener.close()
-            #expect(payload == agent.serialNumber)
+            #expect(payload == agent.agentID.description)
             #expect(try await registry.revokedSerials(on: fixture.connection) == [agent.serialNumber])
+            #expect(try await registry.revokedAgents(on: fixture.connection) == [agent.agentID])
             #expect(try await registry.publicKey(of: agent.agentID, on: fixture.connection)?.isRevoked == true)
             #expect(try await fixture.connection.strings("SELECT reason FROM revoked_certificates") == ["box stolen"])
             #expect(try await registry.list(on: fixture.connection).map(\.status) == ["revoked"])

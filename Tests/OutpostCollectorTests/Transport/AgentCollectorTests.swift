@@ -47,9 +47,9 @@ struct AgentCollectorTests {
                 }
             }
             let configurations = Mutex<[AgentConfiguration]>([])
-            let tls = try UplinkTLS(credentials: credentials)
+            let identity = try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: "agent-a"))
             let makeUplink = { @Sendable (address: CollectorAddress) in
-                Uplink(configuration: .init(collectors: [address]), tls: tls, spool: spool, logger: Self.logger,
+                Uplink(configuration: .init(collectors: [address]), identity: identity, spool: spool, logger: Self.logger,
                        configurationVersion: { nil },
                        applyConfiguration: { snapshot in
                            if let configuration = try? AgentConfiguration(encoded: snapshot.payload) {

@@ -32,12 +32,18 @@ struct TransportFixture {
         try await db.query("INSERT INTO branches (id, name, display_name) VALUES (\(branchID), 'tbilisi-1', 'Tbilisi 1')", logger: TestDatabase.logger)
     }
 
-    /// Enrols an agent directly through the CA and registers it; returns its credentials.
-    func enrolAgent(_ name: String, db: PostgresConnection) async throws -> AgentCredentials {
-        let state = AgentStateDirectory(path: "\(directory)/\(name)")
+    /// The state directory of the agent enrolled as `name`.
+    func stateDirectory(of name: String) -> AgentStateDirectory {
+        AgentStateDirectory(path: "\(directory)/\(name)")
+    }
+
+    /// Enrols an agent directly through the CA (certificate valid for `lifetime`) and registers
+    /// it; returns its credentials.
+    func enrolAgent(_ name: String, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime, db: PostgresConnection) async throws -> AgentCredentials {
+        let state = stateDirectory(of: name)
         try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)
         let key = try state.createKey()
-        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1")
+        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1", lifetime: lifetime)
         try state.storeEnrolment(certificate: issued.certificate, caCertificate: ca.certificate)
         try await db.query("""
             INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
@@ -59,9 +65,9 @@ struct TransportFixture {
 
     /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
     func withCollector(
-        database: DatabaseURL, _ body: @Sendable (CollectorAddress) async throws -> Void
+        database: DatabaseURL, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
-        let logger = Logger(label: "outpost.test.collector")
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
@@ -69,10 +75,10 @@ struct TransportFixture {
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
         let sessions = SessionRegistry()
         let configSubscribers = ConfigSubscribers()
-        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client, registry: sessions,
-                                                                   configSubscribers: configSubscribers),
-                                     logger: logger)
+        let context = AgentSessionContext(
+            pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
+            configSubscribers: configSubscribers, masterKey: masterKey)
+        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

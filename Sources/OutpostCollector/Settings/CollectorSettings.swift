@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import OutpostPKI
+import OutpostSettings
+import OutpostStore
+
+/// The collector's options, from flags over environment variables over the TOML file
+/// (`collector/collector.toml.example` documents each one), validated before anything starts.
+public struct CollectorSettings: Sendable {
+    /// The options of the file, with their environment variables and flags.
+    public enum Keys {
+        public static let databaseURL = SettingKey("database_url", environment: "OUTPOST_DATABASE_URL", flag: "--database-url")
+        public static let caDirectory = SettingKey("ca_dir", environment: "OUTPOST_CA_DIR", flag: "--ca-dir")
+        public static let listen = SettingKey("listen", environment: "OUTPOST_LISTEN", flag: "--listen")
+        public static let enrolListen = SettingKey("enrol_listen", environment: "OUTPOST_ENROL_LISTEN", flag: "--enrol-listen")
+        public static let retentionDays = SettingKey("retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
+        public static let certificateLifetime = SettingKey(
+            "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME", flag: "--agent-certificate-lifetime")
+        public static let logLevel = SettingKey("log_level", environment: "OUTPOST_LOG_LEVEL", flag: "--log-level")
+        public static let masterKeyFile = SettingKey("master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
+        /// The master key itself (base64), from the environment only: never from the file.
+        public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
+
+        public static let all = [databaseURL, caDirectory, listen, enrolListen, retentionDays, certificateLifetime, logLevel, masterKeyFile]
+    }
+
+    /// The values given on the command line (`nil` when absent).
+    public struct Flags: Sendable {
+        public var databaseURL: String?
+        public var caDirectory: String?
+        public var listen: String?
+        public var enrolListen: String?
+        public var retentionDays: String?
+        public var certificateLifetime: String?
+        public var logLevel: String?
+        public var masterKeyFile: String?
+
+        public init() {}
+    }
+
+    /// An address to bind.
+    public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+        public let host: String
+        public let port: Int
+
+        /// The address `host`:`port`.
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// The default configuration file, read when it exists and no other is named.
+    public static let defaultFile = "/etc/outpost/collector.toml"
+
+    private let settings: Settings
+    private let flags: Flags
+    private let environment: [String: String]
+
+    /// Reads the file `config` (or the default file when it exists) and checks it names only
+    /// known options. Values are parsed when asked for, so commands that need only the database
+    /// do not fail on a listener they do not use.
+    public init(config: String?, flags: Flags = Flags(), environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let path = config ?? environment["OUTPOST_COLLECTOR_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let file: SettingsFile?
+        if let path {
+            file = try SettingsFile(path: path)
+        } else {
+            file = FileManager.default.fileExists(atPath: Self.defaultFile) ? try SettingsFile(path: Self.defaultFile) : nil
+        }
+        self.settings = try Settings(file: file, known: Keys.all, environment: environment)
+        self.flags = flags
+        self.environment = environment
+    }
+
+    /// The PostgreSQL database; an error naming the option when missing or malformed.
+    public func databaseURL() throws -> DatabaseURL {
+        guard let (text, source) = try settings.text(Keys.databaseURL, flag: flags.databaseURL) else {
+            throw SettingsError("no database: pass --database-url, set OUTPOST_DATABASE_URL, or database_url in the configuration file")
+        }
+        do {
+            return try DatabaseURL(text)
+        } catch let error as DatabaseURL.ParseError {
+            throw SettingsError("database_url (from \(source)): \(error.description)")
+        }
+    }
+
+    /// The CA directory (ca.key, ca.crt, server.key, server.crt).
+    public func caDirectory() throws -> String {
+        try settings.text(Keys.caDirectory, flag: flags.caDirectory)?.0 ?? "certs/ca"
+    }
+
+    /// Where the agent mTLS listener binds.
+    public func listen() throws -> Endpoint {
+        try endpoint(Keys.listen, flag: flags.listen) ?? Endpoint(host: "0.0.0.0", port: 8443)
+    }
+
+    /// Where the enrolment endpoint binds.
+    public func enrolListen() throws -> Endpoint {
+        try endpoint(Keys.enrolListen, flag: flags.enrolListen) ?? Endpoint(host: "0.0.0.0", port: 8444)
+    }
+
+    /// Days of history kept.
+    public func retentionDays() throws -> Int {
+        try settings.value(Keys.retentionDays, flag: flags.retentionDays, expected: "a number of days from 1 to 36500", SettingParsers.integer(in: 1...36_500)) ?? 90
+    }
+
+    /// Lifetime of agent certificates issued at enrolment and renewal (10 minutes to 397 days).
+    public func certificateLifetime() throws -> TimeInterval {
+        let lifetime = try settings.value(Keys.certificateLifetime, flag: flags.certificateLifetime, expected: "a duration from 10m to 397d like 30d") { text in
+            SettingParsers.duration(text).flatMap { duration -> TimeInterval? in
+                let seconds = TimeInterval(duration.components.seconds)
+                return (600...(397 * 86_400)).contains(seconds) ? seconds : nil
+            }
+        }
+        return lifetime ?? 30 * 86_400
+    }
+
+    /// The log level.
+    public func logLevel() throws -> Logger.Level {
+        try settings.value(Keys.logLevel, flag: flags.logLevel, expected: "trace, debug, info, notice, warning, error or critical") {
+            Logger.Level(rawValue: $0)
+        } ?? .info
+    }
+
+    /// The master key that seals SNMP credentials: the file named by `master_key_file` (flag,
+    /// environment or file), else the base64 key in `$OUTPOST_MASTER_KEY`. Never generated here:
+    /// a missing key is an error, since a new one could not open the stored credentials.
+    public func masterKey() throws -> MasterKey {
+        if let (path, source) = try settings.text(Keys.masterKeyFile, flag: flags.masterKeyFile) {
+            do {
+                return try MasterKey.load(path: path)
+            } catch {
+                throw SettingsError("master_key_file (from \(source)): \(error)")
+            }
+        }
+        if let text = environment[Keys.masterKeyVariable], !text.isEmpty {
+            do {
+                return try MasterKey(base64: text)
+            } catch {
+                throw SettingsError("$\(Keys.masterKeyVariable): \(error)")
+            }
+        }
+        throw SettingsError("""
+            no master key: pass --master-key-file, set OUTPOST_MASTER_KEY_FILE or master_key_file in the configuration file, \
+            or put the base64 key in OUTPOST_MASTER_KEY (create one with `outpost-collector credentials master-key create FILE`; \
+            back it up: the stored credentials cannot be opened without it)
+            """)
+    }
+
+    /// Every value, parsed: call at start so a bad option stops the collector before it serves.
+    public func validate() throws {
+        _ = try databaseURL()
+        _ = try caDirectory()
+        _ = try listen()
+        _ = try enrolListen()
+        _ = try retentionDays()
+        _ = try certificateLifetime()
+        _ = try logLevel()
+    }
+
+    private func endpoint(_ key: SettingKey, flag: String?) throws -> Endpoint? {
+        try settings.value(key, flag: flag, expected: "host:port or [IPv6]:port") { text in
+            SettingParsers.endpoint(text).map { Endpoint(host: $0.host, port: $0.port) }
+        }
+    }
+}

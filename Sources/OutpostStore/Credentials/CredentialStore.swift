@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Encrypted SNMP credentials in `snmp_credentials` and `discovery_credentials`. This type never
+/// sees plaintext: callers seal and open values with the master key.
+public struct CredentialStore: Sendable {
+    private let logger: Logger
+
+    /// Creates a store logging to `logger`.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The device's id for an id or a name given on the command line.
+    public func device(_ specification: String, on connection: PostgresConnection) async throws -> UUID {
+        try await DeviceLookup(logger: logger).device(specification, on: connection)
+    }
+
+    /// Makes `record` the device's only SNMP credential (earlier rows of the device are deleted),
+    /// in one transaction.
+    public func replaceSNMPCredential(_ record: SNMPCredentialRecord, on connection: PostgresConnection) async throws {
+        try await connection.transaction(logger: logger) { connection in
+            try await connection.query("DELETE FROM snmp_credentials WHERE device_id = \(record.deviceID)", logger: logger)
+            try await connection.query("""
+                INSERT INTO snmp_credentials (id, device_id, version, community_encrypted, username, auth_protocol,
+                                              auth_key_encrypted, priv_protocol, priv_key_encrypted, security_level)
+                VALUES (\(record.id), \(record.deviceID), \(record.version), \(record.community), \(record.username),
+                        \(record.authProtocol), \(record.authKey), \(record.privProtocol), \(record.privKey), \(record.securityLevel))
+                """, logger: logger)
+        }
+    }
+
+    /// The newest SNMP credential of each enabled device of `branchID`, sealed.
+    public func snmpCredentials(ofBranch branchID: UUID, on connection: PostgresConnection) async throws -> [SNMPCredentialRecord] {
+        let rows = try await connection.query("""
+            SELECT DISTINCT ON (c.device_id) c.id, c.device_id, c.version, c.community_encrypted, c.username,
+                   c.auth_protocol, c.auth_key_encrypted, c.priv_protocol, c.priv_key_encrypted
+            FROM snmp_credentials c JOIN standalone_devices d ON d.id = c.device_id
+            WHERE d.branch_id = \(branchID) AND d.enabled
+            ORDER BY c.device_id, coalesce(c.updated_at, c.created_at) DESC, c.id
+            """, logger: logger)
+        var records: [SNMPCredentialRecord] = []
+        for try await (id, device, version, community, username, authProtocol, authKey, privProtocol, privKey)
+            in rows.decode((UUID, UUID, String, String?, String?, String?, String?, String?, String?).self)
+        {
+            records.append(SNMPCredentialRecord(id: id, deviceID: device, version: version, community: community, username: username,
+                                                authProtocol: authProtocol, authKey: authKey, privProtocol: privProtocol, privKey: privKey))
+        }
+        return records
+    }
+
+    /// Every sealed value in both credential tables.
+    public func sealedValues(on connection: PostgresConnection) async throws -> [SealedValue] {
+        try await sealedValues(locking: false, on: connection)
+    }
+
+    /// Re-seals every credential in one transaction: rows are locked, `reseal` maps each sealed
+    /// value to its replacement (or `nil` to leave it), changed values are written. If `reseal`
+    /// throws, nothing is changed.
+    ///
+    /// - Returns: How many values were rewritten and how many were left as they were.
+    public func resealAll(on connection: PostgresConnection, _ reseal: (SealedValue) throws -> String?) async throws
+        -> (rewritten: Int, unchanged: Int)
+    {
+        try await connection.transaction(logger: logger) { connection in
+            var rewritten = 0
+            var unchanged = 0
+            for value in try await self.sealedValues(locking: true, on: connection) {
+                guard let replacement = try reseal(value) else {
+                    unchanged += 1
+                    continue
+                }
+                // Column names come from CredentialField.Table, never from input.
+                try await connection.query("""
+                    UPDATE \(unescaped: value.field.table.rawValue) SET \(unescaped: value.field.column) = \(replacement)
+                    WHERE id = \(value.field.rowID)
+                    """, logger: logger)
+                rewritten += 1
+            }
+            return (rewritten, unchanged)
+        }
+    }
+
+    private func sealedValues(locking: Bool, on connection: PostgresConnection) async throws -> [SealedValue] {
+        var values: [SealedValue] = []
+        for table in CredentialField.Table.allCases {
+            let device = table == .snmpCredentials ? "device_id" : "NULL::uuid"
+            // One row per (row, column) with a value; column names come from the enum, never from input.
+            let unpivot = table.encryptedColumns.map { "('\($0)', \($0))" }.joined(separator: ", ")
+            let sql = """
+                SELECT t.id, \(device), v.column_name, v.sealed
+                FROM \(table.rawValue) t CROSS JOIN LATERAL (VALUES \(unpivot)) AS v(column_name, sealed)
+                WHERE v.sealed IS NOT NULL ORDER BY t.id, v.column_name\(locking ? " FOR UPDATE OF t" : "")
+                """
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            for try await (id, deviceID, column, sealed) in rows.decode((UUID, UUID?, String, String).self) {
+                values.append(SealedValue(field: CredentialField(table: table, column: column, rowID: id, deviceID: deviceID), sealed: sealed))
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import OutpostAgent
+import OutpostSettings
+import Testing
+
+@Suite("Agent settings and agent/agent.toml.example")
+struct AgentSettingsTests {
+    /// `agent/agent.toml.example`, found from this source file.
+    static let examplePath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("agent/agent.toml.example").path
+
+    @Test func theShippedExampleIsValidAndDocumentsEveryOption() throws {
+        let settings = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [:])
+        #expect(settings.stateDirectory == "/var/lib/outpost-agent")
+        #expect(settings.uplink?.collectors.map(\.description) == ["collector-1.bank.example:8443", "collector-2.bank.example:8443"])
+        #expect(settings.spool.maxBytes == 4 << 30)
+        #expect(settings.spool.maxAge == .seconds(7 * 86_400))
+        #expect(settings.uplink?.window == 32)
+        #expect(settings.uplink?.bytesPerSecond == 1 << 20)
+        let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
+        for key in AgentSettings.Keys.all {
+            #expect(text.contains(key.name.split(separator: ".").last!), "\(key.name) is not documented")
+            #expect(text.contains(key.environmentVariable), "\(key.environmentVariable) is not documented")
+        }
+    }
+
+    @Test func environmentAndFlagsOverrideTheFile() throws {
+        let settings = try AgentSettings(
+            config: Self.examplePath, stateDirectory: "/tmp/flag-state", collectors: [], serverName: "collector.internal",
+            environment: ["OUTPOST_COLLECTORS": "10.0.0.1:9443", "OUTPOST_AGENT_SPOOL_SYNC": "250ms", "OUTPOST_AGENT_REPLAY_RATE": "unlimited"])
+        #expect(settings.stateDirectory == "/tmp/flag-state")
+        #expect(settings.uplink?.collectors.count == 1)
+        #expect(settings.uplink?.collectors.first?.serverName == "collector.internal")
+        #expect(settings.spool.syncPolicy == .groupCommit(interval: .milliseconds(250)))
+        #expect(settings.uplink?.bytesPerSecond == nil)
+    }
+
+    @Test func garbageIsRefusedNamingTheOption() throws {
+        let cases: [([String: String], String)] = [
+            (["OUTPOST_AGENT_UPLINK_WINDOW": "0"], "uplink.window ($OUTPOST_AGENT_UPLINK_WINDOW)"),
+            (["OUTPOST_COLLECTORS": "no-port"], "collectors ($OUTPOST_COLLECTORS)"),
+            (["OUTPOST_AGENT_LOG_LEVEL": "loud"], "log_level ($OUTPOST_AGENT_LOG_LEVEL)"),
+            (["OUTPOST_AGENT_SPOOL_SYNC": "sometimes"], "spool.sync ($OUTPOST_AGENT_SPOOL_SYNC)"),
+        ]
+        for (environment, prefix) in cases {
+            do {
+                _ = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: environment)
+                Issue.record("\(environment) accepted")
+            } catch {
+                let message = "\(error)".replacingOccurrences(of: "(from ", with: "(")
+                #expect(message.hasPrefix(prefix), "\(error)")
+            }
+        }
+        let path = NSTemporaryDirectory() + "outpost-agent-\(UUID()).toml"
+        try "colectors = [\"a:1\"]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: SettingsError.self) { try AgentSettings(config: path, stateDirectory: nil, environment: [:]) }
+    }
+}
