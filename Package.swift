@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        // No default traits: the collector configures Hummingbird in code (no swift-configuration).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -124,6 +127,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -185,6 +190,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "IngestMTLSBench",
+            dependencies: [
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestMTLSBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "SpoolBench",
             dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SpoolBench",
@@ -217,6 +234,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
         .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore"], swiftSettings: strict),
         .testTarget(
@@ -230,11 +248,16 @@ let package = Package(
             dependencies: [
                 "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
                 "OutpostTransport", "OutpostSettings",
+                // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
+                "outpost-collector",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -81,11 +81,14 @@ setup_branch "$ns_b" "$wan_b" "$((net + 1))" 2
 "$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
 "$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 \
     --ip "10.213.$net.1" --ip "10.213.$((net + 1)).1" >>"$work/ca.log" 2>&1
+"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
+export OUTPOST_MASTER_KEY_FILE="$work/master.key"
 agent_port=$(free_port)
 enrol_port=$(free_port)
+http_port=$(free_port)
 start_collector() {
     "$bin/outpost-collector" run --ca-dir "$work/ca" --listen "0.0.0.0:$agent_port" --enrol-listen "0.0.0.0:$enrol_port" \
-        >>"$work/collector.log" 2>&1 &
+        --http-listen "127.0.0.1:$http_port" >>"$work/collector.log" 2>&1 &
     collector=$!
     pids+=("$collector")
     for _ in $(seq 1 200); do
@@ -105,6 +108,19 @@ psql_e2e -c "
     INSERT INTO standalone_devices (name, ip, device_type, branch_id)
     SELECT 'host-' || b.name || '-' || h, '10.78.' || CASE b.name WHEN 'e2e-a' THEN 1 ELSE 2 END || '.' || h, 'server', b.id
     FROM branches b, generate_series(1, 3) h WHERE b.name IN ('e2e-a', 'e2e-b')"
+
+# ---- SNMP: a real snmpd on one host of branch a, polled with the Linux template ----
+mkdir -p "$work/snmp"
+cat >"$work/snmpd.conf" <<CONF
+agentAddress udp:10.78.1.1:161
+rocommunity e2e-ro default
+CONF
+SNMP_PERSISTENT_DIR="$work/snmp" ip netns exec "$ns_a" /usr/sbin/snmpd -f -Lf "$work/snmpd.log" -C -c "$work/snmpd.conf" &
+pids+=("$!")
+"$bin/outpost-collector" templates import --builtin >/dev/null
+"$bin/outpost-collector" templates apply "Linux (net-snmp)" --device host-e2e-a-1 >/dev/null
+"$bin/outpost-collector" credentials set --device host-e2e-a-1 --version v2c --community e2e-ro >/dev/null
+psql_e2e -c "UPDATE monitoring_items SET interval = 2"
 
 # ---- enrolment by one-time token, from inside each namespace ----
 start_agent() {  # branch namespace wan-octet
@@ -144,9 +160,20 @@ wait_for() {  # seconds description command...
 }
 reachable_rows() { [[ $(rows_of "$1" "AND r.packets_received > 0") -ge $2 ]]; }
 
+polled_values() {
+    [[ $(psql_e2e -c "SELECT count(*) FROM item_history h JOIN standalone_devices d ON d.id = h.device_id
+                      WHERE d.name = 'host-e2e-a-1' AND h.value_numeric IS NOT NULL") -ge $1 ]]
+}
 say "e2e: waiting for results from both branches"
 wait_for 60 "results from branch a" reachable_rows a 6
 wait_for 60 "results from branch b" reachable_rows b 6
+wait_for 60 "SNMP item values from branch a" polled_values 6
+# The operator endpoints see the same: ready, rows counted, both agents connected.
+curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || fail "/readyz is not ready"
+rows_metric=$(curl -sf "http://127.0.0.1:$http_port/metrics" | awk '$1 == "outpost_ingest_rows_total" { print int($2) }')
+[[ "${rows_metric:-0}" -gt 0 ]] || fail "/metrics counts no ingested rows"
+connected=$(curl -sf "http://127.0.0.1:$http_port/api/agents" | grep -o '"connected":true' | wc -l)
+[[ "$connected" == 2 ]] || fail "/api/agents shows $connected connected agents, expected 2"
 
 # ---- WAN of branch a cut for 15 s: its agent keeps probing into the spool ----
 say "e2e: cutting the WAN of branch a for 15 s"
@@ -196,11 +223,14 @@ for branch in a b; do
 done
 duplicates=$(psql_e2e -c "SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d")
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated result rows"
+duplicates=$(psql_e2e -c "SELECT count(*) FROM (SELECT item_id, timestamp FROM item_history GROUP BY 1, 2 HAVING count(*) > 1) d")
+[[ "$duplicates" == 0 ]] || fail "$duplicates duplicated item samples"
 unknown=$(psql_e2e -c "SELECT count(*) FROM ping_results WHERE device_id IS NULL")
 [[ "$unknown" == 0 ]] || fail "$unknown rows without a device"
 kill -0 "$agent_a" && kill -0 "$agent_b" || fail "an agent did not survive"
+echo "e2e: $(psql_e2e -c "SELECT count(*) FROM item_history") SNMP item samples stored"
 for branch in a b; do
-    echo "e2e: branch $branch: $(rows_of "$branch") results stored, batches 1..$(psql_e2e -c "SELECT s.high_water FROM agent_sequences s
+    echo "e2e: branch $branch: $(rows_of "$branch") ping results stored, batches 1..$(psql_e2e -c "SELECT s.high_water FROM agent_sequences s
         JOIN agents a ON a.id = s.agent_id JOIN branches b ON b.id = a.branch_id WHERE b.name = 'e2e-$branch'") committed once"
 done
 say "e2e: passed"

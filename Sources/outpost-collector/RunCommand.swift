@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance.")
+        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance, operator HTTP.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var masterKey: MasterKeyOptions
@@ -31,6 +31,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Lifetime of agent certificates issued at enrolment and renewal, e.g. 30d (default: $OUTPOST_AGENT_CERT_LIFETIME, agent_certificate_lifetime, or 30d).")
     var agentCertificateLifetime: String?
 
+    @Option(help: "Address the operator HTTP server binds: /healthz, /readyz, /metrics, /api/… (default: $OUTPOST_HTTP_LISTEN, http_listen, or 127.0.0.1:8080).")
+    var httpListen: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (default: $OUTPOST_LOG_LEVEL, log_level, or info).")
     var logLevel: String?
 
@@ -40,6 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.caDirectory = caDirectory
         flags.listen = listen
         flags.enrolListen = enrolListen
+        flags.httpListen = httpListen
         flags.certificateLifetime = agentCertificateLifetime
         flags.logLevel = logLevel
         flags.masterKeyFile = masterKey.masterKeyFile
@@ -50,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         let retention = try settings.retentionDays()
         let agentEndpoint = try settings.listen()
         let enrolEndpoint = try settings.enrolListen()
+        let httpEndpoint = try settings.httpListen()
         let certificateLifetime = try settings.certificateLifetime()
         let caPath = try settings.caDirectory()
         let authority: CertificateAuthority
@@ -61,6 +66,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
         }
 
+        // Before anything that records metrics is created.
+        let metrics = CollectorMetrics.bootstrap()
         var logger = Logger(label: "outpost.collector")
         logger.logLevel = try settings.logLevel()
         try await MasterKeyCheck.verify(key, database: url, logger: logger)
@@ -87,9 +94,12 @@ struct RunCommand: AsyncParsableCommand {
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
+            OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),
+                               client: client, sessions: sessions, metrics: metrics, logger: logger),
         ]
         logger.info("collector starting", metadata: [
             "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)", "enrolment": "\(enrolEndpoint)",
+            "http": "\(httpEndpoint)",
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

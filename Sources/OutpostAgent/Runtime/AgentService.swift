@@ -31,6 +31,8 @@ public struct AgentService: Service {
         let spool = try Spool.open(directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
         let cache = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: identity.credentials.privateKey)
         let engine = try ICMPEngine(logger: logger)
+        let snmp = try SNMPEngine()
+        let poller = ItemPoller(engine: snmp, logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {
             logger.info("probing from the cached configuration", metadata: ["devices": "\(cached.devices.count)", "version": "\(cache.version ?? "-")"])
@@ -49,7 +51,7 @@ public struct AgentService: Service {
                     logger.error("configuration refused; keeping the current one", metadata: ["error": "\(error)"])
                 }
             })
-        let (results, resultSink) = AsyncStream.makeStream(of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        let (results, resultSink) = AsyncStream.makeStream(of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
         let credentials = identity.credentials
         let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, logger: logger)
 
@@ -58,7 +60,7 @@ public struct AgentService: Service {
             let delivery = Task { await uplink.run() }
             let batching = Task { await batcher.run(results) }
             await withGracefulShutdownHandler {
-                await Self.probe(configurations, engine: engine, into: resultSink, logger: logger)
+                await Self.probe(configurations, engine: engine, poller: poller, into: resultSink, logger: logger)
             } onGracefulShutdown: {
                 nextConfiguration.finish()
             }
@@ -69,20 +71,28 @@ public struct AgentService: Service {
             await delivery.value
             await spool.close()
             await engine.shutdown()
+            await snmp.shutdown()
             group.cancelAll()
         }
     }
 
-    /// Pings the devices of the newest configuration until the configurations end. The first
-    /// configuration starts the schedule; each later one changes its devices in place, so
-    /// unchanged devices keep their timing and rounds in flight are still reported.
+    /// Pings the devices of the newest configuration and polls their SNMP items until the
+    /// configurations end. The first configuration starts the ping schedule; each later one
+    /// changes its devices in place, so unchanged devices keep their timing and ping rounds in
+    /// flight are still reported. Item polling restarts with each configuration (the poller
+    /// keeps counter rates across restarts).
     private static func probe(
-        _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine,
-        into sink: AsyncStream<PingRoundResult>.Continuation, logger: Logger
+        _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine, poller: ItemPoller,
+        into sink: AsyncStream<ProbeResult>.Continuation, logger: Logger
     ) async {
         await withTaskGroup(of: Void.self) { group in
             var schedule: PingSchedule?
+            var polling: Task<Void, Never>?
             for await configuration in configurations {
+                polling?.cancel()
+                await polling?.value
+                let polled = configuration.devices
+                polling = Task { await poller.run(devices: polled) { sink.yield(.item($0)) } }
                 let devices = pingDevices(of: configuration, logger: logger)
                 if let schedule {
                     schedule.replaceDevices(devices)
@@ -90,10 +100,12 @@ public struct AgentService: Service {
                     let started = PingScheduler(engine: engine, devices: devices).start()
                     schedule = started
                     group.addTask {
-                        for await result in started.results { sink.yield(result) }
+                        for await result in started.results { sink.yield(.ping(result)) }
                     }
                 }
             }
+            polling?.cancel()
+            await polling?.value
             group.cancelAll()
         }
     }

@@ -25,8 +25,8 @@ public struct Batcher: Sendable {
     }
 
     /// Consumes `results` until it ends, flushing what is pending at the end.
-    public func run(_ results: AsyncStream<PingRoundResult>) async {
-        var pending: [PingRoundResult] = []
+    public func run(_ results: AsyncStream<ProbeResult>) async {
+        var pending: [ProbeResult] = []
         var firstPendingAt = ContinuousClock.now
         // Ticks let a partly filled batch go out on time even when no result arrives.
         let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -38,7 +38,7 @@ public struct Batcher: Sendable {
         }
         defer { ticker.cancel() }
         await withTaskGroup(of: Void.self) { group in
-            let (events, event) = AsyncStream.makeStream(of: PingRoundResult?.self)
+            let (events, event) = AsyncStream.makeStream(of: ProbeResult?.self)
             group.addTask {
                 for await result in results { event.yield(result) }
                 event.finish()
@@ -62,19 +62,27 @@ public struct Batcher: Sendable {
         }
     }
 
-    private func flush(_ pending: inout [PingRoundResult]) async {
+    private func flush(_ pending: inout [ProbeResult]) async {
         guard !pending.isEmpty else { return }
-        let results = pending
+        var pings: [PingRoundResult] = []
+        var samples: [ItemSample] = []
+        for result in pending {
+            switch result {
+            case .ping(let round): pings.append(round)
+            case .item(let sample): samples.append(sample)
+            }
+        }
+        let count = pending.count
         pending = []
         do {
             let signingKey = try key.signingKey()
             let agentID = self.agentID
-            _ = try await spool.append(resultCount: UInt32(results.count)) { sequence in
-                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: results)
+            _ = try await spool.append(resultCount: UInt32(count)) { sequence in
+                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: pings, itemSamples: samples)
                 return try SignedBatch.sign(batch, with: signingKey).serializedBytes
             }
         } catch {
-            logger.error("cannot spool a batch; its results are lost", metadata: ["results": "\(results.count)", "error": "\(error)"])
+            logger.error("cannot spool a batch; its results are lost", metadata: ["results": "\(count)", "error": "\(error)"])
         }
     }
 }

@@ -59,21 +59,25 @@ public final class IngestPipeline: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let state = Mutex(State())
-    private let metrics = IngestMetrics()
+    private let metrics: IngestMetrics
     private let stateChanges: @Sendable ([DeviceStateChange]) -> Void
 
-    /// - Parameter stateChanges: called after each commit with the devices that went down or came back.
+    /// - Parameters:
+    ///   - metricsFactory: where the pipeline's metrics go (default: the process's bootstrapped backend).
+    ///   - stateChanges: called after each commit with the devices that went down or came back.
     ///
     /// The pipeline writes groups one after another on a single connection of its own, which
     /// it re-opens after any failure.
     public init(
         database: DatabaseURL, configuration: Configuration = .init(), logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         stateChanges: @escaping @Sendable ([DeviceStateChange]) -> Void = { _ in }
     ) {
         self.database = database
         self.writer = IngestWriter(logger: logger)
         self.configuration = configuration
         self.logger = logger
+        self.metrics = IngestMetrics(factory: metricsFactory)
         self.stateChanges = stateChanges
     }
 

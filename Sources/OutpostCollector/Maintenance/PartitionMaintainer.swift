@@ -25,7 +25,8 @@ public struct PartitionMaintainer: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        // Cancelled (another service of the group failed): every attempt would fail at once, so stop.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await runOnce()
             } catch {

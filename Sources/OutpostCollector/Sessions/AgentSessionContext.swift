@@ -27,17 +27,19 @@ public struct AgentSessionContext: Sendable {
     /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
     /// has credentials (tests): a snapshot needing it then fails with a clear error.
     let masterKey: MasterKey?
-    let metrics = SessionMetrics()
+    let metrics: SessionMetrics
 
     /// - Parameters:
     ///   - renewal: renews agent certificates on request (`nil`: renewal requests are refused).
     ///   - configSubscribers: where sessions wait for configuration changes; share it with the
     ///     ``ConfigChangeWatcher``.
     ///   - masterKey: opens the SNMP credentials of configuration snapshots.
+    ///   - metricsFactory: where session metrics go (default: the process's bootstrapped backend).
     public init(
         pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
         renewal: AgentCertificateRenewal? = nil, configSubscribers: ConfigSubscribers = ConfigSubscribers(),
-        configuration: Configuration = .init(), masterKey: MasterKey? = nil
+        configuration: Configuration = .init(), masterKey: MasterKey? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.pipeline = pipeline
         self.client = client
@@ -46,14 +48,24 @@ public struct AgentSessionContext: Sendable {
         self.configSubscribers = configSubscribers
         self.configuration = configuration
         self.masterKey = masterKey
+        self.metrics = SessionMetrics(factory: metricsFactory)
     }
 }
 
 /// Prometheus-facing counters of agent sessions.
 struct SessionMetrics: Sendable {
-    let sessions = Meter(label: "outpost_agent_sessions")
-    let rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total")
-    let verificationFailures = Counter(label: "outpost_batch_verification_failures_total")
-    let refusedBatches = Counter(label: "outpost_batches_refused_total")
-    let configPushes = Counter(label: "outpost_config_pushes_total")
+    /// Live agent sessions on this collector.
+    let sessions: Meter
+    let rejectedConnections: Counter
+    let verificationFailures: Counter
+    let refusedBatches: Counter
+    let configPushes: Counter
+
+    init(factory: any MetricsFactory) {
+        sessions = Meter(label: "outpost_agent_sessions", factory: factory)
+        rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total", factory: factory)
+        verificationFailures = Counter(label: "outpost_batch_verification_failures_total", factory: factory)
+        refusedBatches = Counter(label: "outpost_batches_refused_total", factory: factory)
+        configPushes = Counter(label: "outpost_config_pushes_total", factory: factory)
+    }
 }

@@ -3,7 +3,8 @@ import OutpostCore
 import Synchronization
 
 /// The live agent connections of this collector, by agent, so a revocation can end them at
-/// once whichever of the agent's certificates authenticated them.
+/// once whichever of the agent's certificates authenticated them, and so the operator API can
+/// tell which agents are connected now.
 public final class SessionRegistry: Sendable {
     private let channels = Mutex<[AgentID: [ObjectIdentifier: any Channel]]>([:])
 
@@ -18,6 +19,11 @@ public final class SessionRegistry: Sendable {
             registered[agent]?[ObjectIdentifier(channel)] = nil
             if registered[agent]?.isEmpty == true { registered[agent] = nil }
         }
+    }
+
+    /// The agents with at least one live session on this collector.
+    public var connectedAgents: Set<AgentID> {
+        channels.withLock { Set($0.keys) }
     }
 
     /// Closes every connection of one of `agents`; returns how many.

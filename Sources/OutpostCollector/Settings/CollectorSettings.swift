@@ -13,6 +13,7 @@ public struct CollectorSettings: Sendable {
         public static let caDirectory = SettingKey("ca_dir", environment: "OUTPOST_CA_DIR", flag: "--ca-dir")
         public static let listen = SettingKey("listen", environment: "OUTPOST_LISTEN", flag: "--listen")
         public static let enrolListen = SettingKey("enrol_listen", environment: "OUTPOST_ENROL_LISTEN", flag: "--enrol-listen")
+        public static let httpListen = SettingKey("http_listen", environment: "OUTPOST_HTTP_LISTEN", flag: "--http-listen")
         public static let retentionDays = SettingKey("retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
         public static let certificateLifetime = SettingKey(
             "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME", flag: "--agent-certificate-lifetime")
@@ -21,7 +22,7 @@ public struct CollectorSettings: Sendable {
         /// The master key itself (base64), from the environment only: never from the file.
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
-        public static let all = [databaseURL, caDirectory, listen, enrolListen, retentionDays, certificateLifetime, logLevel, masterKeyFile]
+        public static let all = [databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile]
     }
 
     /// The values given on the command line (`nil` when absent).
@@ -30,6 +31,7 @@ public struct CollectorSettings: Sendable {
         public var caDirectory: String?
         public var listen: String?
         public var enrolListen: String?
+        public var httpListen: String?
         public var retentionDays: String?
         public var certificateLifetime: String?
         public var logLevel: String?
@@ -102,6 +104,11 @@ public struct CollectorSettings: Sendable {
         try endpoint(Keys.enrolListen, flag: flags.enrolListen) ?? Endpoint(host: "0.0.0.0", port: 8444)
     }
 
+    /// Where the operator HTTP server (health, metrics, JSON API) binds.
+    public func httpListen() throws -> Endpoint {
+        try endpoint(Keys.httpListen, flag: flags.httpListen) ?? Endpoint(host: "127.0.0.1", port: 8080)
+    }
+
     /// Days of history kept.
     public func retentionDays() throws -> Int {
         try settings.value(Keys.retentionDays, flag: flags.retentionDays, expected: "a number of days from 1 to 36500", SettingParsers.integer(in: 1...36_500)) ?? 90
@@ -156,6 +163,7 @@ public struct CollectorSettings: Sendable {
         _ = try caDirectory()
         _ = try listen()
         _ = try enrolListen()
+        _ = try httpListen()
         _ = try retentionDays()
         _ = try certificateLifetime()
         _ = try logLevel()

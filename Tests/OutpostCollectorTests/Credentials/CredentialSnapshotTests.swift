@@ -16,11 +16,11 @@ struct CredentialSnapshotTests {
     func ownBranchOnly() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fixture = try await CredentialFixture(db: db)
-            try await db.query("INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '2.5'), ('ping.packets', '5')", logger: Self.logger)
+            try await db.query("INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '6.5'), ('ping.packets', '5')", logger: Self.logger)
             try await CredentialFixture.withClient(database) { client in
                 let source = AgentConfigurationSource(client: client, masterKey: fixture.key, logger: Self.logger)
                 let a = try await source.configuration(forBranch: fixture.branchA)
-                #expect(a.pingIntervalSeconds == 2.5 && a.pingPackets == 5)
+                #expect(a.pingIntervalSeconds == 6.5 && a.pingPackets == 5)
                 #expect(Set(a.devices.map(\.id)) == [fixture.routerA, fixture.switchA])
                 let router = try #require(a.devices.first { $0.id == fixture.routerA })
                 #expect(router.snmp == .community(CredentialFixture.communityA))

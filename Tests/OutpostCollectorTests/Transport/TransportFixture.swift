@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import OutpostAgent
 import OutpostCollector
@@ -9,6 +10,7 @@ import OutpostStore
 import OutpostTestSupport
 import OutpostWire
 import PostgresNIO
+import ServiceLifecycle
 import X509
 
 /// A CA, a collector identity and enrolled agents registered in a test database: everything an
@@ -63,33 +65,44 @@ struct TransportFixture {
         return devices
     }
 
-    /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`.
+    /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`,
+    /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`.
     func withCollector(
         database: DatabaseURL, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-        let pipeline = IngestPipeline(database: database, logger: logger)
+        let pipeline = IngestPipeline(database: database, logger: logger, metricsFactory: metricsFactory)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
-        let sessions = SessionRegistry()
         let configSubscribers = ConfigSubscribers()
         let context = AgentSessionContext(
             pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
-            configSubscribers: configSubscribers, masterKey: masterKey)
+            configSubscribers: configSubscribers, masterKey: masterKey, metricsFactory: metricsFactory)
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
+        // Stopped as the collector process stops: graceful shutdown in reverse order, so the
+        // listener (and its sessions) end while the database pool still serves them.
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: client), .init(service: pipeline), .init(service: revocations),
+                       .init(service: configChanges), .init(service: listener)],
+            logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            group.addTask { try await pipeline.run() }
-            group.addTask { try await listener.run() }
-            group.addTask { try await revocations.run() }
-            group.addTask { try await configChanges.run() }
-            defer { group.cancelAll() }
-            let port = try await listener.boundAddress.port!
-            try await body(CollectorAddress(host: "127.0.0.1", port: port, serverName: "localhost"))
+            group.addTask { try await services.run() }
+            let outcome: Result<Void, any Error>
+            do {
+                let port = try await listener.boundAddress.port!
+                try await body(CollectorAddress(host: "127.0.0.1", port: port, serverName: "localhost"))
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            try outcome.get()
         }
     }
 

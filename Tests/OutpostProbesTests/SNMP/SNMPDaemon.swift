@@ -8,22 +8,35 @@ final class SNMPDaemon {
     static let authPassphrase = "auth-secret-1"
     static let privPassphrase = "priv-secret-1"
 
+    let host: String
     let port: UInt16
+    let community: String
     private let directory: URL
     private let process: ExternalProcess.Child
 
     /// Starts snmpd and returns once it answers a real request.
-    init() async throws {
+    /// - Parameters:
+    ///   - host: the loopback address to listen on (any of 127/8).
+    ///   - port: the UDP port; a free one when `nil`.
+    ///   - community: the v1/v2c community it accepts (from 127/8, or from anywhere with a launcher).
+    ///   - extraConfiguration: further snmpd.conf lines (`sysObjectID …`, `createUser …`).
+    ///   - launcher: a command that execs snmpd in place, e.g. `ip netns exec NAME`.
+    init(
+        host: String = "127.0.0.1", port: UInt16? = nil, community: String = SNMPDaemon.community,
+        extraConfiguration: String = "", launcher: [String] = []
+    ) async throws {
         let snmpd = try ExternalProcess.require("/usr/sbin/snmpd", hint: "apt-get install snmpd")
         _ = try ExternalProcess.require("/usr/bin/snmpget", hint: "apt-get install snmp")
-        port = try ExternalProcess.freeUDPPort()
+        self.host = host
+        self.port = try port ?? ExternalProcess.freeUDPPort()
+        self.community = community
         directory = try ExternalProcess.temporaryDirectory("outpost-snmpd")
-        let engineID = "outpost\(port)"
+        let engineID = "outpost\(self.port)\(host.split(separator: ".").map(String.init).joined())"
         let config = """
-            agentAddress udp:127.0.0.1:\(port)
+            agentAddress udp:\(host):\(self.port)
             engineID \(engineID)
             dontLogTCPWrappersConnects yes
-            rocommunity \(Self.community) 127.0.0.1
+            rocommunity \(community) \(launcher.isEmpty ? "127.0.0.0/8" : "default")
             createUser privsha256 SHA-256 \(Self.authPassphrase) AES \(Self.privPassphrase)
             createUser privsha SHA \(Self.authPassphrase) AES \(Self.privPassphrase)
             createUser authsha SHA \(Self.authPassphrase)
@@ -32,12 +45,14 @@ final class SNMPDaemon {
             rouser privsha priv
             rouser authsha auth
             rouser noauth noauth
+            \(extraConfiguration)
 
             """
         let configFile = directory.appendingPathComponent("snmpd.conf")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
+        let arguments = ["-f", "-Lf", directory.appendingPathComponent("snmpd.log").path, "-C", "-c", configFile.path]
         process = try ExternalProcess.start(
-            snmpd, ["-f", "-Lf", directory.appendingPathComponent("snmpd.log").path, "-C", "-c", configFile.path],
+            launcher.first ?? snmpd, Array(launcher.dropFirst()) + (launcher.isEmpty ? [] : [snmpd]) + arguments,
             environment: ["SNMP_PERSISTENT_DIR": directory.appendingPathComponent("persist").path],
             logFile: directory.appendingPathComponent("stdout.log"))
         try await waitUntilReady()
@@ -52,13 +67,13 @@ final class SNMPDaemon {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    var address: String { "127.0.0.1:\(port)" }
+    var address: String { "\(host):\(port)" }
 
     func target(_ security: SNMPSecurity, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
-        SNMPTarget(host: "127.0.0.1", port: port, security: security, timeout: timeout, retries: retries)
+        SNMPTarget(host: host, port: port, security: security, timeout: timeout, retries: retries)
     }
 
-    var v2c: SNMPTarget { target(.v2c(community: Self.community)) }
+    var v2c: SNMPTarget { target(.v2c(community: community)) }
 
     static func user(_ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
                      authPassphrase: String = authPassphrase) -> SNMPSecurity {
@@ -70,7 +85,7 @@ final class SNMPDaemon {
 
     /// Runs a net-snmp command-line tool against this agent with v2c, numeric output.
     func tool(_ name: String, _ arguments: [String]) async throws -> [VarBind] {
-        let text = try await ExternalProcess.output("/usr/bin/\(name)", ["-v2c", "-c", Self.community, "-On", "-Ox", "-Oe", address] + arguments)
+        let text = try await ExternalProcess.output("/usr/bin/\(name)", ["-v2c", "-c", community, "-On", "-Ox", "-Oe", address] + arguments)
         return NetSNMPToolOutput.parse(text)
     }
 
@@ -79,12 +94,12 @@ final class SNMPDaemon {
             guard process.isRunning else { break }
             // A real request with a short timeout; snmpget itself waits, no sleep needed.
             if let text = try? await ExternalProcess.output(
-                "/usr/bin/snmpget", ["-v2c", "-c", Self.community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
+                "/usr/bin/snmpget", ["-v2c", "-c", community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
                text.contains("1.3.6.1.2.1.1.3.0") {
                 return
             }
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("snmpd.log"), encoding: .utf8)) ?? ""
-        throw ExternalProcess.Failure(description: "snmpd on port \(port) did not become ready: \(log.suffix(500))")
+        throw ExternalProcess.Failure(description: "snmpd on \(address) did not become ready: \(log.suffix(500))")
     }
 }

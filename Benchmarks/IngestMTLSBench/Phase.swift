@@ -1,0 +1,39 @@
+import OutpostAgent
+
+/// Every agent delivering at once for a fixed time, and what came back.
+struct Phase {
+    /// Seconds from the common start to the last Ack of any agent.
+    let elapsed: Double
+    /// Batches and rows acknowledged.
+    let batches: Int
+    let rows: Int
+    /// Send→Ack latency of every acknowledged batch, ascending.
+    let latencies: [Duration]
+
+    /// Runs `agents` against `address` with `pace` for `duration`, each with `window` batches in flight at most.
+    static func run(
+        _ agents: [SimulatedAgent], address: CollectorAddress, pace: SimulatedAgent.Pace, window: Int, duration: Duration
+    ) async throws -> Phase {
+        let gate = StartGate(parties: agents.count)
+        let reports = try await withThrowingTaskGroup(of: SimulatedAgent.Report.self) { group in
+            for agent in agents {
+                group.addTask { try await agent.deliver(to: address, pace: pace, window: window, gate: gate, duration: duration) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        guard let start = reports.compactMap(\.start).min(), let end = reports.compactMap(\.lastAck).max() else {
+            throw BenchFailure("no batch was acknowledged")
+        }
+        return Phase(elapsed: start.duration(to: end).seconds,
+                     batches: reports.reduce(0) { $0 + $1.batches },
+                     rows: reports.reduce(0) { $0 + $1.rows },
+                     latencies: reports.flatMap(\.latencies).sorted())
+    }
+
+    /// The latency below which `fraction` of the batches were acknowledged (nearest rank).
+    func latency(percentile fraction: Double) -> Duration {
+        guard !latencies.isEmpty else { return .zero }
+        let rank = Int((fraction * Double(latencies.count)).rounded(.up))
+        return latencies[min(max(rank, 1), latencies.count) - 1]
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+import OutpostCollector
+import OutpostStore
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// An operator HTTP server on a free loopback port with its own metrics registry, so each test
+/// sees only the metrics it caused.
+struct OperatorHTTPFixture {
+    static let logger = Logger(label: "outpost.test.http")
+
+    let registry = PrometheusCollectorRegistry()
+    let sessions = SessionRegistry()
+
+    /// The factory the components under test record into (exported by this fixture's `/metrics`).
+    var metricsFactory: PrometheusMetricsFactory { CollectorMetrics.factory(registry: registry) }
+
+    /// Runs the server against `database` (its own pool) for the length of `body`.
+    func withServer(
+        database: DatabaseURL, readinessTimeout: Duration = .seconds(2),
+        _ body: @Sendable (HTTPTestClient) async throws -> Void
+    ) async throws {
+        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: Self.logger)
+        var configuration = OperatorHTTPConfiguration(host: "127.0.0.1", port: 0)
+        configuration.readinessTimeout = readinessTimeout
+        configuration.queryTimeout = readinessTimeout
+        let server = OperatorHTTPServer(configuration: configuration, client: client, sessions: sessions, metrics: registry, logger: Self.logger)
+        // As `outpost-collector run` does: a service group, stopped by graceful shutdown, which
+        // the server must honour for this to return.
+        let services = ServiceGroup(configuration: .init(services: [client, server], logger: Self.logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            do {
+                guard let port = try await server.boundAddress.port else { throw HTTPTestError("server bound no port") }
+                try await body(HTTPTestClient(base: "http://127.0.0.1:\(port)"))
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+}
