@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, partition maintenance, operator HTTP.")
+        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance, operator HTTP.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var masterKey: MasterKeyOptions
@@ -75,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
         let sessions = SessionRegistry()
+        let configSubscribers = ConfigSubscribers()
         let pipeline = IngestPipeline(database: url, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
@@ -82,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
                                      sessions: AgentSessionContext(
                                          pipeline: pipeline, client: client, registry: sessions,
                                          renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
-                                         masterKey: key),
+                                         configSubscribers: configSubscribers, masterKey: key),
                                      logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
@@ -90,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         let services: [any Service] = [
             client, pipeline,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
+            ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
             OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),

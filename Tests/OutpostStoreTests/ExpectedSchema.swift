@@ -151,4 +151,29 @@ enum ExpectedSchema {
         "users_pkey: CREATE UNIQUE INDEX users_pkey ON users USING btree (id)",
         "users_username_key: CREATE UNIQUE INDEX users_username_key ON users USING btree (username)",
     ]
+
+    /// Functions in the public schema.
+    static let functions: [String] = [
+        "outpost_drop_daily_partitions_before",
+        "outpost_ensure_daily_partitions",
+        "outpost_maintain_branch_device_count",
+        "outpost_notify_config_branches",
+        "outpost_notify_device_child_config_changed",
+        "outpost_notify_device_config_changed",
+        "outpost_notify_settings_config_changed",
+        "outpost_notify_template_config_changed",
+    ]
+
+    /// Triggers on parent tables: "table.trigger: function".
+    static let triggers: [String] = [
+        "monitoring_items.trg_monitoring_items_config_insert_delete: outpost_notify_device_child_config_changed",
+        "monitoring_items.trg_monitoring_items_config_update: outpost_notify_device_child_config_changed",
+        "monitoring_templates.trg_monitoring_templates_config: outpost_notify_template_config_changed",
+        "snmp_credentials.trg_snmp_credentials_config: outpost_notify_device_child_config_changed",
+        "standalone_devices.trg_standalone_devices_config_insert_delete: outpost_notify_device_config_changed",
+        "standalone_devices.trg_standalone_devices_config_update: outpost_notify_device_config_changed",
+        "standalone_devices.trg_standalone_devices_count_branch_change: outpost_maintain_branch_device_count",
+        "standalone_devices.trg_standalone_devices_count_insert_delete: outpost_maintain_branch_device_count",
+        "system_config.trg_system_config_config: outpost_notify_settings_config_changed",
+    ]
 }

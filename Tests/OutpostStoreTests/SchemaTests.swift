@@ -92,4 +92,22 @@ struct SchemaTests {
             ])
         }
     }
+
+    @Test("functions and triggers (device count, configuration change notifications)")
+    func functionsAndTriggers() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let functions = try await db.strings("""
+                SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'public' ORDER BY 1
+                """)
+            #expect(functions == ExpectedSchema.functions)
+            let triggers = try await db.strings("""
+                SELECT c.relname || '.' || t.tgname || ': ' || p.proname
+                FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY 1
+                """)
+            #expect(triggers == ExpectedSchema.triggers)
+        }
+    }
 }

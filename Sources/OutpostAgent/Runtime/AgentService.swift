@@ -77,38 +77,51 @@ public struct AgentService: Service {
     }
 
     /// Pings the devices of the newest configuration and polls their SNMP items until the
-    /// configurations end; a new configuration replaces the schedule.
+    /// configurations end. The first configuration starts the ping schedule; each later one
+    /// changes its devices in place, so unchanged devices keep their timing and ping rounds in
+    /// flight are still reported. Item polling restarts with each configuration (the poller
+    /// keeps counter rates across restarts).
     private static func probe(
         _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine, poller: ItemPoller,
         into sink: AsyncStream<ProbeResult>.Continuation, logger: Logger
     ) async {
-        var schedule: Task<Void, Never>?
-        var polling: Task<Void, Never>?
-        for await configuration in configurations {
-            schedule?.cancel()
-            await schedule?.value
-            polling?.cancel()
-            await polling?.value
-            let polled = configuration.devices
-            polling = Task { await poller.run(devices: polled) { sink.yield(.item($0)) } }
-            var devices: [PingDevice] = []
-            for device in configuration.devices {
-                do {
-                    let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
-                                                         roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
-                    devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
-                } catch {
-                    logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
+        await withTaskGroup(of: Void.self) { group in
+            var schedule: PingSchedule?
+            var polling: Task<Void, Never>?
+            for await configuration in configurations {
+                polling?.cancel()
+                await polling?.value
+                let polled = configuration.devices
+                polling = Task { await poller.run(devices: polled) { sink.yield(.item($0)) } }
+                let devices = pingDevices(of: configuration, logger: logger)
+                if let schedule {
+                    schedule.replaceDevices(devices)
+                } else {
+                    let started = PingScheduler(engine: engine, devices: devices).start()
+                    schedule = started
+                    group.addTask {
+                        for await result in started.results { sink.yield(.ping(result)) }
+                    }
                 }
             }
-            let scheduler = PingScheduler(engine: engine, devices: devices)
-            schedule = Task {
-                for await result in scheduler.results() { sink.yield(.ping(result)) }
+            polling?.cancel()
+            await polling?.value
+            group.cancelAll()
+        }
+    }
+
+    /// The ping targets of `configuration`; a device with an invalid address is logged and skipped.
+    private static func pingDevices(of configuration: AgentConfiguration, logger: Logger) -> [PingDevice] {
+        var devices: [PingDevice] = []
+        for device in configuration.devices {
+            do {
+                let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
+                                                     roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
+                devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
+            } catch {
+                logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
             }
         }
-        schedule?.cancel()
-        await schedule?.value
-        polling?.cancel()
-        await polling?.value
+        return devices
     }
 }

@@ -99,6 +99,9 @@ struct AgentSession {
             logger.warning("agent spool dropped results", metadata: ["results": "\(hello.droppedResults)"])
         }
         try await outbound.write(.welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
+        // Subscribed before the first snapshot is read, so no change slips in between.
+        let subscription = context.configSubscribers.subscribe(branch: record.branchID)
+        defer { context.configSubscribers.unsubscribe(subscription) }
         let configuration = try await currentConfiguration(branch: record.branchID)
         if configuration.version != hello.configVersion {
             try await outbound.write(.config(configuration))
@@ -106,6 +109,11 @@ struct AgentSession {
         logger.info("agent session started", metadata: ["peer": "\(peer)", "version": "\(hello.agentVersion)", "next": "\(highWater + 1)"])
 
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Runs until the subscription ends below, so `group.next()` in the loop only ever
+            // returns a batch task (or this task's error, which ends the session).
+            group.addTask {
+                try await pushConfigurations(subscription.changes, branch: record.branchID, agentHas: configuration.version, outbound: outbound)
+            }
             var inFlight = 0
             while let message = try await messages.next() {
                 switch message {
@@ -134,6 +142,7 @@ struct AgentSession {
                     throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
                 }
             }
+            context.configSubscribers.unsubscribe(subscription)
             try await group.waitForAll()
         }
     }
@@ -191,7 +200,7 @@ struct AgentSession {
     }
 
     /// The branch's configuration snapshot (devices, items, credentials; see ``AgentConfigurationSource``).
-    private func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
+    func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
         try await AgentConfigurationSource(client: context.client, masterKey: context.masterKey, logger: logger).snapshot(forBranch: branch)
     }
 }

@@ -21,6 +21,7 @@ public struct AgentSessionContext: Sendable {
     let pipeline: IngestPipeline
     let client: PostgresClient
     let registry: SessionRegistry
+    let configSubscribers: ConfigSubscribers
     let renewal: AgentCertificateRenewal?
     let configuration: Configuration
     /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
@@ -30,17 +31,21 @@ public struct AgentSessionContext: Sendable {
 
     /// - Parameters:
     ///   - renewal: renews agent certificates on request (`nil`: renewal requests are refused).
+    ///   - configSubscribers: where sessions wait for configuration changes; share it with the
+    ///     ``ConfigChangeWatcher``.
     ///   - masterKey: opens the SNMP credentials of configuration snapshots.
     ///   - metricsFactory: where session metrics go (default: the process's bootstrapped backend).
     public init(
         pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
-        renewal: AgentCertificateRenewal? = nil, configuration: Configuration = .init(), masterKey: MasterKey? = nil,
+        renewal: AgentCertificateRenewal? = nil, configSubscribers: ConfigSubscribers = ConfigSubscribers(),
+        configuration: Configuration = .init(), masterKey: MasterKey? = nil,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.pipeline = pipeline
         self.client = client
         self.registry = registry
         self.renewal = renewal
+        self.configSubscribers = configSubscribers
         self.configuration = configuration
         self.masterKey = masterKey
         self.metrics = SessionMetrics(factory: metricsFactory)
@@ -54,11 +59,13 @@ struct SessionMetrics: Sendable {
     let rejectedConnections: Counter
     let verificationFailures: Counter
     let refusedBatches: Counter
+    let configPushes: Counter
 
     init(factory: any MetricsFactory) {
         sessions = Meter(label: "outpost_agent_sessions", factory: factory)
         rejectedConnections = Counter(label: "outpost_agent_connections_rejected_total", factory: factory)
         verificationFailures = Counter(label: "outpost_batch_verification_failures_total", factory: factory)
         refusedBatches = Counter(label: "outpost_batches_refused_total", factory: factory)
+        configPushes = Counter(label: "outpost_config_pushes_total", factory: factory)
     }
 }

@@ -1,4 +1,3 @@
-import HeapModule
 import OutpostCore
 
 /// A device the scheduler pings, with its settings.
@@ -21,67 +20,79 @@ public struct PingDevice: Sendable, Hashable {
 /// and each later round moves by a random jitter of up to ±``jitterFraction``/2 of the slack
 /// between its round duration and its interval (rounds of one device never overlap). The
 /// engine's global send-rate limit still bounds the packet rate.
+///
+/// A running schedule takes a new device set in place (``PingSchedule/replaceDevices(_:)``):
+/// devices that stay keep their timing, removed ones start no further round (a round already
+/// sent still completes and is reported), and added ones start within
+/// ``addedDeviceSpread`` (or their interval, if shorter) so a configuration change takes
+/// effect within seconds while a large addition is still spread out.
 public struct PingScheduler: Sendable {
     private let engine: ICMPEngine
     private let devices: [PingDevice]
     /// Fraction of the slack between round duration and interval used as per-round jitter (0...1).
     public let jitterFraction: Double
+    /// Devices added to a running schedule start their first round at a random point of this
+    /// span (capped by their interval).
+    public let addedDeviceSpread: Duration
 
-    /// Creates a scheduler for `devices`; `jitterFraction` is clamped to 0...1.
-    public init(engine: ICMPEngine, devices: [PingDevice], jitterFraction: Double = 0.5) {
+    /// Creates a scheduler for `devices`; `jitterFraction` is clamped to 0...1 and
+    /// `addedDeviceSpread` to at least zero.
+    public init(engine: ICMPEngine, devices: [PingDevice], jitterFraction: Double = 0.5, addedDeviceSpread: Duration = .seconds(2)) {
         self.engine = engine
         self.devices = devices
         self.jitterFraction = min(max(jitterFraction, 0), 1)
+        self.addedDeviceSpread = max(addedDeviceSpread, .zero)
     }
 
-    /// Results of all rounds, as they complete, until the stream's consumer stops iterating.
-    /// Each call starts its own schedule.
-    ///
-    /// The stream buffers at most two results per device; a consumer that falls further behind
-    /// loses the oldest ones.
+    /// Results of all rounds of a schedule of these devices, as they complete, until the
+    /// stream's consumer stops iterating: ``start()`` for a schedule whose devices never change.
     public func results() -> AsyncStream<PingRoundResult> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(max(16, devices.count * 2))
+        start().results
+    }
+
+    /// Starts a schedule; each call starts its own. It runs until the consumer of
+    /// ``PingSchedule/results`` stops iterating.
+    ///
+    /// The results stream buffers at least 1,024 results (two per initial device when more);
+    /// a consumer that falls further behind loses the oldest ones.
+    public func start() -> PingSchedule {
+        let (results, resultSink) = AsyncStream.makeStream(
+            of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(max(1024, devices.count * 2))
         )
-        let task = Task { [self] in
-            await run(yieldingTo: continuation)
-            continuation.finish()
+        let (events, eventSink) = AsyncStream.makeStream(of: PingScheduleEvent.self)
+        let loop = PingScheduleLoop(engine: engine, jitterFraction: jitterFraction, addedDeviceSpread: addedDeviceSpread)
+        let task = Task { [devices] in
+            await loop.run(initialDevices: devices, events: events, wake: eventSink, results: resultSink)
+            resultSink.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        resultSink.onTermination = { _ in task.cancel() }
+        return PingSchedule(results: results, events: eventSink)
+    }
+}
+
+/// A running ping schedule: its results, and the way to change what it pings.
+public struct PingSchedule: Sendable {
+    /// Round results as rounds complete, including rounds of devices removed while in flight.
+    public let results: AsyncStream<PingRoundResult>
+    private let events: AsyncStream<PingScheduleEvent>.Continuation
+
+    init(results: AsyncStream<PingRoundResult>, events: AsyncStream<PingScheduleEvent>.Continuation) {
+        self.results = results
+        self.events = events
     }
 
-    private struct Due: Comparable {
-        var instant: ContinuousClock.Instant
-        var device: Int
-
-        static func < (lhs: Due, rhs: Due) -> Bool { lhs.instant < rhs.instant }
+    /// Replaces the device set in place: a device equal to one already scheduled (same target
+    /// and settings) keeps its timing; others are removed or added as in ``PingScheduler``.
+    /// A device whose address or settings changed counts as removed and added.
+    public func replaceDevices(_ devices: [PingDevice]) {
+        events.yield(.replace(devices))
     }
+}
 
-    private func run(yieldingTo continuation: AsyncStream<PingRoundResult>.Continuation) async {
-        guard !devices.isEmpty else { return }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var generator = SystemRandomNumberGenerator()
-        var queue = Heap<Due>()
-        for index in devices.indices {
-            let interval = devices[index].configuration.roundInterval
-            queue.insert(Due(instant: start + interval * Double.random(in: 0..<1, using: &generator), device: index))
-        }
-        while var due = queue.popMin() {
-            do {
-                try await clock.sleep(until: due.instant)
-            } catch {
-                return
-            }
-            let device = devices[due.device]
-            engine.startRound(target: device.target, configuration: device.configuration) { continuation.yield($0) }
-            let configuration = device.configuration
-            let slack = configuration.roundInterval - configuration.roundDuration
-            let jitter = slack * (jitterFraction * Double.random(in: -0.5...0.5, using: &generator))
-            // A round started late moves its successors with it, so rounds never overlap.
-            due.instant = max(due.instant, clock.now) + configuration.roundInterval + jitter
-            queue.insert(due)
-        }
-    }
+/// What wakes the schedule loop.
+enum PingScheduleEvent: Sendable {
+    /// A new device set.
+    case replace([PingDevice])
+    /// The earliest due round may have come.
+    case tick
 }

@@ -5,6 +5,7 @@ extension Migration {
         .coreSchema,
         .seedGeorgianGeography,
         .dailyPartitions,
+        .configChangeNotifications,
         .templateItems,
     ]
 }

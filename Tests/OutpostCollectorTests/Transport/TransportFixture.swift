@@ -77,15 +77,18 @@ struct TransportFixture {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let pipeline = IngestPipeline(database: database, logger: logger, metricsFactory: metricsFactory)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
+        let configSubscribers = ConfigSubscribers()
         let context = AgentSessionContext(
             pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
-            masterKey: masterKey, metricsFactory: metricsFactory)
+            configSubscribers: configSubscribers, masterKey: masterKey, metricsFactory: metricsFactory)
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
+        let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         // Stopped as the collector process stops: graceful shutdown in reverse order, so the
         // listener (and its sessions) end while the database pool still serves them.
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: pipeline), .init(service: revocations), .init(service: listener)],
+            services: [.init(service: client), .init(service: pipeline), .init(service: revocations),
+                       .init(service: configChanges), .init(service: listener)],
             logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
