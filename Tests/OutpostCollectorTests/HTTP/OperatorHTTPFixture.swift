@@ -18,7 +18,7 @@ struct OperatorHTTPFixture {
 
     /// Runs the server against `database` (its own pool) for the length of `body`.
     func withServer(
-        database: DatabaseURL, readinessTimeout: Duration = .seconds(2),
+        database: DatabaseURL, readinessTimeout: Duration = .seconds(15),
         _ body: @Sendable (HTTPTestClient) async throws -> Void
     ) async throws {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: Self.logger)

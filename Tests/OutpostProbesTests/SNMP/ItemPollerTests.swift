@@ -46,10 +46,10 @@ struct ItemPollerTests {
             id: UUID(), name: "lo", address: agent.host, items: [Self.sysUpTime, Self.sysName, Self.inOctets, Self.missing, Self.table],
             snmp: SNMPCredential(version: .v2c, community: agent.community))
         let samples = try await Self.poll([device], port: agent.port) { samples in
-            samples.filter { $0.itemID == ItemID(Self.inOctets.id) }.count >= 3
+            samples.filter { $0.itemID == ItemID(Self.inOctets.id) }.count >= 4
         }
         func of(_ item: AgentConfiguration.Item) -> [ItemSample] { samples.filter { $0.itemID == ItemID(item.id) } }
-        #expect(of(Self.inOctets).count >= 3)
+        #expect(of(Self.inOctets).count >= 4)
         #expect(of(Self.sysUpTime).allSatisfy { if case .timeTicks? = $0.value { true } else { false } })
         #expect(of(Self.sysName).allSatisfy { if case .octetString? = $0.value { true } else { false } })
         #expect(of(Self.inOctets).allSatisfy { if case .counter32? = $0.value { true } else { false } })
@@ -58,9 +58,11 @@ struct ItemPollerTests {
         #expect(of(Self.missing).allSatisfy { $0.value == nil && ($0.error ?? "").lowercased().contains("nosuch") })
         #expect(of(Self.table).isEmpty, "table items are not polled")
         #expect(samples.allSatisfy { $0.deviceID == DeviceID(device.id) })
-        // New items are read at once, then once a second at the device's phase.
+        // New items are read at once, then once a second at the device's phase: two intervals
+        // after the first phased poll come two more, not a burst (a loaded machine may delay
+        // one poll, never add one).
         let times = of(Self.inOctets).map(\.timestamp)
-        #expect(times[2].timeIntervalSince(times[1]) >= 0.9)
+        #expect(times[3].timeIntervalSince(times[1]) >= 1.5)
     }
 
     @Test("an item never read before is read at once, not after its interval")
