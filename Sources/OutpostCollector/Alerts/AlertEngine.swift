@@ -16,7 +16,8 @@ import Synchronization
 /// ok and firing: one `alert_history` row per episode, inserted when the rule becomes true and
 /// resolved when it becomes false (unknown changes nothing). Open episodes are loaded at start,
 /// so a restarted collector resolves them instead of opening a second one. Rules are reloaded
-/// every `reloadInterval`; a rule that does not parse is logged with its position and skipped.
+/// when `alert_rules` changes (NOTIFY) and every `reloadInterval`; a rule that does not parse is
+/// logged with its position and skipped.
 public final class AlertEngine: Service, Sendable {
     /// Tuning of the engine.
     public struct Configuration: Sendable {
@@ -83,6 +84,7 @@ public final class AlertEngine: Service, Sendable {
                 group.addTask { await self.notifier.run(client: self.client) }
                 var evaluator = await self.start()
                 group.addTask { await self.reloadPeriodically() }
+                group.addTask { await self.reloadOnChange() }
                 for await batches in self.commits {
                     evaluator.use(self.ruleSet.withLock { $0 })
                     await evaluator.evaluate(batches)
@@ -122,6 +124,23 @@ public final class AlertEngine: Service, Sendable {
                 return
             } catch {
                 logger.error("alert rules reload failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    /// Reloads the rules whenever `alert_rules` changes (its trigger notifies `changeChannel`).
+    private func reloadOnChange() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: AlertRuleStore.changeChannel) { notifications in
+                        for try await _ in notifications { try await self.reload() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("alert rules listener failed; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }

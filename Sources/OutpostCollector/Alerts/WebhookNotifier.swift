@@ -63,12 +63,13 @@ final class WebhookNotifier: Sendable {
         var backoff = configuration.initialBackoff
         for attempt in 1...configuration.maxAttempts {
             let (status, failure) = await post(notification, session: session)
+            if Task.isCancelled { return }  // interrupted by shutdown: not a delivery failure
             let ok = failure == nil && (200..<300).contains(status ?? 0)
             let record = NotificationAttempt(
                 event: notification.event.rawValue, host: notification.url.host ?? "", attempt: attempt, at: Date(),
                 ok: ok, status: status, error: failure ?? (ok ? nil : "HTTP \(status ?? 0)"))
             await self.record(record, for: notification.historyID, client: client)
-            if ok || attempt == configuration.maxAttempts || Task.isCancelled {
+            if ok || attempt == configuration.maxAttempts {
                 if !ok {
                     logger.warning("alert webhook failed", metadata: [
                         "alert": "\(notification.historyID)", "host": "\(record.host)", "attempts": "\(attempt)",

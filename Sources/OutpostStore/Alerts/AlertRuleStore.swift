@@ -7,6 +7,8 @@ import PostgresNIO
 public struct AlertRuleStore: Sendable {
     /// Types of the variables the engine provides that are not numbers.
     public static let declaredTypes: [String: RuleValueType] = ["ip": .string]
+    /// The channel a trigger notifies on every change to `alert_rules` (migration 6).
+    public static let changeChannel = "outpost_alert_rules"
 
     /// INSERT … RETURNING returned nothing (cannot happen unless the statement is changed).
     struct NoRowReturned: Error {}

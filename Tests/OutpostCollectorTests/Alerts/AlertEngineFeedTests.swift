@@ -58,7 +58,7 @@ extension AlertEngineTests {
         }
     }
 
-    @Test("a rule added while the engine runs is used after the next reload")
+    @Test("a rule added while the engine runs is used after the next periodic reload")
     func reload() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fleet = try await Self.fleet(db)
@@ -75,6 +75,27 @@ extension AlertEngineTests {
                     _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
                     return try await db.integer("SELECT count(*) FROM alert_history") == 1
                 })
+            }
+        }
+    }
+
+    @Test("a change to alert_rules is picked up at once through NOTIFY, long before the periodic reload")
+    func reloadOnNotify() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fleet = try await Self.fleet(db)
+            try await Self.addRule(db, name: "loss", expression: "packet_loss > 50 AND FALSE")
+            var configuration = AlertEngine.Configuration()
+            configuration.reloadInterval = .seconds(3_600)
+            try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
+                var sequence = 0
+                // The listener may not be established yet at the first update: each try notifies again.
+                let fired = try await Self.eventually {
+                    try await db.query("UPDATE alert_rules SET expression = 'packet_loss > 50'", logger: TestDatabase.logger)
+                    sequence += 1
+                    _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
+                    return try await db.integer("SELECT count(*) FROM alert_history") == 1
+                }
+                #expect(fired)
             }
         }
     }
