@@ -5,7 +5,7 @@ extension Migration {
         version: 6,
         name: "alert_rules_notify",
         sql: #"""
-        CREATE FUNCTION notify_alert_rules_changed() RETURNS trigger
+        CREATE FUNCTION outpost_notify_alert_rules_changed() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
             PERFORM pg_notify('outpost_alert_rules', '');
@@ -13,9 +13,9 @@ extension Migration {
         END
         $$;
 
-        CREATE TRIGGER alert_rules_changed
+        CREATE TRIGGER trg_alert_rules_changed
             AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON alert_rules
-            FOR EACH STATEMENT EXECUTE FUNCTION notify_alert_rules_changed();
+            FOR EACH STATEMENT EXECUTE FUNCTION outpost_notify_alert_rules_changed();
         """#
     )
 }
