@@ -76,7 +76,8 @@ struct RunCommand: AsyncParsableCommand {
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
         let sessions = SessionRegistry()
         let configSubscribers = ConfigSubscribers()
-        let pipeline = IngestPipeline(database: url, logger: logger)
+        let alerts = AlertEngine(client: client, logger: logger)
+        let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
@@ -89,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
             configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
-            client, pipeline,
+            client, pipeline, alerts,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),

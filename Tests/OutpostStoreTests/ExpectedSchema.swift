@@ -157,6 +157,7 @@ enum ExpectedSchema {
         "outpost_drop_daily_partitions_before",
         "outpost_ensure_daily_partitions",
         "outpost_maintain_branch_device_count",
+        "outpost_notify_alert_rules_changed",
         "outpost_notify_config_branches",
         "outpost_notify_device_child_config_changed",
         "outpost_notify_device_config_changed",
@@ -166,6 +167,7 @@ enum ExpectedSchema {
 
     /// Triggers on parent tables: "table.trigger: function".
     static let triggers: [String] = [
+        "alert_rules.trg_alert_rules_changed: outpost_notify_alert_rules_changed",
         "monitoring_items.trg_monitoring_items_config_insert_delete: outpost_notify_device_child_config_changed",
         "monitoring_items.trg_monitoring_items_config_update: outpost_notify_device_child_config_changed",
         "monitoring_templates.trg_monitoring_templates_config: outpost_notify_template_config_changed",

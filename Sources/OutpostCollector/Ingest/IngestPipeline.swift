@@ -61,17 +61,21 @@ public final class IngestPipeline: Service, Sendable {
     private let state = Mutex(State())
     private let metrics: IngestMetrics
     private let stateChanges: @Sendable ([DeviceStateChange]) -> Void
+    private let committedBatches: @Sendable ([IngestBatch]) -> Void
 
     /// - Parameters:
     ///   - metricsFactory: where the pipeline's metrics go (default: the process's bootstrapped backend).
     ///   - stateChanges: called after each commit with the devices that went down or came back.
+    ///   - committed: called after each commit with the batches it wrote (not replays); it must
+    ///     return at once (the alert engine only queues them).
     ///
     /// The pipeline writes groups one after another on a single connection of its own, which
     /// it re-opens after any failure.
     public init(
         database: DatabaseURL, configuration: Configuration = .init(), logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        stateChanges: @escaping @Sendable ([DeviceStateChange]) -> Void = { _ in }
+        stateChanges: @escaping @Sendable ([DeviceStateChange]) -> Void = { _ in },
+        committed: @escaping @Sendable ([IngestBatch]) -> Void = { _ in }
     ) {
         self.database = database
         self.writer = IngestWriter(logger: logger)
@@ -79,6 +83,7 @@ public final class IngestPipeline: Service, Sendable {
         self.logger = logger
         self.metrics = IngestMetrics(factory: metricsFactory)
         self.stateChanges = stateChanges
+        self.committedBatches = committed
     }
 
     /// Queues `batch` and returns after it is durable in PostgreSQL (or known as a replay).
@@ -203,12 +208,15 @@ public final class IngestPipeline: Service, Sendable {
                 // A key both committed and duplicated (sent twice in one group): the first
                 // submitter is told committed, the later ones duplicate.
                 var answered = Set<BatchKey>()
+                var written: [IngestBatch] = []
                 for pending in group {
                     let key = BatchKey(agentID: pending.batch.agentID, sequence: pending.batch.sequence)
                     let first = answered.insert(key).inserted
+                    if committed.contains(key) && first { written.append(pending.batch) }
                     pending.reply.resume(returning: committed.contains(key) && first ? .committed : .duplicate)
                 }
                 if !outcome.stateChanges.isEmpty { stateChanges(outcome.stateChanges) }
+                if !written.isEmpty { committedBatches(written) }
                 if outcome.unknownDeviceRows > 0 {
                     logger.warning("rows for unknown devices", metadata: ["rows": "\(outcome.unknownDeviceRows)"])
                 }

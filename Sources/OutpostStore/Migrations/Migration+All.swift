@@ -7,5 +7,6 @@ extension Migration {
         .dailyPartitions,
         .configChangeNotifications,
         .templateItems,
+        .alertRulesNotify,
     ]
 }
