@@ -15,7 +15,7 @@ import Testing
 struct ConfigPushTests {
     static let logger = Logger(label: "outpost.test.configpush")
 
-    @Test("a running agent probes an added device, a changed address and stops a disabled device within 5 s of the change in Postgres")
+    @Test("a running agent probes an added device, a changed address, receives an added item and stops a disabled device within 5 s of the change in Postgres")
     func runningAgentFollowsChanges() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fixture = try await TransportFixture(db: db)
@@ -52,6 +52,23 @@ struct ConfigPushTests {
                 #expect(try await observer.integer("""
                     SELECT count(*) FROM ping_results WHERE device_ip = '127.0.1.60' AND device_id <> '\(devices[0].uuid)'
                     """) == 0, "the device keeps its identity")
+
+                // (d) An item is added: the agent's configuration carries it within 5 s (the item
+                // poller reads a never-read item at once: ItemPollerTests).
+                changedAt = Date()
+                let itemID = UUID()
+                try await observer.query("""
+                    INSERT INTO monitoring_items (id, device_id, name, oid_name, oid, interval, value_type)
+                    VALUES (\(itemID), \(devices[0].uuid), 'uptime', 'sysUpTime', '1.3.6.1.2.1.1.3.0', 60, 'timeticks')
+                    """, logger: TestDatabase.logger)
+                let itemDeadline = Date().addingTimeInterval(20)
+                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration?.devices
+                    .contains(where: { $0.items.contains { $0.id == itemID } }) != true, Date() < itemDeadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let itemDelay = Date().timeIntervalSince(changedAt)
+                Self.logger.notice("added item in the agent's configuration \(itemDelay) s after the INSERT")
+                #expect(itemDelay < 5, "added item in the agent's configuration \(itemDelay) s after the INSERT")
 
                 // (b) A device is disabled: the agent adopts a configuration without it within 5 s …
                 changedAt = Date()
