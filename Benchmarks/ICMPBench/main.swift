@@ -6,7 +6,8 @@
 // and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time and
 // CPU per 1,000 targets. Then it starts itself again as `ICMPBench rss`, which runs the
 // PingScheduler on 10,000 configured targets (default settings, 10 s rounds) for one round
-// interval in a fresh process and prints its resident set size.
+// interval in a fresh process and prints its resident set size. Each comparison and the RSS end
+// with a machine-readable `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line.
 import Foundation
 import Logging
 import OutpostCore
@@ -40,8 +41,10 @@ struct ICMPBench {
         print("target  tool    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_targets")
         for size in sizes {
             let addresses = loopbackAddresses(size)
-            try await printEngineRun(addresses)
-            try printFpingRun(addresses)
+            let ours = try await printEngineRun(addresses)
+            let reference = try printFpingRun(addresses)
+            print(String(format: "RESULT name=icmp size=%d-targets ours=%.0f reference=%.0f unit=probes/s ratio=%.2f",
+                         size, ours, reference, ours / reference))
         }
         fflush(nil)  // this table before the child's line
         let child = Process()
@@ -55,7 +58,8 @@ struct ICMPBench {
         (0..<count).map { "127.1.\($0 / 250).\($0 % 250 + 1)" }
     }
 
-    static func printEngineRun(_ addresses: [String]) async throws {
+    /// Returns probes/s.
+    static func printEngineRun(_ addresses: [String]) async throws -> Double {
         let engine = try ICMPEngine(configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
         let configuration = try PingConfiguration(packetsPerRound: packetsPerTarget, packetInterval: .milliseconds(20), timeout: .seconds(1))
         let targets = try addresses.map { try PingTarget(deviceID: DeviceID(UUID()), address: $0) }
@@ -72,10 +76,11 @@ struct ICMPBench {
         await engine.shutdown()
         let sent = results.reduce(0) { $0 + $1.packetsSent }
         let received = results.reduce(0) { $0 + $1.packetsReceived }
-        report(targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu)
+        return report(targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu)
     }
 
-    static func printFpingRun(_ addresses: [String]) throws {
+    /// Returns probes/s.
+    static func printFpingRun(_ addresses: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/fping")
         process.arguments = ["-C", "\(packetsPerTarget)", "-q", "-i", "0", "-p", "20", "-t", "1000"] + addresses
@@ -99,7 +104,7 @@ struct ICMPBench {
                 if field != "-" { received += 1 }
             }
         }
-        report(targets: addresses.count, tool: "fping", sent: sent, received: received, wall: wall, cpu: cpu)
+        return report(targets: addresses.count, tool: "fping", sent: sent, received: received, wall: wall, cpu: cpu)
     }
 
     static func printSchedulerMemory(targets count: Int) async throws {
@@ -123,9 +128,11 @@ struct ICMPBench {
         print("scheduler: \(count) targets, default settings: \(rounds) rounds in one interval, \(lossy) with loss, "
             + "sent \(counters.sent) received \(counters.received); process RSS before the engine \(baseline) KiB, "
             + "VmHWM \(residentKiB("VmHWM")) KiB, VmRSS \(residentKiB("VmRSS")) KiB")
+        print("RESULT name=scheduler-rss size=\(count)-targets ours=\(residentKiB("VmHWM")) reference=- unit=KiB ratio=-")
     }
 
-    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double) {
+    /// Prints one table row and returns probes/s.
+    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double) -> Double {
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let loss = sent > 0 ? Double(sent - received) * 100 / Double(sent) : 100
         let line = [
@@ -134,6 +141,7 @@ struct ICMPBench {
             pad(String(format: "%.3f", cpu), 7), pad(String(format: "%.1f", cpu * 1000 * 1000 / Double(targets)), 18),
         ]
         print(line.joined(separator: "  "))
+        return Double(sent) / seconds
     }
 
     static func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {

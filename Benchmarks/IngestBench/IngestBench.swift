@@ -2,7 +2,8 @@
 // commits) next to raw `psql \copy` of the same rows, on the same server, in the same run.
 //
 // Usage: swift run -c release IngestBench postgres://outpost@127.0.0.1:PORT/postgres [rows] [rows-per-batch]
-// It creates (and drops) two scratch databases on that server.
+// It creates (and drops) two scratch databases on that server. The last line is machine-readable:
+// `RESULT name=ingest size=… ours=… reference=… unit=rows/s ratio=…`.
 import Foundation
 import Logging
 import OutpostCore
@@ -107,8 +108,9 @@ enum IngestBench {
         print(String(format: "Outpost IngestWriter (COPY + ledger + device state): %8.0f rows/s (%.2f s)", outpostRate, outpostSeconds))
         print(String(format: "psql \\copy, same rows, same schema:                   %8.0f rows/s (%.2f s)", referenceRate, referenceSeconds))
         print(String(format: "ratio: %.0f %%", outpostRate / referenceRate * 100))
+        print(String(format: "RESULT name=ingest size=%d-rows ours=%.0f reference=%.0f unit=rows/s ratio=%.2f",
+                     totalRows, outpostRate, referenceRate, outpostRate / referenceRate))
         try await administer("DROP DATABASE outpost_bench_ingest WITH (FORCE)")
         try await administer("DROP DATABASE outpost_bench_reference WITH (FORCE)")
-
     }
 }

@@ -12,7 +12,8 @@
 // Usage: swift build -c release --product IngestMTLSBench &&
 //        .build/release/IngestMTLSBench postgres://outpost@127.0.0.1:PORT/postgres [agents=4,32] [seconds=10] [rows-per-batch=1000] [rounds=3]
 // Phase 1 rounds last `seconds` each, phase 2 twice that. It creates (and drops) scratch
-// databases on that server.
+// databases on that server. Per agent count it ends with machine-readable lines
+// `RESULT name=… size=… ours=… reference=… unit=… ratio=…` (median round; paced ack p99).
 import Foundation
 import Logging
 import OutpostCore
@@ -78,6 +79,13 @@ enum IngestMTLSBench {
                          milliseconds(line.paced.latency(percentile: 0.5)), milliseconds(line.paced.latency(percentile: 0.99)),
                          milliseconds(line.paced.latencies.last ?? .zero), milliseconds(median.phase.latency(percentile: 0.99)),
                          line.duplicates))
+        }
+        for line in lines {
+            let median = line.median
+            print(String(format: "RESULT name=ingest-mtls size=%d-agents ours=%.0f reference=%.0f unit=rows/s ratio=%.2f",
+                         line.agents, median.rate, median.referenceRate, median.ratio))
+            print(String(format: "RESULT name=ingest-mtls-ack-p99 size=%d-agents ours=%.0f reference=- unit=ms ratio=-",
+                         line.agents, milliseconds(line.paced.latency(percentile: 0.99))))
         }
     }
 

@@ -6,6 +6,8 @@
 // Append cases: 1 KB and 40 KB payloads (a 40 KB signed batch ≈ 1,000 results), sync every
 // batch vs group commit every 10 ms, one appender and 8 concurrent appenders.
 // Replay: everything written is read back through `replay()` (no pacing), acknowledging as it goes.
+// Per payload size, machine-readable lines `RESULT name=… size=… ours=… reference=… unit=… ratio=…`
+// compare the spool (fsync every batch, and group commit, one writer) with raw pwrite+fdatasync.
 import Foundation
 import Logging
 import OutpostAgent
@@ -20,12 +22,14 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
-func row(_ name: String, records: Int, bytes: Int, elapsed: Duration) {
+/// Prints one case and returns its records/s.
+func row(_ name: String, records: Int, bytes: Int, elapsed: Duration) -> Double {
     let time = seconds(elapsed)
     let line = name.padding(toLength: 46, withPad: " ", startingAt: 0)
         + String(format: "%12.0f rec/s %9.1f MB/s  (%d records in %.2f s)", Double(records) / time,
                  Double(bytes) / time / 1e6, records, time)
     print(line)
+    return Double(records) / time
 }
 
 func configuration(_ policy: SpoolConfiguration.SyncPolicy) -> SpoolConfiguration {
@@ -35,8 +39,9 @@ func configuration(_ policy: SpoolConfiguration.SyncPolicy) -> SpoolConfiguratio
     return configuration
 }
 
-/// The reference: the same bytes written with plain pwrite, optionally fdatasync after each.
-func rawBaseline(size: Int, sync: Bool) throws {
+/// The reference: the same bytes written with plain pwrite, optionally fdatasync after each; records/s.
+@discardableResult
+func rawBaseline(size: Int, sync: Bool) throws -> Double {
     let path = root + "/raw-\(size)-\(sync)"
     let descriptor = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
     guard descriptor >= 0 else { throw POSIXError(.EIO) }
@@ -51,11 +56,13 @@ func rawBaseline(size: Int, sync: Bool) throws {
         offset += off_t(record.count)
         count += 1
     }
-    row("raw pwrite\(sync ? "+fdatasync" : "") \(size / 1000) KB", records: count, bytes: count * size, elapsed: clock.now - start)
+    return row("raw pwrite\(sync ? "+fdatasync" : "") \(size / 1000) KB", records: count, bytes: count * size, elapsed: clock.now - start)
 }
 
-/// Appends for `secondsPerCase` from `writers` concurrent tasks; returns the spool directory.
-func appendCase(size: Int, policy: SpoolConfiguration.SyncPolicy, policyName: String, writers: Int) async throws -> String {
+/// Appends for `secondsPerCase` from `writers` concurrent tasks; returns the spool directory and records/s.
+func appendCase(
+    size: Int, policy: SpoolConfiguration.SyncPolicy, policyName: String, writers: Int
+) async throws -> (directory: String, rate: Double) {
     let directory = root + "/append-\(size)-\(policyName)-\(writers)"
     let spool = try Spool.open(directory: directory, configuration: configuration(policy), logger: logger)
     let payload = [UInt8](repeating: 0xA5, count: size)
@@ -81,8 +88,8 @@ func appendCase(size: Int, policy: SpoolConfiguration.SyncPolicy, policyName: St
         return total
     }
     await spool.close()
-    row("spool \(policyName) \(size / 1000) KB x\(writers)", records: count, bytes: count * size, elapsed: clock.now - start)
-    return directory
+    let rate = row("spool \(policyName) \(size / 1000) KB x\(writers)", records: count, bytes: count * size, elapsed: clock.now - start)
+    return (directory, rate)
 }
 
 /// Reopens `directory` (timing the recovery scan) and replays everything, acknowledging.
@@ -100,7 +107,7 @@ func replayCase(directory: String, size: Int) async throws {
         if count % 64 == 0 || record.sequence == stats.lastSequence { try await spool.acknowledge(through: record.sequence) }
         if record.sequence == stats.lastSequence { break }
     }
-    row("replay \(size / 1000) KB (open \(String(format: "%.0f", seconds(opened) * 1000)) ms, \(stats.bytes >> 20) MiB)",
+    _ = row("replay \(size / 1000) KB (open \(String(format: "%.0f", seconds(opened) * 1000)) ms, \(stats.bytes >> 20) MiB)",
         records: count, bytes: bytes, elapsed: clock.now - start)
     await spool.close()
 }
@@ -109,12 +116,16 @@ try FileManager.default.createDirectory(atPath: root, withIntermediateDirectorie
 defer { try? FileManager.default.removeItem(atPath: root) }
 print("SpoolBench in \(root), \(secondsPerCase) s per case")
 for size in [1_000, 40_000] {
-    try rawBaseline(size: size, sync: true)
+    let raw = try rawBaseline(size: size, sync: true)
     try rawBaseline(size: size, sync: false)
-    _ = try await appendCase(size: size, policy: .everyBatch, policyName: "every-batch", writers: 1)
+    let everyBatch = try await appendCase(size: size, policy: .everyBatch, policyName: "every-batch", writers: 1).rate
     _ = try await appendCase(size: size, policy: .everyBatch, policyName: "every-batch", writers: 8)
-    _ = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)), policyName: "group-10ms", writers: 1)
-    let directory = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)),
-                                         policyName: "group-10ms", writers: 8)
+    let group = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)), policyName: "group-10ms", writers: 1).rate
+    let (directory, _) = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)),
+                                              policyName: "group-10ms", writers: 8)
     try await replayCase(directory: directory, size: size)
+    for (name, rate) in [("spool-fsync-every-batch", everyBatch), ("spool-group-commit-10ms", group)] {
+        print("RESULT name=\(name) size=\(size / 1000)-KB-records"
+            + String(format: " ours=%.0f reference=%.0f unit=rec/s ratio=%.2f", rate, raw, rate / raw))
+    }
 }

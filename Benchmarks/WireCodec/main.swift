@@ -4,6 +4,7 @@
 // API, side by side with the reference it replaces: the same rows as row-wise JSON
 // (Foundation's JSONEncoder/JSONDecoder) signed and verified with the same P-256 key, and the
 // bare P-256 sign/verify of a batch-sized message, which bounds what any codec can reach.
+// Ends with machine-readable `RESULT name=… size=… ours=… reference=… unit=… ratio=…` lines.
 import Crypto
 import Foundation
 import OutpostCore
@@ -104,3 +105,7 @@ report("reference: row-wise JSON encode + sign", jsonEncodeSign, bytes: json.cou
 report("reference: row-wise JSON verify + decode", jsonVerifyDecode, bytes: json.count)
 report("bound: P-256 sign of a batch-sized message", signOnly)
 report("bound: P-256 verify of a batch-sized message", verifyOnly)
+print(String(format: "RESULT name=wire-encode-sign size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+             encodeSign, jsonEncodeSign, encodeSign / jsonEncodeSign))
+print(String(format: "RESULT name=wire-verify-decode size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+             verifyDecode, jsonVerifyDecode, verifyDecode / jsonVerifyDecode))
