@@ -150,7 +150,7 @@ struct LoopbackSweepTests {
         let cancelledAt = clock.now
         let sentAtCancel = icmp.counters.sent
         let found = await consumer.value
-        #expect(clock.now - cancelledAt < .milliseconds(200), "the consumer's loop ends at once")
+        #expect(clock.now - cancelledAt < .seconds(1), "the consumer's loop ends within a second")
         #expect(found > 0 && found < 4_094, "hosts stream while the sweep runs")
 
         // Requests already handed to the engine (at most `concurrency`) still leave; nothing after.
@@ -178,7 +178,7 @@ struct LoopbackSweepTests {
         let stream = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: ["\(network)/25"]), configuration: configuration)
         let consumer = Task { for await _ in stream {} }
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
+        let deadline = clock.now + .seconds(30)
         while counter.count < 40, clock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
