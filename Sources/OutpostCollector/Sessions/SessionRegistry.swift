@@ -26,6 +26,11 @@ public final class SessionRegistry: Sendable {
         channels.withLock { Set($0.keys) }
     }
 
+    /// One live session of `agent` on this collector, to send it a message, or `nil`.
+    func channel(of agent: AgentID) -> (any Channel)? {
+        channels.withLock { $0[agent]?.values.first }
+    }
+
     /// Closes every connection of one of `agents`; returns how many.
     @discardableResult
     func close(agents: Set<AgentID>) -> Int {

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import OutpostAgent
+import OutpostCollector
+import OutpostCore
+import OutpostProbes
+import OutpostStore
+import OutpostTestSupport
+import PostgresNIO
+import Testing
+
+/// A real collector (mTLS listener, ingest, discovery dispatcher) and a real agent (uplink,
+/// spool, batcher, job runner with the raw-socket ICMP engine) on loopback.
+@Suite("Discovery: collector dispatches, agent sweeps, results imported", .serialized)
+struct DiscoveryEndToEndTests {
+    static let logger = Logger(label: "outpost.test.discovery")
+
+    /// A /29 or larger block of 127/8 no other test uses.
+    static func randomBlock(prefixLength: Int) -> String {
+        let size = 1 << (32 - prefixLength)
+        let third = Int.random(in: 0...255)
+        let fourth = size >= 256 ? 0 : Int.random(in: 0..<(256 / size)) * size
+        let second = Int.random(in: 200...249)
+        let thirdAligned = size > 256 ? (third / (size / 256)) * (size / 256) : third
+        return "127.\(second).\(thirdAligned).\(fourth)/\(prefixLength)"
+    }
+
+    /// The agent side: spool, batcher, job runner and uplink, running until cancelled.
+    struct Agent {
+        let runner: JobRunner
+        let task: Task<Void, Never>
+
+        static func start(_ fixture: TransportFixture, name: String, collector: CollectorAddress, packetsPerSecond: Int) async throws -> Agent {
+            let identity = try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: name))
+            let spool = try Spool.open(directory: fixture.directory + "/\(name)-spool", logger: DiscoveryEndToEndTests.logger)
+            let icmp = try ICMPEngine(configuration: .init(socketMode: .raw, maxPacketsPerSecond: packetsPerSecond), logger: DiscoveryEndToEndTests.logger)
+            let snmp = try SNMPEngine()
+            let (results, sink) = AsyncStream.makeStream(of: ProbeResult.self)
+            let runner = JobRunner(sweeper: DiscoverySweeper(icmp: icmp, snmp: snmp), logger: DiscoveryEndToEndTests.logger) { sink.yield(.finding($0)) }
+            let credentials = identity.credentials
+            let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, maximumDelay: .milliseconds(200),
+                                  logger: DiscoveryEndToEndTests.logger)
+            let uplink = Uplink(configuration: .init(collectors: [collector]), identity: identity, spool: spool, logger: DiscoveryEndToEndTests.logger,
+                                configurationVersion: { nil }, applyConfiguration: { _ in }, jobs: runner)
+            let task = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await spool.run() }
+                    group.addTask { await batcher.run(results) }
+                    group.addTask { await uplink.run() }
+                    // Runs until the test cancels the agent: the uplink ends, then the rest.
+                    await withTaskCancellationHandler {
+                        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                    } onCancel: {
+                        sink.finish()
+                    }
+                    group.cancelAll()
+                }
+                await spool.close()
+                await icmp.shutdown()
+                await snmp.shutdown()
+            }
+            return Agent(runner: runner, task: task)
+        }
+
+        func stop() async {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    /// Polls `sql` (bounded) until it returns `expected`; returns the last value.
+    static func eventually(_ db: TestDatabase, _ sql: String, equals expected: String, within seconds: Double = 30) async throws -> String {
+        let connection = try await db.connect()
+        defer { Task { try? await connection.close() } }
+        let deadline = Date().addingTimeInterval(seconds)
+        var value = try await connection.strings(sql).first ?? "-"
+        while value != expected && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            value = try await connection.strings(sql).first ?? "-"
+        }
+        return value
+    }
+
+    static func rule(_ fixture: TransportFixture, block: String, db: PostgresConnection) async throws -> DiscoveryRuleRecord {
+        let rule = DiscoveryRuleRecord(name: "lan \(block)", ranges: [block], snmp: false, branchID: fixture.branchID, autoImport: true)
+        try await DiscoveryRuleStore(logger: logger).add(rule, on: db)
+        return rule
+    }
+
+    static func state(_ job: UUID) -> String {
+        "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '\(job.uuidString)'"
+    }
+
+    @Test("a job created while the agent is offline waits, runs when it connects, finds every live host and imports each once")
+    func offlineThenImportOnce() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            _ = try await fixture.enrolAgent("agent-d", db: db)
+            let block = Self.randomBlock(prefixLength: 29)
+            let rule = try await Self.rule(fixture, block: block, db: db)
+            let jobs = DiscoveryJobStore(logger: Self.logger)
+            let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+            var configuration = DiscoveryDispatcher.Configuration()
+            configuration.pollInterval = .milliseconds(100)
+            try await fixture.withCollector(database: database.url, discovery: configuration) { address in
+                // The collector runs, the agent does not: the job stays pending.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(try await Self.eventually(database, Self.state(first), equals: "pending 0 0", within: 0) == "pending 0 0")
+
+                let agent = try await Agent.start(fixture, name: "agent-d", collector: address, packetsPerSecond: 10_000)
+                // Every address of the /29 but network and broadcast answers ICMP on loopback.
+                #expect(try await Self.eventually(database, Self.state(first), equals: "completed 6 6") == "completed 6 6")
+                let connection = try await database.connect()
+                #expect(try await connection.integer("SELECT count(*) FROM standalone_devices WHERE branch_id = '\(fixture.branchID.uuidString)'") == 6)
+                #expect(try await connection.integer("SELECT scanned_ips FROM discovery_jobs WHERE id = '\(first.uuidString)'") == 6)
+
+                let second = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                #expect(try await Self.eventually(database, Self.state(second), equals: "completed 6 0") == "completed 6 0",
+                        "a second run finds the same hosts and imports nothing new")
+                #expect(try await connection.integer("SELECT count(*) FROM standalone_devices") == 6)
+                #expect(try await connection.integer("SELECT count(*) FROM discovery_results WHERE matched_device_id IS NOT NULL") == 6)
+                try await connection.close()
+                await agent.stop()
+            }
+        }
+    }
+
+    @Test("an agent gone mid-job leaves the job failed with the reason, never running; a cancelled job stops")
+    func agentGoneAndCancel() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            _ = try await fixture.enrolAgent("agent-e", db: db)
+            // 2,046 hosts at 200 echo requests/s: about 10 s of sweeping.
+            let rule = try await Self.rule(fixture, block: Self.randomBlock(prefixLength: 21), db: db)
+            let jobs = DiscoveryJobStore(logger: Self.logger)
+            var configuration = DiscoveryDispatcher.Configuration()
+            configuration.pollInterval = .milliseconds(100)
+            try await fixture.withCollector(database: database.url, discovery: configuration) { address in
+                let agent = try await Agent.start(fixture, name: "agent-e", collector: address, packetsPerSecond: 200)
+                let lost = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                let running = "SELECT status FROM discovery_jobs WHERE id = '\(lost.uuidString)' AND scanned_ips > 0"
+                #expect(try await Self.eventually(database, running, equals: "running") == "running")
+                await agent.stop()
+                let failed = "SELECT status || ': ' || error_message FROM discovery_jobs WHERE id = '\(lost.uuidString)'"
+                let outcome = try await Self.eventually(database, failed, equals: "failed", within: 10)
+                #expect(outcome.hasPrefix("failed: agent ") && outcome.contains("disconnected while the job ran"), "\(outcome)")
+
+                let again = try await Agent.start(fixture, name: "agent-e", collector: address, packetsPerSecond: 200)
+                let cancelled = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                let progressing = "SELECT status FROM discovery_jobs WHERE id = '\(cancelled.uuidString)' AND scanned_ips > 0"
+                #expect(try await Self.eventually(database, progressing, equals: "running") == "running")
+                let asked = ContinuousClock.now
+                #expect(try await jobs.requestCancel(cancelled, on: db) == .running)
+                let status = "SELECT status FROM discovery_jobs WHERE id = '\(cancelled.uuidString)'"
+                #expect(try await Self.eventually(database, status, equals: "cancelled", within: 5) == "cancelled")
+                #expect(ContinuousClock.now - asked < .seconds(5), "the sweep stopped within seconds")
+                #expect(await again.runner.runningJobs.isEmpty)
+                await again.stop()
+            }
+        }
+    }
+}
