@@ -103,7 +103,9 @@ public actor JobRunner {
         running[job] = nil
         let result = outcome ?? JobResult(jobID: job, outcome: .cancelled, detail: "cancelled on request; the sweep stopped")
         logger.info("discovery job ended", metadata: ["job": "\(job)", "outcome": "\(result.outcome)"])
-        await send(.jobResult(result))
+        // From a task of its own: this one is cancelled after a JobCancel, and a cancelled
+        // task's write to the session would be refused.
+        await Task { await self.send(.jobResult(result)) }.value
     }
 
     private func send(_ message: Message) async {

@@ -98,7 +98,7 @@ public final class DiscoveryDispatcher: Service, Sendable {
 
     private func dispatchPending(on connection: PostgresConnection) async throws {
         let jobs = DiscoveryJobStore(logger: logger)
-        let connected = registry.connectedAgents
+        let connected = registry.welcomedAgents
         for claimed in try await jobs.claimPending(for: connected, on: connection) {
             let agent = AgentID(claimed.agentID)
             let job: Job

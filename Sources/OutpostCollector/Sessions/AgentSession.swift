@@ -43,25 +43,25 @@ struct AgentSession {
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
         context.registry.register(connection.channel, agent: agent.agentID)
-        context.discovery?.wake()
-        defer {
-            context.registry.unregister(connection.channel, agent: agent.agentID)
-            context.metrics.sessions.decrement()
-        }
+        let outcome: Result<Void, any Error>
         do {
             try await serveUntilClosed(connection)
+            outcome = .success(())
         } catch {
-            await context.discovery?.sessionEnded(agent: agent.agentID, channel: ObjectIdentifier(connection.channel))
-            throw error
+            outcome = .failure(error)
         }
+        context.registry.unregister(connection.channel, agent: agent.agentID)
+        context.metrics.sessions.decrement()
+        // After unregistering: no job can be sent on this session any more.
         await context.discovery?.sessionEnded(agent: agent.agentID, channel: ObjectIdentifier(connection.channel))
+        try outcome.get()
     }
 
     private func serveUntilClosed(_ connection: MessageChannel) async throws {
         try await withGracefulShutdownHandler {
             try await connection.executeThenClose { inbound, outbound in
                 do {
-                    try await serve(inbound: inbound, outbound: outbound)
+                    try await serve(inbound: inbound, outbound: outbound, channel: connection.channel)
                 } catch let refusal as Refusal {
                     logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
                     try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
@@ -85,7 +85,9 @@ struct AgentSession {
     /// How long an agent has to close its session after the shutdown notice.
     static let shutdownGrace = TimeAmount.seconds(5)
 
-    private func serve(inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws {
+    private func serve(
+        inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>, channel: any Channel
+    ) async throws {
         var messages = inbound.makeAsyncIterator()
         let hello = try await receiveHello(&messages)
         let store = AgentSessionStore(logger: logger)
@@ -111,6 +113,9 @@ struct AgentSession {
             logger.warning("agent spool dropped results", metadata: ["results": "\(hello.droppedResults)"])
         }
         try await outbound.write(.welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
+        // Jobs may be sent from now on: never before the Welcome.
+        context.registry.markWelcomed(channel, agent: agentID)
+        context.discovery?.wake()
         // Subscribed before the first snapshot is read, so no change slips in between.
         let subscription = context.configSubscribers.subscribe(branch: record.branchID)
         defer { context.configSubscribers.unsubscribe(subscription) }
