@@ -7,6 +7,7 @@ import OutpostCollector
 import OutpostCore
 import OutpostPKI
 import OutpostProbes
+import OutpostProbesTestSupport
 import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
@@ -174,6 +175,73 @@ struct DiscoveryEndToEndTests {
                 #expect(ContinuousClock.now - asked < .seconds(5), "the sweep stopped within seconds")
                 #expect(await again.runner.runningJobs.isEmpty)
                 await again.stop()
+            }
+        }
+    }
+
+    @Test("a rule over loopback hosts with snmpds identifies exactly those with their vendor and type, imports with templates, once")
+    func snmpIdentificationAndTemplates() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            _ = try await fixture.enrolAgent("agent-s", db: db)
+            _ = try await TemplateStore(logger: Self.logger).importTemplates(try BuiltinTemplates.all(), builtin: true, on: db)
+            let block = Self.randomBlock(prefixLength: 29)
+            let base = block.split(separator: "/")[0].split(separator: ".").map { Int($0)! }
+            let host = { @Sendable (index: Int) in "\(base[0]).\(base[1]).\(base[2]).\(base[3] + index)" }
+            let port = try ExternalProcess.freeUDPPort()
+            let cisco = try await SNMPDaemon(host: host(1), port: port, community: "alpha", extraConfiguration: """
+                sysObjectID .1.3.6.1.4.1.9.1.1208
+                sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
+                sysServices 2
+                sysName sw-branch-7
+                """)
+            let fortinet = try await SNMPDaemon(host: host(2), port: port, community: "beta", extraConfiguration: """
+                sysObjectID .1.3.6.1.4.1.12356.101.1.1
+                sysDescr FortiGate-60F v7.2.5
+                sysServices 78
+                sysName fw-branch-7
+                """)
+            // An agent none of the candidates opens: ping-only, like the hosts without snmpd.
+            let locked = try await SNMPDaemon(host: host(3), port: port, community: "nobody-knows")
+            defer { [cisco, fortinet, locked].forEach { $0.stop() } }
+
+            let key = MasterKey.generate()
+            let store = DiscoveryRuleStore(logger: Self.logger)
+            let alpha = try key.seal(.community("alpha"), discoveryCredential: UUID(), name: "alpha")
+            let beta = try key.seal(.community("beta"), discoveryCredential: UUID(), name: "beta")
+            try await store.addCredential(alpha, on: db)
+            try await store.addCredential(beta, on: db)
+            let rule = try await Self.rule(fixture, block: block, credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
+            let jobs = DiscoveryJobStore(logger: Self.logger)
+            var configuration = DiscoveryDispatcher.Configuration()
+            configuration.pollInterval = .milliseconds(100)
+            try await fixture.withCollector(database: database.url, masterKey: key, discovery: configuration) { address in
+                let agent = try await Agent.start(fixture, name: "agent-s", collector: address, packetsPerSecond: 10_000)
+                let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                let firstState = try await Self.eventually(database, Self.state(first), equals: "completed 6 6")
+                #expect(firstState == "completed 6 6")
+                let connection = try await database.connect()
+                let identified = try await connection.strings("""
+                    SELECT ip_address || ' ' || vendor || ' ' || device_type || ' ' || snmp_version || ' ' || sys_name
+                    FROM discovery_results WHERE job_id = '\(first.uuidString)' AND snmp_reachable ORDER BY ip_address
+                    """)
+                #expect(identified == ["\(host(1)) Cisco switch v2c sw-branch-7", "\(host(2)) Fortinet firewall v2c fw-branch-7"])
+                #expect(try await connection.integer("""
+                    SELECT count(*) FROM discovery_results WHERE job_id = '\(first.uuidString)' AND NOT snmp_reachable
+                      AND responds_to_icmp AND device_type = 'unknown'
+                    """) == 4)
+                let templated = try await connection.strings("""
+                    SELECT DISTINCT d.name || ' ' || t.name FROM standalone_devices d
+                    JOIN monitoring_items i ON i.device_id = d.id JOIN monitoring_templates t ON t.id = i.template_id ORDER BY 1
+                    """)
+                #expect(templated.count == 2 && templated[0].hasPrefix("fw-branch-7 ") && templated[1].hasPrefix("sw-branch-7 "), "\(templated)")
+
+                let second = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                let secondState = try await Self.eventually(database, Self.state(second), equals: "completed 6 0")
+                #expect(secondState == "completed 6 0", "a second run imports nothing new")
+                #expect(try await connection.integer("SELECT count(*) FROM standalone_devices") == 6)
+                try await connection.close()
+                await agent.stop()
             }
         }
     }
