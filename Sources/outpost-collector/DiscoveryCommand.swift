@@ -1,12 +1,45 @@
 import ArgumentParser
 import Foundation
+import OutpostCollector
 import OutpostStore
 
 /// `outpost-collector discovery …`: discovery rules, on-demand runs, job progress and cancellation.
 struct DiscoveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discovery", abstract: "Network discovery: rules, runs, progress, cancellation.",
-        subcommands: [RuleCommand.self, Run.self, Status.self, Cancel.self])
+        subcommands: [RuleCommand.self, CredentialCommand.self, Run.self, Status.self, Cancel.self])
+
+    struct CredentialCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "credential", abstract: "Candidate SNMP credentials of discovery rules.", subcommands: [AddCredential.self])
+    }
+
+    struct AddCredential: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a candidate SNMP credential, encrypted under the master key; prints its id for `rule add --credential`.",
+            discussion: "Secrets given as options are visible to other local users in the process list while the command runs; run it where that is acceptable.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var masterKey: MasterKeyOptions
+        @Argument(help: "A name for the credential.")
+        var name: String
+        @OptionGroup var credential: SNMPCredentialOptions
+
+        func validate() throws {
+            _ = try credential.resolve()
+            guard (1...200).contains(name.count) else { throw ValidationError("the name must be 1 to 200 characters") }
+        }
+
+        func run() async throws {
+            let credential = try self.credential.resolve()
+            let key = try masterKey.resolve(database)
+            let record = try key.seal(credential, discoveryCredential: UUID(), name: name)
+            try await database.withConnection { connection, logger in
+                try await DiscoveryRuleStore(logger: logger).addCredential(record, on: connection)
+            }
+            print("\(record.id.uuidString.lowercased()) \(credential) (master key \(key.fingerprintHex))")
+        }
+    }
 
     struct RuleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rule", abstract: "Discovery rules.", subcommands: [Add.self, List.self])
@@ -140,7 +173,7 @@ struct DiscoveryCommand: AsyncParsableCommand {
                 }
                 if record.status.isFinished || !follow {
                     if terminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
-                    if let error = record.errorMessage, record.status != .completed { print("error: \(error)") }
+                    if let reason = record.errorMessage, record.status != .completed { print("reason: \(reason)") }
                     if record.status == .failed { throw ExitCode.failure }
                     return
                 }
