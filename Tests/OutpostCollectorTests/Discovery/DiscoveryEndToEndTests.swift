@@ -245,4 +245,69 @@ struct DiscoveryEndToEndTests {
             }
         }
     }
+
+    @Test("a /24 behind a veth into a namespace: exactly the live hosts, SNMP ones with vendor, type and MAC, imported once")
+    func namespaceSlash24() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            _ = try await fixture.enrolAgent("agent-n", db: db)
+            let branch = try NetworkNamespace()
+            defer { branch.close() }
+            let prefix = branch.linkPrefix
+            // .2 (the link) and .20 answer ping only; .10 and .11 run snmpds; the rest of the /24 is silent.
+            for host in [10, 11, 20] {
+                try branch.inside(["addr", "add", "\(prefix).\(host)/24", "dev", branch.innerInterface])
+            }
+            let port = try ExternalProcess.freeUDPPort()
+            let launcher = [try SystemCommand.path(of: "ip"), "netns", "exec", branch.name]
+            let router = try await SNMPDaemon(host: "\(prefix).10", port: port, community: "alpha", extraConfiguration: """
+                sysObjectID .1.3.6.1.4.1.14988.1
+                sysDescr RouterOS RB4011iGS+
+                sysName rt-branch-9
+                """, launcher: launcher)
+            let ups = try await SNMPDaemon(host: "\(prefix).11", port: port, community: "beta", extraConfiguration: """
+                sysObjectID .1.3.6.1.4.1.318.1.3.27
+                sysDescr APC Web/SNMP Management Card
+                sysName ups-branch-9
+                """, launcher: launcher)
+            defer { [router, ups].forEach { $0.stop() } }
+
+            let key = MasterKey.generate()
+            let store = DiscoveryRuleStore(logger: Self.logger)
+            let alpha = try key.seal(.community("alpha"), discoveryCredential: UUID(), name: "alpha")
+            let beta = try key.seal(.community("beta"), discoveryCredential: UUID(), name: "beta")
+            try await store.addCredential(alpha, on: db)
+            try await store.addCredential(beta, on: db)
+            let rule = try await Self.rule(fixture, block: "\(prefix).0/24", credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
+            let jobs = DiscoveryJobStore(logger: Self.logger)
+            var configuration = DiscoveryDispatcher.Configuration()
+            configuration.pollInterval = .milliseconds(100)
+            try await fixture.withCollector(database: database.url, masterKey: key, discovery: configuration) { address in
+                let agent = try await Agent.start(fixture, name: "agent-n", collector: address, packetsPerSecond: 10_000)
+                let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                // .1 is the agent host's own end of the link: live too.
+                let firstState = try await Self.eventually(database, Self.state(first), equals: "completed 5 5")
+                #expect(firstState == "completed 5 5")
+                let connection = try await database.connect()
+                let found = try await connection.strings("""
+                    SELECT ip_address || ' ' || coalesce(vendor, '-') || ' ' || device_type || ' ' || coalesce(sys_name, '-')
+                    FROM discovery_results WHERE job_id = '\(first.uuidString)' ORDER BY inet(ip_address)
+                    """)
+                #expect(found == ["\(prefix).1 - unknown -", "\(prefix).2 - unknown -", "\(prefix).10 MikroTik router rt-branch-9",
+                                  "\(prefix).11 APC ups ups-branch-9", "\(prefix).20 - unknown -"])
+                let macs = try await connection.strings("""
+                    SELECT DISTINCT mac_address FROM discovery_results
+                    WHERE job_id = '\(first.uuidString)' AND ip_address <> '\(prefix).1' AND mac_address IS NOT NULL
+                    """)
+                #expect(macs.count == 1, "the namespace's four addresses share its veth's MAC address: \(macs)")
+                #expect(try await connection.integer("SELECT total_ips FROM discovery_jobs WHERE id = '\(first.uuidString)'") == 254)
+
+                let second = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+                let secondState = try await Self.eventually(database, Self.state(second), equals: "completed 5 0")
+                #expect(secondState == "completed 5 0", "a second run imports nothing new")
+                try await connection.close()
+                await agent.stop()
+            }
+        }
+    }
 }
