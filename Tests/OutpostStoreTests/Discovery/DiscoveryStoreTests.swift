@@ -213,6 +213,9 @@ struct DiscoveryStoreTests {
             let foreign = try await writer.write([DiscoveryFinding(jobID: secondJob, address: "10.7.0.99", respondsToICMP: true)],
                                                  from: AgentID(UUID()), on: db)
             #expect(foreign.refused == 1 && foreign.written == 0)
+            let malformed = try await writer.write([DiscoveryFinding(jobID: secondJob, address: "10.7.0.1; DROP", respondsToICMP: true)],
+                                                   from: fixture.agent, on: db)
+            #expect(malformed.refused == 1 && malformed.written == 0)
         }
     }
 }
