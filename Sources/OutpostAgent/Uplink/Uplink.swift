@@ -7,8 +7,8 @@ import OutpostCore
 import OutpostTransport
 import OutpostWire
 
-/// Delivers the spool to a collector over mutual TLS, takes configuration back and renews the
-/// agent's certificate when it is due (see ``UplinkIdentity``).
+/// Delivers the spool to a collector over mutual TLS, takes configuration and jobs back (jobs
+/// go to the ``JobRunner``) and renews the agent's certificate when it is due (see ``UplinkIdentity``).
 ///
 /// It connects to the first reachable collector of its list (failover in order), says Hello
 /// with its acknowledgement mark and the spool's unreported losses, then streams the spool
