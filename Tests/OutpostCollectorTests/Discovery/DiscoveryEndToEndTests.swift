@@ -11,6 +11,7 @@ import OutpostProbesTestSupport
 import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// A real collector (mTLS listener, ingest, discovery dispatcher) and a real agent (uplink,
@@ -307,6 +308,50 @@ struct DiscoveryEndToEndTests {
                 #expect(secondState == "completed 5 0", "a second run imports nothing new")
                 try await connection.close()
                 await agent.stop()
+            }
+        }
+    }
+
+    @Test("a WAN cut mid-job: the job ends failed with the reason, and the findings the agent made offline still arrive")
+    func findingsSurviveAWANCut() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fixture = try await TransportFixture(db: db)
+            _ = try await fixture.enrolAgent("agent-w", db: db)
+            // As in the test above: a /21 whose hosts each wait 1 s for SNMP, about 8 s of sweeping.
+            let key = MasterKey.generate()
+            let credential = try key.seal(.community("never-answered"), discoveryCredential: UUID(), name: "silent")
+            try await DiscoveryRuleStore(logger: Self.logger).addCredential(credential, on: db)
+            let blackHole = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "0.0.0.0", port: 0).get()
+            defer { blackHole.close(promise: nil) }
+            let snmpPort = try #require(blackHole.localAddress?.port)
+            let rule = DiscoveryRuleRecord(name: "wan cut", ranges: [Self.randomBlock(prefixLength: 21)], credentialIDs: [credential.id],
+                                           branchID: fixture.branchID, snmpPort: snmpPort)
+            try await DiscoveryRuleStore(logger: Self.logger).add(rule, on: db)
+            let jobs = DiscoveryJobStore(logger: Self.logger)
+            var configuration = DiscoveryDispatcher.Configuration()
+            configuration.pollInterval = .milliseconds(100)
+            let job = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
+            let listenerPort = try FreePort.tcp()
+            let agent = Mutex<Agent?>(nil)
+            // The collector the agent reaches first goes away mid-job: the WAN is cut.
+            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: configuration) { address in
+                let started = try await Agent.start(fixture, name: "agent-w", collector: address, packetsPerSecond: 10_000)
+                agent.withLock { $0 = started }
+                let running = "SELECT status FROM discovery_jobs WHERE id = '\(job.uuidString)' AND scanned_ips > 0"
+                #expect(try await Self.eventually(database, running, equals: "running") == "running")
+            }
+            let status = "SELECT status || ': ' || coalesce(error_message, '-') FROM discovery_jobs WHERE id = '\(job.uuidString)'"
+            let failed = try await Self.eventually(database, "SELECT status FROM discovery_jobs WHERE id = '\(job.uuidString)'", equals: "failed")
+            #expect(failed == "failed")
+            let results = "SELECT count(*)::text FROM discovery_results WHERE job_id = '\(job.uuidString)'"
+            let beforeReconnect = try await Self.eventually(database, results, equals: "", within: 0)
+            #expect((Int(beforeReconnect) ?? 0) < 2046, "most hosts are found while the WAN is down")
+            // The WAN comes back: the agent, still sweeping meanwhile, delivers its spooled findings.
+            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: configuration) { _ in
+                #expect(try await Self.eventually(database, results, equals: "2046", within: 90) == "2046")
+                let outcome = try await Self.eventually(database, status, equals: "", within: 0)
+                #expect(outcome.hasPrefix("failed: agent ") && outcome.contains("disconnected while the job ran"), "\(outcome)")
+                await agent.withLock { $0 }?.stop()
             }
         }
     }

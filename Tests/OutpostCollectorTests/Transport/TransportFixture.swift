@@ -67,9 +67,9 @@ struct TransportFixture {
 
     /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`,
     /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`;
-    /// with `discovery`, it also runs a discovery dispatcher so configured.
+    /// with `discovery`, it also runs a discovery dispatcher so configured. `port` 0 picks a free port.
     func withCollector(
-        database: DatabaseURL, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        database: DatabaseURL, port: Int = 0, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
         sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         discovery: DiscoveryDispatcher.Configuration? = nil,
         _ body: @Sendable (CollectorAddress) async throws -> Void
@@ -84,7 +84,7 @@ struct TransportFixture {
         let context = AgentSessionContext(
             pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
             configSubscribers: configSubscribers, masterKey: masterKey, discovery: dispatcher, metricsFactory: metricsFactory)
-        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
+        let listener = AgentListener(host: "127.0.0.1", port: port, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         // Stopped as the collector process stops: graceful shutdown in reverse order, so the
