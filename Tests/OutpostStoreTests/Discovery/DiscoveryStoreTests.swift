@@ -148,6 +148,14 @@ struct DiscoveryStoreTests {
             #expect(try await jobs.job(lost, on: db)?.errorMessage == "agent went away")
             await #expect(throws: DiscoveryStoreError.self) { try await jobs.requestCancel(lost, on: db) }
 
+            // A job whose collector died reports nothing: failed once silent long enough.
+            let orphan = try #require(try await jobs.createJob(rule: fixture.rule.id, triggeredBy: "manual", on: db))
+            _ = try await jobs.claimPending(for: [fixture.agent], on: db)
+            #expect(try await jobs.failSilent(olderThan: 600, on: db).isEmpty)
+            try await db.query("UPDATE discovery_jobs SET updated_at = now() - interval '11 minutes' WHERE id = \(orphan)", logger: Self.logger)
+            #expect(try await jobs.failSilent(olderThan: 600, on: db) == [orphan])
+            #expect(try await jobs.job(orphan, on: db)?.errorMessage?.contains("no report from the agent for 600 s") == true)
+
             let waiting = try #require(try await jobs.createJob(rule: fixture.rule.id, triggeredBy: "manual", on: db))
             #expect(try await jobs.requestCancel(waiting, on: db) == .cancelled)
             #expect(try await jobs.claimPending(for: [fixture.agent], on: db).isEmpty)
