@@ -6,6 +6,22 @@ import Synchronization
 /// A real SMTP server for e-mail tests (one connection at a time): greets, accepts EHLO, MAIL,
 /// RCPT, DATA and QUIT, and records each message exactly as its bytes arrived.
 final class SMTPReceiver: Sendable {
+    /// How the server treats its clients.
+    enum Behaviour: Sendable {
+        /// Accepts every message.
+        case accept
+        /// Answers every RCPT with `550 5.1.1 no such user` (and a multi-line greeting).
+        case refuseRecipients
+        /// Accepts the connection and never says a word.
+        case silent
+    }
+
+    private let behaviour: Behaviour
+
+    init(_ behaviour: Behaviour = .accept) {
+        self.behaviour = behaviour
+    }
+
     /// One received message.
     struct Message: Sendable {
         /// The `MAIL FROM:` command line.
@@ -47,7 +63,13 @@ final class SMTPReceiver: Sendable {
     private func converse(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
         try await connection.executeThenClose { inbound, outbound in
             func reply(_ text: String) async throws { try await outbound.write(ByteBuffer(string: text)) }
-            try await reply("220 test.invalid ESMTP ready\r\n")
+            switch behaviour {
+            case .silent:
+                for try await _ in inbound {}
+                return
+            case .refuseRecipients: try await reply("220-test.invalid ESMTP\r\n220 strict\r\n")
+            case .accept: try await reply("220 test.invalid ESMTP ready\r\n")
+            }
             var pending: [UInt8] = []
             var allCRLF = true
             var mailFrom = ""
@@ -75,6 +97,8 @@ final class SMTPReceiver: Sendable {
                     switch line.prefix(4).uppercased() {
                     case "EHLO": try await reply("250-test.invalid greets you\r\n250-8BITMIME\r\n250 SIZE 1000000\r\n")
                     case "MAIL": mailFrom = line; try await reply("250 2.1.0 ok\r\n")
+                    case "RCPT" where behaviour == .refuseRecipients:
+                        try await reply("550 5.1.1 no such user\r\n")
                     case "RCPT":
                         recipients.append(String(line.drop { $0 != "<" }.dropFirst().prefix { $0 != ">" }))
                         try await reply("250 2.1.5 ok\r\n")
