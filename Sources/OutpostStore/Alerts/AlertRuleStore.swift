@@ -13,7 +13,7 @@ public struct AlertRuleStore: Sendable {
     /// INSERT … RETURNING returned nothing (cannot happen unless the statement is changed).
     struct NoRowReturned: Error {}
 
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a store logging to `logger`.
     public init(logger: Logger) {
