@@ -54,12 +54,14 @@ public struct AlertRuleStore: Sendable {
         }
     }
 
-    /// The addresses of a rule with an `{"type": "email"}` channel: the channel's `to` (a string
-    /// or an array) and the `notification_recipients` (strings, or objects with an `email`).
+    /// The addresses of a rule with an e-mail channel (`{"type": "email"}`, or the bare string
+    /// `"email"` of legacy rows): the channel's `to` (a string or an array) and the
+    /// `notification_recipients` (strings, or objects with an `email`), without duplicates.
     static func emailRecipients(channels: String, recipients: String) -> [String] {
         guard let array = try? JSONSerialization.jsonObject(with: Data(channels.utf8)) as? [Any] else { return [] }
         let emailChannels = array.compactMap { $0 as? [String: Any] }.filter { $0["type"] as? String == "email" }
-        guard !emailChannels.isEmpty else { return [] }
+        let bareEmail = array.contains { ($0 as? String)?.lowercased() == "email" }
+        guard !emailChannels.isEmpty || bareEmail else { return [] }
         var addresses: [String] = []
         for channel in emailChannels {
             if let one = channel["to"] as? String { addresses.append(one) }
