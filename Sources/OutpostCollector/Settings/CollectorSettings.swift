@@ -21,6 +21,10 @@ public struct CollectorSettings: Sendable {
         public static let masterKeyFile = SettingKey("master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
         public static let smtpServer = SettingKey("smtp_server", environment: "OUTPOST_SMTP_SERVER")
         public static let smtpFrom = SettingKey("smtp_from", environment: "OUTPOST_SMTP_FROM")
+        public static let smtpStartTLS = SettingKey("smtp_starttls", environment: "OUTPOST_SMTP_STARTTLS")
+        public static let smtpCAFile = SettingKey("smtp_ca_file", environment: "OUTPOST_SMTP_CA_FILE")
+        public static let smtpUsername = SettingKey("smtp_username", environment: "OUTPOST_SMTP_USERNAME")
+        public static let smtpPassword = SettingKey("smtp_password", environment: "OUTPOST_SMTP_PASSWORD")
         public static let flapWindow = SettingKey("alert_flap_window", environment: "OUTPOST_ALERT_FLAP_WINDOW")
         public static let flapStartPercent = SettingKey("alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
         public static let flapStopPercent = SettingKey("alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
@@ -29,7 +33,7 @@ public struct CollectorSettings: Sendable {
 
         public static let all = [
             databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile,
-            smtpServer, smtpFrom, flapWindow, flapStartPercent, flapStopPercent,
+            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, flapWindow, flapStartPercent, flapStopPercent,
         ]
     }
 
@@ -165,14 +169,29 @@ public struct CollectorSettings: Sendable {
             """)
     }
 
-    /// The alert engine's tuning: the SMTP server for e-mail channels (`smtp_server` and
-    /// `smtp_from` together, or neither) and the flap detection thresholds.
+    /// The alert engine's tuning: the SMTP relay for e-mail channels (`smtp_server` and
+    /// `smtp_from` together, or neither; `smtp_starttls`, `smtp_ca_file`, and `smtp_username`
+    /// with `smtp_password` only over STARTTLS) and the flap detection thresholds.
     public func alertEngine() throws -> AlertEngine.Configuration {
         var configuration = AlertEngine.Configuration()
         let server = try settings.value(Keys.smtpServer, expected: "host:port of an SMTP relay") { SettingParsers.endpoint($0) }
         let from = try settings.value(Keys.smtpFrom, expected: "an e-mail address like outpost@example.com") { MailAddress.isValid($0) ? $0 : nil }
         switch (server, from) {
-        case (let server?, let from?): configuration.smtp = SMTPConfiguration(host: server.host, port: server.port, from: from)
+        case (let server?, let from?):
+            let startTLS = try settings.value(Keys.smtpStartTLS, expected: "true or false", SettingParsers.boolean) ?? false
+            let caFile = try settings.text(Keys.smtpCAFile)?.0
+            let username = try settings.text(Keys.smtpUsername)?.0
+            let password = try settings.text(Keys.smtpPassword)?.0
+            if caFile != nil, !startTLS { throw SettingsError("smtp_ca_file needs smtp_starttls = true") }
+            if (username == nil) != (password == nil) { throw SettingsError("smtp_username and smtp_password go together") }
+            let credentials = username.flatMap { user in password.map { SMTPConfiguration.Credentials(username: user, password: $0) } }
+            do {
+                configuration.smtp = try SMTPConfiguration(
+                    host: server.host, port: server.port, from: from, security: startTLS ? .startTLS(caFile: caFile) : .none,
+                    credentials: credentials)
+            } catch {
+                throw SettingsError("smtp_username: \(error)")
+            }
         case (nil, nil): break
         default: throw SettingsError("smtp_server and smtp_from go together: set both to send alert e-mails, or neither")
         }

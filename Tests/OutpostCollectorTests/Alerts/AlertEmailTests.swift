@@ -26,7 +26,7 @@ extension AlertEngineTests {
                     channels: #"[{"type":"email","to":["noc@example.com","not an address"]}]"#,
                     recipients: #"["ops@example.com",{"email":"oncall@example.com"}]"#, device: fleet.a)
                 var configuration = AlertEngine.Configuration()
-                configuration.smtp = SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com")
+                configuration.smtp = try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com")
                 try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                     let start = Date()
                     _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: start))
@@ -62,7 +62,7 @@ extension AlertEngineTests {
             try await Self.addEmailRule(db, name: "mail", channels: #"[{"type":"email","to":"noc@example.com"}]"#, recipients: "[]", device: fleet.a)
             try await Self.addRule(db, name: "later", expression: "packet_loss > 50", device: fleet.b)
             var configuration = AlertEngine.Configuration()
-            configuration.smtp = SMTPConfiguration(host: "127.0.0.1", port: 1, from: "outpost@example.com")
+            configuration.smtp = try SMTPConfiguration(host: "127.0.0.1", port: 1, from: "outpost@example.com")
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
                 _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real SMTP server for e-mail tests (one connection at a time): greets, accepts EHLO, MAIL,
@@ -14,6 +15,8 @@ final class SMTPReceiver: Sendable {
         case refuseRecipients
         /// Accepts the connection and never says a word.
         case silent
+        /// Offers STARTTLS (with this server context) and, inside TLS, AUTH PLAIN.
+        case startTLS(NIOSSLContext)
     }
 
     private let behaviour: Behaviour
@@ -32,6 +35,10 @@ final class SMTPReceiver: Sendable {
         let rawLines: [String]
         /// Whether every line of the conversation ended with CRLF.
         let allCRLF: Bool
+        /// Whether the message came inside TLS (after STARTTLS).
+        let tls: Bool
+        /// The `user:password` of an `AUTH PLAIN`, if one came.
+        let login: String?
     }
 
     private let received = Mutex<[Message]>([])
@@ -68,8 +75,10 @@ final class SMTPReceiver: Sendable {
                 for try await _ in inbound {}
                 return
             case .refuseRecipients: try await reply("220-test.invalid ESMTP\r\n220 strict\r\n")
-            case .accept: try await reply("220 test.invalid ESMTP ready\r\n")
+            case .accept, .startTLS: try await reply("220 test.invalid ESMTP ready\r\n")
             }
+            var tls = false
+            var login: String?
             var pending: [UInt8] = []
             var allCRLF = true
             var mailFrom = ""
@@ -84,7 +93,8 @@ final class SMTPReceiver: Sendable {
                     let line = String(decoding: bytes, as: UTF8.self)
                     if var lines = data {
                         if line == "." {
-                            let message = Message(mailFrom: mailFrom, recipients: recipients, rawLines: lines, allCRLF: allCRLF)
+                            let message = Message(
+                                mailFrom: mailFrom, recipients: recipients, rawLines: lines, allCRLF: allCRLF, tls: tls, login: login)
                             received.withLock { $0.append(message) }
                             data = nil
                             try await reply("250 2.0.0 queued\r\n")
@@ -95,9 +105,25 @@ final class SMTPReceiver: Sendable {
                         continue
                     }
                     switch line.prefix(4).uppercased() {
-                    case "EHLO": try await reply("250-test.invalid greets you\r\n250-8BITMIME\r\n250 SIZE 1000000\r\n")
+                    case "EHLO":
+                        var extensions = ["8BITMIME"]
+                        if case .startTLS = behaviour { extensions.append(tls ? "AUTH PLAIN" : "STARTTLS") }
+                        try await reply("250-test.invalid greets you\r\n" + extensions.map { "250-\($0)\r\n" }.joined() + "250 SIZE 1000000\r\n")
+                    case "STAR":
+                        guard case .startTLS(let context) = behaviour, !tls else { try await reply("502 5.5.1 no\r\n"); continue }
+                        try await reply("220 2.0.0 go ahead\r\n")
+                        let channel = connection.channel
+                        try await channel.eventLoop.submit {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+                        }.get()
+                        tls = true
+                    case "AUTH" where tls:
+                        let token = Data(base64Encoded: String(line.split(separator: " ").last ?? "")) ?? Data()
+                        login = token.split(separator: 0, omittingEmptySubsequences: false).dropFirst()
+                            .map { String(decoding: $0, as: UTF8.self) }.joined(separator: ":")
+                        try await reply("235 2.7.0 authenticated\r\n")
                     case "MAIL": mailFrom = line; try await reply("250 2.1.0 ok\r\n")
-                    case "RCPT" where behaviour == .refuseRecipients:
+                    case "RCPT" where { if case .refuseRecipients = behaviour { true } else { false } }():
                         try await reply("550 5.1.1 no such user\r\n")
                     case "RCPT":
                         recipients.append(String(line.drop { $0 != "<" }.dropFirst().prefix { $0 != ">" }))

@@ -1,5 +1,7 @@
+import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Why an e-mail was not accepted: the server's reply (`code`, its text), or a transport failure.
 struct SMTPError: Error, CustomStringConvertible {
@@ -10,8 +12,8 @@ struct SMTPError: Error, CustomStringConvertible {
     var description: String { code.map { "\($0) \(message)" } ?? message }
 }
 
-/// A minimal SMTP client (RFC 5321) on NIO: `EHLO`, `MAIL FROM`, `RCPT TO`, `DATA`, `QUIT`,
-/// without TLS or authentication (for a relay on the collector's host or network). Written by
+/// A minimal SMTP client (RFC 5321) on NIO: `EHLO`, optional `STARTTLS` (RFC 3207) and
+/// `AUTH PLAIN` (RFC 4954, only inside TLS), `MAIL FROM`, `RCPT TO`, `DATA`, `QUIT`. Written by
 /// hand: none of the mirrored packages speaks SMTP, and alerts need only this conversation.
 struct SMTPClient: Sendable {
     /// Longest reply line read (RFC 5321 allows 512 bytes); a longer one is a protocol error.
@@ -48,7 +50,19 @@ struct SMTPClient: Sendable {
         return try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(replies: SMTPReplyReader(inbound.makeAsyncIterator()), outbound: outbound)
             try await session.expect([220])
-            try await session.command("EHLO \(configuration.heloName)", expect: [250])
+            var capabilities = try await session.command("EHLO \(configuration.heloName)", expect: [250]).lines
+            if case .startTLS(let caFile) = configuration.security {
+                guard capabilities.contains(where: { $0.uppercased() == "STARTTLS" }) else {
+                    throw SMTPError(code: nil, message: "the server does not offer STARTTLS")
+                }
+                try await session.command("STARTTLS", expect: [220])
+                try await startTLS(on: channel.channel, host: configuration.host, caFile: caFile)
+                capabilities = try await session.command("EHLO \(configuration.heloName)", expect: [250]).lines
+            }
+            if let credentials = configuration.credentials {
+                let token = Data([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8)).base64EncodedString()
+                try await session.command("AUTH PLAIN \(token)", expect: [235])
+            }
             try await session.command("MAIL FROM:<\(message.from)>", expect: [250])
             for recipient in message.to {
                 try await session.command("RCPT TO:<\(recipient)>", expect: [250, 251])
@@ -56,8 +70,23 @@ struct SMTPClient: Sendable {
             try await session.command("DATA", expect: [354])
             let accepted = try await session.send(message.data, expect: [250])
             _ = try? await session.command("QUIT", expect: [221])  // the message is accepted already
-            return accepted
+            return accepted.code
         }
+    }
+
+    /// Puts TLS under the conversation: the relay's certificate must chain to the system's trust
+    /// roots (or to `caFile`) and name `host`.
+    private static func startTLS(on channel: any Channel, host: String, caFile: String?) async throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let caFile { tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
+        let context = try NIOSSLContext(configuration: tls)
+        // SNI carries names only; an address is checked against the certificate's IP SANs.
+        let serverName = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(
+                try NIOSSLClientHandler(context: context, serverHostname: serverName), position: .first)
+        }.get()
     }
 }
 
@@ -67,22 +96,28 @@ private struct SMTPSession {
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     @discardableResult
-    mutating func command(_ line: String, expect codes: Set<Int>) async throws -> Int {
+    mutating func command(_ line: String, expect codes: Set<Int>) async throws -> SMTPReply {
         try await send(line + "\r\n", expect: codes)
     }
 
     @discardableResult
-    mutating func send(_ text: String, expect codes: Set<Int>) async throws -> Int {
+    mutating func send(_ text: String, expect codes: Set<Int>) async throws -> SMTPReply {
         try await outbound.write(ByteBuffer(string: text))
         return try await expect(codes)
     }
 
     @discardableResult
-    mutating func expect(_ codes: Set<Int>) async throws -> Int {
-        let (code, text) = try await replies.next()
-        guard codes.contains(code) else { throw SMTPError(code: code, message: text) }
-        return code
+    mutating func expect(_ codes: Set<Int>) async throws -> SMTPReply {
+        let reply = try await replies.next()
+        guard codes.contains(reply.code) else { throw SMTPError(code: reply.code, message: reply.lines.joined(separator: " ")) }
+        return reply
     }
+}
+
+/// One reply: its code and the text of each of its lines.
+private struct SMTPReply {
+    let code: Int
+    let lines: [String]
 }
 
 /// Reads SMTP replies (`250-first line`, …, `250 last line`) from the inbound byte stream.
@@ -94,8 +129,8 @@ private struct SMTPReplyReader {
         self.inbound = inbound
     }
 
-    /// The next whole reply: its code and the text of its lines joined by spaces.
-    mutating func next() async throws -> (Int, String) {
+    /// The next whole reply.
+    mutating func next() async throws -> SMTPReply {
         var texts: [String] = []
         for _ in 0..<SMTPClient.maximumReplyLines {
             let line = try await nextLine()
@@ -104,7 +139,7 @@ private struct SMTPReplyReader {
                   bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
             else { throw SMTPError(code: nil, message: "malformed reply line: \(line.prefix(80).debugDescription)") }
             texts.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
-            if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") { return (code, texts.joined(separator: " ")) }
+            if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") { return SMTPReply(code: code, lines: texts) }
         }
         throw SMTPError(code: nil, message: "reply of more than \(SMTPClient.maximumReplyLines) lines")
     }
