@@ -6,7 +6,8 @@ import PostgresNIO
 
 /// The engine's evaluation state, owned by its single evaluation loop: per-device windows,
 /// what is known of each device, and the state of each (rule, device) pair in the scopes
-/// (branches) this engine holds the lease of.
+/// (branches) this engine holds the lease of. Flapping, edge-router dependencies and
+/// notifications are in the `AlertEvaluator+…` files.
 struct AlertEvaluator {
     struct Key: Hashable {
         let rule: UUID
@@ -14,16 +15,16 @@ struct AlertEvaluator {
     }
 
     private var rules = AlertRuleSet()
-    private let client: PostgresClient
-    private let store: AlertRuleStore
-    private let notifier: AlertNotifier
-    private let logger: Logger
+    let client: PostgresClient
+    let store: AlertRuleStore
+    let notifier: AlertNotifier
+    let logger: Logger
     private let flapping: FlapDetector.Configuration
     private var leases: AlertLeases
-    private var windows: [UUID: DeviceWindows] = [:]
+    private(set) var windows: [UUID: DeviceWindows] = [:]
     private var devices: [UUID: AlertDeviceInfo] = [:]
     private var itemNames: [UUID: String] = [:]
-    private var pairs: [Key: AlertPairState] = [:]
+    private(set) var pairs: [Key: AlertPairState] = [:]
 
     init(
         client: PostgresClient, store: AlertRuleStore, notifier: AlertNotifier, flapping: FlapDetector.Configuration,
@@ -176,7 +177,7 @@ struct AlertEvaluator {
     }
 
     /// What one evaluation is about.
-    private struct Context {
+    struct Context {
         let rule: LoadedAlertRule
         let device: AlertDeviceInfo
         let value: String?
@@ -243,51 +244,6 @@ struct AlertEvaluator {
         }
     }
 
-    /// The open alert of the device's edge router while that router's last ping round failed:
-    /// the device's own alerts are then recorded as suppressed by it and do not page.
-    private func suppressor(of device: AlertDeviceInfo) -> UUID? {
-        guard let gateway = device.gatewayID, gateway != device.id,
-              let last = windows[gateway]?.series["ping_unreachable"]?.last, case .number(let failures) = last.value, failures > 0
-        else { return nil }
-        return pairs.filter { $0.key.device == gateway }.compactMap(\.value.firingID).min { $0.uuidString < $1.uuidString }
-    }
-
-    private func startFlapping(_ pair: inout AlertPairState, key: Key, _ context: Context) async {
-        let message = "flapping: \(context.record.name) on \(context.device.name) changes state too often; notifications paused"
-        do {
-            let id = try await client.withConnection { connection in
-                let id = try await store.insertFiring(
-                    rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
-                    flapping: true, on: connection)
-                try await store.setFlapping(device: context.device.id, true, on: connection)
-                return id
-            }
-            pair.flappingRecord = id
-            logger.notice("alert flapping", metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
-            notify(.flappingStarted, id: id, context, message: message)
-        } catch {
-            logger.error("could not record flapping", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
-        }
-    }
-
-    private func stopFlapping(_ pair: inout AlertPairState, key: Key, _ context: Context) async {
-        let othersFlap = pairs.contains { $0.key.device == key.device && $0.key != key && $0.value.flap.isFlapping }
-        let record = pair.flappingRecord
-        do {
-            try await client.withConnection { connection in
-                if let record { try await store.resolve(historyID: record, at: context.now, on: connection) }
-                if !othersFlap { try await store.setFlapping(device: context.device.id, false, on: connection) }
-            }
-            pair.flappingRecord = nil
-            logger.notice("alert flapping stopped", metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
-            if let record {
-                notify(.flappingStopped, id: record, context, message: "flapping stopped: \(context.record.name) on \(context.device.name)")
-            }
-        } catch {
-            logger.error("could not record the end of flapping", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
-        }
-    }
-
     /// The last value of the rule's first variable, for the message and `alert_history.value`.
     private static func value(of rule: AlertRule, in window: DeviceWindows) -> String? {
         guard let name = rule.variables.first, let last = window.series[name]?.last else { return nil }
@@ -295,29 +251,6 @@ struct AlertEvaluator {
         case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .string(let text): return text
         case .boolean(let flag): return flag ? "true" : "false"
-        }
-    }
-
-    /// Queues the notification on every channel of the rule (webhooks, e-mail).
-    private func notify(_ event: AlertNotification.Event, id: UUID, _ context: Context, message: String) {
-        let rule = context.record
-        let payload = AlertNotification.Payload(
-            event: event.rawValue, alertID: id, ruleID: rule.id, ruleName: rule.name, severity: rule.severity,
-            deviceID: context.device.id, deviceName: context.device.name, message: message, value: context.value,
-            expression: rule.expression, at: context.now)
-        for text in rule.webhooks {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
-                logger.warning("alert rule has a webhook that is not an http(s) URL; skipped", metadata: ["rule": "\(rule.id)"])
-                continue
-            }
-            notifier.enqueue(AlertNotification(historyID: id, event: event, channel: .webhook(url), payload: payload))
-        }
-        let recipients = rule.emailRecipients.filter(MailAddress.isValid)
-        if recipients.count < rule.emailRecipients.count {
-            logger.warning("alert rule has e-mail recipients that are not addresses; skipped", metadata: ["rule": "\(rule.id)"])
-        }
-        if !recipients.isEmpty {
-            notifier.enqueue(AlertNotification(historyID: id, event: event, channel: .email(recipients), payload: payload))
         }
     }
 }
