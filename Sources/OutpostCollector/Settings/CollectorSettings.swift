@@ -25,6 +25,7 @@ public struct CollectorSettings: Sendable {
         public static let smtpCAFile = SettingKey("smtp_ca_file", environment: "OUTPOST_SMTP_CA_FILE")
         public static let smtpUsername = SettingKey("smtp_username", environment: "OUTPOST_SMTP_USERNAME")
         public static let smtpPassword = SettingKey("smtp_password", environment: "OUTPOST_SMTP_PASSWORD")
+        public static let alertInstance = SettingKey("alert_instance_name", environment: "OUTPOST_ALERT_INSTANCE_NAME")
         public static let flapWindow = SettingKey("alert_flap_window", environment: "OUTPOST_ALERT_FLAP_WINDOW")
         public static let flapStartPercent = SettingKey("alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
         public static let flapStopPercent = SettingKey("alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
@@ -33,7 +34,7 @@ public struct CollectorSettings: Sendable {
 
         public static let all = [
             databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile,
-            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, flapWindow, flapStartPercent, flapStopPercent,
+            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow, flapStartPercent, flapStopPercent,
         ]
     }
 
@@ -171,7 +172,8 @@ public struct CollectorSettings: Sendable {
 
     /// The alert engine's tuning: the SMTP relay for e-mail channels (`smtp_server` and
     /// `smtp_from` together, or neither; `smtp_starttls`, `smtp_ca_file`, and `smtp_username`
-    /// with `smtp_password` only over STARTTLS) and the flap detection thresholds.
+    /// with `smtp_password` only over STARTTLS), the name this collector holds alert leases under
+    /// (`alert_instance_name`, the host name by default) and the flap detection thresholds.
     public func alertEngine() throws -> AlertEngine.Configuration {
         var configuration = AlertEngine.Configuration()
         let server = try settings.value(Keys.smtpServer, expected: "host:port of an SMTP relay") { SettingParsers.endpoint($0) }
@@ -195,6 +197,9 @@ public struct CollectorSettings: Sendable {
         case (nil, nil): break
         default: throw SettingsError("smtp_server and smtp_from go together: set both to send alert e-mails, or neither")
         }
+        configuration.instanceName = try settings.value(Keys.alertInstance, expected: "a name of 1 to 200 characters") { name in
+            (1...200).contains(name.count) ? name : nil
+        } ?? configuration.instanceName
         configuration.flapWindow = try settings.value(
             Keys.flapWindow, expected: "a number of states from 3 to 1000", SettingParsers.integer(in: 3...1_000)) ?? configuration.flapWindow
         let percent: (String) -> Double? = { Double($0).flatMap { (0...100).contains($0) ? $0 : nil } }

@@ -11,10 +11,12 @@ struct CollectorAlertSettingsTests {
         #expect(defaults.flapWindow == 21 && defaults.flapStartPercent == 50 && defaults.flapStopPercent == 30)
         let set = try CollectorSettings(config: CollectorSettingsTests.examplePath, environment: [
             "OUTPOST_SMTP_SERVER": "127.0.0.1:2525", "OUTPOST_SMTP_FROM": "outpost@example.com",
-            "OUTPOST_ALERT_FLAP_WINDOW": "11", "OUTPOST_ALERT_FLAP_START_PERCENT": "40", "OUTPOST_ALERT_FLAP_STOP_PERCENT": "20",
+            "OUTPOST_ALERT_FLAP_WINDOW": "11", "OUTPOST_ALERT_INSTANCE_NAME": "collector-2", "OUTPOST_ALERT_FLAP_START_PERCENT": "40", "OUTPOST_ALERT_FLAP_STOP_PERCENT": "20",
         ]).alertEngine()
         #expect(try set.smtp == SMTPConfiguration(host: "127.0.0.1", port: 2525, from: "outpost@example.com"))
         #expect(set.flapWindow == 11 && set.flapStartPercent == 40 && set.flapStopPercent == 20)
+        #expect(set.instanceName == "collector-2")
+        #expect(defaults.instanceName == ProcessInfo.processInfo.hostName)
         let secured = try CollectorSettings(config: CollectorSettingsTests.examplePath, environment: [
             "OUTPOST_SMTP_SERVER": "mail.bank.example:587", "OUTPOST_SMTP_FROM": "outpost@bank.example", "OUTPOST_SMTP_STARTTLS": "true",
             "OUTPOST_SMTP_CA_FILE": "/etc/outpost/smtp-ca.pem", "OUTPOST_SMTP_USERNAME": "outpost", "OUTPOST_SMTP_PASSWORD": "s3cret",
