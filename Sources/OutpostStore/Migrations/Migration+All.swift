@@ -8,5 +8,6 @@ extension Migration {
         .configChangeNotifications,
         .templateItems,
         .alertRulesNotify,
+        .alertStates,
     ]
 }
