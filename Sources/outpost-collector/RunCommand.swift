@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         try await RevocationWatcher.preload(database: url, into: denyList, logger: logger)
         let sessions = SessionRegistry()
         let configSubscribers = ConfigSubscribers()
-        let alerts = AlertEngine(client: client, logger: logger)
+        let alerts = try AlertEngine(client: client, configuration: try settings.alertEngine(), logger: logger)
         let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
         let discovery = DiscoveryDispatcher(client: client, registry: sessions, masterKey: key, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,

@@ -7,16 +7,21 @@ import ServiceLifecycle
 import Synchronization
 
 /// Evaluates `alert_rules` against what ingest commits and records alert episodes in
-/// `alert_history`, notifying webhooks on firing and on resolution.
+/// `alert_history`, notifying webhooks and e-mail recipients.
 ///
 /// The ingest pipeline hands committed batches to ``observe(_:)``, which only queues them in a
 /// bounded buffer (dropping and counting when full), so a slow engine never stalls ingest. The
 /// engine keeps per-device windows of rule variables in memory (see `DeviceWindows`), evaluates
-/// the rules in scope of each device a batch touched, and moves each (rule, device) pair between
-/// ok and firing: one `alert_history` row per episode, inserted when the rule becomes true and
-/// resolved when it becomes false (unknown changes nothing). Open episodes are loaded at start,
-/// so a restarted collector resolves them instead of opening a second one. Rules are reloaded
-/// when `alert_rules` changes (NOTIFY) and every `reloadInterval`; a rule that does not parse is
+/// the rules in scope of each device a batch touched, and moves each (rule, device) pair through
+/// ok → pending (`FOR` duration) → firing → ok: one `alert_history` row per episode, inserted when
+/// it fires and resolved when the rule becomes false (unknown changes nothing). A pair whose
+/// state changes too often is flapping (`FlapDetector`): one `flapping` row and no notifications
+/// until it settles. A device whose branch's edge router is down records its alerts as
+/// suppressed by the router's alert, without notifying. With several collectors, a branch's
+/// devices are evaluated only by the collector holding the branch's lease (`alert_leases`),
+/// which reads the branch's open alerts when it takes the lease, so a restarted or replacing
+/// collector continues episodes instead of opening second ones. Rules are reloaded when
+/// `alert_rules` changes (NOTIFY) and every `reloadInterval`; a rule that does not parse is
 /// logged with its position and skipped.
 public final class AlertEngine: Service, Sendable {
     /// Tuning of the engine.
@@ -31,6 +36,20 @@ public final class AlertEngine: Service, Sendable {
         public var webhookBackoff: Duration = .seconds(1)
         /// One webhook request is abandoned after this many seconds.
         public var webhookTimeout: TimeInterval = 10
+        /// The SMTP server for rules with an e-mail channel.
+        public var smtp: SMTPConfiguration?
+        /// States kept per (rule, device) for flap detection (at least 3).
+        public var flapWindow = 21
+        /// A pair starts flapping above this weighted state-change percentage.
+        public var flapStartPercent = 50.0
+        /// A flapping pair stops flapping below this percentage (lower: hysteresis).
+        public var flapStopPercent = 30.0
+        /// This engine's name in `alert_leases`: one per running collector. The host name by
+        /// default, so a collector restarted on its host takes its branches back at once (one on
+        /// another host waits for the leases to expire); collectors sharing a host need their own.
+        public var instanceName = ProcessInfo.processInfo.hostName
+        /// How long a lease on a branch lasts unless renewed; another collector takes it over after that.
+        public var leaseDuration: Duration = .seconds(30)
 
         public init() {}
     }
@@ -39,7 +58,8 @@ public final class AlertEngine: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let store: AlertRuleStore
-    private let notifier: WebhookNotifier
+    private let notifier: AlertNotifier
+    private let flapping: FlapDetector.Configuration
     private let commits: AsyncStream<[IngestBatch]>
     private let continuation: AsyncStream<[IngestBatch]>.Continuation
     private let dropped = Atomic(0)
@@ -48,15 +68,30 @@ public final class AlertEngine: Service, Sendable {
     /// Rejected rules already logged, by id and expression: each is logged once, not at every reload.
     private let reportedRejections = Mutex(Set<String>())
 
+    /// Flap thresholds out of range (see `FlapDetector.Configuration`).
+    public struct InvalidFlapThresholds: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// An engine reading and writing through `client` (which must be running).
-    public init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) {
+    /// - Throws: `InvalidFlapThresholds` unless 3 ≤ window ≤ 1000 and 0 ≤ stop < start ≤ 100.
+    public init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) throws {
+        guard let flapping = FlapDetector.Configuration(
+            windowSize: configuration.flapWindow, startPercent: configuration.flapStartPercent, stopPercent: configuration.flapStopPercent)
+        else {
+            throw InvalidFlapThresholds(description: """
+                flap detection needs 3 to 1000 states and 0 <= stop < start <= 100 percent; got \(configuration.flapWindow) states, \
+                start \(configuration.flapStartPercent), stop \(configuration.flapStopPercent)
+                """)
+        }
         self.client = client
         self.configuration = configuration
+        self.flapping = flapping
         self.logger = logger
         store = AlertRuleStore(logger: logger)
-        notifier = WebhookNotifier(
+        notifier = AlertNotifier(
             configuration: .init(maxAttempts: configuration.webhookAttempts, initialBackoff: configuration.webhookBackoff,
-                                 requestTimeout: configuration.webhookTimeout),
+                                 requestTimeout: configuration.webhookTimeout, smtp: configuration.smtp),
             store: store, logger: logger)
         (commits, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(configuration.bufferedCommits))
     }
@@ -95,24 +130,25 @@ public final class AlertEngine: Service, Sendable {
         }
     }
 
-    /// Loads rules and open episodes, retrying while the database is unavailable.
+    /// Loads the rules, retrying while the database is unavailable (open episodes are read per
+    /// branch when its lease is taken).
     private func start() async -> AlertEvaluator {
         var delay = Duration.milliseconds(500)
         while !Task.isCancelled {
             do {
                 try await reload()
-                let open = try await client.withConnection { try await self.store.openAlerts(on: $0) }
                 logger.info("alert engine started", metadata: [
-                    "rules": "\(ruleSet.withLock { $0.rules.count })", "open_alerts": "\(open.count)",
+                    "rules": "\(ruleSet.withLock { $0.rules.count })", "instance": "\(configuration.instanceName)",
                 ])
-                return AlertEvaluator(client: client, store: store, notifier: notifier, logger: logger, open: open)
+                break
             } catch {
-                logger.error("alert engine cannot load its state; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.error("alert engine cannot load its rules; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        return AlertEvaluator(client: client, store: store, notifier: notifier, logger: logger, open: [])
+        return AlertEvaluator(client: client, store: store, notifier: notifier, flapping: flapping,
+            leases: AlertLeases(owner: configuration.instanceName, duration: configuration.leaseDuration, logger: logger), logger: logger)
     }
 
     private func reloadPeriodically() async {

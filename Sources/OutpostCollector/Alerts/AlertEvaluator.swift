@@ -5,30 +5,37 @@ import OutpostStore
 import PostgresNIO
 
 /// The engine's evaluation state, owned by its single evaluation loop: per-device windows,
-/// what is known of each device, and the open episode of each (rule, device) pair.
+/// what is known of each device, and the state of each (rule, device) pair in the scopes
+/// (branches) this engine holds the lease of. Flapping, edge-router dependencies and
+/// notifications are in the `AlertEvaluator+…` files.
 struct AlertEvaluator {
-    private struct Key: Hashable {
+    struct Key: Hashable {
         let rule: UUID
         let device: UUID
     }
 
     private var rules = AlertRuleSet()
-    private let client: PostgresClient
-    private let store: AlertRuleStore
-    private let notifier: WebhookNotifier
-    private let logger: Logger
-    private var windows: [UUID: DeviceWindows] = [:]
+    let client: PostgresClient
+    let store: AlertRuleStore
+    let notifier: AlertNotifier
+    let logger: Logger
+    private let flapping: FlapDetector.Configuration
+    private var leases: AlertLeases
+    private(set) var windows: [UUID: DeviceWindows] = [:]
     private var devices: [UUID: AlertDeviceInfo] = [:]
     private var itemNames: [UUID: String] = [:]
-    /// `alert_history.id` of each firing pair.
-    private var open: [Key: UUID] = [:]
+    private(set) var pairs: [Key: AlertPairState] = [:]
 
-    init(client: PostgresClient, store: AlertRuleStore, notifier: WebhookNotifier, logger: Logger, open: [OpenAlertEpisode]) {
+    init(
+        client: PostgresClient, store: AlertRuleStore, notifier: AlertNotifier, flapping: FlapDetector.Configuration,
+        leases: AlertLeases, logger: Logger
+    ) {
         self.client = client
         self.store = store
         self.notifier = notifier
+        self.flapping = flapping
+        self.leases = leases
         self.logger = logger
-        for alert in open { self.open[Key(rule: alert.ruleID, device: alert.deviceID)] = alert.historyID }
     }
 
     /// Evaluates `set` from now on; after a reload, devices and item names are read again
@@ -42,7 +49,8 @@ struct AlertEvaluator {
     }
 
     /// Adds the batches' rounds and samples to the windows, then evaluates the rules in scope
-    /// of every device they touched.
+    /// of every device they touched whose branch this engine holds the lease of (edge routers
+    /// first, so that their devices' alerts see them down).
     mutating func evaluate(_ batches: [IngestBatch]) async {
         let rounds = batches.flatMap(\.pings).sorted { $0.timestamp < $1.timestamp }
         let samples = batches.flatMap(\.samples).sorted { $0.timestamp < $1.timestamp }
@@ -59,12 +67,52 @@ struct AlertEvaluator {
             guard let name = itemNames[sample.itemID.uuid] else { continue }
             windows[sample.deviceID.uuid, default: DeviceWindows()].add(sample, name: name)
         }
-        for deviceID in touched.sorted(by: { $0.uuidString < $1.uuidString }) {
+        let owned = await ownedScopes(of: touched)
+        let gateways = Set(devices.values.compactMap(\.gatewayID))
+        let order = touched.sorted { (gateways.contains($0) ? 0 : 1, $0.uuidString) < (gateways.contains($1) ? 0 : 1, $1.uuidString) }
+        for deviceID in order {
             windows[deviceID]?.trim(keeping: rules.retention)
-            guard let device = devices[deviceID], let window = windows[deviceID], let now = window.newest else { continue }
+            guard let device = devices[deviceID], owned.contains(device.leaseScope),
+                  let window = windows[deviceID], let now = window.newest else { continue }
             for loaded in rules.rules(for: device) {
                 await evaluate(loaded, on: device, window: window, at: now)
             }
+        }
+    }
+
+    /// The scopes of `touched` this engine holds; re-reads the open alerts of newly taken ones.
+    private mutating func ownedScopes(of touched: Set<UUID>) async -> Set<UUID> {
+        let scopes = Set(touched.compactMap { devices[$0]?.leaseScope })
+        do {
+            let ownership = try await leases.own(scopes, client: client)
+            let changed = ownership.acquired.union(ownership.lost)
+            if !changed.isEmpty {
+                pairs = pairs.filter { key, _ in devices[key.device].map { !changed.contains($0.leaseScope) } ?? true }
+            }
+            if !ownership.acquired.isEmpty {
+                let open = try await client.withConnection { try await store.openAlerts(scopes: Array(ownership.acquired), on: $0) }
+                adopt(open)
+                logger.info("alert leases taken", metadata: ["scopes": "\(ownership.acquired.count)", "open_alerts": "\(open.count)"])
+            }
+            return ownership.owned
+        } catch {
+            logger.error("alert engine cannot renew its leases; their devices are not evaluated", metadata: ["error": "\(String(reflecting: error))"])
+            return []
+        }
+    }
+
+    /// Continues the episodes and flapping periods recorded in `alert_history`.
+    private mutating func adopt(_ open: [OpenAlertEpisode]) {
+        for episode in open {
+            let key = Key(rule: episode.ruleID, device: episode.deviceID)
+            var pair = pairs[key] ?? AlertPairState()
+            if episode.isFlapping {
+                pair.flap = FlapDetector(restoredFlapping: flapping)
+                pair.flappingRecord = episode.historyID
+            } else {
+                pair.phase = .firing(historyID: episode.historyID, suppressedBy: episode.suppressedBy, notified: episode.notified)
+            }
+            pairs[key] = pair
         }
     }
 
@@ -109,35 +157,90 @@ struct AlertEvaluator {
         }
     }
 
-    /// Evaluates one rule for one device and moves its episode on.
+    /// Evaluates one rule for one device: records the check for flap detection, then (unless
+    /// the pair flaps) moves its episode on. `unknown` changes nothing.
     private mutating func evaluate(_ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date) async {
-        let key = Key(rule: loaded.record.id, device: device.id)
         let outcome = loaded.rule.evaluate(RuleWindows(now: now, series: window.series))
-        let value = Self.value(of: loaded.rule, in: window)
-        switch (outcome, open[key]) {
-        case (.true, nil):
-            let message = "\(loaded.record.name) on \(device.name): \(loaded.rule.syntax)" + (value.map { " (value \($0))" } ?? "")
-            do {
-                let id = try await client.withConnection { connection in
-                    try await store.insertFiring(rule: loaded.record, deviceID: device.id, message: message, value: value, at: now, on: connection)
-                }
-                open[key] = id
-                logger.notice("alert firing", metadata: ["alert": "\(id)", "rule": "\(loaded.record.name)", "device": "\(device.name)"])
-                notify(.firing, id: id, loaded.record, device, message: message, value: value, at: now)
-            } catch {
-                logger.error("could not record a firing alert", metadata: ["rule": "\(loaded.record.id)", "error": "\(String(reflecting: error))"])
-            }
-        case (.false, let id?):
-            do {
-                try await client.withConnection { try await store.resolve(historyID: id, at: now, on: $0) }
-                open[key] = nil
-                logger.notice("alert resolved", metadata: ["alert": "\(id)", "rule": "\(loaded.record.name)", "device": "\(device.name)"])
-                notify(.resolved, id: id, loaded.record, device, message: "resolved: \(loaded.record.name) on \(device.name)", value: value, at: now)
-            } catch {
-                logger.error("could not resolve an alert", metadata: ["alert": "\(id)", "error": "\(String(reflecting: error))"])
-            }
+        guard outcome != .unknown else { return }
+        let key = Key(rule: loaded.record.id, device: device.id)
+        let context = Context(rule: loaded, device: device, value: Self.value(of: loaded.rule, in: window), now: now)
+        var pair = pairs[key] ?? AlertPairState()
+        switch pair.flap.record(outcome == .true, configuration: flapping) {
+        case .started?: await startFlapping(&pair, key: key, context)
+        case .stopped?: await stopFlapping(&pair, key: key, context)
+        case nil: break
+        }
+        if !pair.flap.isFlapping {
+            await advance(&pair, holds: outcome == .true, context)
+        }
+        pairs[key] = pair
+    }
+
+    /// What one evaluation is about.
+    struct Context {
+        let rule: LoadedAlertRule
+        let device: AlertDeviceInfo
+        let value: String?
+        let now: Date
+        var record: AlertRuleRecord { rule.record }
+    }
+
+    /// ok → pending → firing → ok.
+    private func advance(_ pair: inout AlertPairState, holds: Bool, _ context: Context) async {
+        switch (holds, pair.phase) {
+        case (true, .ok) where context.rule.rule.holdSeconds > 0:
+            pair.phase = .pending(since: context.now)
+        case (true, .ok):
+            await fire(&pair, context)
+        case (true, .pending(let since)) where context.now.timeIntervalSince(since) >= context.rule.rule.holdSeconds:
+            await fire(&pair, context)
+        case (false, .pending):
+            pair.phase = .ok
+        case (false, .firing(let id, _, let notified)):
+            await resolve(&pair, id: id, notified: notified, context)
+        case (true, .firing(let id, let suppressedBy, false)) where suppressor(of: context.device) == nil:
+            // Suppressed (or restarted before notifying) and its edge router is back: page now.
+            pair.phase = .firing(historyID: id, suppressedBy: suppressedBy, notified: true)
+            notify(.firing, id: id, context, message: message(context))
         default:
-            break  // unchanged, or unknown: missing data neither opens nor closes an episode
+            break  // still pending, still firing, still ok
+        }
+    }
+
+    private func message(_ context: Context) -> String {
+        "\(context.record.name) on \(context.device.name): \(context.rule.rule.syntax)" + (context.value.map { " (value \($0))" } ?? "")
+    }
+
+    private func fire(_ pair: inout AlertPairState, _ context: Context) async {
+        let parent = suppressor(of: context.device)
+        let message = message(context)
+        do {
+            let id = try await client.withConnection { connection in
+                try await store.insertFiring(
+                    rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
+                    suppressedBy: parent, on: connection)
+            }
+            pair.phase = .firing(historyID: id, suppressedBy: parent, notified: parent == nil)
+            logger.notice("alert firing", metadata: [
+                "alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)",
+                "suppressed_by": "\(parent.map { "\($0)" } ?? "-")",
+            ])
+            if parent == nil { notify(.firing, id: id, context, message: message) }
+        } catch {
+            logger.error("could not record a firing alert", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    private func resolve(_ pair: inout AlertPairState, id: UUID, notified: Bool, _ context: Context) async {
+        do {
+            try await client.withConnection { try await store.resolve(historyID: id, at: context.now, on: $0) }
+            pair.phase = .ok
+            logger.notice("alert resolved", metadata: ["alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)"])
+            if notified {
+                notify(.resolved, id: id, context, message: "resolved: \(context.record.name) on \(context.device.name)")
+            }
+        } catch {
+            logger.error("could not resolve an alert", metadata: ["alert": "\(id)", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -148,24 +251,6 @@ struct AlertEvaluator {
         case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .string(let text): return text
         case .boolean(let flag): return flag ? "true" : "false"
-        }
-    }
-
-    private func notify(
-        _ event: AlertNotification.Event, id: UUID, _ rule: AlertRuleRecord, _ device: AlertDeviceInfo,
-        message: String, value: String?, at time: Date
-    ) {
-        guard !rule.webhooks.isEmpty else { return }
-        let payload = AlertNotification.Payload(
-            event: event.rawValue, alertID: id, ruleID: rule.id, ruleName: rule.name, severity: rule.severity,
-            deviceID: device.id, deviceName: device.name, message: message, value: value, expression: rule.expression, at: time)
-        guard let body = try? JSONEncoder.alerts.encode(payload) else { return }
-        for text in rule.webhooks {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
-                logger.warning("alert rule has a webhook that is not an http(s) URL; skipped", metadata: ["rule": "\(rule.id)"])
-                continue
-            }
-            notifier.enqueue(AlertNotification(historyID: id, event: event, url: url, body: body))
         }
     }
 }

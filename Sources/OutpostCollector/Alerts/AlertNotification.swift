@@ -1,22 +1,38 @@
 import Foundation
 
-/// One webhook delivery to make: a JSON body for one URL, about one alert episode.
+/// One notification to deliver on one channel, about one alert episode or flapping period.
 struct AlertNotification: Sendable {
-    /// `firing` or `resolved`.
+    /// What happened.
     enum Event: String, Sendable {
         case firing, resolved
+        case flappingStarted = "flapping_started"
+        case flappingStopped = "flapping_stopped"
     }
 
-    /// The episode the notification is about (its attempts are recorded there).
+    /// Where the notification goes.
+    enum Channel: Sendable {
+        /// A JSON POST to the URL (never logged: it may carry a token).
+        case webhook(URL)
+        /// One e-mail to these (validated) addresses through the configured SMTP server.
+        case email([String])
+
+        /// `webhook` or `email`, as recorded in `notifications_sent`.
+        var name: String {
+            switch self {
+            case .webhook: "webhook"
+            case .email: "email"
+            }
+        }
+    }
+
+    /// The `alert_history` row the notification is about (its attempts are recorded there).
     let historyID: UUID
     let event: Event
-    /// The webhook URL (never logged: it may carry a token).
-    let url: URL
-    /// The JSON POST body.
-    let body: Data
+    let channel: Channel
+    let payload: Payload
 
-    /// The JSON body of a notification.
-    struct Payload: Encodable {
+    /// The JSON body of a webhook, and the facts of an e-mail.
+    struct Payload: Encodable, Sendable {
         let event: String
         let alertID: UUID
         let ruleID: UUID
@@ -39,12 +55,16 @@ struct AlertNotification: Sendable {
 /// One delivery attempt, appended to `alert_history.notifications_sent`.
 struct NotificationAttempt: Encodable {
     let event: String
-    let channel = "webhook"
-    /// Only the host of the URL: the rest may carry a secret.
+    /// `webhook` or `email`.
+    let channel: String
+    /// The webhook URL's host (the rest may carry a secret), or the SMTP server.
     let host: String
+    /// E-mail recipients (absent for webhooks).
+    let to: [String]?
     let attempt: Int
     let at: Date
     let ok: Bool
+    /// HTTP status or SMTP reply code.
     let status: Int?
     let error: String?
 }

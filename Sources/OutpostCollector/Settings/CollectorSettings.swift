@@ -19,10 +19,23 @@ public struct CollectorSettings: Sendable {
             "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME", flag: "--agent-certificate-lifetime")
         public static let logLevel = SettingKey("log_level", environment: "OUTPOST_LOG_LEVEL", flag: "--log-level")
         public static let masterKeyFile = SettingKey("master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
+        public static let smtpServer = SettingKey("smtp_server", environment: "OUTPOST_SMTP_SERVER")
+        public static let smtpFrom = SettingKey("smtp_from", environment: "OUTPOST_SMTP_FROM")
+        public static let smtpStartTLS = SettingKey("smtp_starttls", environment: "OUTPOST_SMTP_STARTTLS")
+        public static let smtpCAFile = SettingKey("smtp_ca_file", environment: "OUTPOST_SMTP_CA_FILE")
+        public static let smtpUsername = SettingKey("smtp_username", environment: "OUTPOST_SMTP_USERNAME")
+        public static let smtpPassword = SettingKey("smtp_password", environment: "OUTPOST_SMTP_PASSWORD")
+        public static let alertInstance = SettingKey("alert_instance_name", environment: "OUTPOST_ALERT_INSTANCE_NAME")
+        public static let flapWindow = SettingKey("alert_flap_window", environment: "OUTPOST_ALERT_FLAP_WINDOW")
+        public static let flapStartPercent = SettingKey("alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
+        public static let flapStopPercent = SettingKey("alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
         /// The master key itself (base64), from the environment only: never from the file.
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
-        public static let all = [databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile]
+        public static let all = [
+            databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile,
+            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow, flapStartPercent, flapStopPercent,
+        ]
     }
 
     /// The values given on the command line (`nil` when absent).
@@ -157,6 +170,49 @@ public struct CollectorSettings: Sendable {
             """)
     }
 
+    /// The alert engine's tuning: the SMTP relay for e-mail channels (`smtp_server` and
+    /// `smtp_from` together, or neither; `smtp_starttls`, `smtp_ca_file`, and `smtp_username`
+    /// with `smtp_password` only over STARTTLS), the name this collector holds alert leases under
+    /// (`alert_instance_name`, the host name by default) and the flap detection thresholds.
+    public func alertEngine() throws -> AlertEngine.Configuration {
+        var configuration = AlertEngine.Configuration()
+        let server = try settings.value(Keys.smtpServer, expected: "host:port of an SMTP relay") { SettingParsers.endpoint($0) }
+        let from = try settings.value(Keys.smtpFrom, expected: "an e-mail address like outpost@example.com") { MailAddress.isValid($0) ? $0 : nil }
+        switch (server, from) {
+        case (let server?, let from?):
+            let startTLS = try settings.value(Keys.smtpStartTLS, expected: "true or false", SettingParsers.boolean) ?? false
+            let caFile = try settings.text(Keys.smtpCAFile)?.0
+            let username = try settings.text(Keys.smtpUsername)?.0
+            let password = try settings.text(Keys.smtpPassword)?.0
+            if caFile != nil, !startTLS { throw SettingsError("smtp_ca_file needs smtp_starttls = true") }
+            if (username == nil) != (password == nil) { throw SettingsError("smtp_username and smtp_password go together") }
+            let credentials = username.flatMap { user in password.map { SMTPConfiguration.Credentials(username: user, password: $0) } }
+            do {
+                configuration.smtp = try SMTPConfiguration(
+                    host: server.host, port: server.port, from: from, security: startTLS ? .startTLS(caFile: caFile) : .none,
+                    credentials: credentials)
+            } catch {
+                throw SettingsError("smtp_username: \(error)")
+            }
+        case (nil, nil): break
+        default: throw SettingsError("smtp_server and smtp_from go together: set both to send alert e-mails, or neither")
+        }
+        configuration.instanceName = try settings.value(Keys.alertInstance, expected: "a name of 1 to 200 characters") { name in
+            (1...200).contains(name.count) ? name : nil
+        } ?? configuration.instanceName
+        configuration.flapWindow = try settings.value(
+            Keys.flapWindow, expected: "a number of states from 3 to 1000", SettingParsers.integer(in: 3...1_000)) ?? configuration.flapWindow
+        let percent: (String) -> Double? = { Double($0).flatMap { (0...100).contains($0) ? $0 : nil } }
+        let start = try settings.value(Keys.flapStartPercent, expected: "a percentage from 0 to 100", percent) ?? configuration.flapStartPercent
+        let stop = try settings.value(Keys.flapStopPercent, expected: "a percentage from 0 to 100", percent) ?? configuration.flapStopPercent
+        guard stop < start else {
+            throw SettingsError("alert_flap_stop_percent (\(stop)) must be lower than alert_flap_start_percent (\(start))")
+        }
+        configuration.flapStartPercent = start
+        configuration.flapStopPercent = stop
+        return configuration
+    }
+
     /// Every value, parsed: call at start so a bad option stops the collector before it serves.
     public func validate() throws {
         _ = try databaseURL()
@@ -167,6 +223,7 @@ public struct CollectorSettings: Sendable {
         _ = try retentionDays()
         _ = try certificateLifetime()
         _ = try logLevel()
+        _ = try alertEngine()
     }
 
     private func endpoint(_ key: SettingKey, flag: String?) throws -> Endpoint? {

@@ -8,8 +8,10 @@
 public struct AlertRule: Sendable {
     /// The text the rule was built from.
     public let source: String
-    /// The parsed expression (print it for the canonical form).
+    /// The parsed expression (print it for the canonical form), without its `FOR` clause.
     public let syntax: RuleExpression
+    /// Seconds the condition must hold before the alert fires (`… FOR 2m`); 0 fires at once.
+    public let holdSeconds: Double
     /// The variables the rule reads, in order of first appearance: the names a context must provide.
     public let variables: [String]
     /// The type each variable has in this rule; a variable only counted with `count(x, w)` has none.
@@ -21,11 +23,12 @@ public struct AlertRule: Sendable {
     /// - Throws: `RuleParseError` with the position of the first problem.
     public init(_ source: String, declaredTypes: [String: RuleValueType] = [:]) throws(RuleParseError) {
         let scalars = Array(source.unicodeScalars)
-        let syntax = try RuleParser.parse(scalars)
+        let parsed = try RuleParser.parse(scalars)
         var compiler = RuleCompiler(scalars: scalars, declared: declaredTypes)
-        program = try compiler.compileRule(syntax)
+        program = try compiler.compileRule(parsed.expression)
         self.source = source
-        self.syntax = syntax
+        syntax = parsed.expression
+        holdSeconds = parsed.holdSeconds
         variables = compiler.names
         var types: [String: RuleValueType] = [:]
         for (name, type) in zip(compiler.names, compiler.types) { types[name] = type }
@@ -39,9 +42,10 @@ public struct AlertRule: Sendable {
 }
 
 extension RuleExpression {
-    /// Parses `source` without type-checking it (use `AlertRule` to get a rule that can be evaluated).
+    /// Parses `source` without type-checking it (use `AlertRule` to get a rule that can be evaluated);
+    /// a trailing `FOR <duration>` is accepted and not part of the expression.
     /// - Throws: `RuleParseError` with the position of the first syntax error.
     public static func parse(_ source: String) throws(RuleParseError) -> RuleExpression {
-        try RuleParser.parse(Array(source.unicodeScalars))
+        try RuleParser.parse(Array(source.unicodeScalars)).expression
     }
 }

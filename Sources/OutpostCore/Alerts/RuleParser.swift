@@ -20,8 +20,16 @@ struct RuleParser {
         self.tokens = try RuleLexer.tokens(of: scalars)
     }
 
-    /// The syntax tree of `scalars`, or the first error with its position.
-    static func parse(_ scalars: [Unicode.Scalar]) throws(RuleParseError) -> RuleExpression {
+    /// A parsed rule: its condition and how long the condition must hold (`FOR 2m`).
+    struct ParsedRule {
+        /// The condition.
+        let expression: RuleExpression
+        /// Seconds the condition must hold before the alert fires; 0 without a `FOR` clause.
+        let holdSeconds: Double
+    }
+
+    /// The syntax tree of `scalars` with its `FOR` clause, or the first error with its position.
+    static func parse(_ scalars: [Unicode.Scalar]) throws(RuleParseError) -> ParsedRule {
         guard scalars.count <= maximumLength else {
             throw RuleParseError("the rule is too long: \(scalars.count) characters, at most \(maximumLength)", at: maximumLength, in: scalars)
         }
@@ -30,13 +38,25 @@ struct RuleParser {
             throw parser.error("the rule is empty; write a condition like ping_unreachable >= 5", at: parser.current)
         }
         let expression = try parser.orExpression()
+        let holdSeconds = try parser.forClause()
         guard parser.current.kind == .end else {
             if parser.current.kind == .rightParenthesis {
                 throw parser.error("unbalanced ')': no '(' opens it", at: parser.current)
             }
             throw parser.error("unexpected \(parser.current.quoted) after \(parser.previous.quoted); join conditions with AND or OR", at: parser.current)
         }
-        return expression
+        return ParsedRule(expression: expression, holdSeconds: holdSeconds)
+    }
+
+    /// `FOR <duration>` after the whole condition: seconds it must hold; 0 when absent.
+    private mutating func forClause() throws(RuleParseError) -> Double {
+        guard current.kind == .keyword(.for) else { return 0 }
+        advance()
+        let seconds = try timeWindow(after: "'FOR'").seconds
+        guard current.kind == .end else {
+            throw error("'FOR <duration>' ends the rule; found \(current.quoted) after it", at: current)
+        }
+        return seconds
     }
 
     // MARK: - Conditions
@@ -278,7 +298,7 @@ struct RuleParser {
 
     private static func cannotStartOperand(_ kind: RuleToken.Kind) -> Bool {
         switch kind {
-        case .end, .rightParenthesis, .comma, .comparison, .keyword(.and), .keyword(.or), .keyword(.like), .keyword(.in):
+        case .end, .rightParenthesis, .comma, .comparison, .keyword(.and), .keyword(.or), .keyword(.like), .keyword(.in), .keyword(.for):
             true
         case .arithmetic(let op):
             op != .subtract

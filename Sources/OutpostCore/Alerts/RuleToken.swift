@@ -48,5 +48,5 @@ struct RuleToken: Equatable {
 
 /// Reserved words of the rule language. They cannot name items.
 enum RuleKeyword: String {
-    case and = "AND", or = "OR", not = "NOT", like = "LIKE", `in` = "IN", `true` = "TRUE", `false` = "FALSE"
+    case and = "AND", or = "OR", not = "NOT", like = "LIKE", `in` = "IN", `true` = "TRUE", `false` = "FALSE", `for` = "FOR"
 }

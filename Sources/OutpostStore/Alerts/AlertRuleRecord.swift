@@ -15,15 +15,22 @@ public struct AlertRuleRecord: Sendable, Equatable {
     public let scope: AlertRuleScope
     /// Webhook URLs from `notification_channels` entries of type `webhook`.
     public let webhooks: [String]
+    /// E-mail addresses to notify: the `to` of `notification_channels` entries of type `email`
+    /// and the rule's `notification_recipients`, when it has an `email` channel; empty otherwise.
+    public let emailRecipients: [String]
 
     /// Creates a record.
-    public init(id: UUID, name: String, expression: String, severity: String, scope: AlertRuleScope, webhooks: [String]) {
+    public init(
+        id: UUID, name: String, expression: String, severity: String, scope: AlertRuleScope, webhooks: [String],
+        emailRecipients: [String] = []
+    ) {
         self.id = id
         self.name = name
         self.expression = expression
         self.severity = severity
         self.scope = scope
         self.webhooks = webhooks
+        self.emailRecipients = emailRecipients
     }
 }
 
@@ -62,14 +69,20 @@ public struct AlertDeviceInfo: Sendable, Equatable {
     public let branchID: UUID?
     /// Its `device_type`, matched against `alert_rules.device_group`.
     public let deviceType: String?
+    /// The edge router of its branch (`branches.gateway_device_id`), which it depends on.
+    public let gatewayID: UUID?
 
     /// Creates a device description.
-    public init(id: UUID, name: String, branchID: UUID?, deviceType: String?) {
+    public init(id: UUID, name: String, branchID: UUID?, deviceType: String?, gatewayID: UUID? = nil) {
         self.id = id
         self.name = name
         self.branchID = branchID
         self.deviceType = deviceType
+        self.gatewayID = gatewayID
     }
+
+    /// What alert leases are taken on: the branch, or the device itself when it has none.
+    public var leaseScope: UUID { branchID ?? id }
 }
 
 /// A rule whose expression parsed and type-checked, ready to evaluate.
@@ -96,4 +109,10 @@ public struct OpenAlertEpisode: Sendable, Equatable {
     public let ruleID: UUID
     /// The device it fired for.
     public let deviceID: UUID
+    /// `true` for a `flapping` row (a flapping period), `false` for an alert episode.
+    public let isFlapping: Bool
+    /// The edge router's alert that suppressed this one.
+    public let suppressedBy: UUID?
+    /// Whether a notification attempt is recorded on the row.
+    public let notified: Bool
 }

@@ -13,7 +13,7 @@ public struct AlertRuleStore: Sendable {
     /// INSERT … RETURNING returned nothing (cannot happen unless the statement is changed).
     struct NoRowReturned: Error {}
 
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a store logging to `logger`.
     public init(logger: Logger) {
@@ -24,17 +24,18 @@ public struct AlertRuleStore: Sendable {
     public func loadRules(on connection: PostgresConnection) async throws -> (rules: [LoadedAlertRule], rejected: [RejectedAlertRule]) {
         let rows = try await connection.query("""
             SELECT id, name, expression, severity, device_id, branch_id, device_group,
-                   COALESCE(notification_channels, '[]'::jsonb)::text AS channels
+                   COALESCE(notification_channels, '[]'::jsonb)::text AS channels,
+                   COALESCE(notification_recipients, '[]'::jsonb)::text AS recipients
             FROM alert_rules WHERE enabled ORDER BY created_at, id
             """, logger: logger)
         var rules: [LoadedAlertRule] = []
         var rejected: [RejectedAlertRule] = []
-        for try await (id, name, expression, severity, deviceID, branchID, group, channels)
-            in rows.decode((UUID, String, String, String, UUID?, UUID?, String?, String).self) {
+        for try await (id, name, expression, severity, deviceID, branchID, group, channels, recipients)
+            in rows.decode((UUID, String, String, String, UUID?, UUID?, String?, String, String).self) {
             let record = AlertRuleRecord(
                 id: id, name: name, expression: expression, severity: severity,
                 scope: AlertRuleScope(deviceID: deviceID, branchID: branchID, deviceGroup: group),
-                webhooks: Self.webhooks(in: channels))
+                webhooks: Self.webhooks(in: channels), emailRecipients: Self.emailRecipients(channels: channels, recipients: recipients))
             do {
                 rules.append(LoadedAlertRule(record: record, rule: try AlertRule(expression, declaredTypes: Self.declaredTypes)))
             } catch {
@@ -53,13 +54,38 @@ public struct AlertRuleStore: Sendable {
         }
     }
 
-    /// Name, branch and type of each of `ids` that exists.
+    /// The addresses of a rule with an e-mail channel (`{"type": "email"}`, or the bare string
+    /// `"email"` of legacy rows): the channel's `to` (a string or an array) and the
+    /// `notification_recipients` (strings, or objects with an `email`), without duplicates.
+    static func emailRecipients(channels: String, recipients: String) -> [String] {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(channels.utf8)) as? [Any] else { return [] }
+        let emailChannels = array.compactMap { $0 as? [String: Any] }.filter { $0["type"] as? String == "email" }
+        let bareEmail = array.contains { ($0 as? String)?.lowercased() == "email" }
+        guard !emailChannels.isEmpty || bareEmail else { return [] }
+        var addresses: [String] = []
+        for channel in emailChannels {
+            if let one = channel["to"] as? String { addresses.append(one) }
+            addresses += channel["to"] as? [String] ?? []
+        }
+        let listed = (try? JSONSerialization.jsonObject(with: Data(recipients.utf8)) as? [Any]) ?? []
+        for entry in listed {
+            if let address = entry as? String { addresses.append(address) }
+            if let address = (entry as? [String: Any])?["email"] as? String { addresses.append(address) }
+        }
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    /// Name, branch, type and branch edge router of each of `ids` that exists.
     public func devices(_ ids: [UUID], on connection: PostgresConnection) async throws -> [AlertDeviceInfo] {
-        let rows = try await connection.query(
-            "SELECT id, name, branch_id, device_type FROM standalone_devices WHERE id = ANY(\(ids))", logger: logger)
+        let rows = try await connection.query("""
+            SELECT d.id, d.name, d.branch_id, d.device_type, b.gateway_device_id
+            FROM standalone_devices d LEFT JOIN branches b ON b.id = d.branch_id
+            WHERE d.id = ANY(\(ids))
+            """, logger: logger)
         var devices: [AlertDeviceInfo] = []
-        for try await (id, name, branch, type) in rows.decode((UUID, String, UUID?, String?).self) {
-            devices.append(AlertDeviceInfo(id: id, name: name, branchID: branch, deviceType: type))
+        for try await (id, name, branch, type, gateway) in rows.decode((UUID, String, UUID?, String?, UUID?).self) {
+            devices.append(AlertDeviceInfo(id: id, name: name, branchID: branch, deviceType: type, gatewayID: gateway))
         }
         return devices
     }
@@ -98,29 +124,44 @@ public struct AlertRuleStore: Sendable {
         return rounds
     }
 
-    /// Every unresolved `alert_history` row.
-    public func openAlerts(on connection: PostgresConnection) async throws -> [OpenAlertEpisode] {
-        let rows = try await connection.query(
-            "SELECT id, rule_id, device_id FROM alert_history WHERE resolved_at IS NULL AND device_id IS NOT NULL", logger: logger)
+    /// The unresolved `alert_history` rows (episodes and flapping periods) of the devices in
+    /// `scopes` (branch ids, or ids of devices without a branch; see `AlertDeviceInfo.leaseScope`).
+    public func openAlerts(scopes: [UUID], on connection: PostgresConnection) async throws -> [OpenAlertEpisode] {
+        let rows = try await connection.query("""
+            SELECT h.id, h.rule_id, h.device_id, h.kind = 'flapping', h.suppressed_by,
+                   jsonb_array_length(COALESCE(h.notifications_sent, '[]'::jsonb)) > 0
+            FROM alert_history h JOIN standalone_devices d ON d.id = h.device_id
+            WHERE h.resolved_at IS NULL AND COALESCE(d.branch_id, d.id) = ANY(\(scopes))
+            """, logger: logger)
         var open: [OpenAlertEpisode] = []
-        for try await (id, rule, device) in rows.decode((UUID, UUID, UUID).self) {
-            open.append(OpenAlertEpisode(historyID: id, ruleID: rule, deviceID: device))
+        for try await (id, rule, device, flapping, suppressedBy, notified) in rows.decode((UUID, UUID, UUID, Bool, UUID?, Bool).self) {
+            open.append(OpenAlertEpisode(
+                historyID: id, ruleID: rule, deviceID: device, isFlapping: flapping, suppressedBy: suppressedBy, notified: notified))
         }
         return open
     }
 
-    /// Records a rule firing for a device; returns the new `alert_history.id`.
+    /// Records a rule firing for a device (`flapping`: a flapping period starting instead);
+    /// returns the new `alert_history.id`.
     public func insertFiring(
-        rule: AlertRuleRecord, deviceID: UUID, message: String, value: String?, at time: Date, on connection: PostgresConnection
+        rule: AlertRuleRecord, deviceID: UUID, message: String, value: String?, at time: Date, suppressedBy: UUID? = nil,
+        flapping: Bool = false, on connection: PostgresConnection
     ) async throws -> UUID {
         let value = value.map { String($0.prefix(100)) }
+        let kind = flapping ? "flapping" : "alert"
         let rows = try await connection.query("""
-            INSERT INTO alert_history (rule_id, device_id, severity, message, value, rule_name, threshold, triggered_at)
-            VALUES (\(rule.id), \(deviceID), \(rule.severity), \(message), \(value), \(rule.name), \(rule.expression), \(time))
+            INSERT INTO alert_history (rule_id, device_id, severity, message, value, rule_name, threshold, triggered_at, kind, suppressed_by)
+            VALUES (\(rule.id), \(deviceID), \(rule.severity), \(message), \(value), \(rule.name), \(rule.expression), \(time),
+                    \(kind), \(suppressedBy))
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         throw NoRowReturned()
+    }
+
+    /// Sets `standalone_devices.is_flapping`.
+    public func setFlapping(device: UUID, _ flapping: Bool, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE standalone_devices SET is_flapping = \(flapping) WHERE id = \(device)", logger: logger)
     }
 
     /// Sets `resolved_at` of an open episode (never before its `triggered_at`).

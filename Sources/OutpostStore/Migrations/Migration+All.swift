@@ -9,5 +9,6 @@ extension Migration {
         .templateItems,
         .alertRulesNotify,
         .discovery,
+        .alertStates,
     ]
 }

@@ -43,7 +43,7 @@ extension AlertEngineTests {
             var configuration = AlertEngine.Configuration()
             configuration.bufferedCommits = 2
             // Never run: nothing consumes its buffer.
-            let engine = AlertEngine(client: client, configuration: configuration, logger: TestDatabase.logger)
+            let engine = try AlertEngine(client: client, configuration: configuration, logger: TestDatabase.logger)
             let pipeline = IngestPipeline(database: database.url, logger: TestDatabase.logger, committed: engine.observe)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }

@@ -59,7 +59,7 @@ struct AlertEngineTests {
         _ body: @Sendable (IngestPipeline, AlertEngine) async throws -> Void
     ) async throws {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: TestDatabase.logger)
-        let engine = AlertEngine(client: client, configuration: configuration, logger: TestDatabase.logger)
+        let engine = try AlertEngine(client: client, configuration: configuration, logger: TestDatabase.logger)
         let pipeline = IngestPipeline(database: url, logger: TestDatabase.logger, committed: engine.observe)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

@@ -7,20 +7,23 @@ import OutpostStore
 import PostgresNIO
 import Synchronization
 
-/// Delivers alert webhooks off the evaluation path: a bounded queue consumed by one task per
-/// notification, each retrying with exponential backoff and recording every attempt in
-/// `alert_history.notifications_sent`. A dead endpoint delays only its own notifications.
-final class WebhookNotifier: Sendable {
+/// Delivers alert notifications (webhooks, e-mail) off the evaluation path: a bounded queue
+/// consumed by one task per notification, each retrying with exponential backoff and recording
+/// every attempt in `alert_history.notifications_sent`. A dead endpoint or SMTP server delays
+/// only its own notifications.
+final class AlertNotifier: Sendable {
     /// Retry policy and limits.
     struct Configuration: Sendable {
         /// Attempts per notification, the first included.
         var maxAttempts = 5
         /// Wait before the second attempt; doubled for each further one.
         var initialBackoff: Duration = .seconds(1)
-        /// One attempt is abandoned after this long.
+        /// One webhook attempt is abandoned after this long.
         var requestTimeout: TimeInterval = 10
         /// Notifications waiting for delivery; more are dropped and counted.
         var queueCapacity = 10_000
+        /// The SMTP server for e-mail channels; without it e-mails fail (recorded, not retried).
+        var smtp: SMTPConfiguration?
     }
 
     private let configuration: Configuration
@@ -59,20 +62,29 @@ final class WebhookNotifier: Sendable {
         session.invalidateAndCancel()
     }
 
+    /// The outcome of one attempt.
+    private struct Outcome {
+        var status: Int?
+        var error: String?
+        /// Whether trying again may help (not for a missing SMTP configuration).
+        var retryable = true
+    }
+
     private func deliver(_ notification: AlertNotification, session: URLSession, client: PostgresClient) async {
         var backoff = configuration.initialBackoff
         for attempt in 1...configuration.maxAttempts {
-            let (status, failure) = await post(notification, session: session)
+            let outcome = await attemptOnce(notification, session: session)
             if Task.isCancelled { return }  // interrupted by shutdown: not a delivery failure
-            let ok = failure == nil && (200..<300).contains(status ?? 0)
+            let ok = outcome.error == nil
             let record = NotificationAttempt(
-                event: notification.event.rawValue, host: notification.url.host ?? "", attempt: attempt, at: Date(),
-                ok: ok, status: status, error: failure ?? (ok ? nil : "HTTP \(status ?? 0)"))
+                event: notification.event.rawValue, channel: notification.channel.name, host: host(of: notification.channel),
+                to: recipients(of: notification.channel), attempt: attempt, at: Date(), ok: ok, status: outcome.status, error: outcome.error)
             await self.record(record, for: notification.historyID, client: client)
-            if ok || attempt == configuration.maxAttempts {
+            if ok || !outcome.retryable || attempt == configuration.maxAttempts {
                 if !ok {
-                    logger.warning("alert webhook failed", metadata: [
-                        "alert": "\(notification.historyID)", "host": "\(record.host)", "attempts": "\(attempt)",
+                    logger.warning("alert notification failed", metadata: [
+                        "alert": "\(notification.historyID)", "channel": "\(record.channel)", "host": "\(record.host)",
+                        "attempts": "\(attempt)", "error": "\(outcome.error ?? "")",
                     ])
                 }
                 return
@@ -82,13 +94,46 @@ final class WebhookNotifier: Sendable {
         }
     }
 
+    private func attemptOnce(_ notification: AlertNotification, session: URLSession) async -> Outcome {
+        switch notification.channel {
+        case .webhook(let url):
+            let (status, failure) = await post(notification.payload, to: url, session: session)
+            let ok = failure == nil && (200..<300).contains(status ?? 0)
+            return Outcome(status: status, error: ok ? nil : failure ?? "HTTP \(status ?? 0)")
+        case .email(let recipients):
+            guard let smtp = configuration.smtp else {
+                return Outcome(error: "no SMTP server configured (smtp_server, smtp_from)", retryable: false)
+            }
+            do {
+                let code = try await SMTPClient(configuration: smtp).send(MailMessage(notification, from: smtp.from, to: recipients))
+                return Outcome(status: code)
+            } catch let error as SMTPError {
+                return Outcome(status: error.code, error: error.description)
+            } catch {
+                return Outcome(error: String(describing: error))
+            }
+        }
+    }
+
+    private func host(of channel: AlertNotification.Channel) -> String {
+        switch channel {
+        case .webhook(let url): url.host ?? ""
+        case .email: configuration.smtp.map { "\($0.host):\($0.port)" } ?? ""
+        }
+    }
+
+    private func recipients(of channel: AlertNotification.Channel) -> [String]? {
+        if case .email(let recipients) = channel { return recipients }
+        return nil
+    }
+
     /// One POST: the HTTP status, or why no response came.
-    private func post(_ notification: AlertNotification, session: URLSession) async -> (Int?, String?) {
-        var request = URLRequest(url: notification.url, timeoutInterval: configuration.requestTimeout)
+    private func post(_ payload: AlertNotification.Payload, to url: URL, session: URLSession) async -> (Int?, String?) {
+        var request = URLRequest(url: url, timeoutInterval: configuration.requestTimeout)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = notification.body
         do {
+            request.httpBody = try JSONEncoder.alerts.encode(payload)
             let (_, response) = try await session.data(for: request)
             return ((response as? HTTPURLResponse)?.statusCode, nil)
         } catch {
