@@ -43,6 +43,10 @@ struct DiscoveryCommandLineTests {
                 UPDATE discovery_jobs SET status = 'running', total_ips = 269, scanned_ips = 100, discovered_devices = 3 WHERE id = '\(job)'
                 """), logger: TestDatabase.logger)
             #expect(try run(["status", job]) == "running 37% 100/269 scanned, 3 found, 0 imported, 0 failed\n")
+            // On a terminal (script(1) gives it one): a bar redrawn in place.
+            let command = "\(try CollectorCommandLineTests.executable) discovery status \(job)"
+            let onTerminal = try Subprocess.run("/usr/bin/env", environment.map { "\($0.key)=\($0.value)" } + ["/usr/bin/script", "-qec", command, "/dev/null"])
+            #expect(onTerminal.contains("\r\u{1B}[2K[###########...................] 37% running 100/269 scanned"), "\(onTerminal.debugDescription)")
             #expect(try run(["cancel", job]).contains("cancellation requested"))
             #expect(try await db.integer("SELECT count(*) FROM discovery_jobs WHERE cancel_requested") == 1)
             #expect(try fails(["run", "nosuch"]).contains("no discovery rule with id or name \"nosuch\""))
