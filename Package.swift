@@ -215,6 +215,13 @@ let package = Package(
             path: "Tests/OutpostTestSupport",
             swiftSettings: strict
         ),
+        // Real SNMP peers for tests: snmpd on loopback or in a namespace, child processes, free UDP ports.
+        .target(
+            name: "OutpostProbesTestSupport",
+            dependencies: ["OutpostProbes"],
+            path: "Tests/OutpostProbesTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "OutpostWireTests",
             dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
@@ -236,7 +243,7 @@ let package = Package(
         ),
         .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
-        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore"], swiftSettings: strict),
+        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OutpostAgentTests",
             dependencies: ["OutpostAgent", "spool-stress", .product(name: "MetricsTestKit", package: "swift-metrics")],
@@ -247,7 +254,7 @@ let package = Package(
             name: "OutpostCollectorTests",
             dependencies: [
                 "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
-                "OutpostTransport", "OutpostSettings",
+                "OutpostTransport", "OutpostSettings", "OutpostProbes", "OutpostProbesTestSupport",
                 // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
                 "outpost-collector",
                 .product(name: "X509", package: "swift-certificates"),

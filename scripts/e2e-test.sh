@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the real binaries: a collector and two agents in two network namespaces
 # (two branches) behind their own veth "WAN" links, enrolled by one-time tokens, pinging hosts
-# inside their namespace. Branch a's WAN is cut for a while and restored, the collector is
+# inside their namespace; branch b's agent runs a discovery sweep. Branch a's WAN is cut for a while and restored, the collector is
 # killed with SIGKILL under load and restarted, and at the end every batch each agent created
 # must be committed exactly once: agent_sequences.high_water equals the agent's last batch with
 # nothing pending above it, the spool dropped nothing, and no result row is duplicated.
@@ -174,6 +174,19 @@ rows_metric=$(curl -sf "http://127.0.0.1:$http_port/metrics" | awk '$1 == "outpo
 [[ "${rows_metric:-0}" -gt 0 ]] || fail "/metrics counts no ingested rows"
 connected=$(curl -sf "http://127.0.0.1:$http_port/api/agents" | grep -o '"connected":true' | wc -l)
 [[ "$connected" == 2 ]] || fail "/api/agents shows $connected connected agents, expected 2"
+
+# ---- discovery: a /29 of branch b swept by its agent; the one new host is imported once ----
+say "e2e: discovery of branch b's 10.78.2.0/29 through its agent"
+ip netns exec "$ns_b" ip addr add 10.78.2.4/32 dev lo
+"$bin/outpost-collector" discovery rule add e2e-b-lan --range 10.78.2.0/29 --branch e2e-b --ping-only --import >/dev/null
+discovery_job=$("$bin/outpost-collector" discovery run e2e-b-lan)
+discovery_state() { psql_e2e -c "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '$1'"; }
+discovered() { [[ $(discovery_state "$1") == "$2" ]]; }
+wait_for 30 "discovery job $discovery_job: 4 hosts found, 10.78.2.4 imported" discovered "$discovery_job" "completed 4 1"
+"$bin/outpost-collector" discovery status "$discovery_job" | grep -q '^completed 100% 6/6 scanned, 4 found, 1 imported' ||
+    fail "discovery status: $("$bin/outpost-collector" discovery status "$discovery_job")"
+discovery_job=$("$bin/outpost-collector" discovery run e2e-b-lan)
+wait_for 30 "a second discovery job importing nothing new" discovered "$discovery_job" "completed 4 0"
 
 # ---- WAN of branch a cut for 15 s: its agent keeps probing into the spool ----
 say "e2e: cutting the WAN of branch a for 15 s"

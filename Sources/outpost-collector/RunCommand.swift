@@ -78,19 +78,20 @@ struct RunCommand: AsyncParsableCommand {
         let configSubscribers = ConfigSubscribers()
         let alerts = try AlertEngine(client: client, configuration: try settings.alertEngine(), logger: logger)
         let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
+        let discovery = DiscoveryDispatcher(client: client, registry: sessions, masterKey: key, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
                                      sessions: AgentSessionContext(
                                          pipeline: pipeline, client: client, registry: sessions,
                                          renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
-                                         configSubscribers: configSubscribers, masterKey: key),
+                                         configSubscribers: configSubscribers, masterKey: key, discovery: discovery),
                                      logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
-            client, pipeline, alerts,
+            client, pipeline, alerts, discovery,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),

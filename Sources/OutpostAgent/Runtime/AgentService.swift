@@ -39,6 +39,10 @@ public struct AgentService: Service {
             nextConfiguration.yield(cached)
         }
         let logger = self.logger
+        let (results, resultSink) = AsyncStream.makeStream(of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        let jobs = JobRunner(sweeper: DiscoverySweeper(icmp: engine, snmp: snmp, logger: logger), logger: logger) { finding in
+            resultSink.yield(.finding(finding))
+        }
         let uplink = Uplink(
             configuration: uplinkConfiguration, identity: identity, spool: spool, logger: logger,
             configurationVersion: { cache.version },
@@ -50,8 +54,8 @@ public struct AgentService: Service {
                 } catch {
                     logger.error("configuration refused; keeping the current one", metadata: ["error": "\(error)"])
                 }
-            })
-        let (results, resultSink) = AsyncStream.makeStream(of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+            },
+            jobs: jobs)
         let credentials = identity.credentials
         let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, logger: logger)
 

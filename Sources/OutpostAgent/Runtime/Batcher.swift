@@ -66,10 +66,17 @@ public struct Batcher: Sendable {
         guard !pending.isEmpty else { return }
         var pings: [PingRoundResult] = []
         var samples: [ItemSample] = []
+        var generic: [GenericResult] = []
         for result in pending {
             switch result {
             case .ping(let round): pings.append(round)
             case .item(let sample): samples.append(sample)
+            case .finding(let finding):
+                do {
+                    generic.append(GenericResult(kind: .discovery, payload: try finding.encoded()))
+                } catch {
+                    logger.error("cannot encode a discovery finding; it is lost", metadata: ["address": "\(finding.address)", "error": "\(error)"])
+                }
             }
         }
         let count = pending.count
@@ -78,7 +85,7 @@ public struct Batcher: Sendable {
             let signingKey = try key.signingKey()
             let agentID = self.agentID
             _ = try await spool.append(resultCount: UInt32(count)) { sequence in
-                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: pings, itemSamples: samples)
+                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: pings, itemSamples: samples, genericResults: generic)
                 return try SignedBatch.sign(batch, with: signingKey).serializedBytes
             }
         } catch {

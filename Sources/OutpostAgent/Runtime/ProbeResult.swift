@@ -6,4 +6,6 @@ public enum ProbeResult: Sendable, Equatable {
     case ping(PingRoundResult)
     /// A polled SNMP item value (or the reason it could not be read).
     case item(ItemSample)
+    /// A host a discovery job found (sent in the batch's generic section).
+    case finding(DiscoveryFinding)
 }

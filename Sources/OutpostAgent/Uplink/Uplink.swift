@@ -7,8 +7,8 @@ import OutpostCore
 import OutpostTransport
 import OutpostWire
 
-/// Delivers the spool to a collector over mutual TLS, takes configuration back and renews the
-/// agent's certificate when it is due (see ``UplinkIdentity``).
+/// Delivers the spool to a collector over mutual TLS, takes configuration and jobs back (jobs
+/// go to the ``JobRunner``) and renews the agent's certificate when it is due (see ``UplinkIdentity``).
 ///
 /// It connects to the first reachable collector of its list (failover in order), says Hello
 /// with its acknowledgement mark and the spool's unreported losses, then streams the spool
@@ -41,16 +41,20 @@ public final class Uplink: Sendable {
     private let spool: Spool
     private let configurationVersion: @Sendable () async -> String?
     private let applyConfiguration: @Sendable (ConfigSnapshot) async -> Void
+    private let jobs: JobRunner?
     private let logger: Logger
 
     /// - Parameters:
     ///   - configurationVersion: the version of the configuration the agent runs (sent in Hello).
     ///   - applyConfiguration: called with each configuration snapshot the collector sends.
+    ///   - jobs: runs the jobs the collector sends (`nil`: every Job is answered `failed`).
     public init(
         configuration: Configuration, identity: UplinkIdentity, spool: Spool, logger: Logger,
         configurationVersion: @escaping @Sendable () async -> String?,
-        applyConfiguration: @escaping @Sendable (ConfigSnapshot) async -> Void
+        applyConfiguration: @escaping @Sendable (ConfigSnapshot) async -> Void,
+        jobs: JobRunner? = nil
     ) {
+        self.jobs = jobs
         self.configuration = configuration
         self.identity = identity
         self.spool = spool
@@ -127,8 +131,23 @@ public final class Uplink: Sendable {
         }
     }
 
-    /// Sends the spool and heartbeats while handling what the collector sends, until either side ends.
+    /// Attaches the job runner to this session while it lasts and delivers (see ``deliver(messages:outbound:tracker:)``).
     private func exchange(
+        messages: inout NIOAsyncChannelInboundStream<Message>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<Message>, tracker: AckTracker
+    ) async throws {
+        let attachment = await jobs?.attach { message in try? await outbound.write(message) }
+        do {
+            try await deliver(messages: &messages, outbound: outbound, tracker: tracker)
+        } catch {
+            if let attachment { await jobs?.detach(attachment) }
+            throw error
+        }
+        if let attachment { await jobs?.detach(attachment) }
+    }
+
+    /// Sends the spool and heartbeats while handling what the collector sends, until either side ends.
+    private func deliver(
         messages: inout NIOAsyncChannelInboundStream<Message>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<Message>, tracker: AckTracker
     ) async throws {
@@ -180,6 +199,14 @@ public final class Uplink: Sendable {
                     await applyConfiguration(snapshot)
                 case .heartbeat:
                     continue
+                case .job(let job):
+                    if let jobs {
+                        await jobs.start(job)
+                    } else {
+                        try await outbound.write(.jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "this agent runs no jobs")))
+                    }
+                case .jobCancel(let request):
+                    await jobs?.cancel(request)
                 case .renewResponse(let response):
                     do {
                         let renewed = try identity.adopt(response)

@@ -7,6 +7,7 @@ import OutpostPKI
 import OutpostStore
 import OutpostTransport
 import OutpostWire
+import PostgresNIO
 import ServiceLifecycle
 
 /// One authenticated agent connection: Hello/Welcome, configuration, then batches in,
@@ -42,14 +43,25 @@ struct AgentSession {
     func run(on connection: MessageChannel) async throws {
         context.metrics.sessions.increment()
         context.registry.register(connection.channel, agent: agent.agentID)
-        defer {
-            context.registry.unregister(connection.channel, agent: agent.agentID)
-            context.metrics.sessions.decrement()
+        let outcome: Result<Void, any Error>
+        do {
+            try await serveUntilClosed(connection)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
+        context.registry.unregister(connection.channel, agent: agent.agentID)
+        context.metrics.sessions.decrement()
+        // After unregistering: no job can be sent on this session any more.
+        await context.discovery?.sessionEnded(agent: agent.agentID, channel: ObjectIdentifier(connection.channel))
+        try outcome.get()
+    }
+
+    private func serveUntilClosed(_ connection: MessageChannel) async throws {
         try await withGracefulShutdownHandler {
             try await connection.executeThenClose { inbound, outbound in
                 do {
-                    try await serve(inbound: inbound, outbound: outbound)
+                    try await serve(inbound: inbound, outbound: outbound, channel: connection.channel)
                 } catch let refusal as Refusal {
                     logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
                     try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
@@ -73,7 +85,9 @@ struct AgentSession {
     /// How long an agent has to close its session after the shutdown notice.
     static let shutdownGrace = TimeAmount.seconds(5)
 
-    private func serve(inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws {
+    private func serve(
+        inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>, channel: any Channel
+    ) async throws {
         var messages = inbound.makeAsyncIterator()
         let hello = try await receiveHello(&messages)
         let store = AgentSessionStore(logger: logger)
@@ -99,6 +113,9 @@ struct AgentSession {
             logger.warning("agent spool dropped results", metadata: ["results": "\(hello.droppedResults)"])
         }
         try await outbound.write(.welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
+        // Jobs may be sent from now on: never before the Welcome.
+        context.registry.markWelcomed(channel, agent: agentID)
+        context.discovery?.wake()
         // Subscribed before the first snapshot is read, so no change slips in between.
         let subscription = context.configSubscribers.subscribe(branch: record.branchID)
         defer { context.configSubscribers.unsubscribe(subscription) }
@@ -126,6 +143,8 @@ struct AgentSession {
                     inFlight += 1
                     let pipeline = context.pipeline
                     group.addTask {
+                        // Written before the batch commits, idempotently: a replay rewrites nothing.
+                        try await writeFindings(of: batch)
                         _ = try await pipeline.submit(IngestBatch(
                             agentID: batch.agentID, sequence: batch.sequence, pings: batch.pingResults, samples: batch.itemSamples))
                         try await outbound.write(.ack(Ack(sequence: batch.sequence)))
@@ -136,8 +155,14 @@ struct AgentSession {
                     throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
                 case .renewRequest(let request):
                     try await outbound.write(await renew(request))
-                case .jobProgress, .jobResult:
-                    logger.debug("message not handled by this collector version", metadata: ["type": "\(message)"])
+                case .jobProgress(let progress):
+                    await report("job progress", job: progress.jobID) { discovery, connection in
+                        try await discovery.progress(progress, from: agentID, on: connection)
+                    }
+                case .jobResult(let result):
+                    await report("job result", job: result.jobID) { discovery, connection in
+                        try await discovery.result(result, from: agentID, on: connection)
+                    }
                 case .welcome, .ack, .nack, .config, .job, .jobCancel, .renewResponse, .error:
                     throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
                 }
@@ -145,6 +170,28 @@ struct AgentSession {
             context.configSubscribers.unsubscribe(subscription)
             try await group.waitForAll()
         }
+    }
+
+    /// Hands a job report to the discovery dispatcher; a report that cannot be recorded is
+    /// logged (the job then ends when its agent reports again or goes silent), not fatal.
+    private func report(_ what: String, job: UUID, _ body: @escaping @Sendable (DiscoveryDispatcher, PostgresConnection) async throws -> Void) async {
+        guard let discovery = context.discovery else {
+            logger.debug("\(what) ignored: this collector runs no discovery dispatcher", metadata: ["job": "\(job)"])
+            return
+        }
+        do {
+            try await context.client.withConnection { try await body(discovery, $0) }
+        } catch {
+            logger.error("cannot record \(what)", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Writes the discovery findings a batch carries (generic results of kind discovery).
+    private func writeFindings(of batch: Batch) async throws {
+        let findings = batch.genericResults.filter { $0.kind == .discovery }.map(\.payload)
+        guard !findings.isEmpty, let discovery = context.discovery else { return }
+        let agentID = agent.agentID
+        try await context.client.withConnection { try await discovery.findings(findings, from: agentID, on: $0) }
     }
 
     /// The first message, which must be a Hello. A peer that sends nothing is closed by the

@@ -27,6 +27,9 @@ public struct AgentSessionContext: Sendable {
     /// Opens the SNMP credentials put into configuration snapshots; `nil` only where no device
     /// has credentials (tests): a snapshot needing it then fails with a clear error.
     let masterKey: MasterKey?
+    /// Dispatches discovery jobs and records what agents report about them (`nil`: job
+    /// reports are ignored and discovery findings in batches are not written).
+    let discovery: DiscoveryDispatcher?
     let metrics: SessionMetrics
 
     /// - Parameters:
@@ -34,11 +37,12 @@ public struct AgentSessionContext: Sendable {
     ///   - configSubscribers: where sessions wait for configuration changes; share it with the
     ///     ``ConfigChangeWatcher``.
     ///   - masterKey: opens the SNMP credentials of configuration snapshots.
+    ///   - discovery: the discovery dispatcher; build it with the same `registry`.
     ///   - metricsFactory: where session metrics go (default: the process's bootstrapped backend).
     public init(
         pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
         renewal: AgentCertificateRenewal? = nil, configSubscribers: ConfigSubscribers = ConfigSubscribers(),
-        configuration: Configuration = .init(), masterKey: MasterKey? = nil,
+        configuration: Configuration = .init(), masterKey: MasterKey? = nil, discovery: DiscoveryDispatcher? = nil,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.pipeline = pipeline
@@ -48,6 +52,7 @@ public struct AgentSessionContext: Sendable {
         self.configSubscribers = configSubscribers
         self.configuration = configuration
         self.masterKey = masterKey
+        self.discovery = discovery
         self.metrics = SessionMetrics(factory: metricsFactory)
     }
 }

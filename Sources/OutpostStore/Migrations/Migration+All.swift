@@ -8,6 +8,7 @@ extension Migration {
         .configChangeNotifications,
         .templateItems,
         .alertRulesNotify,
+        .discovery,
         .alertStates,
     ]
 }

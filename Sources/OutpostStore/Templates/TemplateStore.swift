@@ -127,38 +127,68 @@ public struct TemplateStore: Sendable {
             case .devices(let specifications): devices = try await self.resolve(specifications, on: connection)
             case .matching: devices = try await self.matchingDevices(stored, on: connection)
             }
-            var result = ApplyResult(devices: devices.count)
-            guard !devices.isEmpty else { return result }
-            let items = stored.template.items
-            let rows = try await connection.query("""
-                INSERT INTO monitoring_items (device_id, template_id, name, oid_name, oid, interval, value_type, units, is_table)
-                SELECT d.id, \(stored.id), i.name, i.oid_name, i.oid, i.interval, i.value_type, nullif(i.units, ''), i.is_table
-                FROM unnest(\(devices)::uuid[]) AS d(id)
-                CROSS JOIN unnest(\(items.map(\.name))::text[], \(items.map(\.oidName))::text[], \(items.map { Self.canonical(oid: $0.oid) })::text[],
-                                  \(items.map(\.interval))::integer[], \(items.map(\.valueType))::text[], \(items.map { $0.units ?? "" })::text[],
-                                  \(items.map(\.isTable))::boolean[])
-                     AS i(name, oid_name, oid, interval, value_type, units, is_table)
-                ON CONFLICT (device_id, template_id, name) DO UPDATE SET
-                    oid_name = EXCLUDED.oid_name, oid = EXCLUDED.oid, interval = EXCLUDED.interval,
-                    value_type = EXCLUDED.value_type, units = EXCLUDED.units, is_table = EXCLUDED.is_table, updated_at = now()
-                WHERE (monitoring_items.oid_name, monitoring_items.oid, monitoring_items.interval, monitoring_items.value_type,
-                       monitoring_items.units, monitoring_items.is_table)
-                      IS DISTINCT FROM (EXCLUDED.oid_name, EXCLUDED.oid, EXCLUDED.interval, EXCLUDED.value_type, EXCLUDED.units, EXCLUDED.is_table)
-                RETURNING xmax = 0
-                """, logger: logger)
-            for try await inserted in rows.decode(Bool.self) {
-                if inserted { result.created += 1 } else { result.updated += 1 }
-            }
-            result.unchanged = devices.count * items.count - result.created - result.updated
-            let removed = try await connection.query("""
-                DELETE FROM monitoring_items
-                WHERE template_id = \(stored.id) AND device_id = ANY(\(devices)::uuid[])
-                  AND (name IS NULL OR NOT (name = ANY(\(items.map(\.name))::text[])))
-                RETURNING id
-                """, logger: logger)
-            for try await _ in removed.decode(UUID.self) { result.removed += 1 }
-            return result
+            return try await self.materialise(stored, on: devices, connection: connection)
         }
+    }
+
+    /// Applies, inside the caller's transaction, every template that `--match` would select
+    /// this device by (its vendor among the template's vendor and `match_vendors`, its type
+    /// among the template's `device_types` or any type when it lists none); returns the
+    /// names of the templates applied.
+    public func applyMatchingTemplates(toDevice device: UUID, vendor: String?, deviceType: String?, on connection: PostgresConnection)
+        async throws -> [String]
+    {
+        let rows = try await connection.query("""
+            SELECT name FROM monitoring_templates t
+            WHERE (lower(btrim(t.vendor)) = lower(btrim(\(vendor)))
+                   OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(t.match_vendors, '[]')) v
+                              WHERE lower(btrim(v)) = lower(btrim(\(vendor)))))
+              AND (coalesce(jsonb_array_length(t.device_types), 0) = 0
+                   OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(t.device_types) d
+                              WHERE lower(btrim(d)) = lower(btrim(\(deviceType)))))
+            ORDER BY name
+            """, logger: logger)
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        for name in names {
+            _ = try await materialise(try await template(named: name, on: connection), on: [device], connection: connection)
+        }
+        return names
+    }
+
+    /// Creates, updates and removes the items of `stored` on `devices` (see ``apply(_:to:on:)``).
+    private func materialise(_ stored: StoredTemplate, on devices: [UUID], connection: PostgresConnection) async throws -> ApplyResult {
+        var result = ApplyResult(devices: devices.count)
+        guard !devices.isEmpty else { return result }
+        let items = stored.template.items
+        let rows = try await connection.query("""
+            INSERT INTO monitoring_items (device_id, template_id, name, oid_name, oid, interval, value_type, units, is_table)
+            SELECT d.id, \(stored.id), i.name, i.oid_name, i.oid, i.interval, i.value_type, nullif(i.units, ''), i.is_table
+            FROM unnest(\(devices)::uuid[]) AS d(id)
+            CROSS JOIN unnest(\(items.map(\.name))::text[], \(items.map(\.oidName))::text[], \(items.map { Self.canonical(oid: $0.oid) })::text[],
+                              \(items.map(\.interval))::integer[], \(items.map(\.valueType))::text[], \(items.map { $0.units ?? "" })::text[],
+                              \(items.map(\.isTable))::boolean[])
+                 AS i(name, oid_name, oid, interval, value_type, units, is_table)
+            ON CONFLICT (device_id, template_id, name) DO UPDATE SET
+                oid_name = EXCLUDED.oid_name, oid = EXCLUDED.oid, interval = EXCLUDED.interval,
+                value_type = EXCLUDED.value_type, units = EXCLUDED.units, is_table = EXCLUDED.is_table, updated_at = now()
+            WHERE (monitoring_items.oid_name, monitoring_items.oid, monitoring_items.interval, monitoring_items.value_type,
+                   monitoring_items.units, monitoring_items.is_table)
+                  IS DISTINCT FROM (EXCLUDED.oid_name, EXCLUDED.oid, EXCLUDED.interval, EXCLUDED.value_type, EXCLUDED.units, EXCLUDED.is_table)
+            RETURNING xmax = 0
+            """, logger: logger)
+        for try await inserted in rows.decode(Bool.self) {
+            if inserted { result.created += 1 } else { result.updated += 1 }
+        }
+        result.unchanged = devices.count * items.count - result.created - result.updated
+        let removed = try await connection.query("""
+            DELETE FROM monitoring_items
+            WHERE template_id = \(stored.id) AND device_id = ANY(\(devices)::uuid[])
+              AND (name IS NULL OR NOT (name = ANY(\(items.map(\.name))::text[])))
+            RETURNING id
+            """, logger: logger)
+        for try await _ in removed.decode(UUID.self) { result.removed += 1 }
+        return result
     }
 
     /// The OID without a leading dot, as `monitoring_items.oid` stores it.

@@ -66,10 +66,12 @@ struct TransportFixture {
     }
 
     /// Runs a collector (pipeline + mTLS listener on a free loopback port) for the length of `body`,
-    /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`.
+    /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`;
+    /// with `discovery`, it also runs a discovery dispatcher so configured. `port` 0 picks a free port.
     func withCollector(
-        database: DatabaseURL, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        database: DatabaseURL, port: Int = 0, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
         sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        discovery: DiscoveryDispatcher.Configuration? = nil,
         _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
         let denyList = RevocationDenyList()
@@ -78,17 +80,18 @@ struct TransportFixture {
         let pipeline = IngestPipeline(database: database, logger: logger, metricsFactory: metricsFactory)
         let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
         let configSubscribers = ConfigSubscribers()
+        let dispatcher = discovery.map { DiscoveryDispatcher(client: client, registry: sessions, masterKey: masterKey, configuration: $0, logger: logger) }
         let context = AgentSessionContext(
             pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
-            configSubscribers: configSubscribers, masterKey: masterKey, metricsFactory: metricsFactory)
-        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls, sessions: context, logger: logger)
+            configSubscribers: configSubscribers, masterKey: masterKey, discovery: dispatcher, metricsFactory: metricsFactory)
+        let listener = AgentListener(host: "127.0.0.1", port: port, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         // Stopped as the collector process stops: graceful shutdown in reverse order, so the
         // listener (and its sessions) end while the database pool still serves them.
         let services = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: pipeline), .init(service: revocations),
-                       .init(service: configChanges), .init(service: listener)],
+                       .init(service: configChanges)] + (dispatcher.map { [.init(service: $0)] } ?? []) + [.init(service: listener)],
             logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 /// Sweeps over a random /29 of 127/8 where real snmpd processes listen on some addresses.

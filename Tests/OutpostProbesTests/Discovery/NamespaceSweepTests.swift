@@ -1,5 +1,6 @@
 import Foundation
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 /// A sweep across two veth links into network namespaces: a host that answers ping only,

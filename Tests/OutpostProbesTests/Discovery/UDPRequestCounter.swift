@@ -3,6 +3,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import OutpostProbesTestSupport
 #endif
 
 /// A silent SNMP "agent" for every loopback address: one UDP socket on `0.0.0.0:port` that

@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 /// Unprivileged datagram ICMP sockets, in a namespace whose `ping_group_range` admits root,

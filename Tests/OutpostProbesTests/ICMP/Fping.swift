@@ -1,4 +1,5 @@
 import Foundation
+import OutpostProbesTestSupport
 
 /// Runs `fping -C` on the same targets as the engine and parses its per-probe output.
 enum Fping {

@@ -4,6 +4,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import OutpostProbesTestSupport
 #endif
 
 /// What happens to echo requests sent to one address behind a ``TunEchoResponder``.

@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 @Suite("ICMP errors from an unreachable prefix")

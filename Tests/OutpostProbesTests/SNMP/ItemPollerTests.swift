@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 import Synchronization
 import Testing
 

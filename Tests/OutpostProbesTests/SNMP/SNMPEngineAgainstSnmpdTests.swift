@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 /// The engine against a real snmpd, compared with what net-snmp's own tools print.

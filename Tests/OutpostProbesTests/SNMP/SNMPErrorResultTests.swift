@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 import Testing
 
 /// Failures are results with the right error, delivered within the request's time budget.

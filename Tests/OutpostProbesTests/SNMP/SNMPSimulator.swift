@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostProbesTestSupport
 
 /// snmpsim (PyPI `snmpsim`) serving recordings from `snmpsim-data` on a unique loopback port.
 /// Needs `OUTPOST_SNMPSIM_BIN` (path of `snmpsim-command-responder`) and

@@ -2,21 +2,23 @@ import Foundation
 import Synchronization
 
 /// Runs command-line tools for the tests (snmpd, snmpwalk, snmpsim, bzcat).
-enum ExternalProcess {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum ExternalProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// A child started with posix_spawn. Foundation's `Process` is not used: on Linux its
     /// child reaper blocks in waitpid on a long-running sibling (snmpd) and then never sees
     /// short-lived children exit.
-    final class Child {
-        let pid: pid_t
+    public final class Child {
+        public let pid: pid_t
         private var reaped = false
 
         init(pid: pid_t) { self.pid = pid }
 
-        var isRunning: Bool {
+        public var isRunning: Bool {
             guard !reaped else { return false }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { reaped = true }
@@ -25,14 +27,14 @@ enum ExternalProcess {
 
         /// Waits for the exit and returns the exit status (or 128 + signal).
         @discardableResult
-        func wait() -> Int32 {
+        public func wait() -> Int32 {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             reaped = true
             return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         }
 
-        func terminate() {
+        public func terminate() {
             guard isRunning else { return }
             kill(pid, SIGKILL)
             wait()
@@ -42,7 +44,7 @@ enum ExternalProcess {
     /// Runs `executable` to completion and returns its standard output (and error). The
     /// blocking read and wait happen on a thread of their own, never on the cooperative pool
     /// (tests run in parallel; a blocked pool would delay every other test's continuations).
-    static func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+    public static func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result { try blockingOutput(executable, arguments, environment: environment) })
@@ -82,7 +84,7 @@ enum ExternalProcess {
     }
 
     /// Starts a long-running process whose output goes to `logFile`.
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logFile: URL) throws -> Child {
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logFile: URL) throws -> Child {
         let fd = open(logFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot open \(logFile.path)") }
         defer { close(fd) }
@@ -90,7 +92,7 @@ enum ExternalProcess {
     }
 
     /// Fails with a clear message when a required tool is missing.
-    static func require(_ path: String, hint: String) throws -> String {
+    public static func require(_ path: String, hint: String) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure(description: "required tool missing: \(path) (\(hint))")
         }
@@ -131,7 +133,7 @@ enum ExternalProcess {
     }
 
     /// A UDP port on 127.0.0.1 that was free a moment ago.
-    static func freeUDPPort() throws -> UInt16 {
+    public static func freeUDPPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }
@@ -150,7 +152,7 @@ enum ExternalProcess {
     }
 
     /// A fresh directory readable by every user (snmpsim drops privileges to nobody).
-    static func temporaryDirectory(_ prefix: String) throws -> URL {
+    public static func temporaryDirectory(_ prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         return url

@@ -3,14 +3,14 @@ import OutpostProbes
 
 /// A real net-snmp `snmpd` on a unique loopback port, with its own engine ID and state
 /// directory, a v2c/v1 community and v3 users at every security level.
-final class SNMPDaemon {
-    static let community = "outpost-ro"
-    static let authPassphrase = "auth-secret-1"
-    static let privPassphrase = "priv-secret-1"
+public final class SNMPDaemon {
+    public static let community = "outpost-ro"
+    public static let authPassphrase = "auth-secret-1"
+    public static let privPassphrase = "priv-secret-1"
 
-    let host: String
-    let port: UInt16
-    let community: String
+    public let host: String
+    public let port: UInt16
+    public let community: String
     private let directory: URL
     private let process: ExternalProcess.Child
 
@@ -21,7 +21,7 @@ final class SNMPDaemon {
     ///   - community: the v1/v2c community it accepts (from 127/8, or from anywhere with a launcher).
     ///   - extraConfiguration: further snmpd.conf lines (`sysObjectID …`, `createUser …`).
     ///   - launcher: a command that execs snmpd in place, e.g. `ip netns exec NAME`.
-    init(
+    public init(
         host: String = "127.0.0.1", port: UInt16? = nil, community: String = SNMPDaemon.community,
         extraConfiguration: String = "", launcher: [String] = []
     ) async throws {
@@ -62,31 +62,25 @@ final class SNMPDaemon {
         stop()
     }
 
-    func stop() {
+    public func stop() {
         process.terminate()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    var address: String { "\(host):\(port)" }
+    public var address: String { "\(host):\(port)" }
 
-    func target(_ security: SNMPSecurity, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
+    public func target(_ security: SNMPSecurity, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
         SNMPTarget(host: host, port: port, security: security, timeout: timeout, retries: retries)
     }
 
-    var v2c: SNMPTarget { target(.v2c(community: community)) }
+    public var v2c: SNMPTarget { target(.v2c(community: community)) }
 
-    static func user(_ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
+    public static func user(_ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
                      authPassphrase: String = authPassphrase) -> SNMPSecurity {
         .v3(SNMPv3User(
             userName: name,
             authentication: auth.map { .init($0, passphrase: authPassphrase) },
             privacy: priv.map { .init($0, passphrase: privPassphrase) }))
-    }
-
-    /// Runs a net-snmp command-line tool against this agent with v2c, numeric output.
-    func tool(_ name: String, _ arguments: [String]) async throws -> [VarBind] {
-        let text = try await ExternalProcess.output("/usr/bin/\(name)", ["-v2c", "-c", community, "-On", "-Ox", "-Oe", address] + arguments)
-        return NetSNMPToolOutput.parse(text)
     }
 
     private func waitUntilReady() async throws {

@@ -1,23 +1,24 @@
 import Foundation
 import Synchronization
-import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Failure of a command a test needs (missing tool, refused setup).
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// Runs system tools the ICMP tests need (`ip`, `fping`), failing clearly when one is missing.
-enum SystemCommand {
+public enum SystemCommand {
     /// Where the tests look for tools.
-    static let searchPath = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+    public static let searchPath = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
     /// The absolute path of `tool`; throws when it is not installed.
-    static func path(of tool: String) throws -> String {
+    public static func path(of tool: String) throws -> String {
         for directory in searchPath where FileManager.default.isExecutableFile(atPath: "\(directory)/\(tool)") {
             return "\(directory)/\(tool)"
         }
@@ -27,7 +28,7 @@ enum SystemCommand {
     /// Runs `tool` with `arguments`; returns standard output and standard error. Throws on a non-zero exit
     /// unless `allowFailure` is set.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> (status: Int32, output: String, error: String) {
+    public static func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path(of: tool))
         process.arguments = arguments
@@ -55,19 +56,19 @@ enum SystemCommand {
 }
 
 /// Unique names and address blocks for tests running in parallel, also across processes.
-enum TestNetwork {
+public enum TestNetwork {
     private static let counter = Atomic<Int>(0)
 
     /// A number unique in this process, mixed with the process id for names.
-    static func nextIndex() -> Int { counter.add(1, ordering: .relaxed).newValue }
+    public static func nextIndex() -> Int { counter.add(1, ordering: .relaxed).newValue }
 
     /// A short unique tag (interface names are limited to 15 characters).
-    static func uniqueTag() -> String {
+    public static func uniqueTag() -> String {
         "\(getpid() % 100_000)x\(nextIndex())"
     }
 
     /// A /24 in 198.18.0.0/15 (RFC 2544 benchmarking space) unique to this process and call: "198.1x.y".
-    static func uniquePrefix() -> String {
+    public static func uniquePrefix() -> String {
         let index = (Int(getpid()) &* 31 &+ nextIndex() &* 7) % 512
         return "198.\(18 + index / 256).\(index % 256)"
     }
@@ -77,17 +78,17 @@ enum TestNetwork {
 /// by a veth pair. Deleted by ``close()``, which tests call on every path.
 ///
 /// Parent side `<linkPrefix>.1`, namespace side `<linkPrefix>.2`, on the /24 `linkPrefix`.
-final class NetworkNamespace: Sendable {
-    let name: String
-    let rootInterface: String
-    let innerInterface: String
-    let linkPrefix: String
+public final class NetworkNamespace: Sendable {
+    public let name: String
+    public let rootInterface: String
+    public let innerInterface: String
+    public let linkPrefix: String
     /// `ip` arguments selecting the parent namespace.
     private let parentSelector: [String]
 
     /// Creates the namespace, the veth pair and the link addresses, with forwarding on inside
     /// and ICMP error rate limits off.
-    init(parent: NetworkNamespace? = nil) throws {
+    public init(parent: NetworkNamespace? = nil) throws {
         parentSelector = parent.map { ["-n", $0.name] } ?? []
         let tag = TestNetwork.uniqueTag()
         name = "opicmp-\(tag)"
@@ -114,33 +115,33 @@ final class NetworkNamespace: Sendable {
     }
 
     /// Runs `ip <arguments>` inside the namespace.
-    func inside(_ arguments: [String]) throws {
+    public func inside(_ arguments: [String]) throws {
         try SystemCommand.run("ip", ["-n", name] + arguments)
     }
 
     /// Runs `ip <arguments>` in the parent namespace.
-    func outside(_ arguments: [String]) throws {
+    public func outside(_ arguments: [String]) throws {
         try SystemCommand.run("ip", parentSelector + arguments)
     }
 
     /// Runs `sysctl -w setting` inside the namespace.
-    func sysctl(_ setting: String) throws {
+    public func sysctl(_ setting: String) throws {
         try SystemCommand.run("ip", ["netns", "exec", name, "sysctl", "-qw", setting])
     }
 
     /// Routes `prefix` (e.g. "198.19.7.0/24") from the parent namespace into this one.
-    func routeIntoNamespace(_ prefix: String) throws {
+    public func routeIntoNamespace(_ prefix: String) throws {
         try outside(["route", "add", prefix, "via", "\(linkPrefix).2"])
     }
 
     /// Deletes the namespace; the veth pair and routes through it go with it.
-    func close() {
+    public func close() {
         _ = try? SystemCommand.run("ip", ["netns", "delete", name], allowFailure: true)
         _ = try? SystemCommand.run("ip", parentSelector + ["link", "delete", rootInterface], allowFailure: true)
     }
 
     /// Runs `body` on a fresh thread that joined this namespace: sockets it opens live here.
-    func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    public func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         let namespacePath = "/var/run/netns/\(name)"
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
