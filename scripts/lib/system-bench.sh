@@ -64,7 +64,7 @@ for count in "${device_counts[@]}"; do
                 FROM branches b, generate_series(1, $count) i WHERE b.name = '$name'"
     enrol_agent "$name" "${ports[1]}"
     start_agent "$name" "${ports[0]}"
-    deadline=$((SECONDS + 60 + rounds * 30))
+    deadline=$((SECONDS + 60 + rounds * 60))
     until [[ $(stored_rounds "$name" "$count") -ge 1 ]]; do
         ((SECONDS < deadline)) || fail "agent $name stored no full round"
         alive "${agent_pid[$name]}" || fail "agent $name exited"
