@@ -44,7 +44,7 @@ create_branch_namespace
 "$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 --ip "$collector_ip" >>"$work/ca.log" 2>&1
 "$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
 export OUTPOST_MASTER_KEY_FILE="$work/master.key"
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"  # 1,000 agent sessions: one descriptor each, both ends
 ports=("$(free_port)" "$(free_port)" "$(free_port)")
 start_collector main "${ports[@]}"
 
@@ -77,7 +77,7 @@ for count in "${device_counts[@]}"; do
     done
     ticks=$(( $(cpu_ticks "${agent_pid[$name]}") - ticks_first )); wall=$((SECONDS - first_at))
     hwm=$(kib "${agent_pid[$name]}" VmHWM)
-    cpu_percent=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v w="$wall" 'BEGIN { printf "%.1f", w > 0 ? 100 * t / hz / w : 0 }')
+    cpu_percent=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0) ? 100 * t / hz / w : 0 }')
     echo "agent with $count devices: VmHWM $hwm KiB; ${cpu_percent} % of one core over ${wall} s after the first stored round"
     echo "RESULT name=agent-rss size=$count-devices ours=$hwm reference=- unit=KiB ratio=-"
     echo "RESULT name=agent-cpu size=$count-devices ours=$cpu_percent reference=- unit=%-core ratio=-"
