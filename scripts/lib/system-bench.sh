@@ -30,6 +30,7 @@ fail() { die "system-bench: $*"; }
 . scripts/lib/outpost-system.sh
 cleanup() {
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait "${pids[@]}" 2>/dev/null || true  # reaped quietly: no "Killed" job notices
     remove_branch_namespace
     "$PG_BINDIR/psql" "$server_url/postgres" -Atqc "DROP DATABASE IF EXISTS outpost_bench_system WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$work"
@@ -81,7 +82,6 @@ for count in "${device_counts[@]}"; do
     echo "agent with $count devices: VmHWM $hwm KiB; ${cpu_percent} % of one core over ${wall} s after the first stored round"
     echo "RESULT name=agent-rss size=$count-devices ours=$hwm reference=- unit=KiB ratio=-"
     echo "RESULT name=agent-cpu size=$count-devices ours=$cpu_percent reference=- unit=%-core ratio=-"
-    psql_db -c "UPDATE standalone_devices d SET enabled = false FROM branches b WHERE b.id = d.branch_id AND b.name = '$name'"
     kill -TERM "${agent_pid[$name]}"; wait "${agent_pid[$name]}" 2>/dev/null || true
 done
 read -r p50 p99 samples < <(psql_db -F ' ' -c "
