@@ -10,7 +10,7 @@ struct SessionExpiryTests {
     func expiredCertificateEndsLiveSession() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fixture = try await TransportFixture(db: db)
-            let agent = try await fixture.enrolAgent("short-lived", lifetime: 4, db: db)
+            let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)  // room for a slow first handshake
             let devices = try await fixture.addDevices(2, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
