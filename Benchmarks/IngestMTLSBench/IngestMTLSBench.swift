@@ -14,6 +14,7 @@
 // Phase 1 rounds last `seconds` each, phase 2 twice that. It creates (and drops) scratch
 // databases on that server. Per agent count it ends with machine-readable lines
 // `RESULT name=… size=… ours=… reference=… unit=… ratio=…` (median round; paced ack p99).
+// With `--external …` it drives a running `outpost-collector` instead (see ExternalCollectorRun).
 import Foundation
 import Logging
 import OutpostCore
@@ -49,6 +50,10 @@ enum IngestMTLSBench {
 
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == "--external" {
+            try await ExternalCollectorRun.run(arguments.dropFirst(2))
+            return
+        }
         guard arguments.count >= 2, let server = try? DatabaseURL(arguments[1]) else {
             FileHandle.standardError.write(Data(
                 "usage: IngestMTLSBench postgres://user@host:port/db [agents=4,32] [seconds=10] [rows-per-batch=1000] [rounds=3]\n".utf8))

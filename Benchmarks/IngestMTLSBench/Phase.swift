@@ -2,6 +2,8 @@ import OutpostAgent
 
 /// Every agent delivering at once for a fixed time, and what came back.
 struct Phase {
+    /// Seconds from the call to the common start: every agent's TLS handshake, Hello and Welcome.
+    let connecting: Double
     /// Seconds from the common start to the last Ack of any agent.
     let elapsed: Double
     /// Batches and rows acknowledged.
@@ -14,6 +16,7 @@ struct Phase {
     static func run(
         _ agents: [SimulatedAgent], address: CollectorAddress, pace: SimulatedAgent.Pace, window: Int, duration: Duration
     ) async throws -> Phase {
+        let called = ContinuousClock.now
         let gate = StartGate(parties: agents.count)
         let reports = try await withThrowingTaskGroup(of: SimulatedAgent.Report.self) { group in
             for agent in agents {
@@ -24,7 +27,8 @@ struct Phase {
         guard let start = reports.compactMap(\.start).min(), let end = reports.compactMap(\.lastAck).max() else {
             throw BenchFailure("no batch was acknowledged")
         }
-        return Phase(elapsed: start.duration(to: end).seconds,
+        return Phase(connecting: called.duration(to: start).seconds,
+                     elapsed: start.duration(to: end).seconds,
                      batches: reports.reduce(0) { $0 + $1.batches },
                      rows: reports.reduce(0) { $0 + $1.rows },
                      latencies: reports.flatMap(\.latencies).sorted())

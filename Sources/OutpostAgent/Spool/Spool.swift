@@ -270,7 +270,9 @@ public actor Spool {
         }
         retryDiskWrites(force: false)
         enforceCaps()
-        if stateDirty, clock.now - lastStatePersist >= configuration.acknowledgementPersistInterval {
+        // New batches count too: `outpost-agent status` reads "created through" from the state
+        // file, which must not stand still while the collector is unreachable (no acks).
+        if stateDirty || state.sequenceFloor < nextSequence, clock.now - lastStatePersist >= configuration.acknowledgementPersistInterval {
             persistState()
         }
         updateGauges()

@@ -133,6 +133,11 @@ struct AgentSession {
             }
             var inFlight = 0
             while let message = try await messages.next() {
+                // TLS checked the certificate once, at the handshake; a session outliving it ends
+                // (the agent reconnects with its renewed certificate, or is refused).
+                guard Date() < agent.notValidAfter else {
+                    throw Refusal(code: .unauthorized, message: "certificate of agent \(agentID) expired at \(agent.notValidAfter); renew it or enrol again")
+                }
                 switch message {
                 case .batch(let signed):
                     guard let batch = try await accept(signed, publicKey: publicKey, outbound: outbound) else { continue }

@@ -27,4 +27,17 @@ struct SpoolBacklogTests {
         #expect(await spool.readAll().map(\.sequence) == Array(151...200))
         await spool.close()
     }
+
+    @Test("batches created while nothing is acknowledged (collector unreachable) show in the backlog after a maintenance pass")
+    func createdWithoutAcknowledgements() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = smallConfiguration()
+        configuration.acknowledgementPersistInterval = .zero
+        let spool = try openSpool(directory.path, configuration)
+        for index in 0..<20 { _ = try await spool.append(payload: testPayload(index), resultCount: 1) }
+        await spool.maintain()
+        #expect(try SpoolBacklog.read(directory: directory.path).createdThrough == 20)
+        await spool.close()
+    }
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmarks of the real release binaries, run by scripts/benchmarks (which starts PostgreSQL
+# and builds them):
+#
+#   scripts/lib/system-bench.sh POSTGRES-URL BIN-DIR "DEVICE-COUNTS" ROUNDS AGENT-COUNTS HOLD-SECONDS
+#
+# - agent at scale: one outpost-agent enrolled for a branch of N devices on 127.x loopback
+#   addresses (in the agents' namespace, whose whole 127/8 answers), ping every 10 s; after ROUNDS
+#   rounds are stored: its peak RSS (VmHWM) and its CPU use over the rounds after the first;
+# - probe -> committed row: ping_results gets a `committed_at DEFAULT clock_timestamp()` column
+#   in this scratch database; p50/p99 of committed_at - timestamp per size of the scale runs;
+# - device down -> alert row: rule `ping_unreachable >= 1` on a device whose address is removed
+#   from the namespace (ping every 1 s), 3 episodes; time from the removal to alert_history;
+# - collector with many agents: for each of AGENT-COUNTS, `IngestMTLSBench --external` connects
+#   that many simulated agents over mutual TLS to the real outpost-collector and holds them
+#   HOLD-SECONDS (a 10-row batch every 5 s each); the collector's VmHWM, sessions/s, Ack p99.
+# Prints `RESULT …` lines as every benchmark does.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib/common.sh
+
+[ $# -eq 6 ] || die "usage: scripts/lib/system-bench.sh POSTGRES-URL BIN-DIR \"DEVICE-COUNTS\" ROUNDS AGENT-COUNTS HOLD-SECONDS"
+server_url=${1%/*}; bin=$2; read -r -a device_counts <<<"$3"; rounds=$4; read -r -a agent_counts <<<"${5//,/ }"; hold=$6
+PG_BINDIR=$(postgres_bindir)
+work=$(mktemp -d /tmp/outpost-sysbench.XXXXXX)
+chmod 755 "$work"
+database_url="$server_url/outpost_bench_system"
+export OUTPOST_DATABASE_URL="$database_url"
+fail() { die "system-bench: $*"; }
+. scripts/lib/outpost-system.sh
+cleanup() {
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait "${pids[@]}" 2>/dev/null || true  # reaped quietly: no "Killed" job notices
+    remove_branch_namespace
+    "$PG_BINDIR/psql" "$server_url/postgres" -Atqc "DROP DATABASE IF EXISTS outpost_bench_system WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$PG_BINDIR/psql" "$server_url/postgres" -Atqc "DROP DATABASE IF EXISTS outpost_bench_system WITH (FORCE)" -c "CREATE DATABASE outpost_bench_system"
+"$bin/outpost-collector" migrate >"$work/migrate.log" 2>&1 || fail "migrate failed"
+psql_db -c "ALTER TABLE ping_results ADD COLUMN committed_at timestamptz DEFAULT clock_timestamp()"
+"$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
+create_branch_namespace
+"$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 --ip "$collector_ip" >>"$work/ca.log" 2>&1
+"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
+export OUTPOST_MASTER_KEY_FILE="$work/master.key"
+ulimit -n "$(ulimit -Hn)"  # 1,000 agent sessions: one descriptor each, both ends
+ports=("$(free_port)" "$(free_port)" "$(free_port)")
+start_collector main "${ports[@]}"
+
+kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+stored_rounds() { read_stored "$1"; echo $(( rows / $2 )); }  # NAME DEVICES: full rounds stored
+
+# ---- agent RSS and CPU at 1k / 10k / 50k devices ----
+psql_db -c "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '10'), ('ping.packets', '1')
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+for count in "${device_counts[@]}"; do
+    name="scale$count"
+    "$bin/outpost-collector" branch add "$name" >/dev/null
+    psql_db -c "INSERT INTO standalone_devices (name, ip, device_type, branch_id)
+                SELECT '$name-' || i, '127.' || (i / 65536) || '.' || (i / 256 % 256) || '.' || (i % 256), 'server', b.id
+                FROM branches b, generate_series(1, $count) i WHERE b.name = '$name'"
+    enrol_agent "$name" "${ports[1]}"
+    start_agent "$name" "${ports[0]}"
+    deadline=$((SECONDS + 60 + rounds * 60))
+    until [[ $(stored_rounds "$name" "$count") -ge 1 ]]; do
+        ((SECONDS < deadline)) || fail "agent $name stored no full round"
+        alive "${agent_pid[$name]}" || fail "agent $name exited"
+        sleep 0.5
+    done
+    ticks_first=$(cpu_ticks "${agent_pid[$name]}"); first_at=$SECONDS
+    until [[ $(stored_rounds "$name" "$count") -ge $rounds ]]; do
+        ((SECONDS < deadline)) || fail "agent $name stored fewer than $rounds rounds"
+        sleep 0.5
+    done
+    ticks=$(( $(cpu_ticks "${agent_pid[$name]}") - ticks_first )); wall=$((SECONDS - first_at))
+    hwm=$(kib "${agent_pid[$name]}" VmHWM)
+    cpu_percent=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0) ? 100 * t / hz / w : 0 }')
+    echo "agent with $count devices: VmHWM $hwm KiB; ${cpu_percent} % of one core over ${wall} s after the first stored round"
+    echo "RESULT name=agent-rss size=$count-devices ours=$hwm reference=- unit=KiB ratio=-"
+    echo "RESULT name=agent-cpu size=$count-devices ours=$cpu_percent reference=- unit=%-core ratio=-"
+    kill -TERM "${agent_pid[$name]}"; wait "${agent_pid[$name]}" 2>/dev/null || true
+done
+# Probe -> committed row, per size: the agent's round start to the row's insertion in the
+# ingest transaction (committed_at), so the agent's own queueing at large sizes counts too.
+while read -r count p50 p99 samples; do
+    echo "probe -> committed row with $count devices over $samples rows (ping every 10 s): p50 $p50 ms, p99 $p99 ms"
+    echo "RESULT name=probe-to-row-p50 size=$count-devices ours=$p50 reference=- unit=ms ratio=-"
+    echo "RESULT name=probe-to-row-p99 size=$count-devices ours=$p99 reference=- unit=ms ratio=-"
+done < <(psql_db -F ' ' -c "
+    SELECT substr(b.name, 6), round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.committed_at - r.timestamp))),
+           round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM r.committed_at - r.timestamp))), count(*)
+    FROM ping_results r JOIN agents a ON a.id = r.agent_id JOIN branches b ON b.id = a.branch_id
+    WHERE b.name LIKE 'scale%' GROUP BY b.name ORDER BY count(*)")
+
+# ---- device down -> alert_history row ----
+psql_db -c "UPDATE system_config SET value = '1' WHERE key = 'ping.interval_seconds'"
+add_branch alerting 3 200
+enrol_agent alerting "${ports[1]}"
+start_agent alerting "${ports[0]}"
+device=$(psql_db -c "SELECT id FROM standalone_devices WHERE ip = '10.79.200.1'")
+psql_db -c "INSERT INTO alert_rules (device_id, name, expression, severity) VALUES ('$device', 'bench down', 'ping_unreachable >= 1', 'critical')"
+reachable_again() { [[ $(psql_db -c "SELECT count(*) FROM ping_results WHERE device_id = '$device' AND is_reachable
+                                    AND timestamp > '$1'::timestamptz") -ge 2 ]]; }
+alert_after() { [[ $(psql_db -c "SELECT count(*) FROM alert_history WHERE device_id = '$device' AND triggered_at >= '$1'::timestamptz") -ge 1 ]]; }
+latencies=()
+for episode in 1 2 3; do
+    restored=$(psql_db -c "SELECT now()")
+    wait_until 60 reachable_again "$restored" || fail "device not reachable before episode $episode"
+    sleep 2
+    down_at=$(psql_db -c "SELECT clock_timestamp()")
+    ip netns exec "$ns" ip addr del 10.79.200.1/32 dev lo
+    wait_until 60 alert_after "$down_at" || fail "no alert within 60 s of the device going down (episode $episode)"
+    latencies+=("$(psql_db -c "SELECT round(1000 * extract(epoch FROM min(created_at) - '$down_at'::timestamptz))
+                               FROM alert_history WHERE device_id = '$device' AND triggered_at >= '$down_at'::timestamptz")")
+    ip netns exec "$ns" ip addr add 10.79.200.1/32 dev lo
+done
+sorted=$(printf '%s\n' "${latencies[@]}" | sort -n | tr '\n' ' ')
+echo "device down -> alert_history row (ping every 1 s, rule ping_unreachable >= 1): ${sorted}ms"
+echo "RESULT name=down-to-alert-median size=3-episodes ours=$(printf '%s\n' "${latencies[@]}" | sort -n | sed -n 2p) reference=- unit=ms ratio=-"
+echo "RESULT name=down-to-alert-max size=3-episodes ours=$(printf '%s\n' "${latencies[@]}" | sort -n | tail -1) reference=- unit=ms ratio=-"
+kill -TERM "${agent_pid[alerting]}"; wait "${agent_pid[alerting]}" 2>/dev/null || true
+
+# ---- the collector with 100 / 1,000 agents over mutual TLS ----
+for agents in "${agent_counts[@]}"; do
+    kill -TERM "${collector_pid[main]}"; wait "${collector_pid[main]}" 2>/dev/null || true
+    start_collector main "${ports[@]}"
+    idle=$(kib "${collector_pid[main]}" VmRSS)
+    "$bin/IngestMTLSBench" --external "$work/ca" "127.0.0.1:${ports[0]}" "$database_url" "$agents" "$hold"
+    hwm=$(kib "${collector_pid[main]}" VmHWM)
+    echo "collector with $agents agents: VmHWM $hwm KiB (RSS $idle KiB idle after start)"
+    echo "RESULT name=collector-rss size=$agents-agents ours=$hwm reference=- unit=KiB ratio=-"
+done
