@@ -123,21 +123,23 @@ struct IngestWriterTests {
         }
     }
 
-    @Test("a device whose state holds is written once per refresh of round time; pending rounds land with its next write")
+    @Test("a device whose state holds is written once per refresh period of round time; pending rounds land with its next write")
     func deviceStateRefresh() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let writer = IngestWriter(logger: TestDatabase.logger, deviceStateRefresh: .seconds(10))
             let (agent, devices) = try await Self.fixture(db, devices: 1)
             let device = devices[0]
+            let period = DeviceStateCache(refresh: 10).period(of: device)
+            #expect(period >= 5 && period <= 10)
             let t0 = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded())
             let s = Int(t0.timeIntervalSince1970)
             var sequence: BatchSequence = 0
             /// Writes one round `offset` seconds after t0; returns last_seen/down_since/last_probe_at
-            /// (seconds after t0) and the state changes reported.
-            func ingest(_ offset: Int, received: Int) async throws -> String {
+            /// (whole seconds after t0) and the state changes reported.
+            func ingest(_ offset: Double, received: Int) async throws -> String {
                 sequence += 1
                 let outcome = try await writer.write([IngestBatch(agentID: agent, sequence: sequence, pings: [
-                    Self.round(device, at: t0 + Double(offset), received: received),
+                    Self.round(device, at: t0 + offset, received: received),
                 ])], on: db)
                 let row = try await db.strings("""
                     SELECT coalesce((extract(epoch FROM last_seen)::bigint - \(s))::text, '-') || '/' ||
@@ -155,9 +157,10 @@ struct IngestWriterTests {
             // A late reply older than the pending failure at 6: written (it may change state), keeps
             // the device down because the newest round (6, pending) failed.
             #expect(try await ingest(5, received: 3) == "5/4/6")
-            #expect(try await ingest(15, received: 0) == "5/4/6")  // 9 s after the last written round
-            #expect(try await ingest(16, received: 0) == "5/4/16")  // 10 s after: refreshed
-            #expect(try await ingest(17, received: 3) == "17/-/17 up")
+            #expect(try await ingest(6 + period - 0.5, received: 0) == "5/4/6")  // within the period of the last write
+            let refreshed = Int((6 + period + 0.01).rounded())
+            #expect(try await ingest(6 + period + 0.01, received: 0) == "5/4/\(refreshed)")  // a period later: written
+            #expect(try await ingest(30, received: 3) == "30/-/30 up")
         }
     }
 

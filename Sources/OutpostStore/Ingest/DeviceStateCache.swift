@@ -8,11 +8,11 @@ import OutpostCore
 ///
 /// A device is written when it is not cached (its first round since start, unknown ids, after
 /// a failed write), when its rounds may change `down_since` (a failure while up, a reply while
-/// down), and when its newest round is `refresh` or more newer than the `last_probe_at` last
-/// written. Otherwise its rounds are folded into the entry as *pending* and sent with the
-/// device's next write, which applies them first: the row ends exactly as if every round had
-/// been written, and in between `last_seen`/`last_probe_at` trail the newest round by less than
-/// `refresh`. State changes are never deferred.
+/// down), and when its newest round is its ``period(of:)`` or more newer than the
+/// `last_probe_at` last written. Otherwise its rounds are folded into the entry as *pending* and
+/// sent with the device's next write, which applies them first: the row ends exactly as if
+/// every round had been written, and in between `last_seen`/`last_probe_at` trail the newest
+/// round by less than `refresh`. State changes are never deferred.
 ///
 /// Entries come from the rows each write returns (nothing is read at start) and change only
 /// after the transaction committed; a failed write empties the cache, since the database may
@@ -39,12 +39,22 @@ struct DeviceStateCache {
         var pending: Pending
     }
 
-    /// Round-time span within which rounds that change no state are not written.
+    /// Longest round-time span within which rounds that change no state are not written.
     let refresh: TimeInterval
     private var entries: [DeviceID: Entry] = [:]
 
     init(refresh: TimeInterval) {
         self.refresh = refresh
+    }
+
+    /// The round-time span after which `device`'s row is written again although its state
+    /// holds: between `refresh / 2` and `refresh`, fixed per device (from its id). Devices
+    /// whose rounds arrive together (one agent's round; every agent after a restart) are all
+    /// written together once, then fall due at different rounds instead of all at once.
+    func period(of device: DeviceID) -> TimeInterval {
+        let bytes = device.uuid.uuid
+        let fraction = Double(UInt16(bytes.14) << 8 | UInt16(bytes.15)) / Double(UInt16.max)
+        return refresh * (0.5 + 0.5 * fraction)
     }
 
     /// Splits one transaction's device summaries into those to write and those to fold in.
@@ -57,7 +67,7 @@ struct DeviceStateCache {
                 continue
             }
             let keepsState = entry.isUp ? summary.latestReachable : summary.lastReachable == nil
-            if keepsState && summary.latest < entry.writtenProbe.addingTimeInterval(refresh) {
+            if keepsState && summary.latest < entry.writtenProbe.addingTimeInterval(period(of: summary.deviceID)) {
                 folds.append(summary)
             } else {
                 writes.append((summary, entry.pending))
