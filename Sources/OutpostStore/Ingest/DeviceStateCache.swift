@@ -2,9 +2,9 @@ import Foundation
 import OutpostCore
 
 /// What ingest last wrote to each device's `standalone_devices` row, so that rounds which change
-/// nothing but `last_seen`/`last_probe_at` update the row at most once per `refresh` of round
-/// time instead of once per round (a row update per ping row was most of the commit time of
-/// small groups).
+/// nothing but `last_seen`/`last_probe_at` update the row at most once per period (between
+/// `refresh / 2` and `refresh`) of round time instead of once per round (a row update per ping
+/// row was most of the commit time of small groups).
 ///
 /// A device is written when it is not cached (its first round since start, unknown ids, after
 /// a failed write), when its rounds may change `down_since` (a failure while up, a reply while
