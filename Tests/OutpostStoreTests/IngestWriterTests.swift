@@ -123,6 +123,47 @@ struct IngestWriterTests {
         }
     }
 
+    @Test("a device whose state holds is written once per refresh period of round time; pending rounds land with its next write")
+    func deviceStateRefresh() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let writer = IngestWriter(logger: TestDatabase.logger, deviceStateRefresh: .seconds(10))
+            let (agent, devices) = try await Self.fixture(db, devices: 1)
+            let device = devices[0]
+            let period = DeviceStateCache(refresh: 10).period(of: device)
+            #expect(period >= 5 && period <= 10)
+            let t0 = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded())
+            let s = Int(t0.timeIntervalSince1970)
+            var sequence: BatchSequence = 0
+            /// Writes one round `offset` seconds after t0; returns last_seen/down_since/last_probe_at
+            /// (whole seconds after t0) and the state changes reported.
+            func ingest(_ offset: Double, received: Int) async throws -> String {
+                sequence += 1
+                let outcome = try await writer.write([IngestBatch(agentID: agent, sequence: sequence, pings: [
+                    Self.round(device, at: t0 + offset, received: received),
+                ])], on: db)
+                let row = try await db.strings("""
+                    SELECT coalesce((extract(epoch FROM last_seen)::bigint - \(s))::text, '-') || '/' ||
+                           coalesce((extract(epoch FROM down_since)::bigint - \(s))::text, '-') || '/' ||
+                           coalesce((extract(epoch FROM last_probe_at)::bigint - \(s))::text, '-') FROM standalone_devices
+                    """)[0]
+                #expect(outcome.stateChanges.allSatisfy { $0.deviceID == device })
+                return ([row] + outcome.stateChanges.map { $0.isUp ? "up" : "down" }).joined(separator: " ")
+            }
+            #expect(try await ingest(0, received: 3) == "0/-/0")  // first round: written
+            #expect(try await ingest(2, received: 3) == "0/-/0")  // still up, 2 s later: pending
+            // Down: written at once, with the pending reply at 2 applied first.
+            #expect(try await ingest(4, received: 0) == "2/4/4 down")
+            #expect(try await ingest(6, received: 0) == "2/4/4")  // still down: pending
+            // A late reply older than the pending failure at 6: written (it may change state), keeps
+            // the device down because the newest round (6, pending) failed.
+            #expect(try await ingest(5, received: 3) == "5/4/6")
+            #expect(try await ingest(6 + period - 0.5, received: 0) == "5/4/6")  // within the period of the last write
+            let refreshed = Int((6 + period + 0.01).rounded())
+            #expect(try await ingest(6 + period + 0.01, received: 0) == "5/4/\(refreshed)")  // a period later: written
+            #expect(try await ingest(30, received: 3) == "30/-/30 up")
+        }
+    }
+
     @Test("rows for unknown device ids are written and counted, not dropped")
     func unknownDevices() async throws {
         try await TestDatabase.withMigrated { db, _ in
@@ -134,6 +175,13 @@ struct IngestWriterTests {
             #expect(outcome.unknownDeviceRows == 1)
             #expect(outcome.rowsWritten == 2)
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == 2)
+            // Still counted on the next round; once the device exists, its state is derived.
+            let again = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 2, pings: [Self.round(stranger, at: Date(), received: 3)])], on: db)
+            #expect(again.unknownDeviceRows == 1)
+            try await db.query("INSERT INTO standalone_devices (id, name, ip) VALUES (\(stranger.uuid), 'late', '10.0.0.9')", logger: TestDatabase.logger)
+            let known = try await Self.writer.write([IngestBatch(agentID: agent, sequence: 3, pings: [Self.round(stranger, at: Date(), received: 3)])], on: db)
+            #expect(known.unknownDeviceRows == 0)
+            #expect(try await db.integer("SELECT count(*) FROM standalone_devices WHERE last_seen IS NOT NULL AND id = '\(stranger.uuid)'") == 1)
         }
     }
 

@@ -37,6 +37,10 @@ public final class IngestPipeline: Service, Sendable {
         /// A commit attempt taking longer is abandoned (its connection closed) and retried:
         /// a connection whose server vanished mid-COPY must not wedge ingest.
         public var commitTimeout: Duration = .seconds(30)
+        /// A device whose reachability does not change gets `last_seen`/`last_probe_at`
+        /// written when its newest round is this much newer than the last written one (state
+        /// changes are written at once): see ``IngestWriter/init(logger:deviceStateRefresh:)``.
+        public var deviceStateRefresh: Duration = .seconds(5)
 
         public init() {}
     }
@@ -78,7 +82,7 @@ public final class IngestPipeline: Service, Sendable {
         committed: @escaping @Sendable ([IngestBatch]) -> Void = { _ in }
     ) {
         self.database = database
-        self.writer = IngestWriter(logger: logger)
+        self.writer = IngestWriter(logger: logger, deviceStateRefresh: configuration.deviceStateRefresh)
         self.configuration = configuration
         self.logger = logger
         self.metrics = IngestMetrics(factory: metricsFactory)

@@ -12,26 +12,44 @@ import Synchronization
 /// into their daily partitions (creating a missing day), derives device reachability
 /// (`last_seen`, `down_since`) and item state (`monitoring_items.last_*`), and records the
 /// committed sequences. A caller acknowledges a batch only after ``write(_:on:)`` returned.
+///
+/// Device rows whose state does not change are written at most once per
+/// `deviceStateRefresh` of round time (see ``DeviceStateCache``): a writer is meant to be
+/// the one ingest path of its process, its writes one after another.
 public final class IngestWriter: Sendable {
     private let logger: Logger
     private let partitions: PartitionMaintenance
     /// Days known to have partitions, per table ("ping_results:2026-11-25").
     private let knownPartitionDays = Mutex<Set<String>>([])
+    private let deviceStates: Mutex<DeviceStateCache>
 
     /// Creates a writer.
-    public init(logger: Logger) {
+    ///
+    /// - Parameter deviceStateRefresh: a device whose reachability does not change gets its
+    ///   `last_seen`/`last_probe_at` written when its newest round is this much newer than the
+    ///   one last written (at once when the state changes); `.zero` writes every round.
+    public init(logger: Logger, deviceStateRefresh: Duration = .seconds(5)) {
         self.logger = logger
         self.partitions = PartitionMaintenance(logger: logger)
+        let (seconds, attoseconds) = deviceStateRefresh.components
+        self.deviceStates = Mutex(DeviceStateCache(refresh: Double(seconds) + Double(attoseconds) / 1e18))
     }
 
     /// Writes `batches` (from one or many agents, in arrival order) in one transaction.
     public func write(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
-        try await connection.withTransaction(logger: logger) { connection in
-            try await self.writeInTransaction(batches, on: connection)
+        do {
+            let (outcome, devices) = try await connection.withTransaction(logger: logger) { connection in
+                try await self.writeInTransaction(batches, on: connection)
+            }
+            deviceStates.withLock { devices.commit(to: &$0) }
+            return outcome
+        } catch {
+            deviceStates.withLock { $0.removeAll() }
+            throw error
         }
     }
 
-    private func writeInTransaction(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
+    private func writeInTransaction(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> (IngestOutcome, DeviceStateUpdate) {
         var outcome = IngestOutcome()
         var ledgers = try await SequenceLedger.lock(agents: Set(batches.map(\.agentID)), on: connection, logger: logger)
         var accepted: [IngestBatch] = []
@@ -51,12 +69,14 @@ public final class IngestWriter: Sendable {
         try await copyPings(pings, on: connection)
         try await copySamples(samples, on: connection)
         outcome.rowsWritten = pings.count + samples.count
-        let (known, changes) = try await updateDeviceState(pings.map(\.1), on: connection)
-        outcome.unknownDeviceRows = pings.filter { !known.contains($0.1.deviceID.uuid) }.count
-        outcome.stateChanges = changes
+        let summaries = DeviceRoundSummary.summarise(pings.map(\.1))
+        let (writes, folds) = deviceStates.withLock { $0.plan(summaries) }
+        let devices = try await DeviceStateUpdate.run(writes: writes, folds: folds, on: connection, logger: logger)
+        outcome.unknownDeviceRows = pings.filter { !devices.known.contains($0.1.deviceID) }.count
+        outcome.stateChanges = devices.changes
         try await updateItems(samples.map(\.1), on: connection)
         try await SequenceLedger.save(ledgers.values, on: connection, logger: logger)
-        return outcome
+        return (outcome, devices)
     }
 
     private func ensurePartitions(table: String, days timestamps: [Date], on connection: PostgresConnection) async throws {
@@ -121,45 +141,6 @@ public final class IngestWriter: Sendable {
             }
             if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
         }
-    }
-
-    /// Updates `last_seen`/`down_since` of the devices the rounds name; returns the ids that
-    /// exist and the reachability changes.
-    private func updateDeviceState(_ rounds: [PingRoundResult], on connection: PostgresConnection) async throws -> (Set<UUID>, [DeviceStateChange]) {
-        let summaries = DeviceRoundSummary.summarise(rounds)
-        guard !summaries.isEmpty else { return ([], []) }
-        let ids = summaries.map(\.deviceID.uuid)
-        let latest = summaries.map(\.latest)
-        let latestUp = summaries.map(\.latestReachable)
-        let hasUp = summaries.map { $0.lastReachable != nil }
-        let lastUp = summaries.map { $0.lastReachable ?? $0.latest }
-        let firstDown = summaries.map { $0.firstFailureAfterLastSuccess ?? $0.latest }
-        let rows = try await connection.query("""
-            UPDATE standalone_devices d SET
-                last_seen = CASE WHEN u.has_up THEN greatest(d.last_seen, u.last_up) ELSE d.last_seen END,
-                down_since = CASE
-                    WHEN d.last_probe_at IS NOT NULL AND d.last_probe_at > u.latest THEN d.down_since
-                    WHEN u.latest_up THEN NULL
-                    WHEN u.has_up THEN u.first_down
-                    ELSE coalesce(d.down_since, u.first_down) END,
-                last_probe_at = greatest(d.last_probe_at, u.latest)
-            FROM unnest(\(ids)::uuid[], \(latest)::timestamptz[], \(latestUp)::bool[], \(hasUp)::bool[],
-                        \(lastUp)::timestamptz[], \(firstDown)::timestamptz[])
-                     AS u(id, latest, latest_up, has_up, last_up, first_down),
-                 LATERAL (SELECT o.down_since AS old_down, o.last_probe_at AS old_probe
-                          FROM standalone_devices o WHERE o.id = u.id) old
-            WHERE d.id = u.id
-            RETURNING d.id, old.old_probe IS NOT NULL, old.old_down IS NULL, d.down_since IS NULL
-            """, logger: logger)
-        var known = Set<UUID>()
-        var changes: [DeviceStateChange] = []
-        for try await (id, hadState, wasUp, isUp) in rows.decode((UUID, Bool, Bool, Bool).self) {
-            known.insert(id)
-            if hadState ? wasUp != isUp : !isUp {
-                changes.append(DeviceStateChange(deviceID: DeviceID(id), isUp: isUp))
-            }
-        }
-        return (known, changes)
     }
 
     /// Sets `monitoring_items.last_poll/last_value/last_error` from each item's newest sample.

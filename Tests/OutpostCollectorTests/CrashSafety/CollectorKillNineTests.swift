@@ -16,7 +16,8 @@ import Testing
 /// own transaction. `IngestWriter` locks the agent's `agent_sequences` row, COPYs the rows,
 /// then updates `standalone_devices`, where it waits for that lock — after the COPY and
 /// before `SequenceLedger.save` and COMMIT. pg_stat_activity and pg_locks confirm the
-/// collector's backend is there before the kill.
+/// collector's backend is there before the kill. The batches' rounds are 10 s apart, more
+/// than the collector's device-state refresh (5 s), so every group updates the device rows.
 @Suite("Collector killed between COPY and commit")
 struct CollectorKillNineTests {
     static let logger = Logger(label: "outpost.test.kill9")
@@ -44,11 +45,11 @@ struct CollectorKillNineTests {
             }
 
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
-            let start = Date().addingTimeInterval(-600)
+            let start = Date().addingTimeInterval(-1_000)
             var produced = 0
             func spoolBatches(_ count: Int) async throws {
                 for _ in 0..<count {
-                    let at = start + Double(produced / Self.devicesPerBatch)
+                    let at = start + Double(produced / Self.devicesPerBatch) * 10
                     _ = try await spool.append(resultCount: UInt32(Self.devicesPerBatch)) { sequence in
                         try TransportFixture.signedBatch(credentials, sequence: sequence, devices: devices, at: at).serializedBytes
                     }
