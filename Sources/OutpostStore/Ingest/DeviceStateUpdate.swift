@@ -22,11 +22,16 @@ struct DeviceStateUpdate {
     /// leaves `down_since` alone, a reply as the newest round clears it, a failure after the
     /// newest reply sets it to the first such failure, and a device already down stays down
     /// since its first failure.
-    static func run(writes: [DeviceStateCache.Write], folds: [DeviceRoundSummary], on connection: PostgresConnection,
+    ///
+    /// Rows are given in id order (PostgreSQL's byte order of a UUID is that of its hex text),
+    /// so two collectors updating overlapping devices lock them in the same order and do not
+    /// deadlock each other.
+    static func run(writes unordered: [DeviceStateCache.Write], folds: [DeviceRoundSummary], on connection: PostgresConnection,
                     logger: Logger) async throws -> DeviceStateUpdate {
         var update = DeviceStateUpdate(folds: folds)
         update.known = Set(folds.map(\.deviceID))
-        guard !writes.isEmpty else { return update }
+        guard !unordered.isEmpty else { return update }
+        let writes = unordered.sorted { $0.summary.deviceID.uuid.uuidString < $1.summary.deviceID.uuid.uuidString }
         let summaries = writes.map(\.summary)
         let ids = summaries.map(\.deviceID.uuid)
         let latest = summaries.map(\.latest)
