@@ -11,70 +11,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
+. scripts/lib/e2e.sh
 
-: "${OUTPOST_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
-: "${OUTPOST_TEST_PG_BINDIR:?run through scripts/test}"
-bin="$(swift build --show-bin-path)"
-for binary in outpost-agent outpost-collector; do
-    [[ -x "$bin/$binary" ]] || die "e2e-alerts: $bin/$binary missing; run swift build first"
-done
-
+fail() { die "e2e-alerts: $*"; }
+e2e_require_test_postgres
+e2e_require_binaries
 started=$SECONDS
 interval=2
-tag="a$$"
-tag="${tag:0:6}"
-work="$(mktemp -d /tmp/outpost-e2e-alerts-XXXXXX)"
-chmod 755 "$work"
+e2e_workdir a e2e-alerts
 net=$((RANDOM % 200 + 20))
 ns="outpost-$tag-br"
 device_ns="outpost-$tag-dv"
 wan="$tag-w"
 lan="$tag-l"
-pids=()
-server_url="${OUTPOST_TEST_DATABASE_URL%/*}"
-database="outpost_alerts_$tag"
-psql_server() { "$OUTPOST_TEST_PG_BINDIR/psql" "$server_url/postgres" -v ON_ERROR_STOP=1 -Atq "$@"; }
-psql_e2e() { "$OUTPOST_TEST_PG_BINDIR/psql" "$server_url/$database" -v ON_ERROR_STOP=1 -Atq "$@"; }
-
-cleanup() {
-    local status=$?
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    psql_server -c "DROP DATABASE IF EXISTS $database" >/dev/null 2>&1 || true
-    ip netns del "$device_ns" 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-    ip link del "$wan" 2>/dev/null || true
-    if [[ $status -ne 0 ]]; then
-        for log in "$work"/*.log; do
-            echo "---- $(basename "$log") (last 30 lines)" >&2
-            tail -30 "$log" >&2 || true
-        done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { die "e2e-alerts: $*"; }
+trap e2e_cleanup EXIT
 
 # ---- database, namespaces: root <-WAN-> branch (agent) <-LAN-> device ----
-psql_server -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
-export OUTPOST_DATABASE_URL="$server_url/$database"
-"$bin/outpost-collector" migrate >"$work/migrate.log" 2>&1 || fail "migrate failed"
-
-ip netns add "$ns"
-ip netns add "$device_ns"
-ip link add "$wan" type veth peer name "$wan-n"
-ip link set "$wan-n" netns "$ns"
-ip addr add "10.214.$net.1/30" dev "$wan"
-ip link set "$wan" up
-ip netns exec "$ns" ip addr add "10.214.$net.2/30" dev "$wan-n"
-ip netns exec "$ns" ip link set "$wan-n" up
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" ip link add "$lan" type veth peer name "$lan-d"
-ip netns exec "$ns" ip link set "$lan-d" netns "$device_ns"
-ip netns exec "$ns" ip addr add "10.79.$net.1/30" dev "$lan"
-ip netns exec "$ns" ip link set "$lan" up
-ip netns exec "$device_ns" ip addr add "10.79.$net.2/30" dev "$lan-d"
-ip netns exec "$device_ns" ip link set "$lan-d" up
-ip netns exec "$device_ns" ip link set lo up
+e2e_database "outpost_alerts_$tag"
+veth_wan "$ns" "$wan" "10.214.$net.1" "10.214.$net.2"
+e2e_namespace "$device_ns"
+veth_pair "$ns" "$lan" "10.79.$net.1" "$device_ns" "$lan-d" "10.79.$net.2"
 
 # ---- webhook receiver: one line per POST body in hooks.jsonl ----
 hook_port=$(free_port)
@@ -98,28 +54,15 @@ hooks() { grep -c "\"event\":\"$1\"" "$work/hooks.jsonl" || true; }
 all_hooks() { wc -l <"$work/hooks.jsonl"; }
 
 # ---- CA, collector, branch, device, rule ----
-"$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
-"$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 --ip "10.214.$net.1" >>"$work/ca.log" 2>&1
-"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
-export OUTPOST_MASTER_KEY_FILE="$work/master.key"
-agent_port=$(free_port)
-enrol_port=$(free_port)
-http_port=$(free_port)
-"$bin/outpost-collector" run --ca-dir "$work/ca" --listen "0.0.0.0:$agent_port" --enrol-listen "0.0.0.0:$enrol_port" \
-    --http-listen "127.0.0.1:$http_port" >>"$work/collector.log" 2>&1 &
-collector=$!
-pids+=("$collector")
-for _ in $(seq 1 200); do
-    ss -Htln "sport = :$agent_port" | grep -q . && break
-    kill -0 "$collector" 2>/dev/null || fail "collector exited at start"
-    sleep 0.05
-done
+init_ca "10.214.$net.1"
+collector_ports
+start_collector_and_wait collector "$agent_port" "$enrol_port" "$http_port"
 
-psql_e2e -c "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '$interval'), ('ping.packets', '1')"
+psql_db -c "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '$interval'), ('ping.packets', '1')"
 "$bin/outpost-collector" branch add e2e-alerts >/dev/null
-psql_e2e -c "INSERT INTO standalone_devices (name, ip, device_type, branch_id)
+psql_db -c "INSERT INTO standalone_devices (name, ip, device_type, branch_id)
              SELECT 'atm-e2e', '10.79.$net.2', 'atm', id FROM branches WHERE name = 'e2e-alerts'"
-psql_e2e -c "INSERT INTO alert_rules (name, expression, severity, notification_channels)
+psql_db -c "INSERT INTO alert_rules (name, expression, severity, notification_channels)
              VALUES ('device down', 'ping_unreachable >= 1', 'critical',
                      '[{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:$hook_port/hook\"}]')"
 
@@ -130,31 +73,22 @@ ip netns exec "$ns" "$bin/outpost-agent" run --state-dir "$work/agent" --collect
 agent=$!
 pids+=("$agent")
 
-wait_for() {  # seconds description command...
-    local seconds=$1 what=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@"; do
-        ((SECONDS < deadline)) || fail "timed out after ${seconds}s waiting for $what"
-        kill -0 "$agent" 2>/dev/null || fail "the agent died"
-        kill -0 "$collector" 2>/dev/null || fail "the collector died"
-        sleep 0.1
-    done
-}
-sql_is() { [[ "$(psql_e2e -c "$1")" == "$2" ]]; }
+watch_process "the agent" "$agent"
+watch_process "the collector" "$collector"
+sql_is() { [[ "$(psql_db -c "$1")" == "$2" ]]; }
 count_is() { [[ "$($1 "${@:3}")" -eq "$2" ]]; }
-reachable_rows() { [[ $(psql_e2e -c "SELECT count(*) FROM ping_results WHERE packets_received > 0") -ge 3 ]]; }
+reachable_rows() { [[ $(psql_db -c "SELECT count(*) FROM ping_results WHERE packets_received > 0") -ge 3 ]]; }
 say "e2e-alerts: waiting for the device's first rounds"
-wait_for 40 "reachable rounds of the device" reachable_rows
+e2e_wait_for 40 "reachable rounds of the device" reachable_rows
 [[ $(all_hooks) -eq 0 ]] || fail "webhooks before any outage"
 
 # ---- link down: one firing row within interval + 5 s, exactly one webhook ----
 say "e2e-alerts: LAN link down"
 down_at=$(date +%s%N)
 ip netns exec "$ns" ip link set "$lan" down
-wait_for $((interval + 5)) "a firing alert (probe interval + 5 s)" sql_is "SELECT count(*) FROM alert_history WHERE resolved_at IS NULL" 1
+e2e_wait_for $((interval + 5)) "a firing alert (probe interval + 5 s)" sql_is "SELECT count(*) FROM alert_history WHERE resolved_at IS NULL" 1
 fired_ms=$((($(date +%s%N) - down_at) / 1000000))
-wait_for $((interval + 5)) "the firing webhook" count_is hooks 1 firing
+e2e_wait_for $((interval + 5)) "the firing webhook" count_is hooks 1 firing
 hooked_ms=$((($(date +%s%N) - down_at) / 1000000))
 sleep $((interval * 2))  # two more failed rounds: still one row, still one webhook
 sql_is "SELECT count(*) FROM alert_history" 1 || fail "more than one alert_history row for one outage"
@@ -164,8 +98,8 @@ sql_is "SELECT count(*) FROM alert_history" 1 || fail "more than one alert_histo
 say "e2e-alerts: LAN link up"
 up_at=$(date +%s%N)
 ip netns exec "$ns" ip link set "$lan" up
-wait_for $((interval + 5)) "the resolution" sql_is "SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL" 1
-wait_for $((interval + 5)) "the resolve webhook" count_is hooks 1 resolved
+e2e_wait_for $((interval + 5)) "the resolution" sql_is "SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL" 1
+e2e_wait_for $((interval + 5)) "the resolve webhook" count_is hooks 1 resolved
 resolved_ms=$((($(date +%s%N) - up_at) / 1000000))
 [[ $(all_hooks) -eq 2 ]] || fail "$(all_hooks) webhooks after one outage, expected 2"
 

@@ -11,100 +11,42 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
+. scripts/lib/e2e.sh
 
-: "${OUTPOST_TEST_DATABASE_URL:?run through scripts/test, which starts PostgreSQL}"
-: "${OUTPOST_TEST_PG_BINDIR:?run through scripts/test}"
-bin="$(swift build --show-bin-path)"
-for binary in outpost-agent outpost-collector; do
-    [[ -x "$bin/$binary" ]] || die "e2e: $bin/$binary missing; run swift build first"
-done
-
-tag="e$$"
-tag="${tag:0:6}"
-work="$(mktemp -d /tmp/outpost-e2e-XXXXXX)"
-chmod 755 "$work"
+fail() { die "e2e: $*"; }
+e2e_require_test_postgres
+e2e_require_binaries
+e2e_workdir e e2e
 net=$((RANDOM % 200 + 20))
 ns_a="outpost-$tag-a"
 ns_b="outpost-$tag-b"
 wan_a="$tag-wa"
 wan_b="$tag-wb"
-pids=()
-server_url="${OUTPOST_TEST_DATABASE_URL%/*}"
-database="outpost_e2e_$tag"
-psql_server() { "$OUTPOST_TEST_PG_BINDIR/psql" "$server_url/postgres" -v ON_ERROR_STOP=1 -Atq "$@"; }
-psql_e2e() { "$OUTPOST_TEST_PG_BINDIR/psql" "$server_url/$database" -v ON_ERROR_STOP=1 -Atq "$@"; }
+trap e2e_cleanup EXIT
 
-cleanup() {
-    local status=$?
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    psql_server -c "DROP DATABASE IF EXISTS $database" >/dev/null 2>&1 || true
-    ip netns del "$ns_a" 2>/dev/null || true
-    ip netns del "$ns_b" 2>/dev/null || true
-    ip link del "$wan_a" 2>/dev/null || true
-    ip link del "$wan_b" 2>/dev/null || true
-    if [[ $status -ne 0 ]]; then
-        for log in "$work"/*.log; do
-            echo "---- $(basename "$log") (last 30 lines)" >&2
-            tail -30 "$log" >&2 || true
-        done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { die "e2e: $*"; }
-
-# ---- database ----
-
-psql_server -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
-export OUTPOST_DATABASE_URL="$server_url/$database"
-"$bin/outpost-collector" migrate >"$work/migrate.log" 2>&1 || fail "migrate failed"
+e2e_database "outpost_e2e_$tag"
 
 # ---- two branches, each an agent namespace with hosts on its own loopback ----
 say "e2e: namespaces $ns_a and $ns_b (WAN 10.213.$net.0/30 and 10.213.$((net + 1)).0/30)"
 setup_branch() {  # namespace wan-interface subnet-octet host-octet
     local ns=$1 wan=$2 octet=$3 hosts=$4
-    ip netns add "$ns"
-    ip link add "$wan" type veth peer name "$wan-n"
-    ip link set "$wan-n" netns "$ns"
-    ip addr add "10.213.$octet.1/30" dev "$wan"
-    ip link set "$wan" up
-    ip netns exec "$ns" ip addr add "10.213.$octet.2/30" dev "$wan-n"
-    ip netns exec "$ns" ip link set "$wan-n" up
-    ip netns exec "$ns" ip link set lo up
+    veth_wan "$ns" "$wan" "10.213.$octet.1" "10.213.$octet.2"
     for host in 1 2 3; do ip netns exec "$ns" ip addr add "10.78.$hosts.$host/32" dev lo; done
 }
 setup_branch "$ns_a" "$wan_a" "$net" 1
 setup_branch "$ns_b" "$wan_b" "$((net + 1))" 2
 
 # ---- CA, collector ----
-"$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
-"$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 \
-    --ip "10.213.$net.1" --ip "10.213.$((net + 1)).1" >>"$work/ca.log" 2>&1
-"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
-export OUTPOST_MASTER_KEY_FILE="$work/master.key"
-agent_port=$(free_port)
-enrol_port=$(free_port)
-http_port=$(free_port)
-start_collector() {
-    "$bin/outpost-collector" run --ca-dir "$work/ca" --listen "0.0.0.0:$agent_port" --enrol-listen "0.0.0.0:$enrol_port" \
-        --http-listen "127.0.0.1:$http_port" >>"$work/collector.log" 2>&1 &
-    collector=$!
-    pids+=("$collector")
-    for _ in $(seq 1 200); do
-        ss -Htln "sport = :$agent_port" | grep -q . && return 0
-        kill -0 "$collector" 2>/dev/null || fail "collector exited at start"
-        sleep 0.05
-    done
-    fail "collector did not listen on $agent_port"
-}
+init_ca "10.213.$net.1" "10.213.$((net + 1)).1"
+collector_ports
+start_collector() { start_collector_and_wait collector "$agent_port" "$enrol_port" "$http_port"; }
 start_collector
 
-psql_e2e -c "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '2'), ('ping.packets', '2')"
+psql_db -c "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '2'), ('ping.packets', '2')"
 for branch in a b; do
     "$bin/outpost-collector" branch add "e2e-$branch" >/dev/null
 done
-psql_e2e -c "
+psql_db -c "
     INSERT INTO standalone_devices (name, ip, device_type, branch_id)
     SELECT 'host-' || b.name || '-' || h, '10.78.' || CASE b.name WHEN 'e2e-a' THEN 1 ELSE 2 END || '.' || h, 'server', b.id
     FROM branches b, generate_series(1, 3) h WHERE b.name IN ('e2e-a', 'e2e-b')"
@@ -120,7 +62,7 @@ pids+=("$!")
 "$bin/outpost-collector" templates import --builtin >/dev/null
 "$bin/outpost-collector" templates apply "Linux (net-snmp)" --device host-e2e-a-1 >/dev/null
 "$bin/outpost-collector" credentials set --device host-e2e-a-1 --version v2c --community e2e-ro >/dev/null
-psql_e2e -c "UPDATE monitoring_items SET interval = 2"
+psql_db -c "UPDATE monitoring_items SET interval = 2"
 
 # ---- enrolment by one-time token, from inside each namespace ----
 start_agent() {  # branch namespace wan-octet
@@ -144,30 +86,21 @@ for spec in "a $ns_a $net" "b $ns_b $((net + 1))"; do
 done
 
 rows_of() {  # branch [extra SQL condition]
-    psql_e2e -c "SELECT count(*) FROM ping_results r JOIN standalone_devices d ON d.id = r.device_id
+    psql_db -c "SELECT count(*) FROM ping_results r JOIN standalone_devices d ON d.id = r.device_id
                  JOIN branches b ON b.id = d.branch_id WHERE b.name = 'e2e-$1' ${2:-}"
 }
-wait_for() {  # seconds description command...
-    local seconds=$1 what=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@"; do
-        ((SECONDS < deadline)) || fail "timed out after ${seconds}s waiting for $what"
-        kill -0 "$agent_a" 2>/dev/null || fail "agent a died"
-        kill -0 "$agent_b" 2>/dev/null || fail "agent b died"
-        sleep 0.2
-    done
-}
+watch_process "agent a" "$agent_a"
+watch_process "agent b" "$agent_b"
 reachable_rows() { [[ $(rows_of "$1" "AND r.packets_received > 0") -ge $2 ]]; }
 
 polled_values() {
-    [[ $(psql_e2e -c "SELECT count(*) FROM item_history h JOIN standalone_devices d ON d.id = h.device_id
+    [[ $(psql_db -c "SELECT count(*) FROM item_history h JOIN standalone_devices d ON d.id = h.device_id
                       WHERE d.name = 'host-e2e-a-1' AND h.value_numeric IS NOT NULL") -ge $1 ]]
 }
 say "e2e: waiting for results from both branches"
-wait_for 60 "results from branch a" reachable_rows a 6
-wait_for 60 "results from branch b" reachable_rows b 6
-wait_for 60 "SNMP item values from branch a" polled_values 6
+e2e_wait_for 60 "results from branch a" reachable_rows a 6
+e2e_wait_for 60 "results from branch b" reachable_rows b 6
+e2e_wait_for 60 "SNMP item values from branch a" polled_values 6
 # The operator endpoints see the same: ready, rows counted, both agents connected.
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || fail "/readyz is not ready"
 rows_metric=$(curl -sf "http://127.0.0.1:$http_port/metrics" | awk '$1 == "outpost_ingest_rows_total" { print int($2) }')
@@ -180,23 +113,23 @@ say "e2e: discovery of branch b's 10.78.2.0/29 through its agent"
 ip netns exec "$ns_b" ip addr add 10.78.2.4/32 dev lo
 "$bin/outpost-collector" discovery rule add e2e-b-lan --range 10.78.2.0/29 --branch e2e-b --ping-only --import >/dev/null
 discovery_job=$("$bin/outpost-collector" discovery run e2e-b-lan)
-discovery_state() { psql_e2e -c "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '$1'"; }
+discovery_state() { psql_db -c "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '$1'"; }
 discovered() { [[ $(discovery_state "$1") == "$2" ]]; }
-wait_for 30 "discovery job $discovery_job: 4 hosts found, 10.78.2.4 imported" discovered "$discovery_job" "completed 4 1"
+e2e_wait_for 30 "discovery job $discovery_job: 4 hosts found, 10.78.2.4 imported" discovered "$discovery_job" "completed 4 1"
 "$bin/outpost-collector" discovery status "$discovery_job" | grep -q '^completed 100% 6/6 scanned, 4 found, 1 imported' ||
     fail "discovery status: $("$bin/outpost-collector" discovery status "$discovery_job")"
 discovery_job=$("$bin/outpost-collector" discovery run e2e-b-lan)
-wait_for 30 "a second discovery job importing nothing new" discovered "$discovery_job" "completed 4 0"
+e2e_wait_for 30 "a second discovery job importing nothing new" discovered "$discovery_job" "completed 4 0"
 
 # ---- WAN of branch a cut for 15 s: its agent keeps probing into the spool ----
 say "e2e: cutting the WAN of branch a for 15 s"
-cut_start=$(psql_e2e -c "SELECT now()")
+cut_start=$(psql_db -c "SELECT now()")
 ip link set "$wan_a" down
 sleep 15
 ip link set "$wan_a" up
-cut_end=$(psql_e2e -c "SELECT now()")
+cut_end=$(psql_db -c "SELECT now()")
 spooled_rows() { [[ $(rows_of a "AND r.timestamp > '$cut_start'::timestamptz + interval '2 s' AND r.timestamp < '$cut_end'::timestamptz - interval '2 s'") -ge 15 ]]; }
-wait_for 90 "the results branch a spooled during the cut" spooled_rows
+e2e_wait_for 90 "the results branch a spooled during the cut" spooled_rows
 
 # ---- collector killed with SIGKILL while agents deliver, then restarted ----
 say "e2e: SIGKILL to the collector under load, restart"
@@ -206,11 +139,11 @@ wait "$collector" 2>/dev/null || true
 sleep 2
 start_collector
 more_rows() { [[ $(rows_of b) -gt $((before_kill + 6)) && $(rows_of a "AND r.timestamp > now() - interval '5 s'") -gt 0 ]]; }
-wait_for 60 "results after the collector restart" more_rows
+e2e_wait_for 60 "results after the collector restart" more_rows
 
 # ---- settle: stop probing, let the spools drain, compare ----
 say "e2e: disabling the devices; agents stop probing and drain their spools"
-psql_e2e -c "UPDATE standalone_devices SET enabled = false"
+psql_db -c "UPDATE standalone_devices SET enabled = false"
 # The agents learn the new configuration on their next session: a graceful restart.
 kill -TERM "$collector"
 wait "$collector" 2>/dev/null || true
@@ -220,30 +153,30 @@ drained() {  # branch
     status=$("$bin/outpost-agent" status --state-dir "$work/agent-$1")
     created=$(sed -n 's/.*created through batch \([0-9]*\).*/\1/p' <<<"$status")
     acknowledged=$(sed -n 's/.*acknowledged through batch \([0-9]*\).*/\1/p' <<<"$status")
-    read -r high pending < <(psql_e2e -F ' ' -c "SELECT s.high_water, cardinality(s.committed_above) FROM agent_sequences s
+    read -r high pending < <(psql_db -F ' ' -c "SELECT s.high_water, cardinality(s.committed_above) FROM agent_sequences s
         JOIN agents a ON a.id = s.agent_id JOIN branches b ON b.id = a.branch_id WHERE b.name = 'e2e-$1'")
     [[ -n "$created" && "$created" -gt 0 && "$created" == "$acknowledged" && "$high" == "$created" && "$pending" == 0 ]] || return 1
     # Quiet for 3 s: nothing new was created.
     sleep 3
     [[ "$("$bin/outpost-agent" status --state-dir "$work/agent-$1" | sed -n 's/.*created through batch \([0-9]*\).*/\1/p')" == "$created" ]]
 }
-wait_for 120 "agent a's spool to drain" drained a
-wait_for 120 "agent b's spool to drain" drained b
+e2e_wait_for 120 "agent a's spool to drain" drained a
+e2e_wait_for 120 "agent b's spool to drain" drained b
 
 for branch in a b; do
     status=$("$bin/outpost-agent" status --state-dir "$work/agent-$branch")
     grep -q "dropped 0 results" <<<"$status" || fail "agent $branch dropped results: $status"
 done
-duplicates=$(psql_e2e -c "SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d")
+duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d")
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated result rows"
-duplicates=$(psql_e2e -c "SELECT count(*) FROM (SELECT item_id, timestamp FROM item_history GROUP BY 1, 2 HAVING count(*) > 1) d")
+duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT item_id, timestamp FROM item_history GROUP BY 1, 2 HAVING count(*) > 1) d")
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated item samples"
-unknown=$(psql_e2e -c "SELECT count(*) FROM ping_results WHERE device_id IS NULL")
+unknown=$(psql_db -c "SELECT count(*) FROM ping_results WHERE device_id IS NULL")
 [[ "$unknown" == 0 ]] || fail "$unknown rows without a device"
 kill -0 "$agent_a" && kill -0 "$agent_b" || fail "an agent did not survive"
-echo "e2e: $(psql_e2e -c "SELECT count(*) FROM item_history") SNMP item samples stored"
+echo "e2e: $(psql_db -c "SELECT count(*) FROM item_history") SNMP item samples stored"
 for branch in a b; do
-    echo "e2e: branch $branch: $(rows_of "$branch") ping results stored, batches 1..$(psql_e2e -c "SELECT s.high_water FROM agent_sequences s
+    echo "e2e: branch $branch: $(rows_of "$branch") ping results stored, batches 1..$(psql_db -c "SELECT s.high_water FROM agent_sequences s
         JOIN agents a ON a.id = s.agent_id JOIN branches b ON b.id = a.branch_id WHERE b.name = 'e2e-$branch'") committed once"
 done
 say "e2e: passed"

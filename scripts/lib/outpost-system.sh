@@ -1,11 +1,10 @@
 # Runs the real Outpost binaries as a small system for scripts/fault-suite: one agent-side network
 # namespace behind a veth "WAN" link, collectors in the root namespace, agents enrolled by
-# one-time tokens, and the counts that prove delivery. Source it after common.sh and
-# postgres.sh, once `bin`, `work`, `database_url` and `PG_BINDIR` are set; do not run it.
+# one-time tokens, and the counts that prove delivery. Source it after common.sh, postgres.sh and
+# e2e.sh, once `bin`, `work` and `tag` (e2e_workdir), `database_url` and `PG_BINDIR` are set; do
+# not run it.
 
-pids=()            # every process this script started, killed on exit
 wan_octet=$((RANDOM % 200 + 20))
-tag="f$$"; tag="${tag:0:6}"
 ns="outpost-$tag"
 wan="$tag-w"
 collector_ip="10.214.$wan_octet.1"
@@ -20,47 +19,23 @@ build_faketime_preload() {
     faketime_preload="$work/swift-argv-shim.so:$lib"
 }
 
-psql_db() { "$PG_BINDIR/psql" "$database_url" -v ON_ERROR_STOP=1 -Atq "$@"; }
-
 # The agents' side: namespace $ns reaching the collectors at $collector_ip over veth $wan.
-create_branch_namespace() {
-    ip netns add "$ns"
-    ip link add "$wan" type veth peer name "$wan-n"
-    ip link set "$wan-n" netns "$ns"
-    ip addr add "$collector_ip/30" dev "$wan"
-    ip link set "$wan" up
-    ip netns exec "$ns" ip addr add "10.214.$wan_octet.2/30" dev "$wan-n"
-    ip netns exec "$ns" ip link set "$wan-n" up
-    ip netns exec "$ns" ip link set lo up
-}
-
-remove_branch_namespace() {
-    ip netns del "$ns" 2>/dev/null || true
-    ip link del "$wan" 2>/dev/null || true
-}
+create_branch_namespace() { veth_wan "$ns" "$wan" "$collector_ip" "10.214.$wan_octet.2"; }
 
 # start_collector NAME AGENT-PORT ENROL-PORT HTTP-PORT [extra run flags…]: starts (or restarts)
 # collector NAME, waits until it listens; its pid goes to collector_pid[NAME]. With
 # clock_file[NAME] set, it runs under libfaketime reading its offset from that file.
 declare -A collector_pid collector_port clock_file
 start_collector() {
-    local name=$1 agent_port=$2 enrol_port=$3 http_port=$4; shift 4
-    local preload=()
+    local name=$1 agent_port=$2; shift
+    local faketime=()
     if [[ -n "${clock_file[$name]:-}" ]]; then
-        preload=(env LD_PRELOAD="$faketime_preload" FAKETIME_TIMESTAMP_FILE="${clock_file[$name]}" FAKETIME_NO_CACHE=1
-                 FAKETIME_DONT_FAKE_MONOTONIC=1)
+        faketime=(LD_PRELOAD="$faketime_preload" FAKETIME_TIMESTAMP_FILE="${clock_file[$name]}" FAKETIME_NO_CACHE=1
+                  FAKETIME_DONT_FAKE_MONOTONIC=1)
     fi
-    "${preload[@]}" "$bin/outpost-collector" run --ca-dir "$work/ca" --listen "0.0.0.0:$agent_port" \
-        --enrol-listen "0.0.0.0:$enrol_port" --http-listen "127.0.0.1:$http_port" "$@" >>"$work/collector-$name.log" 2>&1 &
-    collector_pid[$name]=$!
+    start_collector_and_wait "collector-$name" "$1" "$2" "$3" "${faketime[@]}" "${@:4}"
+    collector_pid[$name]=$collector
     collector_port[$name]=$agent_port
-    pids+=("$!")
-    for _ in $(seq 1 300); do
-        ss -Htln "sport = :$agent_port" | grep -q . && return 0
-        kill -0 "${collector_pid[$name]}" 2>/dev/null || fail "collector $name exited at start"
-        sleep 0.05
-    done
-    fail "collector $name did not listen on $agent_port"
 }
 
 # add_branch NAME DEVICES OCTET: branch NAME with DEVICES hosts 10.79.OCTET.1… on the namespace's loopback.

@@ -18,33 +18,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/common.sh
+. scripts/lib/e2e.sh
 
 [ $# -eq 6 ] || die "usage: scripts/lib/system-bench.sh POSTGRES-URL BIN-DIR \"DEVICE-COUNTS\" ROUNDS AGENT-COUNTS HOLD-SECONDS"
 server_url=${1%/*}; bin=$2; read -r -a device_counts <<<"$3"; rounds=$4; read -r -a agent_counts <<<"${5//,/ }"; hold=$6
 PG_BINDIR=$(postgres_bindir)
-work=$(mktemp -d /tmp/outpost-sysbench.XXXXXX)
-chmod 755 "$work"
-database_url="$server_url/outpost_bench_system"
-export OUTPOST_DATABASE_URL="$database_url"
+e2e_workdir s sysbench
 fail() { die "system-bench: $*"; }
 . scripts/lib/outpost-system.sh
 cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    wait "${pids[@]}" 2>/dev/null || true  # reaped quietly: no "Killed" job notices
-    remove_branch_namespace
-    "$PG_BINDIR/psql" "$server_url/postgres" -Atqc "DROP DATABASE IF EXISTS outpost_bench_system WITH (FORCE)" >/dev/null 2>&1 || true
+    e2e_stop_processes
+    e2e_remove_network
+    e2e_drop_database
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$PG_BINDIR/psql" "$server_url/postgres" -Atqc "DROP DATABASE IF EXISTS outpost_bench_system WITH (FORCE)" -c "CREATE DATABASE outpost_bench_system"
-"$bin/outpost-collector" migrate >"$work/migrate.log" 2>&1 || fail "migrate failed"
+e2e_database outpost_bench_system
 psql_db -c "ALTER TABLE ping_results ADD COLUMN committed_at timestamptz DEFAULT clock_timestamp()"
-"$bin/outpost-collector" ca init --dir "$work/ca" >"$work/ca.log" 2>&1
+init_ca "$collector_ip"
 create_branch_namespace
-"$bin/outpost-collector" ca issue-server --dir "$work/ca" --dns localhost --ip 127.0.0.1 --ip "$collector_ip" >>"$work/ca.log" 2>&1
-"$bin/outpost-collector" credentials master-key create "$work/master.key" >>"$work/ca.log" 2>&1
-export OUTPOST_MASTER_KEY_FILE="$work/master.key"
 ulimit -n "$(ulimit -Hn)"  # 1,000 agent sessions: one descriptor each, both ends
 ports=("$(free_port)" "$(free_port)" "$(free_port)")
 start_collector main "${ports[@]}"
