@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OutpostAgent
 import OutpostCollector
@@ -20,7 +21,12 @@ struct BenchCollector {
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
-        let pipeline = IngestPipeline(database: database, logger: logger)
+        var configuration = IngestPipeline.Configuration()
+        // To compare writer counts side by side; the collector's default otherwise.
+        if let writers = ProcessInfo.processInfo.environment["OUTPOST_BENCH_INGEST_WRITERS"].flatMap(Int.init) {
+            configuration.writers = writers
+        }
+        let pipeline = IngestPipeline(database: database, configuration: configuration, logger: logger)
         let tls = try AgentTLS(certificateChainPEM: chainPEM, privateKeyPEM: try serverKey.pemEncoded,
                                caCertificate: authority.certificate, denyList: denyList)
         let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,

@@ -80,6 +80,59 @@ struct IngestPipelineTests {
         }
     }
 
+    @Test("two writers: an agent whose group is stuck holds up neither other agents nor the order of its own batches")
+    func writersKeepAgentsApart() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fleet = try await Self.fixture(db, agents: 2)
+            let (stuck, stuckDevice) = fleet[0]
+            let (free, freeDevice) = fleet[1]
+            // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
+            try await db.query("INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
+            let locker = try await database.connect()
+            try await locker.query("BEGIN", logger: TestDatabase.logger)
+            try await locker.query("SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            var configuration = IngestPipeline.Configuration()
+            configuration.writers = 2
+            try await Self.withPipeline(database.url, configuration: configuration) { pipeline in
+                async let first = pipeline.submit(Self.batch(stuck, stuckDevice, sequence: 1, rows: 10))
+                while try await db.integer("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                async let second = pipeline.submit(Self.batch(stuck, stuckDevice, sequence: 2, rows: 10))
+                while pipeline.queuedRows < 20 { try await Task.sleep(for: .milliseconds(20)) }
+                // The second writer skips the stuck agent's queued batch and writes the other agent's.
+                let freeAgentWritten = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        for sequence: BatchSequence in 1...2 {
+                            let disposition = try? await pipeline.submit(Self.batch(free, freeDevice, sequence: sequence, rows: 10))
+                            #expect(disposition == .committed)
+                        }
+                        return true
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(30))
+                        return false
+                    }
+                    let written = await group.next()!
+                    group.cancelAll()
+                    // Not written in time: release the lock, so that the stuck writer, and the test, end.
+                    if !written { try? await locker.query("COMMIT", logger: TestDatabase.logger) }
+                    await group.waitForAll()
+                    return written
+                }
+                #expect(freeAgentWritten, "the other agent's batches waited for the stuck agent's group")
+                #expect(try await db.integer("SELECT count(*) FROM ping_results WHERE agent_id = '\(stuck.uuid)'") == 0)
+                try await locker.query("COMMIT", logger: TestDatabase.logger)
+                #expect(try await first == .committed)
+                #expect(try await second == .committed)
+            }
+            try await locker.close()
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 40)
+            // In order: the stuck agent's batches committed one group after the other.
+            #expect(try await db.strings("SELECT high_water || ':' || committed_above::text FROM agent_sequences ORDER BY agent_id") == ["2:{}", "2:{}"])
+        }
+    }
+
     @Test("PostgreSQL killed under load and restarted: no loss, no duplicates, the pipeline recovers by itself")
     func databaseCrash() async throws {
         let cluster = try TestPostgresCluster()

@@ -9,6 +9,11 @@ import Synchronization
 /// The collector's single path to PostgreSQL for agent results: a bounded queue of verified
 /// batches from every session, written in group commits by ``IngestWriter``.
 ///
+/// ``Configuration/writers`` groups are written at once, each on its own connection, so a
+/// batch does not wait for a commit of other agents' rows to finish before its own starts.
+/// An agent's batches are never in two groups at once: they are written in arrival order, one
+/// group after the other, and the writer's per-device state never sees an agent twice.
+///
 /// Sessions call ``submit(_:)``, which returns once the batch's rows and sequence are
 /// committed (or recognised as a replay): only then may the session acknowledge it. When the
 /// queue holds `maxQueuedRows`, `submit` suspends, so sessions stop reading their sockets and
@@ -41,6 +46,9 @@ public final class IngestPipeline: Service, Sendable {
         /// written when its newest round is this much newer than the last written one (state
         /// changes are written at once): see ``IngestWriter/init(logger:deviceStateRefresh:)``.
         public var deviceStateRefresh: Duration = .seconds(5)
+        /// Groups written concurrently, each in its own transaction on its own connection
+        /// (at least 1).
+        public var writers = 2
 
         public init() {}
     }
@@ -54,8 +62,21 @@ public final class IngestPipeline: Service, Sendable {
         var queue: [Pending] = []
         var queuedRows = 0
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        var workWaiter: CheckedContinuation<Void, Never>?
+        var workWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Agents with a batch in a group being written: their queued batches wait for it.
+        var agentsBeingWritten: Set<AgentID> = []
         var stopped = false
+
+        /// Whether a queued batch can start a group now.
+        var hasWritableBatch: Bool {
+            queue.contains { !agentsBeingWritten.contains($0.batch.agentID) }
+        }
+
+        /// Takes every now-writable waiter out of the state.
+        mutating func takeWorkWaiters() -> [CheckedContinuation<Void, Never>] {
+            defer { workWaiters = [] }
+            return workWaiters
+        }
     }
 
     private let database: DatabaseURL
@@ -73,8 +94,8 @@ public final class IngestPipeline: Service, Sendable {
     ///   - committed: called after each commit with the batches it wrote (not replays); it must
     ///     return at once (the alert engine only queues them).
     ///
-    /// The pipeline writes groups one after another on a single connection of its own, which
-    /// it re-opens after any failure.
+    /// Each of the pipeline's writers has a connection of its own, which it re-opens after any
+    /// failure.
     public init(
         database: DatabaseURL, configuration: Configuration = .init(), logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
@@ -94,16 +115,15 @@ public final class IngestPipeline: Service, Sendable {
     public func submit(_ batch: IngestBatch) async throws -> Disposition {
         await waitForSpace(rows: batch.rowCount)
         return try await withCheckedThrowingContinuation { reply in
-            let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                guard !state.stopped else { return (false, nil) }
+            let (accepted, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                guard !state.stopped else { return (false, []) }
                 state.queue.append(Pending(batch: batch, reply: reply))
                 state.queuedRows += batch.rowCount
                 metrics.queuedRows.record(state.queuedRows)
-                defer { state.workWaiter = nil }
-                return (true, state.workWaiter)
+                return (true, state.takeWorkWaiters())
             }
             guard accepted else { return reply.resume(throwing: ShuttingDown()) }
-            waiter?.resume()
+            for waiter in waiters { waiter.resume() }
         }
     }
 
@@ -114,11 +134,12 @@ public final class IngestPipeline: Service, Sendable {
     /// Cancellation stops at once: queued submitters get `CancellationError` (their batches
     /// were never acknowledged, so their agents send them again).
     public func run() async throws {
-        let connection = ConnectionHolder()
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                while let group = await nextGroup() {
-                    await commit(group, using: connection)
+                await withTaskGroup(of: Void.self) { writers in
+                    for _ in 0..<max(1, configuration.writers) {
+                        writers.addTask { await self.writeGroups() }
+                    }
                 }
             } onGracefulShutdown: {
                 self.stop()
@@ -131,16 +152,30 @@ public final class IngestPipeline: Service, Sendable {
             return state.queue
         }
         for pending in abandoned { pending.reply.resume(throwing: CancellationError()) }
+    }
+
+    /// One writer: takes groups and commits them on its own connection until the pipeline stops.
+    private func writeGroups() async {
+        let connection = ConnectionHolder()
+        while let group = await nextGroup() {
+            await commit(group, using: connection)
+            let waiters = state.withLock { state in
+                for pending in group { state.agentsBeingWritten.remove(pending.batch.agentID) }
+                return state.takeWorkWaiters()
+            }
+            // Batches of these agents that queued meanwhile may now start a group elsewhere.
+            for waiter in waiters { waiter.resume() }
+        }
         await connection.close()
     }
 
     private func stop() {
-        let (workWaiter, spaceWaiters) = state.withLock { state in
+        let (workWaiters, spaceWaiters) = state.withLock { state in
             state.stopped = true
-            defer { state.workWaiter = nil; state.spaceWaiters = [] }
-            return (state.workWaiter, state.spaceWaiters)
+            defer { state.spaceWaiters = [] }
+            return (state.takeWorkWaiters(), state.spaceWaiters)
         }
-        workWaiter?.resume()
+        for waiter in workWaiters { waiter.resume() }
         for waiter in spaceWaiters { waiter.resume() }
     }
 
@@ -159,20 +194,30 @@ public final class IngestPipeline: Service, Sendable {
     }
 
     /// The next group of batches, waiting for work; `nil` once stopped and drained.
+    ///
+    /// A group takes queued batches in arrival order, skipping the agents another writer is
+    /// writing, up to `maxGroupRows`; its agents are then marked as being written.
     private func nextGroup() async -> [Pending]? {
         while true {
             enum Next { case group([Pending]), wait, done }
             let next: Next = state.withLock { state in
                 guard !state.queue.isEmpty else { return state.stopped ? .done : .wait }
                 var rows = 0
-                var count = 0
+                var full = false
+                var group: [Pending] = []
+                var rest: [Pending] = []
                 for pending in state.queue {
-                    if count > 0 && rows + pending.batch.rowCount > configuration.maxGroupRows { break }
-                    rows += pending.batch.rowCount
-                    count += 1
+                    if !full && !group.isEmpty && rows + pending.batch.rowCount > configuration.maxGroupRows { full = true }
+                    if full || state.agentsBeingWritten.contains(pending.batch.agentID) {
+                        rest.append(pending)
+                    } else {
+                        rows += pending.batch.rowCount
+                        group.append(pending)
+                    }
                 }
-                let group = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
+                guard !group.isEmpty else { return .wait }
+                state.queue = rest
+                for pending in group { state.agentsBeingWritten.insert(pending.batch.agentID) }
                 return .group(group)
             }
             switch next {
@@ -182,8 +227,8 @@ public final class IngestPipeline: Service, Sendable {
             case .wait:
                 await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { state in
-                        if !state.queue.isEmpty || state.stopped { return true }
-                        state.workWaiter = waiter
+                        if state.hasWritableBatch || (state.stopped && state.queue.isEmpty) { return true }
+                        state.workWaiters.append(waiter)
                         return false
                     }
                     if ready { waiter.resume() }

@@ -15,8 +15,8 @@ import OutpostCore
 /// round by less than `refresh`. State changes are never deferred.
 ///
 /// Entries come from the rows each write returns (nothing is read at start) and change only
-/// after the transaction committed; a failed write empties the cache, since the database may
-/// then be ahead of it. Another collector writing the same device (an agent that moved) leaves
+/// after the transaction committed; a failed write forgets the devices of its rows, since the
+/// database may then be ahead of the cache for them. Another collector writing the same device (an agent that moved) leaves
 /// an entry stale for less than `refresh`: the next write reads the row's real state and
 /// reports the change then.
 struct DeviceStateCache {
@@ -89,13 +89,8 @@ struct DeviceStateCache {
         entries[device] = Entry(isUp: isUp, writtenProbe: probe, pending: Pending(probe: probe, seen: seen))
     }
 
-    /// Forgets `device` (written, but not in `standalone_devices`).
+    /// Forgets `device` (written, but not in `standalone_devices`; or in a failed write).
     mutating func forget(_ device: DeviceID) {
         entries[device] = nil
-    }
-
-    /// Forgets every device: the database may have moved on without the cache.
-    mutating func removeAll() {
-        entries = [:]
     }
 }

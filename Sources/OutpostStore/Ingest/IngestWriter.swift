@@ -15,7 +15,9 @@ import Synchronization
 ///
 /// Device rows whose state does not change are written at most once per
 /// `deviceStateRefresh` of round time (see ``DeviceStateCache``): a writer is meant to be
-/// the one ingest path of its process, its writes one after another.
+/// the one ingest path of its process. Its writes may run concurrently on several
+/// connections as long as no agent has batches in two of them at once (the per-device state
+/// of an agent's devices then changes in the order of its groups).
 public final class IngestWriter: Sendable {
     private let logger: Logger
     private let partitions: PartitionMaintenance
@@ -44,7 +46,11 @@ public final class IngestWriter: Sendable {
             deviceStates.withLock { devices.commit(to: &$0) }
             return outcome
         } catch {
-            deviceStates.withLock { $0.removeAll() }
+            // The transaction may have committed unseen (a connection lost during COMMIT).
+            let devices = Set(batches.flatMap { $0.pings.map(\.deviceID) })
+            deviceStates.withLock { cache in
+                for device in devices { cache.forget(device) }
+            }
             throw error
         }
     }
