@@ -116,7 +116,7 @@ struct IngestPipelineTests {
                     let written = await group.next()!
                     group.cancelAll()
                     // Not written in time: release the lock, so that the stuck writer, and the test, end.
-                    if !written { try? await locker.query("COMMIT", logger: TestDatabase.logger) }
+                    if !written { _ = try? await locker.query("COMMIT", logger: TestDatabase.logger) }
                     await group.waitForAll()
                     return written
                 }

@@ -169,6 +169,7 @@ enum ExpectedSchema {
 
     /// Functions in the public schema.
     static let functions: [String] = [
+        "outpost_create_device_config_trigger",
         "outpost_drop_daily_partitions_before",
         "outpost_ensure_daily_partitions",
         "outpost_maintain_branch_device_count",

@@ -110,4 +110,21 @@ struct SchemaTests {
             #expect(triggers == ExpectedSchema.triggers)
         }
     }
+
+    @Test("the device configuration trigger watches every column but the state that ingest and alerts write")
+    func deviceConfigTriggerColumns() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let definition = try await db.strings(
+                "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'trg_standalone_devices_config_update'")
+            let watched = Set((definition.first ?? "").components(separatedBy: "old.").dropFirst().map { part in
+                String(part.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            })
+            let columns = Set(try await db.strings("""
+                SELECT attname::text FROM pg_attribute
+                WHERE attrelid = 'standalone_devices'::regclass AND attnum > 0 AND NOT attisdropped
+                """))
+            #expect(watched == columns.subtracting(["last_seen", "down_since", "last_probe_at", "updated_at", "is_flapping"]))
+            #expect(try await db.strings("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'standalone_devices'") == ["fillfactor=50"])
+        }
+    }
 }

@@ -10,5 +10,6 @@ extension Migration {
         .alertRulesNotify,
         .discovery,
         .alertStates,
+        .deviceStateWrites,
     ]
 }
