@@ -12,7 +12,7 @@ import Synchronization
 /// ``Configuration/writers`` groups are written at once, each on its own connection, so a
 /// batch does not wait for a commit of other agents' rows to finish before its own starts.
 /// An agent's batches are never in two groups at once: they are written in arrival order, one
-/// group after the other, and the writer's per-device state never sees an agent twice.
+/// group after the other, so its devices' state changes in the order of its rounds.
 ///
 /// Sessions call ``submit(_:)``, which returns once the batch's rows and sequence are
 /// committed (or recognised as a replay): only then may the session acknowledge it. When the
@@ -72,7 +72,7 @@ public final class IngestPipeline: Service, Sendable {
             queue.contains { !agentsBeingWritten.contains($0.batch.agentID) }
         }
 
-        /// Takes every now-writable waiter out of the state.
+        /// Takes the waiting writers out of the state, to be resumed (each re-checks for work).
         mutating func takeWorkWaiters() -> [CheckedContinuation<Void, Never>] {
             defer { workWaiters = [] }
             return workWaiters

@@ -16,9 +16,9 @@ import OutpostCore
 ///
 /// Entries come from the rows each write returns (nothing is read at start) and change only
 /// after the transaction committed; a failed write forgets the devices of its rows, since the
-/// database may then be ahead of the cache for them. Another collector writing the same device (an agent that moved) leaves
-/// an entry stale for less than `refresh`: the next write reads the row's real state and
-/// reports the change then.
+/// database may then be ahead of the cache for them. Another collector writing the same
+/// device (an agent that moved) leaves an entry stale for less than `refresh`: the next write
+/// reads the row's real state and reports the change then.
 struct DeviceStateCache {
     /// Rounds folded in since a device's last write, applied before the rounds of its next one.
     struct Pending {
