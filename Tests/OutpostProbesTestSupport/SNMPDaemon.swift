@@ -28,12 +28,40 @@ public final class SNMPDaemon {
         let snmpd = try ExternalProcess.require("/usr/sbin/snmpd", hint: "apt-get install snmpd")
         _ = try ExternalProcess.require("/usr/bin/snmpget", hint: "apt-get install snmp")
         self.host = host
-        self.port = try port ?? ExternalProcess.freeUDPPort()
         self.community = community
-        directory = try ExternalProcess.temporaryDirectory("outpost-snmpd")
-        let engineID = "outpost\(self.port)\(host.split(separator: ".").map(String.init).joined())"
+        // A free port may be taken by another process (a test's snmpget, another snmpd) before
+        // snmpd binds it: with a port of our choosing, try another one.
+        var attempt = 1
+        while true {
+            let chosen = try port ?? ExternalProcess.freeUDPPort()
+            let directory = try ExternalProcess.temporaryDirectory("outpost-snmpd")
+            let process = try Self.start(snmpd, host: host, port: chosen, community: community, directory: directory,
+                                         extraConfiguration: extraConfiguration, launcher: launcher)
+            let address = "\(host):\(chosen)"
+            if await Self.waitUntilReady(process, address: address, community: community) {
+                self.port = chosen
+                self.directory = directory
+                self.process = process
+                return
+            }
+            process.terminate()
+            let log = (try? String(contentsOf: directory.appendingPathComponent("snmpd.log"), encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: directory)
+            guard port == nil, attempt < 5, log.contains("Error opening specified endpoint") else {
+                throw ExternalProcess.Failure(description: "snmpd on \(address) did not become ready: \(log.suffix(500))")
+            }
+            attempt += 1
+        }
+    }
+
+    /// Writes the configuration into `directory` and starts snmpd in the foreground.
+    private static func start(
+        _ snmpd: String, host: String, port: UInt16, community: String, directory: URL,
+        extraConfiguration: String, launcher: [String]
+    ) throws -> ExternalProcess.Child {
+        let engineID = "outpost\(port)\(host.split(separator: ".").map(String.init).joined())"
         let config = """
-            agentAddress udp:\(host):\(self.port)
+            agentAddress udp:\(host):\(port)
             engineID \(engineID)
             dontLogTCPWrappersConnects yes
             rocommunity \(community) \(launcher.isEmpty ? "127.0.0.0/8" : "default")
@@ -51,11 +79,10 @@ public final class SNMPDaemon {
         let configFile = directory.appendingPathComponent("snmpd.conf")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
         let arguments = ["-f", "-Lf", directory.appendingPathComponent("snmpd.log").path, "-C", "-c", configFile.path]
-        process = try ExternalProcess.start(
+        return try ExternalProcess.start(
             launcher.first ?? snmpd, Array(launcher.dropFirst()) + (launcher.isEmpty ? [] : [snmpd]) + arguments,
             environment: ["SNMP_PERSISTENT_DIR": directory.appendingPathComponent("persist").path],
             logFile: directory.appendingPathComponent("stdout.log"))
-        try await waitUntilReady()
     }
 
     deinit {
@@ -83,17 +110,17 @@ public final class SNMPDaemon {
             privacy: priv.map { .init($0, passphrase: privPassphrase) }))
     }
 
-    private func waitUntilReady() async throws {
+    /// Whether snmpd answers a real request before it exits or 100 tries pass.
+    private static func waitUntilReady(_ process: ExternalProcess.Child, address: String, community: String) async -> Bool {
         for _ in 0..<100 {
-            guard process.isRunning else { break }
+            guard process.isRunning else { return false }
             // A real request with a short timeout; snmpget itself waits, no sleep needed.
             if let text = try? await ExternalProcess.output(
                 "/usr/bin/snmpget", ["-v2c", "-c", community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
                text.contains("1.3.6.1.2.1.1.3.0") {
-                return
+                return true
             }
         }
-        let log = (try? String(contentsOf: directory.appendingPathComponent("snmpd.log"), encoding: .utf8)) ?? ""
-        throw ExternalProcess.Failure(description: "snmpd on \(address) did not become ready: \(log.suffix(500))")
+        return false
     }
 }
