@@ -208,6 +208,51 @@ struct IngestWriterTests {
         }
     }
 
+    @Test("the device-state UPDATE probes the primary key for a thousand of 32,000 devices instead of scanning the table")
+    func deviceUpdatePlan() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            try await db.query("""
+                INSERT INTO standalone_devices (id, name, ip)
+                SELECT gen_random_uuid(), 'd' || g, '10.1.' || (g / 256) || '.' || (g % 256) FROM generate_series(1, 32000) g
+                """, logger: TestDatabase.logger)
+            try await db.query("ANALYZE standalone_devices", logger: TestDatabase.logger)
+            let ids = try await db.strings("SELECT id::text FROM standalone_devices ORDER BY random() LIMIT 1000")
+            let writes: [DeviceStateCache.Write] = ids.map { id in
+                (summary: DeviceRoundSummary(Self.round(DeviceID(UUID(uuidString: id)!), at: Date(), received: 3)), pending: nil)
+            }.sorted { $0.summary.deviceID.uuid.precedesInDatabaseOrder($1.summary.deviceID.uuid) }
+            let update = DeviceStateUpdate.statement(for: writes)
+            try await db.query("BEGIN", logger: TestDatabase.logger)
+            try await db.query(DeviceStateUpdate.planning, logger: TestDatabase.logger)
+            let rows = try await db.query(PostgresQuery(unsafeSQL: "EXPLAIN " + update.sql, binds: update.binds), logger: TestDatabase.logger)
+            var plan: [String] = []
+            for try await line in rows.decode(String.self) { plan.append(line) }
+            try await db.query("ROLLBACK", logger: TestDatabase.logger)
+            #expect(!plan.contains { $0.contains("Seq Scan on standalone_devices") }, "\(plan.joined(separator: "\n"))")
+            #expect(plan.contains { $0.contains("Index Scan using standalone_devices_pkey") })
+        }
+    }
+
+    @Test("UUIDs are written as PostgreSQL's text of them and sorted in its uuid order")
+    func uuidTextAndOrder() async throws {
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+                     UUID(uuid: (0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)),
+                     UUID(uuid: (0x7f, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a))]
+        let ids = edges + (0..<300).map { _ in UUID() }
+        var encoder = CopyTextEncoder()
+        for id in ids {
+            encoder.uuid(id)
+            encoder.endRow()
+        }
+        let lines = String(buffer: encoder.buffer).split(separator: "\n").map(String.init)
+        #expect(lines == ids.map { $0.uuidString.lowercased() })
+        try await TestDatabase.withEmpty { db, _ in
+            let list = ids.map { "'\($0)'" }.joined(separator: ",")
+            let databaseOrder = try await db.strings("SELECT id::text FROM unnest(ARRAY[\(list)]::uuid[]) AS t(id) ORDER BY id")
+            #expect(ids.sorted { $0.precedesInDatabaseOrder($1) }.map { $0.uuidString.lowercased() } == databaseOrder)
+        }
+    }
+
     @Test("UTC timestamp formatting matches PostgreSQL's reading of the same instant")
     func timestamps() async throws {
         try await TestDatabase.withEmpty { db, _ in

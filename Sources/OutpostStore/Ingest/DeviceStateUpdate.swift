@@ -31,7 +31,33 @@ struct DeviceStateUpdate {
         var update = DeviceStateUpdate(folds: folds)
         update.known = Set(folds.map(\.deviceID))
         guard !unordered.isEmpty else { return update }
-        let writes = unordered.sorted { $0.summary.deviceID.uuid.uuidString < $1.summary.deviceID.uuid.uuidString }
+        let writes = unordered.sorted { $0.summary.deviceID.uuid.precedesInDatabaseOrder($1.summary.deviceID.uuid) }
+        try await connection.query(planning, logger: logger)
+        let rows = try await connection.query(statement(for: writes), logger: logger)
+        for try await (id, hadState, wasUp, isUp, probe, lastSeen) in rows.decode((UUID, Bool, Bool, Bool, Date, Date?).self) {
+            let device = DeviceID(id)
+            update.known.insert(device)
+            update.written.append((device, isUp, probe, lastSeen))
+            if hadState ? wasUp != isUp : !isUp {
+                update.changes.append(DeviceStateChange(deviceID: device, isUp: isUp))
+            }
+        }
+        update.missing = writes.map(\.summary.deviceID).filter { !update.known.contains($0) }
+        return update
+    }
+
+    /// Run before ``statement(for:)`` in its transaction: the planner settings it is meant for.
+    ///
+    /// The device table is small and cached, but PostgreSQL's default `random_page_cost` (4)
+    /// prices each primary-key probe as a disk read, so for a thousand ids it scans and hashes
+    /// the whole table: 38 ms a statement at 32,000 devices, against 19 ms by index. 1.1 is the
+    /// usual value for cached or SSD-backed data. `SET LOCAL` lasts until the transaction ends;
+    /// only the small statements after this one see it.
+    static let planning: PostgresQuery = "SET LOCAL random_page_cost = 1.1"
+
+    /// The UPDATE of `writes` (in id order), returning per device: id, whether it had a
+    /// probe time and was up before, whether it is up now, its probe time and last seen.
+    static func statement(for writes: [DeviceStateCache.Write]) -> PostgresQuery {
         let summaries = writes.map(\.summary)
         let ids = summaries.map(\.deviceID.uuid)
         let latest = summaries.map(\.latest)
@@ -42,7 +68,7 @@ struct DeviceStateUpdate {
         let seenAt = writes.map { write in [write.pending?.seen, write.summary.lastReachable].compactMap { $0 }.max() }
         let hasSeen = seenAt.map { $0 != nil }
         let seen = zip(seenAt, latest).map { $0 ?? $1 }
-        let rows = try await connection.query("""
+        return """
             UPDATE standalone_devices d SET
                 last_seen = CASE WHEN u.has_seen THEN greatest(d.last_seen, u.seen) ELSE d.last_seen END,
                 down_since = CASE
@@ -58,17 +84,7 @@ struct DeviceStateUpdate {
                           FROM standalone_devices o WHERE o.id = u.id) old
             WHERE d.id = u.id
             RETURNING d.id, old.old_probe IS NOT NULL, old.old_down IS NULL, d.down_since IS NULL, d.last_probe_at, d.last_seen
-            """, logger: logger)
-        for try await (id, hadState, wasUp, isUp, probe, lastSeen) in rows.decode((UUID, Bool, Bool, Bool, Date, Date?).self) {
-            let device = DeviceID(id)
-            update.known.insert(device)
-            update.written.append((device, isUp, probe, lastSeen))
-            if hadState ? wasUp != isUp : !isUp {
-                update.changes.append(DeviceStateChange(deviceID: device, isUp: isUp))
-            }
-        }
-        update.missing = ids.map { DeviceID($0) }.filter { !update.known.contains($0) }
-        return update
+            """
     }
 
     private init(folds: [DeviceRoundSummary]) {

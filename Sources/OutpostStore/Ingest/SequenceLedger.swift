@@ -31,7 +31,7 @@ struct SequenceLedger {
 
     /// Locks (creating where missing) the ledgers of `agents` until the transaction ends.
     static func lock(agents: Set<AgentID>, on connection: PostgresConnection, logger: Logger) async throws -> [AgentID: SequenceLedger] {
-        let ids = agents.map(\.uuid).sorted { $0.uuidString < $1.uuidString }  // fixed order: no deadlocks
+        let ids = agents.map(\.uuid).sorted { $0.precedesInDatabaseOrder($1) }  // fixed order: no deadlocks
         try await connection.query(
             "INSERT INTO agent_sequences (agent_id) SELECT unnest(\(ids)::uuid[]) ON CONFLICT (agent_id) DO NOTHING",
             logger: logger)
