@@ -6,7 +6,7 @@
 //   start to the last Ack), then `psql \copy` of exactly the rows that round committed into
 //   `ping_results` of a second database that grows alongside (the reference). Alternating the
 //   two cancels most of the load swings of a shared machine; the median ratio is reported.
-// - phase 2: 50 % of the last phase 1 round's throughput offered at a steady pace; send→Ack
+// - phase 2: 50 % of the median phase 1 round's throughput offered at a steady pace; send→Ack
 //   latency of every batch.
 //
 // Usage: swift build -c release --product IngestMTLSBench &&
@@ -124,9 +124,9 @@ enum IngestMTLSBench {
                 measured.append(round)
             }
 
-            // Throughput falls as the table and its indexes grow: half of the last round's, which
-            // ran at the size phase 2 starts from, is the 50 % load.
-            let offered = measured[measured.count - 1].rate / 2
+            // Half of the median round's throughput is the 50 % load: one unusually fast or
+            // slow round on a shared machine does not set it.
+            let offered = measured.map(\.rate).sorted()[measured.count / 2] / 2
             let interval = Duration.seconds(Double(count * rowsPerBatch) / offered)
             log(String(format: "  paced: %.0f rows/s offered, one batch per agent every %.0f ms", offered, interval.seconds * 1_000))
             let before = try await database.pingRows()

@@ -39,6 +39,21 @@ postgres_bindir() {
     die "PostgreSQL server binaries not found (apt package postgresql)"
 }
 
+# The server settings for a cluster that Outpost starts itself (the embedded cluster, and the
+# benchmarks' cluster, so both measure the same thing), as postgres options. Ingest updates the
+# `(device_id, timestamp)` index of the day's partition at random device ids. With PostgreSQL's
+# 128 MB default buffer pool, that index outgrows the pool within minutes at tens of thousands
+# of devices, and each COPY then reads its pages back. So shared_buffers is a quarter of RAM,
+# PostgreSQL's own sizing advice, between 128 MB and 4 GB (BENCHMARKS.md, issue 6).
+ingest_postgres_options() {
+    local ram_mb buffers_mb
+    ram_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
+    buffers_mb=$(( ram_mb / 4 ))
+    (( buffers_mb < 128 )) && buffers_mb=128
+    (( buffers_mb > 4096 )) && buffers_mb=4096
+    echo "-c shared_buffers=${buffers_mb}MB"
+}
+
 # A TCP port on 127.0.0.1 nobody listens on right now.
 free_port() {
     local port
