@@ -40,18 +40,23 @@ postgres_bindir() {
 }
 
 # The server settings for a cluster that Outpost starts itself (the embedded cluster, and the
-# benchmarks' cluster, so both measure the same thing), as postgres options. Ingest updates the
-# `(device_id, timestamp)` index of the day's partition at random device ids. With PostgreSQL's
-# 128 MB default buffer pool, that index outgrows the pool within minutes at tens of thousands
-# of devices, and each COPY then reads its pages back. So shared_buffers is a quarter of RAM,
-# PostgreSQL's own sizing advice, between 128 MB and 4 GB (BENCHMARKS.md, issue 6).
+# benchmarks' cluster, so both measure the same thing), as postgres options (BENCHMARKS.md,
+# issue 6). Ingest inserts into the `(device_id, timestamp)` index of the day's partition at
+# random device ids:
+# - with PostgreSQL's 128 MB default buffer pool that index outgrows the pool within minutes at
+#   tens of thousands of devices, and every COPY then reads its pages back: shared_buffers is
+#   a quarter of RAM, PostgreSQL's own sizing advice, between 128 MB and 4 GB;
+# - after each checkpoint the first change to every index page writes the whole page to the
+#   WAL, and at the default max_wal_size (1 GB) a checkpoint came every minute or so under load,
+#   each one stalling acknowledgements for seconds: checkpoints at most every 15 min or 8 GB of
+#   WAL (that much disk), page images compressed.
 ingest_postgres_options() {
     local ram_mb buffers_mb
     ram_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
     buffers_mb=$(( ram_mb / 4 ))
     (( buffers_mb < 128 )) && buffers_mb=128
     (( buffers_mb > 4096 )) && buffers_mb=4096
-    echo "-c shared_buffers=${buffers_mb}MB"
+    echo "-c shared_buffers=${buffers_mb}MB -c max_wal_size=8GB -c checkpoint_timeout=15min -c wal_compression=lz4"
 }
 
 # A TCP port on 127.0.0.1 nobody listens on right now.
