@@ -86,6 +86,10 @@ enum IngestMTLSBench {
                          line.duplicates))
         }
         for line in lines {
+            let slices = line.paced.slowestPerSlice(of: 2).map(String.init).joined(separator: " ")
+            print("\(line.agents) agents, paced: slowest ack (ms) of the batches sent in each 2 s: \(slices)")
+        }
+        for line in lines {
             let median = line.median
             print(String(format: "RESULT name=ingest-mtls size=%d-agents ours=%.0f reference=%.0f unit=rows/s ratio=%.2f",
                          line.agents, median.rate, median.referenceRate, median.ratio))

@@ -11,6 +11,8 @@ struct Phase {
     let rows: Int
     /// Send→Ack latency of every acknowledged batch, ascending.
     let latencies: [Duration]
+    /// Seconds from the common start to each acknowledged batch's send, with its latency, in send order.
+    let timeline: [(sent: Double, latency: Duration)]
 
     /// Runs `agents` against `address` with `pace` for `duration`, each with `window` batches in flight at most.
     static func run(
@@ -31,7 +33,9 @@ struct Phase {
                      elapsed: start.duration(to: end).seconds,
                      batches: reports.reduce(0) { $0 + $1.batches },
                      rows: reports.reduce(0) { $0 + $1.rows },
-                     latencies: reports.flatMap(\.latencies).sorted())
+                     latencies: reports.flatMap { $0.acknowledged.map(\.latency) }.sorted(),
+                     timeline: reports.flatMap(\.acknowledged).map { (start.duration(to: $0.sent).seconds, $0.latency) }
+                        .sorted { $0.sent < $1.sent })
     }
 
     /// The latency below which `fraction` of the batches were acknowledged (nearest rank).
@@ -39,5 +43,17 @@ struct Phase {
         guard !latencies.isEmpty else { return .zero }
         let rank = Int((fraction * Double(latencies.count)).rounded(.up))
         return latencies[min(max(rank, 1), latencies.count) - 1]
+    }
+
+    /// The highest latency of the batches sent in each `seconds`-long slice of the phase, in
+    /// milliseconds: whether the tail is one stall or the whole phase.
+    func slowestPerSlice(of seconds: Double) -> [Int] {
+        var slowest: [Int] = []
+        for (sent, latency) in timeline {
+            let slice = Int(sent / seconds)
+            while slowest.count <= slice { slowest.append(0) }
+            slowest[slice] = max(slowest[slice], Int(latency.seconds * 1_000))
+        }
+        return slowest
     }
 }

@@ -27,7 +27,8 @@ struct SimulatedAgent: Sendable {
     struct Report: Sendable {
         var batches = 0
         var rows = 0
-        var latencies: [Duration] = []
+        /// Send instant and send→Ack latency of every acknowledged batch.
+        var acknowledged: [(sent: ContinuousClock.Instant, latency: Duration)] = []
         var start: ContinuousClock.Instant?
         var lastAck: ContinuousClock.Instant?
     }
@@ -152,8 +153,7 @@ struct SimulatedAgent: Sendable {
 final class InFlight: Sendable {
     private struct State {
         var sentAt: [BatchSequence: ContinuousClock.Instant] = [:]
-        var latencies: [Duration] = []
-        var acknowledged = 0
+        var acknowledged: [(sent: ContinuousClock.Instant, latency: Duration)] = []
         var lastAck: ContinuousClock.Instant?
         var finished = false
         var roomWaiter: CheckedContinuation<Void, Never>?
@@ -188,8 +188,7 @@ final class InFlight: Sendable {
             for range in ack.ranges {
                 for sequence in range {
                     guard let sent = state.sentAt.removeValue(forKey: sequence) else { continue }
-                    state.latencies.append(sent.duration(to: instant))
-                    state.acknowledged += 1
+                    state.acknowledged.append((sent, sent.duration(to: instant)))
                     freed = true
                 }
             }
@@ -212,8 +211,8 @@ final class InFlight: Sendable {
 
     func report(rowsPerBatch: Int, start: ContinuousClock.Instant) -> SimulatedAgent.Report {
         state.withLock { state in
-            SimulatedAgent.Report(batches: state.acknowledged, rows: state.acknowledged * rowsPerBatch,
-                                  latencies: state.latencies, start: start, lastAck: state.lastAck)
+            SimulatedAgent.Report(batches: state.acknowledged.count, rows: state.acknowledged.count * rowsPerBatch,
+                                  acknowledged: state.acknowledged, start: start, lastAck: state.lastAck)
         }
     }
 }
