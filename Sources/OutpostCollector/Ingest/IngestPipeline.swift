@@ -39,8 +39,9 @@ public final class IngestPipeline: Service, Sendable {
         public var maxGroupRows = 100_000
         /// Longest wait between retries of a failed group commit.
         public var maxRetryDelay: Duration = .seconds(5)
-        /// A commit attempt taking longer is abandoned (its connection closed) and retried:
-        /// a connection whose server vanished mid-COPY must not wedge ingest.
+        /// A commit attempt taking longer is abandoned (its server process terminated, its
+        /// transaction rolled back) and retried on a new connection: a connection whose server
+        /// vanished mid-COPY, or a transaction stuck behind a lock, must not wedge ingest.
         public var commitTimeout: Duration = .seconds(30)
         /// A device whose reachability does not change gets `last_seen`/`last_probe_at`
         /// written when its newest round is this much newer than the last written one (state
@@ -247,7 +248,14 @@ public final class IngestPipeline: Service, Sendable {
                 let connection = try await holder.connection(to: database, logger: logger)
                 let outcome: IngestOutcome
                 do {
-                    outcome = try await writeWithDeadline(batches, on: connection)
+                    outcome = try await CommitDeadline.write(
+                        batches, with: writer, on: connection, timeout: configuration.commitTimeout,
+                        database: database, logger: logger)
+                } catch let timedOut as CommitDeadline.TimedOut {
+                    // The abandoned write may still be in its COPY: the deadline closes the
+                    // connection once the write ended.
+                    await holder.abandon()
+                    throw timedOut
                 } catch {
                     await holder.close()
                     throw error
@@ -282,46 +290,6 @@ public final class IngestPipeline: Service, Sendable {
                 ])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, configuration.maxRetryDelay)
-            }
-        }
-    }
-
-    /// Error of a commit attempt that outlived ``Configuration/commitTimeout``.
-    struct CommitTimedOut: Error {}
-
-    /// Writes `batches`, giving up after the commit timeout.
-    ///
-    /// The write runs in an unstructured task raced against the deadline: postgres-nio 1.33's
-    /// `copyFrom` can stay suspended for ever when the server dies mid-COPY, and a task group
-    /// would wait for that child on exit. On timeout the connection is closed (in the
-    /// background: closing may itself wait) and the abandoned write ends with it, if ever; the
-    /// caller retries on a new connection, and the transaction it abandoned was never committed.
-    private func writeWithDeadline(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
-        let timeout = configuration.commitTimeout
-        let writer = self.writer
-        return try await withCheckedThrowingContinuation { continuation in
-            let resumed = Mutex(false)
-            let resumeOnce: @Sendable (Result<IngestOutcome, any Error>) -> Bool = { result in
-                let first = resumed.withLock { done in
-                    defer { done = true }
-                    return !done
-                }
-                if first { continuation.resume(with: result) }
-                return first
-            }
-            let write = Task {
-                do {
-                    _ = resumeOnce(.success(try await writer.write(batches, on: connection)))
-                } catch {
-                    _ = resumeOnce(.failure(error))
-                }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                if resumeOnce(.failure(CommitTimedOut())) {
-                    write.cancel()
-                    try? await connection.close()
-                }
             }
         }
     }

@@ -7,8 +7,14 @@ struct NeighbourTable: Sendable, Equatable {
     private(set) var macAddresses: [String: String] = [:]
 
     /// The table now, or an empty one where `/proc/net/arp` cannot be read.
+    ///
+    /// Read to its end by `read(2)` calls: `String(contentsOfFile:)` and `Data(contentsOf:)`
+    /// stop after the first 4 KiB of a proc file (about 50 neighbours), which lost the MAC
+    /// addresses of hosts listed further down a sweep's table of incomplete entries.
     static func current(path: String = "/proc/net/arp") -> NeighbourTable {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return NeighbourTable() }
+        guard let file = FileHandle(forReadingAtPath: path) else { return NeighbourTable() }
+        defer { try? file.close() }
+        guard let data = try? file.readToEnd(), let text = String(data: data, encoding: .utf8) else { return NeighbourTable() }
         return NeighbourTable(procNetARP: text)
     }
 

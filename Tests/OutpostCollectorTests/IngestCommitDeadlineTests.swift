@@ -1,0 +1,67 @@
+import OutpostCollector
+import OutpostStore
+import OutpostTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("Ingest commit deadline")
+struct IngestCommitDeadlineTests {
+    /// The server stops in the middle of a COPY (a trigger waits for an advisory lock the test
+    /// holds) until the commit is past its deadline. The pipeline must end that attempt on the
+    /// server (closing the connection from the client leaves the server process waiting, with
+    /// the agent's sequence row locked, and postgres-nio 1.33 stops the process with a
+    /// precondition failure when its client closes a connection while a COPY streams), retry on
+    /// a new connection and commit the batch once.
+    @Test("a commit past its deadline in the middle of a COPY is ended on the server, and the batch commits once on retry")
+    func deadlineMidCopy() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let (agent, device) = try await IngestPipelineTests.fixture(db, agents: 1)[0]
+            try await db.query("""
+                CREATE FUNCTION hold_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.device_ip = 's1r0' THEN
+                        PERFORM pg_advisory_lock_shared(4242);
+                        PERFORM pg_advisory_unlock_shared(4242);
+                    END IF;
+                    RETURN NEW;
+                END $$
+                """, logger: TestDatabase.logger)
+            try await db.query(
+                "CREATE TRIGGER hold_copy BEFORE INSERT ON ping_results FOR EACH ROW EXECUTE FUNCTION hold_copy()",
+                logger: TestDatabase.logger)
+            try await db.query("SELECT pg_advisory_lock(4242)", logger: TestDatabase.logger)
+
+            var configuration = IngestPipeline.Configuration()
+            configuration.commitTimeout = .seconds(3)
+            configuration.maxRetryDelay = .milliseconds(200)
+            // Few enough rows that an attempt's own work (debug build, loaded CI) is far below the deadline.
+            let rows = 5_000
+            let waiting = "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"
+            try await IngestPipelineTests.withPipeline(database.url, configuration: configuration) { pipeline in
+                async let disposition = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: rows))
+                let limit = ContinuousClock.now + .seconds(60)
+                // The first attempt's server process stops at the first row of its COPY...
+                var first: [String] = []
+                while first.isEmpty, ContinuousClock.now < limit {
+                    try await Task.sleep(for: .milliseconds(20))
+                    first = try await db.strings(waiting)
+                }
+                let firstProcess = try #require(first.first, "the COPY never reached the trigger")
+                // ...and is terminated at the deadline; the retry's process then waits there.
+                var retried = false
+                while !retried, ContinuousClock.now < limit {
+                    try await Task.sleep(for: .milliseconds(20))
+                    let now = try await db.strings(waiting)
+                    retried = !now.isEmpty && !now.contains(firstProcess)
+                }
+                #expect(retried, "the timed-out attempt's server process was not ended, or no retry reached the COPY")
+                #expect(try await db.integer("SELECT count(*) FROM pg_stat_activity WHERE pid = \(firstProcess)") == 0)
+                try await db.query("SELECT pg_advisory_unlock(4242)", logger: TestDatabase.logger)
+                #expect(try await disposition == .committed)
+            }
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == rows)
+            #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == rows)
+            #expect(try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 1)
+        }
+    }
+}
