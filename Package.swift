@@ -211,7 +211,7 @@ let package = Package(
         // Real peers for tests: databases on the test cluster, private clusters, free ports.
         .target(
             name: "OutpostTestSupport",
-            dependencies: ["OutpostStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["OutpostStore", "OutpostProbesTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/OutpostTestSupport",
             swiftSettings: strict
         ),
@@ -263,6 +263,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Webhook receiver of the alert engine tests.

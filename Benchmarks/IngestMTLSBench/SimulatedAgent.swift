@@ -86,6 +86,9 @@ struct SimulatedAgent: Sendable {
                 group.addTask {
                     try await send(from: first, pace: pace, until: start + duration, flight: flight, outbound: outbound)
                 }
+                // The sender may be waiting for room that only Acks make: once no more come
+                // (drained, connection closed, or refused), it must not wait for ever.
+                defer { flight.close() }
                 // Acks until the sender is done and nothing is in flight; the sender's closing
                 // heartbeat wakes this loop when the last Ack came before it finished.
                 while !flight.isDrained, let message = try await messages.next() {
@@ -100,6 +103,7 @@ struct SimulatedAgent: Sendable {
                         continue  // configuration, heartbeats
                     }
                 }
+                guard flight.isDrained else { throw BenchFailure("agent \(index): the collector closed the connection with batches unacknowledged") }
                 try await group.waitForAll()
                 return flight.report(rowsPerBatch: devices.count, start: start)
             }
@@ -157,6 +161,8 @@ final class InFlight: Sendable {
         var lastAck: ContinuousClock.Instant?
         var finished = false
         var roomWaiter: CheckedContinuation<Void, Never>?
+        /// No more Acks will come: the sender no longer waits for room.
+        var closed = false
     }
 
     private let window: Int
@@ -166,11 +172,11 @@ final class InFlight: Sendable {
         self.window = window
     }
 
-    /// Suspends while `window` batches are unacknowledged (one sender only).
+    /// Suspends while `window` batches are unacknowledged (one sender only), until ``close()``.
     func waitForRoom() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let hasRoom = state.withLock { state in
-                if state.sentAt.count < window { return true }
+                if state.sentAt.count < window || state.closed { return true }
                 state.roomWaiter = waiter
                 return false
             }
@@ -194,6 +200,17 @@ final class InFlight: Sendable {
             }
             guard freed else { return nil }
             state.lastAck = instant
+            defer { state.roomWaiter = nil }
+            return state.roomWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// The receiving side ended: a sender waiting for room goes on (its next write fails on
+    /// the closed connection, or its cancellation ends it).
+    func close() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.closed = true
             defer { state.roomWaiter = nil }
             return state.roomWaiter
         }

@@ -118,6 +118,7 @@ public enum ExternalProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+        InheritedDescriptors.closeAll(in: &actions)
         // Children must not inherit the spawning thread's blocked signals (dispatch blocks many).
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,4 +1,5 @@
 import Foundation
+import OutpostProbesTestSupport
 import OutpostStore
 
 /// A private PostgreSQL cluster for tests that stop and restart the server (the shared test
@@ -78,6 +79,8 @@ public enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // pg_ctl starts postgres, which would otherwise keep this process's sockets for ever.
+        InheritedDescriptors.closeAll(in: &actions)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

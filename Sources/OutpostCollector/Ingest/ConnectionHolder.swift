@@ -31,7 +31,7 @@ actor ConnectionHolder {
             current = writer
             return writer
         } catch {
-            try? await connection.close()
+            Self.closeInBackground(connection)
             throw error
         }
     }
@@ -41,10 +41,15 @@ actor ConnectionHolder {
         current = nil
     }
 
-    /// Closes the connection, if any; the next use opens a new one.
-    func close() async {
-        let connection = current?.connection
+    /// Closes the connection, if any, without waiting for it; the next use opens a new one.
+    func close() {
+        if let connection = current?.connection { Self.closeInBackground(connection) }
         current = nil
-        try? await connection?.close()
+    }
+
+    /// Closing a connection whose server vanished can wait a long time; the writer that let
+    /// go of it must not.
+    private static func closeInBackground(_ connection: PostgresConnection) {
+        Task { try? await connection.close() }
     }
 }

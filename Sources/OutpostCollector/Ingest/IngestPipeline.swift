@@ -114,13 +114,14 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Queues `batch` and returns after it is durable in PostgreSQL (or known as a replay).
     public func submit(_ batch: IngestBatch) async throws -> Disposition {
-        await waitForSpace(rows: batch.rowCount)
+        guard await reserveSpace(rows: batch.rowCount) else { throw ShuttingDown() }
         return try await withCheckedThrowingContinuation { reply in
             let (accepted, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-                guard !state.stopped else { return (false, []) }
+                guard !state.stopped else {
+                    state.queuedRows -= batch.rowCount
+                    return (false, [])
+                }
                 state.queue.append(Pending(batch: batch, reply: reply))
-                state.queuedRows += batch.rowCount
-                metrics.queuedRows.record(state.queuedRows)
                 return (true, state.takeWorkWaiters())
             }
             guard accepted else { return reply.resume(throwing: ShuttingDown()) }
@@ -130,6 +131,9 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Rows currently queued and not yet committed.
     public var queuedRows: Int { state.withLock { $0.queuedRows } }
+
+    /// Submissions held back because their rows do not fit in the queue (backpressure).
+    public var submissionsWaitingForSpace: Int { state.withLock { $0.spaceWaiters.count } }
 
     /// Writes groups until graceful shutdown, then drains what is queued and returns.
     /// Cancellation stops at once: queued submitters get `CancellationError` (their batches
@@ -149,7 +153,11 @@ public final class IngestPipeline: Service, Sendable {
             self.stop()
         }
         let abandoned = state.withLock { state in
-            defer { state.queue = [] }
+            defer {
+                state.queuedRows -= state.queue.reduce(0) { $0 + $1.batch.rowCount }
+                metrics.queuedRows.record(state.queuedRows)
+                state.queue = []
+            }
             return state.queue
         }
         for pending in abandoned { pending.reply.resume(throwing: CancellationError()) }
@@ -180,17 +188,31 @@ public final class IngestPipeline: Service, Sendable {
         for waiter in spaceWaiters { waiter.resume() }
     }
 
-    private func waitForSpace(rows: Int) async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let hasSpace = state.withLock { state in
-                // A batch is always admitted into an empty queue, however large.
-                if state.queuedRows == 0 || state.queuedRows + rows <= configuration.maxQueuedRows || state.stopped {
-                    return true
+    /// Waits until `rows` fit under `maxQueuedRows` and counts them as queued at once (so two
+    /// submitters never both take the last of the space); false once the pipeline stopped.
+    private func reserveSpace(rows: Int) async -> Bool {
+        enum Admission { case reserved, stopped, full }
+        while true {
+            var admission = Admission.full
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                admission = state.withLock { state in
+                    guard !state.stopped else { return .stopped }
+                    // A batch is always admitted into an empty queue, however large.
+                    guard state.queuedRows == 0 || state.queuedRows + rows <= configuration.maxQueuedRows else {
+                        state.spaceWaiters.append(waiter)
+                        return .full
+                    }
+                    state.queuedRows += rows
+                    metrics.queuedRows.record(state.queuedRows)
+                    return .reserved
                 }
-                state.spaceWaiters.append(waiter)
-                return false
+                if admission != .full { waiter.resume() }
             }
-            if hasSpace { waiter.resume() }
+            switch admission {
+            case .reserved: return true
+            case .stopped: return false
+            case .full: continue  // woken by released space or by stop(): look again
+            }
         }
     }
 
@@ -282,6 +304,7 @@ public final class IngestPipeline: Service, Sendable {
             } catch {
                 if Task.isCancelled {
                     for pending in group { pending.reply.resume(throwing: CancellationError()) }
+                    releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
                     return
                 }
                 metrics.commitFailures.increment()
@@ -301,7 +324,7 @@ public final class IngestPipeline: Service, Sendable {
             defer { state.spaceWaiters = [] }
             return state.spaceWaiters
         }
-        // Woken submitters re-check the limit themselves.
+        // Woken submitters look at the limit again (``reserveSpace(rows:)``).
         for waiter in waiters { waiter.resume() }
     }
 }
