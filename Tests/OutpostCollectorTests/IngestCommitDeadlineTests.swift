@@ -1,3 +1,4 @@
+import MetricsTestKit
 import OutpostCollector
 import OutpostStore
 import OutpostTestSupport
@@ -64,6 +65,46 @@ struct IngestCommitDeadlineTests {
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == rows)
             #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == rows)
             #expect(try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 1)
+        }
+    }
+
+    /// A server that answers nothing (every process stopped): the writer's connection hangs in
+    /// its COPY, and a new connection hangs before its first answer. postgres-nio gives up
+    /// opening a connection only after its 10 s connect timeout, and CI saw opening one across
+    /// a server crash never end: opening is inside the commit deadline, so every attempt ends
+    /// at the deadline and the writer keeps retrying until the server answers again.
+    @Test("a server that stops answering: every attempt, opening its connection included, ends at the deadline; the batch commits once after")
+    func frozenServer() async throws {
+        let cluster = try TestPostgresCluster()
+        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
+            let (agent, device) = try await IngestPipelineTests.fixture(db, agents: 1)[0]
+            let metrics = TestMetrics()
+            var configuration = IngestPipeline.Configuration()
+            configuration.writers = 1
+            configuration.commitTimeout = .seconds(1)
+            configuration.maxRetryDelay = .milliseconds(200)
+            let pipeline = IngestPipeline(database: database.url, configuration: configuration, logger: TestDatabase.logger, metricsFactory: metrics)
+            let failures = { (try? metrics.expectCounter("outpost_ingest_commit_failures_total").totalValue) ?? 0 }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pipeline.run() }
+                defer { group.cancelAll() }
+                // The writer holds an open connection when the server stops.
+                #expect(try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100)) == .committed)
+                try cluster.freeze()
+                let frozen = ContinuousClock.now
+                async let second = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 2, rows: 100))
+                // One attempt on the open connection, three on new ones.
+                while failures() < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                let elapsed = frozen.duration(to: .now)
+                try cluster.thaw()
+                // The first attempt's COPY may finish after the thaw and commit the batch: the
+                // retry then finds it committed.
+                #expect([.committed, .duplicate].contains(try await second))
+                #expect(elapsed < .seconds(9), "four attempts took \(elapsed): one waited past its 1 s deadline")
+            }
+            #expect(try await db.integer("SELECT count(*) FROM ping_results") == 200)
+            #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == 200)
+            #expect(try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 2)
         }
     }
 }

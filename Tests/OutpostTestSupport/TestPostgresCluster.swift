@@ -45,6 +45,41 @@ public final class TestPostgresCluster: Sendable {
         try pg("pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
     }
 
+    /// Stops every process of the server (SIGSTOP), as a hung host or storage would: it keeps
+    /// its connections and accepts new ones into the listen backlog, and answers nothing.
+    public func freeze() throws {
+        let postmaster = try postmasterPID()
+        Glibc.kill(postmaster, SIGSTOP)
+        for child in Self.children(of: postmaster) { Glibc.kill(child, SIGSTOP) }
+    }
+
+    /// Lets a frozen server run again.
+    public func thaw() throws {
+        let postmaster = try postmasterPID()
+        for child in Self.children(of: postmaster) { Glibc.kill(child, SIGCONT) }
+        Glibc.kill(postmaster, SIGCONT)
+    }
+
+    private func postmasterPID() throws -> pid_t {
+        let text = try String(contentsOfFile: "\(directory)/data/postmaster.pid", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first, let pid = pid_t(line) else {
+            throw TestEnvironmentError("no running server in \(directory)")
+        }
+        return pid
+    }
+
+    /// Processes whose parent is `parent` (field 4 of /proc/PID/stat, after the command name).
+    private static func children(of parent: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let end = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
+        }
+    }
+
     private func pg(_ tool: String, _ arguments: [String]) throws {
         let path = "\(binDirectory)/\(tool)"
         if let osUser {

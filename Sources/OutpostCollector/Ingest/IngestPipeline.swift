@@ -96,7 +96,7 @@ public final class IngestPipeline: Service, Sendable {
     ///     return at once (the alert engine only queues them).
     ///
     /// Each of the pipeline's writers has a connection of its own, which it re-opens after any
-    /// failure.
+    /// failure, within the commit deadline.
     public init(
         database: DatabaseURL, configuration: Configuration = .init(), logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
@@ -165,9 +165,9 @@ public final class IngestPipeline: Service, Sendable {
 
     /// One writer: takes groups and commits them on its own connection until the pipeline stops.
     private func writeGroups() async {
-        let connection = ConnectionHolder()
+        var connection: WriterConnection?
         while let group = await nextGroup() {
-            await commit(group, using: connection)
+            connection = await commit(group, reusing: connection)
             let waiters = state.withLock { state in
                 for pending in group { state.agentsBeingWritten.remove(pending.batch.agentID) }
                 return state.takeWorkWaiters()
@@ -175,7 +175,7 @@ public final class IngestPipeline: Service, Sendable {
             // Batches of these agents that queued meanwhile may now start a group elsewhere.
             for waiter in waiters { waiter.resume() }
         }
-        await connection.close()
+        connection?.closeInBackground()
     }
 
     private func stop() {
@@ -260,28 +260,19 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    /// Writes one group, retrying until it commits; then answers every submitter.
-    private func commit(_ group: [Pending], using holder: ConnectionHolder) async {
+    /// Writes one group on `connection` (or a new one), retrying until it commits; then answers
+    /// every submitter. Returns the connection for the next group (`nil` after cancellation).
+    private func commit(_ group: [Pending], reusing connection: WriterConnection?) async -> WriterConnection? {
         var delay = Duration.milliseconds(100)
         let batches = group.map(\.batch)
+        var connection = connection
         while true {
             let started = ContinuousClock.now
             do {
-                let connection = try await holder.connection(to: database, logger: logger)
-                let outcome: IngestOutcome
-                do {
-                    outcome = try await CommitDeadline.write(
-                        batches, with: writer, on: connection, timeout: configuration.commitTimeout,
-                        database: database, logger: logger)
-                } catch let timedOut as CommitDeadline.TimedOut {
-                    // The abandoned write may still be in its COPY: the deadline closes the
-                    // connection once the write ended.
-                    await holder.abandon()
-                    throw timedOut
-                } catch {
-                    await holder.close()
-                    throw error
-                }
+                let (outcome, used) = try await CommitDeadline.write(
+                    batches, with: writer, reusing: connection, timeout: configuration.commitTimeout,
+                    database: database, logger: logger)
+                connection = used
                 metrics.recordCommit(outcome, batches: batches.count, duration: started.duration(to: .now))
                 let committed = Set(outcome.committed)
                 // A key both committed and duplicated (sent twice in one group): the first
@@ -300,12 +291,15 @@ public final class IngestPipeline: Service, Sendable {
                     logger.warning("rows for unknown devices", metadata: ["rows": "\(outcome.unknownDeviceRows)"])
                 }
                 releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
-                return
+                return connection
             } catch {
+                // A failed attempt closed its connection; a timed-out one has it closed once its
+                // write ended. The next attempt opens a new one.
+                connection = nil
                 if Task.isCancelled {
                     for pending in group { pending.reply.resume(throwing: CancellationError()) }
                     releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
-                    return
+                    return nil
                 }
                 metrics.commitFailures.increment()
                 logger.error("group commit failed; retrying", metadata: [

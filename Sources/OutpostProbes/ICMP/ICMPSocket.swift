@@ -109,13 +109,22 @@ struct ICMPSocket: Sendable {
     }
 
     /// Sends `packet` to `destination`.
+    ///
+    /// An ICMP error received on the socket (a "host unreachable" for another target) stays
+    /// pending as the socket's error, and the next send reports it once instead of sending:
+    /// the kernel would fail a probe to a healthy target for another target's error. A refused
+    /// send is therefore tried once more; a send refused for its own sake (no route) fails again.
     func send(_ packet: UnsafeRawBufferPointer, to destination: ICMPAddress) -> SendOutcome {
-        let result = destination.withSocketAddress { address, length in
-            sendto(fd, packet.baseAddress, packet.count, Int32(MSG_DONTWAIT), address, length)
+        var code: Int32 = 0
+        for _ in 0..<2 {
+            let result = destination.withSocketAddress { address, length in
+                sendto(fd, packet.baseAddress, packet.count, Int32(MSG_DONTWAIT), address, length)
+            }
+            if result >= 0 { return .sent }
+            code = errno
+            if code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS { return .wouldBlock }
         }
-        if result >= 0 { return .sent }
-        let code = errno
-        return code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS ? .wouldBlock : .failed
+        return .failed
     }
 
     /// Receives one datagram into `buffer`; returns its length and source, or `nil` when none is queued.

@@ -1,6 +1,6 @@
 import Foundation
 import OutpostCore
-import OutpostProbes
+@testable import OutpostProbes
 import OutpostProbesTestSupport
 import Testing
 
@@ -10,7 +10,9 @@ import Testing
 /// route shows how refused sends are counted.
 @Suite("ICMP engine on datagram sockets")
 struct DatagramSocketTests {
-    @Test func datagramSocketsPingAndReportUnreachable() async throws {
+    /// Runs `body` with the engine's namespace and a prefix that the router behind it answers
+    /// with "host unreachable".
+    private func withUnreachablePrefix(_ body: (NetworkNamespace, _ prefix: String) async throws -> Void) async throws {
         let engineSide = try NetworkNamespace()
         let routerSide: NetworkNamespace
         do {
@@ -20,7 +22,11 @@ struct DatagramSocketTests {
             throw error
         }
         do {
-            try await check(engineSide: engineSide, routerSide: routerSide)
+            let prefix = TestNetwork.uniquePrefix()
+            try engineSide.sysctl("net.ipv4.ping_group_range=0 2147483647")
+            try routerSide.routeIntoNamespace("\(prefix).0/24")
+            try routerSide.inside(["route", "add", "unreachable", "\(prefix).0/24"])
+            try await body(engineSide, prefix)
         } catch {
             routerSide.close()
             engineSide.close()
@@ -30,11 +36,36 @@ struct DatagramSocketTests {
         engineSide.close()
     }
 
-    private func check(engineSide: NetworkNamespace, routerSide: NetworkNamespace) async throws {
-        let prefix = TestNetwork.uniquePrefix()
-        try engineSide.sysctl("net.ipv4.ping_group_range=0 2147483647")
-        try routerSide.routeIntoNamespace("\(prefix).0/24")
-        try routerSide.inside(["route", "add", "unreachable", "\(prefix).0/24"])
+    @Test func datagramSocketsPingAndReportUnreachable() async throws {
+        try await withUnreachablePrefix { engineSide, prefix in
+            try await check(engineSide: engineSide, prefix: prefix)
+        }
+    }
+
+    @Test("an unreachable answer for one target does not fail the next send to another")
+    func pendingErrorDoesNotFailTheNextSend() async throws {
+        try await withUnreachablePrefix { engineSide, prefix in
+            let socket = try await engineSide.run {
+                try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: 0, receiveBufferBytes: 1 << 16)
+            }
+            defer { close(socket.fd) }
+            let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: ICMPPacket.requestLength, alignment: 8)
+            defer { packet.deallocate() }
+            ICMPPacket.encodeEchoRequest(into: packet, isIPv6: false, identifier: socket.identifier, sequence: 1, cookie: 7, token: 1)
+            let unreachable = try #require(ICMPAddress(parsing: "\(prefix).5"))
+            #expect(socket.send(UnsafeRawBufferPointer(packet), to: unreachable) == .sent)
+            // The router's answer is now the socket's pending error (POLLERR), unread.
+            var pending = pollfd(fd: socket.fd, events: 0, revents: 0)
+            #expect(poll(&pending, 1, 10_000) == 1 && pending.revents & Int16(POLLERR) != 0)
+            let loopback = try #require(ICMPAddress(parsing: "127.0.0.1"))
+            #expect(socket.send(UnsafeRawBufferPointer(packet), to: loopback) == .sent, "the pending error failed a healthy target's probe")
+            // A send refused for its own sake still fails: the namespace has no default route.
+            let unroutable = try #require(ICMPAddress(parsing: "203.0.113.9"))
+            #expect(socket.send(UnsafeRawBufferPointer(packet), to: unroutable) == .failed)
+        }
+    }
+
+    private func check(engineSide: NetworkNamespace, prefix: String) async throws {
         let engine = try await engineSide.run { try ICMPTest.engine(mode: .datagram) }
         #expect(engine.socketKind == .datagram)
         let configuration = try PingConfiguration(packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(30), roundInterval: .seconds(60))
