@@ -38,6 +38,9 @@ public final class IngestWriter: Sendable {
     }
 
     /// Writes `batches` (from one or many agents, in arrival order) in one transaction.
+    ///
+    /// When the connection is lost in the middle of a COPY this never returns (see
+    /// `CopyDataSender`): call it under a deadline, as the collector's ingest pipeline does.
     public func write(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
         do {
             let (outcome, devices) = try await connection.withTransaction(logger: logger) { connection in
@@ -103,6 +106,7 @@ public final class IngestWriter: Sendable {
                       "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "stddev_rtt_ms", "is_reachable", "timestamp"],
             logger: logger
         ) { writer in
+            let sender = CopyDataSender(writer: writer, connection: connection)
             var encoder = CopyTextEncoder()
             for (agent, ping) in pings {
                 encoder.uuid(ping.deviceID.uuid)
@@ -118,9 +122,10 @@ public final class IngestWriter: Sendable {
                 encoder.bool(ping.isReachable)
                 encoder.timestamp(ping.timestamp)
                 encoder.endRow()
-                if encoder.buffer.readableBytes >= 1 << 20 { try await writer.write(encoder.take()) }
+                if encoder.buffer.readableBytes >= 1 << 20 { try await sender.send(encoder.take()) }
             }
-            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
+            if encoder.buffer.readableBytes > 0 { try await sender.send(encoder.take()) }
+            await sender.finish()
         }
     }
 
@@ -131,6 +136,7 @@ public final class IngestWriter: Sendable {
             columns: ["item_id", "device_id", "agent_id", "value_type", "value_numeric", "value_text", "rate", "error", "timestamp"],
             logger: logger
         ) { writer in
+            let sender = CopyDataSender(writer: writer, connection: connection)
             var encoder = CopyTextEncoder()
             for (agent, sample) in samples {
                 encoder.uuid(sample.itemID.uuid)
@@ -143,9 +149,10 @@ public final class IngestWriter: Sendable {
                 encoder.text(sample.error)
                 encoder.timestamp(sample.timestamp)
                 encoder.endRow()
-                if encoder.buffer.readableBytes >= 1 << 20 { try await writer.write(encoder.take()) }
+                if encoder.buffer.readableBytes >= 1 << 20 { try await sender.send(encoder.take()) }
             }
-            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
+            if encoder.buffer.readableBytes > 0 { try await sender.send(encoder.take()) }
+            await sender.finish()
         }
     }
 
