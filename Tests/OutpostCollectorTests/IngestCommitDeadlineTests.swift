@@ -88,8 +88,9 @@ struct IngestCommitDeadlineTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 defer { group.cancelAll() }
-                // The writer holds an open connection when the server stops.
-                #expect(try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100)) == .committed)
+                // The writer holds an open connection when the server stops. (On a loaded machine
+                // the first attempt can outlast 1 s and still commit: the retry finds it done.)
+                #expect([.committed, .duplicate].contains(try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100))))
                 try cluster.freeze()
                 let frozen = ContinuousClock.now
                 async let second = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 2, rows: 100))

@@ -28,7 +28,7 @@ public final class IngestPipeline: Service, Sendable {
         case duplicate
     }
 
-    /// Submission refused because the collector is stopping.
+    /// Submission refused, or given up uncommitted, because the collector is stopping.
     public struct ShuttingDown: Error {}
 
     /// Tuning of the pipeline.
@@ -135,7 +135,9 @@ public final class IngestPipeline: Service, Sendable {
     /// Submissions held back because their rows do not fit in the queue (backpressure).
     public var submissionsWaitingForSpace: Int { state.withLock { $0.spaceWaiters.count } }
 
-    /// Writes groups until graceful shutdown, then drains what is queued and returns.
+    /// Writes groups until graceful shutdown, then drains what is queued and returns: each
+    /// group left gets one attempt, and a group that fails is given up (its submitters get
+    /// ``ShuttingDown``), so the collector stops even while PostgreSQL is down.
     /// Cancellation stops at once: queued submitters get `CancellationError` (their batches
     /// were never acknowledged, so their agents send them again).
     public func run() async throws {
@@ -296,9 +298,19 @@ public final class IngestPipeline: Service, Sendable {
                 // A failed attempt closed its connection; a timed-out one has it closed once its
                 // write ended. The next attempt opens a new one.
                 connection = nil
-                if Task.isCancelled {
-                    for pending in group { pending.reply.resume(throwing: CancellationError()) }
+                // Stopping: the group is given up, not retried until PostgreSQL answers (the
+                // collector would never stop while it is down). Its batches were never
+                // acknowledged, so their agents send them again.
+                let stopping = state.withLock { $0.stopped }
+                if Task.isCancelled || stopping {
+                    let reason: any Error = Task.isCancelled ? CancellationError() : ShuttingDown()
+                    for pending in group { pending.reply.resume(throwing: reason) }
                     releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
+                    if stopping {
+                        logger.warning("group not committed at shutdown; its agents will send it again", metadata: [
+                            "batches": "\(batches.count)", "error": "\(String(reflecting: error))",
+                        ])
+                    }
                     return nil
                 }
                 metrics.commitFailures.increment()
