@@ -7,23 +7,28 @@ import Synchronization
 /// against a deadline, and the safe way out when the deadline wins.
 ///
 /// The attempt runs in an unstructured task: postgres-nio 1.33 can leave a call suspended for
-/// ever when the server goes away at the wrong moment (a `copyFrom` waiting for backpressure;
-/// seen in CI as well for opening a connection across a server crash), and a task group would
-/// wait for that child on exit. Opening is inside the deadline for that reason: a writer must
-/// never wait on anything without one.
+/// ever when the server goes away at the wrong moment (a query or `copyFrom` sent on a channel
+/// that just closed; seen in CI when opening a connection across a server crash), and a task
+/// group would wait for that child on exit. Opening is inside the deadline for that reason: a
+/// writer never waits on anything without one.
 ///
 /// When the deadline wins, the caller gets ``TimedOut`` at once and must not use the
-/// connection again. Behind it the attempt is cancelled and its server process terminated
-/// (`pg_terminate_backend` over a connection of its own), which rolls back the transaction
-/// and releases its locks; the connection is closed on the client side only after the write
-/// ended. Closing it while the write may still be in a COPY is what must not happen:
-/// postgres-nio 1.33 stops the whole process with a precondition failure when a connection
-/// is closed by its client during `copyingData`, which a write slowed by CPU or a blocked
-/// server reaches at any moment. A connection ended by its server is an error postgres-nio
-/// handles in every state.
+/// connection again. Behind it, the attempt's statement is cancelled on the server
+/// (`pg_cancel_backend`, over a connection of its own): the COPY fails with an error, the
+/// transaction rolls back and releases its locks, and the connection stays in a state
+/// postgres-nio handles. When the attempt has not ended ``terminationGrace`` later (its server
+/// process was waiting for the client, or postgres-nio lost the call), the server process is
+/// terminated. The client never cancels the task and never closes the connection before the
+/// write returned: postgres-nio 1.33 stops the whole process with a precondition failure
+/// when a connection is closed by its client during a COPY, and when a cancelled `copyFrom`
+/// sends CopyFail after its query ended.
 enum CommitDeadline {
     /// Error of a commit attempt that outlived its deadline.
     struct TimedOut: Error {}
+
+    /// How long a timed-out attempt has to end after its statement was cancelled, before its
+    /// server process is terminated.
+    static let terminationGrace = Duration.seconds(5)
 
     /// Writes `batches` with `writer` on `connection` (on a new connection when it is `nil`
     /// or closed), giving up after `timeout`; returns the outcome and the connection to reuse.
@@ -40,6 +45,7 @@ enum CommitDeadline {
                 return first
             }
             let attempt = Task {
+                defer { race.end() }
                 do {
                     let used: WriterConnection
                     if let connection, !connection.connection.isClosed {
@@ -61,23 +67,55 @@ enum CommitDeadline {
             Task {
                 try? await Task.sleep(for: timeout)
                 guard resumeOnce(.failure(TimedOut())) else { return }
-                attempt.cancel()
                 if let pid = race.connection?.backendPID {
-                    await terminate(pid, of: database, logger: logger)
+                    await signal("pg_cancel_backend", pid, of: database, logger: logger)
+                    if await !race.ends(within: terminationGrace) {
+                        await signal("pg_terminate_backend", pid, of: database, logger: logger)
+                    }
                 }
-                // Ends with the connection the server closed, or never when postgres-nio lost
-                // the call (its channel is closed then; the task is all that remains).
+                // Ends with the error of the cancelled statement or of the connection the server
+                // closed, or never when postgres-nio lost the call (its channel is closed then).
                 await attempt.value
                 try? await race.connection?.connection.close()
             }
         }
     }
 
-    /// What an attempt and its deadline share: who finished first, and the attempt's connection.
+    private static let connectionIDs = Atomic<Int>(0)
+
+    /// A number naming a writer connection in postgres-nio's logs.
+    private static func nextConnectionID() -> Int {
+        connectionIDs.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Calls `function` (`pg_cancel_backend` or `pg_terminate_backend`) on server process
+    /// `pid`; a server that cannot be reached has ended the process already.
+    private static func signal(_ function: String, _ pid: Int32, of database: DatabaseURL, logger: Logger) async {
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: database.connectionConfiguration(), id: 0, logger: logger)
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(function)(\(pid))"), logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        } catch {
+            logger.warning("could not signal the server process of a timed-out commit", metadata: [
+                "backend_pid": "\(pid)", "function": "\(function)", "error": "\(String(reflecting: error))",
+            ])
+        }
+    }
+
+    /// What an attempt and its deadline share: who finished first, the attempt's connection,
+    /// and whether the attempt's task has ended.
     private final class Race: Sendable {
         private struct State {
             var decided = false
             var connection: WriterConnection?
+            var ended = false
+            var endWaiter: CheckedContinuation<Bool, Never>?
         }
 
         private let state = Mutex(State())
@@ -100,31 +138,34 @@ enum CommitDeadline {
 
         /// The attempt's connection, once it has one.
         var connection: WriterConnection? { state.withLock { $0.connection } }
-    }
 
-    private static let connectionIDs = Atomic<Int>(0)
-
-    /// A number naming a writer connection in postgres-nio's logs.
-    private static func nextConnectionID() -> Int {
-        connectionIDs.add(1, ordering: .relaxed).newValue
-    }
-
-    /// Ends server process `pid`; a server that cannot be reached has ended it already.
-    private static func terminate(_ pid: Int32, of database: DatabaseURL, logger: Logger) async {
-        do {
-            let connection = try await PostgresConnection.connect(
-                configuration: database.connectionConfiguration(), id: 0, logger: logger)
-            do {
-                try await connection.query("SELECT pg_terminate_backend(\(pid))", logger: logger)
-            } catch {
-                try? await connection.close()
-                throw error
+        /// Called when the attempt's task ends.
+        func end() {
+            let waiter = state.withLock { state in
+                state.ended = true
+                defer { state.endWaiter = nil }
+                return state.endWaiter
             }
-            try await connection.close()
-        } catch {
-            logger.warning("could not end the server process of a timed-out commit", metadata: [
-                "backend_pid": "\(pid)", "error": "\(String(reflecting: error))",
-            ])
+            waiter?.resume(returning: true)
+        }
+
+        /// Whether the attempt's task ends within `timeout` (one waiter at a time).
+        func ends(within timeout: Duration) async -> Bool {
+            await withCheckedContinuation { waiter in
+                let ended = state.withLock { state in
+                    if !state.ended { state.endWaiter = waiter }
+                    return state.ended
+                }
+                if ended { return waiter.resume(returning: true) }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    let late = state.withLock { state in
+                        defer { state.endWaiter = nil }
+                        return state.endWaiter
+                    }
+                    late?.resume(returning: false)
+                }
+            }
         }
     }
 }
