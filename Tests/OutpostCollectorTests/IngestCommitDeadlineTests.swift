@@ -60,7 +60,9 @@ struct IngestCommitDeadlineTests {
                 }
                 #expect(retried, "the timed-out attempt's server process was not ended, or no retry reached the COPY")
                 try await db.query("SELECT pg_advisory_unlock(4242)", logger: TestDatabase.logger)
-                #expect(try await disposition == .committed)
+                // A retry can pass its own deadline before the lock is released, and still commit
+                // after it: the next attempt then finds the batch committed. Once is what counts.
+                #expect([.committed, .duplicate].contains(try await disposition))
             }
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == rows)
             #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == rows)

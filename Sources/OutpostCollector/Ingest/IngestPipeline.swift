@@ -39,9 +39,10 @@ public final class IngestPipeline: Service, Sendable {
         public var maxGroupRows = 100_000
         /// Longest wait between retries of a failed group commit.
         public var maxRetryDelay: Duration = .seconds(5)
-        /// A commit attempt taking longer is abandoned (its server process terminated, its
-        /// transaction rolled back) and retried on a new connection: a connection whose server
-        /// vanished mid-COPY, or a transaction stuck behind a lock, must not wedge ingest.
+        /// A commit attempt taking longer, opening its connection included, is abandoned (its
+        /// statement cancelled on the server, its server process terminated if it does not end,
+        /// its transaction rolled back) and retried on a new connection: a server that vanished
+        /// or stopped answering, or a transaction stuck behind a lock, must not wedge ingest.
         public var commitTimeout: Duration = .seconds(30)
         /// A device whose reachability does not change gets `last_seen`/`last_probe_at`
         /// written when its newest round is this much newer than the last written one (state
