@@ -277,6 +277,8 @@ public final class IngestPipeline: Service, Sendable {
                     database: database, logger: logger)
                 connection = used
                 metrics.recordCommit(outcome, batches: batches.count, duration: started.duration(to: .now))
+                // Before the replies: a submitter that got its answer sees its rows gone from the queue.
+                releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
                 let committed = Set(outcome.committed)
                 // A key both committed and duplicated (sent twice in one group): the first
                 // submitter is told committed, the later ones duplicate.
@@ -293,7 +295,6 @@ public final class IngestPipeline: Service, Sendable {
                 if outcome.unknownDeviceRows > 0 {
                     logger.warning("rows for unknown devices", metadata: ["rows": "\(outcome.unknownDeviceRows)"])
                 }
-                releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
                 return connection
             } catch {
                 // A failed attempt closed its connection; a timed-out one has it closed once its
@@ -305,8 +306,8 @@ public final class IngestPipeline: Service, Sendable {
                 let stopping = state.withLock { $0.stopped }
                 if Task.isCancelled || stopping {
                     let reason: any Error = Task.isCancelled ? CancellationError() : ShuttingDown()
-                    for pending in group { pending.reply.resume(throwing: reason) }
                     releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
+                    for pending in group { pending.reply.resume(throwing: reason) }
                     if stopping {
                         logger.warning("group not committed at shutdown; its agents will send it again", metadata: [
                             "batches": "\(batches.count)", "error": "\(String(reflecting: error))",

@@ -115,13 +115,12 @@ struct ICMPSocket: Sendable {
     /// the kernel would fail a probe to a healthy target for another target's error. A refused
     /// send is therefore tried once more; a send refused for its own sake (no route) fails again.
     func send(_ packet: UnsafeRawBufferPointer, to destination: ICMPAddress) -> SendOutcome {
-        var code: Int32 = 0
         for _ in 0..<2 {
             let result = destination.withSocketAddress { address, length in
                 sendto(fd, packet.baseAddress, packet.count, Int32(MSG_DONTWAIT), address, length)
             }
             if result >= 0 { return .sent }
-            code = errno
+            let code = errno
             if code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS { return .wouldBlock }
         }
         return .failed
