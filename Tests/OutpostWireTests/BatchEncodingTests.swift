@@ -106,13 +106,28 @@ struct BatchEncodingTests {
 
     @Test("a clock reading with sub-microsecond digits is rounded to the nearest microsecond")
     func timestampsRoundToMicroseconds() throws {
+        // 2026-12-03 plus a fraction whose seventh digit decides: 2 rounds down, 8 up (a
+        // truncating encoder would fail the second).
+        let second = 818_000_000.0
+        for (fraction, expected) in [(0.123_456_2, Int64(818_000_000_123_456)), (0.123_456_8, 818_000_000_123_457)] {
+            let decoded = try heartbeatRoundTrip(Date(timeIntervalSinceReferenceDate: second + fraction))
+            #expect(Int64((decoded.timeIntervalSinceReferenceDate * 1_000_000).rounded()) == expected)
+        }
+        // The clock itself: half a microsecond, plus the spacing of `Date`'s Double at this
+        // date (about 0.12 µs) once for encoding and once for decoding.
         let now = Date()
-        let frame = try Message.heartbeat(Heartbeat(timestamp: now)).frame()
+        let spacing = now.timeIntervalSinceReferenceDate.ulp
+        #expect(abs(try heartbeatRoundTrip(now).timeIntervalSince(now)) <= 0.000_000_5 + 2 * spacing)
+    }
+
+    /// `date` sent in a heartbeat frame and decoded again.
+    private func heartbeatRoundTrip(_ date: Date) throws -> Date {
+        let frame = try Message.heartbeat(Heartbeat(timestamp: date)).frame()
         guard case .heartbeat(let decoded) = try Message(frame: frame) else {
             Issue.record("not a heartbeat")
-            return
+            return .distantPast
         }
-        #expect(abs(decoded.timestamp.timeIntervalSince(now)) <= 0.000_000_5 + 1e-9)
+        return decoded.timestamp
     }
 
     @Test("a declared row count larger than the bytes left is refused before anything is reserved")
