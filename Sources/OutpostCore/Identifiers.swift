@@ -43,3 +43,9 @@ public struct ItemID: Hashable, Sendable, Codable, CustomStringConvertible {
 /// Per-agent batch sequence number. Strictly increasing, survives agent restarts;
 /// the collector's `agent_sequences.high_water` is the last one committed.
 public typealias BatchSequence = UInt64
+
+extension BatchSequence {
+    /// The largest sequence the collector accepts: PostgreSQL stores sequences as `bigint`, and
+    /// the next expected one (this plus one) must still fit.
+    public static let largestAccepted: BatchSequence = BatchSequence(Int64.max) - 1
+}

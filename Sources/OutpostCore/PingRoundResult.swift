@@ -41,9 +41,12 @@ public struct PingRoundResult: Sendable, Equatable {
     }
 
     /// Loss as a percentage in 0...100 (not a fraction), as `ping_results.packet_loss_percent` stores it.
+    /// Computed in floating point, so no pair of counts can overflow; a round claiming more
+    /// replies than requests is clamped to 0 (the collector refuses such rows before storing).
     public var lossPercent: Double {
         guard packetsSent > 0 else { return 100 }
-        return Double(packetsSent - packetsReceived) * 100 / Double(packetsSent)
+        let lost = (Double(packetsSent) - Double(packetsReceived)) * 100 / Double(packetsSent)
+        return min(100, max(0, lost))
     }
 
     /// A device is reachable in a round when at least one reply arrived.

@@ -7,6 +7,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
         commandName: "outpost-collector",
         abstract: "Outpost collector: terminates agent mTLS sessions and owns every PostgreSQL write.",
         subcommands: [RunCommand.self, MigrateCommand.self, CACommand.self, BranchCommand.self, TokenCommand.self, AgentsCommand.self,
-                      TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self, DiscoveryCommand.self]
+                      TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self, DiscoveryCommand.self,
+                      QuarantineCommand.self]
     )
 }

@@ -97,16 +97,24 @@ struct RunCommand: AsyncParsableCommand {
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
             OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),
-                               client: client, sessions: sessions, metrics: metrics, logger: logger),
+                               client: client, sessions: sessions, ingest: pipeline, metrics: metrics, logger: logger),
+            // Last: its shutdown starts first.
+            ShutdownDeadline(limit: Self.shutdownLimit, logger: logger),
         ]
         logger.info("collector starting", metadata: [
             "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)", "enrolment": "\(enrolEndpoint)",
             "http": "\(httpEndpoint)",
         ])
-        let group = ServiceGroup(configuration: .init(
+        var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+            logger: logger)
+        // Services still running then are cancelled; ShutdownDeadline exits the process
+        // should cancellation not end them either.
+        configuration.maximumGracefulShutdownDuration = .seconds(7)
+        try await ServiceGroup(configuration: configuration).run()
     }
+
+    /// From SIGTERM to the process's exit, whatever state it is in.
+    static let shutdownLimit = Duration.seconds(9)
 }

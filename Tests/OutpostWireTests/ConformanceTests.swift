@@ -26,7 +26,7 @@ struct ConformanceTests {
         "heartbeat": .heartbeat(Heartbeat(timestamp: time(t0))),
         "error": .error(ErrorMessage(code: .unauthorized, message: "agent revoked")),
         "ack": .ack(Ack(ranges: [5...7, 10...10, (UInt64.max - 1)...UInt64.max])),
-        "nack": .nack(Nack(sequence: 9, reason: .overloaded, retryAfterMilliseconds: 1500)),
+        "nack": .nack(Nack(sequence: 9, reason: .overloaded, retryAfterMilliseconds: 1500, detail: "batch.ping.packetsReceived: 7 > packetsSent 3")),
         "config": .config(ConfigSnapshot(version: "v7", payload: Array("{}".utf8))),
         "job": .job(Job(id: job, kind: .mtr, parameters: [0x0A, 0, 0, 1])),
         "jobProgress": .jobProgress(JobProgress(jobID: job, completedUnits: 17, totalUnits: 254)),

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import OutpostCore
 import OutpostPKI
 import OutpostWire
 import Synchronization
@@ -38,7 +39,7 @@ enum EnrolmentExchange {
         configuration.minimumTLSVersion = .tlsv13
         let context = try NIOSSLContext(configuration: configuration)
         // SNI only for host names; IP literals are not sent (RFC 6066 §3).
-        let serverName = HostNameCheck.isIPLiteral(address.host) ? nil : address.host
+        let serverName = IPAddressText.isValid(address.host) ? nil : address.host
         let deadline = TimeAmount.nanoseconds(
             timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
         let channel = try await ClientBootstrap(group: group)
@@ -140,14 +141,5 @@ private final class PinOutcome: Sendable {
 
     var result: Result<Certificate, CAPinningError>? {
         state.withLock { $0 }
-    }
-}
-
-/// Whether a host is an IP literal (no SNI for those).
-private enum HostNameCheck {
-    static func isIPLiteral(_ host: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 }

@@ -191,6 +191,7 @@ public final class Uplink: Sendable {
                     // The collector will never take this batch: keeping it would stall the spool.
                     logger.error("collector refused a batch for good; dropping it", metadata: [
                         "sequence": "\(nack.sequence)", "reason": "\(nack.reason.rawValue)",
+                        "detail": "\(LogSafeText.escaped(nack.detail ?? ""))",
                     ])
                     if let mark = tracker.acknowledge(nack.sequence) { try await spool.acknowledge(through: mark) }
                 case .nack(let nack):

@@ -10,6 +10,10 @@ import Synchronization
 /// The enrolment endpoint: a TLS listener (server authentication only) answering one request
 /// per connection with the agent's certificate chain or an Error frame (`docs/protocol.md`,
 /// "Enrolment"). ``EnrolmentService`` runs it under ServiceLifecycle.
+///
+/// Connections are capped before TLS (``ConnectionAdmission``: in all and per source address)
+/// and each has a hard deadline from accept to its answer, so idle sockets cannot lock agents
+/// out for long, and a refused connection is closed before it is ever wrapped for async use.
 public final class EnrolmentServer: Sendable {
     private typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
@@ -17,8 +21,8 @@ public final class EnrolmentServer: Sendable {
     private let processor: EnrolmentProcessor
     private let configuration: EnrolmentServerConfiguration
     private let caCertificateDER: [UInt8]
-    private let active = Atomic<Int>(0)
     private let logger: Logger
+    let admission: ConnectionAdmission
 
     /// The port the server listens on (the configured one, or the one picked for port 0).
     public let port: Int
@@ -38,16 +42,17 @@ public final class EnrolmentServer: Sendable {
         logger: Logger
     ) async throws -> EnrolmentServer {
         let context = try NIOSSLContext(configuration: try identity.serverAuthenticationOnlyConfiguration())
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.connectionTimeout.components.seconds) * 1_000_000_000
-            + configuration.connectionTimeout.components.attoseconds / 1_000_000_000)
+        // The deadline covers the whole exchange: a slow or silent peer is cut off.
+        let admission = ConnectionAdmission(limits: .init(
+            maximumConnections: configuration.maximumConcurrentConnections,
+            maximumPerSource: configuration.maximumConnectionsPerSource,
+            handshakeTimeout: TimeAmount(configuration.connectionTimeout)))
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // A hard deadline per connection: a slow or silent peer is cut off.
-                    let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
-                    channel.closeFuture.whenComplete { _ in deadline.cancel() }
+                    try admission.admit(channel)
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
@@ -56,11 +61,14 @@ public final class EnrolmentServer: Sendable {
             authority: authority,
             client: client,
             certificateLifetime: configuration.certificateLifetime,
-            limiter: FailedAttemptLimiter(burst: configuration.failedAttemptBurst, perMinute: configuration.failedAttemptsPerMinute),
+            limiter: FailedAttemptLimiter(
+                burst: configuration.failedAttemptBurst, perMinute: configuration.failedAttemptsPerMinute,
+                globalBurst: configuration.failedAttemptGlobalBurst, globalPerMinute: configuration.failedAttemptsPerMinuteGlobally),
             logger: logger)
         let caDER = try NIOSSLCertificate(bytes: Array(try authority.certificatePEM.utf8), format: .pem).toDERBytes()
         return EnrolmentServer(
-            listener: listener, processor: processor, caCertificateDER: caDER, configuration: configuration, logger: logger)
+            listener: listener, processor: processor, caCertificateDER: caDER, configuration: configuration, admission: admission,
+            logger: logger)
     }
 
     private init(
@@ -68,9 +76,11 @@ public final class EnrolmentServer: Sendable {
         processor: EnrolmentProcessor,
         caCertificateDER: [UInt8],
         configuration: EnrolmentServerConfiguration,
+        admission: ConnectionAdmission,
         logger: Logger
     ) {
         self.listener = listener
+        self.admission = admission
         self.caCertificateDER = caCertificateDER
         self.processor = processor
         self.configuration = configuration
@@ -85,15 +95,7 @@ public final class EnrolmentServer: Sendable {
         try await listener.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in inbound {
-                    guard active.add(1, ordering: .relaxed).newValue <= configuration.maximumConcurrentConnections else {
-                        active.subtract(1, ordering: .relaxed)
-                        connection.channel.close(promise: nil)
-                        continue
-                    }
-                    group.addTask {
-                        defer { self.active.subtract(1, ordering: .relaxed) }
-                        await self.handle(connection)
-                    }
+                    group.addTask { await self.handle(connection) }
                 }
             }
         }

@@ -16,28 +16,42 @@ public struct EnrolmentServerConfiguration: Sendable {
     public var failedAttemptBurst: Int
     /// Failed attempts per minute one source address regains after a burst.
     public var failedAttemptsPerMinute: Double
+    /// Failed attempts all addresses together may make in a burst: rotating source addresses
+    /// does not buy an attacker more guesses.
+    public var failedAttemptGlobalBurst: Int
+    /// Failed attempts per minute all addresses together regain after a burst.
+    public var failedAttemptsPerMinuteGlobally: Double
     /// Longest time a connection may stay open (TLS handshake, request and response).
     public var connectionTimeout: Duration
-    /// Connections served at once; more are closed at once.
+    /// Connections held at once, counted from accept (before TLS); more are closed at once.
     public var maximumConcurrentConnections: Int
+    /// Connections held at once from one source address.
+    public var maximumConnectionsPerSource: Int
 
     /// The defaults: all interfaces, port 8444, 30-day certificates, 5 failed attempts per minute
-    /// per address, 10 s per connection, 64 connections at once.
+    /// per address and 60 per minute in all, 10 s per connection, 512 connections at once and
+    /// 16 from one address.
     public init(
         host: String = "0.0.0.0",
         port: Int = EnrolmentServerConfiguration.defaultPort,
         certificateLifetime: TimeInterval = PKIDefaults.agentCertificateLifetime,
         failedAttemptBurst: Int = 5,
         failedAttemptsPerMinute: Double = 5,
+        failedAttemptGlobalBurst: Int = 60,
+        failedAttemptsPerMinuteGlobally: Double = 60,
         connectionTimeout: Duration = .seconds(10),
-        maximumConcurrentConnections: Int = 64
+        maximumConcurrentConnections: Int = 512,
+        maximumConnectionsPerSource: Int = 16
     ) {
         self.host = host
         self.port = port
         self.certificateLifetime = certificateLifetime
         self.failedAttemptBurst = failedAttemptBurst
         self.failedAttemptsPerMinute = failedAttemptsPerMinute
+        self.failedAttemptGlobalBurst = failedAttemptGlobalBurst
+        self.failedAttemptsPerMinuteGlobally = failedAttemptsPerMinuteGlobally
         self.connectionTimeout = connectionTimeout
         self.maximumConcurrentConnections = maximumConcurrentConnections
+        self.maximumConnectionsPerSource = maximumConnectionsPerSource
     }
 }

@@ -3,7 +3,9 @@ import Synchronization
 /// A token bucket per source address for failed enrolment attempts: each failure takes a token,
 /// tokens come back at a fixed rate up to the burst size, and an address without a token is
 /// refused before its request is looked at. Guessing a 256-bit secret is hopeless anyway; this
-/// keeps a misbehaving box or scanner from loading the database.
+/// keeps a misbehaving box or scanner from loading the database. A second bucket counts the
+/// failures of all addresses together, so rotating source addresses buys no more attempts:
+/// while it is empty, every address is refused.
 ///
 /// The table is bounded: when it holds ``maximumAddresses`` addresses, a new one evicts the
 /// address with the most tokens (the least suspicious).
@@ -16,28 +18,47 @@ final class FailedAttemptLimiter: Sendable {
         var updated: ContinuousClock.Instant
     }
 
-    private let burst: Double
-    private let refillPerSecond: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private struct Rate {
+        let burst: Double
+        let refillPerSecond: Double
 
-    /// A limiter allowing `burst` failures at once, then `perMinute` failures per minute.
-    init(burst: Int, perMinute: Double) {
-        self.burst = Double(max(1, burst))
-        self.refillPerSecond = max(0, perMinute) / 60
-    }
-
-    /// Whether `address` may make an attempt at `now` (it has a token left).
-    func allows(_ address: String, now: ContinuousClock.Instant = .now) -> Bool {
-        buckets.withLock { buckets in
-            guard let bucket = buckets[address] else { return true }
-            return refilled(bucket, now: now).tokens >= 1
+        init(burst: Int, perMinute: Double) {
+            self.burst = Double(max(1, burst))
+            self.refillPerSecond = max(0, perMinute) / 60
         }
     }
 
-    /// Takes a token from `address` for a failed attempt at `now`.
+    private let perAddress: Rate
+    private let global: Rate
+    private let buckets = Mutex<[String: Bucket]>([:])
+    private let globalBucket: Mutex<Bucket>
+
+    /// A limiter allowing each address `burst` failures at once, then `perMinute` failures per
+    /// minute, and all addresses together `globalBurst`, then `globalPerMinute` (unbounded when
+    /// `globalBurst` is `nil`).
+    init(burst: Int, perMinute: Double, globalBurst: Int? = nil, globalPerMinute: Double = 0, now: ContinuousClock.Instant = .now) {
+        perAddress = Rate(burst: burst, perMinute: perMinute)
+        global = globalBurst.map { Rate(burst: $0, perMinute: globalPerMinute) } ?? Rate(burst: .max, perMinute: 0)
+        globalBucket = Mutex(Bucket(tokens: global.burst, updated: now))
+    }
+
+    /// Whether `address` may make an attempt at `now` (it and the global bucket have a token left).
+    func allows(_ address: String, now: ContinuousClock.Instant = .now) -> Bool {
+        guard globalBucket.withLock({ refilled($0, rate: global, now: now).tokens >= 1 }) else { return false }
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[address] else { return true }
+            return refilled(bucket, rate: perAddress, now: now).tokens >= 1
+        }
+    }
+
+    /// Takes a token from `address` and from the global bucket for a failed attempt at `now`.
     func recordFailure(_ address: String, now: ContinuousClock.Instant = .now) {
+        globalBucket.withLock { bucket in
+            bucket = refilled(bucket, rate: global, now: now)
+            bucket.tokens = max(0, bucket.tokens - 1)
+        }
         buckets.withLock { buckets in
-            var bucket = buckets[address].map { refilled($0, now: now) } ?? Bucket(tokens: burst, updated: now)
+            var bucket = buckets[address].map { refilled($0, rate: perAddress, now: now) } ?? Bucket(tokens: perAddress.burst, updated: now)
             bucket.tokens = max(0, bucket.tokens - 1)
             if buckets[address] == nil, buckets.count >= Self.maximumAddresses {
                 evictFullest(from: &buckets, now: now)
@@ -46,14 +67,16 @@ final class FailedAttemptLimiter: Sendable {
         }
     }
 
-    private func refilled(_ bucket: Bucket, now: ContinuousClock.Instant) -> Bucket {
+    private func refilled(_ bucket: Bucket, rate: Rate, now: ContinuousClock.Instant) -> Bucket {
         let elapsed = bucket.updated.duration(to: now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Bucket(tokens: min(burst, bucket.tokens + max(0, seconds) * refillPerSecond), updated: now)
+        return Bucket(tokens: min(rate.burst, bucket.tokens + max(0, seconds) * rate.refillPerSecond), updated: now)
     }
 
     private func evictFullest(from buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
-        let fullest = buckets.max { refilled($0.value, now: now).tokens < refilled($1.value, now: now).tokens }
+        let fullest = buckets.max {
+            refilled($0.value, rate: perAddress, now: now).tokens < refilled($1.value, rate: perAddress, now: now).tokens
+        }
         if let fullest { buckets.removeValue(forKey: fullest.key) }
     }
 }

@@ -26,6 +26,7 @@ public final class OperatorHTTPServer: Service, Sendable {
     private let configuration: OperatorHTTPConfiguration
     private let client: PostgresClient
     private let sessions: SessionRegistry
+    private let ingest: IngestPipeline?
     private let metrics: PrometheusCollectorRegistry
     private let logger: Logger
     private let bound: EventLoopPromise<SocketAddress>
@@ -33,14 +34,16 @@ public final class OperatorHTTPServer: Service, Sendable {
     /// - Parameters:
     ///   - client: the collector's database pool, run by the same service group.
     ///   - sessions: the live agent sessions (for `connected` in `/api/agents`).
+    ///   - ingest: the ingest pipeline `/readyz` checks for a stall (`nil`: none in this process).
     ///   - metrics: the registry swift-metrics records into (``CollectorMetrics/bootstrap()``).
     public init(
         configuration: OperatorHTTPConfiguration, client: PostgresClient, sessions: SessionRegistry,
-        metrics: PrometheusCollectorRegistry, logger: Logger
+        ingest: IngestPipeline? = nil, metrics: PrometheusCollectorRegistry, logger: Logger
     ) {
         self.configuration = configuration
         self.client = client
         self.sessions = sessions
+        self.ingest = ingest
         self.metrics = metrics
         self.logger = logger
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise()
@@ -56,7 +59,7 @@ public final class OperatorHTTPServer: Service, Sendable {
         defer { bound.fail(NotListening()) }
         let router = Router()
         let database = BoundedDatabaseAccess(client: client)
-        HealthRoutes(readiness: ReadinessProbe(database: database, timeout: configuration.readinessTimeout, logger: logger))
+        HealthRoutes(readiness: ReadinessProbe(database: database, timeout: configuration.readinessTimeout, ingest: ingest, logger: logger))
             .register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         StatusAPIRoutes(database: database, sessions: sessions, timeout: configuration.queryTimeout, logger: logger)

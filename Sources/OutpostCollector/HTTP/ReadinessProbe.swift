@@ -1,8 +1,9 @@
 import Logging
 import OutpostStore
 
-/// What `/readyz` checks: PostgreSQL answers within the deadline and its schema is exactly the
-/// one this collector carries.
+/// What `/readyz` checks: PostgreSQL answers within the deadline, its schema is exactly the
+/// one this collector carries, and ingest is not stalled (batches waiting with no commit for
+/// longer than ``IngestPipeline/Configuration/stallBound``).
 struct ReadinessProbe: Sendable {
     /// The answer: `{"status": "ready", "detail": …}` or `{"status": "not_ready", "reason": …}`.
     struct Report: Encodable, Sendable {
@@ -18,9 +19,14 @@ struct ReadinessProbe: Sendable {
 
     let database: BoundedDatabaseAccess
     let timeout: Duration
+    /// The ingest pipeline whose progress is checked (`nil`: none runs in this process).
+    let ingest: IngestPipeline?
     let logger: Logger
 
     func check() async -> Report {
+        if let stall = ingest?.stall {
+            return .notReady("ingest stalled: batches waiting \(stall.components.seconds) s without a commit")
+        }
         let logger = self.logger
         do {
             let state = try await database.run(timeout: timeout) { connection in

@@ -37,9 +37,20 @@ enum CommitDeadline {
         _ batches: [IngestBatch], with writer: IngestWriter, reusing connection: WriterConnection?,
         timeout: Duration, database: DatabaseURL, logger: Logger
     ) async throws -> (IngestOutcome, WriterConnection) {
+        try await run(reusing: connection, timeout: timeout, database: database, logger: logger) { connection in
+            try await writer.write(batches, on: connection)
+        }
+    }
+
+    /// Runs `operation` on `connection` (on a new connection when it is `nil` or closed) under
+    /// the same deadline and way out as ``write(_:with:reusing:timeout:database:logger:)``.
+    static func run<Value: Sendable>(
+        reusing connection: WriterConnection?, timeout: Duration, database: DatabaseURL, logger: Logger,
+        _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> (Value, WriterConnection) {
         try await withCheckedThrowingContinuation { continuation in
             let race = Race()
-            let resumeOnce: @Sendable (Result<(IngestOutcome, WriterConnection), any Error>) -> Bool = { result in
+            let resumeOnce: @Sendable (Result<(Value, WriterConnection), any Error>) -> Bool = { result in
                 let first = race.decide()
                 if first { continuation.resume(with: result) }
                 return first
@@ -56,7 +67,7 @@ enum CommitDeadline {
                     // Opened after the deadline: the caller has moved on, the deadline closes it.
                     guard race.attach(used) else { return }
                     do {
-                        _ = resumeOnce(.success((try await writer.write(batches, on: used.connection), used)))
+                        _ = resumeOnce(.success((try await operation(used.connection), used)))
                     } catch {
                         if resumeOnce(.failure(error)) { used.closeInBackground() }
                     }

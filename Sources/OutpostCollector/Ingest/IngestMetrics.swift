@@ -13,6 +13,8 @@ struct IngestMetrics: Sendable {
     /// Batches written per group commit (how well group commit amortises the transaction).
     let groupBatches: Recorder
     let queuedRows: Gauge
+    /// Batches whose rows PostgreSQL refused (SQLSTATE class 22/23), kept in `ingest_quarantine`.
+    let quarantinedBatches: Counter
 
     init(factory: any MetricsFactory) {
         batchesCommitted = Counter(label: "outpost_ingest_batches_total", factory: factory)
@@ -23,6 +25,7 @@ struct IngestMetrics: Sendable {
         commitLatency = Timer(label: "outpost_ingest_commit_seconds", factory: factory)
         groupBatches = Recorder(label: "outpost_ingest_group_batches", factory: factory)
         queuedRows = Gauge(label: "outpost_ingest_queued_rows", factory: factory)
+        quarantinedBatches = Counter(label: "outpost_ingest_quarantined_batches_total", factory: factory)
     }
 
     func recordCommit(_ outcome: IngestOutcome, batches: Int, duration: Duration) {

@@ -17,8 +17,12 @@ import Synchronization
 /// Sessions call ``submit(_:)``, which returns once the batch's rows and sequence are
 /// committed (or recognised as a replay): only then may the session acknowledge it. When the
 /// queue holds `maxQueuedRows`, `submit` suspends, so sessions stop reading their sockets and
-/// agents keep spooling: memory stays bounded while PostgreSQL is slow or down. A failed
-/// group is retried with capped backoff until it commits; nothing queued is dropped.
+/// agents keep spooling: memory stays bounded while PostgreSQL is slow or down. A group that
+/// fails for a connection or server error is retried with capped backoff until it commits;
+/// nothing queued is dropped. A group refused for its data (SQLSTATE class 22 or 23: a value
+/// out of its column's domain, a broken CHECK) is split and written batch by batch; a batch
+/// refused on its own is kept whole in `ingest_quarantine` and its submitter gets
+/// ``Quarantined``: one poison batch costs only itself (`docs/architecture.md`, "Ingest").
 public final class IngestPipeline: Service, Sendable {
     /// How a submitted batch ended.
     public enum Disposition: Sendable, Equatable {
@@ -30,6 +34,14 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Submission refused, or given up uncommitted, because the collector is stopping.
     public struct ShuttingDown: Error {}
+
+    /// The batch's rows broke a database rule: it is kept in `ingest_quarantine` (its sequence
+    /// recorded), and the agent is told for good.
+    public struct Quarantined: Error, CustomStringConvertible {
+        /// SQLSTATE and PostgreSQL's message.
+        public let reason: String
+        public var description: String { "batch quarantined: \(reason)" }
+    }
 
     /// Tuning of the pipeline.
     public struct Configuration: Sendable {
@@ -51,6 +63,9 @@ public final class IngestPipeline: Service, Sendable {
         /// Groups written concurrently, each in its own transaction on its own connection
         /// (at least 1).
         public var writers = 2
+        /// Batches waiting without any commit for longer than this make ``stall`` report a
+        /// stall (`/readyz` then answers 503).
+        public var stallBound: Duration = .seconds(60)
 
         public init() {}
     }
@@ -68,6 +83,12 @@ public final class IngestPipeline: Service, Sendable {
         /// Agents with a batch in a group being written: their queued batches wait for it.
         var agentsBeingWritten: Set<AgentID> = []
         var stopped = false
+        /// Batches submitted and not yet answered (queued or in a group being written).
+        var pendingBatches = 0
+        /// Since when batches have been pending without a break.
+        var pendingSince = ContinuousClock.now
+        /// When a group last committed or a batch was last quarantined.
+        var lastProgress = ContinuousClock.now
 
         /// Whether a queued batch can start a group now.
         var hasWritableBatch: Bool {
@@ -120,6 +141,7 @@ public final class IngestPipeline: Service, Sendable {
             let (accepted, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
                 guard !state.stopped else {
                     state.queuedRows -= batch.rowCount
+                    state.pendingBatches -= 1
                     return (false, [])
                 }
                 state.queue.append(Pending(batch: batch, reply: reply))
@@ -135,6 +157,17 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Submissions held back because their rows do not fit in the queue (backpressure).
     public var submissionsWaitingForSpace: Int { state.withLock { $0.spaceWaiters.count } }
+
+    /// How long batches have been waiting without any of them committing, when that is longer
+    /// than ``Configuration/stallBound``; `nil` while ingest makes progress or has nothing to do.
+    public var stall: Duration? {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            guard state.pendingBatches > 0 else { return nil }
+            let waiting = max(state.lastProgress, state.pendingSince).duration(to: now)
+            return waiting > configuration.stallBound ? waiting : nil
+        }
+    }
 
     /// Writes groups until graceful shutdown, then drains what is queued and returns: each
     /// group left gets one attempt, and a group that fails is given up (its submitters get
@@ -158,6 +191,7 @@ public final class IngestPipeline: Service, Sendable {
         let abandoned = state.withLock { state in
             defer {
                 state.queuedRows -= state.queue.reduce(0) { $0 + $1.batch.rowCount }
+                state.pendingBatches -= state.queue.count
                 metrics.queuedRows.record(state.queuedRows)
                 state.queue = []
             }
@@ -206,6 +240,8 @@ public final class IngestPipeline: Service, Sendable {
                         return .full
                     }
                     state.queuedRows += rows
+                    if state.pendingBatches == 0 { state.pendingSince = .now }
+                    state.pendingBatches += 1
                     metrics.queuedRows.record(state.queuedRows)
                     return .reserved
                 }
@@ -278,7 +314,7 @@ public final class IngestPipeline: Service, Sendable {
                 connection = used
                 metrics.recordCommit(outcome, batches: batches.count, duration: started.duration(to: .now))
                 // Before the replies: a submitter that got its answer sees its rows gone from the queue.
-                releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
+                release(batches, progressed: true)
                 let committed = Set(outcome.committed)
                 // A key both committed and duplicated (sent twice in one group): the first
                 // submitter is told committed, the later ones duplicate.
@@ -300,20 +336,14 @@ public final class IngestPipeline: Service, Sendable {
                 // A failed attempt closed its connection; a timed-out one has it closed once its
                 // write ended. The next attempt opens a new one.
                 connection = nil
-                // Stopping: the group is given up, not retried until PostgreSQL answers (the
-                // collector would never stop while it is down). Its batches were never
-                // acknowledged, so their agents send them again.
-                let stopping = state.withLock { $0.stopped }
-                if Task.isCancelled || stopping {
-                    let reason: any Error = Task.isCancelled ? CancellationError() : ShuttingDown()
-                    releaseSpace(rows: batches.reduce(0) { $0 + $1.rowCount })
-                    for pending in group { pending.reply.resume(throwing: reason) }
-                    if stopping {
-                        logger.warning("group not committed at shutdown; its agents will send it again", metadata: [
-                            "batches": "\(batches.count)", "error": "\(String(reflecting: error))",
-                        ])
-                    }
-                    return nil
+                if giveUpIfStopping(group, after: error) { return nil }
+                if let refusal = DataRefusal(error) {
+                    guard group.count > 1 else { return await quarantine(group[0], refusal) }
+                    logger.warning("group refused for its data; writing its batches one by one", metadata: [
+                        "batches": "\(batches.count)", "error": "\(refusal)",
+                    ])
+                    for pending in group { connection = await commit([pending], reusing: connection) }
+                    return connection
                 }
                 metrics.commitFailures.increment()
                 logger.error("group commit failed; retrying", metadata: [
@@ -325,9 +355,69 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    private func releaseSpace(rows: Int) {
+    /// Keeps `pending` in quarantine (retrying like a commit while PostgreSQL is unreachable)
+    /// and answers its submitter with ``Quarantined``, or `.duplicate` when its sequence was
+    /// committed before. Returns the connection for the next group.
+    private func quarantine(_ pending: Pending, _ refusal: DataRefusal) async -> WriterConnection? {
+        let quarantine = IngestQuarantine(logger: logger)
+        let batch = pending.batch
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                let (held, connection) = try await CommitDeadline.run(
+                    reusing: nil, timeout: configuration.commitTimeout, database: database, logger: logger
+                ) { connection in
+                    try await quarantine.hold(batch, sqlState: refusal.sqlState, error: refusal.message, on: connection)
+                }
+                release([batch], progressed: true)
+                if held {
+                    metrics.quarantinedBatches.increment()
+                    logger.error("batch quarantined: PostgreSQL refused its rows (list with `outpost-collector quarantine list`)", metadata: [
+                        "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "error": "\(refusal)",
+                    ])
+                    pending.reply.resume(throwing: Quarantined(reason: refusal.description))
+                } else {
+                    pending.reply.resume(returning: .duplicate)
+                }
+                return connection
+            } catch {
+                if giveUpIfStopping([pending], after: error) { return nil }
+                metrics.commitFailures.increment()
+                logger.error("cannot quarantine a batch; retrying", metadata: [
+                    "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "retry_in": "\(delay)",
+                    "error": "\(String(reflecting: error))",
+                ])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, configuration.maxRetryDelay)
+            }
+        }
+    }
+
+    /// Stopping: the group is given up, not retried until PostgreSQL answers (the collector
+    /// would never stop while it is down). Its batches were never acknowledged, so their agents
+    /// send them again. Returns whether it gave up.
+    private func giveUpIfStopping(_ group: [Pending], after error: any Error) -> Bool {
+        let stopping = state.withLock { $0.stopped }
+        guard Task.isCancelled || stopping else { return false }
+        let reason: any Error = Task.isCancelled ? CancellationError() : ShuttingDown()
+        release(group.map(\.batch), progressed: false)
+        for pending in group { pending.reply.resume(throwing: reason) }
+        if stopping {
+            logger.warning("group not committed at shutdown; its agents will send it again", metadata: [
+                "batches": "\(group.count)", "error": "\(String(reflecting: error))",
+            ])
+        }
+        return true
+    }
+
+    /// Takes answered `batches` out of the queue's accounting; `progressed` when they ended
+    /// committed or quarantined (not given up).
+    private func release(_ batches: [IngestBatch], progressed: Bool) {
+        let rows = batches.reduce(0) { $0 + $1.rowCount }
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.queuedRows -= rows
+            state.pendingBatches -= batches.count
+            if progressed { state.lastProgress = .now }
             metrics.queuedRows.record(state.queuedRows)
             defer { state.spaceWaiters = [] }
             return state.spaceWaiters

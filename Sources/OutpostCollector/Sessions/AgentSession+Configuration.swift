@@ -9,14 +9,18 @@ extension AgentSession {
     /// Recomputes the snapshot at each signal of `changes` and sends it when its version differs
     /// from the one the agent has, until `changes` ends. A snapshot that cannot be read is
     /// logged and retried at the next signal; the agent keeps its configuration meanwhile.
+    ///
+    /// The session's branch scope is reloaded first, so the agent never learns of a device
+    /// whose rows its session would refuse.
     func pushConfigurations(
-        _ changes: AsyncStream<Void>, branch: UUID, agentHas version: String,
+        _ changes: AsyncStream<Void>, branch: UUID, scope: LiveBranchScope, agentHas version: String,
         outbound: NIOAsyncChannelOutboundWriter<Message>
     ) async throws {
         var agentVersion = version
         for await _ in changes {
             let configuration: ConfigSnapshot
             do {
+                try await scope.reload(client: context.client, logger: logger)
                 configuration = try await currentConfiguration(branch: branch)
             } catch {
                 logger.error("cannot read the branch configuration; the agent keeps its current one",

@@ -14,8 +14,12 @@ import ServiceLifecycle
 /// acknowledgements out.
 ///
 /// A batch is verified against the public key registered at enrolment, checked to belong to
-/// the certificate's agent, handed to the ingest pipeline, and acknowledged only once the
-/// pipeline says it is committed (or a known replay). At most
+/// the certificate's agent, its values checked against their domains (``BatchValidator``),
+/// its rows kept to the devices and items of the agent's branch (``LiveBranchScope``), handed
+/// to the ingest pipeline, and acknowledged only once the pipeline says it is committed (or a
+/// known replay). Everything the agent sends is untrusted: a bad value costs its batch a Nack
+/// naming the field, a frame that does not decode ends the session with an Error frame, and
+/// neither can reach arithmetic that traps or another branch's rows. At most
 /// ``AgentSessionContext/Configuration/maximumBatchesInFlight`` batches are being committed at
 /// once; beyond that the session stops reading, and TCP pushes back on the agent.
 struct AgentSession {
@@ -62,6 +66,11 @@ struct AgentSession {
             try await connection.executeThenClose { inbound, outbound in
                 do {
                     try await serve(inbound: inbound, outbound: outbound, channel: connection.channel)
+                } catch let malformed as WireError {
+                    context.metrics.malformedFrames.increment()
+                    logger.warning("session refused: malformed frame", metadata: ["peer": "\(peer)", "reason": "\(LogSafeText.escaped("\(malformed)"))"])
+                    let message = Nack.detail("malformed frame: \(malformed)")
+                    try? await outbound.write(.error(ErrorMessage(code: .protocolViolation, message: message)))
                 } catch let refusal as Refusal {
                     logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
                     try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
@@ -90,6 +99,12 @@ struct AgentSession {
     ) async throws {
         var messages = inbound.makeAsyncIterator()
         let hello = try await receiveHello(&messages)
+        do {
+            try BatchValidator.validate(sequence: hello.lastAcknowledgedSequence, field: "hello.lastAcknowledgedSequence", allowZero: true)
+        } catch {
+            context.metrics.malformedFrames.increment()
+            throw Refusal(code: .protocolViolation, message: "malformed Hello: \(error)")
+        }
         let store = AgentSessionStore(logger: logger)
         let agentID = agent.agentID
         guard let record = try await context.client.withConnection({ try await store.agent(agentID, on: $0) }) else {
@@ -104,6 +119,7 @@ struct AgentSession {
         } catch {
             throw Refusal(code: .internalError, message: "registered public key of agent \(agentID) is unreadable (\(record.publicKey.count) bytes: \(error))")
         }
+        let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         let peer = self.peer
         let highWater = try await context.client.withConnection { connection in
             try await store.recordHello(agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
@@ -123,13 +139,15 @@ struct AgentSession {
         if configuration.version != hello.configVersion {
             try await outbound.write(.config(configuration))
         }
-        logger.info("agent session started", metadata: ["peer": "\(peer)", "version": "\(hello.agentVersion)", "next": "\(highWater + 1)"])
+        logger.info("agent session started", metadata: [
+            "peer": "\(peer)", "version": "\(LogSafeText.escaped(hello.agentVersion))", "next": "\(highWater + 1)",
+        ])
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Runs until the subscription ends below, so `group.next()` in the loop only ever
             // returns a batch task (or this task's error, which ends the session).
             group.addTask {
-                try await pushConfigurations(subscription.changes, branch: record.branchID, agentHas: configuration.version, outbound: outbound)
+                try await pushConfigurations(subscription.changes, branch: record.branchID, scope: scope, agentHas: configuration.version, outbound: outbound)
             }
             var inFlight = 0
             while let message = try await messages.next() {
@@ -140,7 +158,7 @@ struct AgentSession {
                 }
                 switch message {
                 case .batch(let signed):
-                    guard let batch = try await accept(signed, publicKey: publicKey, outbound: outbound) else { continue }
+                    guard let (batch, admitted) = try await accept(signed, publicKey: publicKey, scope: scope, outbound: outbound) else { continue }
                     if inFlight >= context.configuration.maximumBatchesInFlight {
                         try await group.next()
                         inFlight -= 1
@@ -150,8 +168,12 @@ struct AgentSession {
                     group.addTask {
                         // Written before the batch commits, idempotently: a replay rewrites nothing.
                         try await writeFindings(of: batch)
-                        _ = try await pipeline.submit(IngestBatch(
-                            agentID: batch.agentID, sequence: batch.sequence, pings: batch.pingResults, samples: batch.itemSamples))
+                        do {
+                            _ = try await pipeline.submit(admitted)
+                        } catch let quarantined as IngestPipeline.Quarantined {
+                            try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .malformedBatch, detail: Nack.detail(quarantined.description))))
+                            return
+                        }
                         try await outbound.write(.ack(Ack(sequence: batch.sequence)))
                     }
                 case .heartbeat:
@@ -224,16 +246,21 @@ struct AgentSession {
         }
     }
 
-    /// Verifies a batch; refuses it with a Nack (and returns `nil`) when it is not acceptable.
-    private func accept(_ signed: SignedBatch, publicKey: P256.Signing.PublicKey, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws -> Batch? {
+    /// Verifies, validates and scopes a batch: returns it with the rows to ingest, or refuses
+    /// it with a Nack (and returns `nil`) when it is not acceptable.
+    private func accept(
+        _ signed: SignedBatch, publicKey: P256.Signing.PublicKey, scope: LiveBranchScope, outbound: NIOAsyncChannelOutboundWriter<Message>
+    ) async throws -> (Batch, IngestBatch)? {
         let batch: Batch
         do {
             batch = try signed.verify(with: publicKey)
-        } catch {
+        } catch .signatureInvalid {
             context.metrics.verificationFailures.increment()
-            logger.warning("batch refused: \(error)")
+            logger.warning("batch refused: signature does not verify", metadata: ["sequence": "\(signed.unverifiedSequence ?? 0)"])
             try await outbound.write(.nack(Nack(sequence: signed.unverifiedSequence ?? 0, reason: .invalidSignature)))
             return nil
+        } catch {
+            return try await refuseMalformed(sequence: signed.unverifiedSequence ?? 0, "\(error)", outbound: outbound)
         }
         guard batch.agentID == agent.agentID else {
             context.metrics.refusedBatches.increment()
@@ -241,14 +268,28 @@ struct AgentSession {
             try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .agentMismatch)))
             return nil
         }
-        let latest = Date().addingTimeInterval(context.configuration.maximumFutureSkew)
-        if batch.pingResults.contains(where: { $0.timestamp > latest }) || batch.itemSamples.contains(where: { $0.timestamp > latest }) {
-            context.metrics.refusedBatches.increment()
-            logger.warning("batch refused: results timestamped in the future; agent clock is wrong", metadata: ["sequence": "\(batch.sequence)"])
-            try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .malformedBatch)))
-            return nil
+        do {
+            try BatchValidator(futureSkew: context.configuration.maximumFutureSkew).validate(batch)
+        } catch {
+            return try await refuseMalformed(sequence: batch.sequence, error.description, outbound: outbound)
         }
-        return batch
+        let (admitted, refused) = scope.admitted(batch, payload: signed.serializedBytes)
+        if refused.total > 0 {
+            context.metrics.foreignRows.increment(by: refused.total)
+            logger.warning("rows refused: their devices or items are not of this agent's branch", metadata: [
+                "sequence": "\(batch.sequence)", "pings": "\(refused.pings)", "samples": "\(refused.samples)",
+            ])
+        }
+        return (batch, admitted)
+    }
+
+    /// Refuses a batch whose signature verified but whose content is malformed.
+    private func refuseMalformed(sequence: BatchSequence, _ reason: String, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws -> (Batch, IngestBatch)? {
+        context.metrics.malformedBatches.increment()
+        context.metrics.refusedBatches.increment()
+        logger.warning("batch refused: malformed", metadata: ["sequence": "\(sequence)", "reason": "\(LogSafeText.escaped(reason))"])
+        try await outbound.write(.nack(Nack(sequence: sequence, reason: .malformedBatch, detail: Nack.detail(reason))))
+        return nil
     }
 
     /// The branch's configuration snapshot (devices, items, credentials; see ``AgentConfigurationSource``).

@@ -65,6 +65,14 @@ struct SessionMetrics: Sendable {
     let verificationFailures: Counter
     let refusedBatches: Counter
     let configPushes: Counter
+    /// Frames that do not decode, and Hellos with values outside their domain: the session ends
+    /// with an Error frame.
+    let malformedFrames: Counter
+    /// Batches whose signature verified but whose bytes do not decode or whose values are
+    /// outside their domain: refused with a Nack naming the field.
+    let malformedBatches: Counter
+    /// Rows naming a device or item of another branch (or none): refused, never written.
+    let foreignRows: Counter
 
     init(factory: any MetricsFactory) {
         sessions = Meter(label: "outpost_agent_sessions", factory: factory)
@@ -72,5 +80,8 @@ struct SessionMetrics: Sendable {
         verificationFailures = Counter(label: "outpost_batch_verification_failures_total", factory: factory)
         refusedBatches = Counter(label: "outpost_batches_refused_total", factory: factory)
         configPushes = Counter(label: "outpost_config_pushes_total", factory: factory)
+        malformedFrames = Counter(label: "outpost_agent_malformed_frames_total", factory: factory)
+        malformedBatches = Counter(label: "outpost_batches_malformed_total", factory: factory)
+        foreignRows = Counter(label: "outpost_foreign_rows_refused_total", factory: factory)
     }
 }

@@ -11,7 +11,9 @@ import ServiceLifecycle
 ///
 /// Each connection lives in a child task of the listener and is closed when the session ends,
 /// when the peer is silent for ``Heartbeat/timeout``, or at shutdown. A failed handshake, a
-/// malformed frame or a misbehaving session closes that connection only.
+/// malformed frame or a misbehaving session closes that connection only. Connections are
+/// capped before TLS (``ConnectionAdmission``): in all, per source address, and in the time
+/// they may take to present a verified certificate.
 public final class AgentListener: Service, Sendable {
     private let host: String
     private let port: Int
@@ -19,14 +21,30 @@ public final class AgentListener: Service, Sendable {
     private let sessions: AgentSessionContext
     private let logger: Logger
     private let bound: EventLoopPromise<SocketAddress>
+    let admission: ConnectionAdmission
+
+    /// The default caps: 4,096 connections, 64 per source address (agents behind one NAT
+    /// address share it), 10 s from accept to a verified client certificate.
+    public static let defaultLimits = (connections: 4_096, perSource: 64, handshakeSeconds: Int64(10))
 
     /// - Parameters:
     ///   - host, port: where to listen (`port` 0 picks a free one; see ``boundAddress``).
-    public init(host: String, port: Int, tls: AgentTLS, sessions: AgentSessionContext, logger: Logger) {
+    ///   - maximumConnections, maximumConnectionsPerSource, handshakeTimeout: the caps applied
+    ///     before TLS.
+    public init(
+        host: String, port: Int, tls: AgentTLS, sessions: AgentSessionContext,
+        maximumConnections: Int = AgentListener.defaultLimits.connections,
+        maximumConnectionsPerSource: Int = AgentListener.defaultLimits.perSource,
+        handshakeTimeout: Duration = .seconds(AgentListener.defaultLimits.handshakeSeconds),
+        logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.tls = tls
         self.sessions = sessions
+        self.admission = ConnectionAdmission(limits: .init(
+            maximumConnections: maximumConnections, maximumPerSource: maximumConnectionsPerSource,
+            handshakeTimeout: TimeAmount(handshakeTimeout)))
         self.logger = logger
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise()
     }
@@ -38,6 +56,7 @@ public final class AgentListener: Service, Sendable {
 
     public func run() async throws {
         let tls = self.tls
+        let admission = self.admission
         let maximumFrame = sessions.configuration.maximumFrameBytes
         let server: NIOAsyncChannel<(MessageChannel, EventLoopFuture<VerifiedAgent>), Never>
         do {
@@ -47,7 +66,9 @@ public final class AgentListener: Service, Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let handshakeDeadline = try admission.admit(channel)
                         let identified = channel.eventLoop.makePromise(of: VerifiedAgent.self)
+                        identified.futureResult.whenSuccess { _ in handshakeDeadline.cancel() }
                         // A peer without a certificate fails the handshake before the verification
                         // callback runs; closing then settles the promise (a later completion is a no-op).
                         channel.closeFuture.whenComplete { _ in

@@ -1,3 +1,5 @@
+import OutpostCore
+
 /// One SNMP agent to poll and how to talk to it: address, protocol version with its
 /// credentials, and the per-request timeout and retries.
 ///
@@ -34,7 +36,7 @@ public struct SNMPTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks the bounds net-snmp would otherwise reject late or silently misuse.
     func validate() throws(SNMPError) {
-        guard IPAddressLiteral.isValid(host) else {
+        guard host.utf8.count <= 45, IPAddressText.isValid(host) else {
             throw .invalidTarget("host must be an IPv4 or IPv6 address literal")
         }
         guard timeout >= .milliseconds(10), timeout <= .seconds(60) else {

@@ -49,7 +49,7 @@ public struct DiscoveryResultWriter: Sendable {
     }
 
     private func write(_ finding: DiscoveryFinding, from agent: AgentID, into outcome: inout Outcome, on connection: PostgresConnection) async throws {
-        guard Self.isAddressLiteral(finding.address) else {
+        guard IPAddressText.isValid(finding.address) else {
             outcome.refused += 1
             logger.warning("discovery finding refused: not an IP address", metadata: ["job": "\(finding.jobID)", "address": "\(finding.address.prefix(64))"])
             return
@@ -110,14 +110,6 @@ public struct DiscoveryResultWriter: Sendable {
                                       imported_devices = imported_devices + \(imported ? 1 : 0)::integer, updated_at = now()
             WHERE id = \(finding.jobID)
             """, logger: logger)
-    }
-
-    /// Whether `text` is an IPv4 or IPv6 address literal (what a sweep reports; anything else
-    /// from the network is refused before it reaches the inventory).
-    static func isAddressLiteral(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     /// How a finding relates to the inventory.

@@ -10,13 +10,17 @@ public struct IngestBatch: Sendable {
     public let pings: [PingRoundResult]
     /// SNMP samples, one `item_history` row each.
     public let samples: [ItemSample]
+    /// The signed batch as the agent sent it: what is kept in quarantine when its rows break a
+    /// database rule (empty when the batch did not come from the wire).
+    public let payload: [UInt8]
 
     /// Creates a batch.
-    public init(agentID: AgentID, sequence: BatchSequence, pings: [PingRoundResult] = [], samples: [ItemSample] = []) {
+    public init(agentID: AgentID, sequence: BatchSequence, pings: [PingRoundResult] = [], samples: [ItemSample] = [], payload: [UInt8] = []) {
         self.agentID = agentID
         self.sequence = sequence
         self.pings = pings
         self.samples = samples
+        self.payload = payload
     }
 
     /// Rows this batch carries.

@@ -42,10 +42,36 @@ public final class IngestWriter: Sendable {
     /// When the connection is lost in the middle of a COPY this never returns (see
     /// `CopyDataSender`): call it under a deadline, as the collector's ingest pipeline does.
     public func write(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
-        do {
-            let (outcome, devices) = try await connection.withTransaction(logger: logger) { connection in
+        try await writeAndRememberState(of: batches) {
+            try await connection.withTransaction(logger: self.logger) { connection in
                 try await self.writeInTransaction(batches, on: connection)
             }
+        }
+    }
+
+    /// Writes the rows of `batch` without looking at or recording its sequence: for a batch an
+    /// operator releases from quarantine, whose sequence the ledger already holds. `claim`
+    /// runs first in the same transaction (it marks the quarantined batch released, and throws
+    /// when another release got there first).
+    public func writeReleased(
+        _ batch: IngestBatch, on connection: PostgresConnection, claim: @Sendable (PostgresConnection) async throws -> Void
+    ) async throws -> IngestOutcome {
+        try await writeAndRememberState(of: [batch]) {
+            try await connection.transaction(logger: self.logger) { connection in
+                try await claim(connection)
+                var outcome = IngestOutcome()
+                outcome.committed = [BatchKey(agentID: batch.agentID, sequence: batch.sequence)]
+                let devices = try await self.writeRows(of: [batch], into: &outcome, on: connection)
+                return (outcome, devices)
+            }
+        }
+    }
+
+    private func writeAndRememberState(
+        of batches: [IngestBatch], _ transaction: () async throws -> (IngestOutcome, DeviceStateUpdate)
+    ) async throws -> IngestOutcome {
+        do {
+            let (outcome, devices) = try await transaction()
             deviceStates.withLock { devices.commit(to: &$0) }
             return outcome
         } catch {
@@ -71,8 +97,15 @@ public final class IngestWriter: Sendable {
                 outcome.duplicates.append(key)
             }
         }
-        let pings = accepted.flatMap { batch in batch.pings.map { (batch.agentID, $0) } }
-        let samples = accepted.flatMap { batch in batch.samples.map { (batch.agentID, $0) } }
+        let devices = try await writeRows(of: accepted, into: &outcome, on: connection)
+        try await SequenceLedger.save(ledgers.values, on: connection, logger: logger)
+        return (outcome, devices)
+    }
+
+    /// COPYs the rows of `batches`, derives device and item state, and counts into `outcome`.
+    private func writeRows(of batches: [IngestBatch], into outcome: inout IngestOutcome, on connection: PostgresConnection) async throws -> DeviceStateUpdate {
+        let pings = batches.flatMap { batch in batch.pings.map { (batch.agentID, $0) } }
+        let samples = batches.flatMap { batch in batch.samples.map { (batch.agentID, $0) } }
         try await ensurePartitions(table: "ping_results", days: pings.map(\.1.timestamp), on: connection)
         try await ensurePartitions(table: "item_history", days: samples.map(\.1.timestamp), on: connection)
         try await copyPings(pings, on: connection)
@@ -84,8 +117,7 @@ public final class IngestWriter: Sendable {
         outcome.unknownDeviceRows = pings.filter { !devices.known.contains($0.1.deviceID) }.count
         outcome.stateChanges = devices.changes
         try await updateItems(samples.map(\.1), on: connection)
-        try await SequenceLedger.save(ledgers.values, on: connection, logger: logger)
-        return (outcome, devices)
+        return devices
     }
 
     private func ensurePartitions(table: String, days timestamps: [Date], on connection: PostgresConnection) async throws {

@@ -8,6 +8,9 @@ import PostgresNIO
 /// `highWater` covers every sequence up to it; `committedAbove` holds sequences committed out
 /// of order above it. A sequence is new when it is in neither, so a batch that arrives after a
 /// later one is still written, and any replay is recognised.
+///
+/// Sequences above ``BatchSequence/largestAccepted`` are never recorded (the collector refuses
+/// them at the session), so `highWater + 1` and the `bigint` columns cannot overflow.
 struct SequenceLedger {
     let agentID: AgentID
     private(set) var highWater: BatchSequence
@@ -15,18 +18,23 @@ struct SequenceLedger {
 
     /// Records `sequence` as committed; `false` when it already was (a duplicate).
     mutating func record(_ sequence: BatchSequence) -> Bool {
-        guard sequence > highWater, !committedAbove.contains(sequence) else { return false }
+        guard sequence <= .largestAccepted, sequence > highWater, !committedAbove.contains(sequence) else { return false }
         committedAbove.insert(sequence)
-        while committedAbove.remove(highWater + 1) != nil { highWater += 1 }
+        absorbContiguous()
         return true
     }
 
     /// Marks every sequence up to `sequence` as settled (the agent no longer holds them).
     mutating func settle(through sequence: BatchSequence) {
-        guard sequence > highWater else { return }
+        guard sequence <= .largestAccepted, sequence > highWater else { return }
         highWater = sequence
         committedAbove = committedAbove.filter { $0 > sequence }
-        while committedAbove.remove(highWater + 1) != nil { highWater += 1 }
+        absorbContiguous()
+    }
+
+    /// Moves `highWater` over the sequences committed right above it.
+    private mutating func absorbContiguous() {
+        while highWater < .largestAccepted, committedAbove.remove(highWater + 1) != nil { highWater += 1 }
     }
 
     /// Locks (creating where missing) the ledgers of `agents` until the transaction ends.
@@ -43,7 +51,8 @@ struct SequenceLedger {
         for try await (id, highWater, above) in rows.decode((UUID, Int64, [Int64]).self) {
             let agent = AgentID(id)
             ledgers[agent] = SequenceLedger(
-                agentID: agent, highWater: BatchSequence(highWater), committedAbove: Set(above.map { BatchSequence($0) }))
+                agentID: agent, highWater: BatchSequence(clamping: highWater),
+                committedAbove: Set(above.map { BatchSequence(clamping: $0) }))
         }
         return ledgers
     }
@@ -52,7 +61,7 @@ struct SequenceLedger {
     static func save(_ ledgers: some Collection<SequenceLedger>, on connection: PostgresConnection, logger: Logger) async throws {
         guard !ledgers.isEmpty else { return }
         let ids = ledgers.map(\.agentID.uuid)
-        let highWaters = ledgers.map { Int64($0.highWater) }
+        let highWaters = ledgers.map { Int64(clamping: $0.highWater) }
         let above = ledgers.map { "{" + $0.committedAbove.sorted().map(String.init).joined(separator: ",") + "}" }
         try await connection.query("""
             UPDATE agent_sequences s SET high_water = u.high_water, committed_above = u.above::bigint[], updated_at = now()

@@ -33,7 +33,7 @@ public struct AgentSessionStore: Sendable {
             """, logger: logger)
         for try await (branch, status, key, highWater) in rows.decode((UUID, String, ByteBuffer, Int64).self) {
             return SessionAgent(agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
-                               highWater: BatchSequence(highWater))
+                               highWater: BatchSequence(clamping: highWater))
         }
         return nil
     }
@@ -48,7 +48,7 @@ public struct AgentSessionStore: Sendable {
         try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("""
                 UPDATE agents SET last_seen = now(), last_address = \(address), version = \(version),
-                    dropped_results_total = dropped_results_total + \(Int64(clamping: droppedResults))
+                    dropped_results_total = least(dropped_results_total::numeric + \(Int64(clamping: droppedResults)), 9223372036854775807)::bigint
                 WHERE id = \(agentID.uuid)
                 """, logger: logger)
             var ledgers = try await SequenceLedger.lock(agents: [agentID], on: connection, logger: logger)

@@ -68,7 +68,7 @@ public enum Message: Sendable, Equatable {
         case .error(let body): type = .error; try body.encode(to: &writer)
         case .batch(let body): type = .batch; body.encode(to: &writer)
         case .ack(let body): type = .ack; try body.encode(to: &writer)
-        case .nack(let body): type = .nack; body.encode(to: &writer)
+        case .nack(let body): type = .nack; try body.encode(to: &writer)
         case .config(let body): type = .config; try body.encode(to: &writer)
         case .job(let body): type = .job; body.encode(to: &writer)
         case .jobProgress(let body): type = .jobProgress; try body.encode(to: &writer)

@@ -8,12 +8,27 @@ public struct Nack: Sendable, Equatable {
     public var reason: NackReason
     /// For transient reasons: how long to wait before sending it again, in milliseconds.
     public var retryAfterMilliseconds: UInt32?
+    /// What exactly was wrong, for the agent's log: the field and the value's fault
+    /// (at most 255 UTF-8 bytes).
+    public var detail: String?
 
     /// Creates a nack.
-    public init(sequence: BatchSequence, reason: NackReason, retryAfterMilliseconds: UInt32? = nil) {
+    public init(sequence: BatchSequence, reason: NackReason, retryAfterMilliseconds: UInt32? = nil, detail: String? = nil) {
         self.sequence = sequence
         self.reason = reason
         self.retryAfterMilliseconds = retryAfterMilliseconds
+        self.detail = detail
+    }
+
+    /// `text` cut to the 255 UTF-8 bytes a ``detail`` may hold, at a character boundary.
+    public static func detail(_ text: String) -> String {
+        guard text.utf8.count > WireLimits.shortText else { return text }
+        var cut = ""
+        for character in text {
+            guard cut.utf8.count + character.utf8.count <= WireLimits.shortText else { break }
+            cut.append(character)
+        }
+        return cut
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -22,13 +37,18 @@ public struct Nack: Sendable, Equatable {
         retryAfterMilliseconds = try reader.readPresence(field: "nack.retryAfter")
             ? try reader.readVarUInt(UInt32.self, field: "nack.retryAfter")
             : nil
+        detail = try reader.readPresence(field: "nack.detail")
+            ? try reader.readString(field: "nack.detail", maximumLength: WireLimits.shortText)
+            : nil
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout WireWriter) throws(WireError) {
         writer.writeVarUInt(sequence)
         writer.writeVarUInt(UInt64(reason.rawValue))
         writer.writePresence(retryAfterMilliseconds != nil)
         if let retryAfterMilliseconds { writer.writeVarUInt(UInt64(retryAfterMilliseconds)) }
+        writer.writePresence(detail != nil)
+        if let detail { try writer.writeString(detail, field: "nack.detail", maximumLength: WireLimits.shortText) }
     }
 }
 

@@ -117,7 +117,7 @@ cases = {
     "heartbeat": frame(0x03, varint(T0)),
     "error": frame(0x04, varuint(3) + string("agent revoked")),
     "ack": frame(0x11, varuint(3) + varuint(5) + varuint(2) + varuint(10) + varuint(0) + varuint(2**64 - 2) + varuint(1)),
-    "nack": frame(0x12, varuint(9) + varuint(4) + opt(1500, varuint)),
+    "nack": frame(0x12, varuint(9) + varuint(4) + opt(1500, varuint) + opt("batch.ping.packetsReceived: 7 > packetsSent 3", string)),
     "config": frame(0x20, string("v7") + blob(b"{}")),
     "job": frame(0x30, uid(JOB) + varuint(3) + blob(b"\x0a\x00\x00\x01")),
     "jobProgress": frame(0x31, uid(JOB) + varuint(17) + opt(254, varuint) + opt(None, string)),

@@ -22,7 +22,8 @@ extension RandomValues {
         case .ack:
             .ack(Ack(ranges: ackRanges()))
         case .nack:
-            .nack(Nack(sequence: uint64(), reason: NackReason(rawValue: uint16()), retryAfterMilliseconds: optional { $0.uint32() }))
+            .nack(Nack(sequence: uint64(), reason: NackReason(rawValue: uint16()), retryAfterMilliseconds: optional { $0.uint32() },
+                       detail: optional { $0.string(maximumBytes: 255) }))
         case .config:
             .config(ConfigSnapshot(version: string(maximumBytes: WireLimits.shortText), payload: bytes(maximumLength: 4096)))
         case .job:

@@ -1,0 +1,24 @@
+import PostgresNIO
+
+/// PostgreSQL refused a write for the data itself: SQLSTATE class 22 (data exception: a value
+/// too long, out of range, badly encoded) or 23 (integrity constraint violation: a CHECK, NOT
+/// NULL or foreign key). Writing the same rows again fails the same way, so ingest does not
+/// retry them; a connection or server error (any other class) is retried.
+struct DataRefusal: CustomStringConvertible {
+    /// The five-character SQLSTATE.
+    let sqlState: String
+    /// PostgreSQL's message, with its detail when it gave one.
+    let message: String
+
+    /// The refusal `error` carries, or `nil` when it is of another kind.
+    init?(_ error: any Error) {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState],
+              state.hasPrefix("22") || state.hasPrefix("23")
+        else { return nil }
+        sqlState = state
+        let text = error.serverInfo?[.message] ?? "refused"
+        message = error.serverInfo?[.detail].map { "\(text) (\($0))" } ?? text
+    }
+
+    var description: String { "SQLSTATE \(sqlState): \(message)" }
+}
