@@ -11,8 +11,10 @@ struct DataRefusal: CustomStringConvertible {
     let message: String
 
     /// The refusal `error` carries, or `nil` when it is of another kind.
+    /// A transaction's error is looked into: the refused statement is its closure's.
     init?(_ error: any Error) {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState],
+        let cause = (error as? PostgresTransactionError)?.closureError ?? error
+        guard let error = cause as? PSQLError, let state = error.serverInfo?[.sqlState],
               state.hasPrefix("22") || state.hasPrefix("23")
         else { return nil }
         sqlState = state

@@ -175,7 +175,7 @@ struct AgentCollectorTests {
         }
     }
 
-    @Test("garbage, a wrong version byte and an oversized length close only that connection; the collector keeps serving")
+    @Test("garbage, a wrong version byte and an oversized length get an Error frame and close only that connection; the collector keeps serving")
     func malformedFramesCloseOnlyThatConnection() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fixture = try await TransportFixture(db: db)
@@ -189,10 +189,15 @@ struct AgentCollectorTests {
                 for bytes in garbage {
                     try await RawAgentConnection.withBytes(agent, to: address) { inbound, outbound in
                         try await outbound.write(ByteBuffer(bytes: bytes))
-                        // The collector closes: the stream ends without a reply.
-                        var received = 0
-                        while let buffer = try? await inbound.next() { received += buffer.readableBytes }
-                        #expect(received == 0, "collector answered garbage \(bytes.prefix(6))")
+                        // The collector answers with one Error frame naming the violation, then closes.
+                        var received: [UInt8] = []
+                        while let buffer = try? await inbound.next() { received += buffer.readableBytesView }
+                        let decoded = try FrameDecoder().decodeFrame(in: received)
+                        let (frame, consumed) = try #require(decoded, "no whole frame in reply to \(bytes.prefix(6))")
+                        #expect(consumed == received.count)
+                        guard case .error(let error) = try Message(frame: frame) else { Issue.record("not an Error frame"); return }
+                        #expect(error.code == .protocolViolation)
+                        #expect(error.message.hasPrefix("malformed frame"))
                     }
                 }
                 // A well-behaved session on the same listener still works.
