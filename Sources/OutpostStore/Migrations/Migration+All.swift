@@ -11,5 +11,6 @@ extension Migration {
         .discovery,
         .alertStates,
         .deviceStateWrites,
+        .agentCertificates,
     ]
 }
