@@ -45,39 +45,24 @@ struct SessionResumptionTests {
         let common = ["s_client", "-connect", address, "-tls1_3", "-CAfile", "\(directory)/ca.crt", "-ign_eof"]
         let withCertificate = ["-cert", "\(directory)/agent.crt", "-key", "\(directory)/agent.key"]
 
-        let first = try Self.openssl(common + withCertificate + ["-sess_out", "\(directory)/session.pem"])
+        let first = try OpenSSLTool.run(common + withCertificate + ["-sess_out", "\(directory)/session.pem"], timeLimit: 30)
         #expect(first.output.contains("New, TLSv1.3"), "\(first.output)")
         #expect(first.output.contains("answered"), "the first connection was not answered: \(first.output)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/session.pem"), "no session ticket was saved")
 
         // The ticket without a certificate: resuming would get in unverified.
-        let stolen = try Self.openssl(common + ["-sess_in", "\(directory)/session.pem"])
+        let stolen = try OpenSSLTool.run(common + ["-sess_in", "\(directory)/session.pem"], timeLimit: 30)
         #expect(!stolen.output.contains("Reused"), "the session was resumed: \(stolen.output)")
         #expect(!stolen.output.contains("answered"), "a connection without a certificate was answered: \(stolen.output)")
 
         // The ticket with the certificate: a full handshake, verified again.
-        let again = try Self.openssl(common + withCertificate + ["-sess_in", "\(directory)/session.pem"])
+        let again = try OpenSSLTool.run(common + withCertificate + ["-sess_in", "\(directory)/session.pem"], timeLimit: 30)
         #expect(again.output.contains("New, TLSv1.3"), "\(again.output)")
         #expect(again.output.contains("answered"), "\(again.output)")
 
         let counts = handshakes.counts
         #expect(counts.completed == 2, "handshakes completed: \(counts.completed)")
         #expect(counts.verified == counts.completed, "every completed handshake must have verified its certificate")
-    }
-
-    /// Runs `openssl` under a 30 s limit (a resumed session left waiting would hang it).
-    private static func openssl(_ arguments: [String]) throws -> OpenSSLTool.Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["30", "openssl"] + arguments
-        let pipe = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return OpenSSLTool.Output(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }
 

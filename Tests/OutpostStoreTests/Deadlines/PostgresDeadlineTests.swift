@@ -14,10 +14,7 @@ struct PostgresDeadlineTests {
     @Test("on a frozen server a call fails within its deadline, waiting for a connection included; after the thaw calls succeed again")
     func frozenServerCall() async throws {
         let cluster = try TestPostgresCluster()
-        let client = PostgresClient(configuration: cluster.url.clientConfiguration, backgroundLogger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await Self.withClient(of: cluster) { client in
             #expect(try await Self.one(client, timeout: .seconds(10)) == 1)
             try cluster.freeze()
             // The first call gets the pooled connection the server holds; the others wait for new ones.
@@ -35,10 +32,7 @@ struct PostgresDeadlineTests {
     @Test("a call whose connection the server closes mid-query fails, and the next call gets a working connection")
     func killedMidQuery() async throws {
         let cluster = try TestPostgresCluster()
-        let client = PostgresClient(configuration: cluster.url.clientConfiguration, backgroundLogger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await Self.withClient(of: cluster) { client in
             let sleeping = Task {
                 try await client.withConnection(timeout: .seconds(20)) { connection in
                     for try await _ in try await connection.query("SELECT pg_sleep(60)", logger: Self.logger) {}
@@ -64,16 +58,14 @@ struct PostgresDeadlineTests {
     @Test("a listener listens again after the server is killed and restarted, and after it was frozen, and says so each time")
     func listenerRecovers() async throws {
         let cluster = try TestPostgresCluster()
-        let client = PostgresClient(configuration: cluster.url.clientConfiguration, backgroundLogger: Self.logger)
         let events = RecordedEvents()
         let timing = PostgresChannelListener.Timing(timeout: .seconds(1), checkInterval: .seconds(1), reconnectDelay: .milliseconds(100))
-        let listener = PostgresChannelListener(client: client, channel: "outpost_test_channel", timing: timing, logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            group.addTask {
+        try await Self.withClient(of: cluster) { client in
+            let listener = PostgresChannelListener(client: client, channel: "outpost_test_channel", timing: timing, logger: Self.logger)
+            let listening = Task {
                 await listener.run(listening: { events.record("listening") }, received: { events.record("notice \($0)") })
             }
-            defer { group.cancelAll() }
+            defer { listening.cancel() }
             #expect(try await events.wait(for: "listening"))
             try await Self.notify("first", cluster)
             #expect(try await events.wait(for: "notice first"))
@@ -93,6 +85,16 @@ struct PostgresDeadlineTests {
             #expect(try await events.wait(for: "listening", times: 3), "the frozen connection was not given up")
             try await Self.notify("third", cluster)
             #expect(try await events.wait(for: "notice third"))
+        }
+    }
+
+    /// Runs `body` with a running client of `cluster`.
+    private static func withClient(of cluster: TestPostgresCluster, _ body: (PostgresClient) async throws -> Void) async throws {
+        let client = PostgresClient(configuration: cluster.url.clientConfiguration, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await body(client)
         }
     }
 
