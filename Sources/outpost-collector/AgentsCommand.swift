@@ -43,10 +43,10 @@ struct AgentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let uuid = UUID(uuidString: agent) else { throw ValidationError("not an agent id: \(agent.debugDescription)") }
-            let serial = try await database.withConnection { connection, logger in
+            let serials = try await database.withConnection { connection, logger in
                 try await AgentRegistry(logger: logger).revoke(AgentID(uuid), reason: reason, on: connection)
             }
-            print("revoked agent \(AgentID(uuid)) (certificate serial \(serial))")
+            print("revoked agent \(AgentID(uuid)) (certificate serials \(serials.joined(separator: ", ")))")
         }
     }
 }

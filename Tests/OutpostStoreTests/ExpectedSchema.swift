@@ -4,6 +4,7 @@ enum ExpectedSchema {
     /// table -> columns in order, "name type[!]".
     static let columns: [String: String] = [
         "agent_sequences": "agent_id uuid!, high_water bigint!, committed_above bigint[]!, updated_at timestamp with time zone!",
+        "agent_certificates": "serial character varying(64)!, agent_id uuid!, not_after timestamp with time zone!, issued_at timestamp with time zone!, renewal boolean!",
         "agents": "id uuid!, branch_id uuid!, name character varying(200), public_key bytea!, cert_serial character varying(64)!, cert_not_after timestamp with time zone!, status character varying(16)!, enrolled_at timestamp with time zone!, last_seen timestamp with time zone, last_address character varying(255), version character varying(255), config_version_acked character varying(128), spool_backlog_batches bigint!, dropped_results_total bigint!",
         "alert_leases": "scope_id uuid!, owner character varying(200)!, expires_at timestamp with time zone!",
         "alert_history": "id uuid!, rule_id uuid!, device_id uuid, severity character varying(20)!, message text!, value character varying(100), rule_name character varying(200), threshold character varying(500), triggered_at timestamp with time zone!, acknowledged boolean!, acknowledged_by integer, acknowledged_at timestamp with time zone, resolved_at timestamp with time zone, notifications_sent jsonb, created_at timestamp with time zone!, kind character varying(20)!, suppressed_by uuid",
@@ -41,6 +42,7 @@ enum ExpectedSchema {
 
     /// Foreign keys: "table.column -> referenced ON DELETE action".
     static let foreignKeys: [String] = [
+        "agent_certificates.agent_id -> agents CASCADE",
         "agent_sequences.agent_id -> agents CASCADE",
         "agents.branch_id -> branches RESTRICT",
         "alert_history.acknowledged_by -> users SET NULL",
@@ -81,6 +83,7 @@ enum ExpectedSchema {
 
     /// Indexes on parent tables: "name: definition".
     static let indexes: [String] = [
+        "agent_certificates_pkey: CREATE UNIQUE INDEX agent_certificates_pkey ON agent_certificates USING btree (serial)",
         "agent_sequences_pkey: CREATE UNIQUE INDEX agent_sequences_pkey ON agent_sequences USING btree (agent_id)",
         "agents_cert_serial_key: CREATE UNIQUE INDEX agents_cert_serial_key ON agents USING btree (cert_serial)",
         "agents_pkey: CREATE UNIQUE INDEX agents_pkey ON agents USING btree (id)",
@@ -101,6 +104,7 @@ enum ExpectedSchema {
         "georgian_cities_pkey: CREATE UNIQUE INDEX georgian_cities_pkey ON georgian_cities USING btree (id)",
         "georgian_regions_name_en_key: CREATE UNIQUE INDEX georgian_regions_name_en_key ON georgian_regions USING btree (name_en)",
         "georgian_regions_pkey: CREATE UNIQUE INDEX georgian_regions_pkey ON georgian_regions USING btree (id)",
+        "idx_agent_certificates_agent: CREATE INDEX idx_agent_certificates_agent ON agent_certificates USING btree (agent_id, issued_at)",
         "idx_agents_branch: CREATE INDEX idx_agents_branch ON agents USING btree (branch_id)",
         "idx_alert_history_device: CREATE INDEX idx_alert_history_device ON alert_history USING btree (device_id)",
         "idx_alert_history_open: CREATE INDEX idx_alert_history_open ON alert_history USING btree (triggered_at) WHERE (resolved_at IS NULL)",
@@ -184,10 +188,12 @@ enum ExpectedSchema {
         "outpost_notify_device_config_changed",
         "outpost_notify_settings_config_changed",
         "outpost_notify_template_config_changed",
+        "outpost_record_agent_certificate",
     ]
 
     /// Triggers on parent tables: "table.trigger: function".
     static let triggers: [String] = [
+        "agents.trg_agents_record_certificate: outpost_record_agent_certificate",
         "alert_rules.trg_alert_rules_changed: outpost_notify_alert_rules_changed",
         "monitoring_items.trg_monitoring_items_config_insert_delete: outpost_notify_device_child_config_changed",
         "monitoring_items.trg_monitoring_items_config_update: outpost_notify_device_child_config_changed",

@@ -12,7 +12,7 @@ struct MigrationRunnerTests {
         try await TestDatabase.withEmpty { connection, _ in
             let applied = try await MigrationRunner(logger: TestDatabase.logger).migrate(on: connection)
             #expect(applied == Migration.all.count)
-            let versions = try await connection.strings("SELECT version::text FROM schema_migrations ORDER BY version")
+            let versions = try await connection.strings("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")
             #expect(versions == Migration.all.map { String($0.version) })
             let checksums = try await connection.strings("SELECT checksum FROM schema_migrations ORDER BY version")
             #expect(checksums == Migration.all.map(MigrationRunner.checksum))

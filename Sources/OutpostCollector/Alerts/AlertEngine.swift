@@ -21,7 +21,8 @@ import Synchronization
 /// devices are evaluated only by the collector holding the branch's lease (`alert_leases`),
 /// which reads the branch's open alerts when it takes the lease, so a restarted or replacing
 /// collector continues episodes instead of opening second ones. Rules are reloaded when
-/// `alert_rules` changes (NOTIFY) and every `reloadInterval`; a rule that does not parse is
+/// `alert_rules` changes (NOTIFY), when its listener listens again after losing its connection,
+/// and every `reloadInterval`; every database call has a time limit; a rule that does not parse is
 /// logged with its position and skipped.
 public final class AlertEngine: Service, Sendable {
     /// Tuning of the engine.
@@ -164,26 +165,23 @@ public final class AlertEngine: Service, Sendable {
         }
     }
 
-    /// Reloads the rules whenever `alert_rules` changes (its trigger notifies `changeChannel`).
+    /// Reloads the rules whenever `alert_rules` changes (its trigger notifies `changeChannel`),
+    /// and each time the listener (re)starts listening: a change made while it was not
+    /// listening was never announced to it.
     private func reloadOnChange() async {
-        while !Task.isCancelled {
+        let listener = PostgresChannelListener(client: client, channel: AlertRuleStore.changeChannel, logger: logger)
+        await listener.run(listening: { try await self.reload() }, received: { _ in
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: AlertRuleStore.changeChannel) { notifications in
-                        for try await _ in notifications { try await self.reload() }
-                    }
-                }
+                try await self.reload()
             } catch {
-                if Task.isCancelled { return }
-                logger.warning("alert rules listener failed; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .seconds(1))
+                self.logger.error("alert rules reload failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-        }
+        })
     }
 
     /// Reads the enabled rules; logs each one that does not parse, with its position.
     private func reload() async throws {
-        let (rules, rejected) = try await client.withConnection { try await self.store.loadRules(on: $0) }
+        let (rules, rejected) = try await client.withConnection(timeout: PostgresClient.callTimeout) { try await self.store.loadRules(on: $0) }
         let unreported = reportedRejections.withLock { reported in
             rejected.filter { reported.insert("\($0.record.id) \($0.record.expression)").inserted }
         }

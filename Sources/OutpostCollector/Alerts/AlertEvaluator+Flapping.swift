@@ -1,12 +1,13 @@
 import Foundation
 import OutpostStore
+import PostgresNIO
 
 extension AlertEvaluator {
     /// Opens the pair's `flapping` row, flags the device and notifies once.
     func startFlapping(_ pair: inout AlertPairState, key: Key, _ context: Context) async {
         let message = "flapping: \(context.record.name) on \(context.device.name) changes state too often; notifications paused"
         do {
-            let id = try await client.withConnection { connection in
+            let id = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 let id = try await store.insertFiring(
                     rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
                     flapping: true, on: connection)
@@ -27,7 +28,7 @@ extension AlertEvaluator {
         let othersFlap = pairs.contains { $0.key.device == key.device && $0.key != key && $0.value.flap.isFlapping }
         let record = pair.flappingRecord
         do {
-            try await client.withConnection { connection in
+            try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 if let record { try await store.resolve(historyID: record, at: context.now, on: connection) }
                 if !othersFlap { try await store.setFlapping(device: context.device.id, false, on: connection) }
             }

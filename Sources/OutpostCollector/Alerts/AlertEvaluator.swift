@@ -90,7 +90,9 @@ struct AlertEvaluator {
                 pairs = pairs.filter { key, _ in devices[key.device].map { !changed.contains($0.leaseScope) } ?? true }
             }
             if !ownership.acquired.isEmpty {
-                let open = try await client.withConnection { try await store.openAlerts(scopes: Array(ownership.acquired), on: $0) }
+                let open = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] in
+                    try await store.openAlerts(scopes: Array(ownership.acquired), on: $0)
+                }
                 adopt(open)
                 logger.info("alert leases taken", metadata: ["scopes": "\(ownership.acquired.count)", "open_alerts": "\(open.count)"])
             }
@@ -122,7 +124,7 @@ struct AlertEvaluator {
         let unknownItems = samples.filter { itemNames[$0.itemID.uuid] == nil }
         guard !unknownDevices.isEmpty || !unknownItems.isEmpty else { return }
         let itemDevices = Array(Set(unknownItems.map(\.deviceID.uuid)))
-        let (found, names) = try await client.withConnection { connection in
+        let (found, names) = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] connection in
             (try await store.devices(Array(unknownDevices), on: connection),
              itemDevices.isEmpty ? [:] : try await store.itemNames(devices: itemDevices, on: connection))
         }
@@ -143,7 +145,7 @@ struct AlertEvaluator {
         let seconds = max(rules.retention, 3_600)
         for (device, before) in earliest {
             do {
-                let history = try await client.withConnection { connection in
+                let history = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] connection in
                     try await store.recentPings(device: device, before: before, seconds: seconds, limit: Self.warmUpRounds, on: connection)
                 }
                 var window = DeviceWindows()
@@ -215,7 +217,7 @@ struct AlertEvaluator {
         let parent = suppressor(of: context.device)
         let message = message(context)
         do {
-            let id = try await client.withConnection { connection in
+            let id = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 try await store.insertFiring(
                     rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
                     suppressedBy: parent, on: connection)
@@ -233,7 +235,7 @@ struct AlertEvaluator {
 
     private func resolve(_ pair: inout AlertPairState, id: UUID, notified: Bool, _ context: Context) async {
         do {
-            try await client.withConnection { try await store.resolve(historyID: id, at: context.now, on: $0) }
+            try await client.withConnection(timeout: PostgresClient.callTimeout) { try await store.resolve(historyID: id, at: context.now, on: $0) }
             pair.phase = .ok
             logger.notice("alert resolved", metadata: ["alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)"])
             if notified {

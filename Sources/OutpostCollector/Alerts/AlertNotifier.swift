@@ -144,7 +144,7 @@ final class AlertNotifier: Sendable {
     private func record(_ attempt: NotificationAttempt, for historyID: UUID, client: PostgresClient) async {
         do {
             let json = String(decoding: try JSONEncoder.alerts.encode(attempt), as: UTF8.self)
-            try await client.withConnection { connection in
+            try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] connection in
                 try await store.recordNotification(historyID: historyID, attemptJSON: json, on: connection)
             }
         } catch {

@@ -9,13 +9,13 @@ import ServiceLifecycle
 /// branches named within a short coalescing window, and signals those branches' sessions,
 /// which recompute their snapshot and send it when its version changed.
 ///
-/// Each time the listener (re)connects it signals every session: changes committed while it
-/// was not listening were never delivered to it.
+/// The listener (``PostgresChannelListener``) re-listens after a lost or frozen connection, and
+/// each time it (re)starts listening it signals every session: changes committed while it was
+/// not listening were never delivered to it.
 public struct ConfigChangeWatcher: Service {
-    private let client: PostgresClient
     private let subscribers: ConfigSubscribers
     private let coalescingWindow: Duration
-    private let reconnectDelay: Duration
+    private let listener: PostgresChannelListener
     private let logger: Logger
 
     /// Changes are gathered this long after the first one (300 ms): short beside the 5 s the
@@ -25,13 +25,12 @@ public struct ConfigChangeWatcher: Service {
     /// - Parameters:
     ///   - coalescingWindow: how long changes are gathered after the first one before the
     ///     sessions are signalled; a burst of updates inside it costs one recomputation.
-    ///   - reconnectDelay: pause before re-establishing a lost listener connection.
+    ///   - listenerTiming: the listener's time limits and pause before listening again.
     public init(client: PostgresClient, subscribers: ConfigSubscribers, coalescingWindow: Duration = defaultCoalescingWindow,
-                reconnectDelay: Duration = .seconds(1), logger: Logger) {
-        self.client = client
+                listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger) {
         self.subscribers = subscribers
         self.coalescingWindow = coalescingWindow
-        self.reconnectDelay = reconnectDelay
+        listener = PostgresChannelListener(client: client, channel: BranchConfigStore.changeChannel, timing: listenerTiming, logger: logger)
         self.logger = logger
     }
 
@@ -40,7 +39,7 @@ public struct ConfigChangeWatcher: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await follow(into: pending) }
+                    group.addTask { await follow(into: pending) }
                     group.addTask { try await dispatch(pending) }
                     try await group.next()
                     group.cancelAll()
@@ -51,36 +50,20 @@ public struct ConfigChangeWatcher: Service {
         }
     }
 
-    /// Listens on a connection of its own, reconnecting after any failure.
-    private func follow(into pending: PendingConfigChanges) async throws {
-        while !Task.isCancelled {
+    /// Records the branches each notice names, and every branch whenever listening (re)starts.
+    private func follow(into pending: PendingConfigChanges) async {
+        await listener.run(listening: { pending.addAll() }, received: { [logger] payload in
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: BranchConfigStore.changeChannel) { notifications in
-                        // LISTEN is in force from here on; whatever changed before was missed.
-                        pending.addAll()
-                        for try await notification in notifications {
-                            do {
-                                switch try ConfigChangeNotice(payload: notification.payload) {
-                                case .branch(let branch): pending.add(branch: branch)
-                                case .allBranches: pending.addAll()
-                                }
-                            } catch {
-                                logger.warning("unreadable configuration change notice; rechecking every session",
-                                               metadata: ["payload": "\(notification.payload.prefix(200))"])
-                                pending.addAll()
-                            }
-                        }
-                    }
+                switch try ConfigChangeNotice(payload: payload) {
+                case .branch(let branch): pending.add(branch: branch)
+                case .allBranches: pending.addAll()
                 }
-                if Task.isCancelled { return }
-                logger.warning("configuration change listener ended; reconnecting")
             } catch {
-                if Task.isCancelled { return }
-                logger.warning("configuration change listener lost its connection; reconnecting", metadata: ["error": "\(error)"])
+                logger.warning("unreadable configuration change notice; rechecking every session",
+                               metadata: ["payload": "\(payload.prefix(200))"])
+                pending.addAll()
             }
-            try await Task.sleep(for: reconnectDelay)
-        }
+        })
     }
 
     /// Signals sessions once per coalescing window that saw changes.

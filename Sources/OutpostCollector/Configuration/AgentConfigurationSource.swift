@@ -28,10 +28,12 @@ public struct AgentConfigurationSource: Sendable {
         let logger = self.logger
         let store = BranchConfigStore(logger: logger)
         // One repeatable-read snapshot: devices, items and credentials from the same moment.
-        let (devices, ping, records) = try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            return (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
-                    try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
+        let (devices, ping, records) = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                return (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
+                        try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
+            }
         }
         var credentials: [UUID: SNMPCredential] = [:]
         if !records.isEmpty {

@@ -75,7 +75,7 @@ public final class DiscoveryDispatcher: Service, Sendable {
         await withGracefulShutdownHandler {
             for await _ in wakeUps.cancelOnGracefulShutdown() {
                 do {
-                    try await client.withConnection { connection in
+                    try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                         let minute = CronSchedule.minuteStart(of: Date())
                         if self.scheduledMinute.withLock({ $0 }) != minute {
                             try await scheduler.createDueJobs(now: minute, on: connection)
@@ -204,7 +204,7 @@ public final class DiscoveryDispatcher: Service, Sendable {
         }
         guard !orphans.isEmpty else { return }
         do {
-            let failed = try await client.withConnection { connection in
+            let failed = try await client.withConnection(timeout: PostgresClient.callTimeout) { [logger] connection in
                 try await DiscoveryJobStore(logger: logger).fail(
                     orphans, reason: "agent \(agent) disconnected while the job ran; findings already sent are kept, run the rule again",
                     on: connection)

@@ -38,10 +38,14 @@ public struct PartitionMaintainer: Service {
         }
     }
 
-    /// One maintenance round.
+    /// Limit of one round: its DDL can wait for locks that ingest holds for a moment.
+    static let roundTimeout: Duration = .seconds(120)
+
+    /// One maintenance round, abandoned after ``roundTimeout``.
     public func runOnce(now: Date = Date()) async throws {
         let maintenance = PartitionMaintenance(logger: logger)
-        try await client.withConnection { connection in
+        let (daysAhead, retentionDays) = (self.daysAhead, self.retentionDays)
+        try await client.withConnection(timeout: Self.roundTimeout) { connection in
             try await maintenance.ensurePartitions(from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
             _ = try await maintenance.dropExpired(retentionDays: retentionDays, now: now, on: connection)
         }

@@ -9,31 +9,51 @@ import X509
 
 /// Keeps the TLS deny list equal to `revoked_certificates` (serials and agents) and ends live
 /// sessions of revoked agents: it loads the list at start, then follows
-/// `NOTIFY outpost_revocations` (sent by `agents revoke` in the same transaction as the row) and
-/// reloads every minute as a safety net.
+/// `NOTIFY outpost_revocations` (sent by `agents revoke` in the same transaction as the rows) and
+/// reloads every `reloadInterval` as a safety net.
+///
+/// Every database call has a time limit. The listener (``PostgresChannelListener``) re-listens
+/// after a lost or frozen connection and reloads the whole list each time it (re)starts
+/// listening: a revocation committed while it was not listening is never missed for longer
+/// than it takes to listen again.
 public struct RevocationWatcher: Service {
     private let client: PostgresClient
     private let denyList: RevocationDenyList
     private let sessions: SessionRegistry
+    private let reloadInterval: Duration
+    private let listener: PostgresChannelListener
     private let logger: Logger
 
-    public init(client: PostgresClient, denyList: RevocationDenyList, sessions: SessionRegistry, logger: Logger) {
+    /// - Parameters:
+    ///   - reloadInterval: how often the list is reloaded besides notifications (60 s).
+    ///   - listenerTiming: the listener's time limits; its timeout also bounds each reload.
+    public init(client: PostgresClient, denyList: RevocationDenyList, sessions: SessionRegistry, reloadInterval: Duration = .seconds(60),
+                listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger) {
         self.client = client
         self.denyList = denyList
         self.sessions = sessions
+        self.reloadInterval = reloadInterval
+        listener = PostgresChannelListener(client: client, channel: AgentRegistry.revocationChannel, timing: listenerTiming, logger: logger)
         self.logger = logger
     }
 
-    /// Fills `denyList` from the database once, on a connection of its own: call it before the
-    /// agent listener starts, so no revoked agent slips in while the watcher starts up.
-    public static func preload(database: DatabaseURL, into denyList: RevocationDenyList, logger: Logger) async throws {
-        let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
-        do {
-            _ = try await load(into: denyList, on: connection, logger: logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
+    /// Fills `denyList` from the database once, on a connection of its own, within `timeout`:
+    /// call it before the agent listener starts, so no revoked agent slips in while the watcher
+    /// starts up.
+    public static func preload(
+        database: DatabaseURL, into denyList: RevocationDenyList, timeout: Duration = PostgresClient.callTimeout, logger: Logger
+    ) async throws {
+        let lease = ConnectionLease()
+        try await Deadline.run(timeout: timeout, abandon: { lease.abandon() }) {
+            let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
+            do {
+                try lease.attach(connection)
+                _ = try await load(into: denyList, on: connection, logger: logger)
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
         }
     }
 
@@ -51,7 +71,7 @@ public struct RevocationWatcher: Service {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await reloadPeriodically() }
-                    group.addTask { try await follow() }
+                    group.addTask { await follow() }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -61,40 +81,36 @@ public struct RevocationWatcher: Service {
         }
     }
 
+    /// Reloads the deny list and closes the sessions of every revoked agent.
+    private func reload() async throws {
+        let agents = try await client.withConnection(timeout: listener.timing.timeout) { [denyList, logger] in
+            try await Self.load(into: denyList, on: $0, logger: logger)
+        }
+        sessions.close(agents: agents)
+    }
+
     private func reloadPeriodically() async throws {
         while !Task.isCancelled {
             do {
-                let agents = try await client.withConnection { [denyList, logger] in try await Self.load(into: denyList, on: $0, logger: logger) }
-                sessions.close(agents: agents)
+                try await reload()
             } catch {
                 logger.error("cannot load revoked certificates", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try await Task.sleep(for: .seconds(60))
+            try await Task.sleep(for: reloadInterval)
         }
     }
 
-    private func follow() async throws {
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: AgentRegistry.revocationChannel) { notifications in
-                        for try await notification in notifications {
-                            guard let uuid = UUID(uuidString: notification.payload) else {
-                                logger.warning("ignoring a malformed revocation notice", metadata: ["payload": "\(notification.payload.prefix(64))"])
-                                continue
-                            }
-                            let agent = AgentID(uuid)
-                            denyList.insert(agent: agent)
-                            let closed = sessions.close(agents: [agent])
-                            logger.notice("agent revoked", metadata: ["agent": "\(agent)", "sessions_closed": "\(closed)"])
-                        }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("revocation listener lost its connection; reconnecting", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: .seconds(1))
+    /// Applies each revocation notice; reloads the whole list whenever listening (re)starts.
+    private func follow() async {
+        await listener.run(listening: { try await reload() }, received: { [denyList, sessions, logger] payload in
+            guard let uuid = UUID(uuidString: payload) else {
+                logger.warning("ignoring a malformed revocation notice", metadata: ["payload": "\(payload.prefix(64))"])
+                return
             }
-        }
+            let agent = AgentID(uuid)
+            denyList.insert(agent: agent)
+            let closed = sessions.close(agents: [agent])
+            logger.notice("agent revoked", metadata: ["agent": "\(agent)", "sessions_closed": "\(closed)"])
+        })
     }
 }

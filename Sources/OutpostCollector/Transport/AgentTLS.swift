@@ -9,8 +9,15 @@ import X509
 /// TLS 1.3 only; a client certificate is required. Verification is replaced by
 /// ``AgentCertificateVerifier`` (full RFC 5280 chain to the Outpost CA, clientAuth, expiry, the
 /// revocation deny list), because BoringSSL has no CRL support (STACK-NOTES).
+///
+/// No session is ever resumed. A resumed TLS 1.3 handshake (a session ticket from an earlier
+/// connection) presents no certificate and never calls the verification callback: the agent
+/// would be neither checked against the deny list nor identified. NIOSSL offers no switch for
+/// tickets (`SSL_OP_NO_TICKET` is not reachable), and a ticket is encrypted with keys of the
+/// `SSL_CTX` that issued it, so each connection gets a context of its own: a ticket it hands
+/// out opens nothing, and the next handshake is a full one with the certificate verified.
 public struct AgentTLS: Sendable {
-    let context: NIOSSLContext
+    private let configuration: TLSConfiguration
     let verifier: AgentCertificateVerifier
     let denyList: RevocationDenyList
 
@@ -27,16 +34,19 @@ public struct AgentTLS: Sendable {
         configuration.certificateVerification = .noHostnameVerification
         let caPEM = try caCertificate.serializeAsPEM().pemString
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-        context = try NIOSSLContext(configuration: configuration)
+        // Built once here so that a bad key or chain fails at start, not per connection.
+        _ = try NIOSSLContext(configuration: configuration)
+        self.configuration = configuration
         verifier = AgentCertificateVerifier(caCertificate: caCertificate)
         self.denyList = denyList
     }
 
-    /// A server handler for one connection; its verification callback resolves the agent.
-    func makeHandler(identified: EventLoopPromise<VerifiedAgent>) -> NIOSSLServerHandler {
+    /// A server handler for one connection, with a TLS context of its own (no resumption); its
+    /// verification callback resolves the agent.
+    func makeHandler(identified: EventLoopPromise<VerifiedAgent>) throws -> NIOSSLServerHandler {
         let verifier = self.verifier
         let denyList = self.denyList
-        return NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: { certificates, promise in
+        return NIOSSLServerHandler(context: try NIOSSLContext(configuration: configuration), customVerificationCallbackWithMetadata: { certificates, promise in
             // Everything the peer sent is untrusted input: parse, then verify the whole chain.
             guard let chain = try? certificates.map({ try Certificate(derEncoded: $0.toDERBytes()) }), let leaf = chain.first else {
                 promise.succeed(.failed)

@@ -12,5 +12,6 @@ extension Migration {
         .alertStates,
         .deviceStateWrites,
         .ingestQuarantine,
+        .agentCertificates,
     ]
 }

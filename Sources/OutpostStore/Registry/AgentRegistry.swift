@@ -81,38 +81,46 @@ public struct AgentRegistry: Sendable {
         return agents
     }
 
-    /// Revokes `agentID`: records its current certificate serial in `revoked_certificates`, marks
-    /// the agent `revoked` and sends `NOTIFY outpost_revocations, '<agent id>'`, in one transaction
-    /// (the notification goes out on commit). Revoking a revoked agent changes nothing and
-    /// notifies again.
+    /// Revokes `agentID`: records the serial of every certificate ever issued to it
+    /// (`agent_certificates`, its current one included) in `revoked_certificates`, marks the
+    /// agent `revoked` and sends `NOTIFY outpost_revocations, '<agent id>'`, in one transaction
+    /// (the notification goes out on commit). Revoking a revoked agent records certificates not
+    /// yet recorded, keeps the others as they were, and notifies again.
     ///
-    /// - Returns: The revoked serial (lower-case hex).
+    /// - Returns: The agent's serials (lower-case hex), oldest certificate first.
     /// - Throws: ``RegistryError/unknownAgent(_:)``.
     @discardableResult
-    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> String {
+    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> [String] {
         if let reason { try BranchRegistry.validate(text: reason, field: "reason", maximumLength: 1000) }
-        do {
-            return try await connection.withTransaction(logger: logger) { connection in
-                let rows = try await connection.query(
-                    "SELECT cert_serial FROM agents WHERE id = \(agentID.uuid) FOR UPDATE", logger: logger)
-                var serial: String?
-                for try await value in rows.decode(String.self) { serial = value }
-                guard let serial else { throw RegistryError.unknownAgent(agentID.description) }
-                try await connection.query(
-                    """
+        return try await connection.transaction(logger: logger) { connection in
+            // Locked: a renewal recording a new certificate commits before, or finds the agent revoked.
+            let current = try await connection.query(
+                "SELECT cert_serial FROM agents WHERE id = \(agentID.uuid) FOR UPDATE", logger: logger)
+            var found = false
+            for try await _ in current.decode(String.self) { found = true }
+            guard found else { throw RegistryError.unknownAgent(agentID.description) }
+            let rows = try await connection.query(
+                """
+                -- The current certificate is in agent_certificates (migration 11's trigger); it is
+                -- named again so that no revocation can miss it.
+                WITH issued AS (
+                    SELECT serial, issued_at FROM agent_certificates WHERE agent_id = \(agentID.uuid)
+                    UNION SELECT cert_serial, 'infinity' FROM agents WHERE id = \(agentID.uuid)
+                ), recorded AS (
                     INSERT INTO revoked_certificates (serial, agent_id, reason)
-                    VALUES (\(serial), \(agentID.uuid), \(reason)) ON CONFLICT (serial) DO NOTHING
-                    """,
-                    logger: logger)
-                try await connection.query(
-                    "UPDATE agents SET status = 'revoked' WHERE id = \(agentID.uuid)", logger: logger)
-                try await connection.query(
-                    "SELECT pg_notify(\(Self.revocationChannel), \(agentID.description))", logger: logger)
-                return serial
-            }
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
-            throw error
+                    SELECT DISTINCT serial, \(agentID.uuid)::uuid, \(reason)::text FROM issued
+                    ON CONFLICT (serial) DO NOTHING
+                )
+                SELECT serial FROM issued GROUP BY serial ORDER BY min(issued_at), serial
+                """,
+                logger: logger)
+            var serials: [String] = []
+            for try await serial in rows.decode(String.self) { serials.append(serial) }
+            try await connection.query(
+                "UPDATE agents SET status = 'revoked' WHERE id = \(agentID.uuid)", logger: logger)
+            try await connection.query(
+                "SELECT pg_notify(\(Self.revocationChannel), \(agentID.description))", logger: logger)
+            return serials
         }
     }
 }

@@ -8,16 +8,22 @@ enum OpenSSLTool {
         let output: String
     }
 
-    /// Runs `openssl` with `arguments`; throws (failing the test) when the tool is missing.
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `openssl` with `arguments`, killed after `timeLimit` seconds when given (a peer
+    /// that never answers would hang it); throws (failing the test) when the tool is missing.
+    static func run(_ arguments: [String], timeLimit: Int? = nil) throws -> Output {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/openssl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else {
             throw TestEnvironmentError("openssl not found in PATH: the test script must install the Debian package 'openssl'")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if let timeLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+            process.arguments = ["\(timeLimit)", path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         let pipe = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = pipe

@@ -47,8 +47,8 @@ import Testing
             let registry = AgentRegistry(logger: TestDatabase.logger)
             let listener = try await fixture.database.connect()
             let payload: String? = try await listener.listen(on: AgentRegistry.revocationChannel) { notifications in
-                let serial = try await registry.revoke(agent.agentID, reason: "box stolen", on: fixture.connection)
-                #expect(serial == agent.serialNumber)
+                let serials = try await registry.revoke(agent.agentID, reason: "box stolen", on: fixture.connection)
+                #expect(serials == [agent.serialNumber])
                 for try await notification in notifications { return notification.payload }
                 return nil
             }

@@ -79,8 +79,8 @@ struct CertificateRenewalTests {
                 // And the database refuses to record a renewal for it.
                 let ledger = AgentRenewalLedger(logger: Self.logger)
                 #expect(try await ledger.grant(for: original.agentID, on: revoker) == nil)
-                #expect(try await !ledger.recordRenewal(of: original.agentID, publicKey: Array(renewed.certificate.publicKey.subjectPublicKeyInfoBytes),
-                                                        serial: "00ff", notAfter: Date() + 86_400, on: revoker))
+                #expect(try await ledger.recordRenewal(of: original.agentID, publicKey: Array(renewed.certificate.publicKey.subjectPublicKeyInfoBytes),
+                                                       serial: "00ff", notAfter: Date() + 86_400, maximumPerHour: 3, on: revoker) == .inactive)
                 try await revoker.close()
             }
         }
