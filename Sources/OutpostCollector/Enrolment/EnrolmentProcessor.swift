@@ -4,6 +4,7 @@ import Metrics
 import OutpostPKI
 import OutpostStore
 import PostgresNIO
+import Synchronization
 
 /// Decides one enrolment request: rate limit, token, CSR, certificate, database record.
 /// Knows nothing of sockets. Logs every outcome with the peer address, never the token.
@@ -36,14 +37,15 @@ struct EnrolmentProcessor: Sendable {
             return .failure(.tokenUnknown)
         }
         let ledger = EnrolmentLedger(logger: logger)
-        var issuance: IssuedAgentCertificate?
+        // Set inside the database call, which runs in a task of its own under its deadline.
+        let issuance = Mutex<IssuedAgentCertificate?>(nil)
         let outcome: EnrolmentLedger.Outcome
         do {
-            outcome = try await client.withConnection { connection in
+            outcome = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 try await ledger.enrol(secretHash: hash, on: connection) { grant in
                     let issued = try authority.issueAgentCertificate(
                         csr: request.csr, branch: grant.branchName, lifetime: certificateLifetime)
-                    issuance = issued
+                    issuance.withLock { $0 = issued }
                     return NewAgentRecord(
                         agentID: issued.agentID,
                         publicKeyDER: issued.publicKeyDER,
@@ -61,7 +63,7 @@ struct EnrolmentProcessor: Sendable {
         case .refused(let refusal):
             return .failure(EnrolmentFailure(refusal))
         case .enrolled(let grant, let agent):
-            guard let issued = issuance else { return .failure(.internalError) }
+            guard let issued = issuance.withLock({ $0 }) else { return .failure(.internalError) }
             Counter(label: "outpost_enrolment_requests_total", dimensions: [("result", "enrolled")]).increment()
             logger.notice("agent enrolled", metadata: [
                 "peer": "\(address)", "agent": "\(agent.agentID)", "branch": "\(grant.branchName)",

@@ -107,7 +107,7 @@ struct AgentSession {
         }
         let store = AgentSessionStore(logger: logger)
         let agentID = agent.agentID
-        guard let record = try await context.client.withConnection({ try await store.agent(agentID, on: $0) }) else {
+        guard let record = try await context.client.withConnection(timeout: PostgresClient.callTimeout, { try await store.agent(agentID, on: $0) }) else {
             throw Refusal(code: .unauthorized, message: "agent \(agentID) is not registered")
         }
         guard record.status == "active" else {
@@ -121,7 +121,7 @@ struct AgentSession {
         }
         let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         let peer = self.peer
-        let highWater = try await context.client.withConnection { connection in
+        let highWater = try await context.client.withConnection(timeout: PostgresClient.callTimeout) { connection in
             try await store.recordHello(agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
                                         lastAcknowledged: hello.lastAcknowledgedSequence, on: connection)
         }
@@ -207,7 +207,7 @@ struct AgentSession {
             return
         }
         do {
-            try await context.client.withConnection { try await body(discovery, $0) }
+            try await context.client.withConnection(timeout: PostgresClient.callTimeout) { try await body(discovery, $0) }
         } catch {
             logger.error("cannot record \(what)", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
         }
@@ -218,7 +218,7 @@ struct AgentSession {
         let findings = batch.genericResults.filter { $0.kind == .discovery }.map(\.payload)
         guard !findings.isEmpty, let discovery = context.discovery else { return }
         let agentID = agent.agentID
-        try await context.client.withConnection { try await discovery.findings(findings, from: agentID, on: $0) }
+        try await context.client.withConnection(timeout: PostgresClient.callTimeout) { try await discovery.findings(findings, from: agentID, on: $0) }
     }
 
     /// The first message, which must be a Hello. A peer that sends nothing is closed by the

@@ -23,15 +23,17 @@ struct ConnectionFloodTests {
         private let closedCount = Atomic<Int>(0)
 
         init(count: Int, from source: String, to port: Int) async throws {
-            let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .bind(to: try SocketAddress(ipAddress: source, port: 0))
-                .connectTimeout(.seconds(10))
+            let local = try SocketAddress(ipAddress: source, port: 0)
             var channels: [any Channel] = []
             // In waves, so that the listen backlog is never what refuses them.
             for start in stride(from: 0, to: count, by: 100) {
                 let wave = try await withThrowingTaskGroup(of: (any Channel)?.self) { group in
                     for _ in start..<min(count, start + 100) {
-                        group.addTask { try? await bootstrap.connect(host: "127.0.0.1", port: port).get() }
+                        group.addTask {
+                            try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                                .bind(to: local).connectTimeout(.seconds(10))
+                                .connect(host: "127.0.0.1", port: port).get()
+                        }
                     }
                     return try await group.reduce(into: [any Channel]()) { if let channel = $1 { $0.append(channel) } }
                 }
