@@ -22,7 +22,7 @@ import Synchronization
 /// nothing queued is dropped. A group refused for its data (SQLSTATE class 22 or 23: a value
 /// out of its column's domain, a broken CHECK) is split and written batch by batch; a batch
 /// refused on its own is kept whole in `ingest_quarantine` and its submitter gets
-/// ``Quarantined``: one poison batch costs only itself (`docs/architecture.md`, "Ingest").
+/// ``Quarantined``: one poison batch costs only itself (`docs/hostile-input.md`).
 public final class IngestPipeline: Service, Sendable {
     /// How a submitted batch ended.
     public enum Disposition: Sendable, Equatable {
