@@ -274,13 +274,22 @@ let package = Package(
     ]
 )
 
-// The libFuzzer target exists only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): it reaches the
-// batch decoder through `@testable import`, which a release build of the package would refuse.
+// The libFuzzer targets exist only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): WireFuzz reaches
+// the batch decoder through `@testable import`, which a release build of the package would
+// refuse; SessionFuzz drives the session's checks with signed batches of fuzzed values.
 if Context.environment["OUTPOST_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: strict))
     package.targets.append(.executableTarget(
         name: "WireFuzz",
-        dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["FuzzDriver", "OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
         path: "Fuzz/WireFuzz",
+        exclude: ["Seeds"],
+        swiftSettings: strict
+    ))
+    package.targets.append(.executableTarget(
+        name: "SessionFuzz",
+        dependencies: ["FuzzDriver", "OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Fuzz/SessionFuzz",
         exclude: ["Seeds"],
         swiftSettings: strict
     ))

@@ -3,39 +3,18 @@ import Logging
 import OutpostCore
 import PostgresNIO
 
-/// One agent's committed sequence numbers, locked for the length of an ingest transaction.
-///
-/// `highWater` covers every sequence up to it; `committedAbove` holds sequences committed out
-/// of order above it. A sequence is new when it is in neither, so a batch that arrives after a
-/// later one is still written, and any replay is recognised.
-///
-/// Sequences above ``BatchSequence/largestAccepted`` are never recorded (the collector refuses
-/// them at the session), so `highWater + 1` and the `bigint` columns cannot overflow.
+/// One agent's ``SequenceWindow``, locked for the length of an ingest transaction.
 struct SequenceLedger {
     let agentID: AgentID
-    private(set) var highWater: BatchSequence
-    private(set) var committedAbove: Set<BatchSequence>
+    private(set) var window: SequenceWindow
+
+    var highWater: BatchSequence { window.highWater }
 
     /// Records `sequence` as committed; `false` when it already was (a duplicate).
-    mutating func record(_ sequence: BatchSequence) -> Bool {
-        guard sequence <= .largestAccepted, sequence > highWater, !committedAbove.contains(sequence) else { return false }
-        committedAbove.insert(sequence)
-        absorbContiguous()
-        return true
-    }
+    mutating func record(_ sequence: BatchSequence) -> Bool { window.record(sequence) }
 
     /// Marks every sequence up to `sequence` as settled (the agent no longer holds them).
-    mutating func settle(through sequence: BatchSequence) {
-        guard sequence <= .largestAccepted, sequence > highWater else { return }
-        highWater = sequence
-        committedAbove = committedAbove.filter { $0 > sequence }
-        absorbContiguous()
-    }
-
-    /// Moves `highWater` over the sequences committed right above it.
-    private mutating func absorbContiguous() {
-        while highWater < .largestAccepted, committedAbove.remove(highWater + 1) != nil { highWater += 1 }
-    }
+    mutating func settle(through sequence: BatchSequence) { window.settle(through: sequence) }
 
     /// Locks (creating where missing) the ledgers of `agents` until the transaction ends.
     static func lock(agents: Set<AgentID>, on connection: PostgresConnection, logger: Logger) async throws -> [AgentID: SequenceLedger] {
@@ -50,9 +29,8 @@ struct SequenceLedger {
         var ledgers: [AgentID: SequenceLedger] = [:]
         for try await (id, highWater, above) in rows.decode((UUID, Int64, [Int64]).self) {
             let agent = AgentID(id)
-            ledgers[agent] = SequenceLedger(
-                agentID: agent, highWater: BatchSequence(clamping: highWater),
-                committedAbove: Set(above.map { BatchSequence(clamping: $0) }))
+            ledgers[agent] = SequenceLedger(agentID: agent, window: SequenceWindow(
+                highWater: BatchSequence(clamping: highWater), committedAbove: Set(above.map { BatchSequence(clamping: $0) })))
         }
         return ledgers
     }
@@ -61,8 +39,8 @@ struct SequenceLedger {
     static func save(_ ledgers: some Collection<SequenceLedger>, on connection: PostgresConnection, logger: Logger) async throws {
         guard !ledgers.isEmpty else { return }
         let ids = ledgers.map(\.agentID.uuid)
-        let highWaters = ledgers.map { Int64(clamping: $0.highWater) }
-        let above = ledgers.map { "{" + $0.committedAbove.sorted().map(String.init).joined(separator: ",") + "}" }
+        let highWaters = ledgers.map { Int64(clamping: $0.window.highWater) }
+        let above = ledgers.map { "{" + $0.window.committedAbove.sorted().map(String.init).joined(separator: ",") + "}" }
         try await connection.query("""
             UPDATE agent_sequences s SET high_water = u.high_water, committed_above = u.above::bigint[], updated_at = now()
             FROM unnest(\(ids)::uuid[], \(highWaters)::bigint[], \(above)::text[]) AS u(id, high_water, above)

@@ -1,15 +1,14 @@
 import Foundation
 import OutpostCore
-import OutpostWire
 
 /// A value an agent sent that is outside the domain the collector stores it in.
-struct DomainViolation: Error, CustomStringConvertible {
+public struct DomainViolation: Error, CustomStringConvertible {
     /// The wire field, as `docs/protocol.md` names it (`batch.ping.packetsReceived`).
-    let field: String
+    public let field: String
     /// What is wrong with the value.
-    let reason: String
+    public let reason: String
 
-    var description: String { "\(field): \(reason)" }
+    public var description: String { "\(field): \(reason)" }
 }
 
 /// Checks every value of a verified batch against the domain of the column it will be stored
@@ -19,35 +18,36 @@ struct DomainViolation: Error, CustomStringConvertible {
 /// than the agent's spool keeps results (plus slack) and no further ahead than the accepted clock
 /// skew, finite rates. A batch failing any check is refused whole with the first violation
 /// (`docs/protocol.md`, "Batch validation"); nothing of it reaches the database.
-struct BatchValidator {
+public struct BatchValidator: Sendable {
     /// Echo requests per round at most (agents send 1 to 100, `ping.packets`).
-    static let maximumPacketsPerRound = 1_000
+    public static let maximumPacketsPerRound = 1_000
     /// Longest round-trip time accepted, in milliseconds (agents wait seconds, not minutes).
-    static let maximumRoundTripMilliseconds = 600_000.0
+    public static let maximumRoundTripMilliseconds = 600_000.0
     /// Longest address text (`ping_results.device_ip` is VARCHAR(50); IPv6 text is at most 45).
-    static let maximumAddressLength = 45
+    public static let maximumAddressLength = 45
     /// How far back a result may be: the agent spool's maximum age (7 days) plus a day of slack.
-    static let maximumAge: TimeInterval = 8 * 86_400
+    public static let maximumAge: TimeInterval = 8 * 86_400
 
     /// Results older than this are refused.
-    let oldest: Date
+    public let oldest: Date
     /// Results newer than this are refused (the agent's clock is ahead).
-    let latest: Date
+    public let latest: Date
 
     /// A validator for batches received at `now`, accepting `futureSkew` seconds of clock skew.
-    init(now: Date = Date(), futureSkew: TimeInterval) {
+    public init(now: Date = Date(), futureSkew: TimeInterval) {
         oldest = now.addingTimeInterval(-Self.maximumAge)
         latest = now.addingTimeInterval(futureSkew)
     }
 
-    func validate(_ batch: Batch) throws(DomainViolation) {
+    /// Checks every value of `batch`; throws the first violation.
+    public func validate(_ batch: Batch) throws(DomainViolation) {
         try Self.validate(sequence: batch.sequence, field: "batch.sequence")
         for row in batch.pingResults { try validate(row) }
         for sample in batch.itemSamples { try validate(sample) }
     }
 
     /// A sequence the ledger can store: 1 through ``BatchSequence/largestAccepted``.
-    static func validate(sequence: BatchSequence, field: String, allowZero: Bool = false) throws(DomainViolation) {
+    public static func validate(sequence: BatchSequence, field: String, allowZero: Bool = false) throws(DomainViolation) {
         guard sequence <= .largestAccepted else {
             throw DomainViolation(field: field, reason: "\(sequence) is above \(BatchSequence.largestAccepted)")
         }

@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runFuzzer(named: "SessionFuzz") { data, size in sessionFuzzTestOneInput(data, size) }
