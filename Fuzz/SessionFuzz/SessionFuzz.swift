@@ -12,7 +12,8 @@ import Foundation
 import OutpostCore
 import OutpostWire
 
-private let signingKey = try! P256.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 0x2A, count: 32))
+/// The agent's key, as raw bytes: a key object is not `Sendable`, so each input makes its own.
+private let signingKeyBytes = [UInt8](repeating: 0x2A, count: 32)
 private let agent = AgentID(UUID(uuid: (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)))
 private let devices = (0..<4).map { index in DeviceID(UUID(uuid: (UInt8(index), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1))) }
 /// The collector's clock for every input, so that a crash replays.
@@ -22,6 +23,7 @@ private let validator = BatchValidator(now: now, futureSkew: 3_600)
 @_cdecl("LLVMFuzzerTestOneInput")
 func sessionFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    let signingKey = try! P256.Signing.PrivateKey(rawRepresentation: signingKeyBytes)
     var window = SequenceWindow(highWater: 0, committedAbove: [])
     while !input.isEmpty {
         switch input.byte() % 3 {
@@ -30,7 +32,7 @@ func sessionFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
             guard (try? BatchValidator.validate(sequence: acknowledged, field: "hello", allowZero: true)) != nil else { continue }
             window.settle(through: acknowledged)
         case 1:
-            guard let batch = receive(batch(from: &input)) else { continue }
+            guard let batch = receive(batch(from: &input), signedWith: signingKey) else { continue }
             let before = window
             let recorded = window.record(batch.sequence)
             if recorded { precondition(batch.sequence > before.highWater, "a sequence at or below the high-water mark was recorded") }
@@ -68,7 +70,7 @@ private func batch(from input: inout FuzzInput) -> Batch {
 
 /// The batch as the collector gets it: signed, sent, parsed, verified, validated; `nil` when
 /// the agent could not encode it or the collector refuses it.
-private func receive(_ batch: Batch) -> Batch? {
+private func receive(_ batch: Batch, signedWith signingKey: P256.Signing.PrivateKey) -> Batch? {
     guard let signed = try? SignedBatch.sign(batch, with: signingKey) else { return nil }
     guard let parsed = try? SignedBatch(serializedBytes: signed.serializedBytes), let verified = try? parsed.verify(with: signingKey.publicKey) else {
         preconditionFailure("a batch signed with the agent's key did not verify")
