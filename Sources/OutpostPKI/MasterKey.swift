@@ -1,12 +1,5 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The collector's 256-bit master key: credentials in PostgreSQL are sealed under it
 /// (``seal(_:context:)``), and nothing decrypts without it.
@@ -51,17 +44,14 @@ public struct MasterKey: Sendable, CustomStringConvertible {
     }
 
     /// Reads a key file. Refuses a file that other users may read or write (group access is
-    /// allowed, for a service group).
+    /// allowed, for a service group) with ``PKIFileError/Kind/tooPermissive(mode:)``.
     public static func load(path: String) throws(MasterKeyError) -> MasterKey {
-        let permissions: mode_t
         let content: [UInt8]
         do {
-            content = try SecureFile.load(path, limit: maximumFileBytes)
-            permissions = try SecureFile.permissions(of: path)
+            content = try SecureFile.load(path, limit: maximumFileBytes, forbiddenMode: 0o007)
         } catch {
             throw .file(error)
         }
-        guard permissions & 0o007 == 0 else { throw .worldAccessible(path: path, mode: permissions) }
         do {
             return try MasterKey(base64: String(decoding: content, as: UTF8.self))
         } catch {
@@ -102,8 +92,6 @@ public indirect enum MasterKeyError: Error, Equatable, Sendable, CustomStringCon
     case file(PKIFileError)
     /// The file's content is not a key.
     case invalidFile(path: String, reason: MasterKeyError)
-    /// Other users may read or write the file.
-    case worldAccessible(path: String, mode: mode_t)
 
     public var description: String {
         switch self {
@@ -111,8 +99,6 @@ public indirect enum MasterKeyError: Error, Equatable, Sendable, CustomStringCon
         case .notBase64: "a master key is the base64 text of 32 bytes"
         case .file(let error): error.description
         case .invalidFile(let path, let reason): "\(path): \(reason)"
-        case .worldAccessible(let path, let mode):
-            "\(path): mode \(String(mode, radix: 8)) lets other users access the master key; chmod 600 it"
         }
     }
 }

@@ -26,9 +26,11 @@ public struct P256Key: Sendable, CustomStringConvertible {
         self.certificateKey = key
     }
 
-    /// Loads a PEM key file (at most ``PKIDefaults/maximumPEMFileSize`` bytes).
+    /// Loads a PEM key file (at most ``PKIDefaults/maximumPEMFileSize`` bytes). Refuses a file
+    /// that its group or other users may access (``PKIFileError/Kind/tooPermissive(mode:)``):
+    /// every Outpost key file (`ca.key`, `server.key`, the agent's key) is its owner's alone.
     public static func load(from path: String) throws -> P256Key {
-        let bytes = try SecureFile.load(path, limit: PKIDefaults.maximumPEMFileSize)
+        let bytes = try SecureFile.load(path, limit: PKIDefaults.maximumPEMFileSize, forbiddenMode: 0o077)
         do {
             return try P256Key(pemEncoded: String(decoding: bytes, as: UTF8.self))
         } catch {

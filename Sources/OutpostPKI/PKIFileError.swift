@@ -20,6 +20,9 @@ public struct PKIFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case invalidContent(String)
         /// A system call failed with this `errno`.
         case system(operation: String, errno: Int32)
+        /// A secret file (private or master key) grants access beyond what its kind allows
+        /// (these permission bits).
+        case tooPermissive(mode: mode_t)
     }
 
     /// The file concerned.
@@ -40,6 +43,8 @@ public struct PKIFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case .tooLarge(let limit): "\(path): larger than \(limit) bytes"
         case .invalidContent(let reason): "\(path): \(reason)"
         case .system(let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+        case .tooPermissive(let mode):
+            "\(path): mode \(String(mode, radix: 8)) lets other users access this secret key; run chmod 600 \(path)"
         }
     }
 }

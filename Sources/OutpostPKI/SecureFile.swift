@@ -43,13 +43,25 @@ enum SecureFile {
     }
 
     /// Reads the whole file at `path`, refusing files larger than `limit` bytes.
-    static func load(_ path: String, limit: Int) throws(PKIFileError) -> [UInt8] {
+    ///
+    /// A secret file (a private or master key) passes the permission bits it must not have as
+    /// `forbiddenMode` (e.g. 0o077: none for group and others); a file with any of them is
+    /// refused with ``PKIFileError/Kind/tooPermissive(mode:)`` before its content is read. The
+    /// bits are those of the opened file, so renaming another file into place after the check
+    /// cannot slip past it.
+    static func load(_ path: String, limit: Int, forbiddenMode: mode_t = 0) throws(PKIFileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw PKIFileError(path: path, kind: .notFound) }
             throw systemError(path: path, operation: "open")
         }
         defer { close(fd) }
+        if forbiddenMode != 0 {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw systemError(path: path, operation: "fstat") }
+            let mode = info.st_mode & 0o7777
+            guard mode & forbiddenMode == 0 else { throw PKIFileError(path: path, kind: .tooPermissive(mode: mode)) }
+        }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -75,13 +87,6 @@ enum SecureFile {
         if mkdir(path, mode) != 0 && errno != EEXIST {
             throw systemError(path: path, operation: "mkdir")
         }
-    }
-
-    /// The permission bits of the file at `path`.
-    static func permissions(of path: String) throws(PKIFileError) -> mode_t {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw systemError(path: path, operation: "stat") }
-        return info.st_mode & 0o7777
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(PKIFileError) {

@@ -1,10 +1,12 @@
 import Foundation
 import NIOSSL
-import PostgresNIO
 
-/// A PostgreSQL location given as `postgres://user[:password]@host[:port]/database[?sslmode=…]`.
+/// A PostgreSQL location given as
+/// `postgres://user[:password]@host[:port]/database[?sslmode=MODE[&sslrootcert=FILE]]`.
 ///
-/// The password is kept out of `description` so the URL can be logged.
+/// `sslmode` is one of ``DatabaseSSLMode`` (default `disable`); `sslrootcert` is a PEM file of
+/// the CA certificates that verify the server's certificate (a private CA), read when the URL
+/// is parsed. The password is kept out of `description` so the URL can be logged.
 public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// Why a URL was refused.
     public struct ParseError: Error, CustomStringConvertible {
@@ -17,10 +19,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public let username: String
     public let password: String?
     public let database: String
-    /// `disable` (default for loopback), `prefer` or `require`.
-    public let sslMode: String
+    /// Whether and how TLS is used.
+    public let sslMode: DatabaseSSLMode
+    /// The `sslrootcert` file, when the URL names one.
+    public let sslRootCertificatePath: String?
+    /// The CA certificates read from `sslrootcert`; empty without it (the system's trust store).
+    let rootCertificates: [NIOSSLCertificate]
 
-    /// Parses a `postgres://` or `postgresql://` URL.
+    /// Parses a `postgres://` or `postgresql://` URL, reading its `sslrootcert` file.
     public init(_ text: String) throws {
         guard let components = URLComponents(string: text),
               let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme) else {
@@ -40,9 +46,19 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else {
             throw ParseError(description: "database URL port \(port) is out of range")
         }
-        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
-        guard ["disable", "prefer", "require"].contains(sslMode) else {
-            throw ParseError(description: "database URL sslmode must be disable, prefer or require (got \(sslMode))")
+        let query = components.queryItems ?? []
+        let modeName = query.first(where: { $0.name == "sslmode" })?.value ?? DatabaseSSLMode.disable.rawValue
+        guard let sslMode = DatabaseSSLMode(rawValue: modeName) else {
+            throw ParseError(description: "database URL sslmode must be one of \(DatabaseSSLMode.accepted) (got \(modeName))")
+        }
+        let rootPath = query.first(where: { $0.name == "sslrootcert" })?.value
+        if let rootPath {
+            guard sslMode.usesTLS else {
+                throw ParseError(description: "database URL sslrootcert needs TLS: add sslmode=verify-full (got sslmode=\(sslMode))")
+            }
+            rootCertificates = try Self.loadRootCertificates(rootPath)
+        } else {
+            rootCertificates = []
         }
         self.host = host
         self.port = port
@@ -50,11 +66,13 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         self.password = components.password
         self.database = database
         self.sslMode = sslMode
+        self.sslRootCertificatePath = rootPath
     }
 
     /// The URL with the password masked.
     public var description: String {
         "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(sslMode)"
+            + (sslRootCertificatePath.map { "&sslrootcert=\($0)" } ?? "")
     }
 
     /// The same server and credentials, another database (tests create one per suite).
@@ -66,37 +84,9 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         components.user = username
         components.password = password
         components.path = "/" + database
-        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode)]
+        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode.rawValue)]
+            + (sslRootCertificatePath.map { [URLQueryItem(name: "sslrootcert", value: $0)] } ?? [])
         return try DatabaseURL(components.string ?? "")
-    }
-
-    /// Configuration for a single `PostgresConnection`.
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database,
-            tls: try connectionTLS())
-    }
-
-    /// Configuration for a `PostgresClient` pool.
-    public var clientConfiguration: PostgresClient.Configuration {
-        PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
-    }
-
-    private func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
-        switch sslMode {
-        case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        default: .disable
-        }
-    }
-
-    private var clientTLS: PostgresClient.Configuration.TLS {
-        switch sslMode {
-        case "require": .require(.makeClientConfiguration())
-        case "prefer": .prefer(.makeClientConfiguration())
-        default: .disable
-        }
     }
 
     private static func redacted(_ text: String) -> String {

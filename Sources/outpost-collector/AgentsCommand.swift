@@ -56,7 +56,7 @@ extension DatabaseOptions {
     func withConnection<T>(_ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
         let url = try resolve()
         let logger = Logger(label: "outpost.collector.cli")
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        let connection = try await url.connect(id: 1, logger: logger)
         do {
             let result = try await body(connection, logger)
             try await connection.close()

@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try database.resolve()
         let logger = Logger(label: "outpost.migrate")
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        let connection = try await url.connect(id: 1, logger: logger)
         do {
             try await run(on: connection, url: url, logger: logger)
             try await connection.close()

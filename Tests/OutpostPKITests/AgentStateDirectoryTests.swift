@@ -142,6 +142,8 @@ import X509
         try await withTemporaryDirectory { root in
             let path = "\(root)/openssl.key"
             #expect(try OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path]).status == 0)
+            // openssl honours the umask; key files must be the owner's alone.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             let key = try P256Key.load(from: path)  // SEC1 "EC PRIVATE KEY"
             let ca = try CertificateAuthority.create()
             let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "b")

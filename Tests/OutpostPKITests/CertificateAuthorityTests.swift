@@ -124,6 +124,7 @@ import X509
     @Test func oversizedKeyFileIsRefusedBeforeParsing() async throws {
         try await withTemporaryDirectory { directory in
             try writeText(String(repeating: "A", count: PKIDefaults.maximumPEMFileSize + 1), to: "\(directory)/ca.key")
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(directory)/ca.key")
             #expect(throws: PKIFileError(path: "\(directory)/ca.key", kind: .tooLarge(limit: PKIDefaults.maximumPEMFileSize))) {
                 try CertificateAuthority.load(from: directory)
             }

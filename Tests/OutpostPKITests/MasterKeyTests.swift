@@ -60,7 +60,7 @@ struct MasterKeyTests {
         #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "the existing key was kept")
 
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: MasterKeyError.worldAccessible(path: path, mode: 0o644)) { try MasterKey.load(path: path) }
+        #expect(throws: MasterKeyError.file(PKIFileError(path: path, kind: .tooPermissive(mode: 0o644)))) { try MasterKey.load(path: path) }
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
         #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "group access is allowed")
 

@@ -11,9 +11,22 @@ public final class TestPostgresCluster: Sendable {
     private let directory: String
     private let binDirectory: String
     private let osUser: String?
+    /// Extra server options on every start (TLS).
+    private let extraOptions: String
 
-    /// Creates and starts a cluster on a free loopback port.
-    public init() throws {
+    /// A server certificate and its key, as PEM files.
+    public struct TLSFiles: Sendable {
+        public let certificate: String
+        public let key: String
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
+    /// Creates and starts a cluster on a free loopback port; with `tls`, the server runs with
+    /// `ssl=on` and presents that certificate (copied into its data directory).
+    public init(tls: TLSFiles? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         guard let bin = environment["OUTPOST_TEST_PG_BINDIR"] else {
             throw TestEnvironmentError("OUTPOST_TEST_PG_BINDIR is not set: run the tests with scripts/test")
@@ -23,10 +36,24 @@ public final class TestPostgresCluster: Sendable {
         directory = NSTemporaryDirectory() + "outpost-pg-" + UUID().uuidString.prefix(8)
         port = try FreePort.tcp()
         url = try DatabaseURL("postgres://outpost@127.0.0.1:\(port)/postgres")
+        extraOptions = tls == nil ? "" : " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let osUser { try Subprocess.run("/bin/chown", [osUser, directory]) }
         try pg("initdb", ["-D", "\(directory)/data", "-U", "outpost", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        if let tls {
+            try installServerFile(tls.certificate, as: "server.crt")
+            try installServerFile(tls.key, as: "server.key")
+        }
         try start()
+    }
+
+    /// Copies `source` into the data directory as `name`, the server's own with mode 0600
+    /// (PostgreSQL refuses a key others may read).
+    private func installServerFile(_ source: String, as name: String) throws {
+        let destination = "\(directory)/data/\(name)"
+        try FileManager.default.copyItem(atPath: source, toPath: destination)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination)
+        if let osUser { try Subprocess.run("/bin/chown", [osUser, destination]) }
     }
 
     deinit {
@@ -37,7 +64,7 @@ public final class TestPostgresCluster: Sendable {
     /// Starts (or restarts) the server and waits until it accepts connections.
     public func start() throws {
         try pg("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/log", "-w", "-t", "60", "start",
-                          "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off"])
+                          "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off" + extraOptions])
     }
 
     /// Stops the server abruptly, as a crash would (`-m immediate`).

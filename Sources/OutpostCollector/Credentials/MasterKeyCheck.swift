@@ -39,7 +39,7 @@ public enum MasterKeyCheck {
     /// ``verify(_:on:logger:)`` on a connection of its own.
     @discardableResult
     public static func verify(_ key: MasterKey, database: DatabaseURL, logger: Logger) async throws -> Int {
-        let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
+        let connection = try await database.connect(id: 0, logger: logger)
         do {
             let count = try await verify(key, on: connection, logger: logger)
             try await connection.close()
