@@ -1,6 +1,7 @@
 // Batch codec throughput, release build: `swift run -c release WireCodec`.
 //
-// Measures encode+sign and verify+decode of batches of 1,000 ping rounds through the public
+// Measures encode+sign and verify+decode (and the collector's validation after it) of batches
+// of 1,000 ping rounds through the public
 // API, side by side with the reference it replaces: the same rows as row-wise JSON
 // (Foundation's JSONEncoder/JSONDecoder) signed and verified with the same P-256 key, and the
 // bare P-256 sign/verify of a batch-sized message, which bounds what any codec can reach.
@@ -93,6 +94,14 @@ let jsonVerifyDecode = try measure {
     precondition(rows.count == 1000)
 }
 
+// What the collector adds per batch after verify + decode: every value checked against its
+// column's domain (timestamps are 2025-11: the window is set around them).
+let validator = BatchValidator(now: Date(timeIntervalSince1970: 1_764_000_300), futureSkew: 3_600)
+let verifyDecodeValidate = try measure {
+    let decoded = try SignedBatch(serializedBytes: stored).verify(with: key.publicKey)
+    try validator.validate(decoded)
+}
+
 let message = [UInt8](repeating: 0x5A, count: stored.count)
 let signature = try key.signature(for: message)
 let signOnly = try measure { _ = try key.signature(for: message) }
@@ -101,6 +110,7 @@ let verifyOnly = measure { precondition(key.publicKey.isValidSignature(signature
 print("Batches of 1,000 ping rounds, one core, release")
 report("OutpostWire encode + sign", encodeSign, bytes: stored.count)
 report("OutpostWire verify + decode", verifyDecode, bytes: stored.count)
+report("OutpostWire verify + decode + validate", verifyDecodeValidate, bytes: stored.count)
 report("reference: row-wise JSON encode + sign", jsonEncodeSign, bytes: json.count)
 report("reference: row-wise JSON verify + decode", jsonVerifyDecode, bytes: json.count)
 report("bound: P-256 sign of a batch-sized message", signOnly)
@@ -109,3 +119,5 @@ print(String(format: "RESULT name=wire-encode-sign size=1000-rows ours=%.0f refe
              encodeSign, jsonEncodeSign, encodeSign / jsonEncodeSign))
 print(String(format: "RESULT name=wire-verify-decode size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
              verifyDecode, jsonVerifyDecode, verifyDecode / jsonVerifyDecode))
+print(String(format: "RESULT name=wire-validate-cost size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+             verifyDecodeValidate, verifyDecode, verifyDecodeValidate / verifyDecode))

@@ -9,6 +9,7 @@
         with the agent's key, holding one ping round of DEVICE at DEVICE-IP; prints the answer:
         "ack SEQUENCE" or "nack SEQUENCE REASON DETAIL".
 """
+import os
 import socket
 import ssl
 import struct
@@ -20,26 +21,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-
-def varuint(n):
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def varint(n):
-    return varuint(((n << 1) ^ (n >> 63)) & 0xFFFFFFFFFFFFFFFF)
-
-
-def blob(data):
-    return varuint(len(data)) + data
-
-
-def frame(message_type, payload):
-    return bytes([1, message_type]) + struct.pack(">I", len(payload)) + payload
+# The primitives of the independent encoder the conformance tests compare the Swift codec with.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../Tests/OutpostWireTests/Conformance"))
+from reference_encoder import blob, frame, varint, varuint  # noqa: E402
 
 
 def read_varuint(data, at):
@@ -141,9 +125,11 @@ def batch(host, port, cert, key_path, ca, agent, sequence, device, device_ip):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
     if sys.argv[1] == "flood":
         flood(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
     elif sys.argv[1] == "batch":
-        batch(sys.argv[2], int(sys.argv[3]), *sys.argv[4:9], int(sys.argv[9]), sys.argv[10], sys.argv[11])
+        batch(sys.argv[2], int(sys.argv[3]), *sys.argv[4:8], int(sys.argv[8]), sys.argv[9], sys.argv[10])
     else:
         sys.exit(__doc__)

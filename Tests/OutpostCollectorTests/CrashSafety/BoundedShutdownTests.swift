@@ -22,11 +22,7 @@ struct BoundedShutdownTests {
             let fixture = try await TransportFixture(db: db)
             let credentials = try await fixture.enrolAgent("agent-term", db: db)
             let devices = try await fixture.addDevices(5, db: db)
-            let caDirectory = fixture.directory + "/ca"
-            try fixture.ca.save(to: caDirectory)
-            let serverKey = P256Key.generate()
-            let server = try fixture.ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-            try CollectorServerIdentity(certificateChain: [server, fixture.ca.certificate], privateKey: serverKey).save(to: caDirectory)
+            let caDirectory = try CollectorProcess.caDirectory(of: fixture)
             let agentPort = try FreePort.tcp()
             let collector = try CollectorProcess(
                 database: database.url, caDirectory: caDirectory, agentPort: agentPort, enrolPort: try FreePort.tcp(),

@@ -32,11 +32,7 @@ struct CollectorKillNineTests {
             let fixture = try await TransportFixture(db: db)
             let credentials = try await fixture.enrolAgent("agent-k9", db: db)
             let devices = try await fixture.addDevices(Self.devicesPerBatch, db: db)
-            let caDirectory = fixture.directory + "/ca"
-            try fixture.ca.save(to: caDirectory)
-            let serverKey = P256Key.generate()
-            let server = try fixture.ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-            try CollectorServerIdentity(certificateChain: [server, fixture.ca.certificate], privateKey: serverKey).save(to: caDirectory)
+            let caDirectory = try CollectorProcess.caDirectory(of: fixture)
             let agentPort = try FreePort.tcp()
             let enrolPort = try FreePort.tcp()
             let logPath = fixture.directory + "/collector.log"

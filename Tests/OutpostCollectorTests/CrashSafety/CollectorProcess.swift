@@ -1,4 +1,6 @@
 import Foundation
+import OutpostCollector
+import OutpostPKI
 import OutpostStore
 import OutpostTestSupport
 
@@ -61,6 +63,17 @@ final class CollectorProcess: Sendable {
     }
 
     var pid: Int32 { process.processIdentifier }
+
+    /// Saves `fixture`'s CA and a collector identity for localhost/127.0.0.1 in a `ca`
+    /// directory of the fixture, as `outpost-collector run --ca-dir` reads them; returns it.
+    static func caDirectory(of fixture: TransportFixture) throws -> String {
+        let directory = fixture.directory + "/ca"
+        try fixture.ca.save(to: directory)
+        let serverKey = P256Key.generate()
+        let server = try fixture.ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        try CollectorServerIdentity(certificateChain: [server, fixture.ca.certificate], privateKey: serverKey).save(to: directory)
+        return directory
+    }
 
     /// Sends `signal` and waits until the process is gone; returns how it ended.
     @discardableResult

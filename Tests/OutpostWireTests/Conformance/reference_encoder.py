@@ -128,5 +128,6 @@ cases = {
     "batch": batch(),
 }
 
-for name, data in cases.items():
-    print(name, data.hex())
+if __name__ == "__main__":
+    for name, data in cases.items():
+        print(name, data.hex())
