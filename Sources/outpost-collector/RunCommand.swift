@@ -56,6 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         let enrolEndpoint = try settings.enrolListen()
         let httpEndpoint = try settings.httpListen()
         let certificateLifetime = try settings.certificateLifetime()
+        let agentConnections = try settings.agentConnectionLimits()
         let caPath = try settings.caDirectory()
         let authority: CertificateAuthority
         let identity: CollectorServerIdentity
@@ -86,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
                                          pipeline: pipeline, client: client, registry: sessions,
                                          renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
                                          configSubscribers: configSubscribers, masterKey: key, discovery: discovery),
+                                     maximumConnections: agentConnections.total, maximumConnectionsPerSource: agentConnections.perSource,
                                      logger: logger)
         let enrolment = EnrolmentService(
             configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),

@@ -7,8 +7,10 @@ import PostgresNIO
 struct DataRefusal: CustomStringConvertible {
     /// The five-character SQLSTATE.
     let sqlState: String
-    /// PostgreSQL's message, with its detail when it gave one.
+    /// PostgreSQL's message (which names the column or constraint, never a value).
     let message: String
+    /// PostgreSQL's detail, which may quote the refused row: for the operator, not the agent.
+    let detail: String?
 
     /// The refusal `error` carries, or `nil` when it is of another kind.
     /// A transaction's error is looked into: the refused statement is its closure's.
@@ -18,9 +20,13 @@ struct DataRefusal: CustomStringConvertible {
               state.hasPrefix("22") || state.hasPrefix("23")
         else { return nil }
         sqlState = state
-        let text = error.serverInfo?[.message] ?? "refused"
-        message = error.serverInfo?[.detail].map { "\(text) (\($0))" } ?? text
+        message = error.serverInfo?[.message] ?? "refused"
+        detail = error.serverInfo?[.detail]
     }
 
+    /// SQLSTATE and message: what the agent is told.
     var description: String { "SQLSTATE \(sqlState): \(message)" }
+
+    /// Message and detail: what the quarantine keeps.
+    var fullMessage: String { detail.map { "\(message) (\($0))" } ?? message }
 }

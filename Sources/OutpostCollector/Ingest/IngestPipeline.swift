@@ -367,7 +367,7 @@ public final class IngestPipeline: Service, Sendable {
                 let (held, connection) = try await CommitDeadline.run(
                     reusing: nil, timeout: configuration.commitTimeout, database: database, logger: logger
                 ) { connection in
-                    try await quarantine.hold(batch, sqlState: refusal.sqlState, error: refusal.message, on: connection)
+                    try await quarantine.hold(batch, sqlState: refusal.sqlState, error: refusal.fullMessage, on: connection)
                 }
                 release([batch], progressed: true)
                 if held {

@@ -74,6 +74,12 @@ struct AgentSession {
                 } catch let refusal as Refusal {
                     logger.warning("session refused", metadata: ["peer": "\(peer)", "reason": "\(refusal.message)"])
                     try? await outbound.write(.error(ErrorMessage(code: refusal.code, message: refusal.message)))
+                } catch let error where !(error is CancellationError || error is IngestPipeline.ShuttingDown) {
+                    // The agent is told, instead of seeing its connection drop without a word, and
+                    // comes back after its back-off; the listener logs the cause.
+                    let notice = ErrorMessage(code: .internalError, message: "the collector could not serve this session; try again later")
+                    try? await outbound.write(.error(notice))
+                    throw error
                 }
             }
         } onGracefulShutdown: {

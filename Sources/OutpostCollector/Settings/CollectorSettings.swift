@@ -29,12 +29,16 @@ public struct CollectorSettings: Sendable {
         public static let flapWindow = SettingKey("alert_flap_window", environment: "OUTPOST_ALERT_FLAP_WINDOW")
         public static let flapStartPercent = SettingKey("alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
         public static let flapStopPercent = SettingKey("alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
+        public static let agentConnections = SettingKey("agent_max_connections", environment: "OUTPOST_AGENT_MAX_CONNECTIONS")
+        public static let agentConnectionsPerSource = SettingKey(
+            "agent_max_connections_per_source", environment: "OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE")
         /// The master key itself (base64), from the environment only: never from the file.
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
         public static let all = [
             databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile,
             smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow, flapStartPercent, flapStopPercent,
+            agentConnections, agentConnectionsPerSource,
         ]
     }
 
@@ -120,6 +124,17 @@ public struct CollectorSettings: Sendable {
     /// Where the operator HTTP server (health, metrics, JSON API) binds.
     public func httpListen() throws -> Endpoint {
         try endpoint(Keys.httpListen, flag: flags.httpListen) ?? Endpoint(host: "127.0.0.1", port: 8080)
+    }
+
+    /// Connections the agent listener holds at once (counted before TLS), all sources
+    /// together and from one source address: (`agent_max_connections`, default 4,096;
+    /// `agent_max_connections_per_source`, default 64 — raise it when many agents share one
+    /// NAT address).
+    public func agentConnectionLimits() throws -> (total: Int, perSource: Int) {
+        let total = try settings.value(Keys.agentConnections, flag: nil, expected: "a number from 1 to 1000000", SettingParsers.integer(in: 1...1_000_000))
+        let perSource = try settings.value(
+            Keys.agentConnectionsPerSource, flag: nil, expected: "a number from 1 to 1000000", SettingParsers.integer(in: 1...1_000_000))
+        return (total ?? AgentListener.defaultLimits.connections, perSource ?? AgentListener.defaultLimits.perSource)
     }
 
     /// Days of history kept.
@@ -222,6 +237,7 @@ public struct CollectorSettings: Sendable {
         _ = try httpListen()
         _ = try retentionDays()
         _ = try certificateLifetime()
+        _ = try agentConnectionLimits()
         _ = try logLevel()
         _ = try alertEngine()
     }

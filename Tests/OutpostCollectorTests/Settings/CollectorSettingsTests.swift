@@ -17,6 +17,7 @@ struct CollectorSettingsTests {
         #expect(try settings.listen() == CollectorSettings.Endpoint(host: "0.0.0.0", port: 8443))
         #expect(try settings.retentionDays() == 90)
         #expect(try settings.certificateLifetime() == 30 * 86_400)
+        #expect(try settings.agentConnectionLimits() == (4_096, 64))
         let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
         for key in CollectorSettings.Keys.all {
             #expect(text.contains("\(key.name) = "), "\(key.name) is not in the example")
@@ -34,6 +35,8 @@ struct CollectorSettingsTests {
         #expect(try settings.retentionDays() == 30)
         #expect(try settings.certificateLifetime() == 12 * 3600)
         #expect(try settings.enrolListen() == CollectorSettings.Endpoint(host: "0.0.0.0", port: 8444))
+        let natSite = try CollectorSettings(config: Self.examplePath, environment: ["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "500"])
+        #expect(try natSite.agentConnectionLimits() == (4_096, 500))
     }
 
     @Test func garbageIsRefusedNamingTheOption() throws {
@@ -42,6 +45,7 @@ struct CollectorSettingsTests {
             (["OUTPOST_LISTEN": "8443"], "listen (from $OUTPOST_LISTEN)"),
             (["OUTPOST_AGENT_CERT_LIFETIME": "1m"], "agent_certificate_lifetime (from $OUTPOST_AGENT_CERT_LIFETIME)"),
             (["OUTPOST_DATABASE_URL": "mysql://x"], "database_url (from $OUTPOST_DATABASE_URL)"),
+            (["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "0"], "agent_max_connections_per_source (from $OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE)"),
         ]
         for (environment, prefix) in cases {
             do {
