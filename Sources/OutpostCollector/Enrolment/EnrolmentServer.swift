@@ -46,7 +46,7 @@ public final class EnrolmentServer: Sendable {
         let admission = ConnectionAdmission(limits: .init(
             maximumConnections: configuration.maximumConcurrentConnections,
             maximumPerSource: configuration.maximumConnectionsPerSource,
-            handshakeTimeout: TimeAmount(configuration.connectionTimeout)))
+            handshakeTimeout: TimeAmount(configuration.connectionTimeout)), listener: "enrolment")
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

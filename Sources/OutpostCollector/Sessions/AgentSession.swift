@@ -125,7 +125,6 @@ struct AgentSession {
         } catch {
             throw Refusal(code: .internalError, message: "registered public key of agent \(agentID) is unreadable (\(record.publicKey.count) bytes: \(error))")
         }
-        let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         let peer = self.peer
         let highWater = try await context.client.withConnection(timeout: PostgresClient.callTimeout) { connection in
             try await store.recordHello(agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
@@ -141,6 +140,8 @@ struct AgentSession {
         // Subscribed before the first snapshot is read, so no change slips in between.
         let subscription = context.configSubscribers.subscribe(branch: record.branchID)
         defer { context.configSubscribers.unsubscribe(subscription) }
+        // Read before the snapshot: every device the agent learns of is in its scope.
+        let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         let configuration = try await currentConfiguration(branch: record.branchID)
         if configuration.version != hello.configVersion {
             try await outbound.write(.config(configuration))

@@ -44,7 +44,7 @@ public final class AgentListener: Service, Sendable {
         self.sessions = sessions
         self.admission = ConnectionAdmission(limits: .init(
             maximumConnections: maximumConnections, maximumPerSource: maximumConnectionsPerSource,
-            handshakeTimeout: TimeAmount(handshakeTimeout)))
+            handshakeTimeout: TimeAmount(handshakeTimeout)), listener: "agents")
         self.logger = logger
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise()
     }

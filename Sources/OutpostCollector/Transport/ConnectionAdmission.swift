@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import Synchronization
 
@@ -35,17 +36,17 @@ final class ConnectionAdmission: Sendable {
 
     let limits: Limits
     private let counts = Mutex(Counts())
-    private let refusedCount = Atomic<Int>(0)
+    private let refusals: Counter
 
-    init(limits: Limits) {
+    /// Caps for the listener named `listener` (`agents` or `enrolment`: the label of
+    /// `outpost_connections_refused_total`).
+    init(limits: Limits, listener: String) {
         self.limits = limits
+        self.refusals = Counter(label: "outpost_connections_refused_total", dimensions: [("listener", listener)])
     }
 
     /// Connections currently held.
     var connections: Int { counts.withLock { $0.total } }
-
-    /// Connections refused at accept so far.
-    var refused: Int { refusedCount.load(ordering: .relaxed) }
 
     /// Counts `channel` in, or closes it and throws ``Refused`` when a cap is reached. The
     /// count is given back when the channel closes. Returns the handshake deadline.
@@ -62,7 +63,7 @@ final class ConnectionAdmission: Sendable {
             return nil
         }
         if let refusal {
-            refusedCount.add(1, ordering: .relaxed)
+            refusals.increment()
             channel.close(promise: nil)
             throw Refused(reason: refusal)
         }
