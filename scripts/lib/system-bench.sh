@@ -39,6 +39,9 @@ psql_db -c "ALTER TABLE ping_results ADD COLUMN committed_at timestamptz DEFAULT
 init_ca "$collector_ip"
 create_branch_namespace
 ulimit -n "$(ulimit -Hn)"  # 1,000 agent sessions: one descriptor each, both ends
+# The simulated agents all connect from 127.0.0.1: lift the per-source cap (64 by default),
+# as for a site whose agents share one NAT address.
+export OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE=4096
 ports=("$(free_port)" "$(free_port)" "$(free_port)")
 start_collector main "${ports[@]}"
 
