@@ -220,7 +220,7 @@ public final class Uplink: Sendable {
                     }
                 case .error(let error) where error.code == .renewalRefused:
                     let retry = identity.renewalRefused()
-                    logger.warning("certificate renewal refused", metadata: ["reason": "\(error.message)", "retry": "\(retry)"])
+                    logger.warning("certificate renewal refused", metadata: ["reason": "\(LogSafeText.escaped(error.message))", "retry": "\(retry)"])
                 case .error(let error):
                     throw UplinkError.refusedByCollector(error.message)
                 default:
