@@ -300,7 +300,9 @@ public final class IngestPipeline: Service, Sendable {
     }
 
     /// Writes one group on `connection` (or a new one), retrying until it commits; then answers
-    /// every submitter. Returns the connection for the next group (`nil` after cancellation).
+    /// every submitter. A group PostgreSQL refuses for its data is written again batch by
+    /// batch, and a single batch so refused is quarantined. Returns the connection for the
+    /// next group (`nil` after cancellation).
     private func commit(_ group: [Pending], reusing connection: WriterConnection?) async -> WriterConnection? {
         var delay = Duration.milliseconds(100)
         let batches = group.map(\.batch)
