@@ -224,7 +224,7 @@ struct DiscoveryEndToEndTests {
                 let connection = try await database.connect()
                 let identified = try await connection.strings("""
                     SELECT ip_address || ' ' || vendor || ' ' || device_type || ' ' || snmp_version || ' ' || sys_name
-                    FROM discovery_results WHERE job_id = '\(first.uuidString)' AND snmp_reachable ORDER BY ip_address
+                    FROM discovery_results WHERE job_id = '\(first.uuidString)' AND snmp_reachable ORDER BY ip_address::inet
                     """)
                 #expect(identified == ["\(host(1)) Cisco switch v2c sw-branch-7", "\(host(2)) Fortinet firewall v2c fw-branch-7"])
                 #expect(try await connection.integer("""
