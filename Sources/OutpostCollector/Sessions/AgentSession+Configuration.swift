@@ -10,7 +10,8 @@ extension AgentSession {
     /// from the one the agent has, until `changes` ends. A snapshot that cannot be read is
     /// logged and retried at the next signal; the agent keeps its configuration meanwhile.
     ///
-    /// The session's branch scope is reloaded first, so the agent never learns of a device
+    /// The session's branch scope is reloaded after the snapshot is read and before it is
+    /// sent: it is then at least as new as the snapshot, so the agent never learns of a device
     /// whose rows its session would refuse.
     func pushConfigurations(
         _ changes: AsyncStream<Void>, branch: UUID, scope: LiveBranchScope, agentHas version: String,
@@ -20,8 +21,8 @@ extension AgentSession {
         for await _ in changes {
             let configuration: ConfigSnapshot
             do {
-                try await scope.reload(client: context.client, logger: logger)
                 configuration = try await currentConfiguration(branch: branch)
+                try await scope.reload(client: context.client, logger: logger)
             } catch {
                 logger.error("cannot read the branch configuration; the agent keeps its current one",
                              metadata: ["error": "\(String(reflecting: error))"])

@@ -140,9 +140,9 @@ struct AgentSession {
         // Subscribed before the first snapshot is read, so no change slips in between.
         let subscription = context.configSubscribers.subscribe(branch: record.branchID)
         defer { context.configSubscribers.unsubscribe(subscription) }
-        // Read before the snapshot: every device the agent learns of is in its scope.
-        let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         let configuration = try await currentConfiguration(branch: record.branchID)
+        // Read after the snapshot: every device the agent learns of is in its scope.
+        let scope = try await LiveBranchScope.load(branch: record.branchID, client: context.client, logger: logger)
         if configuration.version != hello.configVersion {
             try await outbound.write(.config(configuration))
         }
