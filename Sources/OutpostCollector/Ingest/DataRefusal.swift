@@ -12,11 +12,11 @@ struct DataRefusal: CustomStringConvertible {
     /// PostgreSQL's detail, which may quote the refused row: for the operator, not the agent.
     let detail: String?
 
-    /// The refusal `error` carries, or `nil` when it is of another kind.
-    /// A transaction's error is looked into: the refused statement is its closure's.
+    /// The refusal `error` carries, or `nil` when it is of another kind (a transaction whose
+    /// rollback failed too is a connection problem: `IngestWriter` throws the statement's own
+    /// error only when the rollback went through).
     init?(_ error: any Error) {
-        let cause = (error as? PostgresTransactionError)?.closureError ?? error
-        guard let error = cause as? PSQLError, let state = error.serverInfo?[.sqlState],
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState],
               state.hasPrefix("22") || state.hasPrefix("23")
         else { return nil }
         sqlState = state

@@ -67,15 +67,15 @@ final class ConnectionAdmission: Sendable {
             channel.close(promise: nil)
             throw Refused(reason: refusal)
         }
+        let deadline = channel.eventLoop.scheduleTask(in: limits.handshakeTimeout) { channel.close(promise: nil) }
         channel.closeFuture.whenComplete { _ in
+            deadline.cancel()
             self.counts.withLock { counts in
                 counts.total -= 1
                 let left = counts.bySource[source, default: 1] - 1
                 counts.bySource[source] = left > 0 ? left : nil
             }
         }
-        let deadline = channel.eventLoop.scheduleTask(in: limits.handshakeTimeout) { channel.close(promise: nil) }
-        channel.closeFuture.whenComplete { _ in deadline.cancel() }
         return deadline
     }
 }

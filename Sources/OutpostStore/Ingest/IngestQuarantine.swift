@@ -57,12 +57,12 @@ public struct IngestQuarantine: Sendable {
 
     /// Quarantined batches, oldest first: only the held ones unless `includeResolved`.
     public func list(includeResolved: Bool, on connection: PostgresConnection) async throws -> [QuarantinedBatch] {
-        try await select(where: includeResolved ? "TRUE" : "q.status = 'held'", id: nil, on: connection)
+        try await select(includeResolved: includeResolved, id: nil, on: connection)
     }
 
     /// The held batch `id`.
     public func held(_ id: Int64, on connection: PostgresConnection) async throws -> QuarantinedBatch {
-        guard let batch = try await select(where: "q.status = 'held'", id: id, on: connection).first else { throw NotHeld(id: id) }
+        guard let batch = try await select(includeResolved: false, id: id, on: connection).first else { throw NotHeld(id: id) }
         return batch
     }
 
@@ -78,15 +78,15 @@ public struct IngestQuarantine: Sendable {
         guard resolved else { throw NotHeld(id: id) }
     }
 
-    private func select(where condition: String, id: Int64?, on connection: PostgresConnection) async throws -> [QuarantinedBatch] {
-        var query: PostgresQuery = """
+    /// Held batches (all of them with `includeResolved`), only `id` when given.
+    private func select(includeResolved: Bool, id: Int64?, on connection: PostgresConnection) async throws -> [QuarantinedBatch] {
+        var batches: [QuarantinedBatch] = []
+        let rows = try await connection.query("""
             SELECT q.id, q.agent_id, b.name, q.sequence, q.received_at, q.row_count, q.sqlstate, q.error, q.status, q.payload
             FROM ingest_quarantine q JOIN agents a ON a.id = q.agent_id JOIN branches b ON b.id = a.branch_id
-            WHERE (\(id)::bigint IS NULL OR q.id = \(id)) AND
-            """
-        query.sql += " \(condition) ORDER BY q.received_at, q.id"
-        var batches: [QuarantinedBatch] = []
-        let rows = try await connection.query(query, logger: logger)
+            WHERE (\(id)::bigint IS NULL OR q.id = \(id)) AND (\(includeResolved) OR q.status = 'held')
+            ORDER BY q.received_at, q.id
+            """, logger: logger)
         for try await (id, agent, branch, sequence, received, count, state, error, status, payload)
             in rows.decode((Int64, UUID, String, Int64, Date, Int32, String, String, String, ByteBuffer).self)
         {

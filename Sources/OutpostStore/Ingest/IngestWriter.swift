@@ -43,7 +43,7 @@ public final class IngestWriter: Sendable {
     /// `CopyDataSender`): call it under a deadline, as the collector's ingest pipeline does.
     public func write(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> IngestOutcome {
         try await writeAndRememberState(of: batches) {
-            try await connection.withTransaction(logger: self.logger) { connection in
+            try await connection.transaction(logger: self.logger) { connection in
                 try await self.writeInTransaction(batches, on: connection)
             }
         }
