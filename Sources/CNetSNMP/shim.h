@@ -1,7 +1,7 @@
 #ifndef OUTPOST_CNETSNMP_SHIM_H
 #define OUTPOST_CNETSNMP_SHIM_H
 // Order matters: these must precede net-snmp-config.h, whose _GNU_SOURCE otherwise
-// breaks fd_set against Dispatch (see shared/STACK-NOTES.md).
+// breaks fd_set against Dispatch (docs/architecture.md, "Stack traps").
 #include <sys/types.h>
 #include <sys/select.h>
 #include <sys/time.h>

@@ -1,4 +1,4 @@
-/// The schema as reviewed against the legacy plan and ARCHITECTURE.md (golden data: a change
+/// The schema as reviewed against the legacy plan and docs/architecture.md (golden data: a change
 /// to the migrations must change this file too, on purpose). `!` marks NOT NULL.
 enum ExpectedSchema {
     /// table -> columns in order, "name type[!]".

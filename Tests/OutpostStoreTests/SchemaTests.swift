@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Schema as built by the migrations")
 struct SchemaTests {
-    @Test("every table of the plan and of ARCHITECTURE.md exists with its columns, types and nullability")
+    @Test("every table of the plan and of docs/architecture.md exists with its columns, types and nullability")
     func columns() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let rows = try await db.strings("""
@@ -56,7 +56,7 @@ struct SchemaTests {
         }
     }
 
-    @Test("actor columns are INTEGER references to users (decision 1)")
+    @Test("actor columns are INTEGER references to users (users.id stays INTEGER)")
     func actorColumns() {
         for actor in ["alert_history.acknowledged_by", "monitoring_templates.created_by",
                       "discovery_jobs.triggered_by_user", "discovery_credentials.created_by"] {
@@ -79,7 +79,7 @@ struct SchemaTests {
         }
     }
 
-    @Test("history tables are range partitioned on timestamp (decision 3)")
+    @Test("history tables are range partitioned on timestamp (retention drops whole days)")
     func partitioned() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let partitioned = try await db.strings("""

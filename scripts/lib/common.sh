@@ -40,8 +40,8 @@ postgres_bindir() {
 }
 
 # The server settings for a cluster that Outpost starts itself (the embedded cluster, and the
-# benchmarks' cluster, so both measure the same thing), as postgres options (BENCHMARKS.md,
-# issue 6). Ingest inserts into the `(device_id, timestamp)` index of the day's partition at
+# benchmarks' cluster, so both measure the same thing), as postgres options (BENCHMARKS.md).
+# Ingest inserts into the `(device_id, timestamp)` index of the day's partition at
 # random device ids:
 # - with PostgreSQL's 128 MB default buffer pool that index outgrows the pool within minutes at
 #   tens of thousands of devices, and every COPY then reads its pages back: shared_buffers is

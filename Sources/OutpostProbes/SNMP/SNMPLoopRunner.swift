@@ -126,7 +126,7 @@ final class SNMPLoopRunner {
         entry.session.inFlight += 1
         let sent = snmp_sess_async_send(entry.session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
         if sent == 0 {
-            // Not sent: the PDU is still ours (see STACK-NOTES).
+            // Not sent: net-snmp leaves the PDU to the caller, who must free it.
             snmp_free_pdu(pdu)
             let error = SNMPError.sessionFailed(entry.session.lastErrorText)
             if let entry = inFlight.removeValue(forKey: token) {
