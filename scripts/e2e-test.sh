@@ -65,12 +65,13 @@ pids+=("$!")
 psql_db -c "UPDATE monitoring_items SET interval = 2"
 
 # ---- enrolment by one-time token, from inside each namespace ----
+declare -A agent_pid=()
 start_agent() {  # branch namespace wan-octet
     local branch=$1 ns=$2 octet=$3
     ip netns exec "$ns" "$bin/outpost-agent" run --state-dir "$work/agent-$branch" \
         --collector "10.213.$octet.1:$agent_port" --server-name localhost >>"$work/agent-$branch.log" 2>&1 &
     pids+=("$!")
-    eval "agent_$branch=$!"
+    agent_pid[$branch]=$!
 }
 for spec in "a $ns_a $net" "b $ns_b $((net + 1))"; do
     read -r branch ns octet <<<"$spec"
@@ -89,8 +90,8 @@ rows_of() {  # branch [extra SQL condition]
     psql_db -c "SELECT count(*) FROM ping_results r JOIN standalone_devices d ON d.id = r.device_id
                  JOIN branches b ON b.id = d.branch_id WHERE b.name = 'e2e-$1' ${2:-}"
 }
-watch_process "agent a" "$agent_a"
-watch_process "agent b" "$agent_b"
+watch_process "agent a" "${agent_pid[a]}"
+watch_process "agent b" "${agent_pid[b]}"
 reachable_rows() { [[ $(rows_of "$1" "AND r.packets_received > 0") -ge $2 ]]; }
 
 polled_values() {
@@ -173,7 +174,7 @@ duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT item_id, timestamp FROM it
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated item samples"
 unknown=$(psql_db -c "SELECT count(*) FROM ping_results WHERE device_id IS NULL")
 [[ "$unknown" == 0 ]] || fail "$unknown rows without a device"
-kill -0 "$agent_a" && kill -0 "$agent_b" || fail "an agent did not survive"
+if ! kill -0 "${agent_pid[a]}" || ! kill -0 "${agent_pid[b]}"; then fail "an agent did not survive"; fi
 echo "e2e: $(psql_db -c "SELECT count(*) FROM item_history") SNMP item samples stored"
 for branch in a b; do
     echo "e2e: branch $branch: $(rows_of "$branch") ping results stored, batches 1..$(psql_db -c "SELECT s.high_water FROM agent_sequences s

@@ -33,7 +33,7 @@ ensure_swift() {
 # The PostgreSQL server binaries directory (Debian layout), newest first.
 postgres_bindir() {
     local dir
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -rn); do
+    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5 -rn); do
         [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
     done
     die "PostgreSQL server binaries not found (apt package postgresql)"

@@ -1,3 +1,4 @@
+# shellcheck disable=SC2034,SC2154  # sets variables for scripts/fault-suite and reads its own
 # Runs the real Outpost binaries as a small system for scripts/fault-suite: one agent-side network
 # namespace behind a veth "WAN" link, collectors in the root namespace, agents enrolled by
 # one-time tokens, and the counts that prove delivery. Source it after common.sh, postgres.sh and
@@ -13,7 +14,7 @@ collector_ip="10.214.$wan_octet.1"
 faketime_preload=""
 build_faketime_preload() {
     local lib
-    lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+    lib=$(find /usr/lib/*/faketime -name libfaketime.so.1 2>/dev/null | head -1)
     [[ -n "$lib" ]] || fail "libfaketime not found (apt package faketime)"
     cc -shared -fPIC -o "$work/swift-argv-shim.so" scripts/lib/swift-argv-shim.c -ldl || fail "cannot build the argv shim (cc)"
     faketime_preload="$work/swift-argv-shim.so:$lib"

@@ -1,3 +1,4 @@
+# shellcheck disable=SC2034  # PG_URL and the other PG_* variables are for the sourcing script
 # A throwaway PostgreSQL cluster on a free loopback port, for tests and benchmarks. Source it
 # after common.sh; do not run it.
 
