@@ -29,7 +29,7 @@ extension DatabaseURL {
     /// The client TLS settings: the `sslrootcert` CAs (else the system's trust store) as trust
     /// anchors; the host name checked unless the mode is `verify-ca`. postgres-nio gives the
     /// URL's host to the TLS handshake (SNI, and the name checked); an IP address is checked
-    /// against the certificate's IP subject alternative names.
+    /// against the certificate's IP subject alternative names (`docs/upstream/postgres-nio.md#tls-server-name`).
     private var tlsConfiguration: TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = sslMode == .verifyCA ? .noHostnameVerification : .fullVerification

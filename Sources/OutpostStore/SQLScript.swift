@@ -3,7 +3,8 @@
 /// postgres-nio sends every query with the extended protocol, which accepts one statement
 /// at a time, so a migration script is split here. The splitter understands what can hide a
 /// `;`: single-quoted strings, double-quoted identifiers, dollar-quoted bodies (`$$`, `$tag$`),
-/// `--` line comments and nested `/* */` block comments.
+/// `--` line comments and nested `/* */` block comments. Reproduction:
+/// `docs/upstream/postgres-nio.md#multi-statement`.
 enum SQLScript {
     /// The non-empty statements of `script`, without their terminating `;`.
     static func statements(_ script: String) -> [String] {

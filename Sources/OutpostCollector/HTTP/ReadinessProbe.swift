@@ -36,8 +36,9 @@ struct ReadinessProbe: Sendable {
         } catch let timedOut as BoundedDatabaseAccess.TimedOut {
             return .notReady("PostgreSQL unreachable: \(timedOut)")
         } catch {
-            // postgres-nio hides the cause from `description`; the reflection names it (no secrets:
-            // connection errors and server messages, never the configuration).
+            // postgres-nio hides the cause from `description`
+            // (docs/upstream/postgres-nio.md#psqlerror-description); the reflection names it (no
+            // secrets: connection errors and server messages, never the configuration).
             let cause = String(reflecting: error)
             logger.warning("readiness check failed", metadata: ["error": "\(cause)"])
             return .notReady("PostgreSQL unreachable: \(cause.prefix(300))")

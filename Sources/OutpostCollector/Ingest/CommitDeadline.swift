@@ -21,7 +21,8 @@ import Synchronization
 /// terminated. The client never cancels the task and never closes the connection before the
 /// write returned: postgres-nio 1.33 stops the whole process with a precondition failure
 /// when a connection is closed by its client during a COPY, and when a cancelled `copyFrom`
-/// sends CopyFail after its query ended.
+/// sends CopyFail after its query ended. Reproductions in `docs/upstream/postgres-nio.md`: `#copy-client-close`,
+/// `#copy-cancel`, `#copy-server-lost-hang`, `#query-after-close`.
 enum CommitDeadline {
     /// Error of a commit attempt that outlived its deadline.
     struct TimedOut: Error {}

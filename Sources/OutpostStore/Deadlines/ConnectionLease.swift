@@ -2,7 +2,8 @@ import PostgresNIO
 import Synchronization
 
 /// The connection a piece of work uses, so that work past its deadline can be abandoned by
-/// closing it (postgres-nio fails the statements in flight on a closed connection).
+/// closing it (postgres-nio fails the statements in flight on a closed connection:
+/// `docs/upstream/postgres-nio.md#closing-fails-in-flight`).
 public final class ConnectionLease: Sendable {
     private struct State {
         var connection: PostgresConnection?

@@ -7,7 +7,7 @@ import Synchronization
 /// so the work runs in an unstructured task and the caller stops waiting at the deadline (or
 /// when it is cancelled) whether or not the work ever ends. `abandon` must then make the work
 /// end if it still can (close its connection); it runs at most once, and only while the work
-/// has not ended.
+/// has not ended. Reproductions: `docs/upstream/postgres-nio.md#query-after-close` and `#copy-server-lost-hang`.
 public enum Deadline {
     /// The result of `work`, or ``DatabaseTimedOut`` after `timeout` (`CancellationError` when
     /// the caller is cancelled first); in both cases `abandon` is called and the work's task is

@@ -78,7 +78,8 @@ public struct PostgresChannelListener: Sendable {
     ) async throws {
         let session = ListenSession()
         let (client, channel) = (self.client, self.channel)
-        // Unstructured: postgres-nio can lose a call for ever, and this must not wait for it.
+        // Unstructured: postgres-nio can lose a call for ever, and this must not wait for it
+        // (docs/upstream/postgres-nio.md#query-after-close).
         let task = Task {
             do {
                 try await client.withConnection { connection in

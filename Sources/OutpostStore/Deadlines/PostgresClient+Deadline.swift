@@ -12,7 +12,8 @@ extension PostgresClient {
     /// server that stopped answering (see ``Deadline``): at the deadline, or when the caller is
     /// cancelled, the connection is closed, which fails the work's statement (a transaction in
     /// progress rolls back) and makes the pool replace the connection. Not for `copyFrom`:
-    /// postgres-nio 1.33 stops the process when a connection is closed during a COPY.
+    /// postgres-nio 1.33 stops the process when a connection is closed during a COPY
+    /// (`docs/upstream/postgres-nio.md#copy-client-close`; a lost call: `#query-after-close`).
     public func withConnection<Result: Sendable>(
         timeout: Duration, _ work: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {

@@ -6,7 +6,7 @@ import OutpostCore
 ///
 /// Hand-written because postgres-nio's `copyFrom` takes raw bytes only (text format): fields
 /// are tab-separated, rows end with a newline, `\N` is NULL, and backslash, tab, newline and
-/// carriage return inside a value are escaped.
+/// carriage return inside a value are escaped (`docs/upstream/postgres-nio.md#copy-text-only`).
 struct CopyTextEncoder {
     private(set) var buffer: ByteBuffer
     private var fieldsInRow = 0
