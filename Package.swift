@@ -26,6 +26,8 @@ let package = Package(
         // No default traits: the collector configures Hummingbird in code (no swift-configuration).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Child processes of the tests (Tests/OutpostTestSupport).
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -208,30 +210,48 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Real peers for tests: databases on the test cluster, private clusters, free ports.
+        // The tests' kit: real peers (databases on the test cluster and private clusters, snmpd,
+        // network namespaces, child processes), what the machine provides (conditions, tags),
+        // polling, seeded randomness, free ports, openssl.
         .target(
             name: "OutpostTestSupport",
-            dependencies: ["OutpostStore", "OutpostProbesTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "OutpostStore", "OutpostProbes",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             path: "Tests/OutpostTestSupport",
             swiftSettings: strict
         ),
-        // Real SNMP peers for tests: snmpd on loopback or in a namespace, child processes, free UDP ports.
+        // Collector fixtures shared by its unit tests and the integration tests (enrolment, HTTP,
+        // credentials, ingest pipeline); internal, imported with @testable.
         .target(
-            name: "OutpostProbesTestSupport",
-            dependencies: ["OutpostProbes"],
-            path: "Tests/OutpostProbesTestSupport",
+            name: "OutpostCollectorTestSupport",
+            dependencies: [
+                "OutpostTestSupport", "OutpostCollector", "OutpostCore", "OutpostPKI", "OutpostStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/OutpostCollectorTestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "OutpostWireTests",
-            dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "OutpostWire", "OutpostCore", "OutpostTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Conformance"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "OutpostPKITests",
             dependencies: [
-                "OutpostPKI", "OutpostCore",
+                "OutpostPKI", "OutpostCore", "OutpostTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -241,33 +261,79 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
-        .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
-        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "OutpostAgentTests",
-            dependencies: ["OutpostAgent", "spool-stress", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            name: "OutpostCoreTests",
+            dependencies: [
+                "OutpostCore", "OutpostTestSupport",
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "OutpostCollectorTests",
+            name: "OutpostSettingsTests",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
-                "OutpostTransport", "OutpostSettings", "OutpostProbes", "OutpostProbesTestSupport",
-                // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
-                "outpost-collector",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "OutpostSettings",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OutpostProbesTests",
+            dependencies: [
+                "OutpostProbes", "OutpostCore", "OutpostTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OutpostAgentTests",
+            dependencies: [
+                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "OutpostTestSupport", "spool-stress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OutpostStoreTests",
+            dependencies: [
+                "OutpostStore", "OutpostCore", "OutpostTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The collector's own tests; the commands of its binary run as a child process.
+        .testTarget(
+            name: "OutpostCollectorTests",
+            dependencies: [
+                "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostStore", "OutpostWire", "outpost-collector",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // Webhook receiver of the alert engine tests.
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // Agent and collector together over mutual TLS, and the collector's binary killed and
+        // restarted (CrashSafety): slower, with real sessions, spools and child processes.
+        .testTarget(
+            name: "OutpostIntegrationTests",
+            dependencies: [
+                "OutpostAgent", "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostCore", "OutpostPKI", "OutpostProbes", "OutpostStore", "OutpostTransport", "OutpostWire", "outpost-collector",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -5,7 +5,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Ingest backpressure")
+@Suite("Ingest backpressure", .tags(.postgres), .needsPostgres)
 struct IngestBackpressureTests {
     /// Three submissions wait for space while a group is stuck. When it commits, the space it
     /// frees takes one of them, not all three: each reserves its rows before it is queued.

@@ -4,8 +4,9 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Ingest commit deadline")
+@Suite("Ingest commit deadline", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
 struct IngestCommitDeadlineTests {
     /// The server stops in the middle of a COPY (a trigger waits for an advisory lock the test
     /// holds) until the commit is past its deadline. The pipeline must end that attempt on the
@@ -38,7 +39,7 @@ struct IngestCommitDeadlineTests {
             // Few enough rows that an attempt's own work (debug build, loaded CI) is far below the deadline.
             let rows = 5_000
             let waiting = "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"
-            try await IngestPipelineTests.withPipeline(database.url, configuration: configuration) { pipeline in
+            try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
                 async let disposition = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: rows))
                 let limit = ContinuousClock.now + .seconds(60)
                 // The first attempt's server process stops at the first row of its COPY...

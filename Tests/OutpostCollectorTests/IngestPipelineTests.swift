@@ -6,21 +6,18 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Ingest pipeline")
+@Suite("Ingest pipeline", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
 struct IngestPipelineTests {
     /// Registers a branch, `agents` agents and one device per agent; returns them.
     static func fixture(_ db: PostgresConnection, agents count: Int) async throws -> [(AgentID, DeviceID)] {
-        try await db.query("INSERT INTO branches (name, display_name) VALUES ('b1', 'B1')", logger: TestDatabase.logger)
+        let branch = try await Fixture.branch("b1", displayName: "B1", on: db)
         var result: [(AgentID, DeviceID)] = []
         for index in 0..<count {
             let agent = AgentID.random()
-            let device = UUID()
-            try await db.query("""
-                INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
-                SELECT \(agent.uuid), id, '\\x00'::bytea, \(agent.description), now() + interval '30 days' FROM branches
-                """, logger: TestDatabase.logger)
-            try await db.query("INSERT INTO standalone_devices (id, name, ip) VALUES (\(device), \("d\(index)"), '10.0.0.1')", logger: TestDatabase.logger)
+            try await Fixture.agent(agent.uuid, serial: agent.description, branch: branch, on: db)
+            let device = try await Fixture.device("d\(index)", ip: "10.0.0.1", on: db)
             result.append((agent, DeviceID(device)))
         }
         return result
@@ -35,24 +32,11 @@ struct IngestPipelineTests {
         })
     }
 
-    /// Runs `body` with a running pipeline on `url`'s database.
-    static func withPipeline(
-        _ url: DatabaseURL, configuration: IngestPipeline.Configuration = .init(),
-        _ body: @Sendable (IngestPipeline) async throws -> Void
-    ) async throws {
-        let pipeline = IngestPipeline(database: url, configuration: configuration, logger: TestDatabase.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer { group.cancelAll() }
-            try await body(pipeline)
-        }
-    }
-
     @Test("many agents submitting concurrently: every batch committed once, replays answered as duplicates")
     func concurrentAgents() async throws {
         try await TestDatabase.withMigrated { db, database in
             let fleet = try await Self.fixture(db, agents: 8)
-            try await Self.withPipeline(database.url) { pipeline in
+            try await IngestPipelineFixture.withPipeline(database.url) { pipeline in
                 let results = try await withThrowingTaskGroup(of: [IngestPipeline.Disposition].self) { group in
                     for (agent, device) in fleet {
                         group.addTask {
@@ -93,7 +77,7 @@ struct IngestPipelineTests {
             try await locker.query("SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
             var configuration = IngestPipeline.Configuration()
             configuration.writers = 2
-            try await Self.withPipeline(database.url, configuration: configuration) { pipeline in
+            try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
                 async let first = pipeline.submit(Self.batch(stuck, stuckDevice, sequence: 1, rows: 10))
                 while try await db.integer("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0 {
                     try await Task.sleep(for: .milliseconds(20))
@@ -143,7 +127,7 @@ struct IngestPipelineTests {
             configuration.maxRetryDelay = .milliseconds(500)
             configuration.commitTimeout = .seconds(3)
             let queueLimit = configuration.maxQueuedRows
-            try await Self.withPipeline(database.url, configuration: configuration) { pipeline in
+            try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (agent, device) in fleet {
                         group.addTask {

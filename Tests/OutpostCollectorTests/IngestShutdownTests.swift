@@ -7,7 +7,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Testing
 
-@Suite("Ingest shutdown")
+@Suite("Ingest shutdown", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
 struct IngestShutdownTests {
     /// A collector asked to stop while PostgreSQL is down must stop, not retry its queued groups
     /// until the database returns (systemd would end it at its stop timeout). The batches are

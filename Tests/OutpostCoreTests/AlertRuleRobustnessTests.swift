@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 import Testing
 
 @Suite("Alert rules: random token sequences never crash the parser")
@@ -14,20 +15,8 @@ struct AlertRuleRobustnessTests {
         "(", ")", ",", "\n", "é",
     ]
 
-    /// SplitMix64: a seeded generator, so a failure names a reproducible input.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func tenThousandRandomSequences() throws {
-        var random = SplitMix64(state: 11)
+        var random = SeededGenerator(seed: 11)
         var accepted = 0
         for _ in 0..<10_000 {
             let length = Int.random(in: 1...24, using: &random)
@@ -44,7 +33,7 @@ struct AlertRuleRobustnessTests {
 
     /// Valid rules with a few random insertions and deletions: errors deep inside real rules.
     @Test func fiveThousandMutatedRules() throws {
-        var random = SplitMix64(state: 12)
+        var random = SeededGenerator(seed: 12)
         var accepted = 0
         for _ in 0..<5_000 {
             var scalars = Array(AlertRuleParserTests.valid.randomElement(using: &random)!.source.unicodeScalars)

@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -14,20 +15,20 @@ import X509
             try writeText(try fixture.ca.certificatePEM, to: "\(directory)/ca.crt")
             try writeText(try foreign.certificatePEM, to: "\(directory)/foreign.crt")
 
-            let accepted = try OpenSSL.verify(
+            let accepted = try await OpenSSL.verify(
                 "\(directory)/agent.crt",
                 caFile: "\(directory)/ca.crt",
                 options: ["-purpose", "sslclient", "-x509_strict"]
             )
-            #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
-            #expect(accepted.stdout.contains("agent.crt: OK"))
+            #expect(accepted.status == 0, "\(accepted.standardOutput)\(accepted.standardError)")
+            #expect(accepted.standardOutput.contains("agent.crt: OK"))
 
-            let rejected = try OpenSSL.verify("\(directory)/agent.crt", caFile: "\(directory)/foreign.crt")
+            let rejected = try await OpenSSL.verify("\(directory)/agent.crt", caFile: "\(directory)/foreign.crt")
             #expect(rejected.status != 0)
-            #expect((rejected.stdout + rejected.stderr).contains("unable to get local issuer certificate"))
+            #expect((rejected.standardOutput + rejected.standardError).contains("unable to get local issuer certificate"))
 
             // A client certificate is not a server certificate.
-            let asServer = try OpenSSL.verify(
+            let asServer = try await OpenSSL.verify(
                 "\(directory)/agent.crt",
                 caFile: "\(directory)/ca.crt",
                 options: ["-purpose", "sslserver"]
@@ -41,7 +42,7 @@ import X509
             let fixture = try PKIFixture()
             let issued = try fixture.issueAgent(branch: "Lisboa-Baixa")
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
-            let text = try OpenSSL.text(ofCertificate: "\(directory)/agent.crt")
+            let text = try await OpenSSL.text(ofCertificate: "\(directory)/agent.crt")
 
             #expect(text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"))
             #expect(text.contains("X509v3 Extended Key Usage: \n                TLS Web Client Authentication\n"))
@@ -53,7 +54,7 @@ import X509
             #expect(!text.contains("Certificate Sign"))
 
             // The AKI is the CA's SKI.
-            let caText = try OpenSSL.text(ofCertificate: try {
+            let caText = try await OpenSSL.text(ofCertificate: try {
                 try writeText(try fixture.ca.certificatePEM, to: "\(directory)/ca.crt")
                 return "\(directory)/ca.crt"
             }())
@@ -76,8 +77,8 @@ import X509
 
             let issued = try fixture.issueAgent()
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
-            let output = try OpenSSL.run(["x509", "-in", "\(directory)/agent.crt", "-noout", "-serial"])
-            #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=" + issued.serialNumber.hexString.uppercased())
+            let output = try await OpenSSL.run(["x509", "-in", "\(directory)/agent.crt", "-noout", "-serial"])
+            #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=" + issued.serialNumber.hexString.uppercased())
             #expect(Certificate.SerialNumber(hexString: issued.serialNumber.hexString.uppercased()) == issued.serialNumber)
         }
     }
@@ -101,9 +102,9 @@ import X509
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
             try writeText(try fixture.ca.certificatePEM, to: "\(directory)/ca.crt")
 
-            let output = try OpenSSL.verify("\(directory)/agent.crt", caFile: "\(directory)/ca.crt")
+            let output = try await OpenSSL.verify("\(directory)/agent.crt", caFile: "\(directory)/ca.crt")
             #expect(output.status != 0)
-            #expect((output.stdout + output.stderr).contains("certificate has expired"))
+            #expect((output.standardOutput + output.standardError).contains("certificate has expired"))
 
             let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
             let result = await verifier.verifyClientChain(leaf: issued.certificate, intermediates: [], revokedSerials: [])
@@ -156,9 +157,9 @@ import X509
             for (curve, accepted) in [("prime256v1", true), ("secp384r1", false)] {
                 let key = "\(directory)/\(curve).key"
                 let csr = "\(directory)/\(curve).csr"
-                #expect(try OpenSSL.run(["ecparam", "-name", curve, "-genkey", "-noout", "-out", key]).status == 0)
-                let request = try OpenSSL.run(["req", "-new", "-key", key, "-subj", "/CN=ignored", "-out", csr])
-                #expect(request.status == 0, "\(request.stderr)")
+                #expect(try await OpenSSL.run(["ecparam", "-name", curve, "-genkey", "-noout", "-out", key]).status == 0)
+                let request = try await OpenSSL.run(["req", "-new", "-key", key, "-subj", "/CN=ignored", "-out", csr])
+                #expect(request.status == 0, "\(request.standardError)")
                 let pem = Array(try contents(of: csr))
                 if accepted {
                     let issued = try fixture.ca.issueAgentCertificate(csr: pem, branch: "b")
@@ -179,9 +180,9 @@ import X509
             let key = P256Key.generate()
             let der = try key.makeCertificateSigningRequest()
             try Data(der).write(to: URL(fileURLWithPath: "\(directory)/agent.csr"))
-            let output = try OpenSSL.run(["req", "-in", "\(directory)/agent.csr", "-inform", "DER", "-noout", "-verify"])
-            #expect(output.status == 0, "\(output.stderr)")
-            #expect((output.stdout + output.stderr).contains("verify OK"))
+            let output = try await OpenSSL.run(["req", "-in", "\(directory)/agent.csr", "-inform", "DER", "-noout", "-verify"])
+            #expect(output.status == 0, "\(output.standardError)")
+            #expect((output.standardOutput + output.standardError).contains("verify OK"))
         }
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -15,8 +16,8 @@ import X509
             let key = try state.createKey()
             #expect(try permissions(of: state.keyPath) == 0o600)
             #expect(try permissions(of: state.path) == 0o700)
-            let keyCheck = try OpenSSL.run(["pkey", "-in", state.keyPath, "-noout", "-check"])
-            #expect(keyCheck.status == 0, "\(keyCheck.stderr)")
+            let keyCheck = try await OpenSSL.run(["pkey", "-in", state.keyPath, "-noout", "-check"])
+            #expect(keyCheck.status == 0, "\(keyCheck.standardError)")
 
             let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "Évora")
             try state.storeEnrolment(certificate: issued.certificate, caCertificate: ca.certificate)
@@ -31,11 +32,11 @@ import X509
             #expect(!credentials.needsRenewal())
 
             // openssl agrees the stored files form a valid chain and the key fits the certificate.
-            let verify = try OpenSSL.verify(state.certificatePath, caFile: state.caCertificatePath)
-            #expect(verify.status == 0, "\(verify.stderr)")
-            let certificateKey = try OpenSSL.run(["x509", "-in", state.certificatePath, "-noout", "-pubkey"])
-            let privateKeyPublic = try OpenSSL.run(["pkey", "-in", state.keyPath, "-pubout"])
-            #expect(certificateKey.stdout == privateKeyPublic.stdout)
+            let verify = try await OpenSSL.verify(state.certificatePath, caFile: state.caCertificatePath)
+            #expect(verify.status == 0, "\(verify.standardError)")
+            let certificateKey = try await OpenSSL.run(["x509", "-in", state.certificatePath, "-noout", "-pubkey"])
+            let privateKeyPublic = try await OpenSSL.run(["pkey", "-in", state.keyPath, "-pubout"])
+            #expect(certificateKey.standardOutput == privateKeyPublic.standardOutput)
 
             // The batch-signing key is the certified key.
             let signingKey = try credentials.privateKey.signingKey()
@@ -141,7 +142,7 @@ import X509
     @Test func keyGeneratedByOpenSSLIsUsable() async throws {
         try await withTemporaryDirectory { root in
             let path = "\(root)/openssl.key"
-            #expect(try OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path]).status == 0)
+            #expect(try await OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path]).status == 0)
             // openssl honours the umask; key files must be the owner's alone.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             let key = try P256Key.load(from: path)  // SEC1 "EC PRIVATE KEY"

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -24,8 +25,8 @@ import X509
             let agentKey = P256Key.generate()
             let issued = try loaded.issueAgentCertificate(csr: try agentKey.makeCertificateSigningRequest(), branch: "b")
             try writeText(try issued.pemEncoded, to: "\(root)/agent.crt")
-            let verify = try OpenSSL.verify("\(root)/agent.crt", caFile: "\(directory)/ca.crt")
-            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            let verify = try await OpenSSL.verify("\(root)/agent.crt", caFile: "\(directory)/ca.crt")
+            #expect(verify.status == 0, "\(verify.standardOutput)\(verify.standardError)")
         }
     }
 
@@ -63,10 +64,10 @@ import X509
         try await withTemporaryDirectory { directory in
             let ca = try CertificateAuthority.create()
             try ca.save(to: directory)
-            let output = try OpenSSL.run(["x509", "-in", "\(directory)/ca.crt", "-noout", "-fingerprint", "-sha256"])
+            let output = try await OpenSSL.run(["x509", "-in", "\(directory)/ca.crt", "-noout", "-fingerprint", "-sha256"])
             #expect(output.status == 0)
             // "sha256 Fingerprint=AB:CD:..."
-            let printed = try #require(output.stdout.split(separator: "=").last).trimmingCharacters(in: .whitespacesAndNewlines)
+            let printed = try #require(output.standardOutput.split(separator: "=").last).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(CertificateFingerprint(hex: printed) == ca.fingerprint)
             #expect(ca.fingerprint.hex.count == 64)
             #expect(ca.fingerprint.short == "sha256:" + ca.fingerprint.hex.prefix(16))
@@ -77,7 +78,7 @@ import X509
         try await withTemporaryDirectory { directory in
             let ca = try CertificateAuthority.create(commonName: "Bank Outpost CA")
             try ca.save(to: directory)
-            let text = try OpenSSL.text(ofCertificate: "\(directory)/ca.crt")
+            let text = try await OpenSSL.text(ofCertificate: "\(directory)/ca.crt")
             #expect(text.contains("X509v3 Basic Constraints: critical"))
             #expect(text.contains("CA:TRUE, pathlen:0"))
             #expect(text.contains("X509v3 Key Usage: critical"))
@@ -90,8 +91,8 @@ import X509
             let years = ca.certificate.notValidAfter.timeIntervalSince(ca.certificate.notValidBefore) / (365 * 86_400)
             #expect(years > 9.99 && years < 10.01)
             // Self-signed: openssl verifies it against itself.
-            let verify = try OpenSSL.verify("\(directory)/ca.crt", caFile: "\(directory)/ca.crt")
-            #expect(verify.status == 0, "\(verify.stderr)")
+            let verify = try await OpenSSL.verify("\(directory)/ca.crt", caFile: "\(directory)/ca.crt")
+            #expect(verify.status == 0, "\(verify.standardError)")
         }
     }
 

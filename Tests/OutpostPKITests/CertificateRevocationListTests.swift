@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -21,34 +22,34 @@ import X509
             try writeText(try kept.pemEncoded, to: "\(directory)/kept.crt")
             try list.save(to: "\(directory)/crl.pem")
 
-            let text = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
-            #expect(text.status == 0, "\(text.stderr)")
-            #expect(text.stdout.contains("Version 2 (0x1)"))
-            #expect(text.stdout.contains("Signature Algorithm: ecdsa-with-SHA256"))
-            #expect(text.stdout.contains("Issuer: O = Outpost, CN = Outpost CA"))
-            #expect(lineAfter("X509v3 CRL Number:", in: text.stdout) == String(list.number))
-            #expect(text.stdout.contains("Serial Number: \(revoked.serialNumber.hexString.uppercased())"))
-            #expect(!text.stdout.contains(kept.serialNumber.hexString.uppercased()))
-            #expect(lineAfter("X509v3 CRL Reason Code:", in: text.stdout) == "Key Compromise")
-            let caText = try OpenSSL.text(ofCertificate: "\(directory)/ca.crt")
+            let text = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
+            #expect(text.status == 0, "\(text.standardError)")
+            #expect(text.standardOutput.contains("Version 2 (0x1)"))
+            #expect(text.standardOutput.contains("Signature Algorithm: ecdsa-with-SHA256"))
+            #expect(text.standardOutput.contains("Issuer: O = Outpost, CN = Outpost CA"))
+            #expect(lineAfter("X509v3 CRL Number:", in: text.standardOutput) == String(list.number))
+            #expect(text.standardOutput.contains("Serial Number: \(revoked.serialNumber.hexString.uppercased())"))
+            #expect(!text.standardOutput.contains(kept.serialNumber.hexString.uppercased()))
+            #expect(lineAfter("X509v3 CRL Reason Code:", in: text.standardOutput) == "Key Compromise")
+            let caText = try await OpenSSL.text(ofCertificate: "\(directory)/ca.crt")
             let caSKI = try #require(lineAfter("X509v3 Subject Key Identifier:", in: caText))
-            #expect(lineAfter("X509v3 Authority Key Identifier:", in: text.stdout)?.hasSuffix(caSKI) == true)
+            #expect(lineAfter("X509v3 Authority Key Identifier:", in: text.standardOutput)?.hasSuffix(caSKI) == true)
 
-            let signature = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            let signature = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
             #expect(signature.status == 0)
-            #expect((signature.stdout + signature.stderr).contains("verify OK"))
+            #expect((signature.standardOutput + signature.standardError).contains("verify OK"))
 
-            let refused = try OpenSSL.verify(
+            let refused = try await OpenSSL.verify(
                 "\(directory)/revoked.crt", caFile: "\(directory)/ca.crt",
                 options: ["-crl_check", "-CRLfile", "\(directory)/crl.pem"])
             #expect(refused.status != 0)
-            #expect((refused.stdout + refused.stderr).contains("certificate revoked"))
+            #expect((refused.standardOutput + refused.standardError).contains("certificate revoked"))
 
-            let accepted = try OpenSSL.verify(
+            let accepted = try await OpenSSL.verify(
                 "\(directory)/kept.crt", caFile: "\(directory)/ca.crt",
                 options: ["-crl_check", "-CRLfile", "\(directory)/crl.pem"])
-            #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
-            #expect(accepted.stdout.contains("kept.crt: OK"))
+            #expect(accepted.status == 0, "\(accepted.standardOutput)\(accepted.standardError)")
+            #expect(accepted.standardOutput.contains("kept.crt: OK"))
         }
     }
 
@@ -64,18 +65,18 @@ import X509
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
             try list.save(to: "\(directory)/crl.pem")
 
-            let text = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
-            #expect(text.status == 0, "\(text.stderr)")
-            #expect(text.stdout.contains("No Revoked Certificates."))
-            let dates = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
-            #expect(dates.stdout == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
+            let text = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
+            #expect(text.status == 0, "\(text.standardError)")
+            #expect(text.standardOutput.contains("No Revoked Certificates."))
+            let dates = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
+            #expect(dates.standardOutput == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
 
-            let signature = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
-            #expect((signature.stdout + signature.stderr).contains("verify OK"))
-            let accepted = try OpenSSL.verify(
+            let signature = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            #expect((signature.standardOutput + signature.standardError).contains("verify OK"))
+            let accepted = try await OpenSSL.verify(
                 "\(directory)/agent.crt", caFile: "\(directory)/ca.crt",
                 options: ["-crl_check", "-CRLfile", "\(directory)/crl.pem"])
-            #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+            #expect(accepted.status == 0, "\(accepted.standardOutput)\(accepted.standardError)")
         }
     }
 
@@ -90,19 +91,19 @@ import X509
             try stale.save(to: "\(directory)/stale.pem")
             try foreign.save(to: "\(directory)/foreign.pem")
 
-            let expired = try OpenSSL.verify(
+            let expired = try await OpenSSL.verify(
                 "\(directory)/agent.crt", caFile: "\(directory)/ca.crt",
                 options: ["-crl_check", "-CRLfile", "\(directory)/stale.pem"])
             #expect(expired.status != 0)
-            #expect((expired.stdout + expired.stderr).contains("CRL has expired"))
+            #expect((expired.standardOutput + expired.standardError).contains("CRL has expired"))
 
-            let unsigned = try OpenSSL.run(["crl", "-in", "\(directory)/foreign.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
-            #expect(!(unsigned.stdout + unsigned.stderr).contains("verify OK"))
-            let missing = try OpenSSL.verify(
+            let unsigned = try await OpenSSL.run(["crl", "-in", "\(directory)/foreign.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            #expect(!(unsigned.standardOutput + unsigned.standardError).contains("verify OK"))
+            let missing = try await OpenSSL.verify(
                 "\(directory)/agent.crt", caFile: "\(directory)/ca.crt",
                 options: ["-crl_check", "-CRLfile", "\(directory)/foreign.pem"])
             #expect(missing.status != 0)
-            #expect((missing.stdout + missing.stderr).contains("unable to get certificate CRL"))
+            #expect((missing.standardOutput + missing.standardError).contains("unable to get certificate CRL"))
         }
     }
 
@@ -116,8 +117,8 @@ import X509
             // GeneralizedTime 20501231235959Z: tag 0x18, length 15.
             let generalized: [UInt8] = [0x18, 0x0F] + Array("20501231235959Z".utf8)
             #expect(list.derEncoded.firstRange(of: generalized) != nil)
-            let dates = try OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
-            #expect(dates.stdout == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
+            let dates = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
+            #expect(dates.standardOutput == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
         }
     }
 

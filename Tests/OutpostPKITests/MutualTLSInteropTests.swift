@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -10,17 +11,17 @@ import X509
     @Test func openSSLCompletesMutualTLSWithOurCertificates() async throws {
         try await withTemporaryDirectory { directory in
             let files = try writeCollectorAndAgent(into: directory, agentCA: nil)
-            let server = try OpenSSLServer(directory: directory)
-            let client = try OpenSSL.run([
+            let server = try await OpenSSLServer(directory: directory)
+            let client = try await OpenSSL.run([
                 "s_client", "-connect", "127.0.0.1:\(server.port)", "-brief",
                 "-cert", files.agentCertificate, "-key", files.agentKey,
                 "-CAfile", files.caCertificate, "-verify_return_error",
                 "-verify_hostname", "collector.bank.example",
             ])
-            let serverOutput = server.finish()
-            #expect(client.status == 0, "\(client.stdout)\(client.stderr)")
-            #expect(client.stderr.contains("Verification: OK"))
-            #expect(client.stderr.contains("Protocol version: TLSv1.3"))
+            let serverOutput = await server.finish()
+            #expect(client.status == 0, "\(client.standardOutput)\(client.standardError)")
+            #expect(client.standardError.contains("Verification: OK"))
+            #expect(client.standardError.contains("Protocol version: TLSv1.3"))
             #expect(serverOutput.contains("1 server accepts that finished"), "\(serverOutput)")
             #expect(serverOutput.contains("subject=O = Outpost, OU = Branch 042, CN = \(files.agentID)"))
         }
@@ -29,15 +30,15 @@ import X509
     @Test func openSSLServerRefusesAgentOfAnotherCA() async throws {
         try await withTemporaryDirectory { directory in
             let files = try writeCollectorAndAgent(into: directory, agentCA: try CertificateAuthority.create())
-            let server = try OpenSSLServer(directory: directory)
+            let server = try await OpenSSLServer(directory: directory)
             // In TLS 1.3 the client's own handshake may complete before the server checks its
             // certificate, so the verdict is read on the server side.
-            _ = try OpenSSL.run([
+            _ = try await OpenSSL.run([
                 "s_client", "-connect", "127.0.0.1:\(server.port)", "-brief",
                 "-cert", files.agentCertificate, "-key", files.agentKey,
                 "-CAfile", files.caCertificate,
             ])
-            let serverOutput = server.finish()
+            let serverOutput = await server.finish()
             #expect(serverOutput.contains("0 server accepts that finished"), "\(serverOutput)")
             #expect(serverOutput.contains("unable to get local issuer certificate") || serverOutput.contains("verify error"))
         }
@@ -78,41 +79,25 @@ import X509
 
 /// `openssl s_server` requiring a client certificate, accepting one connection on an
 /// ephemeral loopback port.
-private final class OpenSSLServer {
+private struct OpenSSLServer {
     let port: Int
-    private let process = Process()
-    private let stdin = Pipe()
-    private let stdout = Pipe()
-    private var output = Data()
+    private let process: ChildProcess
 
-    init(directory: String) throws {
-        guard let executable = OpenSSL.locate() else { throw OpenSSL.Missing() }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
+    init(directory: String) async throws {
+        process = ChildProcess(try OpenSSL.path, [
             "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
             "-cert", "\(directory)/server.crt", "-key", "\(directory)/server.key",
             "-cert_chain", "\(directory)/ca/ca.crt",
             "-CAfile", "\(directory)/ca/ca.crt", "-Verify", "1", "-verify_return_error",
-        ]
-        // s_server stops at end of stdin: keep it open until `finish()`.
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        // Wait for the "ACCEPT 127.0.0.1:<port>" line (event, not a sleep).
-        var port: Int?
-        while port == nil {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output.append(chunk)
-            let text = String(decoding: output, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT 127.0.0.1:") }) {
-                port = Int(line.dropFirst("ACCEPT 127.0.0.1:".count))
-            }
-        }
-        guard let port else {
-            process.terminate()
-            throw ServerDidNotStart(output: String(decoding: output, as: UTF8.self))
+        ])
+        // The "ACCEPT 127.0.0.1:<port>" line (an event, not a sleep); s_server stops at the end
+        // of its standard input, which stays open until `finish()`.
+        let marker = "ACCEPT 127.0.0.1:"
+        guard await process.waitForOutput(containing: marker),
+              let line = process.output.split(separator: "\n").first(where: { $0.hasPrefix(marker) }),
+              let port = Int(line.dropFirst(marker.count)) else {
+            await process.stop()
+            throw ServerDidNotStart(output: process.output)
         }
         self.port = port
     }
@@ -122,10 +107,9 @@ private final class OpenSSLServer {
     }
 
     /// Closes stdin, waits for the server to exit and returns all it printed.
-    func finish() -> String {
-        try? stdin.fileHandleForWriting.close()
-        output.append(stdout.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+    func finish() async -> String {
+        process.closeInput()
+        _ = await process.ended()
+        return process.output
     }
 }

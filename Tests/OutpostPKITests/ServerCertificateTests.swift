@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -16,7 +17,7 @@ import X509
             )
             try CertificateFile.save(certificate, to: "\(directory)/server.crt", replace: false)
             try writeText(try ca.certificatePEM, to: "\(directory)/ca.crt")
-            let text = try OpenSSL.text(ofCertificate: "\(directory)/server.crt")
+            let text = try await OpenSSL.text(ofCertificate: "\(directory)/server.crt")
 
             #expect(text.contains("TLS Web Server Authentication"))
             #expect(!text.contains("TLS Web Client Authentication"))
@@ -27,19 +28,19 @@ import X509
             #expect(text.contains("IP Address:0:0:0:0:0:0:0:1"))
             #expect(!text.contains("URI:outpost"))
 
-            let verify = try OpenSSL.verify(
+            let verify = try await OpenSSL.verify(
                 "\(directory)/server.crt",
                 caFile: "\(directory)/ca.crt",
                 options: ["-purpose", "sslserver", "-verify_hostname", "collector.bank.example"]
             )
-            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-            let byIP = try OpenSSL.verify(
+            #expect(verify.status == 0, "\(verify.standardOutput)\(verify.standardError)")
+            let byIP = try await OpenSSL.verify(
                 "\(directory)/server.crt",
                 caFile: "\(directory)/ca.crt",
                 options: ["-purpose", "sslserver", "-verify_ip", "10.1.2.3"]
             )
-            #expect(byIP.status == 0, "\(byIP.stdout)\(byIP.stderr)")
-            let wrongName = try OpenSSL.verify(
+            #expect(byIP.status == 0, "\(byIP.standardOutput)\(byIP.standardError)")
+            let wrongName = try await OpenSSL.verify(
                 "\(directory)/server.crt",
                 caFile: "\(directory)/ca.crt",
                 options: ["-verify_hostname", "evil.example"]

@@ -2,7 +2,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("branches.device_count trigger")
+@Suite("branches.device_count trigger", .tags(.postgres), .needsPostgres)
 struct BranchDeviceCountTests {
     @Test("follows inserts, deletes, branch moves and branch-less devices")
     func followsInventory() async throws {

@@ -4,7 +4,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Configuration change notifications (migration 4)")
+@Suite("Configuration change notifications (migration 4)", .tags(.postgres), .needsPostgres)
 struct ConfigChangeNotificationTests {
     static let branchA = UUID(uuidString: "aaaaaaaa-0000-0000-0000-000000000001")!
     static let branchB = UUID(uuidString: "bbbbbbbb-0000-0000-0000-000000000002")!

@@ -2,7 +2,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("CHECK constraints on enumerations")
+@Suite("CHECK constraints on enumerations", .tags(.postgres), .needsPostgres)
 struct ConstraintTests {
     /// Each case: a statement with a bad enumeration value (must fail with 23514) and the
     /// same statement with a good one (must succeed), so the test proves the CHECK, not a typo.

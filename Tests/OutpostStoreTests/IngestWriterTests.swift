@@ -5,23 +5,18 @@ import OutpostCore
 import PostgresNIO
 import Testing
 
-@Suite("Ingest writer")
+@Suite("Ingest writer", .tags(.postgres), .needsPostgres)
 struct IngestWriterTests {
     static let writer = IngestWriter(logger: TestDatabase.logger)
 
     /// A branch, an enrolled agent and `count` devices; returns the agent and device ids.
     static func fixture(_ db: PostgresConnection, devices count: Int) async throws -> (AgentID, [DeviceID]) {
         let agent = AgentID.random()
-        try await db.query("INSERT INTO branches (name, display_name) VALUES ('b1', 'B1')", logger: TestDatabase.logger)
-        try await db.query("""
-            INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
-            SELECT \(agent.uuid), id, '\\x00'::bytea, \(agent.description), now() + interval '30 days' FROM branches
-            """, logger: TestDatabase.logger)
+        let branch = try await Fixture.branch("b1", displayName: "B1", on: db)
+        try await Fixture.agent(agent.uuid, serial: agent.description, branch: branch, on: db)
         var devices: [DeviceID] = []
         for index in 0..<count {
-            let id = UUID()
-            try await db.query("INSERT INTO standalone_devices (id, name, ip) VALUES (\(id), \("dev\(index)"), \("10.0.0.\(index + 1)"))", logger: TestDatabase.logger)
-            devices.append(DeviceID(id))
+            devices.append(DeviceID(try await Fixture.device("dev\(index)", ip: "10.0.0.\(index + 1)", on: db)))
         }
         return (agent, devices)
     }

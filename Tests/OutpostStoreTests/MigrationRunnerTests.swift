@@ -5,7 +5,7 @@ import Logging
 import PostgresNIO
 import Testing
 
-@Suite("Migrations")
+@Suite("Migrations", .tags(.postgres), .needsPostgres)
 struct MigrationRunnerTests {
     @Test("a fresh database gets every migration, recorded in order with checksums")
     func appliesEverything() async throws {

@@ -4,7 +4,7 @@ import OutpostStore
 import PostgresNIO
 import Testing
 
-@Suite("Daily partitions and retention")
+@Suite("Daily partitions and retention", .tags(.postgres), .needsPostgres)
 struct PartitionTests {
     static let maintenance = PartitionMaintenance(logger: TestDatabase.logger)
 

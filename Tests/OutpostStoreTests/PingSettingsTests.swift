@@ -4,7 +4,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Ping settings from system_config")
+@Suite("Ping settings from system_config", .tags(.postgres), .needsPostgres)
 struct PingSettingsTests {
     @Test func defaultsOverridesAndOutOfRangeValues() async throws {
         try await TestDatabase.withMigrated { db, _ in

@@ -2,7 +2,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Schema as built by the migrations")
+@Suite("Schema as built by the migrations", .tags(.postgres), .needsPostgres)
 struct SchemaTests {
     @Test("every table of the plan and of docs/architecture.md exists with its columns, types and nullability")
     func columns() async throws {

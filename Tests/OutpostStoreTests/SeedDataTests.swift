@@ -3,7 +3,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Georgian geography seed")
+@Suite("Georgian geography seed", .tags(.postgres), .needsPostgres)
 struct SeedDataTests {
     static let regions = [
         "Tbilisi", "Adjara", "Guria", "Imereti", "Kakheti", "Kvemo Kartli", "Mtskheta-Mtianeti",

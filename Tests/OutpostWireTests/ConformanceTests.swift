@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 import Testing
 @testable import OutpostWire
 
@@ -54,20 +55,13 @@ struct ConformanceTests {
         genericResults: [GenericResult(kind: .traceroute, payload: Array("\u{1}hop".utf8))])
 
     /// Runs the Python encoder and returns its cases by name.
-    private static func pythonCases() throws -> [String: [UInt8]] {
+    private static func pythonCases() async throws -> [String: [UInt8]] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Conformance/reference_encoder.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 is required for the conformance tests and must run \(script.path)")
+        let output = try await Command.run("/usr/bin/env", ["python3", script.path])
+        try #require(output.status == 0, "python3 is required for the conformance tests and must run \(script.path)")
         var cases: [String: [UInt8]] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in output.standardOutput.split(separator: "\n") {
             let parts = line.split(separator: " ")
             let hex = Array(parts[1].utf8)
             cases[String(parts[0])] = stride(from: 0, to: hex.count, by: 2).map {
@@ -78,8 +72,8 @@ struct ConformanceTests {
     }
 
     @Test("every message the Python encoder writes is byte-identical to Swift's and decodes to the same value")
-    func messages() throws {
-        let python = try Self.pythonCases()
+    func messages() async throws {
+        let python = try await Self.pythonCases()
         for (name, message) in Self.expectedMessages {
             let bytes = try #require(python[name], "python printed no '\(name)' case")
             #expect(try message.encodedFrame() == bytes, "\(name)")
@@ -89,8 +83,8 @@ struct ConformanceTests {
     }
 
     @Test("the Python encoder's columnar batch is byte-identical to Swift's and decodes to the same batch")
-    func batch() throws {
-        let bytes = try #require(try Self.pythonCases()["batch"])
+    func batch() async throws {
+        let bytes = try #require(try await Self.pythonCases()["batch"])
         #expect(try Self.expectedBatch.encoded() == bytes)
         #expect(try Batch(decoding: bytes) == Self.expectedBatch)
     }

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 import Testing
 @testable import OutpostAgent
 @testable import spool_stress
@@ -13,46 +13,14 @@ private struct StressProcess {
         var acknowledged: BatchSequence = 0
     }
 
-    static var executable: String {
-        get throws {
-            let candidates: [String?] = [
-                ProcessInfo.processInfo.environment["SPOOL_STRESS_BIN"],
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spool-stress").path,
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map {
-                    URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("spool-stress").path
-                },
-            ]
-            guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw StressMissing()
-            }
-            return path
-        }
-    }
-
     /// Starts the writer, kills it after `delay`, and returns what it printed.
     static func runAndKill(directory: String, policy: String, seed: UInt64, after delay: Duration) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable)
-        process.arguments = [directory, policy, String(seed)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in
-            exited.continuation.yield()
-            exited.continuation.finish()
-        }
-        try process.run()
-        try? pipe.fileHandleForWriting.close()
-        let reader = pipe.fileHandleForReading
-        async let text: Data = withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: reader.readDataToEndOfFile()) }
-        }
+        let process = ChildProcess(try BuiltProduct.path("spool-stress", overriddenBy: "SPOOL_STRESS_BIN"), [directory, policy, String(seed)])
         // The random kill moment (not a synchronisation: any moment is a valid crash point).
         try await Task.sleep(for: delay)
-        kill(process.processIdentifier, SIGKILL)
-        for await _ in exited.stream {}
-        #expect(process.terminationReason == .uncaughtSignal)
-        return parse(String(decoding: await text, as: UTF8.self))
+        let status = await process.stop()
+        #expect(status?.wasSignaled == true)
+        return parse(process.output)
     }
 
     private static func parse(_ text: String) -> Output {
@@ -71,11 +39,6 @@ private struct StressProcess {
     }
 }
 
-private struct StressMissing: Error, CustomStringConvertible {
-    var description: String {
-        "spool-stress executable not found next to the test bundle; build it (swift build --build-tests builds it) or set SPOOL_STRESS_BIN"
-    }
-}
 
 @Suite("Crash safety (kill -9)")
 struct CrashStressTests {

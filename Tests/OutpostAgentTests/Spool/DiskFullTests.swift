@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 import Testing
 @testable import OutpostAgent
 #if canImport(Glibc)
@@ -43,7 +44,7 @@ private struct MountFailed: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-@Suite("Disk full")
+@Suite("Disk full", .tags(.root), .needsRoot)
 struct DiskFullTests {
     private func configuration() -> SpoolConfiguration {
         var configuration = SpoolConfiguration()

@@ -20,28 +20,28 @@ extension AlertEngineTests {
                 INSERT INTO users (username, email, hashed_password) VALUES ('nino', 'nino@example.com', 'x')
                 """, logger: TestDatabase.logger)
             let url = "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)"
-            func ack(_ arguments: [String]) throws -> String {
-                try Subprocess.run(try CollectorProcess.executable, ["alerts", "ack"] + arguments + ["--database-url", url])
+            func ack(_ arguments: [String]) async throws -> String {
+                try await Command.output(try BuiltProduct.collector, ["alerts", "ack"] + arguments + ["--database-url", url])
             }
-            func refusal(_ arguments: [String]) -> String {
+            func refusal(_ arguments: [String]) async -> String {
                 do {
-                    _ = try ack(arguments)
+                    _ = try await ack(arguments)
                     return "accepted"
                 } catch {
                     return "\(error)"
                 }
             }
             let id = alert.uuidString.lowercased()
-            #expect(refusal([id, "--by", "nobody"]).contains("no user \"nobody\"; nothing changed"))
+            #expect(await refusal([id, "--by", "nobody"]).contains("no user \"nobody\"; nothing changed"))
             #expect(try await db.strings("SELECT acknowledged::text FROM alert_history") == ["false"])
-            #expect(try ack([id, "--by", "nino"]).contains("alert \(id) acknowledged by nino"))
+            #expect(try await ack([id, "--by", "nino"]).contains("alert \(id) acknowledged by nino"))
             #expect(try await db.strings("""
                 SELECT u.username || ':' || (h.acknowledged_at IS NOT NULL)::text
                 FROM alert_history h JOIN users u ON u.id = h.acknowledged_by
                 """) == ["nino:true"])
-            #expect(refusal([id]).contains("was already acknowledged"))
-            #expect(refusal([UUID().uuidString]).contains("no alert"))
-            #expect(refusal(["42"]).contains("not an alert id: \"42\""))
+            #expect(await refusal([id]).contains("was already acknowledged"))
+            #expect(await refusal([UUID().uuidString]).contains("no alert"))
+            #expect(await refusal(["42"]).contains("not an alert id: \"42\""))
         }
     }
 }

@@ -30,7 +30,7 @@ extension AlertEngineTests {
                 try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                     let start = Date()
                     _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: start))
-                    #expect(try await Self.eventually { smtp.messages.count == 1 })
+                    #expect(try await eventually(within: .seconds(10)) { smtp.messages.count == 1 })
                     let message = try #require(smtp.messages.first)
                     #expect(message.mailFrom == "MAIL FROM:<outpost@example.com>")
                     #expect(message.recipients == ["noc@example.com", "ops@example.com", "oncall@example.com"])
@@ -41,14 +41,14 @@ extension AlertEngineTests {
                     #expect(message.rawLines.contains("..dot rule on router-a: (packet_loss > 50) (value 100)"))
                     let date = try #require(message.rawLines.first { $0.hasPrefix("Date: ") })
                     #expect(date.hasSuffix(" +0000"))
-                    #expect(try await Self.eventually {
+                    #expect(try await eventually(within: .seconds(10)) {
                         try await db.strings("""
                             SELECT a->>'channel' || ':' || (a->>'status') || ':' || (a->>'ok') || ':' || (a->'to'->>0)
                             FROM alert_history, jsonb_array_elements(notifications_sent) a
                             """) == ["email:250:true:noc@example.com"]
                     })
                     _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(10)))
-                    #expect(try await Self.eventually { smtp.messages.count == 2 })
+                    #expect(try await eventually(within: .seconds(10)) { smtp.messages.count == 2 })
                     #expect(smtp.messages.last?.rawLines.contains("Subject: [Outpost] RESOLVED critical: .dot rule on router-a") == true)
                 }
             }
@@ -66,8 +66,8 @@ extension AlertEngineTests {
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
                 _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
-                #expect(try await Self.eventually(within: 5) { try await db.integer("SELECT count(*) FROM alert_history") == 2 })
-                #expect(try await Self.eventually {
+                #expect(try await eventually(within: .seconds(5)) { try await db.integer("SELECT count(*) FROM alert_history") == 2 })
+                #expect(try await eventually(within: .seconds(10)) {
                     try await db.integer("""
                         SELECT count(*) FROM alert_history, jsonb_array_elements(notifications_sent) a
                         WHERE rule_name = 'mail' AND a->>'channel' = 'email' AND a->>'ok' = 'false' AND a->>'error' <> ''

@@ -26,10 +26,10 @@ extension AlertEngineTests {
                 }
                 _ = try await pipeline.submit(sample(1, 80, at: 0))
                 _ = try await pipeline.submit(sample(2, 99, at: 60))
-                #expect(try await Self.eventually { engine.evaluatedCommits == 2 })
+                #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 2 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 0)  // avg 89.5
                 _ = try await pipeline.submit(sample(3, 99, at: 120))
-                #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
                 #expect(try await db.strings("SELECT value FROM alert_history") == ["99"])
             }
         }
@@ -66,11 +66,11 @@ extension AlertEngineTests {
             configuration.reloadInterval = .milliseconds(100)
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, engine in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                #expect(try await Self.eventually { engine.evaluatedCommits == 1 })
+                #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 1 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 0)
                 try await Self.addRule(db, name: "loss", expression: "packet_loss > 50")
                 var sequence = 1
-                #expect(try await Self.eventually {
+                #expect(try await eventually(within: .seconds(10)) {
                     sequence += 1
                     _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
                     return try await db.integer("SELECT count(*) FROM alert_history") == 1
@@ -89,7 +89,7 @@ extension AlertEngineTests {
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                 var sequence = 0
                 // The listener may not be established yet at the first update: each try notifies again.
-                let fired = try await Self.eventually {
+                let fired = try await eventually(within: .seconds(10)) {
                     try await db.query("UPDATE alert_rules SET expression = 'packet_loss > 50'", logger: TestDatabase.logger)
                     sequence += 1
                     _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
@@ -108,7 +108,7 @@ extension AlertEngineTests {
             let url = "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)"
             var output = ""
             do {
-                try Subprocess.run(try CollectorProcess.executable, ["alerts", "check", "--database-url", url])
+                try await Command.output(try BuiltProduct.collector, ["alerts", "check", "--database-url", url])
                 Issue.record("alerts check exited 0 with a broken rule")
             } catch let error as TestEnvironmentError {
                 output = error.description
@@ -117,7 +117,7 @@ extension AlertEngineTests {
             #expect(output.contains("expected a number after '>', found the end of the rule at column 15"))
             #expect(output.contains("1 enabled rule parses, 1 skipped"))
             try await db.query("UPDATE alert_rules SET enabled = false WHERE name = 'broken'", logger: TestDatabase.logger)
-            let clean = try Subprocess.run(try CollectorProcess.executable, ["alerts", "check", "--database-url", url])
+            let clean = try await Command.output(try BuiltProduct.collector, ["alerts", "check", "--database-url", url])
             #expect(clean.contains("1 enabled rule parses, 0 skipped"))
         }
     }

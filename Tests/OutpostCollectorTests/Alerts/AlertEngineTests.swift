@@ -7,7 +7,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Alert engine")
+@Suite("Alert engine", .tags(.postgres, .timing), .needsPostgres)
 struct AlertEngineTests {
     /// Two branches with one device each (`a` in branch a, `b` in branch b) and an agent.
     struct Fleet {
@@ -70,16 +70,6 @@ struct AlertEngineTests {
         }
     }
 
-    /// Polls `condition` every 20 ms until it holds or `seconds` pass.
-    static func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
-
     @Test("pings failing 3 rounds: one firing row and one webhook; recovery: resolved_at set and one resolve webhook")
     func fireAndResolve() async throws {
         try await TestDatabase.withMigrated { db, database in
@@ -93,7 +83,7 @@ struct AlertEngineTests {
                         _ = try await pipeline.submit(Self.round(fleet, index + 1, devices: [fleet.a], reachable: false,
                                                                  at: start.addingTimeInterval(Double(index) * 10)))
                     }
-                    #expect(try await Self.eventually { receiver.bodies.count >= 1 })
+                    #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 1 })
                     #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)
                     #expect(try await db.strings("""
                         SELECT rule_name || '|' || severity || '|' || value || '|' || threshold || '|' || (resolved_at IS NULL)::text
@@ -103,12 +93,12 @@ struct AlertEngineTests {
                     #expect(receiver.bodies.first?["device_name"] == "router-a")
 
                     _ = try await pipeline.submit(Self.round(fleet, 7, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(60)))
-                    #expect(try await Self.eventually { receiver.bodies.count >= 2 })
-                    #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1 })
+                    #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 2 })
+                    #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1 })
                     #expect(receiver.bodies.map { $0["event"] } == ["firing", "resolved"])
                     #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)
                     // Both deliveries recorded on the episode, each a successful first attempt.
-                    #expect(try await Self.eventually {
+                    #expect(try await eventually(within: .seconds(10)) {
                         try await db.strings("""
                             SELECT a->>'event' || ':' || (a->>'attempt') || ':' || (a->>'status') || ':' || (a->>'ok')
                             FROM alert_history, jsonb_array_elements(notifications_sent) a ORDER BY a->>'at'
@@ -132,7 +122,7 @@ struct AlertEngineTests {
             #expect(rejected.first?.error.description.contains("at column 15") == true)
             try await Self.withEngine(database.url) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
                 #expect(try await db.strings("SELECT rule_name FROM alert_history") == ["loss"])
             }
         }
@@ -147,7 +137,7 @@ struct AlertEngineTests {
             try await Self.addRule(db, name: "global", expression: "packet_loss > 50")
             try await Self.withEngine(database.url) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a, fleet.b], reachable: false, at: Date()))
-                #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history") == 4 })
+                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 4 })
                 let fired = try await db.strings("""
                     SELECT h.rule_name || '@' || d.name FROM alert_history h JOIN standalone_devices d ON d.id = h.device_id ORDER BY 1
                     """)
@@ -169,17 +159,17 @@ struct AlertEngineTests {
                 configuration.webhookTimeout = 60
                 try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                     _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                    #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history") == 2 })
+                    #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 2 })
                     let submitted = ContinuousClock.now
                     _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
                     // A hanging webhook would hold evaluation for its 10 s attempt timeout.
-                    #expect(try await Self.eventually(within: 5) {
+                    #expect(try await eventually(within: .seconds(5)) {
                         try await db.integer("SELECT count(*) FROM alert_history WHERE rule_name = 'later'") == 1
                     })
                     let elapsed = submitted.duration(to: .now)
                     #expect(elapsed < .seconds(5), "insert took \(elapsed) while a webhook hangs")
                     // The refused endpoint's failed attempt is recorded with its error.
-                    #expect(try await Self.eventually {
+                    #expect(try await eventually(within: .seconds(10)) {
                         try await db.integer("""
                             SELECT count(*) FROM alert_history, jsonb_array_elements(notifications_sent) a
                             WHERE rule_name = 'refused' AND a->>'ok' = 'false' AND a->>'error' IS NOT NULL
@@ -201,16 +191,16 @@ struct AlertEngineTests {
                     _ = try await pipeline.submit(Self.round(fleet, index + 1, devices: [fleet.a], reachable: false,
                                                              at: start.addingTimeInterval(Double(index) * 10)))
                 }
-                #expect(try await Self.eventually { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
             }
             try await Self.withEngine(database.url) { pipeline, engine in
                 // Still failing: the restarted engine replays the stored rounds (ping_unreachable = 4, not 1),
                 // so the open episode is neither resolved nor opened again.
                 _ = try await pipeline.submit(Self.round(fleet, 4, devices: [fleet.a], reachable: false, at: start.addingTimeInterval(30)))
-                #expect(try await Self.eventually { engine.evaluatedCommits == 1 })
+                #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 1 })
                 #expect(try await db.strings("SELECT (resolved_at IS NULL)::text FROM alert_history") == ["true"])
                 _ = try await pipeline.submit(Self.round(fleet, 5, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(40)))
-                #expect(try await Self.eventually {
+                #expect(try await eventually(within: .seconds(10)) {
                     try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1
                 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)

@@ -30,13 +30,13 @@ extension AlertEngineTests {
                 }
                 let first = Task { try await one.run() }
                 one.observe(batch(false, at: 0))
-                #expect(try await Self.eventually { one.evaluatedCommits == 1 })
+                #expect(try await eventually(within: .seconds(10)) { one.evaluatedCommits == 1 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 2)
 
                 group.addTask { try await two.run() }
                 one.observe(batch(false, at: 10))
                 two.observe(batch(false, at: 10))
-                #expect(try await Self.eventually { one.evaluatedCommits == 2 && two.evaluatedCommits == 1 })
+                #expect(try await eventually(within: .seconds(10)) { one.evaluatedCommits == 2 && two.evaluatedCommits == 1 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 2)
                 #expect(try await db.strings("SELECT DISTINCT owner FROM alert_leases") == ["collector-1"])
 
@@ -45,7 +45,7 @@ extension AlertEngineTests {
                 first.cancel()
                 _ = await first.result
                 var offset = 20.0
-                #expect(try await Self.eventually(within: 15) {
+                #expect(try await eventually(within: .seconds(15)) {
                     offset += 1
                     two.observe(batch(true, at: offset))
                     try await Task.sleep(for: .milliseconds(200))

@@ -21,7 +21,7 @@ extension AlertEngineTests {
                     _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: reachable,
                                                              at: start.addingTimeInterval(offset)))
                     let evaluated = sequence
-                    #expect(try await Self.eventually { engine.evaluatedCommits == evaluated })
+                    #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
                 }
                 // A 20 s outage: pending, then ok again; no row.
                 for offset in [0.0, 10, 20] { try await round(false, at: offset) }
@@ -55,12 +55,12 @@ extension AlertEngineTests {
                         _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: reachable,
                                                                  at: start.addingTimeInterval(Double(sequence) * 10)))
                         let evaluated = sequence
-                        #expect(try await Self.eventually { engine.evaluatedCommits == evaluated })
+                        #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
                     }
                     // Checks 0…8 alternate down/up with notifications; check 9 (the 9th change) starts flapping.
                     for check in 0..<40 { try await round(check % 2 == 1) }
                     let expected = ["firing": 5, "resolved": 4, "flapping_started": 1]
-                    #expect(try await Self.eventually { receiver.bodies.count >= 10 })
+                    #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 10 })
                     #expect(try await db.strings("SELECT kind || ':' || (resolved_at IS NULL)::text FROM alert_history ORDER BY triggered_at, kind")
                             == Array(repeating: "alert:false", count: 4) + ["alert:true", "flapping:true"])
                     #expect(try await db.strings("SELECT is_flapping::text FROM standalone_devices WHERE name = 'router-a'") == ["true"])
@@ -68,7 +68,7 @@ extension AlertEngineTests {
                     #expect(Dictionary(grouping: receiver.bodies, by: { $0["event"] ?? "" }).mapValues(\.count) == expected)
                     // Up for good: below 30 % after 14 stable checks; the open episode is resolved then.
                     for _ in 0..<14 { try await round(true) }
-                    #expect(try await Self.eventually { receiver.bodies.count >= 12 })
+                    #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 12 })
                     #expect(Dictionary(grouping: receiver.bodies, by: { $0["event"] ?? "" }).mapValues(\.count)
                             == ["firing": 5, "resolved": 5, "flapping_started": 1, "flapping_stopped": 1])
                     #expect(try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NULL") == 0)
@@ -100,24 +100,24 @@ extension AlertEngineTests {
                             + Self.round(fleet, sequence, devices: [DeviceID(atm)], reachable: atmUp, at: time).pings
                         _ = try await pipeline.submit(IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)), pings: pings))
                         let evaluated = sequence
-                        #expect(try await Self.eventually { engine.evaluatedCommits == evaluated })
+                        #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
                     }
                     func sent() -> [String] { receiver.bodies.map { "\($0["event"] ?? "")@\($0["device_name"] ?? "")" }.sorted() }
                     // Both down in one commit: the router pages, the ATM's row points at the router's.
                     try await round(router: false, atm: false)
-                    #expect(try await Self.eventually { sent() == ["firing@router-a"] })
+                    #expect(try await eventually(within: .seconds(10)) { sent() == ["firing@router-a"] })
                     #expect(try await db.strings("""
                         SELECT d.name FROM alert_history h JOIN alert_history p ON p.id = h.suppressed_by
                         JOIN standalone_devices d ON d.id = p.device_id
                         """) == ["router-a"])
                     // Both back: the router's resolution pages, the suppressed ATM's does not.
                     try await round(router: true, atm: true)
-                    #expect(try await Self.eventually { sent() == ["firing@router-a", "resolved@router-a"] })
+                    #expect(try await eventually(within: .seconds(10)) { sent() == ["firing@router-a", "resolved@router-a"] })
                     #expect(try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NULL") == 0)
                     // Down again, then the router comes back while the ATM stays down: the ATM pages then.
                     try await round(router: false, atm: false)
                     try await round(router: true, atm: false)
-                    #expect(try await Self.eventually { sent().filter { $0.hasSuffix("atm-a") } == ["firing@atm-a"] })
+                    #expect(try await eventually(within: .seconds(10)) { sent().filter { $0.hasSuffix("atm-a") } == ["firing@atm-a"] })
                     #expect(try await db.integer("SELECT count(*) FROM alert_history WHERE suppressed_by IS NOT NULL") == 2)
                     try await Task.sleep(for: .milliseconds(300))  // nothing else may arrive
                     #expect(sent() == ["firing@atm-a", "firing@router-a", "firing@router-a", "resolved@router-a", "resolved@router-a"])

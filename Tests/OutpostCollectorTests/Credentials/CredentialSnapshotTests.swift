@@ -7,8 +7,9 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Configuration snapshots with items and decrypted credentials")
+@Suite("Configuration snapshots with items and decrypted credentials", .tags(.postgres), .needsPostgres)
 struct CredentialSnapshotTests {
     static let logger = CredentialFixture.logger
 

@@ -6,7 +6,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Discovery scheduler")
+@Suite("Discovery scheduler", .tags(.postgres), .needsPostgres)
 struct DiscoverySchedulerTests {
     static let logger = Logger(label: "outpost.test.discovery.scheduler")
 
@@ -17,8 +17,7 @@ struct DiscoverySchedulerTests {
     @Test("a scheduled rule gets one job per matching minute, however many collectors check it")
     func oneJobPerSlot() async throws {
         try await TestDatabase.withMigrated { db, database in
-            let branch = UUID()
-            try await db.query("INSERT INTO branches (id, name, display_name) VALUES (\(branch), 'b-7', 'Branch 7')", logger: Self.logger)
+            let branch = try await Fixture.branch("b-7", displayName: "Branch 7", on: db)
             let store = DiscoveryRuleStore(logger: Self.logger)
             try await store.add(DiscoveryRuleRecord(name: "every 5", ranges: ["10.7.0.0/24"], schedule: "*/5 * * * *", snmp: false, branchID: branch), on: db)
             try await store.add(DiscoveryRuleRecord(name: "disabled", ranges: ["10.8.0.0/24"], schedule: "* * * * *", snmp: false, branchID: branch,

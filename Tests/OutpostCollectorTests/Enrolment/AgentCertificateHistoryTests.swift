@@ -10,10 +10,11 @@ import OutpostWire
 import PostgresNIO
 import Testing
 import X509
+@testable import OutpostCollectorTestSupport
 
 /// `agent_certificates`: every certificate issued to an agent, what limits its renewals and what
 /// its revocation revokes (`agents revoke`, `ca crl`).
-@Suite("Agent certificate history: renewals limited per hour, revocation of every serial")
+@Suite("Agent certificate history: renewals limited per hour, revocation of every serial", .tags(.postgres), .needsPostgres)
 struct AgentCertificateHistoryTests {
     static let logger = Logger(label: "outpost.test.certificates")
 
@@ -63,13 +64,13 @@ struct AgentCertificateHistoryTests {
             let list = try await RevocationListIssuer.issue(authority: fixture.authority, on: fixture.connection, logger: Self.logger)
             try list.save(to: "\(fixture.directory)/crl.pem")
             try (try fixture.authority.certificatePEM).write(toFile: "\(fixture.directory)/ca.crt", atomically: false, encoding: .utf8)
-            let text = try OpenSSLTool.run(["crl", "-in", "\(fixture.directory)/crl.pem", "-noout", "-text"])
-            for serial in serials { #expect(text.output.contains("Serial Number: \(serial.uppercased())"), "\(serial) not in the CRL") }
+            let text = try await OpenSSL.run(["crl", "-in", "\(fixture.directory)/crl.pem", "-noout", "-text"])
+            for serial in serials { #expect(text.combined.contains("Serial Number: \(serial.uppercased())"), "\(serial) not in the CRL") }
             for path in [state.certificatePath] + renewedPaths {
-                let verdict = try OpenSSLTool.run([
+                let verdict = try await OpenSSL.run([
                     "verify", "-crl_check", "-CAfile", "\(fixture.directory)/ca.crt", "-CRLfile", "\(fixture.directory)/crl.pem", path,
                 ])
-                #expect(verdict.status != 0 && verdict.output.contains("certificate revoked"), "\(path): \(verdict.output)")
+                #expect(verdict.status != 0 && verdict.combined.contains("certificate revoked"), "\(path): \(verdict.combined)")
             }
         }
     }

@@ -8,10 +8,11 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 import X509
+@testable import OutpostCollectorTestSupport
 
 /// The enrolment endpoint against real peers: the agent's enrolment client over TLS on loopback,
 /// the real PostgreSQL schema, and `openssl` checking the issued certificate.
-@Suite struct EnrolmentEndpointTests {
+@Suite(.tags(.postgres), .needsPostgres) struct EnrolmentEndpointTests {
     @Test func enrolsAnAgentEndToEnd() async throws {
         try await EnrolmentFixture.with { fixture in
             let (token, record) = try await fixture.makeToken()
@@ -40,9 +41,9 @@ import X509
             #expect(consumed.usedByAgent == result.agentID)
 
             // An independent implementation accepts the chain.
-            let verify = try OpenSSLTool.run(["verify", "-CAfile", state.caCertificatePath, state.certificatePath])
-            #expect(verify.status == 0, "openssl verify: \(verify.output)")
-            #expect(verify.output.contains("OK"))
+            let verify = try await OpenSSL.run(["verify", "-CAfile", state.caCertificatePath, state.certificatePath])
+            #expect(verify.status == 0, "openssl verify: \(verify.combined)")
+            #expect(verify.combined.contains("OK"))
 
             #expect(!fixture.logs.mention(token))
             #expect(fixture.logs.all.contains { $0.contains("agent enrolled") && $0.contains(result.agentID.description) })

@@ -5,9 +5,10 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
 /// Branches, tokens and revocation in the real schema.
-@Suite struct RegistryTests {
+@Suite(.tags(.postgres), .needsPostgres) struct RegistryTests {
     @Test func addingABranchIsIdempotent() async throws {
         try await TestDatabase.withMigrated { connection, _ in
             let registry = BranchRegistry(logger: TestDatabase.logger)

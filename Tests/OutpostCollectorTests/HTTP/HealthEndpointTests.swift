@@ -5,8 +5,9 @@ import OutpostTestSupport
 import PostgresNIO
 import Prometheus
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Operator HTTP: /healthz and /readyz")
+@Suite("Operator HTTP: /healthz and /readyz", .tags(.postgres), .needsPostgres)
 struct HealthEndpointTests {
     @Test("healthz answers 200; readyz 200 on a migrated database")
     func migrated() async throws {

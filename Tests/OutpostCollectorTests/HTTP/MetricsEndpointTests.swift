@@ -4,8 +4,9 @@ import OutpostCore
 import OutpostStore
 import OutpostTestSupport
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Operator HTTP: /metrics")
+@Suite("Operator HTTP: /metrics", .tags(.postgres), .needsPostgres)
 struct MetricsEndpointTests {
     /// Every ingest metric the collector exports.
     static let ingestMetrics = [

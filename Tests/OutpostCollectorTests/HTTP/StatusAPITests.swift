@@ -5,8 +5,9 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
-@Suite("Operator HTTP: read-only JSON API")
+@Suite("Operator HTTP: read-only JSON API", .tags(.postgres), .needsPostgres)
 struct StatusAPITests {
     /// Two branches: north with r1, r2, r3 and a disabled d4; south with s1.
     struct Fleet {

@@ -6,9 +6,10 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+@testable import OutpostCollectorTestSupport
 
 /// The CRL of `revoked_certificates` (`outpost-collector ca crl`), checked by `openssl`.
-@Suite struct RevocationListIssuerTests {
+@Suite(.tags(.postgres), .needsPostgres) struct RevocationListIssuerTests {
     @Test func crlOfTheDatabaseRefusesTheRevokedAgentOnly() async throws {
         try await EnrolmentFixture.with { fixture in
             let revokedState = fixture.stateDirectory()
@@ -32,26 +33,26 @@ import Testing
             try list.save(to: "\(directory)/crl.pem")
             try (try fixture.authority.certificatePEM).write(toFile: "\(directory)/ca.crt", atomically: false, encoding: .utf8)
 
-            let text = try OpenSSLTool.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
-            #expect(text.status == 0, "\(text.output)")
-            #expect(text.output.contains("Serial Number: 0A1B2C"))
-            #expect(text.output.contains("Serial Number: \(revoked.serialNumber.uppercased())"))
-            #expect(!text.output.contains(kept.serialNumber.uppercased()))
+            let text = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
+            #expect(text.status == 0, "\(text.combined)")
+            #expect(text.combined.contains("Serial Number: 0A1B2C"))
+            #expect(text.combined.contains("Serial Number: \(revoked.serialNumber.uppercased())"))
+            #expect(!text.combined.contains(kept.serialNumber.uppercased()))
             // Only an RFC 5280 reason name becomes a reasonCode.
-            #expect(text.output.components(separatedBy: "X509v3 CRL Reason Code:").count == 2)
-            #expect(text.output.contains("Key Compromise"))
+            #expect(text.combined.components(separatedBy: "X509v3 CRL Reason Code:").count == 2)
+            #expect(text.combined.contains("Key Compromise"))
 
-            let refused = try OpenSSLTool.run([
+            let refused = try await OpenSSL.run([
                 "verify", "-crl_check", "-CAfile", "\(directory)/ca.crt", "-CRLfile", "\(directory)/crl.pem",
                 revokedState.certificatePath,
             ])
             #expect(refused.status != 0)
-            #expect(refused.output.contains("certificate revoked"))
-            let accepted = try OpenSSLTool.run([
+            #expect(refused.combined.contains("certificate revoked"))
+            let accepted = try await OpenSSL.run([
                 "verify", "-crl_check", "-CAfile", "\(directory)/ca.crt", "-CRLfile", "\(directory)/crl.pem",
                 keptState.certificatePath,
             ])
-            #expect(accepted.status == 0, "\(accepted.output)")
+            #expect(accepted.status == 0, "\(accepted.combined)")
 
             // A serial that is not hex would silently drop out of the CRL: refuse instead.
             try await fixture.connection.query(

@@ -4,6 +4,7 @@ import NIOPosix
 import NIOSSL
 @testable import OutpostCollector
 import OutpostPKI
+import OutpostTestSupport
 import Synchronization
 import Testing
 
@@ -45,20 +46,20 @@ struct SessionResumptionTests {
         let common = ["s_client", "-connect", address, "-tls1_3", "-CAfile", "\(directory)/ca.crt", "-ign_eof"]
         let withCertificate = ["-cert", "\(directory)/agent.crt", "-key", "\(directory)/agent.key"]
 
-        let first = try OpenSSLTool.run(common + withCertificate + ["-sess_out", "\(directory)/session.pem"], timeLimit: 30)
-        #expect(first.output.contains("New, TLSv1.3"), "\(first.output)")
-        #expect(first.output.contains("answered"), "the first connection was not answered: \(first.output)")
+        let first = try await OpenSSL.run(common + withCertificate + ["-sess_out", "\(directory)/session.pem"], timeLimit: .seconds(30))
+        #expect(first.combined.contains("New, TLSv1.3"), "\(first.combined)")
+        #expect(first.combined.contains("answered"), "the first connection was not answered: \(first.combined)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/session.pem"), "no session ticket was saved")
 
         // The ticket without a certificate: resuming would get in unverified.
-        let stolen = try OpenSSLTool.run(common + ["-sess_in", "\(directory)/session.pem"], timeLimit: 30)
-        #expect(!stolen.output.contains("Reused"), "the session was resumed: \(stolen.output)")
-        #expect(!stolen.output.contains("answered"), "a connection without a certificate was answered: \(stolen.output)")
+        let stolen = try await OpenSSL.run(common + ["-sess_in", "\(directory)/session.pem"], timeLimit: .seconds(30))
+        #expect(!stolen.combined.contains("Reused"), "the session was resumed: \(stolen.combined)")
+        #expect(!stolen.combined.contains("answered"), "a connection without a certificate was answered: \(stolen.combined)")
 
         // The ticket with the certificate: a full handshake, verified again.
-        let again = try OpenSSLTool.run(common + withCertificate + ["-sess_in", "\(directory)/session.pem"], timeLimit: 30)
-        #expect(again.output.contains("New, TLSv1.3"), "\(again.output)")
-        #expect(again.output.contains("answered"), "\(again.output)")
+        let again = try await OpenSSL.run(common + withCertificate + ["-sess_in", "\(directory)/session.pem"], timeLimit: .seconds(30))
+        #expect(again.combined.contains("New, TLSv1.3"), "\(again.combined)")
+        #expect(again.combined.contains("answered"), "\(again.combined)")
 
         let counts = handshakes.counts
         #expect(counts.completed == 2, "handshakes completed: \(counts.completed)")

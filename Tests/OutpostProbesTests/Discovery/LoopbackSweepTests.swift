@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// Sweeps over a random /29 of 127/8 where real snmpd processes listen on some addresses.
-@Suite("Discovery sweep on loopback")
+@Suite("Discovery sweep on loopback", .tags(.root, .snmp, .timing), .needsRoot, .needsSnmpd)
 struct LoopbackSweepTests {
     static let v3User = SNMPv3User(
         userName: "discoverer", authentication: .init(.sha1, passphrase: SNMPDaemon.authPassphrase),
@@ -23,7 +23,7 @@ struct LoopbackSweepTests {
         let network = Self.randomBlock()
         let octets = network.split(separator: ".").map { Int($0)! }
         let host = { (index: Int) in "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + index)" }
-        let port = try ExternalProcess.freeUDPPort()
+        let port = try FreePort.udp()
         // Accepts "beta" too: the first candidate that works is the one reported.
         let cisco = try await SNMPDaemon(host: host(1), port: port, community: "alpha", extraConfiguration: """
             rocommunity beta 127.0.0.0/8

@@ -1,11 +1,11 @@
 import Foundation
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// A sweep across two veth links into network namespaces: a host that answers ping only,
 /// and a host that drops ICMP but answers SNMP.
-@Suite("Discovery sweep across network namespaces")
+@Suite("Discovery sweep across network namespaces", .tags(.root, .netns, .snmp), .needsNetworkNamespaces, .needsSnmpd)
 struct NamespaceSweepTests {
     @Test func findsPingOnlyAndSilentSNMPHostsWithTheirMACAddresses() async throws {
         let pingOnly = try NetworkNamespace()
@@ -13,11 +13,11 @@ struct NamespaceSweepTests {
         let silent = try NetworkNamespace()
         defer { silent.close() }
         try silent.sysctl("net.ipv4.icmp_echo_ignore_all=1")
-        let port = try ExternalProcess.freeUDPPort()
+        let port = try FreePort.udp()
         let agent = try await SNMPDaemon(
             host: "\(silent.linkPrefix).2", port: port, community: "gamma",
             extraConfiguration: "sysObjectID .1.3.6.1.4.1.318.1.3.27\nsysDescr APC Web/SNMP Management Card\nsysName ups-branch-7",
-            launcher: [try SystemCommand.path(of: "ip"), "netns", "exec", silent.name])
+            launcher: [try Harness.path(of: "ip"), "netns", "exec", silent.name])
         defer { agent.stop() }
 
         let icmp = try ICMPTest.engine()
@@ -63,7 +63,7 @@ struct NamespaceSweepTests {
 
     /// The MAC address of the namespace's end of the veth pair.
     private static func macAddress(of namespace: NetworkNamespace) throws -> String {
-        let output = try SystemCommand.run("ip", ["-n", namespace.name, "-o", "link", "show", namespace.innerInterface]).output
+        let output = try BlockingCommand.run("ip", ["-n", namespace.name, "-o", "link", "show", namespace.innerInterface]).standardOutput
         let fields = output.split(separator: " ")
         let index = try #require(fields.firstIndex(of: "link/ether"))
         return String(fields[index + 1]).lowercased()

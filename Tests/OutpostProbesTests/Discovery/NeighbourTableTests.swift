@@ -1,10 +1,10 @@
 import Foundation
 @testable import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// The neighbour table as the kernel lists it, read from a network namespace of the test's own.
-@Suite("Neighbour table from /proc")
+@Suite("Neighbour table from /proc", .tags(.root, .netns), .needsNetworkNamespaces)
 struct NeighbourTableTests {
     /// After a sweep of a /24 the kernel lists about 250 neighbours, 20 KB of text. A read
     /// that stopped after the first page (as `String(contentsOfFile:)` does on proc files)

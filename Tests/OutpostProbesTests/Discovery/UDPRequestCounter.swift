@@ -3,7 +3,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-import OutpostProbesTestSupport
+import OutpostTestSupport
 #endif
 
 /// A silent SNMP "agent" for every loopback address: one UDP socket on `0.0.0.0:port` that
@@ -21,7 +21,7 @@ final class UDPRequestCounter: Sendable {
     /// Binds a free port and starts counting on a thread of its own.
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw ExternalProcess.Failure(description: "socket failed") }
+        guard fd >= 0 else { throw TestEnvironmentError("socket failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = INADDR_ANY
@@ -33,7 +33,7 @@ final class UDPRequestCounter: Sendable {
         }
         guard bound else {
             close(fd)
-            throw ExternalProcess.Failure(description: "bind failed")
+            throw TestEnvironmentError("bind failed")
         }
         self.fd = fd
         port = UInt16(bigEndian: address.sin_port)

@@ -1,14 +1,14 @@
 import Foundation
 import OutpostCore
 @testable import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// Unprivileged datagram ICMP sockets, in a namespace whose `ping_group_range` admits root,
 /// so the host's setting is untouched. A second namespace behind it answers a prefix with
 /// "host unreachable", which datagram sockets deliver on the error queue; an address without a
 /// route shows how refused sends are counted.
-@Suite("ICMP engine on datagram sockets")
+@Suite("ICMP engine on datagram sockets", .tags(.root, .netns), .needsNetworkNamespaces)
 struct DatagramSocketTests {
     /// Runs `body` with the engine's namespace and a prefix that the router behind it answers
     /// with "host unreachable".

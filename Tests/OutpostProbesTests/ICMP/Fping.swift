@@ -1,5 +1,5 @@
 import Foundation
-import OutpostProbesTestSupport
+import OutpostTestSupport
 
 /// Runs `fping -C` on the same targets as the engine and parses its per-probe output.
 enum Fping {
@@ -18,11 +18,11 @@ enum Fping {
     private static func runBlocking(targets: [String], count: Int, periodMilliseconds: Int, timeoutMilliseconds: Int) throws -> [String: [Double?]] {
         let arguments = ["-C", "\(count)", "-q", "-p", "\(periodMilliseconds)", "-t", "\(timeoutMilliseconds)", "-i", "1"] + targets
         // Exit status 1 means some probes were lost, which the tests expect; 2+ are errors.
-        let result = try SystemCommand.run("fping", arguments, allowFailure: true)
+        let result = try BlockingCommand.run("fping", arguments, allowFailure: true)
         guard result.status <= 1 else {
-            throw CommandFailure(description: "fping exited \(result.status): \(result.error)")
+            throw TestEnvironmentError("fping exited \(result.status): \(result.standardError)")
         }
-        return parse(result.error)
+        return parse(result.standardError)
     }
 
     /// Parses `fping -C -q` output: "198.18.3.5 : 50.12 - 49.88" per target.

@@ -1,9 +1,10 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostTestSupport
 import Testing
 
-@Suite("ICMP engine on loopback")
+@Suite("ICMP engine on loopback", .tags(.root), .needsRoot, .needsFping)
 struct LoopbackPingTests {
     @Test func hundredsOfLoopbackTargetsAgreeWithFping() async throws {
         let addresses = (0..<300).map { "127.2.\($0 / 200).\($0 % 200 + 1)" }

@@ -1,9 +1,10 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
+import OutpostTestSupport
 import Testing
 
-@Suite("Ping scheduler")
+@Suite("Ping scheduler", .tags(.root, .timing), .needsRoot)
 struct PingSchedulerTests {
     @Test func roundsRepeatPerDeviceSpreadOverTheInterval() async throws {
         let engine = try ICMPTest.engine()

@@ -4,7 +4,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-import OutpostProbesTestSupport
+import OutpostTestSupport
 #endif
 
 /// What happens to echo requests sent to one address behind a ``TunEchoResponder``.
@@ -52,7 +52,7 @@ final class TunEchoResponder: Sendable {
     init(interfaceName: String, impairment: @escaping @Sendable (UInt8) -> Impairment) throws {
         self.interfaceName = interfaceName
         let fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw CommandFailure(description: "cannot open /dev/net/tun: errno \(errno)") }
+        guard fd >= 0 else { throw TestEnvironmentError("cannot open /dev/net/tun: errno \(errno)") }
         // struct ifreq: 16-byte name, then short flags (IFF_TUN | IFF_NO_PI).
         var request = [UInt8](repeating: 0, count: 40)
         for (index, byte) in interfaceName.utf8.prefix(15).enumerated() { request[index] = byte }
@@ -61,12 +61,12 @@ final class TunEchoResponder: Sendable {
         let status = request.withUnsafeMutableBytes { ioctl(fd, 0x4004_54CA, $0.baseAddress!) }
         guard status == 0 else {
             Glibc.close(fd)
-            throw CommandFailure(description: "TUNSETIFF \(interfaceName) failed: errno \(errno)")
+            throw TestEnvironmentError("TUNSETIFF \(interfaceName) failed: errno \(errno)")
         }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else {
             Glibc.close(fd)
-            throw CommandFailure(description: "pipe failed: errno \(errno)")
+            throw TestEnvironmentError("pipe failed: errno \(errno)")
         }
         tunFD = fd
         stopPipe = (fds[0], fds[1])
@@ -203,7 +203,7 @@ final class ImpairedLink: Sendable {
             throw error
         }
         do {
-            try SystemCommand.run("ip", ["link", "set", responder.interfaceName, "netns", namespace.name])
+            try BlockingCommand.run("ip", ["link", "set", responder.interfaceName, "netns", namespace.name])
             try namespace.inside(["link", "set", responder.interfaceName, "up"])
             try namespace.inside(["route", "add", "\(targetPrefix).0/24", "dev", responder.interfaceName])
             try namespace.routeIntoNamespace("\(targetPrefix).0/24")

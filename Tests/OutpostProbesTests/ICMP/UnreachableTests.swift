@@ -1,10 +1,10 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
-@Suite("ICMP errors from an unreachable prefix")
+@Suite("ICMP errors from an unreachable prefix", .tags(.root, .netns), .needsNetworkNamespaces, .needsFping)
 struct UnreachableTests {
     @Test func hostUnreachableEndsTheProbeAndIsCounted() async throws {
         let namespace = try NetworkNamespace()

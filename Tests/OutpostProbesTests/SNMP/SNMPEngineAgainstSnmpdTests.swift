@@ -1,11 +1,11 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// The engine against a real snmpd, compared with what net-snmp's own tools print.
-@Suite struct SNMPEngineAgainstSnmpdTests {
+@Suite(.tags(.snmp, .timing), .needsSnmpd) struct SNMPEngineAgainstSnmpdTests {
     static let sysDescr = "1.3.6.1.2.1.1.1.0", sysObjectID = "1.3.6.1.2.1.1.2.0"
     static let sysUpTime = "1.3.6.1.2.1.1.3.0", sysName = "1.3.6.1.2.1.1.5.0"
 
@@ -54,7 +54,7 @@ import Testing
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
         let ours = try await engine.walk("1.3.6.1.2.1.1", from: agent.target(.v1(community: SNMPDaemon.community)))
-        let text = try await ExternalProcess.output("/usr/bin/snmpwalk", ["-v1", "-c", SNMPDaemon.community, "-On", "-Ox", "-Oe", agent.address, "1.3.6.1.2.1.1"])
+        let text = try await Command.output("/usr/bin/snmpwalk", ["-v1", "-c", SNMPDaemon.community, "-On", "-Ox", "-Oe", agent.address, "1.3.6.1.2.1.1"])
         expectSameWalk(ours, NetSNMPToolOutput.parse(text))
         await engine.shutdown()
     }
@@ -68,7 +68,7 @@ import Testing
         let engine = try SNMPEngine()
         let v3 = agent.target(SNMPDaemon.user(user, auth: auth, priv: priv))
         let ours = try await engine.walk("1.3.6.1.2.1.2.2.1.2", from: v3)
-        let text = try await ExternalProcess.output("/usr/bin/snmpbulkwalk", [
+        let text = try await Command.output("/usr/bin/snmpbulkwalk", [
             "-v3", "-l", "authPriv", "-u", user, "-a", auth == .sha256 ? "SHA-256" : "SHA", "-A", SNMPDaemon.authPassphrase,
             "-x", "AES", "-X", SNMPDaemon.privPassphrase, "-On", "-Ox", agent.address, "1.3.6.1.2.1.2.2.1.2",
         ])

@@ -1,10 +1,11 @@
 import OutpostCore
 import OutpostProbes
+import OutpostTestSupport
 import Testing
 
 /// Walks of recorded real devices served by snmpsim equal the recordings and what
 /// `snmpbulkwalk` gets from the same simulator.
-@Suite struct SNMPEngineAgainstSnmpsimTests {
+@Suite(.tags(.snmp), .needsSnmpsim) struct SNMPEngineAgainstSnmpsimTests {
     static let cisco = "network/switch/cisco-c3560.snmprec.bz2"
     static let linux = "os/linux/slackware.snmprec.bz2"
 

@@ -1,11 +1,11 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 import Testing
 
 /// Failures are results with the right error, delivered within the request's time budget.
-@Suite struct SNMPErrorResultTests {
+@Suite(.tags(.snmp, .timing), .needsSnmpd) struct SNMPErrorResultTests {
     static let sysDescr = "1.3.6.1.2.1.1.1.0"
 
     @Test func wrongCommunityTimesOut() async throws {
@@ -45,7 +45,7 @@ import Testing
     @Test(arguments: [SNMPSecurity.v2c(community: "public"), SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128)])
     func unreachableAgentTimesOutWithinTheBudget(security: SNMPSecurity) async throws {
         let engine = try SNMPEngine()
-        let port = try ExternalProcess.freeUDPPort()
+        let port = try FreePort.udp()
         let target = SNMPTarget(host: "127.0.0.1", port: port, security: security, timeout: .milliseconds(200), retries: 2)
         let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: target) }
         #expect(result == .failure(.timeout))

@@ -1,7 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostProbes
-import OutpostProbesTestSupport
+import OutpostTestSupport
 
 /// snmpsim (PyPI `snmpsim`) serving recordings from `snmpsim-data` on a unique loopback port.
 /// Needs `OUTPOST_SNMPSIM_BIN` (path of `snmpsim-command-responder`) and
@@ -9,19 +9,19 @@ import OutpostProbesTestSupport
 final class SNMPSimulator {
     let port: UInt16
     private let directory: URL
-    private let process: ExternalProcess.Child
+    private let process: ChildProcess
 
     /// Serves each recording (path relative to the data directory) under the community
     /// given as key, and returns once the simulator answers a real request.
     init(recordings: [String: String]) async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let binary = environment["OUTPOST_SNMPSIM_BIN"], let data = environment["OUTPOST_SNMPSIM_DATA"] else {
-            throw ExternalProcess.Failure(description:
+            throw TestEnvironmentError(
                 "OUTPOST_SNMPSIM_BIN and OUTPOST_SNMPSIM_DATA must name snmpsim-command-responder and the snmpsim-data data directory")
         }
-        _ = try ExternalProcess.require(binary, hint: "pip install snmpsim==1.2.2 snmpsim-data==1.0.1")
-        port = try ExternalProcess.freeUDPPort()
-        directory = try ExternalProcess.temporaryDirectory("outpost-snmpsim")
+        _ = try Command.require(binary, hint: "pip install snmpsim==1.2.2 snmpsim-data==1.0.1")
+        port = try FreePort.udp()
+        directory = try TemporaryDirectory.create("outpost-snmpsim")
         let dataDirectory = directory.appendingPathComponent("data")
         let cacheDirectory = directory.appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -36,12 +36,12 @@ final class SNMPSimulator {
             "--agent-udpv4-endpoint=127.0.0.1:\(port)", "--log-level=error",
         ]
         if getuid() == 0 { arguments += ["--process-user=nobody", "--process-group=nogroup"] }
-        process = try ExternalProcess.start(binary, arguments, logFile: directory.appendingPathComponent("snmpsim.log"))
+        process = ChildProcess(binary, arguments, logFile: directory.appendingPathComponent("snmpsim.log").path)
         try await waitUntilReady(community: recordings.keys.first ?? "public")
     }
 
     deinit {
-        process.terminate()
+        process.send(.kill)
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -52,7 +52,7 @@ final class SNMPSimulator {
     /// The OIDs `snmpbulkwalk` gets from this simulator under `root`, in order (without the
     /// endOfMibView bindings it prints for the last page).
     func referenceWalkOIDs(community: String, root: String, maxRepetitions: Int) async throws -> [String] {
-        let text = try await ExternalProcess.output("/usr/bin/snmpbulkwalk", [
+        let text = try await Command.output("/usr/bin/snmpbulkwalk", [
             "-v2c", "-c", community, "-t", "5", "-On", "-Ox", "-Cr\(maxRepetitions)", "127.0.0.1:\(port)", root,
         ])
         return text.split(separator: "\n").compactMap { line in
@@ -66,7 +66,7 @@ final class SNMPSimulator {
         let data = ProcessInfo.processInfo.environment["OUTPOST_SNMPSIM_DATA"] ?? ""
         let file = URL(fileURLWithPath: data).appendingPathComponent(path).path
         let text = path.hasSuffix(".bz2")
-            ? try await ExternalProcess.output(try ExternalProcess.require("/usr/bin/bzcat", hint: "apt-get install bzip2"), [file])
+            ? try await Command.output(try Command.require("/usr/bin/bzcat", hint: "apt-get install bzip2"), [file])
             : try String(contentsOfFile: file, encoding: .utf8)
         return try SNMPRecording.parse(text)
     }
@@ -74,14 +74,14 @@ final class SNMPSimulator {
     private func waitUntilReady(community: String) async throws {
         for _ in 0..<300 {
             guard process.isRunning else { break }
-            if let text = try? await ExternalProcess.output(
+            if let text = try? await Command.output(
                 "/usr/bin/snmpget", ["-v2c", "-c", community, "-t", "0.2", "-r", "0", "-On", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.1.0"]),
                text.contains("1.3.6.1.2.1.1.1.0") {
                 return
             }
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("snmpsim.log"), encoding: .utf8)) ?? ""
-        throw ExternalProcess.Failure(description: "snmpsim on port \(port) did not become ready: \(log.suffix(800))")
+        throw TestEnvironmentError("snmpsim on port \(port) did not become ready: \(log.suffix(800))")
     }
 }
 
@@ -96,7 +96,7 @@ enum SNMPRecording {
             let oid = String(fields[0])
             let tag = String(fields[1]), body = String(fields[2]).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
             guard !tag.contains(":") else {
-                throw ExternalProcess.Failure(description: "recording uses a variation module: \(line.prefix(80))")
+                throw TestEnvironmentError("recording uses a variation module: \(line.prefix(80))")
             }
             let hex = tag.hasSuffix("x")
             let bytes: [UInt8] = hex ? stride(from: 0, to: body.utf8.count - 1, by: 2).compactMap { offset in
@@ -118,7 +118,7 @@ enum SNMPRecording {
             case "67": value = .timeTicks(UInt32(body) ?? 0)
             case "68": value = .opaque(bytes)
             case "70": value = .counter64(UInt64(body) ?? 0)
-            default: throw ExternalProcess.Failure(description: "unknown snmprec tag \(tag)")
+            default: throw TestEnvironmentError("unknown snmprec tag \(tag)")
             }
             entries.append((oid.split(separator: ".").compactMap { UInt($0) }, VarBind(oid: oid, value: value)))
         }

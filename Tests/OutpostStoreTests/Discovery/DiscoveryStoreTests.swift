@@ -5,7 +5,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Discovery store: rules, claiming, results")
+@Suite("Discovery store: rules, claiming, results", .tags(.postgres), .needsPostgres)
 struct DiscoveryStoreTests {
     static let logger = TestDatabase.logger
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The database URL's `sslmode` and `sslrootcert` against a real PostgreSQL with `ssl=on`
 /// whose certificate (for `localhost` only) is issued by a throwaway private CA.
-@Suite struct DatabaseTLSTests {
+@Suite(.tags(.postgres), .needsPostgres, .needsPostgresBinaries) struct DatabaseTLSTests {
     /// A TLS cluster, its CA and another CA that did not issue its certificate.
     struct Fixture {
         let cluster: TestPostgresCluster
@@ -28,9 +28,9 @@ import Testing
         let directory = NSTemporaryDirectory() + "outpost-db-tls-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let serverCA = try OpenSSLTestCA(in: directory, name: "database-ca")
-        let otherCA = try OpenSSLTestCA(in: directory, name: "other-ca")
-        let cluster = try TestPostgresCluster(tls: try serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
+        let serverCA = try await OpenSSLTestCA(in: directory, name: "database-ca")
+        let otherCA = try await OpenSSLTestCA(in: directory, name: "other-ca")
+        let cluster = try TestPostgresCluster(tls: try await serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
         try await body(Fixture(cluster: cluster, serverCA: serverCA, otherCA: otherCA))
     }
 

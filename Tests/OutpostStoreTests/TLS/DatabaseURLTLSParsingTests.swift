@@ -19,11 +19,11 @@ import Testing
     }
 
     @Test("sslrootcert is read at parse time: a missing or non-PEM file, or one without TLS, is refused")
-    func rootCertificate() throws {
+    func rootCertificate() async throws {
         let directory = NSTemporaryDirectory() + "outpost-url-tls-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ca = try OpenSSLTestCA(in: directory, name: "ca")
+        let ca = try await OpenSSLTestCA(in: directory, name: "ca")
 
         let url = try DatabaseURL("postgres://outpost:secret@db.example:5433/outpost?sslmode=verify-full&sslrootcert=\(ca.certificate)")
         #expect(url.sslRootCertificatePath == ca.certificate)

@@ -4,15 +4,12 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Templates in PostgreSQL: import, list, apply")
+@Suite("Templates in PostgreSQL: import, list, apply", .tags(.postgres), .needsPostgres)
 struct TemplateStoreTests {
     static let store = TemplateStore(logger: TestDatabase.logger)
 
     static func addDevice(_ name: String, vendor: String?, type: String? = nil, on db: PostgresConnection) async throws -> UUID {
-        let id = UUID()
-        try await db.query("INSERT INTO standalone_devices (id, name, ip, vendor, device_type) VALUES (\(id), \(name), '10.0.0.1', \(vendor), \(type))",
-                           logger: TestDatabase.logger)
-        return id
+        try await Fixture.device(name, ip: "10.0.0.1", vendor: vendor, deviceType: type, on: db)
     }
 
     @Test("importing the built-in templates twice creates them once; a changed template is updated")

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 @testable import OutpostWire
 
 /// Random contents for every field type the protocol carries, within its limits.
