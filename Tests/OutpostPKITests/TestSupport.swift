@@ -4,15 +4,6 @@ import OutpostTestSupport
 import Testing
 import X509
 
-/// A fresh directory under the system temp directory, removed when `body` returns.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("outpost-pki-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
-
 /// Writes `text` to `path` (test fixtures).
 func writeText(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: false, encoding: .utf8)

@@ -2,26 +2,10 @@ import Foundation
 import Logging
 import Metrics
 import OutpostCore
+import OutpostTestSupport
 import Synchronization
 import Testing
 @testable import OutpostAgent
-
-/// A fresh directory under the system temp directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init(_ name: String = #function) throws {
-        let base = FileManager.default.temporaryDirectory.path
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        path = "\(base)/outpost-spool-\(safe)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    /// A subdirectory path (not created).
-    func child(_ name: String) -> String { path + "/" + name }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A settable wall clock for age tests.
 final class TestClock: Sendable {

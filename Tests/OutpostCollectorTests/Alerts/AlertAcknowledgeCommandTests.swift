@@ -8,8 +8,7 @@ import Testing
 extension AlertEngineTests {
     @Test("`outpost-collector alerts ack ID --by USER` acknowledges once, naming the user; unknown ids and users are refused")
     func acknowledgeCommand() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1")
             let alert = UUID()
             try await db.query("""

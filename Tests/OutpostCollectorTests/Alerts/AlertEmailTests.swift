@@ -17,8 +17,7 @@ extension AlertEngineTests {
 
     @Test("an e-mail channel sends one SMTP message per event to the channel's and the rule's recipients, dot-stuffed, CRLF, UTC date")
     func emailThroughSMTP() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let smtp = SMTPReceiver()
             try await smtp.serve { port in
                 try await Self.addEmailRule(
@@ -57,8 +56,7 @@ extension AlertEngineTests {
 
     @Test("a dead SMTP server: the failed attempt is recorded with its error and evaluation goes on")
     func deadSMTPServer() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addEmailRule(db, name: "mail", channels: #"[{"type":"email","to":"noc@example.com"}]"#, recipients: "[]", device: fleet.a)
             try await Self.addRule(db, name: "later", expression: "packet_loss > 50", device: fleet.b)
             var configuration = AlertEngine.Configuration()

@@ -10,8 +10,7 @@ import Testing
 extension AlertEngineTests {
     @Test("an SNMP item's samples are a variable under the item's name")
     func itemSamples() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let item = UUID()
             try await db.query("""
                 INSERT INTO monitoring_items (id, device_id, oid_name, oid, value_type) VALUES (\(item), \(fleet.a.uuid), 'cpu', '1.3.6.1.4.1.9.2.1.57.0', 'gauge32')
@@ -37,8 +36,7 @@ extension AlertEngineTests {
 
     @Test("an engine that does not keep up drops and counts committed batches; ingest never waits for it")
     func boundedHook() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: TestDatabase.logger)
             var configuration = AlertEngine.Configuration()
             configuration.bufferedCommits = 2
@@ -60,8 +58,7 @@ extension AlertEngineTests {
 
     @Test("a rule added while the engine runs is used after the next periodic reload")
     func reload() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             var configuration = AlertEngine.Configuration()
             configuration.reloadInterval = .milliseconds(100)
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, engine in
@@ -81,8 +78,7 @@ extension AlertEngineTests {
 
     @Test("a change to alert_rules is picked up at once through NOTIFY, long before the periodic reload")
     func reloadOnNotify() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "loss", expression: "packet_loss > 50 AND FALSE")
             var configuration = AlertEngine.Configuration()
             configuration.reloadInterval = .seconds(3_600)

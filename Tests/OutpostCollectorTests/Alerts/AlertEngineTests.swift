@@ -17,20 +17,20 @@ struct AlertEngineTests {
         let branchA: UUID
     }
 
+    /// Runs `body` on a migrated database holding a ``Fleet``.
+    static func withFleet(_ body: (PostgresConnection, TestDatabase, Fleet) async throws -> Void) async throws {
+        try await TestDatabase.withMigrated { db, database in
+            try await body(db, database, try await fleet(db))
+        }
+    }
+
     static func fleet(_ db: PostgresConnection) async throws -> Fleet {
         let agent = AgentID.random()
-        let (a, b, branchA) = (UUID(), UUID(), UUID())
-        try await db.query("""
-            INSERT INTO branches (id, name, display_name) VALUES (\(branchA), 'a', 'A'), (gen_random_uuid(), 'b', 'B')
-            """, logger: TestDatabase.logger)
-        try await db.query("""
-            INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
-            VALUES (\(agent.uuid), \(branchA), '\\x00'::bytea, \(agent.description), now() + interval '30 days')
-            """, logger: TestDatabase.logger)
-        try await db.query("""
-            INSERT INTO standalone_devices (id, name, ip, branch_id)
-            VALUES (\(a), 'router-a', '10.0.0.1', \(branchA)), (\(b), 'router-b', '10.0.1.1', (SELECT id FROM branches WHERE name = 'b'))
-            """, logger: TestDatabase.logger)
+        let branchA = try await Fixture.branch("a", displayName: "A", on: db)
+        let branchB = try await Fixture.branch("b", displayName: "B", on: db)
+        try await Fixture.agent(agent.uuid, serial: agent.description, branch: branchA, on: db)
+        let a = try await Fixture.device("router-a", ip: "10.0.0.1", branch: branchA, on: db)
+        let b = try await Fixture.device("router-b", ip: "10.0.1.1", branch: branchB, on: db)
         return Fleet(agent: agent, a: DeviceID(a), b: DeviceID(b), branchA: branchA)
     }
 
@@ -72,8 +72,7 @@ struct AlertEngineTests {
 
     @Test("pings failing 3 rounds: one firing row and one webhook; recovery: resolved_at set and one resolve webhook")
     func fireAndResolve() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let receiver = WebhookReceiver()
             try await receiver.serve { base in
                 try await Self.addRule(db, name: "unreachable", expression: "ping_unreachable >= 3", webhook: base + "/hook")
@@ -111,8 +110,7 @@ struct AlertEngineTests {
 
     @Test("a rule that does not parse is reported with its position and skipped; the others still fire")
     func unparseableRuleSkipped() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "broken", expression: "avg_ping_ms > ")
             try await Self.addRule(db, name: "loss", expression: "packet_loss > 50")
             let (rules, rejected) = try await AlertRuleStore(logger: TestDatabase.logger).loadRules(on: db)
@@ -130,8 +128,7 @@ struct AlertEngineTests {
 
     @Test("scope: a branch-scoped rule fires for its branch's device only, a device rule for its device only")
     func scope() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "branch-a", expression: "packet_loss > 50", branch: fleet.branchA)
             try await Self.addRule(db, name: "device-b", expression: "packet_loss > 50", device: fleet.b)
             try await Self.addRule(db, name: "global", expression: "packet_loss > 50")
@@ -148,8 +145,7 @@ struct AlertEngineTests {
 
     @Test("a webhook endpoint that never answers does not delay the next alert's alert_history insert")
     func deadWebhookDoesNotBlock() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let receiver = WebhookReceiver()
             try await receiver.serve { base in
                 try await Self.addRule(db, name: "hang", expression: "packet_loss > 50", webhook: base + "/hang", device: fleet.a)
@@ -182,8 +178,7 @@ struct AlertEngineTests {
 
     @Test("restart with an open alert: no second row while the condition holds, resolved on recovery")
     func restartKeepsEpisode() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "unreachable", expression: "ping_unreachable >= 2")
             let start = Date()
             try await Self.withEngine(database.url) { pipeline, _ in

@@ -10,8 +10,7 @@ import Testing
 extension AlertEngineTests {
     @Test("two engines fed the same commits: one alert_history row per (rule, device); when the holder stops, the other continues its episodes")
     func twoEnginesOneDatabase() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "loss", expression: "packet_loss > 50")
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: TestDatabase.logger)
             func engine(_ name: String) throws -> AlertEngine {

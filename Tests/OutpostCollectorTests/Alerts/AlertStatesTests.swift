@@ -10,8 +10,7 @@ import Testing
 extension AlertEngineTests {
     @Test("FOR 30s: pending rounds record nothing, the round 30 s after the first fires; a shorter outage never fires")
     func pendingThenFiring() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1 FOR 30s")
             try await Self.withEngine(database.url) { pipeline, engine in
                 let start = Date()
@@ -42,8 +41,7 @@ extension AlertEngineTests {
 
     @Test("a link going up and down every round: flapping row and device flag, notifications stop, one flapping_started; settling ends it")
     func flapping() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
+        try await Self.withFleet { db, database, fleet in
             let receiver = WebhookReceiver()
             try await receiver.serve { base in
                 try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1", webhook: base + "/hook")
@@ -80,12 +78,8 @@ extension AlertEngineTests {
 
     @Test("edge router down: its branch's other device fires suppressed_by the router's alert and pages nobody until the router is back")
     func dependencySuppression() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fleet = try await Self.fleet(db)
-            let atm = UUID()
-            try await db.query("""
-                INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(atm), 'atm-a', '10.0.0.9', \(fleet.branchA))
-                """, logger: TestDatabase.logger)
+        try await Self.withFleet { db, database, fleet in
+            let atm = try await Fixture.device("atm-a", ip: "10.0.0.9", branch: fleet.branchA, on: db)
             try await db.query("UPDATE branches SET gateway_device_id = \(fleet.a.uuid) WHERE id = \(fleet.branchA)", logger: TestDatabase.logger)
             let receiver = WebhookReceiver()
             try await receiver.serve { base in

@@ -228,49 +228,6 @@ struct AgentCollectorTests {
     }
 }
 
-/// A bare agent connection for tests that must send what the real uplink never would.
-enum RawAgentConnection {
-    static func with(
-        _ credentials: AgentCredentials, to address: CollectorAddress,
-        _ body: (inout NIOAsyncChannelInboundStream<Message>.AsyncIterator, NIOAsyncChannelOutboundWriter<Message>) async throws -> Void
-    ) async throws {
-        let tls = try UplinkTLS(credentials: credentials)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
-                    try channel.pipeline.syncOperations.addMessageCodec()
-                    return try MessageChannel(wrappingChannelSynchronously: channel)
-                }
-            }
-        try await channel.executeThenClose { inbound, outbound in
-            var iterator = inbound.makeAsyncIterator()
-            try await body(&iterator, outbound)
-        }
-    }
-}
-
-extension RawAgentConnection {
-    /// A TLS connection carrying raw bytes, for sending what no encoder would produce.
-    static func withBytes(
-        _ credentials: AgentCredentials, to address: CollectorAddress,
-        _ body: (inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void
-    ) async throws {
-        let tls = try UplinkTLS(credentials: credentials)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        try await channel.executeThenClose { inbound, outbound in
-            var iterator = inbound.makeAsyncIterator()
-            try await body(&iterator, outbound)
-        }
-    }
-}
-
 extension TransportFixture {
     /// Credentials issued by a CA the collector does not know.
     static func foreign() async throws -> AgentCredentials {

@@ -21,7 +21,7 @@ final class SNMPSimulator {
         }
         _ = try Command.require(binary, hint: "pip install snmpsim==1.2.2 snmpsim-data==1.0.1")
         port = try FreePort.udp()
-        directory = try TemporaryDirectory.create("outpost-snmpsim")
+        directory = try TemporaryDirectory("snmpsim").url
         let dataDirectory = directory.appendingPathComponent("data")
         let cacheDirectory = directory.appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])

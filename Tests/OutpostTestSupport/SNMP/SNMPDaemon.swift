@@ -34,7 +34,7 @@ public final class SNMPDaemon {
         var attempt = 1
         while true {
             let chosen = try port ?? FreePort.udp()
-            let directory = try TemporaryDirectory.create("outpost-snmpd")
+            let directory = try TemporaryDirectory("snmpd").url
             let process = try Self.start(snmpd, host: host, port: chosen, community: community, directory: directory,
                                          extraConfiguration: extraConfiguration, launcher: launcher)
             let address = "\(host):\(chosen)"
