@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 

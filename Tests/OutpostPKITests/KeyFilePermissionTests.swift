@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 
 /// Private key files that their group or other users may access are refused at load, with a

@@ -1,6 +1,5 @@
 import Foundation
 import OutpostPKI
-import OutpostTestSupport
 import Testing
 import X509
 

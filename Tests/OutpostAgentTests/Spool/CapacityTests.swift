@@ -1,6 +1,7 @@
 import Foundation
 import MetricsTestKit
 import OutpostCore
+import OutpostTestSupport
 import Testing
 @testable import OutpostAgent
 

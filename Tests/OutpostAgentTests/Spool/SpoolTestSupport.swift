@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import Metrics
 import OutpostCore
-import OutpostTestSupport
 import Synchronization
 import Testing
 @testable import OutpostAgent

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostTestSupport
 import Testing
 @testable import OutpostAgent
 
