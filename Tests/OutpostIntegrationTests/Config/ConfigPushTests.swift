@@ -17,8 +17,7 @@ struct ConfigPushTests {
 
     @Test("a running agent probes an added device, a changed address, receives an added item and stops a disabled device within 5 s of the change in Postgres")
     func runningAgentFollowsChanges() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-a", db: db)
             let devices = try await fixture.addDevices(2, db: db)  // 127.0.1.1, 127.0.1.2
             let stateDirectory = "\(fixture.directory)/agent-a"
@@ -98,13 +97,12 @@ struct ConfigPushTests {
 
     @Test("a burst of 100 committed updates reaches the agent as a few Config messages, the last one current")
     func burstIsCoalesced() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-burst", db: db)
             let devices = try await fixture.addDevices(3, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
                     let writer = try await database.connect()
@@ -140,13 +138,12 @@ struct ConfigPushTests {
 
     @Test("a change committed while the listener reconnects reaches the agent (every session is rechecked)")
     func missedNotificationsAreRechecked() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-recheck", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
                     let admin = try await database.connect()
@@ -190,13 +187,12 @@ struct ConfigPushTests {
 
     @Test("a change of the ping settings in system_config reaches every connected agent within 5 s")
     func pingSettingsReachEveryAgent() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-settings", db: db)
             _ = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
                     let writer = try await database.connect()

@@ -18,8 +18,7 @@ struct BoundedShutdownTests {
 
     @Test("SIGTERM with a group commit stuck behind a lock: the process is gone within 10 s", .timeLimit(.minutes(2)))
     func sigtermWithAStuckCommit() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-term", db: db)
             let devices = try await fixture.addDevices(5, db: db)
             let caDirectory = try CollectorProcess.caDirectory(of: fixture)

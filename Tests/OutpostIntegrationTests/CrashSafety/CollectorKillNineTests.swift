@@ -28,8 +28,7 @@ struct CollectorKillNineTests {
     @Test("kill -9 with a group copied but not committed: after restart and spool replay every result is in ping_results once",
           .timeLimit(.minutes(3)))
     func killBetweenCopyAndCommit() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-k9", db: db)
             let devices = try await fixture.addDevices(Self.devicesPerBatch, db: db)
             let caDirectory = try CollectorProcess.caDirectory(of: fixture)

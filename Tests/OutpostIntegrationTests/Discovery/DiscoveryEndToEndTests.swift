@@ -87,8 +87,7 @@ struct DiscoveryEndToEndTests {
 
     @Test("a job created while the agent is offline waits, runs when it connects, finds every live host and imports each once")
     func offlineThenImportOnce() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-d", db: db)
             let block = Self.randomBlock(prefixLength: 29)
             let rule = try await Self.rule(fixture, block: block, db: db)
@@ -122,8 +121,7 @@ struct DiscoveryEndToEndTests {
 
     @Test("an agent gone mid-job leaves the job failed with the reason, never running; a cancelled job stops")
     func agentGoneAndCancel() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-e", db: db)
             // Every host of a /21 answers ICMP, then waits 1 s for SNMP from a socket that never
             // answers: 2,046 hosts, 256 at once, about 8 s of sweeping. The credential is sealed
@@ -168,8 +166,7 @@ struct DiscoveryEndToEndTests {
 
     @Test("a rule over loopback hosts with snmpds identifies exactly those with their vendor and type, imports with templates, once")
     func snmpIdentificationAndTemplates() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-s", db: db)
             _ = try await TemplateStore(logger: Self.logger).importTemplates(try BuiltinTemplates.all(), builtin: true, on: db)
             let block = Self.randomBlock(prefixLength: 29)
@@ -235,8 +232,7 @@ struct DiscoveryEndToEndTests {
 
     @Test("a /24 behind a veth into a namespace: exactly the live hosts, SNMP ones with vendor, type and MAC, imported once")
     func namespaceSlash24() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-n", db: db)
             let branch = try NetworkNamespace()
             defer { branch.close() }
@@ -300,8 +296,7 @@ struct DiscoveryEndToEndTests {
 
     @Test("a WAN cut mid-job: the job ends failed with the reason, and the findings the agent made offline still arrive")
     func findingsSurviveAWANCut() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-w", db: db)
             // As in the test above: a /21 whose hosts each wait 1 s for SNMP, about 8 s of sweeping.
             let key = MasterKey.generate()

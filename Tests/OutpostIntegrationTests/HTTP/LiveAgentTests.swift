@@ -13,8 +13,7 @@ struct LiveAgentTests {
 
     @Test("a connected agent is shown connected with its Hello's version, session and ingest metrics follow, and it is shown disconnected after it leaves")
     func connectedAgent() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-http", db: db)
             let devices = try await fixture.addDevices(3, db: db)
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)

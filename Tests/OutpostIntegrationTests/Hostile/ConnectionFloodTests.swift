@@ -88,8 +88,7 @@ struct ConnectionFloodTests {
 
     @Test("1,000 idle connections against the agent port: capped per source before TLS; a real agent connects and gets a batch acknowledged within 10 s")
     func agentPortFlood() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let alice = try await fixture.enrolAgent("alice", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in

@@ -64,8 +64,7 @@ struct HostileAgentTests {
 
     @Test("a Hello acknowledging a sequence ≥ 2^63 is refused with an Error naming the field; the collector serves the next agent")
     func helloSequenceOutOfDomain() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let mallory = try await fixture.enrolAgent("mallory", db: db)
             let alice = try await fixture.enrolAgent("alice", db: db)
             let devices = try await fixture.addDevices(1, db: db)
@@ -86,8 +85,7 @@ struct HostileAgentTests {
 
     @Test("values outside their column's domain are refused with a Nack naming the field; the session goes on; nothing is stored")
     func batchValuesOutOfDomain() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let mallory = try await fixture.enrolAgent("mallory", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             let device = devices[0]
@@ -148,8 +146,7 @@ struct HostileAgentTests {
 
     @Test("an agent writes only its own branch: rows for another branch's device or item are refused, its state untouched")
     func crossBranchRows() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let mallory = try await fixture.enrolAgent("mallory", db: db)
             let own = try await fixture.addDevices(1, db: db)[0]
             let otherBranch = try await Fixture.branch("batumi-1", displayName: "Batumi 1", on: db)
@@ -181,8 +178,7 @@ struct HostileAgentTests {
 
     @Test("a device moved to the session's branch is accepted once the configuration change is seen")
     func scopeFollowsConfigurationChanges() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let alice = try await fixture.enrolAgent("alice", db: db)
             let otherBranch = try await Fixture.branch("batumi-1", displayName: "Batumi 1", on: db)
             let moved = try await Fixture.device("moved", ip: "127.0.2.1", branch: otherBranch, on: db)
@@ -201,8 +197,7 @@ struct HostileAgentTests {
 
     @Test("a 255-byte version, a long peer address and control characters in the version: the agent is served, its log lines escaped")
     func longAndForgedAgentText() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let alice = try await fixture.enrolAgent("alice", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             let logs = CapturedLogs()

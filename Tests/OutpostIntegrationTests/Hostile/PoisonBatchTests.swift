@@ -27,8 +27,7 @@ struct PoisonBatchTests {
 
     @Test("a batch PostgreSQL refuses is quarantined whole with its error; the other batches of its group commit; its resend is a duplicate")
     func poisonBatchIsQuarantined() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let devices = try await fixture.addDevices(1, db: db)
             var enrolled: [AgentCredentials] = []
             for name in ["a", "b", "poison", "c"] { enrolled.append(try await fixture.enrolAgent(name, db: db)) }
@@ -83,8 +82,7 @@ struct PoisonBatchTests {
 
     @Test("a quarantined batch replays once its cause is fixed, exactly once; a replay refused again leaves it held")
     func quarantinedBatchReplays() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let devices = try await fixture.addDevices(2, db: db)
             let agent = try await fixture.enrolAgent("alice", db: db)
             // A rule of the operator's that this batch breaks (23514), lifted afterwards.

@@ -21,8 +21,7 @@ struct AgentCollectorTests {
 
     @Test("results spooled during an outage arrive exactly once after connect, across a collector restart, with the branch's configuration")
     func outageAndRestart() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-a", db: db)
             let devices = try await fixture.addDevices(5, db: db)
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
@@ -72,14 +71,13 @@ struct AgentCollectorTests {
 
     @Test("a tampered batch and a batch signed by another agent are refused; the session keeps serving")
     func tamperedBatches() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let alice = try await fixture.enrolAgent("alice", db: db)
             let mallory = try await fixture.enrolAgent("mallory", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(alice, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
 
@@ -107,8 +105,7 @@ struct AgentCollectorTests {
 
     @Test("revoked, unregistered and foreign-CA agents are refused")
     func refusedIdentities() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let revoked = try await fixture.enrolAgent("revoked", db: db)
             let unregistered = try await fixture.enrolAgent("unregistered", db: db)
             try await db.query("DELETE FROM agents WHERE name = 'unregistered'", logger: TestDatabase.logger)
@@ -118,7 +115,7 @@ struct AgentCollectorTests {
                 #expect(await Self.isRefused(revoked, at: address), "a revoked certificate got a session")
                 #expect(await Self.isRefused(foreignFixture, at: address), "a foreign CA's certificate got a session")
                 try await RawAgentConnection.with(unregistered, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .error(let error)? = try await inbound.next() else { Issue.record("expected Error"); return }
                     #expect(error.code == .unauthorized)
                 }
@@ -131,12 +128,11 @@ struct AgentCollectorTests {
 
     @Test("revoking an agent ends its live session within 5 s and refuses it from then on")
     func revocationDropsLiveSession() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("to-revoke", db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     _ = try await inbound.next()  // the configuration
                     let revoker = try await database.connect()
@@ -156,8 +152,7 @@ struct AgentCollectorTests {
 
     @Test("garbage, a wrong version byte and an oversized length get an Error frame and close only that connection; the collector keeps serving")
     func malformedFramesCloseOnlyThatConnection() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("fuzzy", db: db)
             try await fixture.withCollector(database: database.url) { address in
                 let garbage: [[UInt8]] = [
@@ -181,7 +176,7 @@ struct AgentCollectorTests {
                 }
                 // A well-behaved session on the same listener still works.
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome after garbage sessions"); return }
                 }
             }
@@ -195,7 +190,7 @@ struct AgentCollectorTests {
         do {
             var welcomed = false
             try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                try await outbound.write(.hello(.raw))
                 if case .welcome? = try await inbound.next() { welcomed = true }
             }
             return !welcomed

@@ -20,8 +20,7 @@ struct CertificateRenewalTests {
 
     @Test("a running agent renews at 2/3 of its certificate's life, keeps its key and identity, and reconnects with the new certificate")
     func agentRenewsBeforeExpiry() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let original = try await fixture.enrolAgent("renewing", lifetime: Self.shortLifetime, db: db)
             #expect(original.renewalSchedule.renewalThreshold < Date() + 10)
             let devices = try await fixture.addDevices(2, db: db)
@@ -84,12 +83,11 @@ struct CertificateRenewalTests {
 
     @Test("renewal requests for another key or with a malformed CSR are refused without ending the session")
     func refusedRenewals() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("asking", db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
 

@@ -14,8 +14,7 @@ import Testing
 struct GracefulShutdownTests {
     @Test("graceful shutdown tells connected agents to reconnect elsewhere and ends even while they stay connected")
     func shutdownEndsLiveSessions() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("leaving", db: db)
             let logger = Logger(label: "outpost.test.shutdown")
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
@@ -30,7 +29,7 @@ struct GracefulShutdownTests {
                 tasks.addTask { try await group.run() }
                 let address = CollectorAddress(host: "127.0.0.1", port: try await listener.boundAddress.port!, serverName: "localhost")
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
                     let started = ContinuousClock.now

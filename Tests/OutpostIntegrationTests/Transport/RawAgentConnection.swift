@@ -48,3 +48,8 @@ enum RawAgentConnection {
         }
     }
 }
+
+extension Hello {
+    /// The Hello of a fresh raw client: nothing acknowledged, no configuration yet, nothing dropped.
+    static var raw: Hello { Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0) }
+}

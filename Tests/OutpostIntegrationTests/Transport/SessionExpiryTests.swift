@@ -8,13 +8,12 @@ import Testing
 struct SessionExpiryTests {
     @Test("a message after the certificate expired ends the session with unauthorized, nothing committed; no new session")
     func expiredCertificateEndsLiveSession() async throws {
-        try await TestDatabase.withMigrated { db, database in
-            let fixture = try await TransportFixture(db: db)
+        try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)  // room for a slow first handshake
             let devices = try await fixture.addDevices(2, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
+                    try await outbound.write(.hello(.raw))
                     guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
                     _ = try await inbound.next()  // the configuration
                     // The expiry is a moment on the clock, not an event: poll it. Validation works in

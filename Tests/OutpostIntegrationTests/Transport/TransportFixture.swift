@@ -33,6 +33,13 @@ struct TransportFixture {
         branchID = try await Fixture.branch("tbilisi-1", displayName: "Tbilisi 1", on: db)
     }
 
+    /// Runs `body` on a new migrated database holding a new fixture.
+    static func with<T>(_ body: (PostgresConnection, TestDatabase, TransportFixture) async throws -> T) async throws -> T {
+        try await TestDatabase.withMigrated { db, database in
+            try await body(db, database, try await TransportFixture(db: db))
+        }
+    }
+
     /// The state directory of the agent enrolled as `name`.
     func stateDirectory(of name: String) -> AgentStateDirectory {
         AgentStateDirectory(path: "\(directory)/\(name)")

@@ -30,7 +30,7 @@ public enum Fixture {
     ) async throws -> UUID {
         try await db.query("""
             INSERT INTO standalone_devices (id, name, ip, branch_id, vendor, device_type)
-            VALUES (\(id), \(name), \(ip)::inet, \(branch), \(vendor), \(deviceType))
+            VALUES (\(id), \(name), \(ip), \(branch), \(vendor), \(deviceType))
             """, logger: TestDatabase.logger)
         return id
     }
