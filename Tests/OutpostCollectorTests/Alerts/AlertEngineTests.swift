@@ -7,7 +7,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("Alert engine", .tags(.postgres, .timing), .needsPostgres)
+@Suite("Alert engine", .tags(.postgres, .timing), .needsQuietMachine, .needsPostgres)
 struct AlertEngineTests {
     /// Two branches with one device each (`a` in branch a, `b` in branch b) and an agent.
     struct Fleet {

@@ -15,7 +15,7 @@ import Testing
 
 /// A real collector (mTLS listener, ingest, discovery dispatcher) and a real agent (uplink,
 /// spool, batcher, job runner with the raw-socket ICMP engine) on loopback.
-@Suite("Discovery: collector dispatches, agent sweeps, results imported", .serialized, .tags(.root, .postgres, .netns, .snmp, .timing), .needsPostgres, .needsNetworkNamespaces, .needsSnmpd)
+@Suite("Discovery: collector dispatches, agent sweeps, results imported", .serialized, .tags(.root, .postgres, .netns, .snmp, .timing), .needsQuietMachine, .needsPostgres, .needsNetworkNamespaces, .needsSnmpd)
 struct DiscoveryEndToEndTests {
     static let logger = Logger(label: "outpost.test.discovery")
 
@@ -72,6 +72,13 @@ struct DiscoveryEndToEndTests {
         }
     }
 
+    /// A dispatcher polling for new jobs every 100 ms, so a test waits little for one to start.
+    static var dispatcher: DiscoveryDispatcher.Configuration {
+        var configuration = DiscoveryDispatcher.Configuration()
+        configuration.pollInterval = .milliseconds(100)
+        return configuration
+    }
+
     static func rule(_ fixture: TransportFixture, block: String, credentials: [UUID] = [], snmpPort: Int = 161, db: PostgresConnection) async throws
         -> DiscoveryRuleRecord
     {
@@ -93,9 +100,7 @@ struct DiscoveryEndToEndTests {
             let rule = try await Self.rule(fixture, block: block, db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
             let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
-            var configuration = DiscoveryDispatcher.Configuration()
-            configuration.pollInterval = .milliseconds(100)
-            try await fixture.withCollector(database: database.url, discovery: configuration) { address in
+            try await fixture.withCollector(database: database.url, discovery: Self.dispatcher) { address in
                 // The collector runs, the agent does not: the job stays pending.
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(try await database.eventually(Self.state(first), equals: "pending 0 0", within: .zero) == "pending 0 0")
@@ -134,9 +139,7 @@ struct DiscoveryEndToEndTests {
             let port = try #require(blackHole.localAddress?.port)
             let rule = try await Self.rule(fixture, block: Self.randomBlock(prefixLength: 21), credentials: [credential.id], snmpPort: port, db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            var configuration = DiscoveryDispatcher.Configuration()
-            configuration.pollInterval = .milliseconds(100)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: configuration) { address in
+            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) { address in
                 let agent = try await Agent.start(fixture, name: "agent-e", collector: address, packetsPerSecond: 10_000)
                 let lost = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let running = "SELECT status FROM discovery_jobs WHERE id = '\(lost.uuidString)' AND scanned_ips > 0"
@@ -197,9 +200,7 @@ struct DiscoveryEndToEndTests {
             try await store.addCredential(beta, on: db)
             let rule = try await Self.rule(fixture, block: block, credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            var configuration = DiscoveryDispatcher.Configuration()
-            configuration.pollInterval = .milliseconds(100)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: configuration) { address in
+            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) { address in
                 let agent = try await Agent.start(fixture, name: "agent-s", collector: address, packetsPerSecond: 10_000)
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 6 6")
@@ -263,9 +264,7 @@ struct DiscoveryEndToEndTests {
             try await store.addCredential(beta, on: db)
             let rule = try await Self.rule(fixture, block: "\(prefix).0/24", credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            var configuration = DiscoveryDispatcher.Configuration()
-            configuration.pollInterval = .milliseconds(100)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: configuration) { address in
+            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) { address in
                 let agent = try await Agent.start(fixture, name: "agent-n", collector: address, packetsPerSecond: 10_000)
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 // .1 is the agent host's own end of the link: live too.
@@ -309,13 +308,11 @@ struct DiscoveryEndToEndTests {
                                            branchID: fixture.branchID, snmpPort: snmpPort)
             try await DiscoveryRuleStore(logger: Self.logger).add(rule, on: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            var configuration = DiscoveryDispatcher.Configuration()
-            configuration.pollInterval = .milliseconds(100)
             let job = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
             let listenerPort = try FreePort.tcp()
             let agent = Mutex<Agent?>(nil)
             // The collector the agent reaches first goes away mid-job: the WAN is cut.
-            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: configuration) { address in
+            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: Self.dispatcher) { address in
                 let started = try await Agent.start(fixture, name: "agent-w", collector: address, packetsPerSecond: 10_000)
                 agent.withLock { $0 = started }
                 let running = "SELECT status FROM discovery_jobs WHERE id = '\(job.uuidString)' AND scanned_ips > 0"
@@ -328,7 +325,7 @@ struct DiscoveryEndToEndTests {
             let beforeReconnect = try await database.eventually(results, equals: "", within: .zero)
             #expect((Int(beforeReconnect) ?? 0) < 2046, "most hosts are found while the WAN is down")
             // The WAN comes back: the agent, still sweeping meanwhile, delivers its spooled findings.
-            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: configuration) { _ in
+            try await fixture.withCollector(database: database.url, port: listenerPort, masterKey: key, discovery: Self.dispatcher) { _ in
                 #expect(try await database.eventually(results, equals: "2046", within: .seconds(90)) == "2046")
                 let outcome = try await database.eventually(status, equals: "", within: .zero)
                 #expect(outcome.hasPrefix("failed: agent ") && outcome.contains("disconnected while the job ran"), "\(outcome)")

@@ -5,7 +5,7 @@ import OutpostTestSupport
 import Testing
 
 /// Sweeps over a random /29 of 127/8 where real snmpd processes listen on some addresses.
-@Suite("Discovery sweep on loopback", .tags(.root, .snmp, .timing), .needsRoot, .needsSnmpd)
+@Suite("Discovery sweep on loopback", .tags(.root, .snmp, .timing), .needsQuietMachine, .needsRoot, .needsSnmpd)
 struct LoopbackSweepTests {
     static let v3User = SNMPv3User(
         userName: "discoverer", authentication: .init(.sha1, passphrase: SNMPDaemon.authPassphrase),

@@ -17,7 +17,7 @@ import Testing
 ///   timeouts (up to +1 ms), the rest is the veth/TUN path and thread wake-ups on a loaded
 ///   2-core machine (measured +0.7...1.8 ms at load 7). fping's mean must agree with the engine's within 3 ms. The per-round
 ///   standard deviation of uniform ±5 ms is 10/√12 = 2.9 ms; the mean over rounds must lie in 2...4.5 ms.
-@Suite("ICMP engine against an impaired link, with fping on the same targets", .tags(.root, .netns, .timing), .needsNetworkNamespaces, .needsFping)
+@Suite("ICMP engine against an impaired link, with fping on the same targets", .tags(.root, .netns, .timing), .needsQuietMachine, .needsNetworkNamespaces, .needsFping)
 struct ImpairedLinkTests {
     static let impairment = Impairment(delay: .milliseconds(50), jitter: .milliseconds(5), lossPercent: 20, duplicatePercent: 10)
 

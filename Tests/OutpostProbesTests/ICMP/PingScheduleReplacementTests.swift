@@ -4,7 +4,7 @@ import OutpostProbes
 import OutpostTestSupport
 import Testing
 
-@Suite("Ping schedule: replacing the devices in place", .tags(.root, .timing), .needsRoot)
+@Suite("Ping schedule: replacing the devices in place", .tags(.root, .timing), .needsQuietMachine, .needsRoot)
 struct PingScheduleReplacementTests {
     @Test("a removed device's round in flight is still reported, a kept device keeps its timing, an added one starts at once")
     func replacementKeepsRoundsInFlight() async throws {

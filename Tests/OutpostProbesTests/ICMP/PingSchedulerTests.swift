@@ -4,7 +4,7 @@ import OutpostProbes
 import OutpostTestSupport
 import Testing
 
-@Suite("Ping scheduler", .tags(.root, .timing), .needsRoot)
+@Suite("Ping scheduler", .tags(.root, .timing), .needsQuietMachine, .needsRoot)
 struct PingSchedulerTests {
     @Test func roundsRepeatPerDeviceSpreadOverTheInterval() async throws {
         let engine = try ICMPTest.engine()

@@ -6,7 +6,7 @@ import OutpostTestSupport
 import Synchronization
 import Testing
 
-@Suite("Item poller against a real snmpd", .tags(.snmp, .timing), .needsSnmpd)
+@Suite("Item poller against a real snmpd", .tags(.snmp, .timing), .needsQuietMachine, .needsSnmpd)
 struct ItemPollerTests {
     static let sysUpTime = AgentConfiguration.Item(id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 1, valueType: "timeticks", isTable: false)
     static let sysName = AgentConfiguration.Item(id: UUID(), name: "name", oid: ".1.3.6.1.2.1.1.5.0", intervalSeconds: 1, valueType: "string", isTable: false)

@@ -5,7 +5,7 @@ import OutpostTestSupport
 import Testing
 
 /// The engine against a real snmpd, compared with what net-snmp's own tools print.
-@Suite(.tags(.snmp, .timing), .needsSnmpd) struct SNMPEngineAgainstSnmpdTests {
+@Suite(.tags(.snmp, .timing), .needsQuietMachine, .needsSnmpd) struct SNMPEngineAgainstSnmpdTests {
     static let sysDescr = "1.3.6.1.2.1.1.1.0", sysObjectID = "1.3.6.1.2.1.1.2.0"
     static let sysUpTime = "1.3.6.1.2.1.1.3.0", sysName = "1.3.6.1.2.1.1.5.0"
 

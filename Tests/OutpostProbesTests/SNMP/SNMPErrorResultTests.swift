@@ -5,7 +5,7 @@ import OutpostTestSupport
 import Testing
 
 /// Failures are results with the right error, delivered within the request's time budget.
-@Suite(.tags(.snmp, .timing), .needsSnmpd) struct SNMPErrorResultTests {
+@Suite(.tags(.snmp, .timing), .needsQuietMachine, .needsSnmpd) struct SNMPErrorResultTests {
     static let sysDescr = "1.3.6.1.2.1.1.1.0"
 
     @Test func wrongCommunityTimesOut() async throws {

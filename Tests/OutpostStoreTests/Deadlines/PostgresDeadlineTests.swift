@@ -7,7 +7,7 @@ import Testing
 /// postgres-nio 1.33 can lose a query for ever when its connection closes at the wrong moment,
 /// and waits without limit on a server that stopped answering: every call outside ingest goes
 /// through `withConnection(timeout:)` and every listener through `PostgresChannelListener`.
-@Suite("PostgreSQL calls with deadlines against a private server that is killed and frozen", .tags(.postgres, .timing), .needsPostgres, .needsPostgresBinaries)
+@Suite("PostgreSQL calls with deadlines against a private server that is killed and frozen", .tags(.postgres, .timing), .needsQuietMachine, .needsPostgres, .needsPostgresBinaries)
 struct PostgresDeadlineTests {
     static let logger = Logger(label: "outpost.test.deadline")
 

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What the machine running the tests provides: `scripts/test` provides everything, a plain
 /// `swift test` usually part of it. Suites that need something carry the matching condition
 /// trait (``Testing/Trait/needsPostgres`` and the others) and are skipped with a one-line
@@ -33,7 +29,7 @@ public enum Harness {
     }
 
     /// Whether `scripts/test` started this process (`OUTPOST_TEST_HARNESS=1`).
-    public static var isFullRun: Bool { environment("OUTPOST_TEST_HARNESS") == "1" }
+    static var isFullRun: Bool { environment("OUTPOST_TEST_HARNESS") == "1" }
 
     /// The shared PostgreSQL cluster (`OUTPOST_TEST_DATABASE_URL`).
     public static let postgres = Need("needs PostgreSQL (OUTPOST_TEST_DATABASE_URL): run scripts/test") {
@@ -66,14 +62,6 @@ public enum Harness {
 
     /// `fping`, the reference the ICMP engine is compared with.
     public static let fping = Need("needs fping (apt-get install fping)") { executable("fping") != nil }
-
-    /// Unprivileged ICMP echo sockets for this process's group (`net.ipv4.ping_group_range`).
-    public static let pingSockets = Need("needs ICMP datagram sockets (net.ipv4.ping_group_range) or root") {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), Int32(IPPROTO_ICMP))
-        guard fd >= 0 else { return false }
-        close(fd)
-        return true
-    }
 
     /// Where the tests look for tools.
     public static let searchPath = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
@@ -110,12 +98,16 @@ extension Trait where Self == ConditionTrait {
     public static var needsRoot: Self { needs(Harness.root) }
     /// Needs network namespaces.
     public static var needsNetworkNamespaces: Self { needs(Harness.networkNamespaces) }
+    /// Measures time or reads the host's interface table (tagged ``Testing/Tag/timing``): only
+    /// under `scripts/test`, which runs it alone after the other suites. Beside parallel suites
+    /// on a small machine it would measure their scheduling delay, or see their interfaces.
+    public static var needsQuietMachine: Self {
+        .enabled(if: Harness.isFullRun, "measures time: scripts/test runs it alone after the other suites")
+    }
     /// Needs snmpd and the net-snmp tools.
     public static var needsSnmpd: Self { needs(Harness.snmpd) }
     /// Needs snmpsim and its recordings.
     public static var needsSnmpsim: Self { needs(Harness.snmpsim) }
     /// Needs fping.
     public static var needsFping: Self { needs(Harness.fping) }
-    /// Needs ICMP echo sockets.
-    public static var needsPingSockets: Self { needs(Harness.pingSockets) }
 }

@@ -15,7 +15,6 @@ public final class ChildProcess: Sendable {
 
     private struct State {
         var output = ""
-        var processID: pid_t?
         var waiters: [(text: String, continuation: CheckedContinuation<Bool, Never>)] = []
         var ended = false
     }
@@ -55,7 +54,6 @@ public final class ChildProcess: Sendable {
                 for waiter in waiters { waiter.continuation.resume(returning: false) }
             }
             let result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .combinedWithOutput) { execution in
-                shared.state.withLock { $0.processID = execution.processIdentifier.value }
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         for try await line in execution.standardOutput.strings() {
@@ -100,9 +98,6 @@ public final class ChildProcess: Sendable {
         }
         for waiter in ready { waiter.continuation.resume(returning: true) }
     }
-
-    /// The process id, once started.
-    public var processID: pid_t? { shared.state.withLock { $0.processID } }
 
     /// Whether the child still runs (its output has not ended).
     public var isRunning: Bool { !shared.state.withLock { $0.ended } }

@@ -12,7 +12,9 @@ public enum Command {
     public struct Output: Sendable {
         /// The exit code, or 128 + the signal that ended it.
         public let status: Int32
+        /// What it wrote to standard output.
         public let standardOutput: String
+        /// What it wrote to standard error.
         public let standardError: String
 
         /// Standard output followed by standard error.
