@@ -30,6 +30,8 @@ let package = Package(
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
         .target(name: "OutpostCore", swiftSettings: strict),
+        // Alert-rule language (parser, compiler, evaluator) and cron schedules: collector side only.
+        .target(name: "OutpostRules", swiftSettings: strict),
         // Framing, message codec, batch signing and verification. No sockets.
         .target(
             name: "OutpostWire",
@@ -104,7 +106,7 @@ let package = Package(
         .target(
             name: "OutpostStore",
             dependencies: [
-                "OutpostCore",
+                "OutpostCore", "OutpostRules",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -117,7 +119,7 @@ let package = Package(
             name: "OutpostCollector",
             dependencies: [
                 "OutpostSettings",
-                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
+                "OutpostCore", "OutpostRules", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -242,6 +244,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
+        .testTarget(name: "OutpostRulesTests", dependencies: ["OutpostRules"], swiftSettings: strict),
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
         .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport"], swiftSettings: strict),
         .testTarget(
