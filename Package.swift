@@ -60,13 +60,13 @@ let package = Package(
         ),
         // net-snmp (Debian libsnmp-dev) as a system library.
         .systemLibrary(name: "CNetSNMP", providers: [.apt(["libsnmp-dev"])]),
-        // NIO plumbing shared by agent and collector: frame codec over TLS.
+        // NIO plumbing shared by agent and collector: frame codec, and the TLS configurations of
+        // the uplink, the agent listener and both ends of enrolment.
         .target(
             name: "OutpostTransport",
             dependencies: [
-                "OutpostWire", "OutpostPKI",
+                "OutpostWire",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
