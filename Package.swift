@@ -80,8 +80,6 @@ let package = Package(
                 "CNetSNMP",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -97,7 +95,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -108,6 +106,7 @@ let package = Package(
             dependencies: [
                 "OutpostCore", "OutpostRules",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,20 +133,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The agent program: enrol, run, status.
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes", "OutpostSettings",
+                "OutpostAgent", "OutpostPKI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        // The collector program: run, migrate, status, and administration (CA, tokens, branches, templates, alerts).
         .executableTarget(
             name: "outpost-collector",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings",
+                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings", "OutpostCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -163,24 +164,28 @@ let package = Package(
         ),
 
         // Benchmarks: run in release, `swift run -c release <name>`; figures in BENCHMARKS.md.
+        // Encoding, signing and verification throughput of batches.
         .executableTarget(
             name: "WireCodec",
             dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Benchmarks/WireCodec",
             swiftSettings: strict
         ),
+        // ICMP engine beside fping on the same loopback targets.
         .executableTarget(
             name: "ICMPBench",
             dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/ICMPBench",
             swiftSettings: strict
         ),
+        // SNMP engine beside snmpbulkwalk against the same local snmpd.
         .executableTarget(
             name: "SNMPBench",
             dependencies: ["OutpostProbes", "OutpostCore"],
             path: "Benchmarks/SNMPBench",
             swiftSettings: strict
         ),
+        // IngestWriter throughput beside psql \copy of the same rows.
         .executableTarget(
             name: "IngestBench",
             dependencies: [
@@ -191,6 +196,7 @@ let package = Package(
             path: "Benchmarks/IngestBench",
             swiftSettings: strict
         ),
+        // End-to-end ingest from simulated agents over mutual TLS.
         .executableTarget(
             name: "IngestMTLSBench",
             dependencies: [
@@ -203,6 +209,7 @@ let package = Package(
             path: "Benchmarks/IngestMTLSBench",
             swiftSettings: strict
         ),
+        // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",
             dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
@@ -213,7 +220,11 @@ let package = Package(
         // Real peers for tests: databases on the test cluster, private clusters, free ports.
         .target(
             name: "OutpostTestSupport",
-            dependencies: ["OutpostStore", "OutpostProbesTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "OutpostStore", "OutpostProbesTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/OutpostTestSupport",
             swiftSettings: strict
         ),
@@ -224,12 +235,14 @@ let package = Package(
             path: "Tests/OutpostProbesTestSupport",
             swiftSettings: strict
         ),
+        // Framing, codec, signing; conformance vectors.
         .testTarget(
             name: "OutpostWireTests",
-            dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Conformance"],
             swiftSettings: strict
         ),
+        // CA, issuance, renewal, revocation, and NIOSSL handshakes with issued certificates.
         .testTarget(
             name: "OutpostPKITests",
             dependencies: [
@@ -243,20 +256,44 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared vocabulary: sequence windows, log-safe text.
         .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
+        // Alert-rule parsing, evaluation and errors; cron schedules.
         .testTarget(name: "OutpostRulesTests", dependencies: ["OutpostRules"], swiftSettings: strict),
+        // TOML, environment and flag settings.
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
-        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport"], swiftSettings: strict),
+        // ICMP, SNMP, traceroute and discovery against real peers.
         .testTarget(
-            name: "OutpostAgentTests",
-            dependencies: ["OutpostAgent", "spool-stress", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            name: "OutpostProbesTests",
+            dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
+        // Scheduler, spool (with kill -9 of spool-stress), uplink pieces, metrics.
+        .testTarget(
+            name: "OutpostAgentTests",
+            dependencies: [
+                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "spool-stress",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Migrations, stores and COPY writers against a throwaway PostgreSQL.
+        .testTarget(
+            name: "OutpostStoreTests",
+            dependencies: [
+                "OutpostStore", "OutpostCore", "OutpostTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Collector services, agent-to-collector over mTLS, enrolment, alerts, crash safety.
         .testTarget(
             name: "OutpostCollectorTests",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
+                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire", "OutpostCore",
                 "OutpostTransport", "OutpostSettings", "OutpostProbes", "OutpostProbesTestSupport",
                 // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
                 "outpost-collector",
@@ -264,6 +301,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
