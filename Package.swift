@@ -163,60 +163,6 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Benchmarks: run in release, `swift run -c release <name>`; figures in BENCHMARKS.md.
-        // Encoding, signing and verification throughput of batches.
-        .executableTarget(
-            name: "WireCodec",
-            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Benchmarks/WireCodec",
-            swiftSettings: strict
-        ),
-        // ICMP engine beside fping on the same loopback targets.
-        .executableTarget(
-            name: "ICMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/ICMPBench",
-            swiftSettings: strict
-        ),
-        // SNMP engine beside snmpbulkwalk against the same local snmpd.
-        .executableTarget(
-            name: "SNMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore"],
-            path: "Benchmarks/SNMPBench",
-            swiftSettings: strict
-        ),
-        // IngestWriter throughput beside psql \copy of the same rows.
-        .executableTarget(
-            name: "IngestBench",
-            dependencies: [
-                "OutpostStore", "OutpostCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestBench",
-            swiftSettings: strict
-        ),
-        // End-to-end ingest from simulated agents over mutual TLS.
-        .executableTarget(
-            name: "IngestMTLSBench",
-            dependencies: [
-                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestMTLSBench",
-            swiftSettings: strict
-        ),
-        // Agent spool append and replay throughput.
-        .executableTarget(
-            name: "SpoolBench",
-            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/SpoolBench",
-            swiftSettings: strict
-        ),
-
         // Real peers for tests: databases on the test cluster, private clusters, free ports.
         .target(
             name: "OutpostTestSupport",
@@ -314,6 +260,66 @@ let package = Package(
         ),
     ]
 )
+
+// The benchmarks exist only for `scripts/benchmarks` and BENCHMARKS.md (OUTPOST_BENCHMARKS=1),
+// so that `swift build` and the tests do not build them. Run in release:
+// `OUTPOST_BENCHMARKS=1 swift build -c release --product <name>`.
+if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
+    package.targets += [
+        // Encoding, signing and verification throughput of batches.
+        .executableTarget(
+            name: "WireCodec",
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/WireCodec",
+            swiftSettings: strict
+        ),
+        // ICMP engine beside fping on the same loopback targets.
+        .executableTarget(
+            name: "ICMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ICMPBench",
+            swiftSettings: strict
+        ),
+        // SNMP engine beside snmpbulkwalk against the same local snmpd.
+        .executableTarget(
+            name: "SNMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore"],
+            path: "Benchmarks/SNMPBench",
+            swiftSettings: strict
+        ),
+        // IngestWriter throughput beside psql \copy of the same rows.
+        .executableTarget(
+            name: "IngestBench",
+            dependencies: [
+                "OutpostStore", "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestBench",
+            swiftSettings: strict
+        ),
+        // End-to-end ingest from simulated agents over mutual TLS.
+        .executableTarget(
+            name: "IngestMTLSBench",
+            dependencies: [
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestMTLSBench",
+            swiftSettings: strict
+        ),
+        // Agent spool append and replay throughput.
+        .executableTarget(
+            name: "SpoolBench",
+            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SpoolBench",
+            swiftSettings: strict
+        ),
+    ]
+}
 
 // The libFuzzer targets exist only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): WireFuzz reaches
 // the batch decoder through `@testable import`, which a release build of the package would
