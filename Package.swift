@@ -100,7 +100,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Migrations (embedded SQL), Postgres access, COPY writers.
+        // Migrations and built-in templates (Resources/, embedded at build time), Postgres access,
+        // COPY writers.
         .target(
             name: "OutpostStore",
             dependencies: [
@@ -111,8 +112,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            exclude: ["Resources"],
+            swiftSettings: strict,
+            plugins: ["EmbedResources"]
         ),
+        // Build-time embedding of a target's Resources/ files as text, so that no resource bundle
+        // has to be installed beside the binaries.
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+        // The generator the EmbedResources plugin runs.
+        .executableTarget(name: "EmbedResourcesTool", path: "Plugins/EmbedResourcesTool", swiftSettings: strict),
         // mTLS server, sessions, ingest, config distribution, jobs, alerts.
         .target(
             name: "OutpostCollector",
