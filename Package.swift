@@ -30,6 +30,8 @@ let package = Package(
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
         .target(name: "OutpostCore", swiftSettings: strict),
+        // Alert-rule language (parser, compiler, evaluator) and cron schedules: collector side only.
+        .target(name: "OutpostRules", swiftSettings: strict),
         // Framing, message codec, batch signing and verification. No sockets.
         .target(
             name: "OutpostWire",
@@ -58,13 +60,13 @@ let package = Package(
         ),
         // net-snmp (Debian libsnmp-dev) as a system library.
         .systemLibrary(name: "CNetSNMP", providers: [.apt(["libsnmp-dev"])]),
-        // NIO plumbing shared by agent and collector: frame codec over TLS.
+        // NIO plumbing shared by agent and collector: frame codec, and the TLS configurations of
+        // the uplink, the agent listener and both ends of enrolment.
         .target(
             name: "OutpostTransport",
             dependencies: [
-                "OutpostWire", "OutpostPKI",
+                "OutpostWire",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -78,8 +80,6 @@ let package = Package(
                 "CNetSNMP",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -95,29 +95,38 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        // Migrations (embedded SQL), Postgres access, COPY writers.
+        // Migrations and built-in templates (Resources/, embedded at build time), Postgres access,
+        // COPY writers.
         .target(
             name: "OutpostStore",
             dependencies: [
-                "OutpostCore",
+                "OutpostCore", "OutpostRules",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            exclude: ["Resources"],
+            swiftSettings: strict,
+            plugins: ["EmbedResources"]
         ),
+        // Build-time embedding of a target's Resources/ files as text, so that no resource bundle
+        // has to be installed beside the binaries.
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+        // The generator the EmbedResources plugin runs.
+        .executableTarget(name: "EmbedResourcesTool", path: "Plugins/EmbedResourcesTool", swiftSettings: strict),
         // mTLS server, sessions, ingest, config distribution, jobs, alerts.
         .target(
             name: "OutpostCollector",
             dependencies: [
                 "OutpostSettings",
-                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
+                "OutpostCore", "OutpostRules", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,20 +141,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The agent program: enrol, run, status.
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes", "OutpostSettings",
+                "OutpostAgent", "OutpostPKI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        // The collector program: run, migrate, status, and administration (CA, tokens, branches, templates, alerts).
         .executableTarget(
             name: "outpost-collector",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings",
+                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings", "OutpostCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -160,58 +171,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Benchmarks: run in release, `swift run -c release <name>`; figures in BENCHMARKS.md.
-        .executableTarget(
-            name: "WireCodec",
-            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Benchmarks/WireCodec",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "ICMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/ICMPBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "SNMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore"],
-            path: "Benchmarks/SNMPBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "IngestBench",
-            dependencies: [
-                "OutpostStore", "OutpostCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "IngestMTLSBench",
-            dependencies: [
-                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestMTLSBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "SpoolBench",
-            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/SpoolBench",
-            swiftSettings: strict
-        ),
-
         // Real peers for tests: databases on the test cluster, private clusters, free ports.
         .target(
             name: "OutpostTestSupport",
-            dependencies: ["OutpostStore", "OutpostProbesTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "OutpostStore", "OutpostProbesTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/OutpostTestSupport",
             swiftSettings: strict
         ),
@@ -222,12 +189,14 @@ let package = Package(
             path: "Tests/OutpostProbesTestSupport",
             swiftSettings: strict
         ),
+        // Framing, codec, signing; conformance vectors.
         .testTarget(
             name: "OutpostWireTests",
-            dependencies: ["OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Conformance"],
             swiftSettings: strict
         ),
+        // CA, issuance, renewal, revocation, and NIOSSL handshakes with issued certificates.
         .testTarget(
             name: "OutpostPKITests",
             dependencies: [
@@ -241,19 +210,44 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared vocabulary: sequence windows, log-safe text.
         .testTarget(name: "OutpostCoreTests", dependencies: ["OutpostCore"], swiftSettings: strict),
+        // Alert-rule parsing, evaluation and errors; cron schedules.
+        .testTarget(name: "OutpostRulesTests", dependencies: ["OutpostRules"], swiftSettings: strict),
+        // TOML, environment and flag settings.
         .testTarget(name: "OutpostSettingsTests", dependencies: ["OutpostSettings"], swiftSettings: strict),
-        .testTarget(name: "OutpostProbesTests", dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport"], swiftSettings: strict),
+        // ICMP, SNMP, traceroute and discovery against real peers.
         .testTarget(
-            name: "OutpostAgentTests",
-            dependencies: ["OutpostAgent", "spool-stress", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            name: "OutpostProbesTests",
+            dependencies: ["OutpostProbes", "OutpostCore", "OutpostProbesTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "OutpostStoreTests", dependencies: ["OutpostStore", "OutpostTestSupport"], swiftSettings: strict),
+        // Scheduler, spool (with kill -9 of spool-stress), uplink pieces, metrics.
+        .testTarget(
+            name: "OutpostAgentTests",
+            dependencies: [
+                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "spool-stress",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Migrations, stores and COPY writers against a throwaway PostgreSQL.
+        .testTarget(
+            name: "OutpostStoreTests",
+            dependencies: [
+                "OutpostStore", "OutpostCore", "OutpostTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Collector services, agent-to-collector over mTLS, enrolment, alerts, crash safety.
         .testTarget(
             name: "OutpostCollectorTests",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire",
+                "OutpostCollector", "OutpostStore", "OutpostTestSupport", "OutpostAgent", "OutpostPKI", "OutpostWire", "OutpostCore",
                 "OutpostTransport", "OutpostSettings", "OutpostProbes", "OutpostProbesTestSupport",
                 // Built for the kill -9 test, which runs the real binary (CrashSafety/CollectorProcess.swift).
                 "outpost-collector",
@@ -261,6 +255,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -273,6 +268,66 @@ let package = Package(
         ),
     ]
 )
+
+// The benchmarks exist only for `scripts/benchmarks` and BENCHMARKS.md (OUTPOST_BENCHMARKS=1),
+// so that `swift build` and the tests do not build them. Run in release:
+// `OUTPOST_BENCHMARKS=1 swift build -c release --product <name>`.
+if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
+    package.targets += [
+        // Encoding, signing and verification throughput of batches.
+        .executableTarget(
+            name: "WireCodec",
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/WireCodec",
+            swiftSettings: strict
+        ),
+        // ICMP engine beside fping on the same loopback targets.
+        .executableTarget(
+            name: "ICMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ICMPBench",
+            swiftSettings: strict
+        ),
+        // SNMP engine beside snmpbulkwalk against the same local snmpd.
+        .executableTarget(
+            name: "SNMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore"],
+            path: "Benchmarks/SNMPBench",
+            swiftSettings: strict
+        ),
+        // IngestWriter throughput beside psql \copy of the same rows.
+        .executableTarget(
+            name: "IngestBench",
+            dependencies: [
+                "OutpostStore", "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestBench",
+            swiftSettings: strict
+        ),
+        // End-to-end ingest from simulated agents over mutual TLS.
+        .executableTarget(
+            name: "IngestMTLSBench",
+            dependencies: [
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestMTLSBench",
+            swiftSettings: strict
+        ),
+        // Agent spool append and replay throughput.
+        .executableTarget(
+            name: "SpoolBench",
+            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SpoolBench",
+            swiftSettings: strict
+        ),
+    ]
+}
 
 // The libFuzzer targets exist only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): WireFuzz reaches
 // the batch decoder through `@testable import`, which a release build of the package would

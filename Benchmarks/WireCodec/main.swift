@@ -1,4 +1,4 @@
-// Batch codec throughput, release build: `swift run -c release WireCodec`.
+// Batch codec throughput, release build: `OUTPOST_BENCHMARKS=1 swift run -c release WireCodec`.
 //
 // Measures encode+sign and verify+decode (and the collector's validation after it) of batches
 // of 1,000 ping rounds through the public

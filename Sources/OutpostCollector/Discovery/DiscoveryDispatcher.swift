@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import OutpostCore
+import OutpostRules
 import OutpostPKI
 import OutpostStore
 import OutpostWire
