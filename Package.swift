@@ -32,6 +32,8 @@ let package = Package(
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
         .target(name: "OutpostCore", swiftSettings: strict),
+        // Alert-rule language (parser, compiler, evaluator) and cron schedules: collector side only.
+        .target(name: "OutpostRules", swiftSettings: strict),
         // Framing, message codec, batch signing and verification. No sockets.
         .target(
             name: "OutpostWire",
@@ -60,13 +62,13 @@ let package = Package(
         ),
         // net-snmp (Debian libsnmp-dev) as a system library.
         .systemLibrary(name: "CNetSNMP", providers: [.apt(["libsnmp-dev"])]),
-        // NIO plumbing shared by agent and collector: frame codec over TLS.
+        // NIO plumbing shared by agent and collector: frame codec, and the TLS configurations of
+        // the uplink, the agent listener and both ends of enrolment.
         .target(
             name: "OutpostTransport",
             dependencies: [
-                "OutpostWire", "OutpostPKI",
+                "OutpostWire",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -80,8 +82,6 @@ let package = Package(
                 "CNetSNMP",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -97,29 +97,38 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        // Migrations (embedded SQL), Postgres access, COPY writers.
+        // Migrations and built-in templates (Resources/, embedded at build time), Postgres access,
+        // COPY writers.
         .target(
             name: "OutpostStore",
             dependencies: [
-                "OutpostCore",
+                "OutpostCore", "OutpostRules",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            exclude: ["Resources"],
+            swiftSettings: strict,
+            plugins: ["EmbedResources"]
         ),
+        // Build-time embedding of a target's Resources/ files as text, so that no resource bundle
+        // has to be installed beside the binaries.
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
+        // The generator the EmbedResources plugin runs.
+        .executableTarget(name: "EmbedResourcesTool", path: "Plugins/EmbedResourcesTool", swiftSettings: strict),
         // mTLS server, sessions, ingest, config distribution, jobs, alerts.
         .target(
             name: "OutpostCollector",
             dependencies: [
                 "OutpostSettings",
-                "OutpostCore", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
+                "OutpostCore", "OutpostRules", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -134,20 +143,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The agent program: enrol, run, status.
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent", "OutpostPKI", "OutpostCore", "OutpostWire", "OutpostProbes", "OutpostSettings",
+                "OutpostAgent", "OutpostPKI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        // The collector program: run, migrate, status, and administration (CA, tokens, branches, templates, alerts).
         .executableTarget(
             name: "outpost-collector",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings",
+                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings", "OutpostCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,54 +170,6 @@ let package = Package(
         .executableTarget(
             name: "spool-stress",
             dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
-        ),
-
-        // Benchmarks: run in release, `swift run -c release <name>`; figures in BENCHMARKS.md.
-        .executableTarget(
-            name: "WireCodec",
-            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Benchmarks/WireCodec",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "ICMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/ICMPBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "SNMPBench",
-            dependencies: ["OutpostProbes", "OutpostCore"],
-            path: "Benchmarks/SNMPBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "IngestBench",
-            dependencies: [
-                "OutpostStore", "OutpostCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "IngestMTLSBench",
-            dependencies: [
-                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Benchmarks/IngestMTLSBench",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "SpoolBench",
-            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/SpoolBench",
             swiftSettings: strict
         ),
 
@@ -239,6 +202,7 @@ let package = Package(
             path: "Tests/OutpostCollectorTestSupport",
             swiftSettings: strict
         ),
+        // Framing, codec, signing; conformance vectors.
         .testTarget(
             name: "OutpostWireTests",
             dependencies: [
@@ -248,6 +212,7 @@ let package = Package(
             exclude: ["Conformance"],
             swiftSettings: strict
         ),
+        // CA, issuance, renewal, revocation, and NIOSSL handshakes with issued certificates.
         .testTarget(
             name: "OutpostPKITests",
             dependencies: [
@@ -261,13 +226,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared vocabulary: sequence windows, log-safe text.
         .testTarget(
             name: "OutpostCoreTests",
             dependencies: [
-                "OutpostCore", "OutpostTestSupport",
+                "OutpostCore",
             ],
             swiftSettings: strict
         ),
+        // Alert-rule parsing, evaluation and errors; cron schedules.
+        .testTarget(
+            name: "OutpostRulesTests",
+            dependencies: [
+                "OutpostRules", "OutpostTestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        // TOML, environment and flag settings.
         .testTarget(
             name: "OutpostSettingsTests",
             dependencies: [
@@ -275,6 +250,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // ICMP, SNMP, traceroute and discovery against real peers.
         .testTarget(
             name: "OutpostProbesTests",
             dependencies: [
@@ -283,6 +259,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Scheduler, spool (with kill -9 of spool-stress), uplink pieces, metrics.
         .testTarget(
             name: "OutpostAgentTests",
             dependencies: [
@@ -293,6 +270,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Migrations, stores and COPY writers against a throwaway PostgreSQL.
         .testTarget(
             name: "OutpostStoreTests",
             dependencies: [
@@ -339,6 +317,66 @@ let package = Package(
         ),
     ]
 )
+
+// The benchmarks exist only for `scripts/benchmarks` and BENCHMARKS.md (OUTPOST_BENCHMARKS=1),
+// so that `swift build` and the tests do not build them. Run in release:
+// `OUTPOST_BENCHMARKS=1 swift build -c release --product <name>`.
+if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
+    package.targets += [
+        // Encoding, signing and verification throughput of batches.
+        .executableTarget(
+            name: "WireCodec",
+            dependencies: ["OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/WireCodec",
+            swiftSettings: strict
+        ),
+        // ICMP engine beside fping on the same loopback targets.
+        .executableTarget(
+            name: "ICMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ICMPBench",
+            swiftSettings: strict
+        ),
+        // SNMP engine beside snmpbulkwalk against the same local snmpd.
+        .executableTarget(
+            name: "SNMPBench",
+            dependencies: ["OutpostProbes", "OutpostCore"],
+            path: "Benchmarks/SNMPBench",
+            swiftSettings: strict
+        ),
+        // IngestWriter throughput beside psql \copy of the same rows.
+        .executableTarget(
+            name: "IngestBench",
+            dependencies: [
+                "OutpostStore", "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestBench",
+            swiftSettings: strict
+        ),
+        // End-to-end ingest from simulated agents over mutual TLS.
+        .executableTarget(
+            name: "IngestMTLSBench",
+            dependencies: [
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/IngestMTLSBench",
+            swiftSettings: strict
+        ),
+        // Agent spool append and replay throughput.
+        .executableTarget(
+            name: "SpoolBench",
+            dependencies: ["OutpostAgent", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SpoolBench",
+            swiftSettings: strict
+        ),
+    ]
+}
 
 // The libFuzzer targets exist only for `scripts/fuzz-wire.sh` (OUTPOST_FUZZ=1): WireFuzz reaches
 // the batch decoder through `@testable import`, which a release build of the package would

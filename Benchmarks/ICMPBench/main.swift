@@ -1,6 +1,6 @@
 // ICMP engine vs fping on the same loopback targets, same run.
 //
-//   swift run -c release ICMPBench [targets…]      (default: 1000 10000)
+//   OUTPOST_BENCHMARKS=1 swift run -c release ICMPBench [targets…]      (default: 1000 10000)
 //
 // For each target count N (127.1.x.y addresses) it pings every target 3 times with the engine
 // and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time and

@@ -1,7 +1,7 @@
 // Ingest throughput: Outpost's IngestWriter (COPY + sequence ledger + device state, in group
 // commits) next to raw `psql \copy` of the same rows, on the same server, in the same run.
 //
-// Usage: swift run -c release IngestBench postgres://outpost@127.0.0.1:PORT/postgres [rows] [rows-per-batch]
+// Usage: OUTPOST_BENCHMARKS=1 swift run -c release IngestBench postgres://outpost@127.0.0.1:PORT/postgres [rows] [rows-per-batch]
 // It creates (and drops) two scratch databases on that server. The last line is machine-readable:
 // `RESULT name=ingest size=… ours=… reference=… unit=rows/s ratio=…`.
 import Foundation

@@ -9,7 +9,7 @@
 // - phase 2: 50 % of the median phase 1 round's throughput offered at a steady pace; send→Ack
 //   latency of every batch.
 //
-// Usage: swift build -c release --product IngestMTLSBench &&
+// Usage: OUTPOST_BENCHMARKS=1 swift build -c release --product IngestMTLSBench &&
 //        .build/release/IngestMTLSBench postgres://outpost@127.0.0.1:PORT/postgres [agents=4,32] [seconds=10] [rows-per-batch=1000] [rounds=3]
 // Phase 1 rounds last `seconds` each, phase 2 twice that. It creates (and drops) scratch
 // databases on that server. Per agent count it ends with machine-readable lines

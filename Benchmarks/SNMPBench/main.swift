@@ -4,8 +4,8 @@ import OutpostProbes
 
 // SNMP engine throughput next to net-snmp's snmpbulkwalk, same agent, same run.
 //
-//   swift run -c release SNMPBench                                   own snmpd: v2c and v3 authPriv
-//   swift run -c release SNMPBench host:port community [root [max-repetitions]]   any v2c agent (snmpsim)
+//   OUTPOST_BENCHMARKS=1 swift run -c release SNMPBench                                   own snmpd: v2c and v3 authPriv
+//   OUTPOST_BENCHMARKS=1 swift run -c release SNMPBench host:port community [root [max-repetitions]]   any v2c agent (snmpsim)
 //
 // Prints GET requests/s (128 in flight, 4 OIDs each), walk OIDs/s of the engine and of
 // snmpbulkwalk over the same subtree, and 16 concurrent engine walks. Each walk comparison ends

@@ -1,7 +1,7 @@
 // SpoolBench: spool append and replay throughput, beside a raw pwrite(+fdatasync) loop on the
 // same disk as the reference ceiling.
 //
-//   swift run -c release SpoolBench [directory] [seconds-per-case]
+//   OUTPOST_BENCHMARKS=1 swift run -c release SpoolBench [directory] [seconds-per-case]
 //
 // Append cases: 1 KB and 40 KB payloads (a 40 KB signed batch ≈ 1,000 results), sync every
 // batch vs group commit every 10 ms, one appender and 8 concurrent appenders.

@@ -1,4 +1,4 @@
-// Batch codec throughput, release build: `swift run -c release WireCodec`.
+// Batch codec throughput, release build: `OUTPOST_BENCHMARKS=1 swift run -c release WireCodec`.
 //
 // Measures encode+sign and verify+decode (and the collector's validation after it) of batches
 // of 1,000 ping rounds through the public
@@ -30,11 +30,17 @@ func pingRounds() -> [PingRoundResult] {
     }
 }
 
-/// Row-wise JSON, the reference.
+/// Row-wise JSON with the legacy column names as keys, the reference.
 struct JSONPingRow: Codable {
-    var device_id: UUID, device_ip: String, timestamp: Date
-    var packets_sent: Int, packets_received: Int
-    var min_rtt: Double?, avg_rtt: Double?, max_rtt: Double?, stddev_rtt: Double?
+    var deviceID: UUID, deviceIP: String, timestamp: Date
+    var packetsSent: Int, packetsReceived: Int
+    var minRTT: Double?, avgRTT: Double?, maxRTT: Double?, stddevRTT: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case deviceID = "device_id", deviceIP = "device_ip", timestamp
+        case packetsSent = "packets_sent", packetsReceived = "packets_received"
+        case minRTT = "min_rtt", avgRTT = "avg_rtt", maxRTT = "max_rtt", stddevRTT = "stddev_rtt"
+    }
 }
 
 /// Runs `body` repeatedly for about `seconds` and returns operations per second.
@@ -75,9 +81,9 @@ decoder.dateDecodingStrategy = .iso8601
 func jsonRows() -> [JSONPingRow] {
     rounds.map {
         JSONPingRow(
-            device_id: $0.deviceID.uuid, device_ip: $0.deviceIP, timestamp: $0.timestamp,
-            packets_sent: $0.packetsSent, packets_received: $0.packetsReceived,
-            min_rtt: $0.minRTT, avg_rtt: $0.avgRTT, max_rtt: $0.maxRTT, stddev_rtt: $0.stddevRTT)
+            deviceID: $0.deviceID.uuid, deviceIP: $0.deviceIP, timestamp: $0.timestamp,
+            packetsSent: $0.packetsSent, packetsReceived: $0.packetsReceived,
+            minRTT: $0.minRTT, avgRTT: $0.avgRTT, maxRTT: $0.maxRTT, stddevRTT: $0.stddevRTT)
     }
 }
 let json = try encoder.encode(jsonRows())
@@ -87,9 +93,9 @@ let jsonVerifyDecode = try measure {
     precondition(key.publicKey.isValidSignature(jsonSignature, for: json))
     let rows = try decoder.decode([JSONPingRow].self, from: json).map {
         PingRoundResult(
-            deviceID: DeviceID($0.device_id), deviceIP: $0.device_ip, timestamp: $0.timestamp,
-            packetsSent: $0.packets_sent, packetsReceived: $0.packets_received,
-            minRTT: $0.min_rtt, avgRTT: $0.avg_rtt, maxRTT: $0.max_rtt, stddevRTT: $0.stddev_rtt)
+            deviceID: DeviceID($0.deviceID), deviceIP: $0.deviceIP, timestamp: $0.timestamp,
+            packetsSent: $0.packetsSent, packetsReceived: $0.packetsReceived,
+            minRTT: $0.minRTT, avgRTT: $0.avgRTT, maxRTT: $0.maxRTT, stddevRTT: $0.stddevRTT)
     }
     precondition(rows.count == 1000)
 }

@@ -1,9 +1,9 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import NIOSSL
 import OutpostCore
 import OutpostPKI
+import OutpostTransport
 import OutpostWire
 import Synchronization
 import X509
@@ -35,9 +35,7 @@ enum EnrolmentExchange {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Response {
         let pin = PinOutcome()
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.minimumTLSVersion = .tlsv13
-        let context = try NIOSSLContext(configuration: configuration)
+        let tls = try EnrolmentClientTLS()
         // SNI only for host names; IP literals are not sent (RFC 6066 §3).
         let serverName = IPAddressText.isValid(address.host) ? nil : address.host
         let deadline = TimeAmount.nanoseconds(
@@ -48,12 +46,7 @@ enum EnrolmentExchange {
                 channel.eventLoop.makeCompletedFuture {
                     let cutOff = channel.eventLoop.scheduleTask(in: deadline) { channel.close(promise: nil) }
                     channel.closeFuture.whenComplete { _ in cutOff.cancel() }
-                    let handler = try NIOSSLClientHandler(
-                        context: context,
-                        serverHostname: serverName,
-                        customVerificationCallbackWithMetadata: { certificates, promise in
-                            Self.verify(certificates, pinnedCA: pinnedCA, outcome: pin, promise: promise)
-                        })
+                    let handler = try tls.makeHandler(serverHostname: serverName, check: Self.pinning(pinnedCA, outcome: pin))
                     try channel.pipeline.syncOperations.addHandler(handler)
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -108,26 +101,18 @@ enum EnrolmentExchange {
         throw AgentEnrolmentError.connectionClosed
     }
 
-    private static func verify(
-        _ certificates: [NIOSSLCertificate],
-        pinnedCA: CertificateFingerprint,
-        outcome: PinOutcome,
-        promise: EventLoopPromise<NIOSSLVerificationResultWithMetadata>
-    ) {
-        // The server's chain is untrusted input: every certificate must parse.
-        guard let chain = try? certificates.map({ try Certificate(derEncoded: $0.toDERBytes()) }) else {
-            outcome.record(.failure(.serverCertificateNotIssuedByPinnedCA("a certificate from the collector cannot be parsed")))
-            promise.succeed(.failed)
-            return
-        }
-        Task {
-            let result = await CAPinning.verifyServerChain(chain, pinnedCA: pinnedCA)
-            outcome.record(result)
-            switch result {
-            case .success: promise.succeed(.certificateVerified(VerificationMetadata(nil)))
-            case .failure: promise.succeed(.failed)
-            }
-        }
+    /// The check of the collector's chain: it must lead to the pinned CA; the verdict goes to `outcome`.
+    private static func pinning(_ pinnedCA: CertificateFingerprint, outcome: PinOutcome) -> PeerChainCheck {
+        PeerChainCheck(
+            unparsable: {
+                outcome.record(.failure(.serverCertificateNotIssuedByPinnedCA("a certificate from the collector cannot be parsed")))
+            },
+            verify: { chain in
+                let result = await CAPinning.verifyServerChain(chain, pinnedCA: pinnedCA)
+                outcome.record(result)
+                if case .success = result { return true }
+                return false
+            })
     }
 }
 

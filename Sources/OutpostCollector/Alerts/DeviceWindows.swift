@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostRules
 
 /// The recent samples of one device's rule variables, derived from its ping rounds and item samples.
 ///

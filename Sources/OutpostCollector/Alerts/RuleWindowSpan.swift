@@ -1,4 +1,4 @@
-import OutpostCore
+import OutpostRules
 
 extension RuleExpression {
     /// The longest window (seconds) any window function in the expression looks back over; 0 when none.

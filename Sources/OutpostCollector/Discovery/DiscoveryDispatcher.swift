@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import OutpostCore
+import OutpostRules
 import OutpostPKI
 import OutpostStore
 import OutpostWire
@@ -150,7 +151,7 @@ public final class DiscoveryDispatcher: Service, Sendable {
     private func failSilentJobs(on connection: PostgresConnection) async throws {
         let failed = try await DiscoveryJobStore(logger: logger).failSilent(olderThan: configuration.silentJobTimeoutSeconds, on: connection)
         if !failed.isEmpty {
-            dispatched.withLock { jobs in failed.forEach { jobs[$0] = nil } }
+            dispatched.withLock { jobs in for id in failed { jobs[id] = nil } }
             logger.warning("silent discovery jobs failed", metadata: ["jobs": "\(failed)"])
         }
     }
@@ -199,7 +200,7 @@ public final class DiscoveryDispatcher: Service, Sendable {
     func sessionEnded(agent: AgentID, channel: ObjectIdentifier) async {
         let orphans = dispatched.withLock { jobs in
             let ids = jobs.filter { $0.value.channel == channel }.map(\.key)
-            ids.forEach { jobs[$0] = nil }
+            for id in ids { jobs[id] = nil }
             return ids
         }
         guard !orphans.isEmpty else { return }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import OutpostPKI
+import OutpostTransport
 import X509
 
 /// The collector's TLS identity: `server.key` and `server.crt`, the latter holding the server
@@ -96,15 +97,8 @@ public struct CollectorServerIdentity: Sendable {
         guard fsync(directoryFD) == 0 else { throw PKIFileError(path: directory, kind: .system(operation: "fsync", errno: errno)) }
     }
 
-    /// A TLS 1.3 server configuration presenting this identity and asking for no client certificate.
-    func serverAuthenticationOnlyConfiguration() throws -> TLSConfiguration {
-        let chain = try certificateChain.map { certificate in
-            NIOSSLCertificateSource.certificate(try NIOSSLCertificate(bytes: Array(try CertificateFile.pem(certificate).utf8), format: .pem))
-        }
-        let key = try NIOSSLPrivateKey(bytes: Array(try privateKey.pemEncoded.utf8), format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        configuration.minimumTLSVersion = .tlsv13
-        configuration.certificateVerification = .none
-        return configuration
+    /// The chain and key as presented in TLS.
+    var tlsIdentity: TLSIdentity {
+        get throws { try TLSIdentity(certificateChain: certificateChain, privateKeyPEM: try privateKey.pemEncoded) }
     }
 }

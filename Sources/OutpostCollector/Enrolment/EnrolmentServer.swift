@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import OutpostPKI
+import OutpostTransport
 import OutpostWire
 import PostgresNIO
 import Synchronization
@@ -41,7 +42,7 @@ public final class EnrolmentServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> EnrolmentServer {
-        let context = try NIOSSLContext(configuration: try identity.serverAuthenticationOnlyConfiguration())
+        let tls = try EnrolmentServerTLS(identity: try identity.tlsIdentity)
         // The deadline covers the whole exchange: a slow or silent peer is cut off.
         let admission = ConnectionAdmission(limits: .init(
             maximumConnections: configuration.maximumConcurrentConnections,
@@ -53,7 +54,7 @@ public final class EnrolmentServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try admission.admit(channel)
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(tls.makeHandler())
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }

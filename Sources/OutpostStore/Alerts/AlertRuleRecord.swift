@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+import OutpostRules
 
 /// One enabled row of `alert_rules`, as the alert engine needs it.
 public struct AlertRuleRecord: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OutpostCore
+import OutpostRules
 import PostgresNIO
 
 /// Reads `alert_rules` and writes `alert_history` for the collector's alert engine.

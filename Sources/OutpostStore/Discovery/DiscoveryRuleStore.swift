@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OutpostCore
+import OutpostRules
 import PostgresNIO
 
 /// `discovery_rules` and the SNMP rows of `discovery_credentials` (sealed; this type never sees plaintext).

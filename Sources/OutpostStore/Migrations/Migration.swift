@@ -1,8 +1,10 @@
 /// One numbered schema change, embedded in the binary as SQL text.
 ///
-/// Migrations are applied in `version` order, each in its own transaction, and recorded
-/// in `schema_migrations` with a checksum of their SQL so an edited, already-applied
-/// migration is detected instead of silently skipped.
+/// The SQL of each migration is a file of `Resources/Migrations/`, embedded at build time by
+/// the EmbedResources plugin. Migrations are applied in `version` order, each in its own
+/// transaction, and recorded in `schema_migrations` with a checksum of their SQL (every byte
+/// of the file, which ends without a newline) so an edited, already-applied migration is
+/// detected instead of silently skipped.
 public struct Migration: Sendable {
     /// Position in the sequence; unique, starting at 1.
     public let version: Int

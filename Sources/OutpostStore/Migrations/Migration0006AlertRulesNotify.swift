@@ -4,18 +4,6 @@ extension Migration {
     static let alertRulesNotify = Migration(
         version: 6,
         name: "alert_rules_notify",
-        sql: #"""
-        CREATE FUNCTION outpost_notify_alert_rules_changed() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM pg_notify('outpost_alert_rules', '');
-            RETURN NULL;
-        END
-        $$;
-
-        CREATE TRIGGER trg_alert_rules_changed
-            AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON alert_rules
-            FOR EACH STATEMENT EXECUTE FUNCTION outpost_notify_alert_rules_changed();
-        """#
+        sql: EmbeddedResources.text("Migrations/0006-alert-rules-notify.sql")
     )
 }

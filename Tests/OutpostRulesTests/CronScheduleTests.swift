@@ -1,5 +1,5 @@
 import Foundation
-import OutpostCore
+import OutpostRules
 import Testing
 
 @Suite("Cron schedules")

@@ -1,4 +1,4 @@
-import OutpostCore
+import OutpostRules
 import Testing
 
 @Suite("Alert rules: FOR <duration> (for_duration)")

@@ -1,4 +1,4 @@
-import OutpostCore
+import OutpostRules
 import Testing
 
 @Suite("Alert rules: parsing to the canonical form")

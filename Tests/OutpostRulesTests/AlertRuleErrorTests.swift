@@ -1,4 +1,4 @@
-import OutpostCore
+import OutpostRules
 import Testing
 
 @Suite("Alert rules: refused with the position of the mistake")

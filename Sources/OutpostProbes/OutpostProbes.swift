@@ -1,1 +1,0 @@
-// OutpostProbes: filled by its issue.
