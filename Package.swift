@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "OutpostCoreTests",
             dependencies: [
-                "OutpostCore",
+                "OutpostCore"
             ],
             swiftSettings: strict
         ),
@@ -246,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "OutpostSettingsTests",
             dependencies: [
-                "OutpostSettings",
+                "OutpostSettings"
             ],
             swiftSettings: strict
         ),
@@ -263,7 +263,8 @@ let package = Package(
         .testTarget(
             name: "OutpostAgentTests",
             dependencies: [
-                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "OutpostTestSupport", "spool-stress",
+                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "OutpostTestSupport",
+                "spool-stress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -284,7 +285,8 @@ let package = Package(
         .testTarget(
             name: "OutpostCollectorTests",
             dependencies: [
-                "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostStore", "OutpostWire", "outpost-collector",
+                "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostAgent", "OutpostCore",
+                "OutpostPKI", "OutpostSettings", "OutpostStore", "OutpostWire", "outpost-collector",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -303,7 +305,8 @@ let package = Package(
         .testTarget(
             name: "OutpostIntegrationTests",
             dependencies: [
-                "OutpostAgent", "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostCore", "OutpostPKI", "OutpostProbes", "OutpostStore", "OutpostTransport", "OutpostWire", "outpost-collector",
+                "OutpostAgent", "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostCore",
+                "OutpostPKI", "OutpostProbes", "OutpostStore", "OutpostTransport", "OutpostWire", "outpost-collector",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -359,7 +362,8 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
         .executableTarget(
             name: "IngestMTLSBench",
             dependencies: [
-                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire", "OutpostCore",
+                "OutpostCollector", "OutpostAgent", "OutpostTransport", "OutpostStore", "OutpostPKI", "OutpostWire",
+                "OutpostCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -383,18 +387,22 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
 // refuse; SessionFuzz drives the session's checks with signed batches of fuzzed values.
 if Context.environment["OUTPOST_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: strict))
-    package.targets.append(.executableTarget(
-        name: "WireFuzz",
-        dependencies: ["FuzzDriver", "OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
-        path: "Fuzz/WireFuzz",
-        exclude: ["Seeds"],
-        swiftSettings: strict
-    ))
-    package.targets.append(.executableTarget(
-        name: "SessionFuzz",
-        dependencies: ["FuzzDriver", "OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto")],
-        path: "Fuzz/SessionFuzz",
-        exclude: ["Seeds"],
-        swiftSettings: strict
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "WireFuzz",
+            dependencies: ["FuzzDriver", "OutpostWire", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Fuzz/WireFuzz",
+            exclude: ["Seeds"],
+            swiftSettings: strict
+        ))
+    package.targets.append(
+        .executableTarget(
+            name: "SessionFuzz",
+            dependencies: [
+                "FuzzDriver", "OutpostWire", "OutpostCore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Fuzz/SessionFuzz",
+            exclude: ["Seeds"],
+            swiftSettings: strict
+        ))
 }

@@ -14,7 +14,7 @@ import OutpostCore
 import OutpostProbes
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let packetsPerTarget = 3
@@ -43,8 +43,10 @@ struct ICMPBench {
             let addresses = loopbackAddresses(size)
             let ours = try await printEngineRun(addresses)
             let reference = try printFpingRun(addresses)
-            print(String(format: "RESULT name=icmp size=%d-targets ours=%.0f reference=%.0f unit=probes/s ratio=%.2f",
-                         size, ours, reference, ours / reference))
+            print(
+                String(
+                    format: "RESULT name=icmp size=%d-targets ours=%.0f reference=%.0f unit=probes/s ratio=%.2f",
+                    size, ours, reference, ours / reference))
         }
         fflush(nil)  // this table before the child's line
         let child = Process()
@@ -60,8 +62,10 @@ struct ICMPBench {
 
     /// Returns probes/s.
     static func printEngineRun(_ addresses: [String]) async throws -> Double {
-        let engine = try ICMPEngine(configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
-        let configuration = try PingConfiguration(packetsPerRound: packetsPerTarget, packetInterval: .milliseconds(20), timeout: .seconds(1))
+        let engine = try ICMPEngine(
+            configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
+        let configuration = try PingConfiguration(
+            packetsPerRound: packetsPerTarget, packetInterval: .milliseconds(20), timeout: .seconds(1))
         let targets = try addresses.map { try PingTarget(deviceID: DeviceID(UUID()), address: $0) }
         let cpuBefore = cpuSeconds(RUSAGE_SELF.rawValue)
         let start = ContinuousClock.now
@@ -125,10 +129,12 @@ struct ICMPBench {
         }
         let counters = engine.counters
         await engine.shutdown()
-        print("scheduler: \(count) targets, default settings: \(rounds) rounds in one interval, \(lossy) with loss, "
-            + "sent \(counters.sent) received \(counters.received); process RSS before the engine \(baseline) KiB, "
-            + "VmHWM \(residentKiB("VmHWM")) KiB, VmRSS \(residentKiB("VmRSS")) KiB")
-        print("RESULT name=scheduler-rss size=\(count)-targets ours=\(residentKiB("VmHWM")) reference=- unit=KiB ratio=-")
+        print(
+            "scheduler: \(count) targets, default settings: \(rounds) rounds in one interval, \(lossy) with loss, "
+                + "sent \(counters.sent) received \(counters.received); process RSS before the engine \(baseline) KiB, "
+                + "VmHWM \(residentKiB("VmHWM")) KiB, VmRSS \(residentKiB("VmRSS")) KiB")
+        print(
+            "RESULT name=scheduler-rss size=\(count)-targets ours=\(residentKiB("VmHWM")) reference=- unit=KiB ratio=-")
     }
 
     /// Prints one table row and returns probes/s.

@@ -16,7 +16,8 @@ struct BenchCollector {
     func run<T: Sendable>(
         database: DatabaseURL, logger: Logger, _ body: @Sendable (CollectorAddress) async throws -> T
     ) async throws -> T {
-        let server = try authority.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let server = try authority.issueServerCertificate(
+            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         let chainPEM = try CertificateFile.pem(server) + CertificateFile.pem(authority.certificate)
         let denyList = RevocationDenyList()
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
@@ -27,10 +28,12 @@ struct BenchCollector {
             configuration.writers = writers
         }
         let pipeline = IngestPipeline(database: database, configuration: configuration, logger: logger)
-        let tls = try AgentTLS(certificateChainPEM: chainPEM, privateKeyPEM: try serverKey.pemEncoded,
-                               caCertificate: authority.certificate, denyList: denyList)
-        let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                     sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
+        let tls = try AgentTLS(
+            certificateChainPEM: chainPEM, privateKeyPEM: try serverKey.pemEncoded,
+            caCertificate: authority.certificate, denyList: denyList)
+        let listener = AgentListener(
+            host: "127.0.0.1", port: 0, tls: tls,
+            sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             group.addTask { try await pipeline.run() }

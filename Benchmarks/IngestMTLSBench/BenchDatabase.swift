@@ -28,7 +28,8 @@ struct BenchDatabase {
 
     @discardableResult
     func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: 1, logger: logger)
         do {
             let result = try await body(connection)
             try await connection.close()
@@ -46,7 +47,8 @@ struct BenchDatabase {
             try await connection.query(
                 "INSERT INTO branches (id, name, display_name) VALUES (\(branch), \("bench-\(index)"), \("Bench \(index)"))",
                 logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
                 VALUES (\(agent.agentID.uuid), \(branch), \("agent-\(index)"), \(ByteBuffer(bytes: agent.publicKeyDER)),
                         \(agent.serialNumber.hexString), \(agent.notValidAfter))
@@ -54,7 +56,8 @@ struct BenchDatabase {
             let ids = devices.map(\.uuid)
             let names = devices.indices.map { "dev-\(index)-\($0)" }
             let addresses = devices.indices.map { SimulatedAgent.address(ofDevice: $0) }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO standalone_devices (id, name, ip, branch_id)
                 SELECT id, name, ip, \(branch) FROM unnest(\(ids)::uuid[], \(names)::text[], \(addresses)::text[]) AS u(id, name, ip)
                 """, logger: logger)
@@ -73,7 +76,9 @@ struct BenchDatabase {
 
     private func integer(_ sql: String) async throws -> Int {
         try await withConnection { connection in
-            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) {
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
+                Int.self)
+            {
                 return value
             }
             throw BenchFailure("no row: \(sql)")
@@ -82,13 +87,15 @@ struct BenchDatabase {
 
     /// Rows that share (agent, device, timestamp) with another: 0 unless something was written twice.
     func duplicatePingRows() async throws -> Int {
-        try await integer("""
+        try await integer(
+            """
             SELECT coalesce(sum(n - 1), 0)::bigint FROM
                 (SELECT count(*) AS n FROM ping_results GROUP BY agent_id, device_id, timestamp HAVING count(*) > 1) d
             """)
     }
 
-    static let pingColumns = "device_id, agent_id, device_ip, packets_sent, packets_received, packet_loss_percent, "
+    static let pingColumns =
+        "device_id, agent_id, device_ip, packets_sent, packets_received, packet_loss_percent, "
         + "min_rtt_ms, avg_rtt_ms, max_rtt_ms, stddev_rtt_ms, is_reachable, timestamp"
 
     /// Writes the `ping_results` rows with an id above `id` to `path` (COPY text format, id order), untimed.
@@ -106,15 +113,20 @@ struct BenchDatabase {
     private func psql(_ command: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-h", url.host, "-p", String(url.port), "-U", url.username, "-d", url.database,
-                             "-q", "-v", "ON_ERROR_STOP=1", "-c", command]
+        process.arguments = [
+            "-h", url.host, "-p", String(url.port), "-U", url.username, "-d", url.database,
+            "-q", "-v", "ON_ERROR_STOP=1", "-c", command,
+        ]
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchFailure("psql failed (\(process.terminationStatus)): \(command)") }
+        guard process.terminationStatus == 0 else {
+            throw BenchFailure("psql failed (\(process.terminationStatus)): \(command)")
+        }
     }
 
     private static func administer(_ server: DatabaseURL, _ sql: String, logger: Logger) async throws {
-        let admin = try await PostgresConnection.connect(configuration: server.connectionConfiguration(), id: 1, logger: logger)
+        let admin = try await PostgresConnection.connect(
+            configuration: server.connectionConfiguration(), id: 1, logger: logger)
         do {
             try await admin.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             try await admin.close()

@@ -16,26 +16,30 @@ struct Phase {
 
     /// Runs `agents` against `address` with `pace` for `duration`, each with `window` batches in flight at most.
     static func run(
-        _ agents: [SimulatedAgent], address: CollectorAddress, pace: SimulatedAgent.Pace, window: Int, duration: Duration
+        _ agents: [SimulatedAgent], address: CollectorAddress, pace: SimulatedAgent.Pace, window: Int,
+        duration: Duration
     ) async throws -> Phase {
         let called = ContinuousClock.now
         let gate = StartGate(parties: agents.count)
         let reports = try await withThrowingTaskGroup(of: SimulatedAgent.Report.self) { group in
             for agent in agents {
-                group.addTask { try await agent.deliver(to: address, pace: pace, window: window, gate: gate, duration: duration) }
+                group.addTask {
+                    try await agent.deliver(to: address, pace: pace, window: window, gate: gate, duration: duration)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         guard let start = reports.compactMap(\.start).min(), let end = reports.compactMap(\.lastAck).max() else {
             throw BenchFailure("no batch was acknowledged")
         }
-        return Phase(connecting: called.duration(to: start).seconds,
-                     elapsed: start.duration(to: end).seconds,
-                     batches: reports.reduce(0) { $0 + $1.batches },
-                     rows: reports.reduce(0) { $0 + $1.rows },
-                     latencies: reports.flatMap { $0.acknowledged.map(\.latency) }.sorted(),
-                     timeline: reports.flatMap(\.acknowledged).map { (start.duration(to: $0.sent).seconds, $0.latency) }
-                        .sorted { $0.sent < $1.sent })
+        return Phase(
+            connecting: called.duration(to: start).seconds,
+            elapsed: start.duration(to: end).seconds,
+            batches: reports.reduce(0) { $0 + $1.batches },
+            rows: reports.reduce(0) { $0 + $1.rows },
+            latencies: reports.flatMap { $0.acknowledged.map(\.latency) }.sorted(),
+            timeline: reports.flatMap(\.acknowledged).map { (start.duration(to: $0.sent).seconds, $0.latency) }
+                .sorted { $0.sent < $1.sent })
     }
 
     /// The latency below which `fraction` of the batches were acknowledged (nearest rank).

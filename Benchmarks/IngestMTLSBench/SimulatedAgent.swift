@@ -52,7 +52,9 @@ struct SimulatedAgent: Sendable {
 
     /// Connects, waits at `gate` for every other agent, then sends batches until `duration`
     /// has passed since the common start and waits for the last Ack.
-    func deliver(to address: CollectorAddress, pace: Pace, window: Int, gate: StartGate, duration: Duration) async throws -> Report {
+    func deliver(to address: CollectorAddress, pace: Pace, window: Int, gate: StartGate, duration: Duration)
+        async throws -> Report
+    {
         let channel: MessageChannel
         do {
             let tls = self.tls
@@ -60,7 +62,8 @@ struct SimulatedAgent: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
+                        try channel.pipeline.syncOperations.addHandler(
+                            tls.makeClientHandler(serverHostname: address.serverName))
                         try channel.pipeline.syncOperations.addMessageCodec()
                         return try MessageChannel(wrappingChannelSynchronously: channel)
                     }
@@ -73,8 +76,13 @@ struct SimulatedAgent: Sendable {
             var messages = inbound.makeAsyncIterator()
             let first: BatchSequence
             do {
-                try await outbound.write(.hello(Hello(agentVersion: "bench", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)))
-                guard case .welcome(let welcome)? = try await messages.next() else { throw BenchFailure("agent \(index): no Welcome") }
+                try await outbound.write(
+                    .hello(
+                        Hello(agentVersion: "bench", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)
+                    ))
+                guard case .welcome(let welcome)? = try await messages.next() else {
+                    throw BenchFailure("agent \(index): no Welcome")
+                }
                 first = welcome.nextExpectedSequence
             } catch {
                 await gate.abandon()
@@ -103,7 +111,10 @@ struct SimulatedAgent: Sendable {
                         continue  // configuration, heartbeats
                     }
                 }
-                guard flight.isDrained else { throw BenchFailure("agent \(index): the collector closed the connection with batches unacknowledged") }
+                guard flight.isDrained else {
+                    throw BenchFailure(
+                        "agent \(index): the collector closed the connection with batches unacknowledged")
+                }
                 try await group.waitForAll()
                 return flight.report(rowsPerBatch: devices.count, start: start)
             }
@@ -140,16 +151,19 @@ struct SimulatedAgent: Sendable {
     private func batch(_ sequence: BatchSequence, at time: Date) -> Batch {
         let rounds = devices.enumerated().map { offset, device in
             if offset % 50 == 7 {
-                return PingRoundResult(deviceID: device, deviceIP: Self.address(ofDevice: offset), timestamp: time,
-                                       packetsSent: 3, packetsReceived: 0)
+                return PingRoundResult(
+                    deviceID: device, deviceIP: Self.address(ofDevice: offset), timestamp: time,
+                    packetsSent: 3, packetsReceived: 0)
             }
             let rtt = 0.2 + Double((offset &* 7 &+ Int(sequence)) % 90) / 10
-            return PingRoundResult(deviceID: device, deviceIP: Self.address(ofDevice: offset), timestamp: time,
-                                   packetsSent: 3, packetsReceived: 3,
-                                   minRTT: rtt * 0.8, avgRTT: rtt, maxRTT: rtt * 1.3, stddevRTT: rtt * 0.1)
+            return PingRoundResult(
+                deviceID: device, deviceIP: Self.address(ofDevice: offset), timestamp: time,
+                packetsSent: 3, packetsReceived: 3,
+                minRTT: rtt * 0.8, avgRTT: rtt, maxRTT: rtt * 1.3, stddevRTT: rtt * 0.1)
         }
-        return Batch(agentID: credentials.agentID, sequence: sequence, createdAt: time,
-                     pingResults: rounds, itemSamples: [], genericResults: [])
+        return Batch(
+            agentID: credentials.agentID, sequence: sequence, createdAt: time,
+            pingResults: rounds, itemSamples: [], genericResults: [])
     }
 }
 
@@ -228,8 +242,9 @@ final class InFlight: Sendable {
 
     func report(rowsPerBatch: Int, start: ContinuousClock.Instant) -> SimulatedAgent.Report {
         state.withLock { state in
-            SimulatedAgent.Report(batches: state.acknowledged.count, rows: state.acknowledged.count * rowsPerBatch,
-                                  acknowledged: state.acknowledged, start: start, lastAck: state.lastAck)
+            SimulatedAgent.Report(
+                batches: state.acknowledged.count, rows: state.acknowledged.count * rowsPerBatch,
+                acknowledged: state.acknowledged, start: start, lastAck: state.lastAck)
         }
     }
 }

@@ -17,11 +17,14 @@ final class ChildProcess: Sendable {
     private static let spawnLock = Mutex(())
 
     /// Starts a long-running process with its output discarded.
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> ChildProcess
+    {
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard null >= 0 else { throw Failure(description: "cannot open /dev/null") }
         defer { close(null) }
-        return try spawnLock.withLock { _ in try spawn(executable, arguments, environment: environment, outputFD: null) }
+        return try spawnLock.withLock { _ in try spawn(executable, arguments, environment: environment, outputFD: null)
+        }
     }
 
     /// Runs `executable` to completion and returns its standard output; throws on a non-zero exit.
@@ -33,7 +36,8 @@ final class ChildProcess: Sendable {
             do {
                 return try spawn(executable, arguments, environment: [:], outputFD: fds[1])
             } catch {
-                close(fds[0]); close(fds[1])
+                close(fds[0])
+                close(fds[1])
                 throw error
             }
         }
@@ -63,7 +67,9 @@ final class ChildProcess: Sendable {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
-    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], outputFD: Int32) throws -> ChildProcess {
+    private static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], outputFD: Int32
+    ) throws -> ChildProcess {
         var merged = ProcessInfo.processInfo.environment
         merged["MIBS"] = ""
         merged.merge(environment) { $1 }

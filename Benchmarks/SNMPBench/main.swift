@@ -27,8 +27,12 @@ func format(_ value: Double) -> String {
 
 /// A v3 user of the benchmark's own snmpd.
 let v3User = SNMPv3User(
-    userName: "bench", authentication: .init(.sha256, passphrase: "bench-auth-key"), privacy: .init(.aes128, passphrase: "bench-priv-key"))
-let v3ToolArguments = ["-v3", "-l", "authPriv", "-u", "bench", "-a", "SHA-256", "-A", "bench-auth-key", "-x", "AES", "-X", "bench-priv-key"]
+    userName: "bench", authentication: .init(.sha256, passphrase: "bench-auth-key"),
+    privacy: .init(.aes128, passphrase: "bench-priv-key"))
+let v3ToolArguments = [
+    "-v3", "-l", "authPriv", "-u", "bench", "-a", "SHA-256", "-A", "bench-auth-key", "-x", "AES", "-X",
+    "bench-priv-key",
+]
 
 /// A local snmpd on a free loopback port with a v2c community and the v3 user.
 final class LocalAgent {
@@ -55,7 +59,8 @@ final class LocalAgent {
             environment: ["SNMP_PERSISTENT_DIR": directory.path])
         for _ in 0..<100 {
             let probe = try? ChildProcess.output(
-                "/usr/bin/snmpget", ["-v2c", "-c", "bench", "-t", "0.1", "-r", "0", "-On", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.3.0"])
+                "/usr/bin/snmpget",
+                ["-v2c", "-c", "bench", "-t", "0.1", "-r", "0", "-On", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.3.0"])
             if probe?.contains("Timeticks") == true { return }
         }
         stop()
@@ -87,7 +92,8 @@ final class LocalAgent {
 
 /// 20,000 GETs of 4 OIDs, 128 in flight.
 func benchmarkGets(_ engine: SNMPEngine, _ target: SNMPTarget, label: String) async {
-    let requests = 20_000, inFlight = 128
+    let requests = 20_000
+    let inFlight = 128
     let oids = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.2.1.0"]
     let clock = ContinuousClock()
     let start = clock.now
@@ -104,8 +110,9 @@ func benchmarkGets(_ engine: SNMPEngine, _ target: SNMPTarget, label: String) as
         return await group.reduce(0, +)
     }
     let elapsed = seconds(clock.now - start)
-    report("engine GET \(label): \(format(Double(requests) / elapsed)) requests/s, \(format(Double(requests * oids.count) / elapsed)) OIDs/s "
-        + "(\(requests) requests of \(oids.count) OIDs, \(inFlight) in flight, \(failures) failed)")
+    report(
+        "engine GET \(label): \(format(Double(requests) / elapsed)) requests/s, \(format(Double(requests * oids.count) / elapsed)) OIDs/s "
+            + "(\(requests) requests of \(oids.count) OIDs, \(inFlight) in flight, \(failures) failed)")
 }
 
 /// Three rounds of one engine walk and one snmpbulkwalk of the same subtree, then 16 concurrent engine walks.
@@ -121,17 +128,23 @@ func benchmarkWalks(
         let ours = seconds(clock.now - start)
         let toolStart = clock.now
         let output = try ChildProcess.output(
-            "/usr/bin/snmpbulkwalk", toolArguments + ["-On", "-Cr\(repetitions)", "\(target.host):\(target.port)", root])
+            "/usr/bin/snmpbulkwalk",
+            toolArguments + ["-On", "-Cr\(repetitions)", "\(target.host):\(target.port)", root])
         let theirs = seconds(clock.now - toolStart)
-        let toolCount = output.split(separator: "\n").filter { $0.hasPrefix(".") && !$0.contains("No more variables left") }.count
-        report("walk \(label) \(root) max-rep \(repetitions), round \(round): engine \(walked.count) OIDs \(format(Double(walked.count) / ours)) OIDs/s"
-            + " | snmpbulkwalk \(toolCount) OIDs \(format(Double(toolCount) / theirs)) OIDs/s")
+        let toolCount = output.split(separator: "\n").filter {
+            $0.hasPrefix(".") && !$0.contains("No more variables left")
+        }.count
+        report(
+            "walk \(label) \(root) max-rep \(repetitions), round \(round): engine \(walked.count) OIDs \(format(Double(walked.count) / ours)) OIDs/s"
+                + " | snmpbulkwalk \(toolCount) OIDs \(format(Double(toolCount) / theirs)) OIDs/s")
         rates.append((Double(walked.count) / ours, Double(toolCount) / theirs))
         walkedCount = walked.count
     }
-    let ours = rates.map(\.ours).sorted()[1], theirs = rates.map(\.theirs).sorted()[1]
-    report("RESULT name=snmp-walk-\(label.split(separator: " ")[0]) size=\(walkedCount)-OIDs ours=\(format(ours)) reference=\(format(theirs))"
-        + " unit=OIDs/s ratio=\(String(format: "%.2f", ours / theirs))")
+    let ours = rates.map(\.ours).sorted()[1]
+    let theirs = rates.map(\.theirs).sorted()[1]
+    report(
+        "RESULT name=snmp-walk-\(label.split(separator: " ")[0]) size=\(walkedCount)-OIDs ours=\(format(ours)) reference=\(format(theirs))"
+            + " unit=OIDs/s ratio=\(String(format: "%.2f", ours / theirs))")
     let start = clock.now
     let results = await withTaskGroup(of: Result<Int, SNMPError>.self) { group in
         for _ in 0..<16 {
@@ -147,31 +160,42 @@ func benchmarkWalks(
     }
     let total = results.reduce(0) { $0 + ((try? $1.get()) ?? 0) }
     let failures = results.filter { if case .failure = $0 { true } else { false } }
-    report("16 concurrent engine walks \(label): \(format(Double(total) / seconds(clock.now - start))) OIDs/s (\(total) OIDs"
-        + (failures.isEmpty ? ")" : ", \(failures.count) walks failed: \(failures[0])"))
+    report(
+        "16 concurrent engine walks \(label): \(format(Double(total) / seconds(clock.now - start))) OIDs/s (\(total) OIDs"
+            + (failures.isEmpty ? ")" : ", \(failures.count) walks failed: \(failures[0])"))
 }
 
 func runBenchmark() async throws {
     let arguments = Array(CommandLine.arguments.dropFirst())
     let engine = try SNMPEngine()
-    if arguments.count >= 2, let colon = arguments[0].lastIndex(of: ":"), let port = UInt16(arguments[0][arguments[0].index(after: colon)...]) {
+    if arguments.count >= 2, let colon = arguments[0].lastIndex(of: ":"),
+        let port = UInt16(arguments[0][arguments[0].index(after: colon)...])
+    {
         let host = String(arguments[0][..<colon])
         let root = arguments.count >= 3 ? arguments[2] : "1.3.6.1"
         let repetitions = arguments.count >= 4 ? Int(arguments[3]) ?? 25 : 25
-        let target = SNMPTarget(host: host, port: port, security: .v2c(community: arguments[1]), timeout: .seconds(5), retries: 1)
+        let target = SNMPTarget(
+            host: host, port: port, security: .v2c(community: arguments[1]), timeout: .seconds(5), retries: 1)
         await benchmarkGets(engine, target, label: "v2c")
-        try await benchmarkWalks(engine, target, toolArguments: ["-v2c", "-c", arguments[1], "-t", "5"], root: root, repetitions: repetitions, label: "v2c")
+        try await benchmarkWalks(
+            engine, target, toolArguments: ["-v2c", "-c", arguments[1], "-t", "5"], root: root,
+            repetitions: repetitions, label: "v2c")
     } else {
         let agent = try LocalAgent()
         defer { agent.stop() }
-        let v2c = SNMPTarget(host: "127.0.0.1", port: agent.port, security: .v2c(community: "bench"), timeout: .seconds(5), retries: 1)
-        let v3 = SNMPTarget(host: "127.0.0.1", port: agent.port, security: .v3(v3User), timeout: .seconds(5), retries: 1)
+        let v2c = SNMPTarget(
+            host: "127.0.0.1", port: agent.port, security: .v2c(community: "bench"), timeout: .seconds(5), retries: 1)
+        let v3 = SNMPTarget(
+            host: "127.0.0.1", port: agent.port, security: .v3(v3User), timeout: .seconds(5), retries: 1)
         report("snmpd on 127.0.0.1:\(agent.port)")
         await benchmarkGets(engine, v2c, label: "v2c")
         await benchmarkGets(engine, v3, label: "v3 authPriv SHA-256/AES")
-        try await benchmarkWalks(engine, v2c, toolArguments: ["-v2c", "-c", "bench"], root: "1.3.6.1.2.1.2", repetitions: 25, label: "v2c")
-        try await benchmarkWalks(engine, v2c, toolArguments: ["-v2c", "-c", "bench"], root: "1.3.6.1.2.1", repetitions: 25, label: "v2c")
-        try await benchmarkWalks(engine, v3, toolArguments: v3ToolArguments, root: "1.3.6.1.2.1", repetitions: 25, label: "v3 authPriv")
+        try await benchmarkWalks(
+            engine, v2c, toolArguments: ["-v2c", "-c", "bench"], root: "1.3.6.1.2.1.2", repetitions: 25, label: "v2c")
+        try await benchmarkWalks(
+            engine, v2c, toolArguments: ["-v2c", "-c", "bench"], root: "1.3.6.1.2.1", repetitions: 25, label: "v2c")
+        try await benchmarkWalks(
+            engine, v3, toolArguments: v3ToolArguments, root: "1.3.6.1.2.1", repetitions: 25, label: "v3 authPriv")
     }
     await engine.shutdown()
 }

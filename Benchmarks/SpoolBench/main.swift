@@ -25,9 +25,11 @@ func seconds(_ duration: Duration) -> Double {
 /// Prints one case and returns its records/s.
 func row(_ name: String, records: Int, bytes: Int, elapsed: Duration) -> Double {
     let time = seconds(elapsed)
-    let line = name.padding(toLength: 46, withPad: " ", startingAt: 0)
-        + String(format: "%12.0f rec/s %9.1f MB/s  (%d records in %.2f s)", Double(records) / time,
-                 Double(bytes) / time / 1e6, records, time)
+    let line =
+        name.padding(toLength: 46, withPad: " ", startingAt: 0)
+        + String(
+            format: "%12.0f rec/s %9.1f MB/s  (%d records in %.2f s)", Double(records) / time,
+            Double(bytes) / time / 1e6, records, time)
     print(line)
     return Double(records) / time
 }
@@ -45,7 +47,10 @@ func rawBaseline(size: Int, sync: Bool) throws -> Double {
     let path = root + "/raw-\(size)-\(sync)"
     let descriptor = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
     guard descriptor >= 0 else { throw POSIXError(.EIO) }
-    defer { close(descriptor); unlink(path) }
+    defer {
+        close(descriptor)
+        unlink(path)
+    }
     let record = [UInt8](repeating: 0x5A, count: size + 28)
     var offset: off_t = 0
     var count = 0
@@ -56,7 +61,9 @@ func rawBaseline(size: Int, sync: Bool) throws -> Double {
         offset += off_t(record.count)
         count += 1
     }
-    return row("raw pwrite\(sync ? "+fdatasync" : "") \(size / 1000) KB", records: count, bytes: count * size, elapsed: clock.now - start)
+    return row(
+        "raw pwrite\(sync ? "+fdatasync" : "") \(size / 1000) KB", records: count, bytes: count * size,
+        elapsed: clock.now - start)
 }
 
 /// Appends for `secondsPerCase` from `writers` concurrent tasks; returns the spool directory and records/s.
@@ -88,7 +95,9 @@ func appendCase(
         return total
     }
     await spool.close()
-    let rate = row("spool \(policyName) \(size / 1000) KB x\(writers)", records: count, bytes: count * size, elapsed: clock.now - start)
+    let rate = row(
+        "spool \(policyName) \(size / 1000) KB x\(writers)", records: count, bytes: count * size,
+        elapsed: clock.now - start)
     return (directory, rate)
 }
 
@@ -104,10 +113,13 @@ func replayCase(directory: String, size: Int) async throws {
     for await record in spool.replay(inFlightLimit: 1024, bytesPerSecond: nil) {
         count += 1
         bytes += record.payload.count
-        if count % 64 == 0 || record.sequence == stats.lastSequence { try await spool.acknowledge(through: record.sequence) }
+        if count % 64 == 0 || record.sequence == stats.lastSequence {
+            try await spool.acknowledge(through: record.sequence)
+        }
         if record.sequence == stats.lastSequence { break }
     }
-    _ = row("replay \(size / 1000) KB (open \(String(format: "%.0f", seconds(opened) * 1000)) ms, \(stats.bytes >> 20) MiB)",
+    _ = row(
+        "replay \(size / 1000) KB (open \(String(format: "%.0f", seconds(opened) * 1000)) ms, \(stats.bytes >> 20) MiB)",
         records: count, bytes: bytes, elapsed: clock.now - start)
     await spool.close()
 }
@@ -120,12 +132,16 @@ for size in [1_000, 40_000] {
     try rawBaseline(size: size, sync: false)
     let everyBatch = try await appendCase(size: size, policy: .everyBatch, policyName: "every-batch", writers: 1).rate
     _ = try await appendCase(size: size, policy: .everyBatch, policyName: "every-batch", writers: 8)
-    let group = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)), policyName: "group-10ms", writers: 1).rate
-    let (directory, _) = try await appendCase(size: size, policy: .groupCommit(interval: .milliseconds(10)),
-                                              policyName: "group-10ms", writers: 8)
+    let group = try await appendCase(
+        size: size, policy: .groupCommit(interval: .milliseconds(10)), policyName: "group-10ms", writers: 1
+    ).rate
+    let (directory, _) = try await appendCase(
+        size: size, policy: .groupCommit(interval: .milliseconds(10)),
+        policyName: "group-10ms", writers: 8)
     try await replayCase(directory: directory, size: size)
     for (name, rate) in [("spool-fsync-every-batch", everyBatch), ("spool-group-commit-10ms", group)] {
-        print("RESULT name=\(name) size=\(size / 1000)-KB-records"
-            + String(format: " ours=%.0f reference=%.0f unit=rec/s ratio=%.2f", rate, raw, rate / raw))
+        print(
+            "RESULT name=\(name) size=\(size / 1000)-KB-records"
+                + String(format: " ours=%.0f reference=%.0f unit=rec/s ratio=%.2f", rate, raw, rate / raw))
     }
 }

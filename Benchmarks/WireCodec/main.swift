@@ -37,15 +37,21 @@ struct JSONPingRow: Codable {
     var minRTT: Double?, avgRTT: Double?, maxRTT: Double?, stddevRTT: Double?
 
     enum CodingKeys: String, CodingKey {
-        case deviceID = "device_id", deviceIP = "device_ip", timestamp
-        case packetsSent = "packets_sent", packetsReceived = "packets_received"
-        case minRTT = "min_rtt", avgRTT = "avg_rtt", maxRTT = "max_rtt", stddevRTT = "stddev_rtt"
+        case deviceID = "device_id"
+        case deviceIP = "device_ip"
+        case timestamp
+        case packetsSent = "packets_sent"
+        case packetsReceived = "packets_received"
+        case minRTT = "min_rtt"
+        case avgRTT = "avg_rtt"
+        case maxRTT = "max_rtt"
+        case stddevRTT = "stddev_rtt"
     }
 }
 
 /// Runs `body` repeatedly for about `seconds` and returns operations per second.
 func measure(_ seconds: Double = 2, _ body: () throws -> Void) rethrows -> Double {
-    try body() // warm-up
+    try body()  // warm-up
     let clock = ContinuousClock()
     let start = clock.now
     var count = 0
@@ -60,12 +66,15 @@ func measure(_ seconds: Double = 2, _ body: () throws -> Void) rethrows -> Doubl
 func report(_ name: String, _ batchesPerSecond: Double, bytes: Int? = nil) {
     let rows = Int((batchesPerSecond * 1000).rounded())
     let size = bytes.map { ", \($0) bytes/batch" } ?? ""
-    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(Int(batchesPerSecond.rounded())) batches/s, \(rows) rows/s\(size)")
+    print(
+        "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(Int(batchesPerSecond.rounded())) batches/s, \(rows) rows/s\(size)"
+    )
 }
 
 let key = P256.Signing.PrivateKey()
 let rounds = pingRounds()
-let batch = Batch(agentID: AgentID.random(), sequence: 1, createdAt: Date(timeIntervalSince1970: 1_764_000_240), pingResults: rounds)
+let batch = Batch(
+    agentID: AgentID.random(), sequence: 1, createdAt: Date(timeIntervalSince1970: 1_764_000_240), pingResults: rounds)
 
 let stored = try SignedBatch.sign(batch, with: key).serializedBytes
 let encodeSign = try measure { _ = try SignedBatch.sign(batch, with: key).serializedBytes }
@@ -121,9 +130,15 @@ report("reference: row-wise JSON encode + sign", jsonEncodeSign, bytes: json.cou
 report("reference: row-wise JSON verify + decode", jsonVerifyDecode, bytes: json.count)
 report("bound: P-256 sign of a batch-sized message", signOnly)
 report("bound: P-256 verify of a batch-sized message", verifyOnly)
-print(String(format: "RESULT name=wire-encode-sign size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
-             encodeSign, jsonEncodeSign, encodeSign / jsonEncodeSign))
-print(String(format: "RESULT name=wire-verify-decode size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
-             verifyDecode, jsonVerifyDecode, verifyDecode / jsonVerifyDecode))
-print(String(format: "RESULT name=wire-validate-cost size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
-             verifyDecodeValidate, verifyDecode, verifyDecodeValidate / verifyDecode))
+print(
+    String(
+        format: "RESULT name=wire-encode-sign size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+        encodeSign, jsonEncodeSign, encodeSign / jsonEncodeSign))
+print(
+    String(
+        format: "RESULT name=wire-verify-decode size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+        verifyDecode, jsonVerifyDecode, verifyDecode / jsonVerifyDecode))
+print(
+    String(
+        format: "RESULT name=wire-validate-cost size=1000-rows ours=%.0f reference=%.0f unit=batches/s ratio=%.2f",
+        verifyDecodeValidate, verifyDecode, verifyDecodeValidate / verifyDecode))

@@ -3,17 +3,19 @@
 // calls this instead. `-sanitize=fuzzer` links the driver; it is looked up at run time because
 // Swift cannot import the C declaration without a C target.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// libFuzzer's per-input entry point.
 public typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
-private typealias RunDriver = @convention(c) (
-    UnsafeMutablePointer<CInt>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>, TestOneInput
-) -> CInt
+private typealias RunDriver =
+    @convention(c) (
+        UnsafeMutablePointer<CInt>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        TestOneInput
+    ) -> CInt
 
 /// Runs libFuzzer on `testOneInput` with the process's arguments and exits with its status.
 public func runFuzzer(named name: String, _ testOneInput: TestOneInput) -> Never {

@@ -15,7 +15,9 @@ import OutpostWire
 /// The agent's key, as raw bytes: a key object is not `Sendable`, so each input makes its own.
 private let signingKeyBytes = [UInt8](repeating: 0x2A, count: 32)
 private let agent = AgentID(UUID(uuid: (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)))
-private let devices = (0..<4).map { index in DeviceID(UUID(uuid: (UInt8(index), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1))) }
+private let devices = (0..<4).map { index in
+    DeviceID(UUID(uuid: (UInt8(index), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)))
+}
 /// The collector's clock for every input, so that a crash replays.
 private let now = Date(timeIntervalSince1970: 1_800_000_000)
 private let validator = BatchValidator(now: now, futureSkew: 3_600)
@@ -29,13 +31,18 @@ func sessionFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         switch input.byte() % 3 {
         case 0:
             let acknowledged = input.word()
-            guard (try? BatchValidator.validate(sequence: acknowledged, field: "hello", allowZero: true)) != nil else { continue }
+            guard (try? BatchValidator.validate(sequence: acknowledged, field: "hello", allowZero: true)) != nil else {
+                continue
+            }
             window.settle(through: acknowledged)
         case 1:
             guard let batch = receive(batch(from: &input), signedWith: signingKey) else { continue }
             let before = window
             let recorded = window.record(batch.sequence)
-            if recorded { precondition(batch.sequence > before.highWater, "a sequence at or below the high-water mark was recorded") }
+            if recorded {
+                precondition(
+                    batch.sequence > before.highWater, "a sequence at or below the high-water mark was recorded")
+            }
             precondition(!window.record(batch.sequence), "a replay was recorded twice")
         default:
             // An arbitrary sequence recorded twice: never twice new.
@@ -54,16 +61,21 @@ private func batch(from input: inout FuzzInput) -> Batch {
     let sequence = input.word()
     var rounds: [PingRoundResult] = []
     for _ in 0..<(input.byte() % 4) {
-        rounds.append(PingRoundResult(
-            deviceID: devices[Int(input.byte() % 4)], deviceIP: input.text(), timestamp: input.date(around: now),
-            packetsSent: Int(truncatingIfNeeded: input.signedWord()), packetsReceived: Int(truncatingIfNeeded: input.signedWord()),
-            minRTT: input.optionalDouble(), avgRTT: input.optionalDouble(), maxRTT: input.optionalDouble(), stddevRTT: input.optionalDouble()))
+        rounds.append(
+            PingRoundResult(
+                deviceID: devices[Int(input.byte() % 4)], deviceIP: input.text(), timestamp: input.date(around: now),
+                packetsSent: Int(truncatingIfNeeded: input.signedWord()),
+                packetsReceived: Int(truncatingIfNeeded: input.signedWord()),
+                minRTT: input.optionalDouble(), avgRTT: input.optionalDouble(), maxRTT: input.optionalDouble(),
+                stddevRTT: input.optionalDouble()))
     }
     var samples: [ItemSample] = []
     for _ in 0..<(input.byte() % 3) {
-        samples.append(ItemSample(
-            itemID: ItemID(UUID()), deviceID: devices[Int(input.byte() % 4)], timestamp: input.date(around: now),
-            value: .counter64(input.word()), rate: input.optionalDouble(), error: input.byte() % 2 == 0 ? nil : input.text()))
+        samples.append(
+            ItemSample(
+                itemID: ItemID(UUID()), deviceID: devices[Int(input.byte() % 4)], timestamp: input.date(around: now),
+                value: .counter64(input.word()), rate: input.optionalDouble(),
+                error: input.byte() % 2 == 0 ? nil : input.text()))
     }
     return Batch(agentID: agent, sequence: sequence, createdAt: now, pingResults: rounds, itemSamples: samples)
 }
@@ -72,19 +84,23 @@ private func batch(from input: inout FuzzInput) -> Batch {
 /// the agent could not encode it or the collector refuses it.
 private func receive(_ batch: Batch, signedWith signingKey: P256.Signing.PrivateKey) -> Batch? {
     guard let signed = try? SignedBatch.sign(batch, with: signingKey) else { return nil }
-    guard let parsed = try? SignedBatch(serializedBytes: signed.serializedBytes), let verified = try? parsed.verify(with: signingKey.publicKey) else {
+    guard let parsed = try? SignedBatch(serializedBytes: signed.serializedBytes),
+        let verified = try? parsed.verify(with: signingKey.publicKey)
+    else {
         preconditionFailure("a batch signed with the agent's key did not verify")
     }
     guard (try? validator.validate(verified)) != nil else { return nil }
     for row in verified.pingResults {
-        precondition(Int32(exactly: row.packetsSent) != nil && Int32(exactly: row.packetsReceived) != nil, "counts left INTEGER")
+        precondition(
+            Int32(exactly: row.packetsSent) != nil && Int32(exactly: row.packetsReceived) != nil, "counts left INTEGER")
         precondition(0 <= row.packetsReceived && row.packetsReceived <= row.packetsSent, "received outside 0...sent")
         precondition((0...100).contains(row.lossPercent), "loss outside the CHECK's 0...100")
         precondition(row.deviceIP.utf8.count <= 50, "device_ip longer than VARCHAR(50)")
         for rtt in [row.minRTT, row.avgRTT, row.maxRTT, row.stddevRTT].compactMap({ $0 }) {
             precondition(rtt.isFinite && rtt >= 0 && rtt <= Double(Float.greatestFiniteMagnitude), "RTT outside REAL")
         }
-        precondition(row.timestamp >= validator.oldest && row.timestamp <= validator.latest, "timestamp outside the window")
+        precondition(
+            row.timestamp >= validator.oldest && row.timestamp <= validator.latest, "timestamp outside the window")
     }
     for sample in verified.itemSamples {
         precondition(sample.rate?.isFinite ?? true, "rate not finite")

@@ -1,10 +1,11 @@
+import Crypto
+
 // libFuzzer target for the wire protocol's decoders; built and run by `scripts/fuzz-wire.sh`.
 //
 // Oracles beyond "no crash, no sanitizer report": every input that decodes must re-encode to
 // exactly the bytes it came from (the encoding is canonical), so a decoder that accepts
 // something its encoder would write differently stops the run.
 @testable import OutpostWire
-import Crypto
 
 /// A fixed P-256 public key (x9.63 form): random inputs never carry a valid signature for it,
 /// which exercises the refusal path of `SignedBatch.verify(with:)`.

@@ -25,7 +25,9 @@ struct EmbedResources: BuildToolPlugin {
 
     /// The regular files under `root`, as paths relative to it, sorted.
     private static func files(under root: URL) throws -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root.path(percentEncoded: false)) else { return [] }
+        guard let enumerator = FileManager.default.enumerator(atPath: root.path(percentEncoded: false)) else {
+            return []
+        }
         var paths: [String] = []
         while let path = enumerator.nextObject() as? String {
             if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { paths.append(path) }

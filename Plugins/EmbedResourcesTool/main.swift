@@ -8,7 +8,8 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: EmbedResourcesTool <resources folder> <output> <relative path>…\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: EmbedResourcesTool <resources folder> <output> <relative path>…\n".utf8))
     exit(64)
 }
 let root = URL(fileURLWithPath: arguments[1])

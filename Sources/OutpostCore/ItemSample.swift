@@ -17,7 +17,10 @@ public struct ItemSample: Sendable, Equatable {
     public var error: String?
 
     /// Creates a sample.
-    public init(itemID: ItemID, deviceID: DeviceID, timestamp: Date, value: SNMPValue?, rate: Double? = nil, error: String? = nil) {
+    public init(
+        itemID: ItemID, deviceID: DeviceID, timestamp: Date, value: SNMPValue?, rate: Double? = nil,
+        error: String? = nil
+    ) {
         self.itemID = itemID
         self.deviceID = deviceID
         self.timestamp = timestamp

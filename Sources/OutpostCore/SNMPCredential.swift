@@ -1,7 +1,9 @@
 /// How an agent authenticates to one device's SNMP agent, decrypted by the collector for the
 /// agent that polls the device. Printing it (description, debugDescription, string
 /// interpolation of a containing struct) never shows a community or key.
-public struct SNMPCredential: Sendable, Codable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct SNMPCredential: Sendable, Codable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// Protocol version.
     public enum Version: String, Sendable, Codable {
         case v1, v2c, v3
@@ -26,8 +28,10 @@ public struct SNMPCredential: Sendable, Codable, Equatable, CustomStringConverti
         SNMPCredential(version: version, community: community)
     }
 
-    public init(version: Version, community: String? = nil, user: String? = nil, authProtocol: String? = nil,
-                authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil) {
+    public init(
+        version: Version, community: String? = nil, user: String? = nil, authProtocol: String? = nil,
+        authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil
+    ) {
         self.version = version
         self.community = community
         self.user = user
@@ -52,6 +56,11 @@ public struct SNMPCredential: Sendable, Codable, Equatable, CustomStringConverti
 
     /// What `dump` and reflection show: the secrets are left out.
     public var customMirror: Mirror {
-        Mirror(self, children: ["version": version, "user": user as Any, "authProtocol": authProtocol as Any, "privProtocol": privProtocol as Any])
+        Mirror(
+            self,
+            children: [
+                "version": version, "user": user as Any, "authProtocol": authProtocol as Any,
+                "privProtocol": privProtocol as Any,
+            ])
     }
 }

@@ -58,7 +58,8 @@ public enum SNMPValue: Sendable, Hashable {
         case .timeTicks(let v): String(v)
         case .octetString(let bytes), .opaque(let bytes):
             if let text = String(validating: bytes, as: UTF8.self),
-               text.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+                text.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+            {
                 text
             } else {
                 bytes.map { byte in

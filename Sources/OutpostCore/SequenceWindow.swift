@@ -22,7 +22,9 @@ public struct SequenceWindow: Sendable, Equatable {
     /// Records `sequence` as committed; `false` when it already was (a duplicate) or is above
     /// ``BatchSequence/largestAccepted``.
     public mutating func record(_ sequence: BatchSequence) -> Bool {
-        guard sequence <= .largestAccepted, sequence > highWater, !committedAbove.contains(sequence) else { return false }
+        guard sequence <= .largestAccepted, sequence > highWater, !committedAbove.contains(sequence) else {
+            return false
+        }
         committedAbove.insert(sequence)
         absorbContiguous()
         return true

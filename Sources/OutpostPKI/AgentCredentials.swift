@@ -15,7 +15,8 @@ public struct AgentCredentials: Sendable {
 
     /// Checks that `certificate` certifies `privateKey`, was signed by `caCertificate` and
     /// names exactly one agent.
-    public init(privateKey: P256Key, certificate: Certificate, caCertificate: Certificate) throws(AgentCredentialsError) {
+    public init(privateKey: P256Key, certificate: Certificate, caCertificate: Certificate) throws(AgentCredentialsError)
+    {
         guard privateKey.publicKey == certificate.publicKey else { throw .certificateDoesNotMatchKey }
         guard certificate.issuer == caCertificate.subject,
             caCertificate.publicKey.isValidSignature(certificate.signature, for: certificate)

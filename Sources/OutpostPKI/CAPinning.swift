@@ -42,7 +42,8 @@ public enum CAPinning {
             return .success(ca)
         case .couldNotValidate(let failures):
             let reasons = failures.map(\.policyFailureReason.description).joined(separator: "; ")
-            return .failure(.serverCertificateNotIssuedByPinnedCA(reasons.isEmpty ? "no chain to the pinned CA" : reasons))
+            return .failure(
+                .serverCertificateNotIssuedByPinnedCA(reasons.isEmpty ? "no chain to the pinned CA" : reasons))
         }
     }
 }

@@ -61,7 +61,8 @@ extension CertificateAuthority {
             AuthorityKeyIdentifier(keyIdentifier: subjectKeyIdentifier)
             SubjectAlternativeNames([.uniformResourceIdentifier(AgentIdentity.uri(for: agentID))])
         }
-        let certificate = try sign(publicKey: publicKey, subject: subject, extensions: extensions, lifetime: lifetime, now: now)
+        let certificate = try sign(
+            publicKey: publicKey, subject: subject, extensions: extensions, lifetime: lifetime, now: now)
         return try IssuedAgentCertificate(agentID: agentID, branch: branch, certificate: certificate)
     }
 

@@ -29,6 +29,7 @@ extension CertificateAuthority {
         let signature = try privateKey.certificateKey.sign(bytes: tbsCertList, signatureAlgorithm: .ecdsaWithSHA256)
         let der = try RevocationListEncoding.certificateList(
             tbsCertList: tbsCertList, signature: signature.rawRepresentation)
-        return CertificateRevocationList(number: number, thisUpdate: thisUpdate, nextUpdate: nextUpdate, derEncoded: der)
+        return CertificateRevocationList(
+            number: number, thisUpdate: thisUpdate, nextUpdate: nextUpdate, derEncoded: der)
     }
 }

@@ -23,7 +23,9 @@ public struct LocalSealingKey: Sendable, CustomStringConvertible {
 
     /// Opens what ``seal(_:context:)`` produced; throws when the data, the context or the key differ.
     public func open(_ sealed: [UInt8], context: [UInt8]) throws -> [UInt8] {
-        Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: SymmetricKey(data: bytes), authenticating: context))
+        Array(
+            try AES.GCM.open(
+                AES.GCM.SealedBox(combined: sealed), using: SymmetricKey(data: bytes), authenticating: context))
     }
 
     public var description: String { "LocalSealingKey(<secret>)" }

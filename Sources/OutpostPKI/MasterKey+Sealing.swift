@@ -15,7 +15,8 @@ extension MasterKey {
     ///   the version and fingerprint are authenticated too.
     public func seal(_ plaintext: String, context: [UInt8]) throws -> String {
         let header = [Self.sealedFormatVersion] + fingerprint
-        let box = try AES.GCM.seal(Array(plaintext.utf8), using: SymmetricKey(data: bytes), authenticating: header + context)
+        let box = try AES.GCM.seal(
+            Array(plaintext.utf8), using: SymmetricKey(data: bytes), authenticating: header + context)
         return Data(header + Array(box.nonce) + Array(box.ciphertext) + Array(box.tag)).base64EncodedString()
     }
 
@@ -31,7 +32,8 @@ extension MasterKey {
         }
         let plaintext: Data
         do {
-            let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: parts.nonce), ciphertext: parts.ciphertext, tag: parts.tag)
+            let box = try AES.GCM.SealedBox(
+                nonce: AES.GCM.Nonce(data: parts.nonce), ciphertext: parts.ciphertext, tag: parts.tag)
             plaintext = try AES.GCM.open(box, using: SymmetricKey(data: bytes), authenticating: parts.header + context)
         } catch {
             throw .authenticationFailed
@@ -56,7 +58,9 @@ extension MasterKey {
     private static func parse(_ sealed: String) throws(SealedSecretError) -> Parts {
         guard let data = Data(base64Encoded: sealed) else { throw .malformed("not base64") }
         let bytes = Array(data)
-        guard bytes.count >= headerByteCount + nonceByteCount + tagByteCount else { throw .malformed("too short (\(bytes.count) bytes)") }
+        guard bytes.count >= headerByteCount + nonceByteCount + tagByteCount else {
+            throw .malformed("too short (\(bytes.count) bytes)")
+        }
         guard bytes[0] == sealedFormatVersion else { throw .unsupportedVersion(bytes[0]) }
         let nonceEnd = headerByteCount + nonceByteCount
         return Parts(
@@ -89,7 +93,8 @@ public enum SealedSecretError: Error, Equatable, Sendable, CustomStringConvertib
         case .unsupportedVersion(let version): "sealed credential format version \(version) is not supported"
         case .wrongKey(let sealed, let master):
             "sealed under master key \(sealed), but the configured master key is \(master) (wrong key file, or rotate-key not run)"
-        case .authenticationFailed: "sealed credential failed authentication: tampered with, or copied from another row or column"
+        case .authenticationFailed:
+            "sealed credential failed authentication: tampered with, or copied from another row or column"
         }
     }
 }

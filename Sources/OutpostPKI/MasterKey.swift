@@ -33,7 +33,9 @@ public struct MasterKey: Sendable, CustomStringConvertible {
 
     /// Parses the base64 text of 32 bytes (surrounding whitespace ignored).
     public init(base64 text: String) throws(MasterKeyError) {
-        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw .notBase64 }
+        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw .notBase64
+        }
         try self.init(bytes: Array(data))
     }
 
@@ -63,7 +65,8 @@ public struct MasterKey: Sendable, CustomStringConvertible {
     public static func create(at path: String) throws(MasterKeyError) -> MasterKey {
         let key = generate()
         do {
-            try SecureFile.store(Array((Data(key.bytes).base64EncodedString() + "\n").utf8), at: path, mode: 0o600, replace: false)
+            try SecureFile.store(
+                Array((Data(key.bytes).base64EncodedString() + "\n").utf8), at: path, mode: 0o600, replace: false)
         } catch {
             throw .file(error)
         }
@@ -78,7 +81,8 @@ public struct MasterKey: Sendable, CustomStringConvertible {
     /// A key for another purpose derived from this one (HKDF-SHA256), e.g. to make version hashes
     /// of payloads holding secrets that cannot be checked against guesses without the master key.
     public func derivedKey(purpose: String) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: bytes), info: Array(purpose.utf8), outputByteCount: 32)
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: bytes), info: Array(purpose.utf8), outputByteCount: 32)
     }
 }
 

@@ -1,6 +1,6 @@
 import OutpostCore
-import Synchronization
 import SwiftASN1
+import Synchronization
 import X509
 
 /// Rejects chains in which any certificate's serial number is in a deny-list snapshot.

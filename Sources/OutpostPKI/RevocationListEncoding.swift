@@ -45,8 +45,10 @@ enum RevocationListEncoding {
             try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
                     try coder.serialize(
-                        Certificate.Extension(AuthorityKeyIdentifier(keyIdentifier: authorityKeyIdentifier), critical: false))
-                    try coder.serialize(Certificate.Extension(oid: crlNumber, critical: false, value: encoded(number)[...]))
+                        Certificate.Extension(
+                            AuthorityKeyIdentifier(keyIdentifier: authorityKeyIdentifier), critical: false))
+                    try coder.serialize(
+                        Certificate.Extension(oid: crlNumber, critical: false, value: encoded(number)[...]))
                 }
             }
         }
@@ -97,10 +99,13 @@ enum RevocationListEncoding {
             let hours = parts.hour, let minutes = parts.minute, let seconds = parts.second
         else { throw ASN1Error.invalidASN1Object(reason: "date \(date) has no UTC calendar components") }
         if (1950..<2050).contains(year) {
-            try coder.serialize(UTCTime(year: year, month: month, day: day, hours: hours, minutes: minutes, seconds: seconds))
+            try coder.serialize(
+                UTCTime(year: year, month: month, day: day, hours: hours, minutes: minutes, seconds: seconds))
         } else {
-            try coder.serialize(GeneralizedTime(
-                year: year, month: month, day: day, hours: hours, minutes: minutes, seconds: seconds, fractionalSeconds: 0))
+            try coder.serialize(
+                GeneralizedTime(
+                    year: year, month: month, day: day, hours: hours, minutes: minutes, seconds: seconds,
+                    fractionalSeconds: 0))
         }
     }
 

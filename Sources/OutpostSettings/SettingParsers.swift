@@ -27,7 +27,9 @@ public enum SettingParsers {
 
     /// `host:port` or `[v6]:port`, port 0–65535; returns the host without brackets.
     public static func endpoint(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
             return nil
         }
         var host = Substring(text[..<colon])

@@ -10,11 +10,14 @@ public struct Settings: Sendable {
     ///
     /// - Parameter known: every option the program has; a key of the file that is not one of
     ///   them is refused, so a typo never silently falls back to a default.
-    public init(file: SettingsFile?, known: [SettingKey], environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) {
+    public init(
+        file: SettingsFile?, known: [SettingKey], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SettingsError) {
         if let file {
             let names = Set(known.map(\.name))
             if let unknown = file.values.keys.sorted().first(where: { !names.contains($0) }) {
-                throw SettingsError("\(file.path): unknown option \(unknown) (known: \(names.sorted().joined(separator: ", ")))")
+                throw SettingsError(
+                    "\(file.path): unknown option \(unknown) (known: \(names.sorted().joined(separator: ", ")))")
             }
         }
         self.file = file
@@ -25,7 +28,9 @@ public struct Settings: Sendable {
     /// value is passed in as `flag`.
     public func text(_ key: SettingKey, flag: String? = nil) throws(SettingsError) -> (String, SettingSource)? {
         if let flag { return (flag, .flag(key.flag ?? key.name)) }
-        if let value = environment[key.environmentVariable], !value.isEmpty { return (value, .environment(key.environmentVariable)) }
+        if let value = environment[key.environmentVariable], !value.isEmpty {
+            return (value, .environment(key.environmentVariable))
+        }
         guard let file, let value = file.values[key.name] else { return nil }
         guard case .scalar(let text) = value else {
             throw SettingsError.invalid(key, source: .file(file.path), expected: "a single value", got: "an array")
@@ -38,7 +43,9 @@ public struct Settings: Sendable {
     public func list(_ key: SettingKey, flags: [String] = []) -> ([String], SettingSource)? {
         if !flags.isEmpty { return (flags, .flag(key.flag ?? key.name)) }
         if let value = environment[key.environmentVariable], !value.isEmpty {
-            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             return (items, .environment(key.environmentVariable))
         }
         guard let file, let value = file.values[key.name] else { return nil }

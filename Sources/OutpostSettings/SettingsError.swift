@@ -8,7 +8,8 @@ public struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible
         self.description = description
     }
 
-    public static func invalid(_ key: SettingKey, source: SettingSource, expected: String, got: String) -> SettingsError {
+    public static func invalid(_ key: SettingKey, source: SettingSource, expected: String, got: String) -> SettingsError
+    {
         SettingsError("\(key.name) (from \(source)): expected \(expected), got \(got)")
     }
 }

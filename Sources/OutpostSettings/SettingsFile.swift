@@ -35,7 +35,8 @@ public struct SettingsFile: Sendable {
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw SettingsError("\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
+            throw SettingsError(
+                "\(path):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
         } catch {
             throw SettingsError("\(path): not valid TOML: \(error)")
         }
@@ -45,7 +46,9 @@ public struct SettingsFile: Sendable {
         self.values = values
     }
 
-    private static func flatten(_ table: TOMLTable, prefix: String, path: String, into values: inout [String: Value]) throws(SettingsError) {
+    private static func flatten(_ table: TOMLTable, prefix: String, path: String, into values: inout [String: Value])
+        throws(SettingsError)
+    {
         for (key, value) in table {
             let name = prefix + key
             if let nested = value.table {
@@ -62,7 +65,8 @@ public struct SettingsFile: Sendable {
             } else if let scalar = scalarText(value) {
                 values[name] = .scalar(scalar)
             } else {
-                throw SettingsError("\(path): \(name): unsupported value type (use strings, numbers, booleans or arrays of them)")
+                throw SettingsError(
+                    "\(path): \(name): unsupported value type (use strings, numbers, booleans or arrays of them)")
             }
         }
     }

@@ -22,13 +22,17 @@ public struct DatabaseConnectionError: Error, CustomStringConvertible {
     init(url: DatabaseURL, error: any Error) {
         let cause = (error as? PSQLError)?.underlying ?? error
         let server = "PostgreSQL at \(url.host):\(url.port) (sslmode=\(url.sslMode))"
-        let anchors = url.sslRootCertificatePath.map { "a CA of sslrootcert \($0)" }
+        let anchors =
+            url.sslRootCertificatePath.map { "a CA of sslrootcert \($0)" }
             ?? "a CA of the system's trust store (name the server's CA with sslrootcert=FILE)"
         if let extra = cause as? NIOSSLExtraError, extra == .failedToValidateHostname {
             reason = .hostNameMismatch
-            description = "\(server): the server's TLS certificate does not name \(url.host); connect by a name "
+            description =
+                "\(server): the server's TLS certificate does not name \(url.host); connect by a name "
                 + "the certificate holds, or use sslmode=verify-ca"
-        } else if case NIOSSLError.handshakeFailed(let failure) = cause, "\(failure)".contains("CERTIFICATE_VERIFY_FAILED") {
+        } else if case NIOSSLError.handshakeFailed(let failure) = cause,
+            "\(failure)".contains("CERTIFICATE_VERIFY_FAILED")
+        {
             reason = .untrustedCertificate
             description = "\(server): the server's TLS certificate is not signed by \(anchors)"
         } else {

@@ -29,8 +29,10 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// Parses a `postgres://` or `postgresql://` URL, reading its `sslrootcert` file.
     public init(_ text: String) throws {
         guard let components = URLComponents(string: text),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme) else {
-            throw ParseError(description: "database URL must start with postgres:// (got \(DatabaseURL.redacted(text)))")
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+        else {
+            throw ParseError(
+                description: "database URL must start with postgres:// (got \(DatabaseURL.redacted(text)))")
         }
         guard let host = components.host, !host.isEmpty else {
             throw ParseError(description: "database URL has no host")
@@ -49,12 +51,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         let query = components.queryItems ?? []
         let modeName = query.first(where: { $0.name == "sslmode" })?.value ?? DatabaseSSLMode.disable.rawValue
         guard let sslMode = DatabaseSSLMode(rawValue: modeName) else {
-            throw ParseError(description: "database URL sslmode must be one of \(DatabaseSSLMode.accepted) (got \(modeName))")
+            throw ParseError(
+                description: "database URL sslmode must be one of \(DatabaseSSLMode.accepted) (got \(modeName))")
         }
         let rootPath = query.first(where: { $0.name == "sslrootcert" })?.value
         if let rootPath {
             guard sslMode.usesTLS else {
-                throw ParseError(description: "database URL sslrootcert needs TLS: add sslmode=verify-full (got sslmode=\(sslMode))")
+                throw ParseError(
+                    description: "database URL sslrootcert needs TLS: add sslmode=verify-full (got sslmode=\(sslMode))")
             }
             rootCertificates = try Self.loadRootCertificates(rootPath)
         } else {
@@ -84,7 +88,8 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         components.user = username
         components.password = password
         components.path = "/" + database
-        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode.rawValue)]
+        components.queryItems =
+            [URLQueryItem(name: "sslmode", value: sslMode.rawValue)]
             + (sslRootCertificatePath.map { [URLQueryItem(name: "sslrootcert", value: $0)] } ?? [])
         return try DatabaseURL(components.string ?? "")
     }

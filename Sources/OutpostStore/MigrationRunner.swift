@@ -81,7 +81,9 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    private func applyPending(on connection: PostgresConnection, progress: @Sendable (Progress) -> Void) async throws -> Int {
+    private func applyPending(on connection: PostgresConnection, progress: @Sendable (Progress) -> Void) async throws
+        -> Int
+    {
         try await ensureBookkeepingTable(on: connection)
         let recorded = try await recordedMigrations(on: connection)
         let known = Set(migrations.map(\.version))
@@ -98,7 +100,10 @@ public struct MigrationRunner: Sendable {
             let started = ContinuousClock.now
             try await apply(migration, on: connection)
             let elapsed = started.duration(to: .now)
-            progress(.applied(migration, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            progress(
+                .applied(
+                    migration,
+                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
         }
         progress(.upToDate(appliedCount: recorded.count + pending.count))
         return pending.count
@@ -119,7 +124,8 @@ public struct MigrationRunner: Sendable {
     }
 
     private func ensureBookkeepingTable(on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    INTEGER PRIMARY KEY,
                 name       VARCHAR(100) NOT NULL,
@@ -129,7 +135,9 @@ public struct MigrationRunner: Sendable {
             """, logger: logger)
     }
 
-    private func recordedMigrations(on connection: PostgresConnection) async throws -> [Int: (checksum: String, appliedAt: Date)] {
+    private func recordedMigrations(on connection: PostgresConnection) async throws -> [Int: (
+        checksum: String, appliedAt: Date
+    )] {
         let rows = try await connection.query(
             "SELECT version, checksum, applied_at FROM schema_migrations", logger: logger)
         var result: [Int: (checksum: String, appliedAt: Date)] = [:]

@@ -20,12 +20,15 @@ public struct PartitionMaintenance: Sendable {
     /// Creates missing partitions of every partitioned table from `firstDay` for `count` days;
     /// returns how many were created.
     @discardableResult
-    public func ensurePartitions(from firstDay: Date, days count: Int, on connection: PostgresConnection) async throws -> Int {
+    public func ensurePartitions(from firstDay: Date, days count: Int, on connection: PostgresConnection) async throws
+        -> Int
+    {
         let day = Self.utcDay(firstDay)
         var created = 0
         for table in Self.partitionedTables {
             let rows = try await connection.query(
-                "SELECT outpost_ensure_daily_partitions(\(table)::regclass, \(day)::date, \(count)::integer)", logger: logger)
+                "SELECT outpost_ensure_daily_partitions(\(table)::regclass, \(day)::date, \(count)::integer)",
+                logger: logger)
             for try await count in rows.decode(Int.self) { created += count }
         }
         if created > 0 {
@@ -43,7 +46,9 @@ public struct PartitionMaintenance: Sendable {
     }
 
     /// Drops every partition whose day is more than `retentionDays` before `now`; returns their names.
-    public func dropExpired(retentionDays: Int, now: Date = Date(), on connection: PostgresConnection) async throws -> [String] {
+    public func dropExpired(retentionDays: Int, now: Date = Date(), on connection: PostgresConnection) async throws
+        -> [String]
+    {
         guard retentionDays >= 1 else { throw RetentionError(retentionDays: retentionDays) }
         let cutoff = Self.utcDay(now.addingTimeInterval(-Double(retentionDays) * 86_400))
         var dropped: [String] = []

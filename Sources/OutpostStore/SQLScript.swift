@@ -93,7 +93,10 @@ enum SQLScript {
         while index < characters.count {
             let character = characters[index]
             if character == "$" { return Array(characters[start...index]) }
-            guard character == "_" || character.properties.isAlphabetic || (index > start + 1 && character.properties.numericType != nil) else {
+            guard
+                character == "_" || character.properties.isAlphabetic
+                    || (index > start + 1 && character.properties.numericType != nil)
+            else {
                 return nil
             }
             index += 1
@@ -102,7 +105,9 @@ enum SQLScript {
     }
 
     /// Index just past the tag that closes a dollar-quoted body whose content starts at `start`.
-    private static func closingDollarQuote(_ tag: [Unicode.Scalar], in characters: [Unicode.Scalar], from start: Int) -> Int {
+    private static func closingDollarQuote(_ tag: [Unicode.Scalar], in characters: [Unicode.Scalar], from start: Int)
+        -> Int
+    {
         var index = start
         while index + tag.count <= characters.count {
             if Array(characters[index..<index + tag.count]) == tag { return index + tag.count }
@@ -116,7 +121,8 @@ extension String {
     fileprivate func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

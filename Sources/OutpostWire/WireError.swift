@@ -21,19 +21,19 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .frameTooLarge(declared, maximum):
+        case .frameTooLarge(let declared, let maximum):
             "frame declares \(declared) payload bytes, more than the maximum of \(maximum)"
-        case let .unsupportedVersion(version):
+        case .unsupportedVersion(let version):
             "unsupported protocol version \(version)"
-        case let .unknownMessageType(type):
+        case .unknownMessageType(let type):
             "unknown message type 0x\(String(type, radix: 16))"
-        case let .truncated(field):
+        case .truncated(let field):
             "message truncated in field '\(field)'"
-        case let .trailingBytes(count):
+        case .trailingBytes(let count):
             "\(count) unexpected bytes after the end of the message"
-        case let .invalidField(field, reason):
+        case .invalidField(let field, let reason):
             "invalid field '\(field)': \(reason)"
-        case let .unsupportedSignedBatchFormat(format):
+        case .unsupportedSignedBatchFormat(let format):
             "unsupported signed batch format \(format)"
         case .signatureInvalid:
             "batch signature does not verify with the agent's public key"

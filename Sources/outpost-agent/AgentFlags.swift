@@ -3,23 +3,37 @@ import OutpostAgent
 
 /// The flags of `outpost-agent run` and `status`.
 struct AgentFlags: ParsableArguments {
-    @Option(help: "TOML configuration file (default: $OUTPOST_AGENT_CONFIG, else /etc/outpost/agent.toml if it exists).")
+    @Option(
+        help: "TOML configuration file (default: $OUTPOST_AGENT_CONFIG, else /etc/outpost/agent.toml if it exists).")
     var config: String?
 
-    @Option(name: .customLong("state-dir"), help: "Agent state directory: key, certificate, spool, cached configuration (default: $OUTPOST_AGENT_STATE_DIR, state_dir, or /var/lib/outpost-agent).")
+    @Option(
+        name: .customLong("state-dir"),
+        help:
+            "Agent state directory: key, certificate, spool, cached configuration (default: $OUTPOST_AGENT_STATE_DIR, state_dir, or /var/lib/outpost-agent)."
+    )
     var stateDirectory: String?
 
-    @Option(name: .customLong("collector"), help: "Collector mTLS address host:port, in order of preference (repeatable; default: $OUTPOST_COLLECTORS, comma-separated, or collectors).")
+    @Option(
+        name: .customLong("collector"),
+        help:
+            "Collector mTLS address host:port, in order of preference (repeatable; default: $OUTPOST_COLLECTORS, comma-separated, or collectors)."
+    )
     var collectors: [String] = []
 
-    @Option(name: .customLong("server-name"), help: "Name the collector's certificate must carry (default: the host of each address).")
+    @Option(
+        name: .customLong("server-name"),
+        help: "Name the collector's certificate must carry (default: the host of each address).")
     var serverName: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
+    @Option(
+        name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
     /// The settings these flags select.
     func settings() throws -> AgentSettings {
-        try AgentSettings(config: config, stateDirectory: stateDirectory, collectors: collectors, serverName: serverName, logLevel: logLevel)
+        try AgentSettings(
+            config: config, stateDirectory: stateDirectory, collectors: collectors, serverName: serverName,
+            logLevel: logLevel)
     }
 }

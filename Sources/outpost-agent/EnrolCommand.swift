@@ -13,9 +13,16 @@ struct EnrolCommand: AsyncParsableCommand {
     var token: String?
     @Option(help: "HOST:PORT of the collector's enrolment endpoint (default: the address in the token).")
     var collector: String?
-    @Option(help: "TOML configuration file whose state_dir is used (default: $OUTPOST_AGENT_CONFIG, else /etc/outpost/agent.toml if it exists).")
+    @Option(
+        help:
+            "TOML configuration file whose state_dir is used (default: $OUTPOST_AGENT_CONFIG, else /etc/outpost/agent.toml if it exists)."
+    )
     var config: String?
-    @Option(name: .customLong("state-dir"), help: "Agent state directory where agent.key, agent.crt and ca.crt are stored (default: $OUTPOST_AGENT_STATE_DIR, state_dir, or /var/lib/outpost-agent).")
+    @Option(
+        name: .customLong("state-dir"),
+        help:
+            "Agent state directory where agent.key, agent.crt and ca.crt are stored (default: $OUTPOST_AGENT_STATE_DIR, state_dir, or /var/lib/outpost-agent)."
+    )
     var stateDirectory: String?
     @Flag(help: "Replace an existing identity (new key; the old agent stays enrolled until revoked).")
     var force = false
@@ -38,11 +45,14 @@ struct EnrolCommand: AsyncParsableCommand {
             return address
         }
         let stateDir = try AgentSettings(config: config, stateDirectory: stateDirectory).stateDirectory
-        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let enrolment = AgentEnrolment(token: parsed, collector: address, stateDirectory: AgentStateDirectory(path: stateDir))
+        try FileManager.default.createDirectory(
+            atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let enrolment = AgentEnrolment(
+            token: parsed, collector: address, stateDirectory: AgentStateDirectory(path: stateDir))
         print("enrolling with \(enrolment.collectorAddress), expecting CA \(parsed.caFingerprint.short)")
         let result = try await enrolment.run(replacingIdentity: force)
-        print("""
+        print(
+            """
             enrolled agent \(result.agentID)
               branch:       \(result.branch ?? "?")
               certificate:  serial \(result.serialNumber), expires \(result.notValidAfter.formatted(.iso8601))

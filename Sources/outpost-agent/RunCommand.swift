@@ -16,25 +16,32 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try flags.settings()
         guard let uplink = settings.uplink else {
-            throw ValidationError("--collector: at least one collector address is needed (or $OUTPOST_COLLECTORS, or collectors in the configuration file)")
+            throw ValidationError(
+                "--collector: at least one collector address is needed (or $OUTPOST_COLLECTORS, or collectors in the configuration file)"
+            )
         }
         let state = settings.stateDirectory
         let credentials: AgentCredentials
         do {
             credentials = try AgentStateDirectory(path: state).loadCredentials()
         } catch {
-            throw ValidationError("state directory \(state): no usable enrolment (\(error)); run `outpost-agent enrol` first")
+            throw ValidationError(
+                "state directory \(state): no usable enrolment (\(error)); run `outpost-agent enrol` first")
         }
         if credentials.isExpired() {
-            throw ValidationError("the agent certificate expired on \(credentials.certificate.notValidAfter); enrol again with a new token")
+            throw ValidationError(
+                "the agent certificate expired on \(credentials.certificate.notValidAfter); enrol again with a new token"
+            )
         }
         var logger = Logger(label: "outpost.agent")
         logger.logLevel = settings.logLevel
         logger[metadataKey: "agent"] = "\(credentials.agentID)"
         let agent = try AgentService(stateDirectory: state, uplink: uplink, spool: settings.spool, logger: logger)
-        logger.info("agent starting", metadata: ["collectors": "\(uplink.collectors.map(\.description))", "state": "\(state)"])
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info(
+            "agent starting", metadata: ["collectors": "\(uplink.collectors.map(\.description))", "state": "\(state)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -18,14 +18,18 @@ struct StatusCommand: ParsableCommand {
         do {
             credentials = try state.loadCredentials()
         } catch {
-            throw ValidationError("state directory \(state.path): not enrolled (\(error)); run `outpost-agent enrol` first")
+            throw ValidationError(
+                "state directory \(state.path): not enrolled (\(error)); run `outpost-agent enrol` first")
         }
         let schedule = credentials.renewalSchedule
-        let certificateState = credentials.isExpired() ? "EXPIRED: enrol again with a new token" : credentials.needsRenewal() ? "renewal due" : "valid"
+        let certificateState =
+            credentials.isExpired()
+            ? "EXPIRED: enrol again with a new token" : credentials.needsRenewal() ? "renewal due" : "valid"
         let cache = try ConfigurationCache(stateDirectory: settings.stateDirectory, agentKey: credentials.privateKey)
         let backlog = try SpoolBacklog.read(directory: settings.stateDirectory + "/spool")
         let format = Date.ISO8601FormatStyle()
-        print("""
+        print(
+            """
             agent         \(credentials.agentID)
             branch        \(AgentIdentity.branch(of: credentials.certificate) ?? "?")
             certificate   serial \(credentials.certificate.serialNumber.hexString)

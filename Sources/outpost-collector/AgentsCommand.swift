@@ -19,13 +19,16 @@ struct AgentsCommand: AsyncParsableCommand {
             let agents = try await database.withConnection { connection, logger in
                 try await AgentRegistry(logger: logger).list(on: connection)
             }
-            print("ID                                    BRANCH                STATUS   CERT EXPIRES (UTC)    LAST SEEN (UTC)       SERIAL")
+            print(
+                "ID                                    BRANCH                STATUS   CERT EXPIRES (UTC)    LAST SEEN (UTC)       SERIAL"
+            )
             for agent in agents {
-                print([
-                    agent.id.description, pad(agent.branchName, 20), pad(agent.status, 7),
-                    agent.certificateNotAfter.formatted(.iso8601),
-                    pad(agent.lastSeen?.formatted(.iso8601) ?? "never", 20), agent.certificateSerial,
-                ].joined(separator: "  "))
+                print(
+                    [
+                        agent.id.description, pad(agent.branchName, 20), pad(agent.status, 7),
+                        agent.certificateNotAfter.formatted(.iso8601),
+                        pad(agent.lastSeen?.formatted(.iso8601) ?? "never", 20), agent.certificateSerial,
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -38,11 +41,15 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The agent's id (from `agents list`).")
         var agent: String
-        @Option(help: "Why (kept in revoked_certificates); an RFC 5280 reason such as keyCompromise also goes into `ca crl`.")
+        @Option(
+            help:
+                "Why (kept in revoked_certificates); an RFC 5280 reason such as keyCompromise also goes into `ca crl`.")
         var reason: String?
 
         func run() async throws {
-            guard let uuid = UUID(uuidString: agent) else { throw ValidationError("not an agent id: \(agent.debugDescription)") }
+            guard let uuid = UUID(uuidString: agent) else {
+                throw ValidationError("not an agent id: \(agent.debugDescription)")
+            }
             let serials = try await database.withConnection { connection, logger in
                 try await AgentRegistry(logger: logger).revoke(AgentID(uuid), reason: reason, on: connection)
             }

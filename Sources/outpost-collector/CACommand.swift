@@ -30,7 +30,8 @@ struct CACommand: AsyncParsableCommand {
             do {
                 try authority.save(to: directory.path, force: force)
             } catch let error as PKIFileError where error.kind == .alreadyExists {
-                throw ValidationError("a CA already exists in \(directory.path); replacing it orphans every enrolled agent (use --force)")
+                throw ValidationError(
+                    "a CA already exists in \(directory.path); replacing it orphans every enrolled agent (use --force)")
             }
             print("created the CA in \(directory.path)")
             print(authority.describe())
@@ -44,9 +45,11 @@ struct CACommand: AsyncParsableCommand {
         @OptionGroup var directory: Directory
 
         func run() async throws {
-            let certificate = try CertificateFile.load(from: "\(directory.path)/\(CertificateAuthority.certificateFileName)")
+            let certificate = try CertificateFile.load(
+                from: "\(directory.path)/\(CertificateAuthority.certificateFileName)")
             let fingerprint = try CertificateFingerprint(of: certificate)
-            print("""
+            print(
+                """
                 Subject:     \(certificate.subject)
                 Not before:  \(certificate.notValidBefore.formatted(.iso8601))
                 Not after:   \(certificate.notValidAfter.formatted(.iso8601))
@@ -58,7 +61,8 @@ struct CACommand: AsyncParsableCommand {
     struct IssueServer: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "issue-server",
-            abstract: "Issue the collector's TLS key and certificate (server.key, server.crt = server + CA certificate).")
+            abstract:
+                "Issue the collector's TLS key and certificate (server.key, server.crt = server + CA certificate).")
 
         @OptionGroup var directory: Directory
         @Option(name: .customLong("dns"), help: "A DNS name agents connect to (repeatable).")
@@ -76,21 +80,27 @@ struct CACommand: AsyncParsableCommand {
             let key = P256Key.generate()
             let certificate = try authority.issueServerCertificate(
                 publicKey: key.publicKey, dnsNames: dnsNames, ipAddresses: ipAddresses)
-            let identity = try CollectorServerIdentity(certificateChain: [certificate, authority.certificate], privateKey: key)
+            let identity = try CollectorServerIdentity(
+                certificateChain: [certificate, authority.certificate], privateKey: key)
             do {
                 try identity.save(to: directory.path, replace: force)
             } catch let error as PKIFileError where error.kind == .alreadyExists {
                 throw ValidationError("\(error.path) exists (use --force to replace it)")
             }
-            print("wrote \(directory.path)/\(CollectorServerIdentity.keyFileName) and \(directory.path)/\(CollectorServerIdentity.certificateFileName)")
-            print("SANs: \((dnsNames + ipAddresses).joined(separator: ", ")); expires \(certificate.notValidAfter.formatted(.iso8601))")
+            print(
+                "wrote \(directory.path)/\(CollectorServerIdentity.keyFileName) and \(directory.path)/\(CollectorServerIdentity.certificateFileName)"
+            )
+            print(
+                "SANs: \((dnsNames + ipAddresses).joined(separator: ", ")); expires \(certificate.notValidAfter.formatted(.iso8601))"
+            )
         }
     }
 
     struct RevocationList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "crl",
-            abstract: "Write the CA's certificate revocation list (PEM) of revoked_certificates, for third-party peers.")
+            abstract: "Write the CA's certificate revocation list (PEM) of revoked_certificates, for third-party peers."
+        )
 
         /// Accepted CRL validities: 1 hour to 1 year.
         static let validityRange: ClosedRange<TimeInterval> = 3600...(365 * 86_400)
@@ -99,14 +109,18 @@ struct CACommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Write the CRL to this file (replaced atomically) instead of standard output.")
         var out: String?
-        @Option(help: "How long peers may use the CRL (nextUpdate): e.g. 24h, 7d (1 hour to 365 days). Publish a new one before.")
+        @Option(
+            help:
+                "How long peers may use the CRL (nextUpdate): e.g. 24h, 7d (1 hour to 365 days). Publish a new one before."
+        )
         var validity = "7d"
 
         func run() async throws {
             let seconds = try TimeToLive.parse(validity, option: "--validity", range: Self.validityRange)
             let authority = try CertificateAuthority.load(from: directory.path)
             let list = try await database.withConnection { connection, logger in
-                try await RevocationListIssuer.issue(authority: authority, validity: seconds, on: connection, logger: logger)
+                try await RevocationListIssuer.issue(
+                    authority: authority, validity: seconds, on: connection, logger: logger)
             }
             let summary = "CRL number \(list.number), next update \(list.nextUpdate.formatted(.iso8601))"
             if let out {

@@ -14,8 +14,11 @@ struct CredentialsCommand: AsyncParsableCommand {
     struct SetCredential: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Set a device's SNMP credential (replaces the device's earlier ones), encrypted under the master key.",
-            discussion: "Secrets given as options are visible to other local users in the process list while the command runs; run it where that is acceptable.")
+            abstract:
+                "Set a device's SNMP credential (replaces the device's earlier ones), encrypted under the master key.",
+            discussion:
+                "Secrets given as options are visible to other local users in the process list while the command runs; run it where that is acceptable."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var masterKey: MasterKeyOptions
@@ -37,7 +40,9 @@ struct CredentialsCommand: AsyncParsableCommand {
                 try await store.replaceSNMPCredential(record, on: connection)
                 return (deviceID, record)
             }
-            print("stored \(credential) for device \(deviceID.uuidString.lowercased()) (row \(record.id.uuidString.lowercased()), master key \(key.fingerprintHex))")
+            print(
+                "stored \(credential) for device \(deviceID.uuidString.lowercased()) (row \(record.id.uuidString.lowercased()), master key \(key.fingerprintHex))"
+            )
         }
     }
 
@@ -47,14 +52,17 @@ struct CredentialsCommand: AsyncParsableCommand {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "create", abstract: "Write a new random master key to FILE (mode 0600); never replaces an existing file.")
+                commandName: "create",
+                abstract: "Write a new random master key to FILE (mode 0600); never replaces an existing file.")
 
             @Argument(help: "Where to write the key.")
             var file: String
 
             func run() throws {
                 let key = try MasterKey.create(at: file)
-                print("created master key \(key.fingerprintHex) in \(file); back it up: credentials sealed under it are lost without it")
+                print(
+                    "created master key \(key.fingerprintHex) in \(file); back it up: credentials sealed under it are lost without it"
+                )
             }
         }
     }
@@ -62,7 +70,9 @@ struct CredentialsCommand: AsyncParsableCommand {
     struct RotateKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-key",
-            abstract: "Re-encrypt every stored credential (snmp_credentials, discovery_credentials) from the old master key to the new one, in one transaction.")
+            abstract:
+                "Re-encrypt every stored credential (snmp_credentials, discovery_credentials) from the old master key to the new one, in one transaction."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The master key the credentials are sealed under now.")
@@ -82,9 +92,10 @@ struct CredentialsCommand: AsyncParsableCommand {
             let outcome = try await database.withConnection { connection, logger in
                 try await MasterKeyRotation.rotate(from: old, to: new, on: connection, logger: logger)
             }
-            print("re-encrypted \(outcome.rewritten) value(s) from master key \(old.fingerprintHex) to \(new.fingerprintHex)"
-                  + (outcome.alreadyRotated > 0 ? "; \(outcome.alreadyRotated) already under the new key" : "")
-                  + "; restart the collectors with the new key")
+            print(
+                "re-encrypted \(outcome.rewritten) value(s) from master key \(old.fingerprintHex) to \(new.fingerprintHex)"
+                    + (outcome.alreadyRotated > 0 ? "; \(outcome.alreadyRotated) already under the new key" : "")
+                    + "; restart the collectors with the new key")
         }
     }
 }

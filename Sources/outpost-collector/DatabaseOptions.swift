@@ -7,10 +7,17 @@ import OutpostStore
 /// (else `$OUTPOST_COLLECTOR_CONFIG`, else `/etc/outpost/collector.toml` if it exists) and
 /// `--database-url` (else `$OUTPOST_DATABASE_URL`, else `database_url` in the file).
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "TOML configuration file (default: $OUTPOST_COLLECTOR_CONFIG, else /etc/outpost/collector.toml if it exists).")
+    @Option(
+        help:
+            "TOML configuration file (default: $OUTPOST_COLLECTOR_CONFIG, else /etc/outpost/collector.toml if it exists)."
+    )
     var config: String?
 
-    @Option(name: .customLong("database-url"), help: "postgres://user[:password]@host:port/database (default: $OUTPOST_DATABASE_URL, or database_url in the configuration file)")
+    @Option(
+        name: .customLong("database-url"),
+        help:
+            "postgres://user[:password]@host:port/database (default: $OUTPOST_DATABASE_URL, or database_url in the configuration file)"
+    )
     var databaseURL: String?
 
     /// The collector's settings with `flags` from the command line.

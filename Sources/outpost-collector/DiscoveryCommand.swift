@@ -11,13 +11,18 @@ struct DiscoveryCommand: AsyncParsableCommand {
 
     struct CredentialCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "credential", abstract: "Candidate SNMP credentials of discovery rules.", subcommands: [AddCredential.self])
+            commandName: "credential", abstract: "Candidate SNMP credentials of discovery rules.",
+            subcommands: [AddCredential.self])
     }
 
     struct AddCredential: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "add", abstract: "Add a candidate SNMP credential, encrypted under the master key; prints its id for `rule add --credential`.",
-            discussion: "Secrets given as options are visible to other local users in the process list while the command runs; run it where that is acceptable.")
+            commandName: "add",
+            abstract:
+                "Add a candidate SNMP credential, encrypted under the master key; prints its id for `rule add --credential`.",
+            discussion:
+                "Secrets given as options are visible to other local users in the process list while the command runs; run it where that is acceptable."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var masterKey: MasterKeyOptions
@@ -42,13 +47,16 @@ struct DiscoveryCommand: AsyncParsableCommand {
     }
 
     struct RuleCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rule", abstract: "Discovery rules.", subcommands: [Add.self, List.self])
+        static let configuration = CommandConfiguration(
+            commandName: "rule", abstract: "Discovery rules.", subcommands: [Add.self, List.self])
     }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Add a discovery rule swept by a branch's agent.",
-            discussion: "Example: discovery rule add lan-7 --range 10.7.0.0/24 --exclude 10.7.0.1 --branch branch-7 --schedule '0 3 * * *' --credential ID --import")
+            discussion:
+                "Example: discovery rule add lan-7 --range 10.7.0.0/24 --exclude 10.7.0.1 --branch branch-7 --schedule '0 3 * * *' --credential ID --import"
+        )
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Unique rule name.")
@@ -63,20 +71,26 @@ struct DiscoveryCommand: AsyncParsableCommand {
         var agent: String?
         @Option(help: "Five-field cron schedule in UTC, e.g. '0 3 * * *' (default: on demand only).")
         var schedule: String?
-        @Option(name: .customLong("credential"), help: "A discovery_credentials id to try over SNMP, in order (repeat for several).")
+        @Option(
+            name: .customLong("credential"),
+            help: "A discovery_credentials id to try over SNMP, in order (repeat for several).")
         var credentials: [String] = []
         @Option(help: "SNMP port of the devices.")
         var snmpPort = 161
         @Flag(help: "Ping sweep only, no SNMP.")
         var pingOnly = false
-        @Flag(name: .customLong("import"), help: "Add new devices to the inventory and apply the templates matching their vendor.")
+        @Flag(
+            name: .customLong("import"),
+            help: "Add new devices to the inventory and apply the templates matching their vendor.")
         var autoImport = false
         @Option(help: "Description.")
         var description: String?
 
         func validate() throws {
             guard !ranges.isEmpty else { throw ValidationError("give at least one --range") }
-            guard branch != nil || agent != nil else { throw ValidationError("give --branch or --agent: who sweeps the rule") }
+            guard branch != nil || agent != nil else {
+                throw ValidationError("give --branch or --agent: who sweeps the rule")
+            }
             if let agent, UUID(uuidString: agent) == nil { throw ValidationError("--agent must be an agent id (UUID)") }
             for credential in credentials where UUID(uuidString: credential) == nil {
                 throw ValidationError("--credential \(credential.debugDescription) is not a UUID")
@@ -87,14 +101,17 @@ struct DiscoveryCommand: AsyncParsableCommand {
             let id = try await database.withConnection { connection, logger in
                 var branchID: UUID?
                 if let branch {
-                    guard let record = try await BranchRegistry(logger: logger).branch(named: branch, on: connection) else {
+                    guard let record = try await BranchRegistry(logger: logger).branch(named: branch, on: connection)
+                    else {
                         throw ValidationError(RegistryError.unknownBranch(branch).description)
                     }
                     branchID = record.id
                 }
                 let rule = DiscoveryRuleRecord(
-                    name: name, description: description, ranges: ranges, exclusions: exclusions, schedule: schedule, snmp: !pingOnly,
-                    credentialIDs: credentials.compactMap(UUID.init(uuidString:)), branchID: branchID, agentID: agent.flatMap(UUID.init(uuidString:)),
+                    name: name, description: description, ranges: ranges, exclusions: exclusions, schedule: schedule,
+                    snmp: !pingOnly,
+                    credentialIDs: credentials.compactMap(UUID.init(uuidString:)), branchID: branchID,
+                    agentID: agent.flatMap(UUID.init(uuidString:)),
                     autoImport: autoImport, snmpPort: snmpPort)
                 do {
                     try await DiscoveryRuleStore(logger: logger).add(rule, on: connection)
@@ -117,17 +134,24 @@ struct DiscoveryCommand: AsyncParsableCommand {
                 try await DiscoveryRuleStore(logger: logger).list(on: connection)
             }
             let rows = rules.map { rule in
-                [rule.name, (rule.ranges + rule.exclusions.map { "-" + $0 }).joined(separator: " "), rule.schedule ?? "on demand",
-                 rule.snmp ? "ping+snmp (\(rule.credentialIDs.count) credentials)" : "ping", rule.autoImport ? "yes" : "no",
-                 rule.enabled ? "yes" : "no", rule.lastRun.map { ISO8601DateFormatter().string(from: $0) } ?? "-"]
+                [
+                    rule.name, (rule.ranges + rule.exclusions.map { "-" + $0 }).joined(separator: " "),
+                    rule.schedule ?? "on demand",
+                    rule.snmp ? "ping+snmp (\(rule.credentialIDs.count) credentials)" : "ping",
+                    rule.autoImport ? "yes" : "no",
+                    rule.enabled ? "yes" : "no", rule.lastRun.map { ISO8601DateFormatter().string(from: $0) } ?? "-",
+                ]
             }
-            print(TextTable.render(header: ["RULE", "RANGES", "SCHEDULE", "PROBES", "IMPORT", "ENABLED", "LAST RUN"], rows: rows))
+            print(
+                TextTable.render(
+                    header: ["RULE", "RANGES", "SCHEDULE", "PROBES", "IMPORT", "ENABLED", "LAST RUN"], rows: rows))
         }
     }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "run", abstract: "Run a rule now: the job waits until the rule's agent is connected to a collector.")
+            commandName: "run",
+            abstract: "Run a rule now: the job waits until the rule's agent is connected to a collector.")
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The rule's name or id.")
@@ -137,7 +161,8 @@ struct DiscoveryCommand: AsyncParsableCommand {
             let job = try await database.withConnection { connection, logger in
                 do {
                     let record = try await DiscoveryRuleStore(logger: logger).rule(rule, on: connection)
-                    return try await DiscoveryJobStore(logger: logger).createJob(rule: record.id, triggeredBy: "manual", on: connection)
+                    return try await DiscoveryJobStore(logger: logger).createJob(
+                        rule: record.id, triggeredBy: "manual", on: connection)
                 } catch let error as DiscoveryStoreError {
                     throw ValidationError(error.description)
                 }
@@ -148,7 +173,8 @@ struct DiscoveryCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "status", abstract: "Show a job's progress; with --follow, until it ends (a progress bar on a terminal).")
+            commandName: "status",
+            abstract: "Show a job's progress; with --follow, until it ends (a progress bar on a terminal).")
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The job's id.")
@@ -157,7 +183,9 @@ struct DiscoveryCommand: AsyncParsableCommand {
         var follow = false
 
         func run() async throws {
-            guard let id = UUID(uuidString: job) else { throw ValidationError("\(job.debugDescription) is not a job id") }
+            guard let id = UUID(uuidString: job) else {
+                throw ValidationError("\(job.debugDescription) is not a job id")
+            }
             let terminal = isatty(STDOUT_FILENO) == 1
             var last = ""
             while true {
@@ -184,14 +212,17 @@ struct DiscoveryCommand: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "cancel", abstract: "Cancel a job: a pending one at once, a running one within seconds (its agent stops the sweep).")
+            commandName: "cancel",
+            abstract: "Cancel a job: a pending one at once, a running one within seconds (its agent stops the sweep).")
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The job's id.")
         var job: String
 
         func run() async throws {
-            guard let id = UUID(uuidString: job) else { throw ValidationError("\(job.debugDescription) is not a job id") }
+            guard let id = UUID(uuidString: job) else {
+                throw ValidationError("\(job.debugDescription) is not a job id")
+            }
             let status = try await database.withConnection { connection, logger in
                 do {
                     return try await DiscoveryJobStore(logger: logger).requestCancel(id, on: connection)
@@ -199,7 +230,8 @@ struct DiscoveryCommand: AsyncParsableCommand {
                     throw ValidationError(error.description)
                 }
             }
-            print(status == .cancelled ? "cancelled" : "cancellation requested; the agent stops the sweep within seconds")
+            print(
+                status == .cancelled ? "cancelled" : "cancellation requested; the agent stops the sweep within seconds")
         }
     }
 }
@@ -207,12 +239,16 @@ struct DiscoveryCommand: AsyncParsableCommand {
 /// One line of `discovery status`: state, counters, and on a terminal a progress bar.
 enum DiscoveryProgressLine {
     static func render(_ job: DiscoveryJobRecord, bar: Bool) -> String {
-        let fraction = job.totalIPs > 0 ? min(1, Double(job.scannedIPs) / Double(job.totalIPs)) : (job.status == .completed ? 1 : 0)
-        let counters = "\(job.scannedIPs)/\(job.totalIPs) scanned, \(job.discoveredDevices) found, \(job.importedDevices) imported, \(job.failedIPs) failed"
+        let fraction =
+            job.totalIPs > 0
+            ? min(1, Double(job.scannedIPs) / Double(job.totalIPs)) : (job.status == .completed ? 1 : 0)
+        let counters =
+            "\(job.scannedIPs)/\(job.totalIPs) scanned, \(job.discoveredDevices) found, \(job.importedDevices) imported, \(job.failedIPs) failed"
         let percent = "\(Int((fraction * 100).rounded(.down)))%"
         guard bar else { return "\(job.status.rawValue) \(percent) \(counters)" }
         let width = 30
         let filled = Int((fraction * Double(width)).rounded(.down))
-        return "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent) \(job.status.rawValue) \(counters)"
+        return
+            "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent) \(job.status.rawValue) \(counters)"
     }
 }

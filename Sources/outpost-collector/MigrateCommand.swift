@@ -32,8 +32,11 @@ struct MigrateCommand: AsyncParsableCommand {
         let runner = MigrationRunner(logger: logger)
         if status {
             for migration in try await runner.status(on: connection) {
-                let state = migration.appliedAt.map { "applied \(ISO8601DateFormatter().string(from: $0))" } ?? "pending"
-                print("\(String(format: "%04d", migration.version))  \(migration.name.padding(toLength: 28, withPad: " ", startingAt: 0))  \(state)")
+                let state =
+                    migration.appliedAt.map { "applied \(ISO8601DateFormatter().string(from: $0))" } ?? "pending"
+                print(
+                    "\(String(format: "%04d", migration.version))  \(migration.name.padding(toLength: 28, withPad: " ", startingAt: 0))  \(state)"
+                )
             }
             return
         }

@@ -6,8 +6,12 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outpost-collector",
         abstract: "Outpost collector: terminates agent mTLS sessions and owns every PostgreSQL write.",
-        subcommands: [RunCommand.self, MigrateCommand.self, CACommand.self, BranchCommand.self, TokenCommand.self, AgentsCommand.self,
-                      TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self, DiscoveryCommand.self,
-                      QuarantineCommand.self]
+        subcommands: [
+            RunCommand.self, MigrateCommand.self, CACommand.self, BranchCommand.self, TokenCommand.self,
+            AgentsCommand.self,
+            TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self,
+            DiscoveryCommand.self,
+            QuarantineCommand.self,
+        ]
     )
 }

@@ -23,19 +23,26 @@ struct QuarantineCommand: AsyncParsableCommand {
                 try await QuarantineRelease(logger: logger).list(includeResolved: all, on: connection)
             }
             let time = Date.ISO8601FormatStyle(timeZone: .current)
-            print(TextTable.render(
-                header: ["ID", "RECEIVED", "BRANCH", "AGENT", "SEQUENCE", "ROWS", "STATUS", "ERROR"],
-                rows: batches.map { batch in
-                    [String(batch.id), batch.receivedAt.formatted(time), batch.branch, batch.agentID.description, String(batch.sequence),
-                     String(batch.rowCount), batch.status, LogSafeText.escaped("SQLSTATE \(batch.sqlState): \(batch.error)")]
-                }))
+            print(
+                TextTable.render(
+                    header: ["ID", "RECEIVED", "BRANCH", "AGENT", "SEQUENCE", "ROWS", "STATUS", "ERROR"],
+                    rows: batches.map { batch in
+                        [
+                            String(batch.id), batch.receivedAt.formatted(time), batch.branch, batch.agentID.description,
+                            String(batch.sequence),
+                            String(batch.rowCount), batch.status,
+                            LogSafeText.escaped("SQLSTATE \(batch.sqlState): \(batch.error)"),
+                        ]
+                    }))
         }
     }
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
-            abstract: "Write a held batch once its cause is fixed (signature and values checked again, rows kept to the agent's branch).")
+            abstract:
+                "Write a held batch once its cause is fixed (signature and values checked again, rows kept to the agent's branch)."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The batch's id (from `quarantine list`).")
@@ -45,7 +52,9 @@ struct QuarantineCommand: AsyncParsableCommand {
             let replayed = try await database.withConnection { connection, logger in
                 try await QuarantineRelease(logger: logger).replay(id, on: connection)
             }
-            print("replayed batch \(id): \(replayed.rowsWritten) rows written, \(replayed.rowsRefused) refused (not of the agent's branch)")
+            print(
+                "replayed batch \(id): \(replayed.rowsWritten) rows written, \(replayed.rowsRefused) refused (not of the agent's branch)"
+            )
         }
     }
 

@@ -11,30 +11,47 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance, operator HTTP.")
+        abstract:
+            "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance, operator HTTP."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var masterKey: MasterKeyOptions
 
-    @Option(help: "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 90).")
+    @Option(
+        help:
+            "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 90)."
+    )
     var retentionDays: String?
 
-    @Option(name: .customLong("ca-dir"), help: "CA directory with ca.key, ca.crt, server.key, server.crt (default: $OUTPOST_CA_DIR, ca_dir, or certs/ca).")
+    @Option(
+        name: .customLong("ca-dir"),
+        help:
+            "CA directory with ca.key, ca.crt, server.key, server.crt (default: $OUTPOST_CA_DIR, ca_dir, or certs/ca).")
     var caDirectory: String?
 
     @Option(help: "Address the agent mTLS listener binds (default: $OUTPOST_LISTEN, listen, or 0.0.0.0:8443).")
     var listen: String?
 
-    @Option(help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN, enrol_listen, or 0.0.0.0:8444).")
+    @Option(
+        help: "Address the enrolment endpoint binds (default: $OUTPOST_ENROL_LISTEN, enrol_listen, or 0.0.0.0:8444).")
     var enrolListen: String?
 
-    @Option(help: "Lifetime of agent certificates issued at enrolment and renewal, e.g. 30d (default: $OUTPOST_AGENT_CERT_LIFETIME, agent_certificate_lifetime, or 30d).")
+    @Option(
+        help:
+            "Lifetime of agent certificates issued at enrolment and renewal, e.g. 30d (default: $OUTPOST_AGENT_CERT_LIFETIME, agent_certificate_lifetime, or 30d)."
+    )
     var agentCertificateLifetime: String?
 
-    @Option(help: "Address the operator HTTP server binds: /healthz, /readyz, /metrics, /api/… (default: $OUTPOST_HTTP_LISTEN, http_listen, or 127.0.0.1:8080).")
+    @Option(
+        help:
+            "Address the operator HTTP server binds: /healthz, /readyz, /metrics, /api/… (default: $OUTPOST_HTTP_LISTEN, http_listen, or 127.0.0.1:8080)."
+    )
     var httpListen: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (default: $OUTPOST_LOG_LEVEL, log_level, or info).")
+    @Option(
+        help:
+            "trace, debug, info, notice, warning, error or critical (default: $OUTPOST_LOG_LEVEL, log_level, or info).")
     var logLevel: String?
 
     func run() async throws {
@@ -64,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
             authority = try CertificateAuthority.load(from: caPath)
             identity = try CollectorServerIdentity.load(from: caPath)
         } catch {
-            throw ValidationError("--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
+            throw ValidationError(
+                "--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
         }
 
         // Before anything that records metrics is created.
@@ -80,17 +98,20 @@ struct RunCommand: AsyncParsableCommand {
         let alerts = try AlertEngine(client: client, configuration: try settings.alertEngine(), logger: logger)
         let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
         let discovery = DiscoveryDispatcher(client: client, registry: sessions, masterKey: key, logger: logger)
-        let tls = try AgentTLS(certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
-                               caCertificate: authority.certificate, denyList: denyList)
-        let listener = AgentListener(host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
-                                     sessions: AgentSessionContext(
-                                         pipeline: pipeline, client: client, registry: sessions,
-                                         renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
-                                         configSubscribers: configSubscribers, masterKey: key, discovery: discovery),
-                                     maximumConnections: agentConnections.total, maximumConnectionsPerSource: agentConnections.perSource,
-                                     logger: logger)
+        let tls = try AgentTLS(
+            certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
+            caCertificate: authority.certificate, denyList: denyList)
+        let listener = AgentListener(
+            host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
+            sessions: AgentSessionContext(
+                pipeline: pipeline, client: client, registry: sessions,
+                renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
+                configSubscribers: configSubscribers, masterKey: key, discovery: discovery),
+            maximumConnections: agentConnections.total, maximumConnectionsPerSource: agentConnections.perSource,
+            logger: logger)
         let enrolment = EnrolmentService(
-            configuration: EnrolmentServerConfiguration(host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
+            configuration: EnrolmentServerConfiguration(
+                host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
             client, pipeline, alerts, discovery,
@@ -98,15 +119,19 @@ struct RunCommand: AsyncParsableCommand {
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
-            OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),
-                               client: client, sessions: sessions, ingest: pipeline, metrics: metrics, logger: logger),
+            OperatorHTTPServer(
+                configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),
+                client: client, sessions: sessions, ingest: pipeline, metrics: metrics, logger: logger),
             // Last: its shutdown starts first.
             ShutdownDeadline(limit: Self.shutdownLimit, logger: logger),
         ]
-        logger.info("collector starting", metadata: [
-            "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)", "enrolment": "\(enrolEndpoint)",
-            "http": "\(httpEndpoint)",
-        ])
+        logger.info(
+            "collector starting",
+            metadata: [
+                "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)",
+                "enrolment": "\(enrolEndpoint)",
+                "http": "\(httpEndpoint)",
+            ])
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -36,13 +36,21 @@ struct SNMPCredentialOptions: ParsableArguments {
             }
             return .community(community, version: version)
         case .v3:
-            guard community == nil else { throw ValidationError("--community belongs to v1/v2c; v3 uses --user and keys") }
+            guard community == nil else {
+                throw ValidationError("--community belongs to v1/v2c; v3 uses --user and keys")
+            }
             guard let user, (1...32).contains(user.utf8.count), !user.utf8.contains(0) else {
                 throw ValidationError("--version v3 needs --user (1 to 32 bytes)")
             }
-            guard authKey != nil || authProtocol == nil else { throw ValidationError("--auth-protocol needs --auth-key") }
-            guard privKey != nil || privProtocol == nil else { throw ValidationError("--priv-protocol needs --priv-key") }
-            guard privKey == nil || authKey != nil else { throw ValidationError("--priv-key needs --auth-key (authPriv)") }
+            guard authKey != nil || authProtocol == nil else {
+                throw ValidationError("--auth-protocol needs --auth-key")
+            }
+            guard privKey != nil || privProtocol == nil else {
+                throw ValidationError("--priv-protocol needs --priv-key")
+            }
+            guard privKey == nil || authKey != nil else {
+                throw ValidationError("--priv-key needs --auth-key (authPriv)")
+            }
             for passphrase in [authKey, privKey].compactMap({ $0 }) {
                 guard (8...255).contains(passphrase.utf8.count), !passphrase.utf8.contains(0) else {
                     throw ValidationError("v3 passphrases (--auth-key, --priv-key) must be 8 to 255 bytes without NUL")
@@ -51,12 +59,17 @@ struct SNMPCredentialOptions: ParsableArguments {
             let auth = authKey.map { _ in authProtocol ?? "SHA" }
             let priv = privKey.map { _ in privProtocol ?? "AES" }
             if let auth, !SNMPCredentialRecord.authProtocols.contains(auth) {
-                throw ValidationError("--auth-protocol must be one of \(SNMPCredentialRecord.authProtocols.sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    "--auth-protocol must be one of \(SNMPCredentialRecord.authProtocols.sorted().joined(separator: ", "))"
+                )
             }
             if let priv, !SNMPCredentialRecord.privProtocols.contains(priv) {
-                throw ValidationError("--priv-protocol must be one of \(SNMPCredentialRecord.privProtocols.sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    "--priv-protocol must be one of \(SNMPCredentialRecord.privProtocols.sorted().joined(separator: ", "))"
+                )
             }
-            return SNMPCredential(version: .v3, user: user, authProtocol: auth, authKey: authKey, privProtocol: priv, privKey: privKey)
+            return SNMPCredential(
+                version: .v3, user: user, authProtocol: auth, authKey: authKey, privProtocol: priv, privKey: privKey)
         }
     }
 }

@@ -29,8 +29,12 @@ struct StatusCommand: AsyncParsableCommand {
                 device.lastSeen?.formatted(.iso8601) ?? "never",
             ]
         }
-        print(TextTable.render(header: ["BRANCH", "DEVICE", "IP", "STATE", "LAST RTT", "LOSS", "LAST SEEN (UTC)"], rows: rows))
+        print(
+            TextTable.render(
+                header: ["BRANCH", "DEVICE", "IP", "STATE", "LAST RTT", "LOSS", "LAST SEEN (UTC)"], rows: rows))
         let counts = Dictionary(grouping: devices, by: \.state).mapValues(\.count)
-        print("\(devices.count) \(devices.count == 1 ? "device" : "devices"): " + DeviceState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        print(
+            "\(devices.count) \(devices.count == 1 ? "device" : "devices"): "
+                + DeviceState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
     }
 }

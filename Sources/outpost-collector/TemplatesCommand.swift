@@ -10,12 +10,17 @@ struct TemplatesCommand: AsyncParsableCommand {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import templates (a JSON template or array of templates, or the built-in ones); a template with the same name is updated.")
+            abstract:
+                "Import templates (a JSON template or array of templates, or the built-in ones); a template with the same name is updated."
+        )
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "JSON file with one template or an array of templates.")
         var file: String?
-        @Flag(help: "Import the built-in templates (Cisco IOS/IOS-XE, FortiGate, HP/Aruba, Juniper, MikroTik, Linux, Windows).")
+        @Flag(
+            help:
+                "Import the built-in templates (Cisco IOS/IOS-XE, FortiGate, HP/Aruba, Juniper, MikroTik, Linux, Windows)."
+        )
         var builtin = false
 
         func validate() throws {
@@ -44,8 +49,12 @@ struct TemplatesCommand: AsyncParsableCommand {
             }
             print("NAME                          VENDOR        ITEMS  TRIGGERS  DEVICES  BUILT-IN")
             for template in templates {
-                print([pad(template.name, 28), pad(template.vendor ?? "-", 12), pad("\(template.itemCount)", 5),
-                       pad("\(template.triggerCount)", 8), pad("\(template.deviceCount)", 7), template.isBuiltin ? "yes" : "no"]
+                print(
+                    [
+                        pad(template.name, 28), pad(template.vendor ?? "-", 12), pad("\(template.itemCount)", 5),
+                        pad("\(template.triggerCount)", 8), pad("\(template.deviceCount)", 7),
+                        template.isBuiltin ? "yes" : "no",
+                    ]
                     .joined(separator: "  "))
             }
         }
@@ -65,7 +74,9 @@ struct TemplatesCommand: AsyncParsableCommand {
         var match = false
 
         func validate() throws {
-            guard devices.isEmpty == match else { throw ValidationError("give either --device ID|NAME (repeatable) or --match") }
+            guard devices.isEmpty == match else {
+                throw ValidationError("give either --device ID|NAME (repeatable) or --match")
+            }
         }
 
         func run() async throws {
@@ -73,8 +84,9 @@ struct TemplatesCommand: AsyncParsableCommand {
             let result = try await database.withConnection { connection, logger in
                 try await TemplateStore(logger: logger).apply(template, to: target, on: connection)
             }
-            print("\(template): \(result.devices) device(s); items created \(result.created), updated \(result.updated), "
-                  + "unchanged \(result.unchanged), removed \(result.removed)")
+            print(
+                "\(template): \(result.devices) device(s); items created \(result.created), updated \(result.updated), "
+                    + "unchanged \(result.unchanged), removed \(result.removed)")
         }
     }
 }

@@ -35,7 +35,9 @@ struct TokenCommand: AsyncParsableCommand {
             let certificate = try CertificateFile.load(from: "\(ca.path)/\(CertificateAuthority.certificateFileName)")
             let token: EnrolmentToken
             do {
-                token = try EnrolmentToken.generate(collectorHost: host, collectorPort: port, caFingerprint: try CertificateFingerprint(of: certificate))
+                token = try EnrolmentToken.generate(
+                    collectorHost: host, collectorPort: port, caFingerprint: try CertificateFingerprint(of: certificate)
+                )
             } catch {
                 throw ValidationError("--collector: \(error)")
             }
@@ -45,15 +47,19 @@ struct TokenCommand: AsyncParsableCommand {
                     secretHash: token.secretHash, branchName: branch, expiresAt: expiresAt, on: connection)
             }
             print(token.encoded)
-            FileHandleOutput.standardError("token \(record.id.uuidString.lowercased()) for branch \(record.branchName), "
-                + "expires \(record.expiresAt.formatted(.iso8601)), collector \(token.collectorAddress), CA \(token.caFingerprint.short)")
+            FileHandleOutput.standardError(
+                "token \(record.id.uuidString.lowercased()) for branch \(record.branchName), "
+                    + "expires \(record.expiresAt.formatted(.iso8601)), collector \(token.collectorAddress), CA \(token.caFingerprint.short)"
+            )
         }
 
         /// `host:port` or `[v6]:port`.
         static func address(_ text: String) -> (String, UInt16)? {
             let host: Substring
             let port: Substring
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") {
+            if text.hasPrefix("["), let close = text.firstIndex(of: "]"),
+                text[text.index(after: close)...].hasPrefix(":")
+            {
                 host = text[text.index(after: text.startIndex)..<close]
                 port = text[text.index(close, offsetBy: 2)...]
             } else if let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") {
@@ -77,15 +83,18 @@ struct TokenCommand: AsyncParsableCommand {
             let tokens = try await database.withConnection { connection, logger in
                 try await EnrolmentTokenRegistry(logger: logger).list(on: connection)
             }
-            print("ID                                    BRANCH                CREATED (UTC)         EXPIRES (UTC)         STATE")
+            print(
+                "ID                                    BRANCH                CREATED (UTC)         EXPIRES (UTC)         STATE"
+            )
             let now = Date()
             for token in tokens {
                 var state = token.state(now: now)
                 if let agent = token.usedByAgent { state += " by agent \(agent)" }
-                print([
-                    token.id.uuidString.lowercased(), pad(token.branchName, 20),
-                    token.createdAt.formatted(.iso8601), token.expiresAt.formatted(.iso8601), state,
-                ].joined(separator: "  "))
+                print(
+                    [
+                        token.id.uuidString.lowercased(), pad(token.branchName, 20),
+                        token.createdAt.formatted(.iso8601), token.expiresAt.formatted(.iso8601), state,
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -99,7 +108,9 @@ struct TokenCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            guard let uuid = UUID(uuidString: id) else { throw ValidationError("not a token id: \(id.debugDescription)") }
+            guard let uuid = UUID(uuidString: id) else {
+                throw ValidationError("not a token id: \(id.debugDescription)")
+            }
             let token = try await database.withConnection { connection, logger in
                 try await EnrolmentTokenRegistry(logger: logger).revoke(id: uuid, on: connection)
             }
@@ -119,14 +130,18 @@ enum TimeToLive {
     static let tokenRange: ClosedRange<TimeInterval> = 60...(30 * 86_400)
 
     /// The duration `text` names, which must lie in `range`; errors name `option`.
-    static func parse(_ text: String, option: String = "--ttl", range: ClosedRange<TimeInterval> = tokenRange) throws -> TimeInterval {
+    static func parse(_ text: String, option: String = "--ttl", range: ClosedRange<TimeInterval> = tokenRange) throws
+        -> TimeInterval
+    {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0 else {
-            throw ValidationError("\(option): expected a number and a unit (s, m, h, d), e.g. 24h; got \(text.debugDescription)")
+            throw ValidationError(
+                "\(option): expected a number and a unit (s, m, h, d), e.g. 24h; got \(text.debugDescription)")
         }
         let seconds = TimeInterval(count) * unit
         guard range.contains(seconds) else {
-            throw ValidationError("\(option): must be between \(Int(range.lowerBound)) s and \(Int(range.upperBound) / 86_400) days")
+            throw ValidationError(
+                "\(option): must be between \(Int(range.lowerBound)) s and \(Int(range.upperBound) / 86_400) days")
         }
         return seconds
     }

@@ -24,7 +24,8 @@ enum StressPayload {
             bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
         }
         guard field(0) == UInt64(magic) else { return nil }
-        let seed = field(8), index = field(16)
+        let seed = field(8)
+        let index = field(16)
         return make(seed: seed, index: index) == bytes ? (seed, index) : nil
     }
 

@@ -1,3 +1,6 @@
+import Logging
+import OutpostAgent
+
 // spool-stress: appends to a spool until killed, printing each sequence after `append` returned.
 //
 //   spool-stress <directory> <every|group> <seed>
@@ -7,12 +10,10 @@
 //   ack <sequence>                    acknowledge(through:) returned for this sequence
 // The crash tests kill this process with SIGKILL at random moments and check the spool.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Logging
-import OutpostAgent
 
 /// The configuration the crash tests open the same directory with.
 func stressConfiguration(policy: String) -> SpoolConfiguration {
@@ -35,8 +36,9 @@ guard arguments.count == 4, let seed = UInt64(arguments[3]), ["every", "group"].
     exit(64)
 }
 
-let spool = try Spool.open(directory: arguments[1], configuration: stressConfiguration(policy: arguments[2]),
-                           logger: Logger(label: "spool-stress"))
+let spool = try Spool.open(
+    directory: arguments[1], configuration: stressConfiguration(policy: arguments[2]),
+    logger: Logger(label: "spool-stress"))
 let writers: UInt64 = 3
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { await spool.run() }
@@ -45,7 +47,8 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             var index = writer
             while true {
                 let payload = StressPayload.make(seed: seed, index: index)
-                let sequence = try await spool.append(payload: payload, resultCount: StressPayload.resultCount(of: payload))
+                let sequence = try await spool.append(
+                    payload: payload, resultCount: StressPayload.resultCount(of: payload))
                 emit("acked \(sequence) \(seed) \(index)")
                 if index % 40 == writer {
                     let durable = await spool.stats.durableThrough

@@ -36,13 +36,17 @@ struct CredentialFixture {
         for (id, name) in [(branchA, "branch-a"), (branchB, "branch-b")] {
             try await Fixture.branch(name, id: id, on: db)
         }
-        for (id, name, vendor, branch) in [(routerA, "router-a", "Cisco", branchA), (switchA, "switch-a", "Cisco", branchA),
-                                           (firewallB, "firewall-b", "Fortinet", branchB)] {
+        for (id, name, vendor, branch) in [
+            (routerA, "router-a", "Cisco", branchA), (switchA, "switch-a", "Cisco", branchA),
+            (firewallB, "firewall-b", "Fortinet", branchB),
+        ] {
             try await Fixture.device(name, ip: "127.0.0.1", branch: branch, vendor: vendor, id: id, on: db)
         }
         try await setCredential(.community(Self.communityA), device: routerA, db: db)
-        try await setCredential(SNMPCredential(version: .v3, user: "monitor", authProtocol: "SHA-256", authKey: Self.authKeyA,
-                                               privProtocol: "AES", privKey: Self.privKeyA), device: switchA, db: db)
+        try await setCredential(
+            SNMPCredential(
+                version: .v3, user: "monitor", authProtocol: "SHA-256", authKey: Self.authKeyA,
+                privProtocol: "AES", privKey: Self.privKeyA), device: switchA, db: db)
         try await setCredential(.community(Self.communityB), device: firewallB, db: db)
         let templates = TemplateStore(logger: Self.logger)
         _ = try await templates.importTemplates(try BuiltinTemplates.all(), builtin: true, on: db)
@@ -51,15 +55,21 @@ struct CredentialFixture {
     }
 
     func setCredential(_ credential: SNMPCredential, device: UUID, db: PostgresConnection) async throws {
-        try await CredentialStore(logger: Self.logger).replaceSNMPCredential(try key.seal(credential, id: UUID(), device: device), on: db)
+        try await CredentialStore(logger: Self.logger).replaceSNMPCredential(
+            try key.seal(credential, id: UUID(), device: device), on: db)
     }
 
     /// Runs `body` with a running client pool on `database`.
-    static func withClient<T: Sendable>(_ database: TestDatabase, logger: Logger = logger,
-                                        _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    static func withClient<T: Sendable>(
+        _ database: TestDatabase, logger: Logger = logger,
+        _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
         let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
+            group.addTask {
+                await client.run()
+                return nil
+            }
             defer { group.cancelAll() }
             return try await body(client)
         }

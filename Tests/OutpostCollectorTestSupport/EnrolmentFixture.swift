@@ -35,17 +35,20 @@ struct EnrolmentFixture {
             let serverKey = P256Key.generate()
             let serverCertificate = try authority.issueServerCertificate(
                 publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-            let identity = try CollectorServerIdentity(certificateChain: [serverCertificate, authority.certificate], privateKey: serverKey)
+            let identity = try CollectorServerIdentity(
+                certificateChain: [serverCertificate, authority.certificate], privateKey: serverKey)
             _ = try await BranchRegistry(logger: logger).add(name: branch, on: connection)
 
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 let server = try await EnrolmentServer.bind(
-                    configuration: configuration, authority: authority, identity: identity, client: client, logger: logger)
+                    configuration: configuration, authority: authority, identity: identity, client: client,
+                    logger: logger)
                 group.addTask { try await server.serve() }
                 let fixture = EnrolmentFixture(
-                    database: database, connection: connection, authority: authority, server: server, logs: logs, directory: directory)
+                    database: database, connection: connection, authority: authority, server: server, logs: logs,
+                    directory: directory)
                 do {
                     try await body(fixture)
                 } catch {
@@ -105,8 +108,10 @@ final class CapturedLogs: Sendable {
         let secret = Data(token.secret)
         let forms = [
             token.encoded, secret.map { String(format: "%02x", $0) }.joined(), secret.base64EncodedString(),
-            secret.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: ""),
+            secret.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+                of: "/", with: "_"
+            )
+            .replacingOccurrences(of: "=", with: ""),
             "\(token.secret)",
         ]
         return all.contains { line in forms.contains { line.contains($0) } }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Real HTTP requests to a server on loopback (URLSession over libcurl on Linux).
@@ -23,7 +24,9 @@ struct HTTPTestClient: Sendable {
 
         /// The array under `key` of the JSON object body.
         func list(_ key: String) throws -> [[String: Any]] {
-            guard let items = try json()[key] as? [[String: Any]] else { throw HTTPTestError("no list \(key) in \(text)") }
+            guard let items = try json()[key] as? [[String: Any]] else {
+                throw HTTPTestError("no list \(key) in \(text)")
+            }
             return items
         }
     }

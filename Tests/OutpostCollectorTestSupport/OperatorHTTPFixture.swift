@@ -25,7 +25,8 @@ struct OperatorHTTPFixture {
         var configuration = OperatorHTTPConfiguration(host: "127.0.0.1", port: 0)
         configuration.readinessTimeout = readinessTimeout
         configuration.queryTimeout = readinessTimeout
-        let server = OperatorHTTPServer(configuration: configuration, client: client, sessions: sessions, metrics: registry, logger: Self.logger)
+        let server = OperatorHTTPServer(
+            configuration: configuration, client: client, sessions: sessions, metrics: registry, logger: Self.logger)
         // As `outpost-collector run` does: a service group, stopped by graceful shutdown, which
         // the server must honour for this to return.
         let services = ServiceGroup(configuration: .init(services: [client, server], logger: Self.logger))

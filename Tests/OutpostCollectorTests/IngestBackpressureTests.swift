@@ -15,26 +15,36 @@ struct IngestBackpressureTests {
             let fleet = try await IngestPipelineTests.fixture(db, agents: 4)
             let (stuck, stuckDevice) = fleet[0]
             // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
-            try await db.query("INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
+            try await db.query(
+                "INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
             let locker = try await database.connect()
             try await locker.query("BEGIN", logger: TestDatabase.logger)
-            try await locker.query("SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            try await locker.query(
+                "SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
 
             let metrics = TestMetrics()
             var configuration = IngestPipeline.Configuration()
             configuration.maxQueuedRows = 100
-            let pipeline = IngestPipeline(database: database.url, configuration: configuration, logger: TestDatabase.logger, metricsFactory: metrics)
+            let pipeline = IngestPipeline(
+                database: database.url, configuration: configuration, logger: TestDatabase.logger,
+                metricsFactory: metrics)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 defer { group.cancelAll() }
                 try await withThrowingTaskGroup(of: IngestPipeline.Disposition.self) { submissions in
-                    submissions.addTask { try await pipeline.submit(IngestPipelineTests.batch(stuck, stuckDevice, sequence: 1, rows: 60)) }
-                    while try await db.integer("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0 {
+                    submissions.addTask {
+                        try await pipeline.submit(IngestPipelineTests.batch(stuck, stuckDevice, sequence: 1, rows: 60))
+                    }
+                    while try await db.integer(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    ) == 0 {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     // 60 rows queued: another 60 do not fit under 100.
                     for (agent, device) in fleet.dropFirst() {
-                        submissions.addTask { try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 60)) }
+                        submissions.addTask {
+                            try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 60))
+                        }
                     }
                     while pipeline.submissionsWaitingForSpace < 3 { try await Task.sleep(for: .milliseconds(20)) }
                     try await locker.query("COMMIT", logger: TestDatabase.logger)

@@ -4,6 +4,7 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Ingest commit deadline", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
@@ -14,11 +15,14 @@ struct IngestCommitDeadlineTests {
     /// the agent's sequence row locked, and postgres-nio 1.33 stops the process with a
     /// precondition failure when its client closes a connection while a COPY streams), retry on
     /// a new connection and commit the batch once.
-    @Test("a commit past its deadline in the middle of a COPY is ended on the server, and the batch commits once on retry")
+    @Test(
+        "a commit past its deadline in the middle of a COPY is ended on the server, and the batch commits once on retry"
+    )
     func deadlineMidCopy() async throws {
         try await TestDatabase.withMigrated { db, database in
             let (agent, device) = try await IngestPipelineTests.fixture(db, agents: 1)[0]
-            try await db.query("""
+            try await db.query(
+                """
                 CREATE FUNCTION hold_copy() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF NEW.device_ip = 's1r0' THEN
@@ -38,9 +42,11 @@ struct IngestCommitDeadlineTests {
             configuration.maxRetryDelay = .milliseconds(200)
             // Few enough rows that an attempt's own work (debug build, loaded CI) is far below the deadline.
             let rows = 5_000
-            let waiting = "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"
+            let waiting =
+                "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"
             try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
-                async let disposition = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: rows))
+                async let disposition = pipeline.submit(
+                    IngestPipelineTests.batch(agent, device, sequence: 1, rows: rows))
                 let limit = ContinuousClock.now + .seconds(60)
                 // The first attempt's server process stops at the first row of its COPY...
                 var first: [String] = []
@@ -67,7 +73,8 @@ struct IngestCommitDeadlineTests {
             }
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == rows)
             #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == rows)
-            #expect(try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 1)
+            #expect(
+                try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 1)
         }
     }
 
@@ -76,7 +83,9 @@ struct IngestCommitDeadlineTests {
     /// opening a connection only after its 10 s connect timeout, and CI saw opening one across
     /// a server crash never end: opening is inside the commit deadline, so every attempt ends
     /// at the deadline and the writer keeps retrying until the server answers again.
-    @Test("a server that stops answering: every attempt, opening its connection included, ends at the deadline; the batch commits once after")
+    @Test(
+        "a server that stops answering: every attempt, opening its connection included, ends at the deadline; the batch commits once after"
+    )
     func frozenServer() async throws {
         let cluster = try TestPostgresCluster()
         try await TestDatabase.withMigrated(server: cluster.url) { db, database in
@@ -86,14 +95,18 @@ struct IngestCommitDeadlineTests {
             configuration.writers = 1
             configuration.commitTimeout = .seconds(1)
             configuration.maxRetryDelay = .milliseconds(200)
-            let pipeline = IngestPipeline(database: database.url, configuration: configuration, logger: TestDatabase.logger, metricsFactory: metrics)
+            let pipeline = IngestPipeline(
+                database: database.url, configuration: configuration, logger: TestDatabase.logger,
+                metricsFactory: metrics)
             let failures = { (try? metrics.expectCounter("outpost_ingest_commit_failures_total").totalValue) ?? 0 }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 defer { group.cancelAll() }
                 // The writer holds an open connection when the server stops. (On a loaded machine
                 // the first attempt can outlast 1 s and still commit: the retry finds it done.)
-                #expect([.committed, .duplicate].contains(try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100))))
+                #expect(
+                    [.committed, .duplicate].contains(
+                        try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100))))
                 try cluster.freeze()
                 let frozen = ContinuousClock.now
                 async let second = pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 2, rows: 100))
@@ -108,7 +121,8 @@ struct IngestCommitDeadlineTests {
             }
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == 200)
             #expect(try await db.integer("SELECT count(DISTINCT device_ip) FROM ping_results") == 200)
-            #expect(try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 2)
+            #expect(
+                try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agent.uuid)'") == 2)
         }
     }
 }

@@ -6,6 +6,7 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Ingest pipeline", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
@@ -26,10 +27,14 @@ struct IngestPipelineTests {
     static func batch(_ agent: AgentID, _ device: DeviceID, sequence: BatchSequence, rows: Int) -> IngestBatch {
         let base = Date()
         // The address names the batch and row, so a duplicate row is visible in the table.
-        return IngestBatch(agentID: agent, sequence: sequence, pings: (0..<rows).map { index in
-            PingRoundResult(deviceID: device, deviceIP: "s\(sequence)r\(index)", timestamp: base.addingTimeInterval(Double(index) / 1000),
-                            packetsSent: 3, packetsReceived: 3, minRTT: 0.1, avgRTT: 0.2, maxRTT: 0.3, stddevRTT: 0.01)
-        })
+        return IngestBatch(
+            agentID: agent, sequence: sequence,
+            pings: (0..<rows).map { index in
+                PingRoundResult(
+                    deviceID: device, deviceIP: "s\(sequence)r\(index)",
+                    timestamp: base.addingTimeInterval(Double(index) / 1000),
+                    packetsSent: 3, packetsReceived: 3, minRTT: 0.1, avgRTT: 0.2, maxRTT: 0.3, stddevRTT: 0.01)
+            })
     }
 
     @Test("many agents submitting concurrently: every batch committed once, replays answered as duplicates")
@@ -42,11 +47,15 @@ struct IngestPipelineTests {
                         group.addTask {
                             var dispositions: [IngestPipeline.Disposition] = []
                             for sequence in 1...20 {
-                                dispositions.append(try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
+                                dispositions.append(
+                                    try await pipeline.submit(
+                                        Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
                             }
                             // A replay of everything after a "reconnect".
                             for sequence in 1...20 {
-                                dispositions.append(try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
+                                dispositions.append(
+                                    try await pipeline.submit(
+                                        Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 50)))
                             }
                             return dispositions
                         }
@@ -71,15 +80,19 @@ struct IngestPipelineTests {
             let (stuck, stuckDevice) = fleet[0]
             let (free, freeDevice) = fleet[1]
             // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
-            try await db.query("INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
+            try await db.query(
+                "INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
             let locker = try await database.connect()
             try await locker.query("BEGIN", logger: TestDatabase.logger)
-            try await locker.query("SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            try await locker.query(
+                "SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
             var configuration = IngestPipeline.Configuration()
             configuration.writers = 2
             try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
                 async let first = pipeline.submit(Self.batch(stuck, stuckDevice, sequence: 1, rows: 10))
-                while try await db.integer("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0 {
+                while try await db.integer(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ) == 0 {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 async let second = pipeline.submit(Self.batch(stuck, stuckDevice, sequence: 2, rows: 10))
@@ -88,7 +101,8 @@ struct IngestPipelineTests {
                 let freeAgentWritten = await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         for sequence: BatchSequence in 1...2 {
-                            let disposition = try? await pipeline.submit(Self.batch(free, freeDevice, sequence: sequence, rows: 10))
+                            let disposition = try? await pipeline.submit(
+                                Self.batch(free, freeDevice, sequence: sequence, rows: 10))
                             #expect(disposition == .committed)
                         }
                         return true
@@ -113,7 +127,11 @@ struct IngestPipelineTests {
             try await locker.close()
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == 40)
             // In order: the stuck agent's batches committed one group after the other.
-            #expect(try await db.strings("SELECT high_water || ':' || committed_above::text FROM agent_sequences ORDER BY agent_id") == ["2:{}", "2:{}"])
+            #expect(
+                try await db.strings(
+                    "SELECT high_water || ':' || committed_above::text FROM agent_sequences ORDER BY agent_id") == [
+                        "2:{}", "2:{}",
+                    ])
         }
     }
 
@@ -136,7 +154,8 @@ struct IngestPipelineTests {
                                 for sequence in 1...60 {
                                     if sequence > 8 { try await window.next() }
                                     window.addTask {
-                                        _ = try await pipeline.submit(Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 100))
+                                        _ = try await pipeline.submit(
+                                            Self.batch(agent, device, sequence: BatchSequence(sequence), rows: 100))
                                     }
                                 }
                                 try await window.waitForAll()
@@ -145,7 +164,9 @@ struct IngestPipelineTests {
                     }
                     group.addTask {
                         // Crash the server once the load is under way, keep it down, bring it back.
-                        while try await Self.committedRows(database.url) < 2_000 { try await Task.sleep(for: .milliseconds(20)) }
+                        while try await Self.committedRows(database.url) < 2_000 {
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
                         try cluster.kill()
                         // Down long enough for the queue to fill and submitters to block.
                         while pipeline.queuedRows < queueLimit - 100 { try await Task.sleep(for: .milliseconds(20)) }
@@ -158,14 +179,18 @@ struct IngestPipelineTests {
             }
             let fresh = try await database.connect()
             #expect(try await fresh.integer("SELECT count(*) FROM ping_results") == 4 * 60 * 100)
-            #expect(try await fresh.integer("SELECT count(*) FROM (SELECT agent_id, device_ip FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
+            #expect(
+                try await fresh.integer(
+                    "SELECT count(*) FROM (SELECT agent_id, device_ip FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d"
+                ) == 0)
             #expect(try await fresh.integer("SELECT min(high_water) FROM agent_sequences") == 60)
             try await fresh.close()
         }
     }
 
     static func committedRows(_ url: DatabaseURL) async throws -> Int {
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 99, logger: TestDatabase.logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: 99, logger: TestDatabase.logger)
         defer { Task { try? await connection.close() } }
         return try await connection.integer("SELECT count(*) FROM ping_results")
     }

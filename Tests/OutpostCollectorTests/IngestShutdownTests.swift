@@ -21,13 +21,16 @@ struct IngestShutdownTests {
             var configuration = IngestPipeline.Configuration()
             configuration.maxRetryDelay = .milliseconds(200)
             let logger = Logger(label: "outpost.test.shutdown")
-            let pipeline = IngestPipeline(database: database.url, configuration: configuration, logger: logger, metricsFactory: metrics)
+            let pipeline = IngestPipeline(
+                database: database.url, configuration: configuration, logger: logger, metricsFactory: metrics)
             let failures = { (try? metrics.expectCounter("outpost_ingest_commit_failures_total").totalValue) ?? 0 }
             try cluster.kill()
             let services = ServiceGroup(configuration: .init(services: [.init(service: pipeline)], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }
-                let submission = Task { try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100)) }
+                let submission = Task {
+                    try await pipeline.submit(IngestPipelineTests.batch(agent, device, sequence: 1, rows: 100))
+                }
                 // The group is being retried while the server is down.
                 while failures() < 2 { try await Task.sleep(for: .milliseconds(20)) }
                 await services.triggerGracefulShutdown()

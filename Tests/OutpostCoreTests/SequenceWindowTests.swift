@@ -19,7 +19,8 @@ struct SequenceWindowTests {
         #expect(!settled)
     }
 
-    @Test("sequences beyond bigint are never recorded or settled, and the high-water mark stops at the largest accepted")
+    @Test(
+        "sequences beyond bigint are never recorded or settled, and the high-water mark stops at the largest accepted")
     func neverLeavesBigint() {
         var window = SequenceWindow(highWater: .largestAccepted - 1, committedAbove: [])
         let largest = window.record(.max)

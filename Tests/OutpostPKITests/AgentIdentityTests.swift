@@ -21,19 +21,31 @@ import X509
             ([.dnsName("agent.example")], .noAgentURI),
             ([.uniformResourceIdentifier("https://example.com/agent/\(agentA)")], .noAgentURI),
             (
-                [.uniformResourceIdentifier(AgentIdentity.uri(for: agentA)), .uniformResourceIdentifier(AgentIdentity.uri(for: agentB))],
+                [
+                    .uniformResourceIdentifier(AgentIdentity.uri(for: agentA)),
+                    .uniformResourceIdentifier(AgentIdentity.uri(for: agentB)),
+                ],
                 .multipleAgentURIs(2)
             ),
             (
-                [.uniformResourceIdentifier(AgentIdentity.uri(for: agentA)), .uniformResourceIdentifier("outpost://collector/x")],
+                [
+                    .uniformResourceIdentifier(AgentIdentity.uri(for: agentA)),
+                    .uniformResourceIdentifier("outpost://collector/x"),
+                ],
                 .multipleAgentURIs(2)
             ),
-            ([.uniformResourceIdentifier("outpost://agent/not-a-uuid")], .malformedAgentURI("outpost://agent/not-a-uuid")),
+            (
+                [.uniformResourceIdentifier("outpost://agent/not-a-uuid")],
+                .malformedAgentURI("outpost://agent/not-a-uuid")
+            ),
             (
                 [.uniformResourceIdentifier("outpost://agent/\(agentA)/extra")],
                 .malformedAgentURI("outpost://agent/\(agentA)/extra")
             ),
-            ([.uniformResourceIdentifier("OUTPOST://agent/\(agentA)")], .malformedAgentURI("OUTPOST://agent/\(agentA)")),
+            (
+                [.uniformResourceIdentifier("OUTPOST://agent/\(agentA)")],
+                .malformedAgentURI("OUTPOST://agent/\(agentA)")
+            ),
         ]
         for (names, expected) in cases {
             let certificate = try selfSignedCertificate(subjectAlternativeNames: names)

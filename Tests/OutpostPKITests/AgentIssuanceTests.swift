@@ -25,7 +25,8 @@ import X509
 
             let rejected = try await OpenSSL.verify("\(directory)/agent.crt", caFile: "\(directory)/foreign.crt")
             #expect(rejected.status != 0)
-            #expect((rejected.standardOutput + rejected.standardError).contains("unable to get local issuer certificate"))
+            #expect(
+                (rejected.standardOutput + rejected.standardError).contains("unable to get local issuer certificate"))
 
             // A client certificate is not a server certificate.
             let asServer = try await OpenSSL.verify(
@@ -54,10 +55,11 @@ import X509
             #expect(!text.contains("Certificate Sign"))
 
             // The AKI is the CA's SKI.
-            let caText = try await OpenSSL.text(ofCertificate: try {
-                try writeText(try fixture.ca.certificatePEM, to: "\(directory)/ca.crt")
-                return "\(directory)/ca.crt"
-            }())
+            let caText = try await OpenSSL.text(
+                ofCertificate: try {
+                    try writeText(try fixture.ca.certificatePEM, to: "\(directory)/ca.crt")
+                    return "\(directory)/ca.crt"
+                }())
             let caSKI = try #require(lineAfter("X509v3 Subject Key Identifier:", in: caText))
             #expect(lineAfter("X509v3 Authority Key Identifier:", in: text)?.hasSuffix(caSKI) == true)
         }
@@ -78,15 +80,19 @@ import X509
             let issued = try fixture.issueAgent()
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
             let output = try await OpenSSL.run(["x509", "-in", "\(directory)/agent.crt", "-noout", "-serial"])
-            #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=" + issued.serialNumber.hexString.uppercased())
-            #expect(Certificate.SerialNumber(hexString: issued.serialNumber.hexString.uppercased()) == issued.serialNumber)
+            #expect(
+                output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "serial="
+                    + issued.serialNumber.hexString.uppercased())
+            #expect(
+                Certificate.SerialNumber(hexString: issued.serialNumber.hexString.uppercased()) == issued.serialNumber)
         }
     }
 
     @Test func lifetimeDefaultsTo30DaysWithClockSkewAllowance() throws {
         let fixture = try PKIFixture()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let issued = try fixture.ca.issueAgentCertificate(csr: try fixture.agentKey.makeCertificateSigningRequest(), branch: "b", now: now)
+        let issued = try fixture.ca.issueAgentCertificate(
+            csr: try fixture.agentKey.makeCertificateSigningRequest(), branch: "b", now: now)
         #expect(issued.notValidAfter == now + 30 * 86_400)
         #expect(issued.certificate.notValidBefore == now - 300)
         let shortLived = try fixture.issueAgent(lifetime: 3_600, now: now)
@@ -107,7 +113,8 @@ import X509
             #expect((output.standardOutput + output.standardError).contains("certificate has expired"))
 
             let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
-            let result = await verifier.verifyClientChain(leaf: issued.certificate, intermediates: [], revokedSerials: [])
+            let result = await verifier.verifyClientChain(
+                leaf: issued.certificate, intermediates: [], revokedSerials: [])
             guard case .failure(let rejection) = result else {
                 Issue.record("expired certificate accepted")
                 return
@@ -157,7 +164,8 @@ import X509
             for (curve, accepted) in [("prime256v1", true), ("secp384r1", false)] {
                 let key = "\(directory)/\(curve).key"
                 let csr = "\(directory)/\(curve).csr"
-                #expect(try await OpenSSL.run(["ecparam", "-name", curve, "-genkey", "-noout", "-out", key]).status == 0)
+                #expect(
+                    try await OpenSSL.run(["ecparam", "-name", curve, "-genkey", "-noout", "-out", key]).status == 0)
                 let request = try await OpenSSL.run(["req", "-new", "-key", key, "-subj", "/CN=ignored", "-out", csr])
                 #expect(request.status == 0, "\(request.standardError)")
                 let pem = Array(try contents(of: csr))
@@ -180,7 +188,9 @@ import X509
             let key = P256Key.generate()
             let der = try key.makeCertificateSigningRequest()
             try Data(der).write(to: URL(fileURLWithPath: "\(directory)/agent.csr"))
-            let output = try await OpenSSL.run(["req", "-in", "\(directory)/agent.csr", "-inform", "DER", "-noout", "-verify"])
+            let output = try await OpenSSL.run([
+                "req", "-in", "\(directory)/agent.csr", "-inform", "DER", "-noout", "-verify",
+            ])
             #expect(output.status == 0, "\(output.standardError)")
             #expect((output.standardOutput + output.standardError).contains("verify OK"))
         }

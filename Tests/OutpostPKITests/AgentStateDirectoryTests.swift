@@ -41,7 +41,9 @@ import X509
             // The batch-signing key is the certified key.
             let signingKey = try credentials.privateKey.signingKey()
             let signature = try signingKey.signature(for: Data("batch".utf8))
-            #expect(P256.Signing.PublicKey(credentials.certificate.publicKey)!.isValidSignature(signature, for: Data("batch".utf8)))
+            #expect(
+                P256.Signing.PublicKey(credentials.certificate.publicKey)!.isValidSignature(
+                    signature, for: Data("batch".utf8)))
         }
     }
 
@@ -88,7 +90,10 @@ import X509
             try state.storeRenewedCertificate(renewed.certificate)
             #expect(try state.loadCredentials().certificate == renewed.certificate)
             // Only the three files: no temporary file left behind.
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["agent.crt", "agent.key", "ca.crt"])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [
+                    "agent.crt", "agent.key", "ca.crt",
+                ])
         }
     }
 
@@ -103,7 +108,8 @@ import X509
 
             // Same key, another identity.
             let otherAgent = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "b")
-            #expect(throws: AgentCredentialsError.agentIdentityChanged(from: enrolled.agentID, to: otherAgent.agentID)) {
+            #expect(throws: AgentCredentialsError.agentIdentityChanged(from: enrolled.agentID, to: otherAgent.agentID))
+            {
                 try state.storeRenewedCertificate(otherAgent.certificate)
             }
             // Same identity, another key.
@@ -117,7 +123,8 @@ import X509
             }
             // Same identity and key, another CA.
             let foreignCA = try CertificateAuthority.create()
-            let foreign = try foreignCA.renewAgentCertificate(for: enrolled.agentID, csr: try key.makeCertificateSigningRequest(), branch: "b")
+            let foreign = try foreignCA.renewAgentCertificate(
+                for: enrolled.agentID, csr: try key.makeCertificateSigningRequest(), branch: "b")
             #expect(throws: AgentCredentialsError.notIssuedByCA) {
                 try state.storeRenewedCertificate(foreign.certificate)
             }
@@ -130,7 +137,8 @@ import X509
             let state = AgentStateDirectory(path: root)
             let ca = try CertificateAuthority.create()
             _ = try state.createKey()
-            let wrong = try ca.issueAgentCertificate(csr: try P256Key.generate().makeCertificateSigningRequest(), branch: "b")
+            let wrong = try ca.issueAgentCertificate(
+                csr: try P256Key.generate().makeCertificateSigningRequest(), branch: "b")
             #expect(throws: AgentCredentialsError.certificateDoesNotMatchKey) {
                 try state.storeEnrolment(certificate: wrong.certificate, caCertificate: ca.certificate)
             }
@@ -142,7 +150,9 @@ import X509
     @Test func keyGeneratedByOpenSSLIsUsable() async throws {
         try await withTemporaryDirectory { root in
             let path = "\(root)/openssl.key"
-            #expect(try await OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path]).status == 0)
+            #expect(
+                try await OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path]).status == 0
+            )
             // openssl honours the umask; key files must be the owner's alone.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             let key = try P256Key.load(from: path)  // SEC1 "EC PRIVATE KEY"

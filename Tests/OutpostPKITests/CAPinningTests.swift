@@ -4,7 +4,9 @@ import Testing
 import X509
 
 @Suite struct CAPinningTests {
-    private func serverCertificate(from ca: CertificateAuthority, now: Date = Date(), lifetime: TimeInterval = 86_400) throws -> Certificate {
+    private func serverCertificate(from ca: CertificateAuthority, now: Date = Date(), lifetime: TimeInterval = 86_400)
+        throws -> Certificate
+    {
         try ca.issueServerCertificate(
             publicKey: P256Key.generate().publicKey,
             dnsNames: ["collector.bank.example"],
@@ -46,7 +48,8 @@ import X509
     @Test func clientCertificateCannotPoseAsCollector() async throws {
         let fixture = try PKIFixture()
         let agent = try fixture.issueAgent()
-        let result = await CAPinning.verifyServerChain([agent.certificate, fixture.ca.certificate], pinnedCA: fixture.ca.fingerprint)
+        let result = await CAPinning.verifyServerChain(
+            [agent.certificate, fixture.ca.certificate], pinnedCA: fixture.ca.fingerprint)
         guard case .failure(.serverCertificateNotIssuedByPinnedCA(let reason)) = result else {
             Issue.record("client certificate accepted as server: \(result)")
             return
@@ -77,7 +80,8 @@ import X509
         #expect(throws: CAPinningError.emptyChain) { try empty.get() }
 
         let server = try serverCertificate(from: fixture.ca)
-        let long = await CAPinning.verifyServerChain(Array(repeating: server, count: 6), pinnedCA: fixture.ca.fingerprint)
+        let long = await CAPinning.verifyServerChain(
+            Array(repeating: server, count: 6), pinnedCA: fixture.ca.fingerprint)
         #expect(throws: CAPinningError.chainTooLong(6)) { try long.get() }
 
         // Pinning a leaf's fingerprint does not make it a CA.

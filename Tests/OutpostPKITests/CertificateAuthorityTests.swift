@@ -23,7 +23,8 @@ import X509
 
             // The reloaded key signs certificates that openssl chains to the saved ca.crt.
             let agentKey = P256Key.generate()
-            let issued = try loaded.issueAgentCertificate(csr: try agentKey.makeCertificateSigningRequest(), branch: "b")
+            let issued = try loaded.issueAgentCertificate(
+                csr: try agentKey.makeCertificateSigningRequest(), branch: "b")
             try writeText(try issued.pemEncoded, to: "\(root)/agent.crt")
             let verify = try await OpenSSL.verify("\(root)/agent.crt", caFile: "\(directory)/ca.crt")
             #expect(verify.status == 0, "\(verify.standardOutput)\(verify.standardError)")
@@ -64,10 +65,13 @@ import X509
         try await withTemporaryDirectory { directory in
             let ca = try CertificateAuthority.create()
             try ca.save(to: directory)
-            let output = try await OpenSSL.run(["x509", "-in", "\(directory)/ca.crt", "-noout", "-fingerprint", "-sha256"])
+            let output = try await OpenSSL.run([
+                "x509", "-in", "\(directory)/ca.crt", "-noout", "-fingerprint", "-sha256",
+            ])
             #expect(output.status == 0)
             // "sha256 Fingerprint=AB:CD:..."
-            let printed = try #require(output.standardOutput.split(separator: "=").last).trimmingCharacters(in: .whitespacesAndNewlines)
+            let printed = try #require(output.standardOutput.split(separator: "=").last).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(CertificateFingerprint(hex: printed) == ca.fingerprint)
             #expect(ca.fingerprint.hex.count == 64)
             #expect(ca.fingerprint.short == "sha256:" + ca.fingerprint.hex.prefix(16))
@@ -116,7 +120,8 @@ import X509
             #expect(throws: PKIFileError.self) { try CertificateAuthority.load(from: directory) }
 
             // A certificate and a key that do not belong together.
-            try CertificateFile.save(try CertificateAuthority.create().certificate, to: "\(directory)/ca.crt", replace: true)
+            try CertificateFile.save(
+                try CertificateAuthority.create().certificate, to: "\(directory)/ca.crt", replace: true)
             let error = #expect(throws: PKIFileError.self) { try CertificateAuthority.load(from: directory) }
             #expect(error?.kind == .invalidContent(CertificateAuthorityError.keyDoesNotMatchCertificate.description))
         }
@@ -126,7 +131,10 @@ import X509
         try await withTemporaryDirectory { directory in
             try writeText(String(repeating: "A", count: PKIDefaults.maximumPEMFileSize + 1), to: "\(directory)/ca.key")
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(directory)/ca.key")
-            #expect(throws: PKIFileError(path: "\(directory)/ca.key", kind: .tooLarge(limit: PKIDefaults.maximumPEMFileSize))) {
+            #expect(
+                throws: PKIFileError(
+                    path: "\(directory)/ca.key", kind: .tooLarge(limit: PKIDefaults.maximumPEMFileSize))
+            ) {
                 try CertificateAuthority.load(from: directory)
             }
         }

@@ -35,7 +35,9 @@ import X509
             let caSKI = try #require(lineAfter("X509v3 Subject Key Identifier:", in: caText))
             #expect(lineAfter("X509v3 Authority Key Identifier:", in: text.standardOutput)?.hasSuffix(caSKI) == true)
 
-            let signature = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            let signature = try await OpenSSL.run([
+                "crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout",
+            ])
             #expect(signature.status == 0)
             #expect((signature.standardOutput + signature.standardError).contains("verify OK"))
 
@@ -68,10 +70,16 @@ import X509
             let text = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
             #expect(text.status == 0, "\(text.standardError)")
             #expect(text.standardOutput.contains("No Revoked Certificates."))
-            let dates = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
-            #expect(dates.standardOutput == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
+            let dates = try await OpenSSL.run([
+                "crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate",
+            ])
+            #expect(
+                dates.standardOutput
+                    == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
 
-            let signature = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            let signature = try await OpenSSL.run([
+                "crl", "-in", "\(directory)/crl.pem", "-CAfile", "\(directory)/ca.crt", "-noout",
+            ])
             #expect((signature.standardOutput + signature.standardError).contains("verify OK"))
             let accepted = try await OpenSSL.verify(
                 "\(directory)/agent.crt", caFile: "\(directory)/ca.crt",
@@ -97,7 +105,9 @@ import X509
             #expect(expired.status != 0)
             #expect((expired.standardOutput + expired.standardError).contains("CRL has expired"))
 
-            let unsigned = try await OpenSSL.run(["crl", "-in", "\(directory)/foreign.pem", "-CAfile", "\(directory)/ca.crt", "-noout"])
+            let unsigned = try await OpenSSL.run([
+                "crl", "-in", "\(directory)/foreign.pem", "-CAfile", "\(directory)/ca.crt", "-noout",
+            ])
             #expect(!(unsigned.standardOutput + unsigned.standardError).contains("verify OK"))
             let missing = try await OpenSSL.verify(
                 "\(directory)/agent.crt", caFile: "\(directory)/ca.crt",
@@ -117,8 +127,12 @@ import X509
             // GeneralizedTime 20501231235959Z: tag 0x18, length 15.
             let generalized: [UInt8] = [0x18, 0x0F] + Array("20501231235959Z".utf8)
             #expect(list.derEncoded.firstRange(of: generalized) != nil)
-            let dates = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate"])
-            #expect(dates.standardOutput == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
+            let dates = try await OpenSSL.run([
+                "crl", "-in", "\(directory)/crl.pem", "-noout", "-lastupdate", "-nextupdate",
+            ])
+            #expect(
+                dates.standardOutput
+                    == "lastUpdate=\(openSSLDate(list.thisUpdate))\nnextUpdate=\(openSSLDate(list.nextUpdate))\n")
         }
     }
 

@@ -9,7 +9,9 @@ import X509
         let fixture = try PKIFixture()
         let issued = try fixture.issueAgent(branch: "Braga")
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
-        let agent = try await verifier.verifyClientChain(leaf: issued.certificate, intermediates: [], revokedSerials: []).get()
+        let agent = try await verifier.verifyClientChain(
+            leaf: issued.certificate, intermediates: [], revokedSerials: []
+        ).get()
         #expect(agent.agentID == issued.agentID)
         #expect(agent.branch == "Braga")
         #expect(agent.serialNumber == issued.serialNumber)
@@ -25,12 +27,14 @@ import X509
         let denyList = RevocationDenyList()
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
 
-        let before = await verifier.verifyClientChain(leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
+        let before = await verifier.verifyClientChain(
+            leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         #expect(throws: Never.self) { try before.get() }
 
         let snapshotBeforeRevocation = denyList.snapshot
         denyList.insert(revoked.serialNumber)
-        let after = await verifier.verifyClientChain(leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
+        let after = await verifier.verifyClientChain(
+            leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         guard case .failure(let rejection) = after else {
             Issue.record("revoked certificate accepted")
             return
@@ -40,13 +44,16 @@ import X509
         #expect(snapshotBeforeRevocation.isEmpty)
 
         // Other agents are unaffected.
-        let unaffected = await verifier.verifyClientChain(leaf: other.certificate, intermediates: [], revokedSerials: denyList.snapshot)
+        let unaffected = await verifier.verifyClientChain(
+            leaf: other.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         #expect(throws: Never.self) { try unaffected.get() }
 
         // Swapping the whole set (reload from the database) un-revokes and revokes.
         denyList.replace(serials: [other.serialNumber], agents: [])
-        let swappedRevoked = await verifier.verifyClientChain(leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
-        let swappedOther = await verifier.verifyClientChain(leaf: other.certificate, intermediates: [], revokedSerials: denyList.snapshot)
+        let swappedRevoked = await verifier.verifyClientChain(
+            leaf: revoked.certificate, intermediates: [], revokedSerials: denyList.snapshot)
+        let swappedOther = await verifier.verifyClientChain(
+            leaf: other.certificate, intermediates: [], revokedSerials: denyList.snapshot)
         #expect(throws: Never.self) { try swappedRevoked.get() }
         #expect(throws: ClientChainRejection.self) { try swappedOther.get() }
     }
@@ -71,13 +78,15 @@ import X509
         let theirs = try PKIFixture(commonName: "Outpost CA")
         let foreign = try theirs.issueAgent()
         let verifier = AgentCertificateVerifier(caCertificate: ours.ca.certificate)
-        let result = await verifier.verifyClientChain(leaf: foreign.certificate, intermediates: [theirs.ca.certificate], revokedSerials: [])
+        let result = await verifier.verifyClientChain(
+            leaf: foreign.certificate, intermediates: [theirs.ca.certificate], revokedSerials: [])
         #expect(throws: ClientChainRejection.self) { try result.get() }
     }
 
     @Test func serverCertificateIsNotAClientCertificate() async throws {
         let fixture = try PKIFixture()
-        let server = try fixture.ca.issueServerCertificate(publicKey: P256Key.generate().publicKey, dnsNames: ["collector"])
+        let server = try fixture.ca.issueServerCertificate(
+            publicKey: P256Key.generate().publicKey, dnsNames: ["collector"])
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
         let result = await verifier.verifyClientChain(leaf: server, intermediates: [], revokedSerials: [])
         guard case .failure(let rejection) = result else {
@@ -93,7 +102,8 @@ import X509
         let issued = try fixture.issueAgent(lifetime: 86_400, now: now)
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
         for (time, valid) in [(now, true), (now + 86_400 + 1, false), (now - 3_600, false)] {
-            let result = await verifier.verifyClientChain(leaf: issued.certificate, intermediates: [], revokedSerials: [], now: time)
+            let result = await verifier.verifyClientChain(
+                leaf: issued.certificate, intermediates: [], revokedSerials: [], now: time)
             if valid {
                 #expect(throws: Never.self) { try result.get() }
             } else {

@@ -14,8 +14,10 @@ import X509
             try CertificateAuthority.create().save(to: "\(root)/ca")
             let ca = try CertificateAuthority.load(from: "\(root)/ca")
             let serverKey = P256Key.generate()
-            let serverCertificate = try ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["collector.bank.example"])
-            let token = try EnrolmentToken.generate(collectorHost: "collector.bank.example", collectorPort: 8443, caFingerprint: ca.fingerprint)
+            let serverCertificate = try ca.issueServerCertificate(
+                publicKey: serverKey.publicKey, dnsNames: ["collector.bank.example"])
+            let token = try EnrolmentToken.generate(
+                collectorHost: "collector.bank.example", collectorPort: 8443, caFingerprint: ca.fingerprint)
             let storedHash = token.secretHash  // the database row
 
             // Agent: `enrol <token>`.
@@ -23,7 +25,9 @@ import X509
             let state = AgentStateDirectory(path: "\(root)/agent")
             let key = try state.createKey()
             let csr = try key.makeCertificateSigningRequest()
-            let pinnedCA = try await CAPinning.verifyServerChain([serverCertificate, ca.certificate], pinnedCA: parsed.caFingerprint).get()
+            let pinnedCA = try await CAPinning.verifyServerChain(
+                [serverCertificate, ca.certificate], pinnedCA: parsed.caFingerprint
+            ).get()
 
             // Collector: look the secret up by hash, issue for the token's branch.
             #expect(try EnrolmentToken.secretHash(ofPresentedSecret: parsed.secret) == storedHash)

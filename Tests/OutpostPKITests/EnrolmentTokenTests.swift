@@ -9,7 +9,8 @@ import Testing
     @Test func encodeParseRoundTrip() throws {
         let hosts = ["collector.bank.example", "10.20.30.40", "fd00::17"]
         for host in hosts {
-            let token = try EnrolmentToken.generate(collectorHost: host, collectorPort: 8443, caFingerprint: fingerprint)
+            let token = try EnrolmentToken.generate(
+                collectorHost: host, collectorPort: 8443, caFingerprint: fingerprint)
             let text = token.encoded
             #expect(text.hasPrefix("OPT1."))
             #expect(!text.contains("\n") && !text.contains(" ") && !text.contains("="))
@@ -42,7 +43,8 @@ import Testing
     }
 
     @Test func everyAlteredCharacterIsRefused() throws {
-        let token = try EnrolmentToken.generate(collectorHost: "collector.bank.example", collectorPort: 8443, caFingerprint: fingerprint)
+        let token = try EnrolmentToken.generate(
+            collectorHost: "collector.bank.example", collectorPort: 8443, caFingerprint: fingerprint)
         let text = Array(token.encoded)
         // The last character may carry only padding bits; every other one carries token bytes.
         for index in 5..<(text.count - 1) {
@@ -53,7 +55,9 @@ import Testing
     }
 
     @Test func malformedTokensAreRefusedWithClearErrors() throws {
-        let good = try EnrolmentToken.generate(collectorHost: "collector", collectorPort: 8443, caFingerprint: fingerprint).encoded
+        let good = try EnrolmentToken.generate(
+            collectorHost: "collector", collectorPort: 8443, caFingerprint: fingerprint
+        ).encoded
         let cases: [(String, EnrolmentTokenError)] = [
             ("", .notAnEnrolmentToken),
             ("hello", .notAnEnrolmentToken),
@@ -80,13 +84,15 @@ import Testing
             try EnrolmentToken.generate(collectorHost: "collector", collectorPort: 0, caFingerprint: fingerprint)
         }
         #expect(throws: EnrolmentTokenError.wrongLength) {
-            try EnrolmentToken(collectorHost: "collector", collectorPort: 1, caFingerprint: fingerprint, secret: [1, 2, 3])
+            try EnrolmentToken(
+                collectorHost: "collector", collectorPort: 1, caFingerprint: fingerprint, secret: [1, 2, 3])
         }
     }
 
     @Test func tokenPinsTheRealCAFingerprint() throws {
         let ca = try CertificateAuthority.create()
-        let token = try EnrolmentToken.generate(collectorHost: "collector", collectorPort: 8443, caFingerprint: ca.fingerprint)
+        let token = try EnrolmentToken.generate(
+            collectorHost: "collector", collectorPort: 8443, caFingerprint: ca.fingerprint)
         #expect(try EnrolmentToken(parsing: token.encoded).caFingerprint == ca.fingerprint)
     }
 }

@@ -40,11 +40,14 @@ import Testing
 
 /// Sets each of ``KeyFilePermissionTests/looseModes`` on `path` and expects `load` to fail with
 /// ``PKIFileError/Kind/tooPermissive(mode:)`` for `path`, saying how to fix it.
-func expectRefusedWhenLoose(_ path: String, sourceLocation: SourceLocation = #_sourceLocation, _ load: () throws -> Void) throws {
+func expectRefusedWhenLoose(
+    _ path: String, sourceLocation: SourceLocation = #_sourceLocation, _ load: () throws -> Void
+) throws {
     for mode in KeyFilePermissionTests.looseModes {
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         let error = #expect(throws: PKIFileError.self, sourceLocation: sourceLocation) { try load() }
-        #expect(error == PKIFileError(path: path, kind: .tooPermissive(mode: mode_t(mode))), sourceLocation: sourceLocation)
+        #expect(
+            error == PKIFileError(path: path, kind: .tooPermissive(mode: mode_t(mode))), sourceLocation: sourceLocation)
         #expect(error?.description.contains("chmod 600 \(path)") == true, sourceLocation: sourceLocation)
     }
 }

@@ -30,20 +30,26 @@ struct MasterKeyTests {
         for index in bytes.indices {
             var altered = bytes
             altered[index] ^= 0x01
-            let error = #expect(throws: SealedSecretError.self) { try key.open(Data(altered).base64EncodedString(), context: Self.context) }
+            let error = #expect(throws: SealedSecretError.self) {
+                try key.open(Data(altered).base64EncodedString(), context: Self.context)
+            }
             switch index {
             case 0: #expect(error == .unsupportedVersion(bytes[0] ^ 0x01))
             case 1..<9: #expect(error.map { if case .wrongKey = $0 { true } else { false } } == true, "byte \(index)")
             default: #expect(error == .authenticationFailed, "byte \(index)")
             }
         }
-        #expect(throws: SealedSecretError.authenticationFailed) { try key.open(sealed, context: Array("snmp_credentials/community_encrypted/row-2".utf8)) }
+        #expect(throws: SealedSecretError.authenticationFailed) {
+            try key.open(sealed, context: Array("snmp_credentials/community_encrypted/row-2".utf8))
+        }
         let other = MasterKey.generate()
         #expect(throws: SealedSecretError.wrongKey(sealedUnder: key.fingerprintHex, masterKey: other.fingerprintHex)) {
             try other.open(sealed, context: Self.context)
         }
         #expect(throws: SealedSecretError.self) { try key.open("not base64!", context: Self.context) }
-        #expect(throws: SealedSecretError.self) { try key.open(Data([1, 2, 3]).base64EncodedString(), context: Self.context) }
+        #expect(throws: SealedSecretError.self) {
+            try key.open(Data([1, 2, 3]).base64EncodedString(), context: Self.context)
+        }
     }
 
     @Test("key files: created 0600, never overwritten, world-readable ones refused, wrong lengths refused")
@@ -60,11 +66,15 @@ struct MasterKeyTests {
         #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "the existing key was kept")
 
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: MasterKeyError.file(PKIFileError(path: path, kind: .tooPermissive(mode: 0o644)))) { try MasterKey.load(path: path) }
+        #expect(throws: MasterKeyError.file(PKIFileError(path: path, kind: .tooPermissive(mode: 0o644)))) {
+            try MasterKey.load(path: path)
+        }
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
         #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "group access is allowed")
 
-        #expect(throws: MasterKeyError.wrongLength(16)) { try MasterKey(base64: Data(repeating: 7, count: 16).base64EncodedString()) }
+        #expect(throws: MasterKeyError.wrongLength(16)) {
+            try MasterKey(base64: Data(repeating: 7, count: 16).base64EncodedString())
+        }
         #expect(throws: MasterKeyError.notBase64) { try MasterKey(base64: "***") }
         #expect(throws: MasterKeyError.self) { try MasterKey.load(path: directory + "/missing.key") }
     }

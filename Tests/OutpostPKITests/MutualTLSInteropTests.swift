@@ -40,7 +40,9 @@ import X509
             ])
             let serverOutput = await server.finish()
             #expect(serverOutput.contains("0 server accepts that finished"), "\(serverOutput)")
-            #expect(serverOutput.contains("unable to get local issuer certificate") || serverOutput.contains("verify error"))
+            #expect(
+                serverOutput.contains("unable to get local issuer certificate") || serverOutput.contains("verify error")
+            )
         }
     }
 
@@ -66,7 +68,8 @@ import X509
 
         let state = AgentStateDirectory(path: "\(directory)/agent")
         let agentKey = try state.createKey()
-        let issued = try (agentCA ?? ca).issueAgentCertificate(csr: try agentKey.makeCertificateSigningRequest(), branch: "Branch 042")
+        let issued = try (agentCA ?? ca).issueAgentCertificate(
+            csr: try agentKey.makeCertificateSigningRequest(), branch: "Branch 042")
         try CertificateFile.save(issued.certificate, to: state.certificatePath, replace: false)
         return Files(
             caCertificate: "\(directory)/ca/ca.crt",
@@ -84,18 +87,21 @@ private struct OpenSSLServer {
     private let process: ChildProcess
 
     init(directory: String) async throws {
-        process = ChildProcess(try OpenSSL.path, [
-            "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
-            "-cert", "\(directory)/server.crt", "-key", "\(directory)/server.key",
-            "-cert_chain", "\(directory)/ca/ca.crt",
-            "-CAfile", "\(directory)/ca/ca.crt", "-Verify", "1", "-verify_return_error",
-        ])
+        process = ChildProcess(
+            try OpenSSL.path,
+            [
+                "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
+                "-cert", "\(directory)/server.crt", "-key", "\(directory)/server.key",
+                "-cert_chain", "\(directory)/ca/ca.crt",
+                "-CAfile", "\(directory)/ca/ca.crt", "-Verify", "1", "-verify_return_error",
+            ])
         // The "ACCEPT 127.0.0.1:<port>" line (an event, not a sleep); s_server stops at the end
         // of its standard input, which stays open until `finish()`.
         let marker = "ACCEPT 127.0.0.1:"
         guard await process.waitForOutput(containing: marker),
-              let line = process.output.split(separator: "\n").first(where: { $0.hasPrefix(marker) }),
-              let port = Int(line.dropFirst(marker.count)) else {
+            let line = process.output.split(separator: "\n").first(where: { $0.hasPrefix(marker) }),
+            let port = Int(line.dropFirst(marker.count))
+        else {
             await process.stop()
             throw ServerDidNotStart(output: process.output)
         }

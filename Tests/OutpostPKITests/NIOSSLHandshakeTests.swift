@@ -22,7 +22,8 @@ import X509
         denyList.insert(revoked.issued.serialNumber)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let collector = try await Collector.start(group: group, pki: pki, requireClientCertificate: true, denyList: denyList)
+        let collector = try await Collector.start(
+            group: group, pki: pki, requireClientCertificate: true, denyList: denyList)
 
         let accepted = try await collector.handshake { outcome in
             try pki.agentClientHandler(for: good, outcome: outcome)
@@ -42,7 +43,8 @@ import X509
     @Test func enrollingAgentPinsTheCollectorsCA() async throws {
         let pki = try HandshakePKI()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let collector = try await Collector.start(group: group, pki: pki, requireClientCertificate: false, denyList: RevocationDenyList())
+        let collector = try await Collector.start(
+            group: group, pki: pki, requireClientCertificate: false, denyList: RevocationDenyList())
 
         let forged = try CertificateAuthority.create(commonName: "Outpost CA")
         for (pin, shouldConnect) in [(pki.ca.fingerprint, true), (forged.fingerprint, false)] {
@@ -113,7 +115,9 @@ private struct HandshakePKI {
 
     func issueAgent() throws -> Agent {
         let key = P256Key.generate()
-        return Agent(issued: try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "Setúbal"), key: key)
+        return Agent(
+            issued: try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "Setúbal"),
+            key: key)
     }
 
     /// The collector presents its certificate followed by the CA certificate (for pinning).
@@ -134,10 +138,12 @@ private struct HandshakePKI {
         configuration.certificateChain = [
             .certificate(try NIOSSLCertificate(bytes: Array(try agent.issued.pemEncoded.utf8), format: .pem))
         ]
-        configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(try agent.key.pemEncoded.utf8), format: .pem))
+        configuration.privateKey = .privateKey(
+            try NIOSSLPrivateKey(bytes: Array(try agent.key.pemEncoded.utf8), format: .pem))
         configuration.trustRoots = .certificates([caNIO])
         return [
-            try NIOSSLClientHandler(context: try NIOSSLContext(configuration: configuration), serverHostname: "collector.bank.example"),
+            try NIOSSLClientHandler(
+                context: try NIOSSLContext(configuration: configuration), serverHostname: "collector.bank.example"),
             HandshakeObserver(outcome: outcome),
         ]
     }
@@ -180,37 +186,40 @@ private struct Collector {
                         case .success: identified.fail(ChannelError.inappropriateOperationForState)
                         }
                     }
-                    let handler = NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: { certificates, promise in
-                        // Everything the peer sent is untrusted input: parse, then verify the whole chain.
-                        guard let chain = try? certificates.map({ try Certificate(derEncoded: $0.toDERBytes()) }),
-                            let leaf = chain.first
-                        else {
-                            promise.succeed(.failed)
-                            return
-                        }
-                        Task {
-                            let result = await verifier.verifyClientChain(
-                                leaf: leaf,
-                                intermediates: Array(chain.dropFirst()),
-                                revokedSerials: denyList.snapshot
-                            )
-                            switch result {
-                            case .success(let agent):
-                                identified.succeed(agent.agentID)
-                                let validated = ValidatedCertificateChain([certificates[0], caNIO])
-                                promise.succeed(.certificateVerified(VerificationMetadata(validated)))
-                            case .failure(let rejection):
-                                identified.fail(rejection)
+                    let handler = NIOSSLServerHandler(
+                        context: context,
+                        customVerificationCallbackWithMetadata: { certificates, promise in
+                            // Everything the peer sent is untrusted input: parse, then verify the whole chain.
+                            guard let chain = try? certificates.map({ try Certificate(derEncoded: $0.toDERBytes()) }),
+                                let leaf = chain.first
+                            else {
                                 promise.succeed(.failed)
+                                return
                             }
-                        }
-                    })
+                            Task {
+                                let result = await verifier.verifyClientChain(
+                                    leaf: leaf,
+                                    intermediates: Array(chain.dropFirst()),
+                                    revokedSerials: denyList.snapshot
+                                )
+                                switch result {
+                                case .success(let agent):
+                                    identified.succeed(agent.agentID)
+                                    let validated = ValidatedCertificateChain([certificates[0], caNIO])
+                                    promise.succeed(.certificateVerified(VerificationMetadata(validated)))
+                                case .failure(let rejection):
+                                    identified.fail(rejection)
+                                    promise.succeed(.failed)
+                                }
+                            }
+                        })
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(HandshakeObserver(outcome: handshake))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return Collector(channel: channel, port: try #require(channel.localAddress?.port), group: group, verdicts: verdicts)
+        return Collector(
+            channel: channel, port: try #require(channel.localAddress?.port), group: group, verdicts: verdicts)
     }
 
     /// Connects a client built by `makeHandlers` and returns the collector's verdict: the agent

@@ -59,7 +59,10 @@ import X509
         #expect(throws: IssuanceError.noSubjectAlternativeNames) {
             try ca.issueServerCertificate(publicKey: key, dnsNames: [])
         }
-        for name in ["", "10.1.2.3", "300.1.1.1", "*.bank.example", "bad_name.example", "-lead.example", "a..b", String(repeating: "a", count: 64) + ".example"] {
+        for name in [
+            "", "10.1.2.3", "300.1.1.1", "*.bank.example", "bad_name.example", "-lead.example", "a..b",
+            String(repeating: "a", count: 64) + ".example",
+        ] {
             #expect(throws: IssuanceError.invalidDNSName(name)) {
                 try ca.issueServerCertificate(publicKey: key, dnsNames: [name])
             }

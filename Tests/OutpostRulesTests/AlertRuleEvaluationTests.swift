@@ -29,7 +29,7 @@ struct AlertRuleEvaluationTests {
         ("max(x, 5m) = 30", .true),
         ("count(x, 5m) = 3", .true),
         ("count(x, 301s) = 4", .true),
-        ("avg(x, 1 hour) = 42", .true),        // (100 + 50 + 10 + 20 + 30) / 5
+        ("avg(x, 1 hour) = 42", .true),  // (100 + 50 + 10 + 20 + 30) / 5
         ("last(x) = 30", .true),
         ("x = 30", .true),
         ("max(x, 150s) - min(x, 150s) = 10", .true),

@@ -61,7 +61,8 @@ struct AlertRuleParserTests {
     }
 
     @Test func typesAreInferredOrDeclared() throws {
-        let legacy = try AlertRule("isp_link AND packet_loss > 5% AND ip LIKE '%.5' AND status_changes >= 3 in 5 minutes")
+        let legacy = try AlertRule(
+            "isp_link AND packet_loss > 5% AND ip LIKE '%.5' AND status_changes >= 3 in 5 minutes")
         #expect(legacy.variables == ["isp_link", "packet_loss", "ip", "status_changes"])
         #expect(legacy.variableTypes == ["isp_link": .boolean, "packet_loss": .number, "ip": .string])
         #expect(try AlertRule("x = y").variableTypes == ["x": .number, "y": .number])

@@ -42,7 +42,8 @@ struct AlertRuleRobustnessTests {
                 if Bool.random(using: &random) || scalars.isEmpty {
                     scalars.insert(contentsOf: Self.vocabulary.randomElement(using: &random)!.unicodeScalars, at: at)
                 } else {
-                    scalars.removeSubrange(min(at, scalars.count - 1)..<min(at + Int.random(in: 1...4, using: &random), scalars.count))
+                    scalars.removeSubrange(
+                        min(at, scalars.count - 1)..<min(at + Int.random(in: 1...4, using: &random), scalars.count))
                 }
             }
             if try Self.check(String(String.UnicodeScalarView(scalars))) { accepted += 1 }

@@ -28,19 +28,30 @@ struct CronScheduleTests {
 
     @Test("next finds the following slot across hours, days and months")
     func next() throws {
-        #expect(try CronSchedule("*/15 * * * *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2026-11-25T13:15"))
-        #expect(try CronSchedule("*/15 * * * *").next(after: Self.date("2026-11-25T13:15")) == Self.date("2026-11-25T13:30"))
-        #expect(try CronSchedule("5 3 * * *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2026-11-26T03:05"))
-        #expect(try CronSchedule("0 0 1 1 *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2027-01-01T00:00"))
-        #expect(try CronSchedule("0 0 29 2 *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2028-02-29T00:00"))
+        #expect(
+            try CronSchedule("*/15 * * * *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2026-11-25T13:15")
+        )
+        #expect(
+            try CronSchedule("*/15 * * * *").next(after: Self.date("2026-11-25T13:15")) == Self.date("2026-11-25T13:30")
+        )
+        #expect(
+            try CronSchedule("5 3 * * *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2026-11-26T03:05"))
+        #expect(
+            try CronSchedule("0 0 1 1 *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2027-01-01T00:00"))
+        #expect(
+            try CronSchedule("0 0 29 2 *").next(after: Self.date("2026-11-25T13:07")) == Self.date("2028-02-29T00:00"))
         #expect(try CronSchedule("0 0 31 2 *").next(after: Self.date("2026-11-25T13:07")) == nil)
     }
 
-    @Test("bad expressions are refused naming the field", arguments: [
-        ("* * * *", "expected 5 fields"), ("60 * * * *", "minute"), ("* 24 * * *", "hour"), ("* * 0 * *", "day of month"),
-        ("* * * 13 *", "month"), ("* * * * 8", "day of week"), ("*/0 * * * *", "step"), ("5-1 * * * *", "backwards"),
-        ("MON * * * *", "minute"), ("1,,2 * * * *", "minute"),
-    ])
+    @Test(
+        "bad expressions are refused naming the field",
+        arguments: [
+            ("* * * *", "expected 5 fields"), ("60 * * * *", "minute"), ("* 24 * * *", "hour"),
+            ("* * 0 * *", "day of month"),
+            ("* * * 13 *", "month"), ("* * * * 8", "day of week"), ("*/0 * * * *", "step"),
+            ("5-1 * * * *", "backwards"),
+            ("MON * * * *", "minute"), ("1,,2 * * * *", "minute"),
+        ])
     func refusals(expression: String, expected: String) {
         #expect(throws: CronScheduleError.self) { try CronSchedule(expression) }
         do {

@@ -26,7 +26,8 @@ struct SettingsTests {
         #expect(try fileOnly.value(Self.size, expected: "a size", SettingParsers.byteSize) == 2 << 30)
         #expect(fileOnly.list(Self.hosts)?.0 == ["a:1", "b:2"])
 
-        let environment = try Settings(file: parsed, known: Self.known, environment: ["TEST_NAME": "from-env", "TEST_HOSTS": "c:3, d:4"])
+        let environment = try Settings(
+            file: parsed, known: Self.known, environment: ["TEST_NAME": "from-env", "TEST_HOSTS": "c:3, d:4"])
         #expect(try environment.text(Self.name)?.0 == "from-env")
         #expect(try environment.text(Self.name)?.1 == .environment("TEST_NAME"))
         #expect(environment.list(Self.hosts)?.0 == ["c:3", "d:4"])
@@ -40,14 +41,21 @@ struct SettingsTests {
     @Test func badValuesNameTheOptionAndWhereItCameFrom() throws {
         let parsed = try SettingsFile(text: "[spool]\nmax_bytes = \"lots\"\n", path: "/etc/outpost/agent.toml")
         let settings = try Settings(file: parsed, known: Self.known, environment: [:])
-        #expect(throws: SettingsError.self) { try settings.value(Self.size, expected: "a size like 2GiB", SettingParsers.byteSize) }
+        #expect(throws: SettingsError.self) {
+            try settings.value(Self.size, expected: "a size like 2GiB", SettingParsers.byteSize)
+        }
         do {
             _ = try settings.value(Self.size, expected: "a size like 2GiB", SettingParsers.byteSize)
         } catch {
-            #expect(error.description == #"spool.max_bytes (from /etc/outpost/agent.toml): expected a size like 2GiB, got "lots""#)
+            #expect(
+                error.description
+                    == #"spool.max_bytes (from /etc/outpost/agent.toml): expected a size like 2GiB, got "lots""#)
         }
         let fromEnvironment = try Settings(file: nil, known: Self.known, environment: ["TEST_MAX_BYTES": "-5"])
-        #expect(throws: SettingsError.invalid(Self.size, source: .environment("TEST_MAX_BYTES"), expected: "a size", got: "\"-5\"")) {
+        #expect(
+            throws: SettingsError.invalid(
+                Self.size, source: .environment("TEST_MAX_BYTES"), expected: "a size", got: "\"-5\"")
+        ) {
             try fromEnvironment.value(Self.size, expected: "a size", SettingParsers.byteSize)
         }
     }
@@ -67,13 +75,18 @@ struct SettingsTests {
             #expect(error.description.hasPrefix("bad.toml:1:"), "\(error)")
         }
         #expect(throws: SettingsError.self) { try SettingsFile(path: "/nonexistent/outpost.toml") }
-        #expect(throws: SettingsError.self) { try SettingsFile(text: "name = 2026-11-25T10:00:00Z\n", path: "date.toml") }
+        #expect(throws: SettingsError.self) {
+            try SettingsFile(text: "name = 2026-11-25T10:00:00Z\n", path: "date.toml")
+        }
         let array = try SettingsFile(text: "name = [\"a\", \"b\"]\n", path: "array.toml")
-        #expect(throws: SettingsError.self) { try Settings(file: array, known: Self.known, environment: [:]).text(Self.name) }
+        #expect(throws: SettingsError.self) {
+            try Settings(file: array, known: Self.known, environment: [:]).text(Self.name)
+        }
     }
 
     @Test(arguments: [
-        ("90s", Duration.seconds(90)), ("7d", .seconds(7 * 86_400)), ("200ms", .milliseconds(200)), ("5m", .seconds(300)), ("2h", .seconds(7200)),
+        ("90s", Duration.seconds(90)), ("7d", .seconds(7 * 86_400)), ("200ms", .milliseconds(200)),
+        ("5m", .seconds(300)), ("2h", .seconds(7200)),
     ])
     func durations(text: String, expected: Duration) {
         #expect(SettingParsers.duration(text) == expected)

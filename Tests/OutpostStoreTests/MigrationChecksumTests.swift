@@ -1,5 +1,6 @@
-@testable import OutpostStore
 import Testing
+
+@testable import OutpostStore
 
 /// The checksums recorded in `schema_migrations` of every database in service: the SQL of a
 /// shipped migration must never change by a byte (`/readyz` and the runner refuse a mismatch).

@@ -1,9 +1,10 @@
-import OutpostTestSupport
 import Foundation
 import Logging
-@testable import OutpostStore
+import OutpostTestSupport
 import PostgresNIO
 import Testing
+
+@testable import OutpostStore
 
 @Suite("Migrations", .tags(.postgres), .needsPostgres)
 struct MigrationRunnerTests {
@@ -12,7 +13,8 @@ struct MigrationRunnerTests {
         try await TestDatabase.withEmpty { connection, _ in
             let applied = try await MigrationRunner(logger: TestDatabase.logger).migrate(on: connection)
             #expect(applied == Migration.all.count)
-            let versions = try await connection.strings("SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")
+            let versions = try await connection.strings(
+                "SELECT version::text FROM schema_migrations ORDER BY schema_migrations.version")
             #expect(versions == Migration.all.map { String($0.version) })
             let checksums = try await connection.strings("SELECT checksum FROM schema_migrations ORDER BY version")
             #expect(checksums == Migration.all.map(MigrationRunner.checksum))
@@ -50,7 +52,8 @@ struct MigrationRunnerTests {
             let counts = try await [a, b]
             #expect(counts.sorted() == [0, Migration.all.count])
             #expect(try await first.integer("SELECT count(*) FROM schema_migrations") == Migration.all.count)
-            #expect(try await first.integer("SELECT count(DISTINCT version) FROM schema_migrations") == Migration.all.count)
+            #expect(
+                try await first.integer("SELECT count(DISTINCT version) FROM schema_migrations") == Migration.all.count)
             try await first.close()
             try await second.close()
         }
@@ -82,7 +85,9 @@ struct MigrationRunnerTests {
     @Test("a database newer than the binary is refused")
     func unknownVersion() async throws {
         try await TestDatabase.withMigrated { connection, _ in
-            try await connection.query("INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, 'future', repeat('0', 64))", logger: TestDatabase.logger)
+            try await connection.query(
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, 'future', repeat('0', 64))",
+                logger: TestDatabase.logger)
             await #expect(throws: MigrationRunner.Failure.self) {
                 try await MigrationRunner(logger: TestDatabase.logger).migrate(on: connection)
             }
@@ -92,7 +97,8 @@ struct MigrationRunnerTests {
     @Test("a failing migration leaves nothing behind")
     func failingMigrationRollsBack() async throws {
         try await TestDatabase.withEmpty { connection, _ in
-            let broken = Migration(version: 1, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();")
+            let broken = Migration(
+                version: 1, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();")
             await #expect(throws: (any Error).self) {
                 try await MigrationRunner(migrations: [broken], logger: TestDatabase.logger).migrate(on: connection)
             }

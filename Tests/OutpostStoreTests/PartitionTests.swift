@@ -1,6 +1,6 @@
-import OutpostTestSupport
 import Foundation
 import OutpostStore
+import OutpostTestSupport
 import PostgresNIO
 import Testing
 
@@ -9,24 +9,30 @@ struct PartitionTests {
     static let maintenance = PartitionMaintenance(logger: TestDatabase.logger)
 
     static func partitions(of table: String, on db: PostgresConnection) async throws -> [String] {
-        try await db.strings("""
+        try await db.strings(
+            """
             SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
             WHERE i.inhparent = '\(table)'::regclass ORDER BY c.relname
             """)
     }
 
     static func day(_ offset: Int, from now: Date = Date()) -> String {
-        PartitionMaintenance.utcDay(now.addingTimeInterval(Double(offset) * 86_400)).replacingOccurrences(of: "-", with: "")
+        PartitionMaintenance.utcDay(now.addingTimeInterval(Double(offset) * 86_400)).replacingOccurrences(
+            of: "-", with: "")
     }
 
-    @Test("every partitioned table has partitions for yesterday, today and the next seven days", arguments: PartitionMaintenance.partitionedTables)
+    @Test(
+        "every partitioned table has partitions for yesterday, today and the next seven days",
+        arguments: PartitionMaintenance.partitionedTables)
     func partitionsAhead(table: String) async throws {
         try await TestDatabase.withMigrated { db, _ in
             let names = Set(try await Self.partitions(of: table, on: db))
             for offset in -1...7 {
                 #expect(names.contains("\(table)_p\(Self.day(offset))"), "missing \(table) partition for day \(offset)")
             }
-            #expect(try await db.integer("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = '\(table)'::regclass") == 1)
+            #expect(
+                try await db.integer("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = '\(table)'::regclass")
+                    == 1)
         }
     }
 
@@ -34,17 +40,23 @@ struct PartitionTests {
     func rowsLandInTheirDay() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let today = PartitionMaintenance.utcDay(Date())
-            try await db.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO ping_results (device_ip, timestamp) VALUES
-                    ('10.0.0.1', '\(today) 00:00:00+00'),
-                    ('10.0.0.2', '\(today) 23:59:59.999+00'),
-                    ('10.0.0.3', '\(today) 03:30:00+04')
-                """), logger: TestDatabase.logger)
-            let placed = try await db.strings("SELECT device_ip || '@' || tableoid::regclass::text FROM ping_results ORDER BY device_ip")
+            try await db.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO ping_results (device_ip, timestamp) VALUES
+                            ('10.0.0.1', '\(today) 00:00:00+00'),
+                            ('10.0.0.2', '\(today) 23:59:59.999+00'),
+                            ('10.0.0.3', '\(today) 03:30:00+04')
+                        """), logger: TestDatabase.logger)
+            let placed = try await db.strings(
+                "SELECT device_ip || '@' || tableoid::regclass::text FROM ping_results ORDER BY device_ip")
             let todayPartition = "ping_results_p\(Self.day(0))"
             let yesterdayPartition = "ping_results_p\(Self.day(-1))"
             // 03:30 at UTC+4 is 23:30 UTC the day before.
-            #expect(placed == ["10.0.0.1@\(todayPartition)", "10.0.0.2@\(todayPartition)", "10.0.0.3@\(yesterdayPartition)"])
+            #expect(
+                placed == [
+                    "10.0.0.1@\(todayPartition)", "10.0.0.2@\(todayPartition)", "10.0.0.3@\(yesterdayPartition)",
+                ])
         }
     }
 
@@ -70,7 +82,11 @@ struct PartitionTests {
             let old = now.addingTimeInterval(-40 * 86_400)
             try await Self.maintenance.ensurePartitions(from: old, days: 3, on: db)
             let oldDay = PartitionMaintenance.utcDay(old)
-            try await db.query(PostgresQuery(unsafeSQL: "INSERT INTO ping_results (device_ip, timestamp) VALUES ('10.0.0.1', '\(oldDay) 12:00:00+00'), ('10.0.0.2', now())"), logger: TestDatabase.logger)
+            try await db.query(
+                PostgresQuery(
+                    unsafeSQL:
+                        "INSERT INTO ping_results (device_ip, timestamp) VALUES ('10.0.0.1', '\(oldDay) 12:00:00+00'), ('10.0.0.2', now())"
+                ), logger: TestDatabase.logger)
 
             let dropped = try await Self.maintenance.dropExpired(retentionDays: 30, now: now, on: db)
             #expect(dropped.count == 3 * PartitionMaintenance.partitionedTables.count)

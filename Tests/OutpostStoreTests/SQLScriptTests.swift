@@ -1,6 +1,7 @@
-@testable import OutpostStore
 import OutpostTestSupport
 import Testing
+
+@testable import OutpostStore
 
 @Suite("SQL script splitting")
 struct SQLScriptTests {
@@ -32,7 +33,9 @@ struct SQLScriptTests {
             let statements = SQLScript.statements(migration.sql)
             #expect(!statements.isEmpty, "migration \(migration.version) is empty")
             for statement in statements {
-                #expect(statement.filter { $0 == "'" }.count % 2 == 0, "unbalanced quote in migration \(migration.version): \(statement.prefix(80))")
+                #expect(
+                    statement.filter { $0 == "'" }.count % 2 == 0,
+                    "unbalanced quote in migration \(migration.version): \(statement.prefix(80))")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import OutpostCore
 import Testing
+
 @testable import OutpostWire
 
 /// The batch's columnar encoding: layout details, limits and size.
@@ -18,12 +19,13 @@ struct BatchEncodingTests {
             for (index, device) in devices.enumerated() {
                 let reachable = random.int(0...19) != 0
                 let base = Double(random.int(500...40_000)) / 1000
-                results.append(PingRoundResult(
-                    deviceID: device, deviceIP: "10.\(index / 64).\(index % 64).\(index % 200 + 1)",
-                    timestamp: start.addingTimeInterval(Double(round * 60) + Double(index) * 0.004),
-                    packetsSent: 5, packetsReceived: reachable ? 5 - random.int(0...1) : 0,
-                    minRTT: reachable ? base : nil, avgRTT: reachable ? base * 1.1 : nil,
-                    maxRTT: reachable ? base * 1.4 : nil, stddevRTT: reachable ? base * 0.05 : nil))
+                results.append(
+                    PingRoundResult(
+                        deviceID: device, deviceIP: "10.\(index / 64).\(index % 64).\(index % 200 + 1)",
+                        timestamp: start.addingTimeInterval(Double(round * 60) + Double(index) * 0.004),
+                        packetsSent: 5, packetsReceived: reachable ? 5 - random.int(0...1) : 0,
+                        minRTT: reachable ? base : nil, avgRTT: reachable ? base * 1.1 : nil,
+                        maxRTT: reachable ? base * 1.4 : nil, stddevRTT: reachable ? base * 0.05 : nil))
             }
         }
         return Batch(agentID: agent, sequence: 42, createdAt: start.addingTimeInterval(240), pingResults: results)
@@ -31,9 +33,21 @@ struct BatchEncodingTests {
 
     /// The same rows as one JSON object per row, as the old system shipped them.
     private struct PingRow: Encodable {
-        let device_id: String, device_ip: String, timestamp: String
-        let packets_sent: Int, packets_received: Int
-        let min_rtt: Double?, avg_rtt: Double?, max_rtt: Double?, stddev_rtt: Double?
+        let deviceID: String, deviceIP: String, timestamp: String
+        let packetsSent: Int, packetsReceived: Int
+        let minRTT: Double?, avgRTT: Double?, maxRTT: Double?, stddevRTT: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case deviceID = "device_id"
+            case deviceIP = "device_ip"
+            case timestamp
+            case packetsSent = "packets_sent"
+            case packetsReceived = "packets_received"
+            case minRTT = "min_rtt"
+            case avgRTT = "avg_rtt"
+            case maxRTT = "max_rtt"
+            case stddevRTT = "stddev_rtt"
+        }
     }
 
     @Test("1,000 ping rounds encode far smaller than row-wise JSON")
@@ -44,12 +58,15 @@ struct BatchEncodingTests {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let rows = batch.pingResults.map {
             PingRow(
-                device_id: $0.deviceID.description, device_ip: $0.deviceIP, timestamp: formatter.string(from: $0.timestamp),
-                packets_sent: $0.packetsSent, packets_received: $0.packetsReceived,
-                min_rtt: $0.minRTT, avg_rtt: $0.avgRTT, max_rtt: $0.maxRTT, stddev_rtt: $0.stddevRTT)
+                deviceID: $0.deviceID.description, deviceIP: $0.deviceIP,
+                timestamp: formatter.string(from: $0.timestamp),
+                packetsSent: $0.packetsSent, packetsReceived: $0.packetsReceived,
+                minRTT: $0.minRTT, avgRTT: $0.avgRTT, maxRTT: $0.maxRTT, stddevRTT: $0.stddevRTT)
         }
         let json = try JSONEncoder().encode(rows).count
-        print("1,000 ping rounds: columnar signed batch \(columnar) bytes (\(columnar / 1000) B/row), row-wise JSON \(json) bytes (\(json / 1000) B/row)")
+        print(
+            "1,000 ping rounds: columnar signed batch \(columnar) bytes (\(columnar / 1000) B/row), row-wise JSON \(json) bytes (\(json / 1000) B/row)"
+        )
         #expect(columnar < 72_000, "about 16 B id + ~12 B address + ~3 B time + 2 B counts + 32 B RTTs per row")
         #expect(columnar * 3 < json, "columnar must stay under a third of row-wise JSON")
     }
@@ -69,9 +86,13 @@ struct BatchEncodingTests {
     func nanPayloads() throws {
         let createdAt = try WireTime.date(microseconds: 1_764_000_000_000_000, field: "test")
         let nan = Double(bitPattern: 0x7FF8_0000_0000_BEEF)
-        let batch = Batch(agentID: Self.agent, sequence: 1, createdAt: createdAt, pingResults: [
-            PingRoundResult(deviceID: DeviceID(UUID()), deviceIP: "10.0.0.1", timestamp: createdAt, packetsSent: 1, packetsReceived: 1, minRTT: nan),
-        ])
+        let batch = Batch(
+            agentID: Self.agent, sequence: 1, createdAt: createdAt,
+            pingResults: [
+                PingRoundResult(
+                    deviceID: DeviceID(UUID()), deviceIP: "10.0.0.1", timestamp: createdAt, packetsSent: 1,
+                    packetsReceived: 1, minRTT: nan)
+            ])
         let decoded = try Batch(decoding: batch.encoded())
         #expect(decoded.pingResults[0].minRTT?.bitPattern == nan.bitPattern)
     }
@@ -90,9 +111,13 @@ struct BatchEncodingTests {
     func encoderLimits() {
         let createdAt = Date(timeIntervalSince1970: 1_764_000_000)
         let device = DeviceID(UUID())
-        var batch = Batch(agentID: Self.agent, sequence: 1, createdAt: createdAt, pingResults: [
-            PingRoundResult(deviceID: device, deviceIP: String(repeating: "x", count: 256), timestamp: createdAt, packetsSent: 1, packetsReceived: 1),
-        ])
+        var batch = Batch(
+            agentID: Self.agent, sequence: 1, createdAt: createdAt,
+            pingResults: [
+                PingRoundResult(
+                    deviceID: device, deviceIP: String(repeating: "x", count: 256), timestamp: createdAt,
+                    packetsSent: 1, packetsReceived: 1)
+            ])
         #expect(throws: WireError.self) { try SignedBatch.sign(batch, with: TestKeys.agent) }
         batch.pingResults = []
         batch.createdAt = Date(timeIntervalSince1970: -1)
@@ -100,7 +125,11 @@ struct BatchEncodingTests {
         batch.createdAt = Date(timeIntervalSince1970: 2_840_140_800)
         #expect(throws: WireError.self) { try SignedBatch.sign(batch, with: TestKeys.agent) }
         #expect(throws: WireError.self) {
-            try Message.hello(Hello(agentVersion: String(repeating: "é", count: 128), lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)).frame()
+            try Message.hello(
+                Hello(
+                    agentVersion: String(repeating: "é", count: 128), lastAcknowledgedSequence: 0, configVersion: nil,
+                    droppedResults: 0)
+            ).frame()
         }
     }
 
@@ -136,8 +165,11 @@ struct BatchEncodingTests {
         writer.writeUUID(Self.agent.uuid)
         writer.writeVarUInt(1)
         writer.writeVarInt(1_764_000_000_000_000)
-        writer.writeVarUInt(UInt64(1) << 60) // ping rows
-        #expect(throws: WireError.invalidField(field: "batch.ping", reason: "count 1152921504606846976 needs more than the 0 bytes left")) {
+        writer.writeVarUInt(UInt64(1) << 60)  // ping rows
+        #expect(
+            throws: WireError.invalidField(
+                field: "batch.ping", reason: "count 1152921504606846976 needs more than the 0 bytes left")
+        ) {
             try Batch(decoding: writer.bytes)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostWire
 
 /// `Conformance/reference_encoder.py` implements docs/protocol.md independently; its bytes and
@@ -22,12 +23,18 @@ struct ConformanceTests {
 
     /// The same values the Python script encodes.
     private static let expectedMessages: [String: Message] = [
-        "hello": .hello(Hello(agentVersion: "1.4.2-é", lastAcknowledgedSequence: 300, configVersion: "sha256:abc", droppedResults: 0)),
-        "welcome": .welcome(Welcome(agentID: agent, nextExpectedSequence: 1 << 40, serverTime: time(1_764_000_000_123_456))),
+        "hello": .hello(
+            Hello(
+                agentVersion: "1.4.2-é", lastAcknowledgedSequence: 300, configVersion: "sha256:abc", droppedResults: 0)),
+        "welcome": .welcome(
+            Welcome(agentID: agent, nextExpectedSequence: 1 << 40, serverTime: time(1_764_000_000_123_456))),
         "heartbeat": .heartbeat(Heartbeat(timestamp: time(t0))),
         "error": .error(ErrorMessage(code: .unauthorized, message: "agent revoked")),
         "ack": .ack(Ack(ranges: [5...7, 10...10, (UInt64.max - 1)...UInt64.max])),
-        "nack": .nack(Nack(sequence: 9, reason: .overloaded, retryAfterMilliseconds: 1500, detail: "batch.ping.packetsReceived: 7 > packetsSent 3")),
+        "nack": .nack(
+            Nack(
+                sequence: 9, reason: .overloaded, retryAfterMilliseconds: 1500,
+                detail: "batch.ping.packetsReceived: 7 > packetsSent 3")),
         "config": .config(ConfigSnapshot(version: "v7", payload: Array("{}".utf8))),
         "job": .job(Job(id: job, kind: .mtr, parameters: [0x0A, 0, 0, 1])),
         "jobProgress": .jobProgress(JobProgress(jobID: job, completedUnits: 17, totalUnits: 254)),
@@ -43,14 +50,21 @@ struct ConformanceTests {
             PingRoundResult(
                 deviceID: deviceA, deviceIP: "10.0.0.1", timestamp: time(t0), packetsSent: 5, packetsReceived: 5,
                 minRTT: 0.412, avgRTT: 0.5, maxRTT: 0.733, stddevRTT: 0.05),
-            PingRoundResult(deviceID: deviceB, deviceIP: "2001:db8::7", timestamp: time(t0 + 4_000), packetsSent: 5, packetsReceived: 0),
+            PingRoundResult(
+                deviceID: deviceB, deviceIP: "2001:db8::7", timestamp: time(t0 + 4_000), packetsSent: 5,
+                packetsReceived: 0),
         ],
         itemSamples: [
-            ItemSample(itemID: itemA, deviceID: deviceA, timestamp: time(t0 + 1_000), value: .counter64(.max), rate: 1250.5),
-            ItemSample(itemID: itemB, deviceID: deviceA, timestamp: time(t0 + 1_000), value: .octetString(Array("Gi0/1".utf8) + [0xFF])),
+            ItemSample(
+                itemID: itemA, deviceID: deviceA, timestamp: time(t0 + 1_000), value: .counter64(.max), rate: 1250.5),
+            ItemSample(
+                itemID: itemB, deviceID: deviceA, timestamp: time(t0 + 1_000),
+                value: .octetString(Array("Gi0/1".utf8) + [0xFF])),
             ItemSample(itemID: itemA, deviceID: deviceB, timestamp: time(t0 + 2_500), value: nil, error: "timeout"),
             ItemSample(itemID: itemB, deviceID: deviceB, timestamp: time(t0 + 2_400), value: .integer(-42)),
-            ItemSample(itemID: itemB, deviceID: deviceB, timestamp: time(t0 + 2_400), value: .noSuchInstance, error: "noSuchInstance"),
+            ItemSample(
+                itemID: itemB, deviceID: deviceB, timestamp: time(t0 + 2_400), value: .noSuchInstance,
+                error: "noSuchInstance"),
         ],
         genericResults: [GenericResult(kind: .traceroute, payload: Array("\u{1}hop".utf8))])
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OutpostWire
 
 /// The frame decoder on partial, oversized, foreign and random input.
@@ -70,7 +71,8 @@ struct FrameDecoderTests {
         #expect(throws: WireError.frameTooLarge(declaredLength: 1001, maximum: 1000)) {
             try small.decodeFrame(in: justTooLarge)
         }
-        let atLimit = try Frame(type: .config, payload: [UInt8](repeating: 0, count: 1000)).encoded(maximumPayloadSize: 1000)
+        let atLimit = try Frame(type: .config, payload: [UInt8](repeating: 0, count: 1000)).encoded(
+            maximumPayloadSize: 1000)
         #expect(try small.decodeFrame(in: atLimit)?.frame.payload.count == 1000)
     }
 
@@ -101,7 +103,11 @@ struct FrameDecoderTests {
 
     @Test("random garbage never crashes: it needs more data or gets a clear error")
     func randomGarbage() throws {
-        var needMoreData = 0, decoded = 0, badVersion = 0, unknownType = 0, malformed = 0
+        var needMoreData = 0
+        var decoded = 0
+        var badVersion = 0
+        var unknownType = 0
+        var malformed = 0
         for seed in PropertySeeds.cases(20_000, salt: 0x6A2B) {
             var random = RandomValues(seed: seed)
             var bytes = random.bytes(maximumLength: 64)
@@ -137,7 +143,9 @@ struct FrameDecoderTests {
         for bytes in try Self.sampleFrames() {
             let frame = try #require(try FrameDecoder().decodeFrame(in: bytes)).frame
             for cut in 0..<frame.payload.count {
-                #expect(throws: WireError.self) { try Message(frame: Frame(type: frame.type, payload: Array(frame.payload[0..<cut]))) }
+                #expect(throws: WireError.self) {
+                    try Message(frame: Frame(type: frame.type, payload: Array(frame.payload[0..<cut])))
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OutpostWire
 
 /// Every message type, randomly filled, survives encode → frame bytes → decode unchanged.

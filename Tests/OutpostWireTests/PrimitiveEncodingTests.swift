@@ -1,15 +1,18 @@
 import Foundation
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostWire
 
 /// The primitive encodings of `docs/protocol.md`, byte for byte.
 @Suite("Primitive encodings")
 struct PrimitiveEncodingTests {
-    @Test("varints are LEB128, signed ones ZigZag", arguments: [
-        (UInt64(0), [0x00]), (1, [0x01]), (127, [0x7F]), (128, [0x80, 0x01]), (300, [0xAC, 0x02]),
-        (UInt64.max, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
-    ] as [(UInt64, [UInt8])])
+    @Test(
+        "varints are LEB128, signed ones ZigZag",
+        arguments: [
+            (UInt64(0), [0x00]), (1, [0x01]), (127, [0x7F]), (128, [0x80, 0x01]), (300, [0xAC, 0x02]),
+            (UInt64.max, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
+        ] as [(UInt64, [UInt8])])
     func varints(value: UInt64, bytes: [UInt8]) throws {
         var writer = WireWriter()
         writer.writeVarUInt(value)
@@ -35,7 +38,10 @@ struct PrimitiveEncodingTests {
 
     @Test("overlong and overflowing varints are refused")
     func malformedVarints() {
-        for bytes: [UInt8] in [[0x80, 0x00], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]] {
+        for bytes: [UInt8] in [
+            [0x80, 0x00], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02],
+            [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01],
+        ] {
             var reader = WireReader(bytes)
             #expect(throws: WireError.self) { try reader.readVarUInt(field: "v") }
         }
@@ -44,9 +50,13 @@ struct PrimitiveEncodingTests {
     @Test("strings must be valid UTF-8 and within their limit")
     func strings() {
         var invalid = WireReader([2, 0xC3, 0x28])
-        #expect(throws: WireError.invalidField(field: "s", reason: "not valid UTF-8")) { try invalid.readString(field: "s", maximumLength: 10) }
+        #expect(throws: WireError.invalidField(field: "s", reason: "not valid UTF-8")) {
+            try invalid.readString(field: "s", maximumLength: 10)
+        }
         var long = WireReader([11] + [UInt8](repeating: 0x61, count: 11))
-        #expect(throws: WireError.invalidField(field: "s", reason: "length 11 exceeds the limit of 10")) { try long.readString(field: "s", maximumLength: 10) }
+        #expect(throws: WireError.invalidField(field: "s", reason: "length 11 exceeds the limit of 10")) {
+            try long.readString(field: "s", maximumLength: 10)
+        }
         var short = WireReader([5, 0x61])
         #expect(throws: WireError.truncated(field: "s")) { try short.readString(field: "s", maximumLength: 10) }
     }
@@ -57,13 +67,17 @@ struct PrimitiveEncodingTests {
         writer.writeBitmap([true, false, false, true, false, false, false, false, true])
         #expect(writer.bytes == [0b0000_1001, 0b0000_0001])
         var stray = WireReader([0b0000_1001, 0b0000_0011])
-        #expect(throws: WireError.invalidField(field: "b", reason: "unused bitmap bits are set")) { try stray.readBitmap(count: 9, field: "b") }
+        #expect(throws: WireError.invalidField(field: "b", reason: "unused bitmap bits are set")) {
+            try stray.readBitmap(count: 9, field: "b")
+        }
     }
 
     @Test("presence flags other than 0 and 1 are refused")
     func presence() {
         var reader = WireReader([2])
-        #expect(throws: WireError.invalidField(field: "p", reason: "presence flag 2 is neither 0 nor 1")) { try reader.readPresence(field: "p") }
+        #expect(throws: WireError.invalidField(field: "p", reason: "presence flag 2 is neither 0 nor 1")) {
+            try reader.readPresence(field: "p")
+        }
     }
 
     @Test("timestamps are Unix microseconds, exact for every microsecond of the range's edges")

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import OutpostCore
 import Testing
+
 @testable import OutpostWire
 
 /// Signing, verification, tampering and the on-disk form of batches.
@@ -19,7 +20,8 @@ struct SignedBatchTests {
             #expect(parsed == signed, PropertySeeds.replay(seed))
             let verified = try parsed.verify(with: TestKeys.agent.publicKey)
             #expect(verified == batch, PropertySeeds.replay(seed))
-            #expect(verified.resultCount == batch.pingResults.count + batch.itemSamples.count + batch.genericResults.count)
+            #expect(
+                verified.resultCount == batch.pingResults.count + batch.itemSamples.count + batch.genericResults.count)
             guard verified == batch else { return }
         }
     }
@@ -39,7 +41,8 @@ struct SignedBatchTests {
             var signature = signed.signature
             signature[index] ^= 0x80
             #expect(throws: WireError.signatureInvalid, "signature byte \(index)") {
-                try SignedBatch(encodedBatch: signed.encodedBatch, signature: signature).verify(with: TestKeys.agent.publicKey)
+                try SignedBatch(encodedBatch: signed.encodedBatch, signature: signature).verify(
+                    with: TestKeys.agent.publicKey)
             }
         }
     }
@@ -64,7 +67,9 @@ struct SignedBatchTests {
         let signed = try SignedBatch.sign(batch, with: TestKeys.other)
         #expect(throws: WireError.signatureInvalid) { try signed.verify(with: TestKeys.agent.publicKey) }
         #expect(signed.unverifiedSequence == batch.sequence)
-        #expect(SignedBatch(encodedBatch: Array(signed.encodedBatch.prefix(16)), signature: signed.signature).unverifiedSequence == nil)
+        #expect(
+            SignedBatch(encodedBatch: Array(signed.encodedBatch.prefix(16)), signature: signed.signature)
+                .unverifiedSequence == nil)
     }
 
     @Test("verification comes before decoding: signed garbage is a decode error, unsigned garbage a signature error")
@@ -88,7 +93,9 @@ struct SignedBatchTests {
         let stored = signed.serializedBytes
         #expect(stored.first == 1)
         #expect(Array(stored.suffix(64)) == signed.signature)
-        #expect(throws: WireError.unsupportedSignedBatchFormat(2)) { try SignedBatch(serializedBytes: [2] + stored.dropFirst()) }
+        #expect(throws: WireError.unsupportedSignedBatchFormat(2)) {
+            try SignedBatch(serializedBytes: [2] + stored.dropFirst())
+        }
         #expect(throws: WireError.trailingBytes(count: 1)) { try SignedBatch(serializedBytes: stored + [0]) }
         // The batch frame's payload is the stored form itself, so the spool's bytes go out unchanged.
         #expect(try Message.batch(signed).frame().payload == stored)

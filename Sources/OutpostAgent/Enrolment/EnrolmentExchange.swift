@@ -46,7 +46,8 @@ enum EnrolmentExchange {
                 channel.eventLoop.makeCompletedFuture {
                     let cutOff = channel.eventLoop.scheduleTask(in: deadline) { channel.close(promise: nil) }
                     channel.closeFuture.whenComplete { _ in cutOff.cancel() }
-                    let handler = try tls.makeHandler(serverHostname: serverName, check: Self.pinning(pinnedCA, outcome: pin))
+                    let handler = try tls.makeHandler(
+                        serverHostname: serverName, check: Self.pinning(pinnedCA, outcome: pin))
                     try channel.pipeline.syncOperations.addHandler(handler)
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -105,7 +106,9 @@ enum EnrolmentExchange {
     private static func pinning(_ pinnedCA: CertificateFingerprint, outcome: PinOutcome) -> PeerChainCheck {
         PeerChainCheck(
             unparsable: {
-                outcome.record(.failure(.serverCertificateNotIssuedByPinnedCA("a certificate from the collector cannot be parsed")))
+                outcome.record(
+                    .failure(.serverCertificateNotIssuedByPinnedCA("a certificate from the collector cannot be parsed"))
+                )
             },
             verify: { chain in
                 let result = await CAPinning.verifyServerChain(chain, pinnedCA: pinnedCA)

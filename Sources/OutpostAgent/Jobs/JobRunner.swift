@@ -49,7 +49,11 @@ public actor JobRunner {
     /// Starts a job; a job of a kind this agent does not run is answered `failed` at once.
     public func start(_ job: Job) async {
         guard job.kind == .discovery else {
-            await send(.jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "this agent does not run jobs of kind \(job.kind.rawValue)")))
+            await send(
+                .jobResult(
+                    JobResult(
+                        jobID: job.id, outcome: .failed,
+                        detail: "this agent does not run jobs of kind \(job.kind.rawValue)")))
             return
         }
         guard running[job.id] == nil else {
@@ -67,7 +71,9 @@ public actor JobRunner {
             sweep = try sweeper.sweep(targets, configuration: try Self.configuration(parameters))
         } catch {
             logger.error("discovery job refused", metadata: ["job": "\(job.id)", "error": "\(error)"])
-            await send(.jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "invalid discovery parameters: \(error)")))
+            await send(
+                .jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "invalid discovery parameters: \(error)"))
+            )
             return
         }
         logger.info("discovery job started", metadata: ["job": "\(job.id)", "hosts": "\(total)"])
@@ -80,7 +86,8 @@ public actor JobRunner {
             logger.info("cancellation of a job that is not running ignored", metadata: ["job": "\(request.jobID)"])
             return
         }
-        logger.info("discovery job cancelled", metadata: ["job": "\(request.jobID)", "reason": "\(request.reason ?? "-")"])
+        logger.info(
+            "discovery job cancelled", metadata: ["job": "\(request.jobID)", "reason": "\(request.reason ?? "-")"])
         task.cancel()
     }
 
@@ -89,19 +96,25 @@ public actor JobRunner {
         for await event in sweep {
             switch event {
             case .progress(let progress):
-                await send(.jobProgress(JobProgress(
-                    jobID: job, completedUnits: UInt64(progress.scanned), totalUnits: UInt64(progress.total),
-                    detail: "\(progress.responded) responded, \(progress.identified) identified, \(progress.failed) failed")))
+                await send(
+                    .jobProgress(
+                        JobProgress(
+                            jobID: job, completedUnits: UInt64(progress.scanned), totalUnits: UInt64(progress.total),
+                            detail:
+                                "\(progress.responded) responded, \(progress.identified) identified, \(progress.failed) failed"
+                        )))
             case .hostFound(let host):
                 findings(Self.finding(host, job: job, versions: versions))
             case .finished(let summary):
                 let payload = (try? Self.summary(summary).encoded()) ?? []
-                outcome = JobResult(jobID: job, outcome: .succeeded, payload: payload,
-                                    detail: "\(summary.progress.responded) of \(summary.progress.total) hosts responded")
+                outcome = JobResult(
+                    jobID: job, outcome: .succeeded, payload: payload,
+                    detail: "\(summary.progress.responded) of \(summary.progress.total) hosts responded")
             }
         }
         running[job] = nil
-        let result = outcome ?? JobResult(jobID: job, outcome: .cancelled, detail: "cancelled on request; the sweep stopped")
+        let result =
+            outcome ?? JobResult(jobID: job, outcome: .cancelled, detail: "cancelled on request; the sweep stopped")
         logger.info("discovery job ended", metadata: ["job": "\(job)", "outcome": "\(result.outcome)"])
         // From a task of its own: this one is cancelled after a JobCancel, and a cancelled
         // task's write to the session would be refused.
@@ -124,17 +137,23 @@ public actor JobRunner {
 
     /// The finding of a host; `versions` are the SNMP versions of the job's candidate credentials.
     static func finding(_ host: DiscoveredHost, job: UUID, versions: [SNMPCredential.Version]) -> DiscoveryFinding {
-        let version = host.system.flatMap { versions.indices.contains($0.credentialIndex) ? versions[$0.credentialIndex] : nil }
+        let version = host.system.flatMap {
+            versions.indices.contains($0.credentialIndex) ? versions[$0.credentialIndex] : nil
+        }
         return DiscoveryFinding(
-            jobID: job, address: host.address, respondsToICMP: host.respondsToICMP, rttMilliseconds: host.rttMilliseconds,
-            snmpVersion: version, sysDescr: host.system?.sysDescr, sysObjectID: host.system?.sysObjectID, sysName: host.system?.sysName,
+            jobID: job, address: host.address, respondsToICMP: host.respondsToICMP,
+            rttMilliseconds: host.rttMilliseconds,
+            snmpVersion: version, sysDescr: host.system?.sysDescr, sysObjectID: host.system?.sysObjectID,
+            sysName: host.system?.sysName,
             sysLocation: host.system?.sysLocation, macAddress: host.macAddress, vendor: host.vendor?.description,
             deviceType: host.deviceType.rawValue)
     }
 
     static func summary(_ summary: DiscoverySummary) -> DiscoveryJobSummary {
-        let duration = Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
-        return DiscoveryJobSummary(total: summary.progress.total, scanned: summary.progress.scanned, responded: summary.progress.responded,
-                                   identified: summary.progress.identified, failed: summary.progress.failed, durationSeconds: duration)
+        let duration =
+            Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
+        return DiscoveryJobSummary(
+            total: summary.progress.total, scanned: summary.progress.scanned, responded: summary.progress.responded,
+            identified: summary.progress.identified, failed: summary.progress.failed, durationSeconds: duration)
     }
 }

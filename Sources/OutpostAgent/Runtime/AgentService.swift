@@ -19,7 +19,10 @@ public struct AgentService: Service {
     private let logger: Logger
 
     /// An agent whose key, certificate, spool and cached configuration live in `stateDirectory`.
-    public init(stateDirectory: String, uplink: Uplink.Configuration, spool: SpoolConfiguration = SpoolConfiguration(), logger: Logger) throws {
+    public init(
+        stateDirectory: String, uplink: Uplink.Configuration, spool: SpoolConfiguration = SpoolConfiguration(),
+        logger: Logger
+    ) throws {
         self.spoolConfiguration = spool
         self.identity = try UplinkIdentity(stateDirectory: AgentStateDirectory(path: stateDirectory))
         self.stateDirectory = stateDirectory
@@ -28,19 +31,25 @@ public struct AgentService: Service {
     }
 
     public func run() async throws {
-        let spool = try Spool.open(directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
+        let spool = try Spool.open(
+            directory: stateDirectory + "/spool", configuration: spoolConfiguration, logger: logger)
         let cache = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: identity.credentials.privateKey)
         let engine = try ICMPEngine(logger: logger)
         let snmp = try SNMPEngine()
         let poller = ItemPoller(engine: snmp, logger: logger)
-        let (configurations, nextConfiguration) = AsyncStream.makeStream(of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
+        let (configurations, nextConfiguration) = AsyncStream.makeStream(
+            of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {
-            logger.info("probing from the cached configuration", metadata: ["devices": "\(cached.devices.count)", "version": "\(cache.version ?? "-")"])
+            logger.info(
+                "probing from the cached configuration",
+                metadata: ["devices": "\(cached.devices.count)", "version": "\(cache.version ?? "-")"])
             nextConfiguration.yield(cached)
         }
         let logger = self.logger
-        let (results, resultSink) = AsyncStream.makeStream(of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
-        let jobs = JobRunner(sweeper: DiscoverySweeper(icmp: engine, snmp: snmp, logger: logger), logger: logger) { finding in
+        let (results, resultSink) = AsyncStream.makeStream(
+            of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
+        let jobs = JobRunner(sweeper: DiscoverySweeper(icmp: engine, snmp: snmp, logger: logger), logger: logger) {
+            finding in
             resultSink.yield(.finding(finding))
         }
         let uplink = Uplink(
@@ -49,7 +58,9 @@ public struct AgentService: Service {
             applyConfiguration: { snapshot in
                 do {
                     let configuration = try cache.adopt(snapshot)
-                    logger.info("configuration received", metadata: ["devices": "\(configuration.devices.count)", "version": "\(snapshot.version)"])
+                    logger.info(
+                        "configuration received",
+                        metadata: ["devices": "\(configuration.devices.count)", "version": "\(snapshot.version)"])
                     nextConfiguration.yield(configuration)
                 } catch {
                     logger.error("configuration refused; keeping the current one", metadata: ["error": "\(error)"])
@@ -119,11 +130,17 @@ public struct AgentService: Service {
         var devices: [PingDevice] = []
         for device in configuration.devices {
             do {
-                let settings = try PingConfiguration(packetsPerRound: configuration.pingPackets,
-                                                     roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
-                devices.append(PingDevice(target: try PingTarget(deviceID: DeviceID(device.id), address: device.address), configuration: settings))
+                let settings = try PingConfiguration(
+                    packetsPerRound: configuration.pingPackets,
+                    roundInterval: .milliseconds(Int(configuration.pingIntervalSeconds * 1000)))
+                devices.append(
+                    PingDevice(
+                        target: try PingTarget(deviceID: DeviceID(device.id), address: device.address),
+                        configuration: settings))
             } catch {
-                logger.error("device skipped: invalid ping target", metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
+                logger.error(
+                    "device skipped: invalid ping target",
+                    metadata: ["device": "\(device.name)", "address": "\(device.address)", "error": "\(error)"])
             }
         }
         return devices

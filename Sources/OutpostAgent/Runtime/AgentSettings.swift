@@ -7,10 +7,13 @@ import OutpostSettings
 public struct AgentSettings: Sendable {
     /// The options of the file, with their environment variables and flags.
     public enum Keys {
-        public static let stateDirectory = SettingKey("state_dir", environment: "OUTPOST_AGENT_STATE_DIR", flag: "--state-dir")
+        public static let stateDirectory = SettingKey(
+            "state_dir", environment: "OUTPOST_AGENT_STATE_DIR", flag: "--state-dir")
         public static let collectors = SettingKey("collectors", environment: "OUTPOST_COLLECTORS", flag: "--collector")
-        public static let serverName = SettingKey("server_name", environment: "OUTPOST_AGENT_SERVER_NAME", flag: "--server-name")
-        public static let logLevel = SettingKey("log_level", environment: "OUTPOST_AGENT_LOG_LEVEL", flag: "--log-level")
+        public static let serverName = SettingKey(
+            "server_name", environment: "OUTPOST_AGENT_SERVER_NAME", flag: "--server-name")
+        public static let logLevel = SettingKey(
+            "log_level", environment: "OUTPOST_AGENT_LOG_LEVEL", flag: "--log-level")
         public static let spoolMaxBytes = SettingKey("spool.max_bytes", environment: "OUTPOST_AGENT_SPOOL_MAX_BYTES")
         public static let spoolMaxAge = SettingKey("spool.max_age", environment: "OUTPOST_AGENT_SPOOL_MAX_AGE")
         public static let spoolSync = SettingKey("spool.sync", environment: "OUTPOST_AGENT_SPOOL_SYNC")
@@ -18,7 +21,10 @@ public struct AgentSettings: Sendable {
         public static let replayRate = SettingKey("uplink.replay_rate", environment: "OUTPOST_AGENT_REPLAY_RATE")
         public static let maximumBackoff = SettingKey("uplink.max_backoff", environment: "OUTPOST_AGENT_MAX_BACKOFF")
 
-        public static let all = [stateDirectory, collectors, serverName, logLevel, spoolMaxBytes, spoolMaxAge, spoolSync, uplinkWindow, replayRate, maximumBackoff]
+        public static let all = [
+            stateDirectory, collectors, serverName, logLevel, spoolMaxBytes, spoolMaxAge, spoolSync, uplinkWindow,
+            replayRate, maximumBackoff,
+        ]
     }
 
     /// The default configuration file, read when it exists and no other is named.
@@ -36,19 +42,32 @@ public struct AgentSettings: Sendable {
     /// Reads the settings; flag values (`nil` or empty when not given) win over
     /// `$OUTPOST_AGENT_*`, which win over the file `config`.
     public init(
-        config: String?, stateDirectory: String?, collectors: [String] = [], serverName: String? = nil, logLevel: String? = nil,
+        config: String?, stateDirectory: String?, collectors: [String] = [], serverName: String? = nil,
+        logLevel: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
-        let settings = try Settings(file: try Self.file(config ?? environment["OUTPOST_AGENT_CONFIG"]), known: Keys.all, environment: environment)
-        self.stateDirectory = try settings.text(Keys.stateDirectory, flag: stateDirectory)?.0 ?? "/var/lib/outpost-agent"
-        self.logLevel = try settings.value(Keys.logLevel, flag: logLevel, expected: "trace, debug, info, notice, warning, error or critical") {
-            Logger.Level(rawValue: $0)
-        } ?? .info
+        let settings = try Settings(
+            file: try Self.file(config ?? environment["OUTPOST_AGENT_CONFIG"]), known: Keys.all,
+            environment: environment)
+        self.stateDirectory =
+            try settings.text(Keys.stateDirectory, flag: stateDirectory)?.0 ?? "/var/lib/outpost-agent"
+        self.logLevel =
+            try settings.value(
+                Keys.logLevel, flag: logLevel, expected: "trace, debug, info, notice, warning, error or critical"
+            ) {
+                Logger.Level(rawValue: $0)
+            } ?? .info
 
         var spool = SpoolConfiguration()
-        if let bytes = try settings.value(Keys.spoolMaxBytes, expected: "a size like 2GiB", SettingParsers.byteSize) { spool.maxBytes = bytes }
-        if let age = try settings.value(Keys.spoolMaxAge, expected: "a duration like 7d", SettingParsers.duration) { spool.maxAge = age }
-        if let sync = try settings.value(Keys.spoolSync, expected: "every-batch or a group-commit interval like 200ms", Self.syncPolicy) {
+        if let bytes = try settings.value(Keys.spoolMaxBytes, expected: "a size like 2GiB", SettingParsers.byteSize) {
+            spool.maxBytes = bytes
+        }
+        if let age = try settings.value(Keys.spoolMaxAge, expected: "a duration like 7d", SettingParsers.duration) {
+            spool.maxAge = age
+        }
+        if let sync = try settings.value(
+            Keys.spoolSync, expected: "every-batch or a group-commit interval like 200ms", Self.syncPolicy)
+        {
             spool.syncPolicy = sync
         }
         self.spool = spool
@@ -58,7 +77,8 @@ public struct AgentSettings: Sendable {
         var addresses: [CollectorAddress] = []
         for text in texts {
             guard let address = CollectorAddress(parsing: text) else {
-                throw SettingsError.invalid(Keys.collectors, source: source, expected: "host:port or [IPv6]:port", got: text.debugDescription)
+                throw SettingsError.invalid(
+                    Keys.collectors, source: source, expected: "host:port or [IPv6]:port", got: text.debugDescription)
             }
             addresses.append(CollectorAddress(host: address.host, port: address.port, serverName: serverName))
         }
@@ -66,13 +86,19 @@ public struct AgentSettings: Sendable {
             uplink = nil
         } else {
             var uplink = Uplink.Configuration(collectors: addresses)
-            if let window = try settings.value(Keys.uplinkWindow, expected: "an integer from 1 to 1024", SettingParsers.integer(in: 1...1024)) {
+            if let window = try settings.value(
+                Keys.uplinkWindow, expected: "an integer from 1 to 1024", SettingParsers.integer(in: 1...1024))
+            {
                 uplink.window = window
             }
-            if let rate = try settings.value(Keys.replayRate, expected: "unlimited or a size per second like 1MiB", Self.replayRate) {
+            if let rate = try settings.value(
+                Keys.replayRate, expected: "unlimited or a size per second like 1MiB", Self.replayRate)
+            {
                 uplink.bytesPerSecond = rate.bytesPerSecond
             }
-            if let backoff = try settings.value(Keys.maximumBackoff, expected: "a duration like 30s", SettingParsers.duration) {
+            if let backoff = try settings.value(
+                Keys.maximumBackoff, expected: "a duration like 30s", SettingParsers.duration)
+            {
                 uplink.maximumBackoff = backoff
             }
             self.uplink = uplink
@@ -96,6 +122,8 @@ public struct AgentSettings: Sendable {
 
     private static func replayRate(_ text: String) -> ReplayRate? {
         if text == "unlimited" { return ReplayRate(bytesPerSecond: nil) }
-        return SettingParsers.byteSize(text).flatMap { $0 <= Int64(Int32.max) ? ReplayRate(bytesPerSecond: Int($0)) : nil }
+        return SettingParsers.byteSize(text).flatMap {
+            $0 <= Int64(Int32.max) ? ReplayRate(bytesPerSecond: Int($0)) : nil
+        }
     }
 }

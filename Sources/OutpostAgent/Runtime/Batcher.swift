@@ -15,7 +15,10 @@ public struct Batcher: Sendable {
     private let maximumDelay: Duration
     private let logger: Logger
 
-    public init(agentID: AgentID, key: P256Key, spool: Spool, maximumResults: Int = 1_000, maximumDelay: Duration = .seconds(1), logger: Logger) {
+    public init(
+        agentID: AgentID, key: P256Key, spool: Spool, maximumResults: Int = 1_000, maximumDelay: Duration = .seconds(1),
+        logger: Logger
+    ) {
         self.agentID = agentID
         self.key = key
         self.spool = spool
@@ -52,7 +55,9 @@ public struct Batcher: Sendable {
                     if pending.isEmpty { firstPendingAt = .now }
                     pending.append(result)
                 }
-                if pending.count >= maximumResults || (!pending.isEmpty && firstPendingAt.duration(to: .now) >= maximumDelay) {
+                if pending.count >= maximumResults
+                    || (!pending.isEmpty && firstPendingAt.duration(to: .now) >= maximumDelay)
+                {
                     await flush(&pending)
                 }
             }
@@ -75,7 +80,9 @@ public struct Batcher: Sendable {
                 do {
                     generic.append(GenericResult(kind: .discovery, payload: try finding.encoded()))
                 } catch {
-                    logger.error("cannot encode a discovery finding; it is lost", metadata: ["address": "\(finding.address)", "error": "\(error)"])
+                    logger.error(
+                        "cannot encode a discovery finding; it is lost",
+                        metadata: ["address": "\(finding.address)", "error": "\(error)"])
                 }
             }
         }
@@ -85,11 +92,14 @@ public struct Batcher: Sendable {
             let signingKey = try key.signingKey()
             let agentID = self.agentID
             _ = try await spool.append(resultCount: UInt32(count)) { sequence in
-                let batch = Batch(agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: pings, itemSamples: samples, genericResults: generic)
+                let batch = Batch(
+                    agentID: agentID, sequence: sequence, createdAt: Date(), pingResults: pings, itemSamples: samples,
+                    genericResults: generic)
                 return try SignedBatch.sign(batch, with: signingKey).serializedBytes
             }
         } catch {
-            logger.error("cannot spool a batch; its results are lost", metadata: ["results": "\(count)", "error": "\(error)"])
+            logger.error(
+                "cannot spool a batch; its results are lost", metadata: ["results": "\(count)", "error": "\(error)"])
         }
     }
 }

@@ -34,7 +34,8 @@ public final class ConfigurationCache: Sendable {
         self.sealingKey = sealingKey
         if let data = FileManager.default.contents(atPath: path) {
             let stored = try JSONDecoder().decode(Stored.self, from: data)
-            let configuration = try AgentConfiguration(encoded: try Self.payload(of: stored, key: sealingKey, path: path))
+            let configuration = try AgentConfiguration(
+                encoded: try Self.payload(of: stored, key: sealingKey, path: path))
             current.withLock { $0 = (stored.version, configuration) }
         }
     }
@@ -42,21 +43,31 @@ public final class ConfigurationCache: Sendable {
     /// The cache of the agent whose state directory is `stateDirectory` (`config.json`), sealed
     /// under a key derived from the agent's private key.
     public convenience init(stateDirectory: String, agentKey: P256Key) throws {
-        try self.init(path: stateDirectory + "/config.json", sealingKey: LocalSealingKey(privateKey: agentKey, purpose: Self.sealingPurpose))
+        try self.init(
+            path: stateDirectory + "/config.json",
+            sealingKey: LocalSealingKey(privateKey: agentKey, purpose: Self.sealingPurpose))
     }
 
     private static func payload(of stored: Stored, key: LocalSealingKey?, path: String) throws -> [UInt8] {
         if let payload = stored.payload { return payload }
         guard let sealed = stored.sealed, let key else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "sealed configuration cache and no sealing key"])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [
+                    NSFilePathErrorKey: path,
+                    NSLocalizedDescriptionKey: "sealed configuration cache and no sealing key",
+                ])
         }
         do {
             return try key.open(sealed, context: Array(stored.version.utf8))
         } catch {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [
-                NSFilePathErrorKey: path,
-                NSLocalizedDescriptionKey: "configuration cache does not open with this agent's key (altered, or written by an earlier enrolment): delete it",
-            ])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [
+                    NSFilePathErrorKey: path,
+                    NSLocalizedDescriptionKey:
+                        "configuration cache does not open with this agent's key (altered, or written by an earlier enrolment): delete it",
+                ])
         }
     }
 
@@ -77,11 +88,14 @@ public final class ConfigurationCache: Sendable {
         }
         let data = try JSONEncoder().encode(stored)
         let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteUnknown)
         }
         // rename(2) replaces atomically whether or not the file exists yet.
-        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        guard rename(temporary, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         current.withLock { $0 = (snapshot.version, configuration) }
         return configuration
     }

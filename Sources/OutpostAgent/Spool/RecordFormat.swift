@@ -30,7 +30,9 @@ enum RecordFormat {
     }
 
     /// A complete framed record.
-    static func encode(sequence: BatchSequence, resultCount: UInt32, createdAtMillis: Int64, payload: [UInt8]) -> [UInt8] {
+    static func encode(sequence: BatchSequence, resultCount: UInt32, createdAtMillis: Int64, payload: [UInt8])
+        -> [UInt8]
+    {
         var bytes = [UInt8]()
         bytes.reserveCapacity(overhead + payload.count)
         bytes.appendLittleEndian(UInt32(bodyFixedSize + payload.count))
@@ -40,8 +42,9 @@ enum RecordFormat {
         bytes.appendLittleEndian(createdAtMillis)
         bytes.append(contentsOf: payload)
         let crc = bytes.withUnsafeBytes { raw in
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[headerSize...]),
-                            continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<4])))
+            CRC32C.checksum(
+                UnsafeRawBufferPointer(rebasing: raw[headerSize...]),
+                continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<4])))
         }
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self) }
         return bytes
@@ -56,7 +59,8 @@ enum RecordFormat {
 
     static func parseHeader(_ bytes: [UInt8]) -> Header {
         let length = bytes.readLittleEndian(UInt32.self, at: 0)
-        return Header(bodyLength: Int(length), checksum: bytes.readLittleEndian(UInt32.self, at: 4), lengthField: length)
+        return Header(
+            bodyLength: Int(length), checksum: bytes.readLittleEndian(UInt32.self, at: 4), lengthField: length)
     }
 
     /// The fixed body fields without the payload.

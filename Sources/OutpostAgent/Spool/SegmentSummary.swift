@@ -57,8 +57,10 @@ enum SegmentScanner {
 
     /// Walks `file`. Without `verifyChecksums` only record headers are read (fast, for sealed
     /// segments whose records are checked again when replayed).
-    static func scan(file: SpoolFile, base: BatchSequence, directory: String, maxBodyBytes: Int,
-                     verifyChecksums: Bool) throws(SpoolError) -> Scan {
+    static func scan(
+        file: SpoolFile, base: BatchSequence, directory: String, maxBodyBytes: Int,
+        verifyChecksums: Bool
+    ) throws(SpoolError) -> Scan {
         var summary = SegmentSummary(base: base, directory: directory)
         let fileSize = try file.size()
         let header = try file.read(count: RecordFormat.segmentHeaderSize, at: 0)
@@ -69,13 +71,17 @@ enum SegmentScanner {
         var offset = Int64(RecordFormat.segmentHeaderSize)
         var previous: BatchSequence? = base > 0 ? base - 1 : nil
         while offset < fileSize {
-            switch try readRecord(file: file, at: offset, fileSize: fileSize, maxBodyBytes: maxBodyBytes,
-                                  after: previous, withPayload: verifyChecksums) {
+            switch try readRecord(
+                file: file, at: offset, fileSize: fileSize, maxBodyBytes: maxBodyBytes,
+                after: previous, withPayload: verifyChecksums)
+            {
             case .invalid(let reason):
-                return Scan(summary: summary, invalidTailBytes: fileSize - offset, problem: "\(reason) at offset \(offset)")
+                return Scan(
+                    summary: summary, invalidTailBytes: fileSize - offset, problem: "\(reason) at offset \(offset)")
             case .record(let fields, _, let encodedBytes):
-                summary.add(sequence: fields.sequence, resultCount: fields.resultCount,
-                            createdAtMillis: fields.createdAtMillis, encodedBytes: encodedBytes)
+                summary.add(
+                    sequence: fields.sequence, resultCount: fields.resultCount,
+                    createdAtMillis: fields.createdAtMillis, encodedBytes: encodedBytes)
                 previous = fields.sequence
                 offset += Int64(encodedBytes)
             }
@@ -90,8 +96,10 @@ enum SegmentScanner {
 
     /// Reads the record at `offset`. With `withPayload` the checksum is verified and the payload
     /// returned; otherwise only the framing and the sequence order are checked.
-    static func readRecord(file: SpoolFile, at offset: Int64, fileSize: Int64, maxBodyBytes: Int,
-                           after previous: BatchSequence?, withPayload: Bool) throws(SpoolError) -> ReadResult {
+    static func readRecord(
+        file: SpoolFile, at offset: Int64, fileSize: Int64, maxBodyBytes: Int,
+        after previous: BatchSequence?, withPayload: Bool
+    ) throws(SpoolError) -> ReadResult {
         guard fileSize - offset >= Int64(RecordFormat.overhead) else { return .invalid("truncated record header") }
         let headerBytes = try file.read(count: RecordFormat.headerSize, at: offset)
         let header = RecordFormat.parseHeader(headerBytes)
@@ -104,7 +112,9 @@ enum SegmentScanner {
         let body = try file.read(count: withPayload ? header.bodyLength : RecordFormat.bodyFixedSize, at: bodyOffset)
         if withPayload, !RecordFormat.verify(header: header, body: body) { return .invalid("checksum mismatch") }
         let fields = RecordFormat.parseBodyFields(body)
-        if let previous, fields.sequence <= previous { return .invalid("sequence \(fields.sequence) not above \(previous)") }
+        if let previous, fields.sequence <= previous {
+            return .invalid("sequence \(fields.sequence) not above \(previous)")
+        }
         let payload = withPayload ? Array(body[RecordFormat.bodyFixedSize...]) : nil
         return .record(fields, payload: payload, encodedBytes: encodedBytes)
     }

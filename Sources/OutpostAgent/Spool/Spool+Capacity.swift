@@ -36,10 +36,12 @@ extension Spool {
         recordDrops(results: lost.results, batches: lost.batches, through: segment.lastSequence)
         removeFile(of: segment)
         syncDirectory()
-        logger.warning("spool dropped its oldest segment", metadata: [
-            "reason": "\(reason)", "segment": "\(segment.path)",
-            "dropped_batches": "\(lost.batches)", "dropped_results": "\(lost.results)",
-        ])
+        logger.warning(
+            "spool dropped its oldest segment",
+            metadata: [
+                "reason": "\(reason)", "segment": "\(segment.path)",
+                "dropped_batches": "\(lost.batches)", "dropped_results": "\(lost.results)",
+            ])
         notifyChange()
         return true
     }
@@ -69,9 +71,11 @@ extension Spool {
             let file = try readFile(for: segment)
             var offset = Int64(RecordFormat.segmentHeaderSize)
             while offset < segment.bytes {
-                guard case .record(let fields, _, let size) = try SegmentScanner.readRecord(
-                    file: file, at: offset, fileSize: segment.bytes, maxBodyBytes: maxBodyBytes,
-                    after: nil, withPayload: false) else { break }
+                guard
+                    case .record(let fields, _, let size) = try SegmentScanner.readRecord(
+                        file: file, at: offset, fileSize: segment.bytes, maxBodyBytes: maxBodyBytes,
+                        after: nil, withPayload: false)
+                else { break }
                 if fields.sequence > acknowledged {
                     batches += 1
                     results += UInt64(fields.resultCount)
@@ -79,7 +83,9 @@ extension Spool {
                 offset += Int64(size)
             }
         } catch {
-            logger.error("spool could not count a dropped segment", metadata: ["segment": "\(segment.path)", "error": "\(error)"])
+            logger.error(
+                "spool could not count a dropped segment",
+                metadata: ["segment": "\(segment.path)", "error": "\(error)"])
         }
         return (batches, results)
     }
@@ -89,7 +95,8 @@ extension Spool {
         do {
             try SpoolDirectory.remove(segment.path)
         } catch {
-            logger.error("spool could not delete a segment", metadata: ["segment": "\(segment.path)", "error": "\(error)"])
+            logger.error(
+                "spool could not delete a segment", metadata: ["segment": "\(segment.path)", "error": "\(error)"])
         }
     }
 

@@ -19,9 +19,11 @@ extension Spool {
         memoryBuffer.removeFirst(overflow)
         recordDrops(results: droppedResults, batches: UInt64(overflow), through: nil)
         if memoryDropsThisEpisode == 0 {
-            logger.error("spool memory buffer full while the disk is full; dropping the oldest held records", metadata: [
-                "memory_buffer_limit_bytes": "\(configuration.memoryBufferBytes)",
-            ])
+            logger.error(
+                "spool memory buffer full while the disk is full; dropping the oldest held records",
+                metadata: [
+                    "memory_buffer_limit_bytes": "\(configuration.memoryBufferBytes)"
+                ])
         }
         memoryDropsThisEpisode += UInt64(overflow)
     }
@@ -41,7 +43,9 @@ extension Spool {
                 try writeToDisk(pending[written])
                 written += 1
             } catch {
-                if noteWriteFailure(error), memoryBuffer.isEmpty, dropOldestSealedSegment(reason: "disk full") { continue }
+                if noteWriteFailure(error), memoryBuffer.isEmpty, dropOldestSealedSegment(reason: "disk full") {
+                    continue
+                }
                 // Whatever a failed sync put back is older than the records not yet tried.
                 bufferInMemory(Array(pending[written...]))
                 return
@@ -50,9 +54,11 @@ extension Spool {
         syncOrBuffer()
         guard memoryBuffer.isEmpty else { return }
         diskFull = false
-        logger.notice("spool disk writable again; held records written", metadata: [
-            "records_written": "\(written)", "records_dropped_while_full": "\(memoryDropsThisEpisode)",
-        ])
+        logger.notice(
+            "spool disk writable again; held records written",
+            metadata: [
+                "records_written": "\(written)", "records_dropped_while_full": "\(memoryDropsThisEpisode)",
+            ])
         memoryDropsThisEpisode = 0
     }
 }

@@ -19,9 +19,12 @@ struct ReplayStep: Sendable {
 extension Spool {
     /// The next durable record after `cursor` (or after the acknowledged mark when that is later),
     /// unless `inFlight` already holds `limit` unacknowledged sequences.
-    func replayStep(after cursor: BatchSequence?, position: ReplayPosition?, inFlight: [BatchSequence],
-                    limit: Int) -> ReplayStep {
-        var step = ReplayStep(acknowledgedThrough: state.acknowledgedThrough, version: changeVersion, isClosed: isClosed)
+    func replayStep(
+        after cursor: BatchSequence?, position: ReplayPosition?, inFlight: [BatchSequence],
+        limit: Int
+    ) -> ReplayStep {
+        var step = ReplayStep(
+            acknowledgedThrough: state.acknowledgedThrough, version: changeVersion, isClosed: isClosed)
         guard !isClosed else { return step }
         let unacknowledged = inFlight.lazy.filter { $0 > self.state.acknowledgedThrough }.count
         guard unacknowledged < limit else { return step }
@@ -92,15 +95,21 @@ extension Spool {
                         skipping = false
                         continue
                     }
-                    let record = SpoolRecord(sequence: fields.sequence, resultCount: fields.resultCount,
-                                             createdAt: RecordFormat.date(millis: fields.createdAtMillis), payload: payload)
-                    return (record, ReplayPosition(segmentBase: segment.base, offset: offset + Int64(size), sequence: fields.sequence))
+                    let record = SpoolRecord(
+                        sequence: fields.sequence, resultCount: fields.resultCount,
+                        createdAt: RecordFormat.date(millis: fields.createdAtMillis), payload: payload)
+                    return (
+                        record,
+                        ReplayPosition(
+                            segmentBase: segment.base, offset: offset + Int64(size), sequence: fields.sequence)
+                    )
                 case .invalid(let problem):
                     noteDamagedSegment(at: index, offset: offset, problem: problem)
                     (index, offset, skipping) = (index + 1, Int64(RecordFormat.segmentHeaderSize), false)
                 }
             } catch {
-                logger.error("spool could not read a segment", metadata: ["segment": "\(segment.path)", "error": "\(error)"])
+                logger.error(
+                    "spool could not read a segment", metadata: ["segment": "\(segment.path)", "error": "\(error)"])
                 return nil
             }
         }
@@ -110,9 +119,11 @@ extension Spool {
     private func noteDamagedSegment(at index: Int, offset: Int64, problem: String) {
         corruptionEvents += 1
         metrics.corruptionEvents.increment()
-        logger.error("spool record damaged; the rest of its segment is skipped", metadata: [
-            "segment": "\(segments[index].path)", "offset": "\(offset)", "problem": "\(problem)",
-        ])
+        logger.error(
+            "spool record damaged; the rest of its segment is skipped",
+            metadata: [
+                "segment": "\(segments[index].path)", "offset": "\(offset)", "problem": "\(problem)",
+            ])
         // Never read past the damage again (the active segment keeps appending after it).
         if index < segments.count - 1 { segments[index].bytes = offset }
     }

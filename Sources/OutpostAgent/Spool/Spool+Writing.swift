@@ -16,11 +16,15 @@ extension Spool {
                 try writeToDisk(record)
                 return
             } catch {
-                if noteWriteFailure(error), memoryBuffer.isEmpty, dropOldestSealedSegment(reason: "disk full") { continue }
+                if noteWriteFailure(error), memoryBuffer.isEmpty, dropOldestSealedSegment(reason: "disk full") {
+                    continue
+                }
                 diskFull = true
-                logger.error("spool cannot write; holding records in memory until the disk recovers", metadata: [
-                    "error": "\(error)", "memory_buffer_limit_bytes": "\(configuration.memoryBufferBytes)",
-                ])
+                logger.error(
+                    "spool cannot write; holding records in memory until the disk recovers",
+                    metadata: [
+                        "error": "\(error)", "memory_buffer_limit_bytes": "\(configuration.memoryBufferBytes)",
+                    ])
             }
         }
     }
@@ -38,7 +42,8 @@ extension Spool {
     func writeToDisk(_ record: PendingRecord) throws(SpoolError) {
         let headerSize = Int64(RecordFormat.segmentHeaderSize)
         if activeWriteOffset > headerSize,
-           activeWriteOffset + Int64(record.bytes.count) > Int64(configuration.segmentBytes) {
+            activeWriteOffset + Int64(record.bytes.count) > Int64(configuration.segmentBytes)
+        {
             try rotate(nextBase: record.sequence)
         }
         do {
@@ -89,8 +94,9 @@ extension Spool {
             throw error
         }
         for record in unsynced {
-            segments[last].add(sequence: record.sequence, resultCount: record.resultCount,
-                               createdAtMillis: record.createdAtMillis, encodedBytes: record.bytes.count)
+            segments[last].add(
+                sequence: record.sequence, resultCount: record.resultCount,
+                createdAtMillis: record.createdAtMillis, encodedBytes: record.bytes.count)
         }
         durableThrough = max(durableThrough, unsynced[unsynced.count - 1].sequence)
         unsynced.removeAll(keepingCapacity: true)
@@ -105,7 +111,8 @@ extension Spool {
         } catch {
             _ = noteWriteFailure(error)
             diskFull = true
-            logger.error("spool sync failed; records held in memory until the disk recovers", metadata: ["error": "\(error)"])
+            logger.error(
+                "spool sync failed; records held in memory until the disk recovers", metadata: ["error": "\(error)"])
         }
     }
 

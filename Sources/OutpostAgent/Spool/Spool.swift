@@ -86,12 +86,15 @@ public actor Spool {
         logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws -> Spool {
-        try Spool(directory: directory, configuration: configuration, logger: logger,
-                  metricsFactory: metricsFactory, now: { Date() })
+        try Spool(
+            directory: directory, configuration: configuration, logger: logger,
+            metricsFactory: metricsFactory, now: { Date() })
     }
 
-    init(directory: String, configuration: SpoolConfiguration, logger: Logger,
-         metricsFactory: any MetricsFactory, now: @escaping @Sendable () -> Date) throws {
+    init(
+        directory: String, configuration: SpoolConfiguration, logger: Logger,
+        metricsFactory: any MetricsFactory, now: @escaping @Sendable () -> Date
+    ) throws {
         try configuration.validate()
         try SpoolDirectory.create(directory)
         let lockFile = try SpoolFile(path: directory + "/spool.lock", create: true)
@@ -105,10 +108,12 @@ public actor Spool {
         guard locked else { throw SpoolError.directoryInUse(path: directory) }
         let (stateFile, state, damaged) = try SpoolStateFile.open(directory: directory)
         if damaged {
-            logger.error("spool state file damaged; acknowledgements will be re-sent", metadata: ["directory": "\(directory)"])
+            logger.error(
+                "spool state file damaged; acknowledgements will be re-sent", metadata: ["directory": "\(directory)"])
         }
-        let recovered = try SpoolRecovery.recover(directory: directory, configuration: configuration,
-                                                  state: state, logger: logger)
+        let recovered = try SpoolRecovery.recover(
+            directory: directory, configuration: configuration,
+            state: state, logger: logger)
         self.directory = directory
         self.configuration = configuration
         self.logger = logger
@@ -146,7 +151,9 @@ public actor Spool {
     /// `makePayload` is called with the number the batch gets, on the spool's executor.
     /// Same durability and errors as ``append(payload:resultCount:)``; the sequence is consumed
     /// only when the batch is stored.
-    public func append(resultCount: UInt32, makePayload: (BatchSequence) throws -> [UInt8]) async throws -> BatchSequence {
+    public func append(resultCount: UInt32, makePayload: (BatchSequence) throws -> [UInt8]) async throws
+        -> BatchSequence
+    {
         guard !isClosed else { throw SpoolError.closed }
         let sequence = nextSequence
         let payload = try makePayload(sequence)
@@ -161,7 +168,8 @@ public actor Spool {
         let millis = RecordFormat.millis(now())
         let record = PendingRecord(
             sequence: sequence, resultCount: resultCount, createdAtMillis: millis,
-            bytes: RecordFormat.encode(sequence: sequence, resultCount: resultCount, createdAtMillis: millis, payload: payload)
+            bytes: RecordFormat.encode(
+                sequence: sequence, resultCount: resultCount, createdAtMillis: millis, payload: payload)
         )
         store(record)
         switch configuration.syncPolicy {
@@ -198,8 +206,9 @@ public actor Spool {
 
     /// Drops not yet reported to the collector: put them in the next `Hello`.
     public var unreportedDrops: SpoolDropReport {
-        SpoolDropReport(droppedResults: state.droppedResults - state.reportedDroppedResults,
-                        droppedBatches: state.droppedBatches - state.reportedDroppedBatches)
+        SpoolDropReport(
+            droppedResults: state.droppedResults - state.reportedDroppedResults,
+            droppedBatches: state.droppedBatches - state.reportedDroppedBatches)
     }
 
     /// Records that the collector accepted a `Hello` carrying `report` (from ``unreportedDrops``).
@@ -214,7 +223,8 @@ public actor Spool {
         SpoolStats(
             bytes: totalBytes,
             records: segments.reduce(0) { $0 + $1.records },
-            oldestRecordCreatedAt: segments.lazy.compactMap(\.oldestCreatedAtMillis).first.map(RecordFormat.date(millis:)),
+            oldestRecordCreatedAt: segments.lazy.compactMap(\.oldestCreatedAtMillis).first.map(
+                RecordFormat.date(millis:)),
             lastSequence: nextSequence - 1,
             durableThrough: durableThrough,
             acknowledgedThrough: state.acknowledgedThrough,
@@ -249,9 +259,11 @@ public actor Spool {
         guard !isClosed else { return }
         syncOrBuffer()
         if !memoryBuffer.isEmpty {
-            logger.error("spool closed with records only in memory (disk full); they are lost", metadata: [
-                "records": "\(memoryBuffer.count)",
-            ])
+            logger.error(
+                "spool closed with records only in memory (disk full); they are lost",
+                metadata: [
+                    "records": "\(memoryBuffer.count)"
+                ])
         }
         persistState()
         isClosed = true
@@ -272,7 +284,9 @@ public actor Spool {
         enforceCaps()
         // New batches count too: `outpost-agent status` reads "created through" from the state
         // file, which must not stand still while the collector is unreachable (no acks).
-        if stateDirty || state.sequenceFloor < nextSequence, clock.now - lastStatePersist >= configuration.acknowledgementPersistInterval {
+        if stateDirty || state.sequenceFloor < nextSequence,
+            clock.now - lastStatePersist >= configuration.acknowledgementPersistInterval
+        {
             persistState()
         }
         updateGauges()

@@ -21,7 +21,8 @@ public struct SpoolBacklog: Sendable, Equatable {
     /// Reads the backlog of the spool in `directory`.
     public static func read(directory: String) throws -> SpoolBacklog {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var backlog = SpoolBacklog(segments: 0, bytes: 0, acknowledgedThrough: 0, createdThrough: 0, droppedResults: 0, droppedBatches: 0)
+        var backlog = SpoolBacklog(
+            segments: 0, bytes: 0, acknowledgedThrough: 0, createdThrough: 0, droppedResults: 0, droppedBatches: 0)
         for name in names {
             guard SegmentSummary.base(fromFileName: name) != nil else { continue }
             let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/" + name)

@@ -49,13 +49,15 @@ public struct SpoolConfiguration: Sendable, Equatable {
             throw SpoolError.invalidConfiguration("segmentBytes \(segmentBytes) is below 4096")
         }
         guard maxRecordBytes > 0, maxRecordBytes + RecordFormat.overhead <= segmentBytes else {
-            throw SpoolError.invalidConfiguration("maxRecordBytes \(maxRecordBytes) must be positive and fit in a segment")
+            throw SpoolError.invalidConfiguration(
+                "maxRecordBytes \(maxRecordBytes) must be positive and fit in a segment")
         }
         guard maxRecordBytes <= Int(Int32.max) - RecordFormat.overhead else {
             throw SpoolError.invalidConfiguration("maxRecordBytes \(maxRecordBytes) exceeds the 2 GiB record limit")
         }
         guard maxBytes >= 2 * Int64(segmentBytes) else {
-            throw SpoolError.invalidConfiguration("maxBytes \(maxBytes) must hold at least two segments of \(segmentBytes)")
+            throw SpoolError.invalidConfiguration(
+                "maxBytes \(maxBytes) must hold at least two segments of \(segmentBytes)")
         }
         guard maxAge > .zero, diskFullRetryInterval >= .zero, acknowledgementPersistInterval >= .zero else {
             throw SpoolError.invalidConfiguration("durations must not be negative and maxAge must be positive")

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file descriptor with the few positional operations the spool needs; errors carry errno.
@@ -74,9 +74,9 @@ final class SpoolFile {
     /// Forces written data (and the size) to stable storage.
     func sync() throws(SpoolError) {
         #if canImport(Glibc)
-        let result = fdatasync(descriptor)
+            let result = fdatasync(descriptor)
         #else
-        let result = fsync(descriptor)
+            let result = fsync(descriptor)
         #endif
         guard result == 0 else { throw SpoolError.io(operation: "fdatasync", path: path, errno: errno) }
     }

@@ -20,8 +20,10 @@ struct RecoveredSpool {
 /// back to its last valid record and synced before anything in it is handed out. Sealed segments
 /// are walked by their record headers only; their checksums are verified when they are replayed.
 enum SpoolRecovery {
-    static func recover(directory: String, configuration: SpoolConfiguration, state: SpoolPersistentState,
-                        logger: Logger) throws(SpoolError) -> RecoveredSpool {
+    static func recover(
+        directory: String, configuration: SpoolConfiguration, state: SpoolPersistentState,
+        logger: Logger
+    ) throws(SpoolError) -> RecoveredSpool {
         let maxBody = configuration.maxRecordBytes + RecordFormat.bodyFixedSize
         let settledThrough = max(state.acknowledgedThrough, state.droppedThrough)
         let bases = try SpoolDirectory.entries(directory).compactMap(SegmentSummary.base(fromFileName:)).sorted()
@@ -31,13 +33,16 @@ enum SpoolRecovery {
 
         for base in bases.dropLast() {
             let file = try SpoolFile(path: directory + "/" + SegmentSummary.fileName(base: base), create: false)
-            let scan = try SegmentScanner.scan(file: file, base: base, directory: directory,
-                                               maxBodyBytes: maxBody, verifyChecksums: false)
+            let scan = try SegmentScanner.scan(
+                file: file, base: base, directory: directory,
+                maxBodyBytes: maxBody, verifyChecksums: false)
             if let problem = scan.problem {
                 corruption += 1
-                logger.error("spool segment damaged; records after the damage are lost", metadata: [
-                    "segment": "\(file.path)", "problem": "\(problem)", "bytes_lost": "\(scan.invalidTailBytes)",
-                ])
+                logger.error(
+                    "spool segment damaged; records after the damage are lost",
+                    metadata: [
+                        "segment": "\(file.path)", "problem": "\(problem)", "bytes_lost": "\(scan.invalidTailBytes)",
+                    ])
             }
             if scan.summary.records == 0 || (scan.summary.lastSequence ?? 0) <= settledThrough {
                 try SpoolDirectory.remove(file.path)
@@ -51,14 +56,18 @@ enum SpoolRecovery {
         let activeFile: SpoolFile
         if let base = bases.last {
             activeFile = try SpoolFile(path: directory + "/" + SegmentSummary.fileName(base: base), create: false)
-            let scan = try SegmentScanner.scan(file: activeFile, base: base, directory: directory,
-                                               maxBodyBytes: maxBody, verifyChecksums: true)
+            let scan = try SegmentScanner.scan(
+                file: activeFile, base: base, directory: directory,
+                maxBodyBytes: maxBody, verifyChecksums: true)
             var summary = scan.summary
             if let problem = scan.problem {
                 tornTail = UInt64(scan.invalidTailBytes)
-                logger.warning("spool segment has a torn tail; truncated to its last valid record", metadata: [
-                    "segment": "\(activeFile.path)", "problem": "\(problem)", "bytes_truncated": "\(scan.invalidTailBytes)",
-                ])
+                logger.warning(
+                    "spool segment has a torn tail; truncated to its last valid record",
+                    metadata: [
+                        "segment": "\(activeFile.path)", "problem": "\(problem)",
+                        "bytes_truncated": "\(scan.invalidTailBytes)",
+                    ])
                 if summary.bytes == 0 {
                     try activeFile.truncate(to: 0)
                     try activeFile.write(RecordFormat.segmentHeader(base: base), at: 0)
@@ -84,7 +93,8 @@ enum SpoolRecovery {
 
         let active = segments[segments.count - 1]
         let nextSequence = max(state.sequenceFloor, active.base, (active.lastSequence ?? 0) + 1, 1)
-        return RecoveredSpool(segments: segments, activeFile: activeFile, nextSequence: nextSequence,
-                              tornTailBytes: tornTail, corruptionEvents: corruption)
+        return RecoveredSpool(
+            segments: segments, activeFile: activeFile, nextSequence: nextSequence,
+            tornTailBytes: tornTail, corruptionEvents: corruption)
     }
 }

@@ -15,7 +15,8 @@ extension Spool {
     ///   - bytesPerSecond: pacing; the default (128 KiB/s ≈ 1 Mbit/s) drains a 3-day backlog of a
     ///     1,000-device branch (≈ 860 MB) in about 1.9 h while live data adds ≈ 3.3 KB/s.
     public nonisolated func replay(inFlightLimit: Int = 32, bytesPerSecond: Int? = 128 * 1024) -> SpoolReplay {
-        SpoolReplay(spool: self, inFlightLimit: max(1, inFlightLimit), bytesPerSecond: bytesPerSecond.map { max(1, $0) })
+        SpoolReplay(
+            spool: self, inFlightLimit: max(1, inFlightLimit), bytesPerSecond: bytesPerSecond.map { max(1, $0) })
     }
 }
 
@@ -48,8 +49,9 @@ public struct SpoolReplay: AsyncSequence, Sendable {
         /// The next batch to send, or `nil` when the spool closed or the task was cancelled.
         public mutating func next() async -> SpoolRecord? {
             while !Task.isCancelled {
-                let step = await replay.spool.replayStep(after: cursor, position: position, inFlight: inFlight,
-                                                         limit: replay.inFlightLimit)
+                let step = await replay.spool.replayStep(
+                    after: cursor, position: position, inFlight: inFlight,
+                    limit: replay.inFlightLimit)
                 if step.isClosed { return nil }
                 inFlight.removeAll { $0 <= step.acknowledgedThrough }
                 guard let record = step.record else {

@@ -31,7 +31,9 @@ struct SpoolStateFile {
 
     /// Opens (or creates) the state file in `directory` and returns it with the newest valid state.
     /// `damaged` is true when the file existed but neither slot was valid.
-    static func open(directory: String) throws(SpoolError) -> (file: SpoolStateFile, state: SpoolPersistentState, damaged: Bool) {
+    static func open(directory: String) throws(SpoolError) -> (
+        file: SpoolStateFile, state: SpoolPersistentState, damaged: Bool
+    ) {
         let path = directory + "/" + name
         let file = try SpoolFile(path: path, create: true)
         let bytes = try file.read(count: 2 * slotSize, at: 0)
@@ -75,9 +77,11 @@ struct SpoolStateFile {
         let next = generation + 1
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Self.slotSize)
-        for value in [Self.magic, next, state.sequenceFloor, state.acknowledgedThrough, state.droppedResults,
-                      state.droppedBatches, state.reportedDroppedResults, state.reportedDroppedBatches,
-                      state.droppedThrough] {
+        for value in [
+            Self.magic, next, state.sequenceFloor, state.acknowledgedThrough, state.droppedResults,
+            state.droppedBatches, state.reportedDroppedResults, state.reportedDroppedBatches,
+            state.droppedThrough,
+        ] {
             bytes.appendLittleEndian(value)
         }
         bytes.appendLittleEndian(CRC32C.checksum(bytes))
@@ -89,7 +93,8 @@ struct SpoolStateFile {
 
     private static func decode(_ slot: [UInt8]) -> (UInt64, SpoolPersistentState)? {
         guard slot.readLittleEndian(UInt64.self, at: 0) == magic,
-              slot.readLittleEndian(UInt32.self, at: 72) == CRC32C.checksum(Array(slot[0..<72])) else { return nil }
+            slot.readLittleEndian(UInt32.self, at: 72) == CRC32C.checksum(Array(slot[0..<72]))
+        else { return nil }
         let field = { (index: Int) in slot.readLittleEndian(UInt64.self, at: 8 * index) }
         let state = SpoolPersistentState(
             sequenceFloor: field(2), acknowledgedThrough: field(3),

@@ -78,9 +78,11 @@ public final class Uplink: Sendable {
                 logger.warning("collector session failed", metadata: ["collector": "\(address)", "error": "\(error)"])
                 let credentials = identity.credentials
                 if credentials.isExpired() {
-                    logger.error("the agent certificate expired; enrol again with a new token (outpost-agent enrol)", metadata: [
-                        "expired": "\(credentials.certificate.notValidAfter)",
-                    ])
+                    logger.error(
+                        "the agent certificate expired; enrol again with a new token (outpost-agent enrol)",
+                        metadata: [
+                            "expired": "\(credentials.certificate.notValidAfter)"
+                        ])
                 }
                 index += 1
             }
@@ -110,14 +112,17 @@ public final class Uplink: Sendable {
             var messages = inbound.makeAsyncIterator()
             let acknowledged = await spool.stats.acknowledgedThrough
             let drops = await spool.unreportedDrops
-            try await outbound.write(.hello(Hello(
-                agentVersion: configuration.agentVersion, lastAcknowledgedSequence: acknowledged,
-                configVersion: await configurationVersion(), droppedResults: drops.droppedResults)))
+            try await outbound.write(
+                .hello(
+                    Hello(
+                        agentVersion: configuration.agentVersion, lastAcknowledgedSequence: acknowledged,
+                        configVersion: await configurationVersion(), droppedResults: drops.droppedResults)))
             let welcome: Welcome
             switch try await messages.next() {
             case .welcome(let message): welcome = message
             case .error(let error): throw UplinkError.refusedByCollector(error.message)
-            case let other: throw UplinkError.protocolViolation("expected Welcome, got \(String(describing: other).prefix(40))")
+            case let other:
+                throw UplinkError.protocolViolation("expected Welcome, got \(String(describing: other).prefix(40))")
             }
             await spool.markDropsReported(drops)
             var tracker = AckTracker(acknowledgedThrough: acknowledged)
@@ -125,7 +130,9 @@ public final class Uplink: Sendable {
             let settled = min(max(welcome.nextExpectedSequence, 1) - 1, await spool.stats.durableThrough)
             tracker.settle(through: settled)
             if settled > acknowledged { try await spool.acknowledge(through: settled) }
-            logger.info("connected to collector", metadata: ["collector": "\(address)", "next": "\(welcome.nextExpectedSequence)"])
+            logger.info(
+                "connected to collector",
+                metadata: ["collector": "\(address)", "next": "\(welcome.nextExpectedSequence)"])
             try await exchange(messages: &messages, outbound: outbound, tracker: tracker)
             return true
         }
@@ -189,13 +196,16 @@ public final class Uplink: Sendable {
                     }
                 case .nack(let nack) where nack.reason.isPermanent:
                     // The collector will never take this batch: keeping it would stall the spool.
-                    logger.error("collector refused a batch for good; dropping it", metadata: [
-                        "sequence": "\(nack.sequence)", "reason": "\(nack.reason.rawValue)",
-                        "detail": "\(LogSafeText.escaped(nack.detail ?? ""))",
-                    ])
+                    logger.error(
+                        "collector refused a batch for good; dropping it",
+                        metadata: [
+                            "sequence": "\(nack.sequence)", "reason": "\(nack.reason.rawValue)",
+                            "detail": "\(LogSafeText.escaped(nack.detail ?? ""))",
+                        ])
                     if let mark = tracker.acknowledge(nack.sequence) { try await spool.acknowledge(through: mark) }
                 case .nack(let nack):
-                    throw UplinkError.refusedByCollector("batch \(nack.sequence) refused for now (reason \(nack.reason.rawValue)); retrying later")
+                    throw UplinkError.refusedByCollector(
+                        "batch \(nack.sequence) refused for now (reason \(nack.reason.rawValue)); retrying later")
                 case .config(let snapshot):
                     await applyConfiguration(snapshot)
                 case .heartbeat:
@@ -204,23 +214,31 @@ public final class Uplink: Sendable {
                     if let jobs {
                         await jobs.start(job)
                     } else {
-                        try await outbound.write(.jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "this agent runs no jobs")))
+                        try await outbound.write(
+                            .jobResult(JobResult(jobID: job.id, outcome: .failed, detail: "this agent runs no jobs")))
                     }
                 case .jobCancel(let request):
                     await jobs?.cancel(request)
                 case .renewResponse(let response):
                     do {
                         let renewed = try identity.adopt(response)
-                        logger.notice("agent certificate renewed", metadata: [
-                            "serial": "\(renewed.certificate.serialNumber.hexString)", "not_after": "\(renewed.certificate.notValidAfter)",
-                        ])
+                        logger.notice(
+                            "agent certificate renewed",
+                            metadata: [
+                                "serial": "\(renewed.certificate.serialNumber.hexString)",
+                                "not_after": "\(renewed.certificate.notValidAfter)",
+                            ])
                     } catch {
                         let retry = identity.renewalRefused()
-                        logger.error("renewed certificate unusable; keeping the current one", metadata: ["error": "\(error)", "retry": "\(retry)"])
+                        logger.error(
+                            "renewed certificate unusable; keeping the current one",
+                            metadata: ["error": "\(error)", "retry": "\(retry)"])
                     }
                 case .error(let error) where error.code == .renewalRefused:
                     let retry = identity.renewalRefused()
-                    logger.warning("certificate renewal refused", metadata: ["reason": "\(LogSafeText.escaped(error.message))", "retry": "\(retry)"])
+                    logger.warning(
+                        "certificate renewal refused",
+                        metadata: ["reason": "\(LogSafeText.escaped(error.message))", "retry": "\(retry)"])
                 case .error(let error):
                     throw UplinkError.refusedByCollector(error.message)
                 default:

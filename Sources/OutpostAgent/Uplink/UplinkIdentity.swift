@@ -31,9 +31,10 @@ public final class UplinkIdentity: Sendable {
     public init(stateDirectory: AgentStateDirectory) throws {
         let credentials = try stateDirectory.loadCredentials()
         self.directory = stateDirectory
-        self.state = Mutex(State(
-            credentials: credentials, tls: try UplinkTLS(credentials: credentials),
-            nextRenewalAttempt: RenewalSchedule.renewalDate(for: credentials.certificate)))
+        self.state = Mutex(
+            State(
+                credentials: credentials, tls: try UplinkTLS(credentials: credentials),
+                nextRenewalAttempt: RenewalSchedule.renewalDate(for: credentials.certificate)))
     }
 
     /// The current credentials.
@@ -58,7 +59,9 @@ public final class UplinkIdentity: Sendable {
     /// Stores the renewed certificate of `response` and switches to it; returns the new
     /// credentials.
     func adopt(_ response: RenewResponse) throws -> AgentCredentials {
-        guard let leaf = response.certificateChainDER.first else { throw UplinkError.protocolViolation("empty renewed certificate chain") }
+        guard let leaf = response.certificateChainDER.first else {
+            throw UplinkError.protocolViolation("empty renewed certificate chain")
+        }
         let certificate = try Certificate(derEncoded: leaf)
         let renewed = try directory.storeRenewedCertificate(certificate)
         let tls = try UplinkTLS(credentials: renewed)
@@ -75,7 +78,8 @@ public final class UplinkIdentity: Sendable {
     /// beyond the certificate's expiry while one is left).
     func renewalRefused(now: Date = Date()) -> Date {
         state.withLock { state in
-            let delay = min(Self.retryDelays.lowerBound * pow(2, Double(state.refusedAttempts)), Self.retryDelays.upperBound)
+            let delay = min(
+                Self.retryDelays.lowerBound * pow(2, Double(state.refusedAttempts)), Self.retryDelays.upperBound)
             state.refusedAttempts += 1
             let remaining = max(state.credentials.certificate.notValidAfter.timeIntervalSince(now), 0)
             state.nextRenewalAttempt = now + min(delay, max(remaining / 2, Self.retryDelays.lowerBound))

@@ -9,7 +9,8 @@ public struct UplinkTLS: Sendable {
     /// From the agent's enrolled credentials.
     public init(credentials: AgentCredentials) throws {
         client = try MutualTLSClient(
-            identity: TLSIdentity(certificateChain: [credentials.certificate], privateKeyPEM: credentials.privateKey.pemEncoded),
+            identity: TLSIdentity(
+                certificateChain: [credentials.certificate], privateKeyPEM: credentials.privateKey.pemEncoded),
             trusting: credentials.caCertificate)
     }
 }

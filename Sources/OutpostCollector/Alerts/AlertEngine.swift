@@ -77,13 +77,16 @@ public final class AlertEngine: Service, Sendable {
     /// An engine reading and writing through `client` (which must be running).
     /// - Throws: `InvalidFlapThresholds` unless 3 ≤ window ≤ 1000 and 0 ≤ stop < start ≤ 100.
     public init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) throws {
-        guard let flapping = FlapDetector.Configuration(
-            windowSize: configuration.flapWindow, startPercent: configuration.flapStartPercent, stopPercent: configuration.flapStopPercent)
+        guard
+            let flapping = FlapDetector.Configuration(
+                windowSize: configuration.flapWindow, startPercent: configuration.flapStartPercent,
+                stopPercent: configuration.flapStopPercent)
         else {
-            throw InvalidFlapThresholds(description: """
-                flap detection needs 3 to 1000 states and 0 <= stop < start <= 100 percent; got \(configuration.flapWindow) states, \
-                start \(configuration.flapStartPercent), stop \(configuration.flapStopPercent)
-                """)
+            throw InvalidFlapThresholds(
+                description: """
+                    flap detection needs 3 to 1000 states and 0 <= stop < start <= 100 percent; got \(configuration.flapWindow) states, \
+                    start \(configuration.flapStartPercent), stop \(configuration.flapStopPercent)
+                    """)
         }
         self.client = client
         self.configuration = configuration
@@ -91,10 +94,12 @@ public final class AlertEngine: Service, Sendable {
         self.logger = logger
         store = AlertRuleStore(logger: logger)
         notifier = AlertNotifier(
-            configuration: .init(maxAttempts: configuration.webhookAttempts, initialBackoff: configuration.webhookBackoff,
-                                 requestTimeout: configuration.webhookTimeout, smtp: configuration.smtp),
+            configuration: .init(
+                maxAttempts: configuration.webhookAttempts, initialBackoff: configuration.webhookBackoff,
+                requestTimeout: configuration.webhookTimeout, smtp: configuration.smtp),
             store: store, logger: logger)
-        (commits, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(configuration.bufferedCommits))
+        (commits, continuation) = AsyncStream.makeStream(
+            bufferingPolicy: .bufferingOldest(configuration.bufferedCommits))
     }
 
     /// Queues committed batches for evaluation; never waits (pass it as the pipeline's `committed`).
@@ -102,7 +107,9 @@ public final class AlertEngine: Service, Sendable {
         if case .dropped = continuation.yield(batches) {
             let count = dropped.add(1, ordering: .relaxed).newValue
             if count.nonzeroBitCount == 1 {  // 1, 2, 4, 8…: visible without flooding the log
-                logger.warning("alert engine behind; committed batches dropped from evaluation", metadata: ["dropped_total": "\(count)"])
+                logger.warning(
+                    "alert engine behind; committed batches dropped from evaluation",
+                    metadata: ["dropped_total": "\(count)"])
             }
         }
     }
@@ -138,18 +145,24 @@ public final class AlertEngine: Service, Sendable {
         while !Task.isCancelled {
             do {
                 try await reload()
-                logger.info("alert engine started", metadata: [
-                    "rules": "\(ruleSet.withLock { $0.rules.count })", "instance": "\(configuration.instanceName)",
-                ])
+                logger.info(
+                    "alert engine started",
+                    metadata: [
+                        "rules": "\(ruleSet.withLock { $0.rules.count })", "instance": "\(configuration.instanceName)",
+                    ])
                 break
             } catch {
-                logger.error("alert engine cannot load its rules; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.error(
+                    "alert engine cannot load its rules; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        return AlertEvaluator(client: client, store: store, notifier: notifier, flapping: flapping,
-            leases: AlertLeases(owner: configuration.instanceName, duration: configuration.leaseDuration, logger: logger), logger: logger)
+        return AlertEvaluator(
+            client: client, store: store, notifier: notifier, flapping: flapping,
+            leases: AlertLeases(
+                owner: configuration.instanceName, duration: configuration.leaseDuration, logger: logger),
+            logger: logger)
     }
 
     private func reloadPeriodically() async {
@@ -170,26 +183,33 @@ public final class AlertEngine: Service, Sendable {
     /// listening was never announced to it.
     private func reloadOnChange() async {
         let listener = PostgresChannelListener(client: client, channel: AlertRuleStore.changeChannel, logger: logger)
-        await listener.run(listening: { try await self.reload() }, received: { _ in
-            do {
-                try await self.reload()
-            } catch {
-                self.logger.error("alert rules reload failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-        })
+        await listener.run(
+            listening: { try await self.reload() },
+            received: { _ in
+                do {
+                    try await self.reload()
+                } catch {
+                    self.logger.error("alert rules reload failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            })
     }
 
     /// Reads the enabled rules; logs each one that does not parse, with its position.
     private func reload() async throws {
-        let (rules, rejected) = try await client.withConnection(timeout: PostgresClient.callTimeout) { try await self.store.loadRules(on: $0) }
+        let (rules, rejected) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            try await self.store.loadRules(on: $0)
+        }
         let unreported = reportedRejections.withLock { reported in
             rejected.filter { reported.insert("\($0.record.id) \($0.record.expression)").inserted }
         }
         for refused in unreported {
-            logger.error("alert rule skipped: its expression does not parse", metadata: [
-                "rule": "\(refused.record.id)", "name": "\(refused.record.name)", "expression": "\(refused.record.expression)",
-                "error": "\(refused.error)", "offset": "\(refused.error.offset)",
-            ])
+            logger.error(
+                "alert rule skipped: its expression does not parse",
+                metadata: [
+                    "rule": "\(refused.record.id)", "name": "\(refused.record.name)",
+                    "expression": "\(refused.record.expression)",
+                    "error": "\(refused.error)", "offset": "\(refused.error.offset)",
+                ])
         }
         ruleSet.withLock { $0 = AlertRuleSet(rules, generation: $0.generation + 1) }
     }

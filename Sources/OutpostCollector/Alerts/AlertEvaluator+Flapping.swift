@@ -5,20 +5,25 @@ import PostgresNIO
 extension AlertEvaluator {
     /// Opens the pair's `flapping` row, flags the device and notifies once.
     func startFlapping(_ pair: inout AlertPairState, key: Key, _ context: Context) async {
-        let message = "flapping: \(context.record.name) on \(context.device.name) changes state too often; notifications paused"
+        let message =
+            "flapping: \(context.record.name) on \(context.device.name) changes state too often; notifications paused"
         do {
             let id = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 let id = try await store.insertFiring(
-                    rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
+                    rule: context.record, deviceID: context.device.id, message: message, value: context.value,
+                    at: context.now,
                     flapping: true, on: connection)
                 try await store.setFlapping(device: context.device.id, true, on: connection)
                 return id
             }
             pair.flappingRecord = id
-            logger.notice("alert flapping", metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
+            logger.notice(
+                "alert flapping", metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
             notify(.flappingStarted, id: id, context, message: message)
         } catch {
-            logger.error("could not record flapping", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "could not record flapping",
+                metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -33,12 +38,18 @@ extension AlertEvaluator {
                 if !othersFlap { try await store.setFlapping(device: context.device.id, false, on: connection) }
             }
             pair.flappingRecord = nil
-            logger.notice("alert flapping stopped", metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
+            logger.notice(
+                "alert flapping stopped",
+                metadata: ["rule": "\(context.record.name)", "device": "\(context.device.name)"])
             if let record {
-                notify(.flappingStopped, id: record, context, message: "flapping stopped: \(context.record.name) on \(context.device.name)")
+                notify(
+                    .flappingStopped, id: record, context,
+                    message: "flapping stopped: \(context.record.name) on \(context.device.name)")
             }
         } catch {
-            logger.error("could not record the end of flapping", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "could not record the end of flapping",
+                metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
         }
     }
 }

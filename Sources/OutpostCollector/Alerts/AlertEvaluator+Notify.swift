@@ -11,17 +11,20 @@ extension AlertEvaluator {
             expression: rule.expression, at: context.now)
         for text in rule.webhooks {
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
-                logger.warning("alert rule has a webhook that is not an http(s) URL; skipped", metadata: ["rule": "\(rule.id)"])
+                logger.warning(
+                    "alert rule has a webhook that is not an http(s) URL; skipped", metadata: ["rule": "\(rule.id)"])
                 continue
             }
             notifier.enqueue(AlertNotification(historyID: id, event: event, channel: .webhook(url), payload: payload))
         }
         let recipients = rule.emailRecipients.filter(MailAddress.isValid)
         if recipients.count < rule.emailRecipients.count {
-            logger.warning("alert rule has e-mail recipients that are not addresses; skipped", metadata: ["rule": "\(rule.id)"])
+            logger.warning(
+                "alert rule has e-mail recipients that are not addresses; skipped", metadata: ["rule": "\(rule.id)"])
         }
         if !recipients.isEmpty {
-            notifier.enqueue(AlertNotification(historyID: id, event: event, channel: .email(recipients), payload: payload))
+            notifier.enqueue(
+                AlertNotification(historyID: id, event: event, channel: .email(recipients), payload: payload))
         }
     }
 }

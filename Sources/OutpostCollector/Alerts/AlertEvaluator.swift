@@ -60,7 +60,9 @@ struct AlertEvaluator {
         do {
             try await learn(devices: touched, items: samples)
         } catch {
-            logger.error("alert engine cannot read devices; batch evaluated with what is known", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error(
+                "alert engine cannot read devices; batch evaluated with what is known",
+                metadata: ["error": "\(String(reflecting: error))"])
         }
         await warmUp(rounds)
         for round in rounds { windows[round.deviceID.uuid, default: DeviceWindows()].add(round) }
@@ -70,11 +72,14 @@ struct AlertEvaluator {
         }
         let owned = await ownedScopes(of: touched)
         let gateways = Set(devices.values.compactMap(\.gatewayID))
-        let order = touched.sorted { (gateways.contains($0) ? 0 : 1, $0.uuidString) < (gateways.contains($1) ? 0 : 1, $1.uuidString) }
+        let order = touched.sorted {
+            (gateways.contains($0) ? 0 : 1, $0.uuidString) < (gateways.contains($1) ? 0 : 1, $1.uuidString)
+        }
         for deviceID in order {
             windows[deviceID]?.trim(keeping: rules.retention)
             guard let device = devices[deviceID], owned.contains(device.leaseScope),
-                  let window = windows[deviceID], let now = window.newest else { continue }
+                let window = windows[deviceID], let now = window.newest
+            else { continue }
             for loaded in rules.rules(for: device) {
                 await evaluate(loaded, on: device, window: window, at: now)
             }
@@ -95,11 +100,15 @@ struct AlertEvaluator {
                     try await store.openAlerts(scopes: Array(ownership.acquired), on: $0)
                 }
                 adopt(open)
-                logger.info("alert leases taken", metadata: ["scopes": "\(ownership.acquired.count)", "open_alerts": "\(open.count)"])
+                logger.info(
+                    "alert leases taken",
+                    metadata: ["scopes": "\(ownership.acquired.count)", "open_alerts": "\(open.count)"])
             }
             return ownership.owned
         } catch {
-            logger.error("alert engine cannot renew its leases; their devices are not evaluated", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error(
+                "alert engine cannot renew its leases; their devices are not evaluated",
+                metadata: ["error": "\(String(reflecting: error))"])
             return []
         }
     }
@@ -113,7 +122,8 @@ struct AlertEvaluator {
                 pair.flap = FlapDetector(restoredFlapping: flapping)
                 pair.flappingRecord = episode.historyID
             } else {
-                pair.phase = .firing(historyID: episode.historyID, suppressedBy: episode.suppressedBy, notified: episode.notified)
+                pair.phase = .firing(
+                    historyID: episode.historyID, suppressedBy: episode.suppressedBy, notified: episode.notified)
             }
             pairs[key] = pair
         }
@@ -125,9 +135,12 @@ struct AlertEvaluator {
         let unknownItems = samples.filter { itemNames[$0.itemID.uuid] == nil }
         guard !unknownDevices.isEmpty || !unknownItems.isEmpty else { return }
         let itemDevices = Array(Set(unknownItems.map(\.deviceID.uuid)))
-        let (found, names) = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] connection in
-            (try await store.devices(Array(unknownDevices), on: connection),
-             itemDevices.isEmpty ? [:] : try await store.itemNames(devices: itemDevices, on: connection))
+        let (found, names) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            [store] connection in
+            (
+                try await store.devices(Array(unknownDevices), on: connection),
+                itemDevices.isEmpty ? [:] : try await store.itemNames(devices: itemDevices, on: connection)
+            )
         }
         for device in found { devices[device.id] = device }
         itemNames.merge(names) { _, new in new }
@@ -146,23 +159,29 @@ struct AlertEvaluator {
         let seconds = max(rules.retention, 3_600)
         for (device, before) in earliest {
             do {
-                let history = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store] connection in
-                    try await store.recentPings(device: device, before: before, seconds: seconds, limit: Self.warmUpRounds, on: connection)
+                let history = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+                    [store] connection in
+                    try await store.recentPings(
+                        device: device, before: before, seconds: seconds, limit: Self.warmUpRounds, on: connection)
                 }
                 var window = DeviceWindows()
                 for round in history { window.add(round) }
                 windows[device.uuid] = window
             } catch {
-                logger.error("alert engine cannot read a device's recent rounds", metadata: [
-                    "device": "\(device)", "error": "\(String(reflecting: error))",
-                ])
+                logger.error(
+                    "alert engine cannot read a device's recent rounds",
+                    metadata: [
+                        "device": "\(device)", "error": "\(String(reflecting: error))",
+                    ])
             }
         }
     }
 
     /// Evaluates one rule for one device: records the check for flap detection, then (unless
     /// the pair flaps) moves its episode on. `unknown` changes nothing.
-    private mutating func evaluate(_ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date) async {
+    private mutating func evaluate(
+        _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date
+    ) async {
         let outcome = loaded.rule.evaluate(RuleWindows(now: now, series: window.series))
         guard outcome != .unknown else { return }
         let key = Key(rule: loaded.record.id, device: device.id)
@@ -211,7 +230,8 @@ struct AlertEvaluator {
     }
 
     private func message(_ context: Context) -> String {
-        "\(context.record.name) on \(context.device.name): \(context.rule.rule.syntax)" + (context.value.map { " (value \($0))" } ?? "")
+        "\(context.record.name) on \(context.device.name): \(context.rule.rule.syntax)"
+            + (context.value.map { " (value \($0))" } ?? "")
     }
 
     private func fire(_ pair: inout AlertPairState, _ context: Context) async {
@@ -220,30 +240,41 @@ struct AlertEvaluator {
         do {
             let id = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 try await store.insertFiring(
-                    rule: context.record, deviceID: context.device.id, message: message, value: context.value, at: context.now,
+                    rule: context.record, deviceID: context.device.id, message: message, value: context.value,
+                    at: context.now,
                     suppressedBy: parent, on: connection)
             }
             pair.phase = .firing(historyID: id, suppressedBy: parent, notified: parent == nil)
-            logger.notice("alert firing", metadata: [
-                "alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)",
-                "suppressed_by": "\(parent.map { "\($0)" } ?? "-")",
-            ])
+            logger.notice(
+                "alert firing",
+                metadata: [
+                    "alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)",
+                    "suppressed_by": "\(parent.map { "\($0)" } ?? "-")",
+                ])
             if parent == nil { notify(.firing, id: id, context, message: message) }
         } catch {
-            logger.error("could not record a firing alert", metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "could not record a firing alert",
+                metadata: ["rule": "\(context.record.id)", "error": "\(String(reflecting: error))"])
         }
     }
 
     private func resolve(_ pair: inout AlertPairState, id: UUID, notified: Bool, _ context: Context) async {
         do {
-            try await client.withConnection(timeout: PostgresClient.callTimeout) { try await store.resolve(historyID: id, at: context.now, on: $0) }
+            try await client.withConnection(timeout: PostgresClient.callTimeout) {
+                try await store.resolve(historyID: id, at: context.now, on: $0)
+            }
             pair.phase = .ok
-            logger.notice("alert resolved", metadata: ["alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)"])
+            logger.notice(
+                "alert resolved",
+                metadata: ["alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)"])
             if notified {
-                notify(.resolved, id: id, context, message: "resolved: \(context.record.name) on \(context.device.name)")
+                notify(
+                    .resolved, id: id, context, message: "resolved: \(context.record.name) on \(context.device.name)")
             }
         } catch {
-            logger.error("could not resolve an alert", metadata: ["alert": "\(id)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "could not resolve an alert", metadata: ["alert": "\(id)", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -251,7 +282,8 @@ struct AlertEvaluator {
     private static func value(of rule: AlertRule, in window: DeviceWindows) -> String? {
         guard let name = rule.variables.first, let last = window.series[name]?.last else { return nil }
         switch last.value {
-        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number):
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .string(let text): return text
         case .boolean(let flag): return flag ? "true" : "false"
         }

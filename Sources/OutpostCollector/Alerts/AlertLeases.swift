@@ -37,7 +37,8 @@ struct AlertLeases {
         let due = scopes.filter { held[$0].map { asked.duration(to: $0) < duration / 2 } ?? true }
         if !due.isEmpty {
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            let granted = try await client.withConnection(timeout: PostgresClient.callTimeout) { [store, owner] connection in
+            let granted = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+                [store, owner] connection in
                 try await store.acquire(Array(due), owner: owner, seconds: seconds, on: connection)
             }
             for scope in due {

@@ -46,8 +46,14 @@ struct AlertNotification: Sendable {
         let at: Date
 
         enum CodingKeys: String, CodingKey {
-            case event, alertID = "alert_id", ruleID = "rule_id", ruleName = "rule_name", severity
-            case deviceID = "device_id", deviceName = "device_name", message, value, expression, at
+            case event
+            case alertID = "alert_id"
+            case ruleID = "rule_id"
+            case ruleName = "rule_name"
+            case severity
+            case deviceID = "device_id"
+            case deviceName = "device_name"
+            case message, value, expression, at
         }
     }
 }

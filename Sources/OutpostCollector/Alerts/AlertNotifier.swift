@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import OutpostStore
 import PostgresNIO
 import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Delivers alert notifications (webhooks, e-mail) off the evaluation path: a bounded queue
 /// consumed by one task per notification, each retrying with exponential backoff and recording
@@ -47,7 +48,8 @@ final class AlertNotifier: Sendable {
     func enqueue(_ notification: AlertNotification) {
         if case .dropped = continuation.yield(notification) {
             dropped.add(1, ordering: .relaxed)
-            logger.warning("alert notification queue full; notification dropped", metadata: ["alert": "\(notification.historyID)"])
+            logger.warning(
+                "alert notification queue full; notification dropped", metadata: ["alert": "\(notification.historyID)"])
         }
     }
 
@@ -77,15 +79,20 @@ final class AlertNotifier: Sendable {
             if Task.isCancelled { return }  // interrupted by shutdown: not a delivery failure
             let ok = outcome.error == nil
             let record = NotificationAttempt(
-                event: notification.event.rawValue, channel: notification.channel.name, host: host(of: notification.channel),
-                to: recipients(of: notification.channel), attempt: attempt, at: Date(), ok: ok, status: outcome.status, error: outcome.error)
+                event: notification.event.rawValue, channel: notification.channel.name,
+                host: host(of: notification.channel),
+                to: recipients(of: notification.channel), attempt: attempt, at: Date(), ok: ok, status: outcome.status,
+                error: outcome.error)
             await self.record(record, for: notification.historyID, client: client)
             if ok || !outcome.retryable || attempt == configuration.maxAttempts {
                 if !ok {
-                    logger.warning("alert notification failed", metadata: [
-                        "alert": "\(notification.historyID)", "channel": "\(record.channel)", "host": "\(record.host)",
-                        "attempts": "\(attempt)", "error": "\(outcome.error ?? "")",
-                    ])
+                    logger.warning(
+                        "alert notification failed",
+                        metadata: [
+                            "alert": "\(notification.historyID)", "channel": "\(record.channel)",
+                            "host": "\(record.host)",
+                            "attempts": "\(attempt)", "error": "\(outcome.error ?? "")",
+                        ])
                 }
                 return
             }
@@ -105,7 +112,8 @@ final class AlertNotifier: Sendable {
                 return Outcome(error: "no SMTP server configured (smtp_server, smtp_from)", retryable: false)
             }
             do {
-                let code = try await SMTPClient(configuration: smtp).send(MailMessage(notification, from: smtp.from, to: recipients))
+                let code = try await SMTPClient(configuration: smtp).send(
+                    MailMessage(notification, from: smtp.from, to: recipients))
                 return Outcome(status: code)
             } catch let error as SMTPError {
                 return Outcome(status: error.code, error: error.description)
@@ -148,7 +156,9 @@ final class AlertNotifier: Sendable {
                 try await store.recordNotification(historyID: historyID, attemptJSON: json, on: connection)
             }
         } catch {
-            logger.error("could not record a notification attempt", metadata: ["alert": "\(historyID)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "could not record a notification attempt",
+                metadata: ["alert": "\(historyID)", "error": "\(String(reflecting: error))"])
         }
     }
 }

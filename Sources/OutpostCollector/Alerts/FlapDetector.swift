@@ -13,7 +13,8 @@ struct FlapDetector: Sendable {
 
         /// A configuration; `nil` unless `3 <= windowSize <= 1000` and `0 <= stop < start <= 100`.
         init?(windowSize: Int = 21, startPercent: Double = 50, stopPercent: Double = 30) {
-            guard (3...1_000).contains(windowSize), stopPercent >= 0, stopPercent < startPercent, startPercent <= 100 else { return nil }
+            guard (3...1_000).contains(windowSize), stopPercent >= 0, stopPercent < startPercent, startPercent <= 100
+            else { return nil }
             self.windowSize = windowSize
             self.startPercent = startPercent
             self.stopPercent = stopPercent

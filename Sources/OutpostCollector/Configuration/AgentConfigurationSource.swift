@@ -28,11 +28,15 @@ public struct AgentConfigurationSource: Sendable {
         let logger = self.logger
         let store = BranchConfigStore(logger: logger)
         // One repeatable-read snapshot: devices, items and credentials from the same moment.
-        let (devices, ping, records) = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
+        let (devices, ping, records) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            connection in
             try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                return (try await store.devices(ofBranch: branchID, on: connection), try await store.pingSettings(on: connection),
-                        try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection))
+                return (
+                    try await store.devices(ofBranch: branchID, on: connection),
+                    try await store.pingSettings(on: connection),
+                    try await CredentialStore(logger: logger).snmpCredentials(ofBranch: branchID, on: connection)
+                )
             }
         }
         var credentials: [UUID: SNMPCredential] = [:]
@@ -45,7 +49,8 @@ public struct AgentConfigurationSource: Sendable {
             device.snmp = credentials[device.id]
             return device
         }
-        return AgentConfiguration(devices: configured, pingIntervalSeconds: ping.intervalSeconds, pingPackets: ping.packets)
+        return AgentConfiguration(
+            devices: configured, pingIntervalSeconds: ping.intervalSeconds, pingPackets: ping.packets)
     }
 
     /// The snapshot sent in a `Config` message.
@@ -58,7 +63,9 @@ public struct AgentConfigurationSource: Sendable {
         let payload = try await configuration(forBranch: branchID).encoded()
         let digest: [UInt8]
         if let masterKey {
-            digest = Array(HMAC<SHA256>.authenticationCode(for: payload, using: masterKey.derivedKey(purpose: "outpost-config-version-v1")))
+            digest = Array(
+                HMAC<SHA256>.authenticationCode(
+                    for: payload, using: masterKey.derivedKey(purpose: "outpost-config-version-v1")))
         } else {
             digest = Array(SHA256.hash(data: payload))
         }
@@ -67,6 +74,8 @@ public struct AgentConfigurationSource: Sendable {
 
     /// Credentials exist but the collector runs without a master key.
     public struct MissingMasterKey: Error, CustomStringConvertible {
-        public var description: String { "devices of this branch have SNMP credentials, but no master key is configured to open them" }
+        public var description: String {
+            "devices of this branch have SNMP credentials, but no master key is configured to open them"
+        }
     }
 }

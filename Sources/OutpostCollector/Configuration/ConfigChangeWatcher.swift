@@ -26,11 +26,14 @@ public struct ConfigChangeWatcher: Service {
     ///   - coalescingWindow: how long changes are gathered after the first one before the
     ///     sessions are signalled; a burst of updates inside it costs one recomputation.
     ///   - listenerTiming: the listener's time limits and pause before listening again.
-    public init(client: PostgresClient, subscribers: ConfigSubscribers, coalescingWindow: Duration = defaultCoalescingWindow,
-                listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger) {
+    public init(
+        client: PostgresClient, subscribers: ConfigSubscribers, coalescingWindow: Duration = defaultCoalescingWindow,
+        listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger
+    ) {
         self.subscribers = subscribers
         self.coalescingWindow = coalescingWindow
-        listener = PostgresChannelListener(client: client, channel: BranchConfigStore.changeChannel, timing: listenerTiming, logger: logger)
+        listener = PostgresChannelListener(
+            client: client, channel: BranchConfigStore.changeChannel, timing: listenerTiming, logger: logger)
         self.logger = logger
     }
 
@@ -52,18 +55,21 @@ public struct ConfigChangeWatcher: Service {
 
     /// Records the branches each notice names, and every branch whenever listening (re)starts.
     private func follow(into pending: PendingConfigChanges) async {
-        await listener.run(listening: { pending.addAll() }, received: { [logger] payload in
-            do {
-                switch try ConfigChangeNotice(payload: payload) {
-                case .branch(let branch): pending.add(branch: branch)
-                case .allBranches: pending.addAll()
+        await listener.run(
+            listening: { pending.addAll() },
+            received: { [logger] payload in
+                do {
+                    switch try ConfigChangeNotice(payload: payload) {
+                    case .branch(let branch): pending.add(branch: branch)
+                    case .allBranches: pending.addAll()
+                    }
+                } catch {
+                    logger.warning(
+                        "unreadable configuration change notice; rechecking every session",
+                        metadata: ["payload": "\(payload.prefix(200))"])
+                    pending.addAll()
                 }
-            } catch {
-                logger.warning("unreadable configuration change notice; rechecking every session",
-                               metadata: ["payload": "\(payload.prefix(200))"])
-                pending.addAll()
-            }
-        })
+            })
     }
 
     /// Signals sessions once per coalescing window that saw changes.
@@ -78,7 +84,8 @@ public struct ConfigChangeWatcher: Service {
                 logger.debug("configuration recheck of every session", metadata: ["sessions": "\(sessions)"])
             case .branches(let branches):
                 let sessions = subscribers.notify(branches: branches)
-                logger.debug("configuration changed", metadata: ["branches": "\(branches.count)", "sessions": "\(sessions)"])
+                logger.debug(
+                    "configuration changed", metadata: ["branches": "\(branches.count)", "sessions": "\(sessions)"])
             }
         }
     }

@@ -24,7 +24,8 @@ public enum MasterKeyCheck {
                 throw CredentialOpeningError(field: value.field, reason: error)
             }
             guard fingerprint == key.fingerprintHex else {
-                throw CredentialOpeningError(field: value.field, reason: .wrongKey(sealedUnder: fingerprint, masterKey: key.fingerprintHex))
+                throw CredentialOpeningError(
+                    field: value.field, reason: .wrongKey(sealedUnder: fingerprint, masterKey: key.fingerprintHex))
             }
         }
         // Spread the sample over the tables: values are ordered by table, then row.
@@ -32,7 +33,9 @@ public enum MasterKeyCheck {
         for index in Swift.stride(from: 0, to: values.count, by: stride) {
             _ = try key.open(values[index].sealed, in: values[index].field)
         }
-        logger.info("master key verified", metadata: ["fingerprint": "\(key.fingerprintHex)", "sealed_values": "\(values.count)"])
+        logger.info(
+            "master key verified",
+            metadata: ["fingerprint": "\(key.fingerprintHex)", "sealed_values": "\(values.count)"])
         return values.count
     }
 

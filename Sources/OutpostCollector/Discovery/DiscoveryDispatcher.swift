@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import NIOCore
 import OutpostCore
-import OutpostRules
 import OutpostPKI
+import OutpostRules
 import OutpostStore
 import OutpostWire
 import PostgresNIO
@@ -50,7 +50,10 @@ public final class DiscoveryDispatcher: Service, Sendable {
     /// - Parameters:
     ///   - registry: the sessions jobs are sent on; share it with the ``AgentSessionContext``.
     ///   - masterKey: opens the rules' candidate credentials (`nil`: SNMP rules fail with a clear error).
-    public init(client: PostgresClient, registry: SessionRegistry, masterKey: MasterKey?, configuration: Configuration = .init(), logger: Logger) {
+    public init(
+        client: PostgresClient, registry: SessionRegistry, masterKey: MasterKey?,
+        configuration: Configuration = .init(), logger: Logger
+    ) {
         self.client = client
         self.registry = registry
         self.masterKey = masterKey
@@ -87,7 +90,9 @@ public final class DiscoveryDispatcher: Service, Sendable {
                         try await self.failSilentJobs(on: connection)
                     }
                 } catch {
-                    logger.error("discovery dispatch round failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.error(
+                        "discovery dispatch round failed; retrying", metadata: ["error": "\(String(reflecting: error))"]
+                    )
                 }
             }
         } onGracefulShutdown: { [wakeUp] in
@@ -104,52 +109,70 @@ public final class DiscoveryDispatcher: Service, Sendable {
             let agent = AgentID(claimed.agentID)
             let job: Job
             do {
-                job = Job(id: claimed.jobID, kind: .discovery, parameters: try await parameters(for: claimed.rule, on: connection).encoded())
+                job = Job(
+                    id: claimed.jobID, kind: .discovery,
+                    parameters: try await parameters(for: claimed.rule, on: connection).encoded())
             } catch {
                 try await jobs.fail([claimed.jobID], reason: "cannot prepare the job: \(error)", on: connection)
-                logger.error("discovery job failed before dispatch", metadata: ["job": "\(claimed.jobID)", "error": "\(error)"])
+                logger.error(
+                    "discovery job failed before dispatch", metadata: ["job": "\(claimed.jobID)", "error": "\(error)"])
                 continue
             }
             guard let channel = registry.channel(of: agent) else {
-                try await jobs.returnToPending(claimed.jobID, reason: "agent \(agent) disconnected before dispatch", on: connection)
+                try await jobs.returnToPending(
+                    claimed.jobID, reason: "agent \(agent) disconnected before dispatch", on: connection)
                 continue
             }
             dispatched.withLock { $0[claimed.jobID] = Dispatched(agent: agent, channel: ObjectIdentifier(channel)) }
             do {
                 try await channel.writeAndFlush(Message.job(job)).get()
-                logger.info("discovery job dispatched", metadata: ["job": "\(claimed.jobID)", "rule": "\(claimed.rule.name)", "agent": "\(agent)"])
+                logger.info(
+                    "discovery job dispatched",
+                    metadata: ["job": "\(claimed.jobID)", "rule": "\(claimed.rule.name)", "agent": "\(agent)"])
             } catch {
                 dispatched.withLock { $0[claimed.jobID] = nil }
-                try await jobs.returnToPending(claimed.jobID, reason: "sending the job to agent \(agent) failed: \(error)", on: connection)
+                try await jobs.returnToPending(
+                    claimed.jobID, reason: "sending the job to agent \(agent) failed: \(error)", on: connection)
             }
         }
     }
 
     /// The parameters of a rule's job, its candidate credentials opened.
-    private func parameters(for rule: DiscoveryRuleRecord, on connection: PostgresConnection) async throws -> DiscoveryJobParameters {
+    private func parameters(for rule: DiscoveryRuleRecord, on connection: PostgresConnection) async throws
+        -> DiscoveryJobParameters
+    {
         var credentials: [SNMPCredential] = []
         if rule.snmp {
-            guard let masterKey else { throw DiscoveryDispatchError("the collector has no master key to open the rule's SNMP credentials") }
+            guard let masterKey else {
+                throw DiscoveryDispatchError("the collector has no master key to open the rule's SNMP credentials")
+            }
             for record in try await DiscoveryRuleStore(logger: logger).credentials(rule.credentialIDs, on: connection) {
                 credentials.append(try masterKey.open(record))
             }
-            guard !credentials.isEmpty else { throw DiscoveryDispatchError("none of the rule's candidate credentials is an SNMP credential") }
+            guard !credentials.isEmpty else {
+                throw DiscoveryDispatchError("none of the rule's candidate credentials is an SNMP credential")
+            }
         }
-        return DiscoveryJobParameters(include: rule.ranges, exclude: rule.exclusions, snmp: rule.snmp, credentials: credentials,
-                                      snmpPort: UInt16(rule.snmpPort))
+        return DiscoveryJobParameters(
+            include: rule.ranges, exclude: rule.exclusions, snmp: rule.snmp, credentials: credentials,
+            snmpPort: UInt16(rule.snmpPort))
     }
 
     private func forwardCancellations(on connection: PostgresConnection) async throws {
         let mine = dispatched.withLock { Array($0.keys) }
         for job in try await DiscoveryJobStore(logger: logger).cancelRequested(among: mine, on: connection) {
-            guard let target = dispatched.withLock({ $0[job] }), let channel = registry.channel(of: target.agent) else { continue }
-            channel.writeAndFlush(Message.jobCancel(JobCancel(jobID: job, reason: "cancelled by an operator")), promise: nil)
+            guard let target = dispatched.withLock({ $0[job] }), let channel = registry.channel(of: target.agent) else {
+                continue
+            }
+            channel.writeAndFlush(
+                Message.jobCancel(JobCancel(jobID: job, reason: "cancelled by an operator")), promise: nil)
             logger.info("discovery job cancellation sent", metadata: ["job": "\(job)", "agent": "\(target.agent)"])
         }
     }
 
     private func failSilentJobs(on connection: PostgresConnection) async throws {
-        let failed = try await DiscoveryJobStore(logger: logger).failSilent(olderThan: configuration.silentJobTimeoutSeconds, on: connection)
+        let failed = try await DiscoveryJobStore(logger: logger).failSilent(
+            olderThan: configuration.silentJobTimeoutSeconds, on: connection)
         if !failed.isEmpty {
             dispatched.withLock { jobs in for id in failed { jobs[id] = nil } }
             logger.warning("silent discovery jobs failed", metadata: ["jobs": "\(failed)"])
@@ -161,23 +184,31 @@ public final class DiscoveryDispatcher: Service, Sendable {
     /// Records a JobProgress of `agent`.
     func progress(_ progress: JobProgress, from agent: AgentID, on connection: PostgresConnection) async throws {
         let recorded = try await DiscoveryJobStore(logger: logger).recordProgress(
-            progress.jobID, agent: agent, scanned: Int(clamping: progress.completedUnits), total: progress.totalUnits.map { Int(clamping: $0) },
+            progress.jobID, agent: agent, scanned: Int(clamping: progress.completedUnits),
+            total: progress.totalUnits.map { Int(clamping: $0) },
             on: connection)
-        if !recorded { logger.debug("progress for a job that is not running on this agent ignored", metadata: ["job": "\(progress.jobID)"]) }
+        if !recorded {
+            logger.debug(
+                "progress for a job that is not running on this agent ignored", metadata: ["job": "\(progress.jobID)"])
+        }
     }
 
     /// Ends a job as `agent` reported it.
     func result(_ result: JobResult, from agent: AgentID, on connection: PostgresConnection) async throws {
         dispatched.withLock { $0[result.jobID] = nil }
-        let status: DiscoveryJobRecord.Status = switch result.outcome {
-        case .succeeded: .completed
-        case .failed: .failed
-        case .cancelled: .cancelled
-        }
+        let status: DiscoveryJobRecord.Status =
+            switch result.outcome {
+            case .succeeded: .completed
+            case .failed: .failed
+            case .cancelled: .cancelled
+            }
         let summary = result.payload.isEmpty ? nil : try? DiscoveryJobSummary(decoding: result.payload)
-        let ended = try await DiscoveryJobStore(logger: logger).finish(result.jobID, agent: agent, status: status, summary: summary,
-                                                                       detail: result.detail, on: connection)
-        logger.info("discovery job ended", metadata: ["job": "\(result.jobID)", "status": "\(status.rawValue)", "recorded": "\(ended)"])
+        let ended = try await DiscoveryJobStore(logger: logger).finish(
+            result.jobID, agent: agent, status: status, summary: summary,
+            detail: result.detail, on: connection)
+        logger.info(
+            "discovery job ended",
+            metadata: ["job": "\(result.jobID)", "status": "\(status.rawValue)", "recorded": "\(ended)"])
     }
 
     /// Writes the findings of a batch of `agent`.
@@ -187,12 +218,15 @@ public final class DiscoveryDispatcher: Service, Sendable {
             do {
                 findings.append(try DiscoveryFinding(decoding: payload))
             } catch {
-                logger.warning("unreadable discovery finding skipped", metadata: ["agent": "\(agent)", "error": "\(error)"])
+                logger.warning(
+                    "unreadable discovery finding skipped", metadata: ["agent": "\(agent)", "error": "\(error)"])
             }
         }
         guard !findings.isEmpty else { return }
         let outcome = try await DiscoveryResultWriter(logger: logger).write(findings, from: agent, on: connection)
-        logger.debug("discovery findings written", metadata: ["written": "\(outcome.written)", "imported": "\(outcome.imported)"])
+        logger.debug(
+            "discovery findings written",
+            metadata: ["written": "\(outcome.written)", "imported": "\(outcome.imported)"])
     }
 
     /// A session ended: the jobs sent on it that have not ended fail with a clear reason (the
@@ -207,13 +241,17 @@ public final class DiscoveryDispatcher: Service, Sendable {
         do {
             let failed = try await client.withConnection(timeout: PostgresClient.callTimeout) { [logger] connection in
                 try await DiscoveryJobStore(logger: logger).fail(
-                    orphans, reason: "agent \(agent) disconnected while the job ran; findings already sent are kept, run the rule again",
+                    orphans,
+                    reason:
+                        "agent \(agent) disconnected while the job ran; findings already sent are kept, run the rule again",
                     on: connection)
             }
-            logger.warning("discovery jobs failed: their agent disconnected", metadata: ["jobs": "\(failed)", "agent": "\(agent)"])
+            logger.warning(
+                "discovery jobs failed: their agent disconnected", metadata: ["jobs": "\(failed)", "agent": "\(agent)"])
         } catch {
-            logger.error("cannot fail the jobs of a disconnected agent; they fail when silent",
-                         metadata: ["jobs": "\(orphans)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "cannot fail the jobs of a disconnected agent; they fail when silent",
+                metadata: ["jobs": "\(orphans)", "error": "\(String(reflecting: error))"])
         }
     }
 }

@@ -21,12 +21,18 @@ struct DiscoveryScheduler: Sendable {
             do {
                 schedule = try CronSchedule(expression)
             } catch {
-                logger.error("discovery rule has an invalid schedule; not scheduled", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
+                logger.error(
+                    "discovery rule has an invalid schedule; not scheduled",
+                    metadata: ["rule": "\(rule.name)", "error": "\(error)"])
                 continue
             }
             guard schedule.matches(minute) else { continue }
-            if let job = try await jobs.createJob(rule: rule.id, triggeredBy: "schedule", scheduledFor: minute, on: connection) {
-                logger.info("scheduled discovery job created", metadata: ["rule": "\(rule.name)", "job": "\(job)", "slot": "\(minute)"])
+            if let job = try await jobs.createJob(
+                rule: rule.id, triggeredBy: "schedule", scheduledFor: minute, on: connection)
+            {
+                logger.info(
+                    "scheduled discovery job created",
+                    metadata: ["rule": "\(rule.name)", "job": "\(job)", "slot": "\(minute)"])
             }
         }
     }

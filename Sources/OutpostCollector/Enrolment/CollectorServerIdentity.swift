@@ -21,7 +21,9 @@ public struct CollectorServerIdentity: Sendable {
     /// Pairs a chain with its key; the first certificate must certify `privateKey`.
     public init(certificateChain: [Certificate], privateKey: P256Key) throws {
         guard let leaf = certificateChain.first, leaf.publicKey == privateKey.publicKey else {
-            throw PKIFileError(path: Self.certificateFileName, kind: .invalidContent("the server certificate does not match server.key"))
+            throw PKIFileError(
+                path: Self.certificateFileName,
+                kind: .invalidContent("the server certificate does not match server.key"))
         }
         self.certificateChain = certificateChain
         self.privateKey = privateKey
@@ -37,7 +39,9 @@ public struct CollectorServerIdentity: Sendable {
         let pem = try String(contentsOfFile: chainPath, encoding: .utf8)
         let chain: [Certificate]
         do {
-            chain = try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).map { try Certificate(derEncoded: $0.toDERBytes()) }
+            chain = try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).map {
+                try Certificate(derEncoded: $0.toDERBytes())
+            }
         } catch {
             throw PKIFileError(path: chainPath, kind: .invalidContent("not a PEM certificate chain"))
         }
@@ -84,17 +88,25 @@ public struct CollectorServerIdentity: Sendable {
                 offset += written
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = PKIFileError(path: temporary, kind: .system(operation: "fsync", errno: errno)) }
+        if failure == nil, fsync(fd) != 0 {
+            failure = PKIFileError(path: temporary, kind: .system(operation: "fsync", errno: errno))
+        }
         close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = PKIFileError(path: path, kind: .system(operation: "rename", errno: errno)) }
+        if failure == nil, rename(temporary, path) != 0 {
+            failure = PKIFileError(path: path, kind: .system(operation: "rename", errno: errno))
+        }
         if let failure {
             unlink(temporary)
             throw failure
         }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryFD >= 0 else { throw PKIFileError(path: directory, kind: .system(operation: "open", errno: errno)) }
+        guard directoryFD >= 0 else {
+            throw PKIFileError(path: directory, kind: .system(operation: "open", errno: errno))
+        }
         defer { close(directoryFD) }
-        guard fsync(directoryFD) == 0 else { throw PKIFileError(path: directory, kind: .system(operation: "fsync", errno: errno)) }
+        guard fsync(directoryFD) == 0 else {
+            throw PKIFileError(path: directory, kind: .system(operation: "fsync", errno: errno))
+        }
     }
 
     /// The chain and key as presented in TLS.

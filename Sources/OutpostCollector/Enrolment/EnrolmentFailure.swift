@@ -15,7 +15,8 @@ struct EnrolmentFailure: Error, Equatable, Sendable, CustomStringConvertible {
         EnrolmentFailure(code: ErrorCode(rawValue: 36), message: "certificate request refused: \(reason)")
     }
     static func csrTooLarge(_ size: Int, limit: Int) -> EnrolmentFailure {
-        EnrolmentFailure(code: ErrorCode(rawValue: 37), message: "certificate request of \(size) bytes exceeds \(limit) bytes")
+        EnrolmentFailure(
+            code: ErrorCode(rawValue: 37), message: "certificate request of \(size) bytes exceeds \(limit) bytes")
     }
     static let rateLimited = EnrolmentFailure(
         code: ErrorCode(rawValue: 38), message: "too many failed enrolment attempts from this address; try again later")

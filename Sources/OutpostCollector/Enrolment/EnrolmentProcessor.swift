@@ -25,11 +25,15 @@ struct EnrolmentProcessor: Sendable {
     func refused(_ failure: EnrolmentFailure, from address: String) {
         if failure != .rateLimited { limiter.recordFailure(address) }
         Counter(label: "outpost_enrolment_requests_total", dimensions: [("result", failure.label)]).increment()
-        logger.warning("enrolment refused", metadata: ["peer": "\(address)", "reason": "\(failure.label)", "detail": "\(failure.message)"])
+        logger.warning(
+            "enrolment refused",
+            metadata: ["peer": "\(address)", "reason": "\(failure.label)", "detail": "\(failure.message)"])
     }
 
     /// Consumes the request's token, issues the certificate and records the agent.
-    func enrol(_ request: EnrolmentRequest, from address: String) async -> Result<IssuedAgentCertificate, EnrolmentFailure> {
+    func enrol(_ request: EnrolmentRequest, from address: String) async -> Result<
+        IssuedAgentCertificate, EnrolmentFailure
+    > {
         let hash: [UInt8]
         do {
             hash = try EnrolmentToken.secretHash(ofPresentedSecret: request.secret)
@@ -65,11 +69,13 @@ struct EnrolmentProcessor: Sendable {
         case .enrolled(let grant, let agent):
             guard let issued = issuance.withLock({ $0 }) else { return .failure(.internalError) }
             Counter(label: "outpost_enrolment_requests_total", dimensions: [("result", "enrolled")]).increment()
-            logger.notice("agent enrolled", metadata: [
-                "peer": "\(address)", "agent": "\(agent.agentID)", "branch": "\(grant.branchName)",
-                "token_id": "\(grant.tokenID.uuidString.lowercased())", "serial": "\(agent.certificateSerial)",
-                "not_after": "\(agent.certificateNotAfter.formatted(.iso8601))",
-            ])
+            logger.notice(
+                "agent enrolled",
+                metadata: [
+                    "peer": "\(address)", "agent": "\(agent.agentID)", "branch": "\(grant.branchName)",
+                    "token_id": "\(grant.tokenID.uuidString.lowercased())", "serial": "\(agent.certificateSerial)",
+                    "not_after": "\(agent.certificateNotAfter.formatted(.iso8601))",
+                ])
             return .success(issued)
         }
     }

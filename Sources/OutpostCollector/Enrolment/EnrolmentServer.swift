@@ -44,10 +44,11 @@ public final class EnrolmentServer: Sendable {
     ) async throws -> EnrolmentServer {
         let tls = try EnrolmentServerTLS(identity: try identity.tlsIdentity)
         // The deadline covers the whole exchange: a slow or silent peer is cut off.
-        let admission = ConnectionAdmission(limits: .init(
-            maximumConnections: configuration.maximumConcurrentConnections,
-            maximumPerSource: configuration.maximumConnectionsPerSource,
-            handshakeTimeout: TimeAmount(configuration.connectionTimeout)), listener: "enrolment")
+        let admission = ConnectionAdmission(
+            limits: .init(
+                maximumConnections: configuration.maximumConcurrentConnections,
+                maximumPerSource: configuration.maximumConnectionsPerSource,
+                handshakeTimeout: TimeAmount(configuration.connectionTimeout)), listener: "enrolment")
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -64,11 +65,13 @@ public final class EnrolmentServer: Sendable {
             certificateLifetime: configuration.certificateLifetime,
             limiter: FailedAttemptLimiter(
                 burst: configuration.failedAttemptBurst, perMinute: configuration.failedAttemptsPerMinute,
-                globalBurst: configuration.failedAttemptGlobalBurst, globalPerMinute: configuration.failedAttemptsPerMinuteGlobally),
+                globalBurst: configuration.failedAttemptGlobalBurst,
+                globalPerMinute: configuration.failedAttemptsPerMinuteGlobally),
             logger: logger)
         let caDER = try NIOSSLCertificate(bytes: Array(try authority.certificatePEM.utf8), format: .pem).toDERBytes()
         return EnrolmentServer(
-            listener: listener, processor: processor, caCertificateDER: caDER, configuration: configuration, admission: admission,
+            listener: listener, processor: processor, caCertificateDER: caDER, configuration: configuration,
+            admission: admission,
             logger: logger)
     }
 

@@ -39,7 +39,8 @@ public struct EnrolmentService: Service {
 
     public func run() async throws {
         let server = try await EnrolmentServer.bind(
-            configuration: configuration, authority: authority, identity: identity, client: client, group: group, logger: logger)
+            configuration: configuration, authority: authority, identity: identity, client: client, group: group,
+            logger: logger)
         try await withGracefulShutdownHandler {
             try await server.serve()
         } onGracefulShutdown: {

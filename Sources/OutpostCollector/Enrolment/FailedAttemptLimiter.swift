@@ -36,7 +36,10 @@ final class FailedAttemptLimiter: Sendable {
     /// A limiter allowing each address `burst` failures at once, then `perMinute` failures per
     /// minute, and all addresses together `globalBurst`, then `globalPerMinute` (unbounded when
     /// `globalBurst` is `nil`).
-    init(burst: Int, perMinute: Double, globalBurst: Int? = nil, globalPerMinute: Double = 0, now: ContinuousClock.Instant = .now) {
+    init(
+        burst: Int, perMinute: Double, globalBurst: Int? = nil, globalPerMinute: Double = 0,
+        now: ContinuousClock.Instant = .now
+    ) {
         perAddress = Rate(burst: burst, perMinute: perMinute)
         global = globalBurst.map { Rate(burst: $0, perMinute: globalPerMinute) } ?? Rate(burst: .max, perMinute: 0)
         globalBucket = Mutex(Bucket(tokens: global.burst, updated: now))
@@ -58,7 +61,9 @@ final class FailedAttemptLimiter: Sendable {
             bucket.tokens = max(0, bucket.tokens - 1)
         }
         buckets.withLock { buckets in
-            var bucket = buckets[address].map { refilled($0, rate: perAddress, now: now) } ?? Bucket(tokens: perAddress.burst, updated: now)
+            var bucket =
+                buckets[address].map { refilled($0, rate: perAddress, now: now) }
+                ?? Bucket(tokens: perAddress.burst, updated: now)
             bucket.tokens = max(0, bucket.tokens - 1)
             if buckets[address] == nil, buckets.count >= Self.maximumAddresses {
                 evictFullest(from: &buckets, now: now)
@@ -75,7 +80,8 @@ final class FailedAttemptLimiter: Sendable {
 
     private func evictFullest(from buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
         let fullest = buckets.max {
-            refilled($0.value, rate: perAddress, now: now).tokens < refilled($1.value, rate: perAddress, now: now).tokens
+            refilled($0.value, rate: perAddress, now: now).tokens
+                < refilled($1.value, rate: perAddress, now: now).tokens
         }
         if let fullest { buckets.removeValue(forKey: fullest.key) }
     }

@@ -22,7 +22,9 @@ enum JSONResponse {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch {
             // Every value encoded here is made of strings, numbers, booleans and dates.
-            return Response(status: .internalServerError, body: ResponseBody(byteBuffer: ByteBuffer(string: "cannot encode the response: \(error)\n")))
+            return Response(
+                status: .internalServerError,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "cannot encode the response: \(error)\n")))
         }
     }
 

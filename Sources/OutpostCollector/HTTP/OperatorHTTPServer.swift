@@ -59,8 +59,11 @@ public final class OperatorHTTPServer: Service, Sendable {
         defer { bound.fail(NotListening()) }
         let router = Router()
         let database = BoundedDatabaseAccess(client: client)
-        HealthRoutes(readiness: ReadinessProbe(database: database, timeout: configuration.readinessTimeout, ingest: ingest, logger: logger))
-            .register(on: router)
+        HealthRoutes(
+            readiness: ReadinessProbe(
+                database: database, timeout: configuration.readinessTimeout, ingest: ingest, logger: logger)
+        )
+        .register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         StatusAPIRoutes(database: database, sessions: sessions, timeout: configuration.queryTimeout, logger: logger)
             .register(on: router)
@@ -69,7 +72,8 @@ public final class OperatorHTTPServer: Service, Sendable {
         let listening = Atomic(false)
         let application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outpost-collector"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "outpost-collector"),
             onServerRunning: { channel in
                 guard let address = channel.localAddress else { return }
                 logger.info("operator HTTP listening", metadata: ["address": "\(address)"])

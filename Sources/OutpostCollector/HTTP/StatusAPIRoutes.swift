@@ -21,7 +21,9 @@ struct StatusAPIRoutes: Sendable {
             await respond { connection in
                 let agents = try await store.agents(on: connection)
                 let connected = Set(sessions.connectedAgents.map(\.description))
-                return APIListing(name: "agents", items: agents.map { ConnectedAgent(status: $0, connected: connected.contains($0.id)) })
+                return APIListing(
+                    name: "agents",
+                    items: agents.map { ConnectedAgent(status: $0, connected: connected.contains($0.id)) })
             }
         }
         api.get("branches") { _, _ in
@@ -30,7 +32,9 @@ struct StatusAPIRoutes: Sendable {
         api.get("devices") { request, _ in
             let branch = request.uri.queryParameters["branch"].map(String.init)
             if let branch, branch.isEmpty || branch.count > Self.maximumBranchNameLength {
-                return JSONResponse.error("branch: expected a branch name of 1 to \(Self.maximumBranchNameLength) characters", status: .badRequest)
+                return JSONResponse.error(
+                    "branch: expected a branch name of 1 to \(Self.maximumBranchNameLength) characters",
+                    status: .badRequest)
             }
             return await respond { APIListing(name: "devices", items: try await store.devices(branch: branch, on: $0)) }
         }
@@ -41,7 +45,9 @@ struct StatusAPIRoutes: Sendable {
 
     /// The JSON of `query`'s result; 404 for a name that does not exist, 503 when PostgreSQL
     /// fails or does not answer in time (details in the log, not the response).
-    private func respond(_ query: @escaping @Sendable (PostgresConnection) async throws -> some Encodable & Sendable) async -> Response {
+    private func respond(_ query: @escaping @Sendable (PostgresConnection) async throws -> some Encodable & Sendable)
+        async -> Response
+    {
         do {
             return JSONResponse.make(try await database.run(timeout: timeout, query))
         } catch let failure as StatusStore.Failure {
@@ -50,7 +56,8 @@ struct StatusAPIRoutes: Sendable {
             return JSONResponse.error("database unavailable: \(timedOut)", status: .serviceUnavailable)
         } catch {
             logger.warning("operator API query failed", metadata: ["error": "\(String(reflecting: error))"])
-            return JSONResponse.error("database unavailable: the query failed (details in the collector's log)", status: .serviceUnavailable)
+            return JSONResponse.error(
+                "database unavailable: the query failed (details in the collector's log)", status: .serviceUnavailable)
         }
     }
 }

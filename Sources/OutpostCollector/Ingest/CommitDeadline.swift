@@ -114,9 +114,11 @@ enum CommitDeadline {
             }
             try await connection.close()
         } catch {
-            logger.warning("could not signal the server process of a timed-out commit", metadata: [
-                "backend_pid": "\(pid)", "function": "\(function)", "error": "\(String(reflecting: error))",
-            ])
+            logger.warning(
+                "could not signal the server process of a timed-out commit",
+                metadata: [
+                    "backend_pid": "\(pid)", "function": "\(function)", "error": "\(String(reflecting: error))",
+                ])
         }
     }
 

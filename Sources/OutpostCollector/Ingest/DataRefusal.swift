@@ -17,7 +17,7 @@ struct DataRefusal: CustomStringConvertible {
     /// error only when the rollback went through).
     init?(_ error: any Error) {
         guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState],
-              state.hasPrefix("22") || state.hasPrefix("23")
+            state.hasPrefix("22") || state.hasPrefix("23")
         else { return nil }
         sqlState = state
         message = error.serverInfo?[.message] ?? "refused"

@@ -34,6 +34,7 @@ struct IngestMetrics: Sendable {
         rowsWritten.increment(by: outcome.rowsWritten)
         unknownDeviceRows.increment(by: outcome.unknownDeviceRows)
         groupBatches.record(batches)
-        commitLatency.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        commitLatency.recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

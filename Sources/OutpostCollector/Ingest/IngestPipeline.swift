@@ -261,7 +261,10 @@ public final class IngestPipeline: Service, Sendable {
     /// writing, up to `maxGroupRows`; its agents are then marked as being written.
     private func nextGroup() async -> [Pending]? {
         while true {
-            enum Next { case group([Pending]), wait, done }
+            enum Next {
+                case group([Pending])
+                case wait, done
+            }
             let next: Next = state.withLock { state in
                 guard !state.queue.isEmpty else { return state.stopped ? .done : .wait }
                 var rows = 0
@@ -269,7 +272,9 @@ public final class IngestPipeline: Service, Sendable {
                 var group: [Pending] = []
                 var rest: [Pending] = []
                 for pending in state.queue {
-                    if !full && !group.isEmpty && rows + pending.batch.rowCount > configuration.maxGroupRows { full = true }
+                    if !full && !group.isEmpty && rows + pending.batch.rowCount > configuration.maxGroupRows {
+                        full = true
+                    }
                     if full || state.agentsBeingWritten.contains(pending.batch.agentID) {
                         rest.append(pending)
                     } else {
@@ -341,16 +346,20 @@ public final class IngestPipeline: Service, Sendable {
                 if giveUpIfStopping(group, after: error) { return nil }
                 if let refusal = DataRefusal(error) {
                     guard group.count > 1 else { return await quarantine(group[0], refusal) }
-                    logger.warning("group refused for its data; writing its batches one by one", metadata: [
-                        "batches": "\(batches.count)", "error": "\(refusal)",
-                    ])
+                    logger.warning(
+                        "group refused for its data; writing its batches one by one",
+                        metadata: [
+                            "batches": "\(batches.count)", "error": "\(refusal)",
+                        ])
                     for pending in group { connection = await commit([pending], reusing: connection) }
                     return connection
                 }
                 metrics.commitFailures.increment()
-                logger.error("group commit failed; retrying", metadata: [
-                    "batches": "\(batches.count)", "retry_in": "\(delay)", "error": "\(String(reflecting: error))",
-                ])
+                logger.error(
+                    "group commit failed; retrying",
+                    metadata: [
+                        "batches": "\(batches.count)", "retry_in": "\(delay)", "error": "\(String(reflecting: error))",
+                    ])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, configuration.maxRetryDelay)
             }
@@ -369,14 +378,17 @@ public final class IngestPipeline: Service, Sendable {
                 let (held, connection) = try await CommitDeadline.run(
                     reusing: nil, timeout: configuration.commitTimeout, database: database, logger: logger
                 ) { connection in
-                    try await quarantine.hold(batch, sqlState: refusal.sqlState, error: refusal.fullMessage, on: connection)
+                    try await quarantine.hold(
+                        batch, sqlState: refusal.sqlState, error: refusal.fullMessage, on: connection)
                 }
                 release([batch], progressed: true)
                 if held {
                     metrics.quarantinedBatches.increment()
-                    logger.error("batch quarantined: PostgreSQL refused its rows (list with `outpost-collector quarantine list`)", metadata: [
-                        "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "error": "\(refusal)",
-                    ])
+                    logger.error(
+                        "batch quarantined: PostgreSQL refused its rows (list with `outpost-collector quarantine list`)",
+                        metadata: [
+                            "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "error": "\(refusal)",
+                        ])
                     pending.reply.resume(throwing: Quarantined(reason: refusal.description))
                 } else {
                     pending.reply.resume(returning: .duplicate)
@@ -385,10 +397,12 @@ public final class IngestPipeline: Service, Sendable {
             } catch {
                 if giveUpIfStopping([pending], after: error) { return nil }
                 metrics.commitFailures.increment()
-                logger.error("cannot quarantine a batch; retrying", metadata: [
-                    "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "retry_in": "\(delay)",
-                    "error": "\(String(reflecting: error))",
-                ])
+                logger.error(
+                    "cannot quarantine a batch; retrying",
+                    metadata: [
+                        "agent": "\(batch.agentID)", "sequence": "\(batch.sequence)", "retry_in": "\(delay)",
+                        "error": "\(String(reflecting: error))",
+                    ])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, configuration.maxRetryDelay)
             }
@@ -405,9 +419,11 @@ public final class IngestPipeline: Service, Sendable {
         release(group.map(\.batch), progressed: false)
         for pending in group { pending.reply.resume(throwing: reason) }
         if stopping {
-            logger.warning("group not committed at shutdown; its agents will send it again", metadata: [
-                "batches": "\(group.count)", "error": "\(String(reflecting: error))",
-            ])
+            logger.warning(
+                "group not committed at shutdown; its agents will send it again",
+                metadata: [
+                    "batches": "\(group.count)", "error": "\(String(reflecting: error))",
+                ])
         }
         return true
     }

@@ -44,17 +44,22 @@ public struct QuarantineRelease: Sendable {
         do {
             key = try P256.Signing.PublicKey(x963Representation: agent.publicKey)
             batch = try SignedBatch(serializedBytes: held.payload).verify(with: key)
-            try BatchValidator(now: held.receivedAt, futureSkew: AgentSessionContext.Configuration().maximumFutureSkew).validate(batch)
+            try BatchValidator(now: held.receivedAt, futureSkew: AgentSessionContext.Configuration().maximumFutureSkew)
+                .validate(batch)
         } catch {
             throw Refusal(description: "batch \(id) does not verify or validate: \(error)")
         }
         guard batch.agentID == held.agentID, batch.sequence == held.sequence else {
-            throw Refusal(description: "batch \(id) names agent \(batch.agentID) sequence \(batch.sequence), not its quarantine row")
+            throw Refusal(
+                description:
+                    "batch \(id) names agent \(batch.agentID) sequence \(batch.sequence), not its quarantine row")
         }
         let scope = try await BranchScope.load(branch: agent.branchID, on: connection, logger: logger)
         let (admitted, refused) = scope.admitted(batch, payload: held.payload)
         let quarantine = self.quarantine
-        let outcome = try await IngestWriter(logger: logger, deviceStateRefresh: .zero).writeReleased(admitted, on: connection) { connection in
+        let outcome = try await IngestWriter(logger: logger, deviceStateRefresh: .zero).writeReleased(
+            admitted, on: connection
+        ) { connection in
             try await quarantine.resolve(id, as: "replayed", on: connection)
         }
         return Replayed(rowsWritten: outcome.rowsWritten, rowsRefused: refused.total)

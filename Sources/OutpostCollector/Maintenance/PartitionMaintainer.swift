@@ -16,7 +16,10 @@ public struct PartitionMaintainer: Service {
     /// - Parameters:
     ///   - daysAhead: partitions exist from yesterday through today + `daysAhead`.
     ///   - retentionDays: partitions older than this many days are dropped.
-    public init(client: PostgresClient, daysAhead: Int = 7, retentionDays: Int, period: Duration = .seconds(3600), logger: Logger) {
+    public init(
+        client: PostgresClient, daysAhead: Int = 7, retentionDays: Int, period: Duration = .seconds(3600),
+        logger: Logger
+    ) {
         self.client = client
         self.daysAhead = daysAhead
         self.retentionDays = retentionDays
@@ -46,7 +49,8 @@ public struct PartitionMaintainer: Service {
         let maintenance = PartitionMaintenance(logger: logger)
         let (daysAhead, retentionDays) = (self.daysAhead, self.retentionDays)
         try await client.withConnection(timeout: Self.roundTimeout) { connection in
-            try await maintenance.ensurePartitions(from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
+            try await maintenance.ensurePartitions(
+                from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
             _ = try await maintenance.dropExpired(retentionDays: retentionDays, now: now, on: connection)
         }
     }

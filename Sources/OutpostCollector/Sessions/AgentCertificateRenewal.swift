@@ -24,8 +24,10 @@ public struct AgentCertificateRenewal: Sendable {
 
     /// A renewal issuing certificates valid for `lifetime` from `authority`, at most
     /// `maximumPerHour` per agent within any hour.
-    public init(authority: CertificateAuthority, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime,
-                maximumPerHour: Int = defaultMaximumPerHour, logger: Logger) {
+    public init(
+        authority: CertificateAuthority, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime,
+        maximumPerHour: Int = defaultMaximumPerHour, logger: Logger
+    ) {
         self.authority = authority
         self.lifetime = lifetime
         self.maximumPerHour = maximumPerHour
@@ -40,13 +42,17 @@ public struct AgentCertificateRenewal: Sendable {
     /// Issues and records the renewed certificate of `agentID` for `request`.
     func renew(_ agentID: AgentID, request: RenewRequest, client: PostgresClient) async throws -> RenewResponse {
         let ledger = AgentRenewalLedger(logger: logger)
-        guard let grant = try await client.withConnection(timeout: PostgresClient.callTimeout, { try await ledger.grant(for: agentID, on: $0) }) else {
+        guard
+            let grant = try await client.withConnection(
+                timeout: PostgresClient.callTimeout, { try await ledger.grant(for: agentID, on: $0) })
+        else {
             throw Refusal(description: "agent \(agentID) is not active; renewal refused")
         }
         guard grant.renewalsInLastHour < maximumPerHour else { throw rateLimited(agentID) }
         let issued: IssuedAgentCertificate
         do {
-            issued = try authority.renewAgentCertificate(for: agentID, csr: request.csrDER, branch: grant.branchName, lifetime: lifetime)
+            issued = try authority.renewAgentCertificate(
+                for: agentID, csr: request.csrDER, branch: grant.branchName, lifetime: lifetime)
         } catch {
             throw Refusal(description: "certificate request refused: \(error)")
         }
@@ -55,10 +61,14 @@ public struct AgentCertificateRenewal: Sendable {
         }
         let serial = issued.serialNumber.hexString
         let maximumPerHour = self.maximumPerHour
-        switch try await client.withConnection(timeout: PostgresClient.callTimeout, {
-            try await ledger.recordRenewal(of: agentID, publicKey: grant.publicKey, serial: serial, notAfter: issued.notValidAfter,
-                                           maximumPerHour: maximumPerHour, on: $0)
-        }) {
+        switch try await client.withConnection(
+            timeout: PostgresClient.callTimeout,
+            {
+                try await ledger.recordRenewal(
+                    of: agentID, publicKey: grant.publicKey, serial: serial, notAfter: issued.notValidAfter,
+                    maximumPerHour: maximumPerHour, on: $0)
+            })
+        {
         case .recorded:
             break
         case .inactive:
@@ -66,13 +76,18 @@ public struct AgentCertificateRenewal: Sendable {
         case .rateLimited:
             throw rateLimited(agentID)
         }
-        logger.notice("agent certificate renewed", metadata: [
-            "agent": "\(agentID)", "serial": "\(serial)", "not_after": "\(issued.notValidAfter)",
-        ])
+        logger.notice(
+            "agent certificate renewed",
+            metadata: [
+                "agent": "\(agentID)", "serial": "\(serial)", "not_after": "\(issued.notValidAfter)",
+            ])
         return RenewResponse(certificateChainDER: [issued.derEncoded])
     }
 
     private func rateLimited(_ agentID: AgentID) -> Refusal {
-        Refusal(description: "agent \(agentID) renewed \(maximumPerHour) times within the last hour; renewal refused, try again later")
+        Refusal(
+            description:
+                "agent \(agentID) renewed \(maximumPerHour) times within the last hour; renewal refused, try again later"
+        )
     }
 }

@@ -24,8 +24,9 @@ extension AgentSession {
                 configuration = try await currentConfiguration(branch: branch)
                 try await scope.reload(client: context.client, logger: logger)
             } catch {
-                logger.error("cannot read the branch configuration; the agent keeps its current one",
-                             metadata: ["error": "\(String(reflecting: error))"])
+                logger.error(
+                    "cannot read the branch configuration; the agent keeps its current one",
+                    metadata: ["error": "\(String(reflecting: error))"])
                 continue
             }
             guard configuration.version != agentVersion else { continue }

@@ -68,7 +68,9 @@ struct AgentSession {
                     try await serve(inbound: inbound, outbound: outbound, channel: connection.channel)
                 } catch let malformed as WireError {
                     context.metrics.malformedFrames.increment()
-                    logger.warning("session refused: malformed frame", metadata: ["peer": "\(peer)", "reason": "\(LogSafeText.escaped("\(malformed)"))"])
+                    logger.warning(
+                        "session refused: malformed frame",
+                        metadata: ["peer": "\(peer)", "reason": "\(LogSafeText.escaped("\(malformed)"))"])
                     let message = Nack.detail("malformed frame: \(malformed)")
                     try? await outbound.write(.error(ErrorMessage(code: .protocolViolation, message: message)))
                 } catch let refusal as Refusal {
@@ -77,7 +79,8 @@ struct AgentSession {
                 } catch let error where !(error is CancellationError || error is IngestPipeline.ShuttingDown) {
                     // The agent is told, instead of seeing its connection drop without a word, and
                     // comes back after its back-off; the listener logs the cause.
-                    let notice = ErrorMessage(code: .internalError, message: "the collector could not serve this session; try again later")
+                    let notice = ErrorMessage(
+                        code: .internalError, message: "the collector could not serve this session; try again later")
                     try? await outbound.write(.error(notice))
                     throw error
                 }
@@ -101,19 +104,24 @@ struct AgentSession {
     static let shutdownGrace = TimeAmount.seconds(5)
 
     private func serve(
-        inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>, channel: any Channel
+        inbound: NIOAsyncChannelInboundStream<Message>, outbound: NIOAsyncChannelOutboundWriter<Message>,
+        channel: any Channel
     ) async throws {
         var messages = inbound.makeAsyncIterator()
         let hello = try await receiveHello(&messages)
         do {
-            try BatchValidator.validate(sequence: hello.lastAcknowledgedSequence, field: "hello.lastAcknowledgedSequence", allowZero: true)
+            try BatchValidator.validate(
+                sequence: hello.lastAcknowledgedSequence, field: "hello.lastAcknowledgedSequence", allowZero: true)
         } catch {
             context.metrics.malformedFrames.increment()
             throw Refusal(code: .protocolViolation, message: "malformed Hello: \(error)")
         }
         let store = AgentSessionStore(logger: logger)
         let agentID = agent.agentID
-        guard let record = try await context.client.withConnection(timeout: PostgresClient.callTimeout, { try await store.agent(agentID, on: $0) }) else {
+        guard
+            let record = try await context.client.withConnection(
+                timeout: PostgresClient.callTimeout, { try await store.agent(agentID, on: $0) })
+        else {
             throw Refusal(code: .unauthorized, message: "agent \(agentID) is not registered")
         }
         guard record.status == "active" else {
@@ -123,17 +131,23 @@ struct AgentSession {
         do {
             publicKey = try P256.Signing.PublicKey(x963Representation: record.publicKey)
         } catch {
-            throw Refusal(code: .internalError, message: "registered public key of agent \(agentID) is unreadable (\(record.publicKey.count) bytes: \(error))")
+            throw Refusal(
+                code: .internalError,
+                message:
+                    "registered public key of agent \(agentID) is unreadable (\(record.publicKey.count) bytes: \(error))"
+            )
         }
         let peer = self.peer
         let highWater = try await context.client.withConnection(timeout: PostgresClient.callTimeout) { connection in
-            try await store.recordHello(agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
-                                        lastAcknowledged: hello.lastAcknowledgedSequence, on: connection)
+            try await store.recordHello(
+                agentID, version: hello.agentVersion, address: peer, droppedResults: hello.droppedResults,
+                lastAcknowledged: hello.lastAcknowledgedSequence, on: connection)
         }
         if hello.droppedResults > 0 {
             logger.warning("agent spool dropped results", metadata: ["results": "\(hello.droppedResults)"])
         }
-        try await outbound.write(.welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
+        try await outbound.write(
+            .welcome(Welcome(agentID: agentID, nextExpectedSequence: highWater + 1, serverTime: Date())))
         // Jobs may be sent from now on: never before the Welcome.
         context.registry.markWelcomed(channel, agent: agentID)
         context.discovery?.wake()
@@ -146,26 +160,37 @@ struct AgentSession {
         if configuration.version != hello.configVersion {
             try await outbound.write(.config(configuration))
         }
-        logger.info("agent session started", metadata: [
-            "peer": "\(peer)", "version": "\(LogSafeText.escaped(hello.agentVersion))", "next": "\(highWater + 1)",
-        ])
+        logger.info(
+            "agent session started",
+            metadata: [
+                "peer": "\(peer)", "version": "\(LogSafeText.escaped(hello.agentVersion))", "next": "\(highWater + 1)",
+            ])
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Runs until the subscription ends below, so `group.next()` in the loop only ever
             // returns a batch task (or this task's error, which ends the session).
             group.addTask {
-                try await pushConfigurations(subscription.changes, branch: record.branchID, scope: scope, agentHas: configuration.version, outbound: outbound)
+                try await pushConfigurations(
+                    subscription.changes, branch: record.branchID, scope: scope, agentHas: configuration.version,
+                    outbound: outbound)
             }
             var inFlight = 0
             while let message = try await messages.next() {
                 // TLS checked the certificate once, at the handshake; a session outliving it ends
                 // (the agent reconnects with its renewed certificate, or is refused).
                 guard Date() < agent.notValidAfter else {
-                    throw Refusal(code: .unauthorized, message: "certificate of agent \(agentID) expired at \(agent.notValidAfter); renew it or enrol again")
+                    throw Refusal(
+                        code: .unauthorized,
+                        message:
+                            "certificate of agent \(agentID) expired at \(agent.notValidAfter); renew it or enrol again"
+                    )
                 }
                 switch message {
                 case .batch(let signed):
-                    guard let (batch, admitted) = try await accept(signed, publicKey: publicKey, scope: scope, outbound: outbound) else { continue }
+                    guard
+                        let (batch, admitted) = try await accept(
+                            signed, publicKey: publicKey, scope: scope, outbound: outbound)
+                    else { continue }
                     if inFlight >= context.configuration.maximumBatchesInFlight {
                         try await group.next()
                         inFlight -= 1
@@ -178,7 +203,11 @@ struct AgentSession {
                         do {
                             _ = try await pipeline.submit(admitted)
                         } catch let quarantined as IngestPipeline.Quarantined {
-                            try await outbound.write(.nack(Nack(sequence: batch.sequence, reason: .malformedBatch, detail: Nack.detail(quarantined.description))))
+                            try await outbound.write(
+                                .nack(
+                                    Nack(
+                                        sequence: batch.sequence, reason: .malformedBatch,
+                                        detail: Nack.detail(quarantined.description))))
                             return
                         }
                         try await outbound.write(.ack(Ack(sequence: batch.sequence)))
@@ -198,7 +227,9 @@ struct AgentSession {
                         try await discovery.result(result, from: agentID, on: connection)
                     }
                 case .welcome, .ack, .nack, .config, .job, .jobCancel, .renewResponse, .error:
-                    throw Refusal(code: .protocolViolation, message: "agents do not send \(String(describing: message).prefix(20))")
+                    throw Refusal(
+                        code: .protocolViolation,
+                        message: "agents do not send \(String(describing: message).prefix(20))")
                 }
             }
             context.configSubscribers.unsubscribe(subscription)
@@ -208,13 +239,18 @@ struct AgentSession {
 
     /// Hands a job report to the discovery dispatcher; a report that cannot be recorded is
     /// logged (the job then ends when its agent reports again or goes silent), not fatal.
-    private func report(_ what: String, job: UUID, _ body: @escaping @Sendable (DiscoveryDispatcher, PostgresConnection) async throws -> Void) async {
+    private func report(
+        _ what: String, job: UUID,
+        _ body: @escaping @Sendable (DiscoveryDispatcher, PostgresConnection) async throws -> Void
+    ) async {
         guard let discovery = context.discovery else {
             logger.debug("\(what) ignored: this collector runs no discovery dispatcher", metadata: ["job": "\(job)"])
             return
         }
         do {
-            try await context.client.withConnection(timeout: PostgresClient.callTimeout) { try await body(discovery, $0) }
+            try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
+                try await body(discovery, $0)
+            }
         } catch {
             logger.error("cannot record \(what)", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
         }
@@ -225,12 +261,16 @@ struct AgentSession {
         let findings = batch.genericResults.filter { $0.kind == .discovery }.map(\.payload)
         guard !findings.isEmpty, let discovery = context.discovery else { return }
         let agentID = agent.agentID
-        try await context.client.withConnection(timeout: PostgresClient.callTimeout) { try await discovery.findings(findings, from: agentID, on: $0) }
+        try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
+            try await discovery.findings(findings, from: agentID, on: $0)
+        }
     }
 
     /// The first message, which must be a Hello. A peer that sends nothing is closed by the
     /// listener's read timeout, which ends the inbound stream.
-    private func receiveHello(_ messages: inout NIOAsyncChannelInboundStream<Message>.AsyncIterator) async throws -> Hello {
+    private func receiveHello(_ messages: inout NIOAsyncChannelInboundStream<Message>.AsyncIterator) async throws
+        -> Hello
+    {
         guard case .hello(let hello)? = try await messages.next() else {
             throw Refusal(code: .protocolViolation, message: "the first message must be Hello")
         }
@@ -249,21 +289,24 @@ struct AgentSession {
             return .error(ErrorMessage(code: .renewalRefused, message: refusal.description))
         } catch {
             logger.error("certificate renewal failed", metadata: ["error": "\(String(reflecting: error))"])
-            return .error(ErrorMessage(code: .renewalRefused, message: "renewal failed on the collector; try again later"))
+            return .error(
+                ErrorMessage(code: .renewalRefused, message: "renewal failed on the collector; try again later"))
         }
     }
 
     /// Verifies, validates and scopes a batch: returns it with the rows to ingest, or refuses
     /// it with a Nack (and returns `nil`) when it is not acceptable.
     private func accept(
-        _ signed: SignedBatch, publicKey: P256.Signing.PublicKey, scope: LiveBranchScope, outbound: NIOAsyncChannelOutboundWriter<Message>
+        _ signed: SignedBatch, publicKey: P256.Signing.PublicKey, scope: LiveBranchScope,
+        outbound: NIOAsyncChannelOutboundWriter<Message>
     ) async throws -> (Batch, IngestBatch)? {
         let batch: Batch
         do {
             batch = try signed.verify(with: publicKey)
         } catch .signatureInvalid {
             context.metrics.verificationFailures.increment()
-            logger.warning("batch refused: signature does not verify", metadata: ["sequence": "\(signed.unverifiedSequence ?? 0)"])
+            logger.warning(
+                "batch refused: signature does not verify", metadata: ["sequence": "\(signed.unverifiedSequence ?? 0)"])
             try await outbound.write(.nack(Nack(sequence: signed.unverifiedSequence ?? 0, reason: .invalidSignature)))
             return nil
         } catch {
@@ -283,24 +326,31 @@ struct AgentSession {
         let (admitted, refused) = scope.admitted(batch, payload: signed.serializedBytes)
         if refused.total > 0 {
             context.metrics.foreignRows.increment(by: refused.total)
-            logger.warning("rows refused: their devices or items are not of this agent's branch", metadata: [
-                "sequence": "\(batch.sequence)", "pings": "\(refused.pings)", "samples": "\(refused.samples)",
-            ])
+            logger.warning(
+                "rows refused: their devices or items are not of this agent's branch",
+                metadata: [
+                    "sequence": "\(batch.sequence)", "pings": "\(refused.pings)", "samples": "\(refused.samples)",
+                ])
         }
         return (batch, admitted)
     }
 
     /// Refuses a batch whose signature verified but whose content is malformed.
-    private func refuseMalformed(sequence: BatchSequence, _ reason: String, outbound: NIOAsyncChannelOutboundWriter<Message>) async throws -> (Batch, IngestBatch)? {
+    private func refuseMalformed(
+        sequence: BatchSequence, _ reason: String, outbound: NIOAsyncChannelOutboundWriter<Message>
+    ) async throws -> (Batch, IngestBatch)? {
         context.metrics.malformedBatches.increment()
         context.metrics.refusedBatches.increment()
-        logger.warning("batch refused: malformed", metadata: ["sequence": "\(sequence)", "reason": "\(LogSafeText.escaped(reason))"])
+        logger.warning(
+            "batch refused: malformed",
+            metadata: ["sequence": "\(sequence)", "reason": "\(LogSafeText.escaped(reason))"])
         try await outbound.write(.nack(Nack(sequence: sequence, reason: .malformedBatch, detail: Nack.detail(reason))))
         return nil
     }
 
     /// The branch's configuration snapshot (devices, items, credentials; see ``AgentConfigurationSource``).
     func currentConfiguration(branch: UUID) async throws -> ConfigSnapshot {
-        try await AgentConfigurationSource(client: context.client, masterKey: context.masterKey, logger: logger).snapshot(forBranch: branch)
+        try await AgentConfigurationSource(client: context.client, masterKey: context.masterKey, logger: logger)
+            .snapshot(forBranch: branch)
     }
 }

@@ -14,7 +14,12 @@ extension BranchScope {
     func admitted(_ batch: Batch, payload: [UInt8]) -> (IngestBatch, Refused) {
         let pings = batch.pingResults.filter(admits)
         let samples = batch.itemSamples.filter(admits)
-        let refused = Refused(pings: batch.pingResults.count - pings.count, samples: batch.itemSamples.count - samples.count)
-        return (IngestBatch(agentID: batch.agentID, sequence: batch.sequence, pings: pings, samples: samples, payload: payload), refused)
+        let refused = Refused(
+            pings: batch.pingResults.count - pings.count, samples: batch.itemSamples.count - samples.count)
+        return (
+            IngestBatch(
+                agentID: batch.agentID, sequence: batch.sequence, pings: pings, samples: samples, payload: payload),
+            refused
+        )
     }
 }

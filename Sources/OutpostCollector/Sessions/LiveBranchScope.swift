@@ -20,14 +20,18 @@ final class LiveBranchScope: Sendable {
 
     /// Loads the scope of `branch`.
     static func load(branch: UUID, client: PostgresClient, logger: Logger) async throws -> LiveBranchScope {
-        let scope = try await client.withConnection(timeout: PostgresClient.callTimeout) { try await BranchScope.load(branch: branch, on: $0, logger: logger) }
+        let scope = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            try await BranchScope.load(branch: branch, on: $0, logger: logger)
+        }
         return LiveBranchScope(branch: branch, scope: scope)
     }
 
     /// Reads the branch's scope again.
     func reload(client: PostgresClient, logger: Logger) async throws {
         let branch = self.branch
-        let fresh = try await client.withConnection(timeout: PostgresClient.callTimeout) { try await BranchScope.load(branch: branch, on: $0, logger: logger) }
+        let fresh = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            try await BranchScope.load(branch: branch, on: $0, logger: logger)
+        }
         scope.withLock { $0 = fresh }
     }
 

@@ -27,13 +27,17 @@ public struct RevocationWatcher: Service {
     /// - Parameters:
     ///   - reloadInterval: how often the list is reloaded besides notifications (60 s).
     ///   - listenerTiming: the listener's time limits; its timeout also bounds each reload.
-    public init(client: PostgresClient, denyList: RevocationDenyList, sessions: SessionRegistry, reloadInterval: Duration = .seconds(60),
-                listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger) {
+    public init(
+        client: PostgresClient, denyList: RevocationDenyList, sessions: SessionRegistry,
+        reloadInterval: Duration = .seconds(60),
+        listenerTiming: PostgresChannelListener.Timing = .init(), logger: Logger
+    ) {
         self.client = client
         self.denyList = denyList
         self.sessions = sessions
         self.reloadInterval = reloadInterval
-        listener = PostgresChannelListener(client: client, channel: AgentRegistry.revocationChannel, timing: listenerTiming, logger: logger)
+        listener = PostgresChannelListener(
+            client: client, channel: AgentRegistry.revocationChannel, timing: listenerTiming, logger: logger)
         self.logger = logger
     }
 
@@ -41,11 +45,13 @@ public struct RevocationWatcher: Service {
     /// call it before the agent listener starts, so no revoked agent slips in while the watcher
     /// starts up.
     public static func preload(
-        database: DatabaseURL, into denyList: RevocationDenyList, timeout: Duration = PostgresClient.callTimeout, logger: Logger
+        database: DatabaseURL, into denyList: RevocationDenyList, timeout: Duration = PostgresClient.callTimeout,
+        logger: Logger
     ) async throws {
         let lease = ConnectionLease()
         try await Deadline.run(timeout: timeout, abandon: { lease.abandon() }) {
-            let connection = try await PostgresConnection.connect(configuration: database.connectionConfiguration(), id: 0, logger: logger)
+            let connection = try await PostgresConnection.connect(
+                configuration: database.connectionConfiguration(), id: 0, logger: logger)
             do {
                 try lease.attach(connection)
                 _ = try await load(into: denyList, on: connection, logger: logger)
@@ -58,7 +64,9 @@ public struct RevocationWatcher: Service {
     }
 
     /// Replaces `denyList` with what the database holds; returns the revoked agents.
-    private static func load(into denyList: RevocationDenyList, on connection: PostgresConnection, logger: Logger) async throws -> Set<AgentID> {
+    private static func load(into denyList: RevocationDenyList, on connection: PostgresConnection, logger: Logger)
+        async throws -> Set<AgentID>
+    {
         let registry = AgentRegistry(logger: logger)
         let serials = try await registry.revokedSerials(on: connection)
         let agents = try await registry.revokedAgents(on: connection)
@@ -102,15 +110,18 @@ public struct RevocationWatcher: Service {
 
     /// Applies each revocation notice; reloads the whole list whenever listening (re)starts.
     private func follow() async {
-        await listener.run(listening: { try await reload() }, received: { [denyList, sessions, logger] payload in
-            guard let uuid = UUID(uuidString: payload) else {
-                logger.warning("ignoring a malformed revocation notice", metadata: ["payload": "\(payload.prefix(64))"])
-                return
-            }
-            let agent = AgentID(uuid)
-            denyList.insert(agent: agent)
-            let closed = sessions.close(agents: [agent])
-            logger.notice("agent revoked", metadata: ["agent": "\(agent)", "sessions_closed": "\(closed)"])
-        })
+        await listener.run(
+            listening: { try await reload() },
+            received: { [denyList, sessions, logger] payload in
+                guard let uuid = UUID(uuidString: payload) else {
+                    logger.warning(
+                        "ignoring a malformed revocation notice", metadata: ["payload": "\(payload.prefix(64))"])
+                    return
+                }
+                let agent = AgentID(uuid)
+                denyList.insert(agent: agent)
+                let closed = sessions.close(agents: [agent])
+                logger.notice("agent revoked", metadata: ["agent": "\(agent)", "sessions_closed": "\(closed)"])
+            })
     }
 }

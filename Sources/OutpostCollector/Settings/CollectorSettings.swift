@@ -9,16 +9,22 @@ import OutpostStore
 public struct CollectorSettings: Sendable {
     /// The options of the file, with their environment variables and flags.
     public enum Keys {
-        public static let databaseURL = SettingKey("database_url", environment: "OUTPOST_DATABASE_URL", flag: "--database-url")
+        public static let databaseURL = SettingKey(
+            "database_url", environment: "OUTPOST_DATABASE_URL", flag: "--database-url")
         public static let caDirectory = SettingKey("ca_dir", environment: "OUTPOST_CA_DIR", flag: "--ca-dir")
         public static let listen = SettingKey("listen", environment: "OUTPOST_LISTEN", flag: "--listen")
-        public static let enrolListen = SettingKey("enrol_listen", environment: "OUTPOST_ENROL_LISTEN", flag: "--enrol-listen")
-        public static let httpListen = SettingKey("http_listen", environment: "OUTPOST_HTTP_LISTEN", flag: "--http-listen")
-        public static let retentionDays = SettingKey("retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
+        public static let enrolListen = SettingKey(
+            "enrol_listen", environment: "OUTPOST_ENROL_LISTEN", flag: "--enrol-listen")
+        public static let httpListen = SettingKey(
+            "http_listen", environment: "OUTPOST_HTTP_LISTEN", flag: "--http-listen")
+        public static let retentionDays = SettingKey(
+            "retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
         public static let certificateLifetime = SettingKey(
-            "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME", flag: "--agent-certificate-lifetime")
+            "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME",
+            flag: "--agent-certificate-lifetime")
         public static let logLevel = SettingKey("log_level", environment: "OUTPOST_LOG_LEVEL", flag: "--log-level")
-        public static let masterKeyFile = SettingKey("master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
+        public static let masterKeyFile = SettingKey(
+            "master_key_file", environment: "OUTPOST_MASTER_KEY_FILE", flag: "--master-key-file")
         public static let smtpServer = SettingKey("smtp_server", environment: "OUTPOST_SMTP_SERVER")
         public static let smtpFrom = SettingKey("smtp_from", environment: "OUTPOST_SMTP_FROM")
         public static let smtpStartTLS = SettingKey("smtp_starttls", environment: "OUTPOST_SMTP_STARTTLS")
@@ -27,17 +33,22 @@ public struct CollectorSettings: Sendable {
         public static let smtpPassword = SettingKey("smtp_password", environment: "OUTPOST_SMTP_PASSWORD")
         public static let alertInstance = SettingKey("alert_instance_name", environment: "OUTPOST_ALERT_INSTANCE_NAME")
         public static let flapWindow = SettingKey("alert_flap_window", environment: "OUTPOST_ALERT_FLAP_WINDOW")
-        public static let flapStartPercent = SettingKey("alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
-        public static let flapStopPercent = SettingKey("alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
-        public static let agentConnections = SettingKey("agent_max_connections", environment: "OUTPOST_AGENT_MAX_CONNECTIONS")
+        public static let flapStartPercent = SettingKey(
+            "alert_flap_start_percent", environment: "OUTPOST_ALERT_FLAP_START_PERCENT")
+        public static let flapStopPercent = SettingKey(
+            "alert_flap_stop_percent", environment: "OUTPOST_ALERT_FLAP_STOP_PERCENT")
+        public static let agentConnections = SettingKey(
+            "agent_max_connections", environment: "OUTPOST_AGENT_MAX_CONNECTIONS")
         public static let agentConnectionsPerSource = SettingKey(
             "agent_max_connections_per_source", environment: "OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE")
         /// The master key itself (base64), from the environment only: never from the file.
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
         public static let all = [
-            databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel, masterKeyFile,
-            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow, flapStartPercent, flapStopPercent,
+            databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel,
+            masterKeyFile,
+            smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow,
+            flapStartPercent, flapStopPercent,
             agentConnections, agentConnectionsPerSource,
         ]
     }
@@ -81,13 +92,17 @@ public struct CollectorSettings: Sendable {
     /// Reads the file `config` (or the default file when it exists) and checks it names only
     /// known options. Values are parsed when asked for, so commands that need only the database
     /// do not fail on a listener they do not use.
-    public init(config: String?, flags: Flags = Flags(), environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        config: String?, flags: Flags = Flags(), environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         let path = config ?? environment["OUTPOST_COLLECTOR_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         let file: SettingsFile?
         if let path {
             file = try SettingsFile(path: path)
         } else {
-            file = FileManager.default.fileExists(atPath: Self.defaultFile) ? try SettingsFile(path: Self.defaultFile) : nil
+            file =
+                FileManager.default.fileExists(atPath: Self.defaultFile)
+                ? try SettingsFile(path: Self.defaultFile) : nil
         }
         self.settings = try Settings(file: file, known: Keys.all, environment: environment)
         self.flags = flags
@@ -97,7 +112,8 @@ public struct CollectorSettings: Sendable {
     /// The PostgreSQL database; an error naming the option when missing or malformed.
     public func databaseURL() throws -> DatabaseURL {
         guard let (text, source) = try settings.text(Keys.databaseURL, flag: flags.databaseURL) else {
-            throw SettingsError("no database: pass --database-url, set OUTPOST_DATABASE_URL, or database_url in the configuration file")
+            throw SettingsError(
+                "no database: pass --database-url, set OUTPOST_DATABASE_URL, or database_url in the configuration file")
         }
         do {
             return try DatabaseURL(text)
@@ -131,20 +147,27 @@ public struct CollectorSettings: Sendable {
     /// `agent_max_connections_per_source`, default 64 — raise it when many agents share one
     /// NAT address).
     public func agentConnectionLimits() throws -> (total: Int, perSource: Int) {
-        let total = try settings.value(Keys.agentConnections, flag: nil, expected: "a number from 1 to 1000000", SettingParsers.integer(in: 1...1_000_000))
+        let total = try settings.value(
+            Keys.agentConnections, flag: nil, expected: "a number from 1 to 1000000",
+            SettingParsers.integer(in: 1...1_000_000))
         let perSource = try settings.value(
-            Keys.agentConnectionsPerSource, flag: nil, expected: "a number from 1 to 1000000", SettingParsers.integer(in: 1...1_000_000))
+            Keys.agentConnectionsPerSource, flag: nil, expected: "a number from 1 to 1000000",
+            SettingParsers.integer(in: 1...1_000_000))
         return (total ?? AgentListener.defaultLimits.connections, perSource ?? AgentListener.defaultLimits.perSource)
     }
 
     /// Days of history kept.
     public func retentionDays() throws -> Int {
-        try settings.value(Keys.retentionDays, flag: flags.retentionDays, expected: "a number of days from 1 to 36500", SettingParsers.integer(in: 1...36_500)) ?? 90
+        try settings.value(
+            Keys.retentionDays, flag: flags.retentionDays, expected: "a number of days from 1 to 36500",
+            SettingParsers.integer(in: 1...36_500)) ?? 90
     }
 
     /// Lifetime of agent certificates issued at enrolment and renewal (10 minutes to 397 days).
     public func certificateLifetime() throws -> TimeInterval {
-        let lifetime = try settings.value(Keys.certificateLifetime, flag: flags.certificateLifetime, expected: "a duration from 10m to 397d like 30d") { text in
+        let lifetime = try settings.value(
+            Keys.certificateLifetime, flag: flags.certificateLifetime, expected: "a duration from 10m to 397d like 30d"
+        ) { text in
             SettingParsers.duration(text).flatMap { duration -> TimeInterval? in
                 let seconds = TimeInterval(duration.components.seconds)
                 return (600...(397 * 86_400)).contains(seconds) ? seconds : nil
@@ -155,7 +178,9 @@ public struct CollectorSettings: Sendable {
 
     /// The log level.
     public func logLevel() throws -> Logger.Level {
-        try settings.value(Keys.logLevel, flag: flags.logLevel, expected: "trace, debug, info, notice, warning, error or critical") {
+        try settings.value(
+            Keys.logLevel, flag: flags.logLevel, expected: "trace, debug, info, notice, warning, error or critical"
+        ) {
             Logger.Level(rawValue: $0)
         } ?? .info
     }
@@ -178,7 +203,8 @@ public struct CollectorSettings: Sendable {
                 throw SettingsError("$\(Keys.masterKeyVariable): \(error)")
             }
         }
-        throw SettingsError("""
+        throw SettingsError(
+            """
             no master key: pass --master-key-file, set OUTPOST_MASTER_KEY_FILE or master_key_file in the configuration file, \
             or put the base64 key in OUTPOST_MASTER_KEY (create one with `outpost-collector credentials master-key create FILE`; \
             back it up: the stored credentials cannot be opened without it)
@@ -191,37 +217,56 @@ public struct CollectorSettings: Sendable {
     /// (`alert_instance_name`, the host name by default) and the flap detection thresholds.
     public func alertEngine() throws -> AlertEngine.Configuration {
         var configuration = AlertEngine.Configuration()
-        let server = try settings.value(Keys.smtpServer, expected: "host:port of an SMTP relay") { SettingParsers.endpoint($0) }
-        let from = try settings.value(Keys.smtpFrom, expected: "an e-mail address like outpost@example.com") { MailAddress.isValid($0) ? $0 : nil }
+        let server = try settings.value(Keys.smtpServer, expected: "host:port of an SMTP relay") {
+            SettingParsers.endpoint($0)
+        }
+        let from = try settings.value(Keys.smtpFrom, expected: "an e-mail address like outpost@example.com") {
+            MailAddress.isValid($0) ? $0 : nil
+        }
         switch (server, from) {
         case (let server?, let from?):
-            let startTLS = try settings.value(Keys.smtpStartTLS, expected: "true or false", SettingParsers.boolean) ?? false
+            let startTLS =
+                try settings.value(Keys.smtpStartTLS, expected: "true or false", SettingParsers.boolean) ?? false
             let caFile = try settings.text(Keys.smtpCAFile)?.0
             let username = try settings.text(Keys.smtpUsername)?.0
             let password = try settings.text(Keys.smtpPassword)?.0
             if caFile != nil, !startTLS { throw SettingsError("smtp_ca_file needs smtp_starttls = true") }
-            if (username == nil) != (password == nil) { throw SettingsError("smtp_username and smtp_password go together") }
-            let credentials = username.flatMap { user in password.map { SMTPConfiguration.Credentials(username: user, password: $0) } }
+            if (username == nil) != (password == nil) {
+                throw SettingsError("smtp_username and smtp_password go together")
+            }
+            let credentials = username.flatMap { user in
+                password.map { SMTPConfiguration.Credentials(username: user, password: $0) }
+            }
             do {
                 configuration.smtp = try SMTPConfiguration(
-                    host: server.host, port: server.port, from: from, security: startTLS ? .startTLS(caFile: caFile) : .none,
+                    host: server.host, port: server.port, from: from,
+                    security: startTLS ? .startTLS(caFile: caFile) : .none,
                     credentials: credentials)
             } catch {
                 throw SettingsError("smtp_username: \(error)")
             }
         case (nil, nil): break
-        default: throw SettingsError("smtp_server and smtp_from go together: set both to send alert e-mails, or neither")
+        default:
+            throw SettingsError("smtp_server and smtp_from go together: set both to send alert e-mails, or neither")
         }
-        configuration.instanceName = try settings.value(Keys.alertInstance, expected: "a name of 1 to 200 characters") { name in
-            (1...200).contains(name.count) ? name : nil
-        } ?? configuration.instanceName
-        configuration.flapWindow = try settings.value(
-            Keys.flapWindow, expected: "a number of states from 3 to 1000", SettingParsers.integer(in: 3...1_000)) ?? configuration.flapWindow
+        configuration.instanceName =
+            try settings.value(Keys.alertInstance, expected: "a name of 1 to 200 characters") { name in
+                (1...200).contains(name.count) ? name : nil
+            } ?? configuration.instanceName
+        configuration.flapWindow =
+            try settings.value(
+                Keys.flapWindow, expected: "a number of states from 3 to 1000", SettingParsers.integer(in: 3...1_000))
+            ?? configuration.flapWindow
         let percent: (String) -> Double? = { Double($0).flatMap { (0...100).contains($0) ? $0 : nil } }
-        let start = try settings.value(Keys.flapStartPercent, expected: "a percentage from 0 to 100", percent) ?? configuration.flapStartPercent
-        let stop = try settings.value(Keys.flapStopPercent, expected: "a percentage from 0 to 100", percent) ?? configuration.flapStopPercent
+        let start =
+            try settings.value(Keys.flapStartPercent, expected: "a percentage from 0 to 100", percent)
+            ?? configuration.flapStartPercent
+        let stop =
+            try settings.value(Keys.flapStopPercent, expected: "a percentage from 0 to 100", percent)
+            ?? configuration.flapStopPercent
         guard stop < start else {
-            throw SettingsError("alert_flap_stop_percent (\(stop)) must be lower than alert_flap_start_percent (\(start))")
+            throw SettingsError(
+                "alert_flap_stop_percent (\(stop)) must be lower than alert_flap_start_percent (\(start))")
         }
         configuration.flapStartPercent = start
         configuration.flapStopPercent = stop

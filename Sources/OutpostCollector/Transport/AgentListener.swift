@@ -42,9 +42,10 @@ public final class AgentListener: Service, Sendable {
         self.port = port
         self.tls = tls
         self.sessions = sessions
-        self.admission = ConnectionAdmission(limits: .init(
-            maximumConnections: maximumConnections, maximumPerSource: maximumConnectionsPerSource,
-            handshakeTimeout: TimeAmount(handshakeTimeout)), listener: "agents")
+        self.admission = ConnectionAdmission(
+            limits: .init(
+                maximumConnections: maximumConnections, maximumPerSource: maximumConnectionsPerSource,
+                handshakeTimeout: TimeAmount(handshakeTimeout)), listener: "agents")
         self.logger = logger
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise()
     }
@@ -72,7 +73,8 @@ public final class AgentListener: Service, Sendable {
                         // A peer without a certificate fails the handshake before the verification
                         // callback runs; closing then settles the promise (a later completion is a no-op).
                         channel.closeFuture.whenComplete { _ in
-                            identified.fail(AgentRejected(reason: "connection closed before the client certificate was verified"))
+                            identified.fail(
+                                AgentRejected(reason: "connection closed before the client certificate was verified"))
                         }
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(tls.makeHandler(identified: identified))
@@ -98,10 +100,12 @@ public final class AgentListener: Service, Sendable {
                             let peer = connection.channel.remoteAddress?.description ?? "unknown"
                             do {
                                 let agent = try await identified.get()
-                                try await AgentSession(agent: agent, peer: peer, context: sessions, logger: logger).run(on: connection)
+                                try await AgentSession(agent: agent, peer: peer, context: sessions, logger: logger).run(
+                                    on: connection)
                             } catch {
                                 sessions.metrics.rejectedConnections.increment()
-                                logger.info("agent connection closed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                                logger.info(
+                                    "agent connection closed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
                                 try? await connection.executeThenClose { _, _ in }
                             }
                         }

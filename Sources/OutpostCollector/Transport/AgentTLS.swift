@@ -20,9 +20,12 @@ public struct AgentTLS: Sendable {
     ///   - certificateChainPEM: the collector's `[server.crt, ca.crt]` in PEM.
     ///   - privateKeyPEM: the collector's key in PEM.
     ///   - caCertificate: the Outpost CA that issues agent certificates.
-    public init(certificateChainPEM: String, privateKeyPEM: String, caCertificate: Certificate, denyList: RevocationDenyList) throws {
+    public init(
+        certificateChainPEM: String, privateKeyPEM: String, caCertificate: Certificate, denyList: RevocationDenyList
+    ) throws {
         server = try MutualTLSServer(
-            identity: TLSIdentity(certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM), clientCA: caCertificate)
+            identity: TLSIdentity(certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM),
+            clientCA: caCertificate)
         verifier = AgentCertificateVerifier(caCertificate: caCertificate)
         self.denyList = denyList
     }
@@ -32,23 +35,26 @@ public struct AgentTLS: Sendable {
     func makeHandler(identified: EventLoopPromise<VerifiedAgent>) throws -> NIOSSLServerHandler {
         let verifier = self.verifier
         let denyList = self.denyList
-        return try server.makeHandler(check: PeerChainCheck(
-            unparsable: { identified.fail(AgentRejected(reason: "no parsable client certificate")) },
-            verify: { chain in
-                guard let leaf = chain.first else {
-                    identified.fail(AgentRejected(reason: "no parsable client certificate"))
-                    return false
-                }
-                switch await verifier.verifyClientChain(leaf: leaf, intermediates: Array(chain.dropFirst()), revokedSerials: denyList.snapshot,
-                                                        revokedAgents: denyList.revokedAgents) {
-                case .success(let agent):
-                    identified.succeed(agent)
-                    return true
-                case .failure(let rejection):
-                    identified.fail(AgentRejected(reason: rejection.description))
-                    return false
-                }
-            }))
+        return try server.makeHandler(
+            check: PeerChainCheck(
+                unparsable: { identified.fail(AgentRejected(reason: "no parsable client certificate")) },
+                verify: { chain in
+                    guard let leaf = chain.first else {
+                        identified.fail(AgentRejected(reason: "no parsable client certificate"))
+                        return false
+                    }
+                    switch await verifier.verifyClientChain(
+                        leaf: leaf, intermediates: Array(chain.dropFirst()), revokedSerials: denyList.snapshot,
+                        revokedAgents: denyList.revokedAgents)
+                    {
+                    case .success(let agent):
+                        identified.succeed(agent)
+                        return true
+                    case .failure(let rejection):
+                        identified.fail(AgentRejected(reason: rejection.description))
+                        return false
+                    }
+                }))
     }
 }
 

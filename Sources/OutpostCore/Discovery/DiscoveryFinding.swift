@@ -28,9 +28,12 @@ public struct DiscoveryFinding: Sendable, Codable, Equatable {
     public var foundAt: Date
 
     /// Creates a finding.
-    public init(jobID: UUID, address: String, respondsToICMP: Bool, rttMilliseconds: Double? = nil, snmpVersion: SNMPCredential.Version? = nil,
-                sysDescr: String? = nil, sysObjectID: String? = nil, sysName: String? = nil, sysLocation: String? = nil,
-                macAddress: String? = nil, vendor: String? = nil, deviceType: String = "unknown", foundAt: Date = Date()) {
+    public init(
+        jobID: UUID, address: String, respondsToICMP: Bool, rttMilliseconds: Double? = nil,
+        snmpVersion: SNMPCredential.Version? = nil,
+        sysDescr: String? = nil, sysObjectID: String? = nil, sysName: String? = nil, sysLocation: String? = nil,
+        macAddress: String? = nil, vendor: String? = nil, deviceType: String = "unknown", foundAt: Date = Date()
+    ) {
         self.jobID = jobID
         self.address = address
         self.respondsToICMP = respondsToICMP

@@ -22,8 +22,11 @@ public struct DiscoveryJobParameters: Sendable, Codable, Equatable {
     public var timeoutMilliseconds: Int
 
     /// Creates parameters.
-    public init(include: [String], exclude: [String] = [], snmp: Bool = true, snmpAllHosts: Bool = false,
-                credentials: [SNMPCredential] = [], snmpPort: UInt16 = 161, concurrency: Int = 256, timeoutMilliseconds: Int = 1_000) {
+    public init(
+        include: [String], exclude: [String] = [], snmp: Bool = true, snmpAllHosts: Bool = false,
+        credentials: [SNMPCredential] = [], snmpPort: UInt16 = 161, concurrency: Int = 256,
+        timeoutMilliseconds: Int = 1_000
+    ) {
         self.include = include
         self.exclude = exclude
         self.snmp = snmp

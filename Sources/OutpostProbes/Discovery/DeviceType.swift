@@ -46,8 +46,10 @@ public enum DeviceType: String, Sendable, Hashable, CaseIterable {
         Rule(type: .ups, phrases: ["ups", "smart-ups*", "powerware", "uninterruptible"], vendors: [318]),
         Rule(type: .printer, phrases: ["printer", "laserjet*", "jetdirect*", "officejet*", "mfp"]),
         Rule(type: .accessPoint, phrases: ["access point", "aironet*", "uap*", "unifi ap", "instant ap"]),
-        Rule(type: .firewall, phrases: ["firewall", "fortigate*", "pan-os", "adaptive security appliance", "asa", "srx*", "sonicwall*"],
-             vendors: [12356, 25461]),
+        Rule(
+            type: .firewall,
+            phrases: ["firewall", "fortigate*", "pan-os", "adaptive security appliance", "asa", "srx*", "sonicwall*"],
+            vendors: [12356, 25461]),
         Rule(type: .switch, phrases: ["switch", "catalyst*", "procurve*", "nexus*", "nx-os", "os-cx"]),
         Rule(type: .router, phrases: ["router", "routeros", "ios xr", "isr*", "asr*"]),
         Rule(type: .server, phrases: ["linux", "windows", "freebsd", "dsm", "vmware", "esxi"]),
@@ -58,7 +60,8 @@ public enum DeviceType: String, Sendable, Hashable, CaseIterable {
         let text = Self.words(sysDescr ?? "")
         for rule in Self.keywordRules {
             if rule.phrases.contains(where: { Self.matches($0, in: text) })
-                || vendor.map({ rule.vendors.contains($0.enterpriseNumber) }) == true {
+                || vendor.map({ rule.vendors.contains($0.enterpriseNumber) }) == true
+            {
                 self = rule.type
                 return
             }

@@ -18,7 +18,9 @@ public struct DeviceVendor: Sendable, Hashable, CustomStringConvertible {
         var body = Substring(sysObjectID)
         if body.hasPrefix(".") { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 7, parts[0..<6] == ["1", "3", "6", "1", "4", "1"], let number = UInt32(parts[6]) else { return nil }
+        guard parts.count >= 7, parts[0..<6] == ["1", "3", "6", "1", "4", "1"], let number = UInt32(parts[6]) else {
+            return nil
+        }
         enterpriseNumber = number
         name = Self.knownVendors[number]
     }

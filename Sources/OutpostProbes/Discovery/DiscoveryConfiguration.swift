@@ -58,7 +58,8 @@ public struct DiscoveryConfiguration: Sendable, Hashable {
     /// The one-request ping round of each attempt, or the reason the settings are refused.
     func pingConfiguration() throws(DiscoveryConfigurationError) -> PingConfiguration {
         guard Self.concurrencyRange.contains(concurrency) else {
-            throw DiscoveryConfigurationError(description: "concurrency \(concurrency) outside \(Self.concurrencyRange)")
+            throw DiscoveryConfigurationError(
+                description: "concurrency \(concurrency) outside \(Self.concurrencyRange)")
         }
         guard (0...10).contains(icmpRetries) else {
             throw DiscoveryConfigurationError(description: "ICMP retries \(icmpRetries) outside 0...10")
@@ -79,7 +80,8 @@ public struct DiscoveryConfiguration: Sendable, Hashable {
             }
         }
         do {
-            return try PingConfiguration(packetsPerRound: 1, packetInterval: .zero, timeout: icmpTimeout, roundInterval: icmpTimeout)
+            return try PingConfiguration(
+                packetsPerRound: 1, packetInterval: .zero, timeout: icmpTimeout, roundInterval: icmpTimeout)
         } catch {
             throw DiscoveryConfigurationError(description: "ICMP: \(error)")
         }

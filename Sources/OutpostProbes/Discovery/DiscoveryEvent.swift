@@ -77,8 +77,10 @@ public struct SNMPSystemGroup: Sendable, Equatable {
     public var sysServices: Int?
 
     /// Creates a system group.
-    public init(credentialIndex: Int, sysDescr: String? = nil, sysObjectID: String? = nil, sysUpTime: UInt32? = nil,
-                sysName: String? = nil, sysLocation: String? = nil, sysServices: Int? = nil) {
+    public init(
+        credentialIndex: Int, sysDescr: String? = nil, sysObjectID: String? = nil, sysUpTime: UInt32? = nil,
+        sysName: String? = nil, sysLocation: String? = nil, sysServices: Int? = nil
+    ) {
         self.credentialIndex = credentialIndex
         self.sysDescr = sysDescr
         self.sysObjectID = sysObjectID

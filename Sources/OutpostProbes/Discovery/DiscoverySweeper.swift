@@ -27,7 +27,9 @@ public final class DiscoverySweeper: Sendable {
     /// and requests already on the wire complete in the background within their timeouts.
     /// Events are buffered until consumed (at most two per host).
     /// - Throws: ``DiscoveryConfigurationError`` when `configuration` is out of range.
-    public func sweep(_ targets: DiscoveryTargets, configuration: DiscoveryConfiguration) throws(DiscoveryConfigurationError) -> AsyncStream<DiscoveryEvent> {
+    public func sweep(_ targets: DiscoveryTargets, configuration: DiscoveryConfiguration)
+        throws(DiscoveryConfigurationError) -> AsyncStream<DiscoveryEvent>
+    {
         let ping = try configuration.pingConfiguration()
         let (stream, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self)
         let run = SweepRun(
@@ -65,7 +67,9 @@ private struct SweepRun: Sendable {
         var progress = DiscoveryProgress(total: targets.count)
         var lastProgress = start
         var neighbours = NeighbourReader(enabled: configuration.readNeighbourTable)
-        logger.info("discovery sweep started", metadata: ["hosts": "\(targets.count)", "credentials": "\(configuration.credentials.count)"])
+        logger.info(
+            "discovery sweep started",
+            metadata: ["hosts": "\(targets.count)", "credentials": "\(configuration.credentials.count)"])
         continuation.yield(.progress(progress))
 
         await withTaskGroup(of: HostOutcome.self) { group in
@@ -92,10 +96,13 @@ private struct SweepRun: Sendable {
 
         let cancelled = progress.scanned < progress.total
         let duration = clock.now - start
-        logger.info("discovery sweep ended", metadata: [
-            "scanned": "\(progress.scanned)", "responded": "\(progress.responded)", "identified": "\(progress.identified)",
-            "failed": "\(progress.failed)", "cancelled": "\(cancelled)", "duration": "\(duration)",
-        ])
+        logger.info(
+            "discovery sweep ended",
+            metadata: [
+                "scanned": "\(progress.scanned)", "responded": "\(progress.responded)",
+                "identified": "\(progress.identified)",
+                "failed": "\(progress.failed)", "cancelled": "\(cancelled)", "duration": "\(duration)",
+            ])
         continuation.yield(.progress(progress))
         continuation.yield(.finished(DiscoverySummary(progress: progress, startedAt: startedAt, duration: duration)))
         continuation.finish()
@@ -106,21 +113,29 @@ private struct SweepRun: Sendable {
     func probe(_ address: String) async -> HostOutcome {
         guard let target = try? PingTarget(deviceID: deviceID, address: address) else {
             // Unreachable: the targets only produce address literals. Counted as a failure.
-            return HostOutcome(address: address, round: PingRoundResult(deviceID: deviceID, deviceIP: address, timestamp: Date(), packetsSent: 0, packetsReceived: 0), probedAt: .now)
+            return HostOutcome(
+                address: address,
+                round: PingRoundResult(
+                    deviceID: deviceID, deviceIP: address, timestamp: Date(), packetsSent: 0, packetsReceived: 0),
+                probedAt: .now)
         }
         var round = await icmp.round(target: target, configuration: ping)
         for _ in 0..<configuration.icmpRetries where !round.isReachable && round.packetsSent > 0 && !Task.isCancelled {
             round = await icmp.round(target: target, configuration: ping)
         }
         let probedAt = ContinuousClock.now
-        let wantsSNMP = switch configuration.snmpProbing {
-        case .disabled: false
-        case .respondersOnly: round.isReachable
-        case .allHosts: true
-        }
+        let wantsSNMP =
+            switch configuration.snmpProbing {
+            case .disabled: false
+            case .respondersOnly: round.isReachable
+            case .allHosts: true
+            }
         guard wantsSNMP else { return HostOutcome(address: address, round: round, probedAt: probedAt) }
-        guard !Task.isCancelled else { return HostOutcome(address: address, round: round, probedAt: probedAt, snmp: .cancelled) }
-        return HostOutcome(address: address, round: round, probedAt: probedAt, snmp: await systemGroup.probe(host: address))
+        guard !Task.isCancelled else {
+            return HostOutcome(address: address, round: round, probedAt: probedAt, snmp: .cancelled)
+        }
+        return HostOutcome(
+            address: address, round: round, probedAt: probedAt, snmp: await systemGroup.probe(host: address))
     }
 
     /// Counts one outcome and returns the host when it answered anything. A host whose SNMP
@@ -140,7 +155,8 @@ private struct SweepRun: Sendable {
         return DiscoveredHost(
             address: outcome.address, respondsToICMP: outcome.round.isReachable, rttMilliseconds: outcome.round.avgRTT,
             system: system, macAddress: nil, vendor: vendor,
-            deviceType: system.map { DeviceType(sysDescr: $0.sysDescr, sysServices: $0.sysServices, vendor: vendor) } ?? .unknown)
+            deviceType: system.map { DeviceType(sysDescr: $0.sysDescr, sysServices: $0.sysServices, vendor: vendor) }
+                ?? .unknown)
     }
 }
 

@@ -14,9 +14,11 @@ public enum DiscoveryTargetError: Error, Sendable, Equatable, CustomStringConver
     public var description: String {
         switch self {
         case .invalidPrefix(let text, let reason): "invalid prefix '\(text)': \(reason)"
-        case .ipv6PrefixTooShort(let text, let minimum): "IPv6 prefix \(text) is too large to sweep; use /\(minimum) or longer"
+        case .ipv6PrefixTooShort(let text, let minimum):
+            "IPv6 prefix \(text) is too large to sweep; use /\(minimum) or longer"
         case .empty: "the sweep has no address left to probe"
-        case .tooManyHosts(let count, let maximum): "the sweep covers \(count) hosts, more than the maximum of \(maximum); split the range or raise the limit"
+        case .tooManyHosts(let count, let maximum):
+            "the sweep covers \(count) hosts, more than the maximum of \(maximum); split the range or raise the limit"
         case .invalidMaximum(let value): "maximum hosts \(value) outside \(DiscoveryTargets.maximumHostsRange)"
         }
     }

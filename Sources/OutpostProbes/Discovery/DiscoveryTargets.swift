@@ -30,7 +30,9 @@ public struct DiscoveryTargets: Sequence, Sendable, Hashable {
     ///   - exclude: prefixes or single addresses to leave out.
     ///   - maximumHosts: refuse specifications covering more hosts than this (after exclusions).
     /// - Throws: ``DiscoveryTargetError`` naming the offending entry.
-    public init(include: [String], exclude: [String] = [], maximumHosts: Int = defaultMaximumHosts) throws(DiscoveryTargetError) {
+    public init(include: [String], exclude: [String] = [], maximumHosts: Int = defaultMaximumHosts)
+        throws(DiscoveryTargetError)
+    {
         guard Self.maximumHostsRange.contains(maximumHosts) else { throw .invalidMaximum(maximumHosts) }
         let included = try include.map { (text) throws(DiscoveryTargetError) in try IPPrefix(parsing: text) }
         let excluded = try exclude.map { (text) throws(DiscoveryTargetError) in try IPPrefix(parsing: text) }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An IPv4 or IPv6 network prefix such as `10.1.0.0/16` or `fd00::/120`; a bare address is
@@ -46,7 +46,11 @@ public struct IPPrefix: Sendable, Hashable, CustomStringConvertible {
         }
         network = address.value
         guard address.value & hostMask == 0 else {
-            throw .invalidPrefix(shown, reason: "host bits are set; the network is \(Self.text(of: address.value & ~hostMask, family: family))/\(length)")
+            throw .invalidPrefix(
+                shown,
+                reason:
+                    "host bits are set; the network is \(Self.text(of: address.value & ~hostMask, family: family))/\(length)"
+            )
         }
     }
 

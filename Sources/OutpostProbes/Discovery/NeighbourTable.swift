@@ -14,7 +14,9 @@ struct NeighbourTable: Sendable, Equatable {
     static func current(path: String = "/proc/net/arp") -> NeighbourTable {
         guard let file = FileHandle(forReadingAtPath: path) else { return NeighbourTable() }
         defer { try? file.close() }
-        guard let data = try? file.readToEnd(), let text = String(data: data, encoding: .utf8) else { return NeighbourTable() }
+        guard let data = try? file.readToEnd(), let text = String(data: data, encoding: .utf8) else {
+            return NeighbourTable()
+        }
         return NeighbourTable(procNetARP: text)
     }
 

@@ -3,8 +3,10 @@ import OutpostCore
 /// Reads a host's SNMP system group, trying candidate credentials in order.
 struct SystemGroupProbe: Sendable {
     /// sysDescr, sysObjectID, sysUpTime, (sysContact skipped), sysName, sysLocation, sysServices.
-    static let oids = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.3.0",
-                       "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.1.7.0"]
+    static let oids = [
+        "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.1.7.0",
+    ]
 
     /// What probing one host produced.
     enum Outcome: Sendable, Equatable {
@@ -45,7 +47,9 @@ struct SystemGroupProbe: Sendable {
         var oids = Self.oids
         while true {
             let result = await engine.get(oids, from: target)
-            guard case .failure(.agentError(status: 2, let index)) = result, oids.indices.contains(index - 1), oids.count > 1 else {
+            guard case .failure(.agentError(status: 2, let index)) = result, oids.indices.contains(index - 1),
+                oids.count > 1
+            else {
                 return result
             }
             oids.remove(at: index - 1)
@@ -61,7 +65,8 @@ struct SystemGroupProbe: Sendable {
             case ("1.3.6.1.2.1.1.2.0", .objectIdentifier(let oid)): group.sysObjectID = oid
             case ("1.3.6.1.2.1.1.3.0", .timeTicks(let ticks)): group.sysUpTime = ticks
             case ("1.3.6.1.2.1.1.5.0", .octetString(let bytes)): group.sysName = String(decoding: bytes, as: UTF8.self)
-            case ("1.3.6.1.2.1.1.6.0", .octetString(let bytes)): group.sysLocation = String(decoding: bytes, as: UTF8.self)
+            case ("1.3.6.1.2.1.1.6.0", .octetString(let bytes)):
+                group.sysLocation = String(decoding: bytes, as: UTF8.self)
             case ("1.3.6.1.2.1.1.7.0", .integer(let services)): group.sysServices = Int(exactly: services)
             default: break
             }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IPv4 or IPv6 address in network byte order, as the ICMP engine puts it on the wire.
@@ -20,7 +20,9 @@ enum ICMPAddress: Hashable, Sendable {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, text, &v6) == 1 {
             self = withUnsafeBytes(of: v6) { raw in
-                .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                .v6(
+                    raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             }
             return
         }
@@ -32,8 +34,9 @@ enum ICMPAddress: Hashable, Sendable {
         let length = isIPv6 ? 16 : 4
         guard offset >= 0, offset + length <= bytes.count else { return nil }
         if isIPv6 {
-            self = .v6(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                       bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+            self = .v6(
+                bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         } else {
             self = .v4(bytes.loadUnaligned(fromByteOffset: offset, as: in_addr_t.self))
         }
@@ -49,7 +52,9 @@ enum ICMPAddress: Hashable, Sendable {
         case AF_INET6:
             let address = withUnsafeBytes(of: &storage) { $0.loadUnaligned(as: sockaddr_in6.self) }
             self = withUnsafeBytes(of: address.sin6_addr) { raw in
-                .v6(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                .v6(
+                    raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             }
         default:
             return nil
@@ -70,7 +75,9 @@ enum ICMPAddress: Hashable, Sendable {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = raw
             return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
         case .v6(let high, let low):
             var address = sockaddr_in6()
@@ -80,7 +87,9 @@ enum ICMPAddress: Hashable, Sendable {
                 raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
             }
             return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
             }
         }
     }

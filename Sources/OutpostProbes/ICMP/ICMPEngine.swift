@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import OutpostCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Pings many devices through one ICMP socket per address family.
 ///
@@ -25,20 +26,30 @@ public final class ICMPEngine: Sendable {
     /// datagram sockets when raw ones are refused, and logs it. IPv6 is optional: when its socket
     /// cannot be opened the engine logs it and IPv6 rounds count every request as a send failure.
     /// - Throws: ``ICMPEngineError`` when the configuration is out of range or no IPv4 socket can be opened.
-    public init(configuration: ICMPEngineConfiguration = .init(), logger: Logger = Logger(label: "outpost.icmp")) throws(ICMPEngineError) {
+    public init(configuration: ICMPEngineConfiguration = .init(), logger: Logger = Logger(label: "outpost.icmp"))
+        throws(ICMPEngineError)
+    {
         guard ICMPEngineConfiguration.maxPacketsPerSecondRange.contains(configuration.maxPacketsPerSecond) else {
-            throw ICMPEngineError(description: "maxPacketsPerSecond \(configuration.maxPacketsPerSecond) outside \(ICMPEngineConfiguration.maxPacketsPerSecondRange)", code: 0)
+            throw ICMPEngineError(
+                description:
+                    "maxPacketsPerSecond \(configuration.maxPacketsPerSecond) outside \(ICMPEngineConfiguration.maxPacketsPerSecondRange)",
+                code: 0)
         }
         guard ICMPEngineConfiguration.receiveBufferBytesRange.contains(configuration.receiveBufferBytes) else {
-            throw ICMPEngineError(description: "receiveBufferBytes \(configuration.receiveBufferBytes) outside \(ICMPEngineConfiguration.receiveBufferBytesRange)", code: 0)
+            throw ICMPEngineError(
+                description:
+                    "receiveBufferBytes \(configuration.receiveBufferBytes) outside \(ICMPEngineConfiguration.receiveBufferBytesRange)",
+                code: 0)
         }
         var generator = SystemRandomNumberGenerator()
         let identifier = UInt16.random(in: .min ... .max, using: &generator)
         let buffer = configuration.receiveBufferBytes
-        let ipv4 = try Self.openIPv4(mode: configuration.socketMode, identifier: identifier, receiveBufferBytes: buffer, logger: logger)
+        let ipv4 = try Self.openIPv4(
+            mode: configuration.socketMode, identifier: identifier, receiveBufferBytes: buffer, logger: logger)
         let ipv6: ICMPSocket?
         do {
-            ipv6 = try ICMPSocket.open(kind: ipv4.kind, isIPv6: true, identifier: identifier, receiveBufferBytes: buffer)
+            ipv6 = try ICMPSocket.open(
+                kind: ipv4.kind, isIPv6: true, identifier: identifier, receiveBufferBytes: buffer)
         } catch {
             logger.warning("IPv6 ICMP unavailable; IPv6 targets will count as lost", metadata: ["reason": "\(error)"])
             ipv6 = nil
@@ -60,9 +71,11 @@ public final class ICMPEngine: Sendable {
         }
         thread.name = "outpost-icmp"
         thread.start()
-        logger.info("ICMP engine started", metadata: [
-            "sockets": "\(socketKind)", "ipv6": "\(ipv6 != nil)", "maxPacketsPerSecond": "\(rate)",
-        ])
+        logger.info(
+            "ICMP engine started",
+            metadata: [
+                "sockets": "\(socketKind)", "ipv6": "\(ipv6 != nil)", "maxPacketsPerSecond": "\(rate)",
+            ])
     }
 
     deinit {
@@ -74,19 +87,26 @@ public final class ICMPEngine: Sendable {
     ) throws(ICMPEngineError) -> ICMPSocket {
         switch mode {
         case .raw:
-            return try ICMPSocket.open(kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            return try ICMPSocket.open(
+                kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
         case .datagram:
-            return try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            return try ICMPSocket.open(
+                kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
         case .automatic:
             do {
-                return try ICMPSocket.open(kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
-            } catch where error.code == EPERM || error.code == EACCES {
-                logger.notice("raw ICMP sockets not permitted (no CAP_NET_RAW); falling back to unprivileged datagram ICMP sockets")
+                return try ICMPSocket.open(
+                    kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            } catch  where error.code == EPERM || error.code == EACCES {
+                logger.notice(
+                    "raw ICMP sockets not permitted (no CAP_NET_RAW); falling back to unprivileged datagram ICMP sockets"
+                )
                 do {
-                    return try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+                    return try ICMPSocket.open(
+                        kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
                 } catch {
                     throw ICMPEngineError(
-                        description: "\(error.description); grant CAP_NET_RAW or include the process's group in net.ipv4.ping_group_range",
+                        description:
+                            "\(error.description); grant CAP_NET_RAW or include the process's group in net.ipv4.ping_group_range",
                         code: error.code
                     )
                 }
@@ -105,10 +125,15 @@ public final class ICMPEngine: Sendable {
     }
 
     /// Starts a round; `completion` runs once on the I/O thread and must not block.
-    func startRound(target: PingTarget, configuration: PingConfiguration, completion: @escaping @Sendable (PingRoundResult) -> Void) {
+    func startRound(
+        target: PingTarget, configuration: PingConfiguration, completion: @escaping @Sendable (PingRoundResult) -> Void
+    ) {
         let request = RoundRequest(target: target, configuration: configuration, completion: completion)
         if !inbox.post(request) {
-            completion(PingRoundResult(deviceID: target.deviceID, deviceIP: target.addressText, timestamp: Date(), packetsSent: 0, packetsReceived: 0))
+            completion(
+                PingRoundResult(
+                    deviceID: target.deviceID, deviceIP: target.addressText, timestamp: Date(), packetsSent: 0,
+                    packetsReceived: 0))
         }
     }
 

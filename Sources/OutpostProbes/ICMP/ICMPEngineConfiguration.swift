@@ -27,7 +27,9 @@ public struct ICMPEngineConfiguration: Sendable, Hashable {
     public static let receiveBufferBytesRange = 65_536...67_108_864
 
     /// Creates a configuration; values are validated when the engine starts.
-    public init(socketMode: SocketMode = .automatic, maxPacketsPerSecond: Int = 2_000, receiveBufferBytes: Int = 4 << 20) {
+    public init(
+        socketMode: SocketMode = .automatic, maxPacketsPerSecond: Int = 2_000, receiveBufferBytes: Int = 4 << 20
+    ) {
         self.socketMode = socketMode
         self.maxPacketsPerSecond = maxPacketsPerSecond
         self.receiveBufferBytes = receiveBufferBytes

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the async side hands the I/O thread, and the counters it publishes back.
 /// Everything crosses threads through its mutexes and the wake-up pipe.

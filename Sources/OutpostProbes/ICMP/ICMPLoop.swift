@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DequeModule
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The engine's I/O thread: sends interleaved echo requests under the global rate limit,
 /// matches replies to probes, and runs the per-probe timeouts on a timer wheel.
@@ -144,7 +145,8 @@ final class ICMPLoop {
             sendQueue.removeFirst()
             rounds[Int(index)]?.sent += 1
             if round.sent + 1 < round.request.configuration.packetsPerRound {
-                wheel.schedule(.nextPacket(round: index), at: sentAt + round.request.configuration.packetInterval.nanoseconds)
+                wheel.schedule(
+                    .nextPacket(round: index), at: sentAt + round.request.configuration.packetInterval.nanoseconds)
             } else {
                 finishIfComplete(index)
             }
@@ -245,7 +247,9 @@ final class ICMPLoop {
         }
     }
 
-    private func handleReply(_ key: ICMPPacket.ProbeKey, from source: ICMPAddress, at receivedAt: UInt64, on socket: ICMPSocket) {
+    private func handleReply(
+        _ key: ICMPPacket.ProbeKey, from source: ICMPAddress, at receivedAt: UInt64, on socket: ICMPSocket
+    ) {
         // Raw sockets see every echo reply of the host: keep only ours.
         guard key.identifier == socket.identifier, key.cookie == cookie, let token = key.token else { return }
         let probe = probes[key.sequence]
@@ -279,7 +283,8 @@ final class ICMPLoop {
         if let keyCookie = key.cookie, keyCookie != cookie { return }
         let probe = probes[key.sequence]
         guard probe.state == .inFlight, key.token.map({ $0 == probe.token }) ?? true,
-              rounds[Int(probe.round)]?.request.target.address == destination else { return }
+            rounds[Int(probe.round)]?.request.target.address == destination
+        else { return }
         probes.settle(key.sequence, as: .failed)
         counters.unreachable += 1
         countersChanged = true

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The kind of ICMP socket an engine uses.
@@ -24,9 +24,13 @@ struct ICMPSocket: Sendable {
     var hasIPHeader: Bool { kind == .raw && !isIPv6 }
 
     /// Opens a socket of `kind`; raw sockets stamp `identifier` on requests.
-    static func open(kind: ICMPSocketKind, isIPv6: Bool, identifier: UInt16, receiveBufferBytes: Int) throws(ICMPEngineError) -> ICMPSocket {
+    static func open(kind: ICMPSocketKind, isIPv6: Bool, identifier: UInt16, receiveBufferBytes: Int)
+        throws(ICMPEngineError) -> ICMPSocket
+    {
         let family = isIPv6 ? AF_INET6 : AF_INET
-        let type = Int32((kind == .raw ? SOCK_RAW : SOCK_DGRAM).rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let type =
+            Int32((kind == .raw ? SOCK_RAW : SOCK_DGRAM).rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            | Int32(SOCK_CLOEXEC.rawValue)
         let proto = isIPv6 ? Int32(IPPROTO_ICMPV6) : Int32(IPPROTO_ICMP)
         let fd = socket(family, type, proto)
         let name = "\(kind) ICMP\(isIPv6 ? "v6" : "v4") socket"
@@ -44,7 +48,9 @@ struct ICMPSocket: Sendable {
         }
     }
 
-    private static func configure(fd: Int32, kind: ICMPSocketKind, isIPv6: Bool, receiveBufferBytes: Int, name: String) throws(ICMPEngineError) {
+    private static func configure(fd: Int32, kind: ICMPSocketKind, isIPv6: Bool, receiveBufferBytes: Int, name: String)
+        throws(ICMPEngineError)
+    {
         // SO_RCVBUFFORCE passes net.core.rmem_max when privileged; SO_RCVBUF is capped by it.
         if setOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, Int32(receiveBufferBytes)) != 0 {
             _ = setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(receiveBufferBytes))
@@ -55,7 +61,8 @@ struct ICMPSocket: Sendable {
             // destination unreachable (3) and time exceeded (11); drop our own requests on loopback.
             let keep: UInt32 = 1 << 0 | 1 << 3 | 1 << 11
             guard setOption(fd, 255, 1, Int32(bitPattern: ~keep)) == 0 else {
-                throw ICMPEngineError(description: "cannot set ICMP_FILTER on \(name): \(errorText(errno))", code: errno)
+                throw ICMPEngineError(
+                    description: "cannot set ICMP_FILTER on \(name): \(errorText(errno))", code: errno)
             }
         case (.raw, true):
             var filter = [UInt32](repeating: .max, count: 8)
@@ -64,7 +71,8 @@ struct ICMPSocket: Sendable {
                 setsockopt(fd, Int32(IPPROTO_ICMPV6), 1, $0.baseAddress, socklen_t($0.count))
             }
             guard status == 0 else {
-                throw ICMPEngineError(description: "cannot set ICMP6_FILTER on \(name): \(errorText(errno))", code: errno)
+                throw ICMPEngineError(
+                    description: "cannot set ICMP6_FILTER on \(name): \(errorText(errno))", code: errno)
             }
         case (.datagram, false):
             // ICMP errors about our requests arrive on the error queue (IP_RECVERR).
@@ -145,7 +153,9 @@ struct ICMPSocket: Sendable {
 
     /// Receives one ICMP error from a datagram socket's error queue: the echo request it quotes,
     /// and whether it is an ICMP error (not a local one). `nil` when the queue is empty.
-    func receiveError(into buffer: UnsafeMutableRawBufferPointer) -> (length: Int, destination: ICMPAddress?, isICMP: Bool)? {
+    func receiveError(into buffer: UnsafeMutableRawBufferPointer) -> (
+        length: Int, destination: ICMPAddress?, isICMP: Bool
+    )? {
         var storage = sockaddr_storage()
         var control = [UInt64](repeating: 0, count: 64)
         return control.withUnsafeMutableBytes { controlBytes in
@@ -175,7 +185,8 @@ struct ICMPSocket: Sendable {
         var offset = 0
         while offset + headerSize <= bytes.count {
             let header = bytes.loadUnaligned(fromByteOffset: offset, as: cmsghdr.self)
-            let isRecvErr = (header.cmsg_level == Int32(IPPROTO_IP) && header.cmsg_type == IP_RECVERR)
+            let isRecvErr =
+                (header.cmsg_level == Int32(IPPROTO_IP) && header.cmsg_type == IP_RECVERR)
                 || (header.cmsg_level == Int32(IPPROTO_IPV6) && header.cmsg_type == IPV6_RECVERR)
             // struct sock_extended_err: ee_errno (4 bytes), then ee_origin.
             if isRecvErr, offset + headerSize + 5 <= bytes.count {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `CLOCK_MONOTONIC` in nanoseconds: the clock of every round-trip time and timeout.

@@ -25,11 +25,17 @@ struct PingScheduleLoop: Sendable {
         var nextGeneration: UInt64 = 0
 
         /// Schedules `device`'s first round at a random point of `[now, now + within)`.
-        mutating func add(_ device: PingDevice, now: ContinuousClock.Instant, within: Duration, using generator: inout some RandomNumberGenerator) {
+        mutating func add(
+            _ device: PingDevice, now: ContinuousClock.Instant, within: Duration,
+            using generator: inout some RandomNumberGenerator
+        ) {
             guard live[device] == nil else { return }
             nextGeneration += 1
             live[device] = nextGeneration
-            queue.insert(Due(instant: now + within * Double.random(in: 0..<1, using: &generator), device: device, generation: nextGeneration))
+            queue.insert(
+                Due(
+                    instant: now + within * Double.random(in: 0..<1, using: &generator), device: device,
+                    generation: nextGeneration))
         }
 
         /// Keeps the devices of `devices` already scheduled, drops the others (their heap entries
@@ -105,7 +111,9 @@ struct PingScheduleLoop: Sendable {
                 let added = state.retain(Set(devices))
                 let now = clock.now
                 for device in added {
-                    state.add(device, now: now, within: min(device.configuration.roundInterval, addedDeviceSpread), using: &generator)
+                    state.add(
+                        device, now: now, within: min(device.configuration.roundInterval, addedDeviceSpread),
+                        using: &generator)
                 }
             }
         }

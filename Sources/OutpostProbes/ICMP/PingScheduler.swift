@@ -37,7 +37,10 @@ public struct PingScheduler: Sendable {
 
     /// Creates a scheduler for `devices`; `jitterFraction` is clamped to 0...1 and
     /// `addedDeviceSpread` to at least zero.
-    public init(engine: ICMPEngine, devices: [PingDevice], jitterFraction: Double = 0.5, addedDeviceSpread: Duration = .seconds(2)) {
+    public init(
+        engine: ICMPEngine, devices: [PingDevice], jitterFraction: Double = 0.5,
+        addedDeviceSpread: Duration = .seconds(2)
+    ) {
         self.engine = engine
         self.devices = devices
         self.jitterFraction = min(max(jitterFraction, 0), 1)
@@ -60,7 +63,8 @@ public struct PingScheduler: Sendable {
             of: PingRoundResult.self, bufferingPolicy: .bufferingNewest(max(1024, devices.count * 2))
         )
         let (events, eventSink) = AsyncStream.makeStream(of: PingScheduleEvent.self)
-        let loop = PingScheduleLoop(engine: engine, jitterFraction: jitterFraction, addedDeviceSpread: addedDeviceSpread)
+        let loop = PingScheduleLoop(
+            engine: engine, jitterFraction: jitterFraction, addedDeviceSpread: addedDeviceSpread)
         let task = Task { [devices] in
             await loop.run(initialDevices: devices, events: events, wake: eventSink, results: resultSink)
             resultSink.finish()

@@ -29,18 +29,22 @@ public struct CounterRateTracker<Key: Hashable & Sendable>: Sendable {
 
     /// Records `value` read at `timestamp` (with the agent's `sysUpTime` when known) and
     /// returns the rate since the previous sample of `key`, if one can be trusted.
-    public mutating func record(_ value: SNMPValue, for key: Key, at timestamp: Date, uptime: UInt32? = nil) -> Double? {
+    public mutating func record(_ value: SNMPValue, for key: Key, at timestamp: Date, uptime: UInt32? = nil) -> Double?
+    {
         guard let width = Self.width(of: value) else {
             baselines[key] = nil
             return nil
         }
         let previous = baselines[key]
         baselines[key] = Baseline(value: value, timestamp: timestamp, uptime: uptime)
-        guard let previous, let previousWidth = Self.width(of: previous.value), previousWidth == width else { return nil }
+        guard let previous, let previousWidth = Self.width(of: previous.value), previousWidth == width else {
+            return nil
+        }
         let elapsed = timestamp.timeIntervalSince(previous.timestamp)
         guard elapsed > 0 else { return nil }
         if let uptime, let previousUptime = previous.uptime, uptime < previousUptime { return nil }
-        let current = Self.magnitude(of: value), before = Self.magnitude(of: previous.value)
+        let current = Self.magnitude(of: value)
+        let before = Self.magnitude(of: previous.value)
         let delta: Double
         if current >= before {
             delta = Double(current - before)

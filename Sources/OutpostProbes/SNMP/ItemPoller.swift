@@ -38,9 +38,11 @@ public final class ItemPoller: Sendable {
                 guard let target = target(of: device) else { continue }
                 let scalars = device.items.filter { !$0.isTable }
                 if scalars.count < device.items.count {
-                    logger.notice("table items are not polled yet", metadata: [
-                        "device": "\(device.name)", "items": "\(device.items.filter(\.isTable).map(\.name))",
-                    ])
+                    logger.notice(
+                        "table items are not polled yet",
+                        metadata: [
+                            "device": "\(device.name)", "items": "\(device.items.filter(\.isTable).map(\.name))",
+                        ])
                 }
                 for (interval, items) in Dictionary(grouping: scalars, by: \.intervalSeconds) {
                     let deviceID = DeviceID(device.id)
@@ -53,13 +55,16 @@ public final class ItemPoller: Sendable {
     /// The SNMP target of `device`, or `nil` (logged) when it has no usable credential.
     private func target(of device: AgentConfiguration.Device) -> SNMPTarget? {
         guard let credential = device.snmp else {
-            logger.warning("device has SNMP items but no SNMP credential; not polled", metadata: ["device": "\(device.name)"])
+            logger.warning(
+                "device has SNMP items but no SNMP credential; not polled", metadata: ["device": "\(device.name)"])
             return nil
         }
         do {
             return SNMPTarget(host: device.address, port: port, security: try SNMPSecurity(credential))
         } catch {
-            logger.warning("device's SNMP credential is unusable; not polled", metadata: ["device": "\(device.name)", "error": "\(error)"])
+            logger.warning(
+                "device's SNMP credential is unusable; not polled",
+                metadata: ["device": "\(device.name)", "error": "\(error)"])
             return nil
         }
     }
@@ -93,7 +98,10 @@ public final class ItemPoller: Sendable {
     }
 
     /// One GET per ``maximumOIDsPerRequest`` items; their samples go to `emit`.
-    private func read(_ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget, emit: @Sendable (ItemSample) -> Void) async {
+    private func read(
+        _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget,
+        emit: @Sendable (ItemSample) -> Void
+    ) async {
         for start in stride(from: 0, to: items.count, by: Self.maximumOIDsPerRequest) {
             let chunk = Array(items[start..<min(start + Self.maximumOIDsPerRequest, items.count)])
             let result = await engine.get(chunk.map(\.oid), from: target)
@@ -111,16 +119,22 @@ public final class ItemPoller: Sendable {
     ) -> [ItemSample] {
         switch result {
         case .failure(let error):
-            return items.map { ItemSample(itemID: ItemID($0.id), deviceID: device, timestamp: timestamp, result: .failure(error)) }
+            return items.map {
+                ItemSample(itemID: ItemID($0.id), deviceID: device, timestamp: timestamp, result: .failure(error))
+            }
         case .success(let bindings):
-            let byOID = Dictionary(bindings.map { (Self.normalized($0.oid), $0.value) }, uniquingKeysWith: { first, _ in first })
+            let byOID = Dictionary(
+                bindings.map { (Self.normalized($0.oid), $0.value) }, uniquingKeysWith: { first, _ in first })
             return items.map { item in
                 let itemID = ItemID(item.id)
                 guard let value = byOID[Self.normalized(item.oid)] else {
-                    return ItemSample(itemID: itemID, deviceID: device, timestamp: timestamp, value: nil, error: "no value returned for \(item.oid)")
+                    return ItemSample(
+                        itemID: itemID, deviceID: device, timestamp: timestamp, value: nil,
+                        error: "no value returned for \(item.oid)")
                 }
                 let rate = rates.withLock { $0.record(value, for: itemID, at: timestamp) }
-                return ItemSample(itemID: itemID, deviceID: device, timestamp: timestamp, result: .success(value), rate: rate)
+                return ItemSample(
+                    itemID: itemID, deviceID: device, timestamp: timestamp, result: .success(value), rate: rate)
             }
         }
     }

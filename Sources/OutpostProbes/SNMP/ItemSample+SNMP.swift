@@ -5,7 +5,9 @@ extension ItemSample {
     /// The sample for one polled item: the typed value on success; on failure (or an
     /// SNMPv2 exception value such as noSuchObject) no value and the reason as `error`,
     /// as `item_history` and `monitoring_items.last_value/last_poll/last_error` store them.
-    public init(itemID: ItemID, deviceID: DeviceID, timestamp: Date, result: Result<SNMPValue, SNMPError>, rate: Double? = nil) {
+    public init(
+        itemID: ItemID, deviceID: DeviceID, timestamp: Date, result: Result<SNMPValue, SNMPError>, rate: Double? = nil
+    ) {
         switch result {
         case .success(let value):
             switch value {

@@ -15,11 +15,12 @@ extension SNMPEngine {
         var collected: [VarBind] = []
         let useBulk = if case .v1 = target.security { false } else { true }
         walking: while true {
-            let operation: SNMPRequest.Operation = useBulk ? .getBulk(nonRepeaters: 0, maxRepetitions: maxRepetitions) : .getNext
+            let operation: SNMPRequest.Operation =
+                useBulk ? .getBulk(nonRepeaters: 0, maxRepetitions: maxRepetitions) : .getNext
             let page: [DecodedVarBind]
             switch await perform(operation, [cursor], target) {
             case .success(let varBinds): page = varBinds
-            case .failure(.agentError(status: 2, _)) where !useBulk: break walking // v1 end of MIB
+            case .failure(.agentError(status: 2, _)) where !useBulk: break walking  // v1 end of MIB
             case .failure(let error): throw error
             }
             if page.isEmpty { break }
@@ -32,7 +33,8 @@ extension SNMPEngine {
             }
         }
         if collected.isEmpty, case .success(let exact) = await perform(.get, [rootOID], target),
-           let varBind = exact.first, !Self.isException(varBind.value) {
+            let varBind = exact.first, !Self.isException(varBind.value)
+        {
             collected.append(varBind.varBind)
         }
         return collected

@@ -49,7 +49,9 @@ public final class SNMPEngine: Sendable {
             .map { $0.map(\.varBind) }
     }
 
-    func perform(_ operation: SNMPRequest.Operation, _ oids: [String], _ target: SNMPTarget) async -> Result<[DecodedVarBind], SNMPError> {
+    func perform(_ operation: SNMPRequest.Operation, _ oids: [String], _ target: SNMPTarget) async -> Result<
+        [DecodedVarBind], SNMPError
+    > {
         do {
             let parsed = try oids.map { (oid) throws(SNMPError) in try NumericOID(parsing: oid) }
             return await perform(operation, parsed, target)
@@ -58,7 +60,9 @@ public final class SNMPEngine: Sendable {
         }
     }
 
-    func perform(_ operation: SNMPRequest.Operation, _ oids: [NumericOID], _ target: SNMPTarget) async -> Result<[DecodedVarBind], SNMPError> {
+    func perform(_ operation: SNMPRequest.Operation, _ oids: [NumericOID], _ target: SNMPTarget) async -> Result<
+        [DecodedVarBind], SNMPError
+    > {
         do {
             try target.validate()
             try Self.validate(operation, oidCount: oids.count, security: target.security)
@@ -70,7 +74,9 @@ public final class SNMPEngine: Sendable {
         }
     }
 
-    private static func validate(_ operation: SNMPRequest.Operation, oidCount: Int, security: SNMPSecurity) throws(SNMPError) {
+    private static func validate(_ operation: SNMPRequest.Operation, oidCount: Int, security: SNMPSecurity)
+        throws(SNMPError)
+    {
         guard (1...maxOIDsPerRequest).contains(oidCount) else {
             throw .invalidTarget("a request carries 1...\(maxOIDsPerRequest) OIDs")
         }

@@ -1,9 +1,10 @@
 import CNetSNMP
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The thread-safe front of one I/O thread: callers enqueue requests and wake the thread
 /// through a pipe that its select loop watches. The thread itself runs `SNMPLoopRunner`.

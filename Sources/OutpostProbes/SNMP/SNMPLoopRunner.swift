@@ -124,7 +124,8 @@ final class SNMPLoopRunner {
         nextToken = nextToken == Int.max ? 1 : nextToken + 1
         inFlight[token] = entry
         entry.session.inFlight += 1
-        let sent = snmp_sess_async_send(entry.session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
+        let sent = snmp_sess_async_send(
+            entry.session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
         if sent == 0 {
             // Not sent: net-snmp leaves the PDU to the caller, who must free it.
             snmp_free_pdu(pdu)
@@ -145,11 +146,14 @@ final class SNMPLoopRunner {
         // the entry; the second finds no entry. Only notInTimeWindow waits for the second call,
         // because net-snmp may resend the request with the corrected engine time in between.
         if operation == NETSNMP_CALLBACK_OP_SEC_ERROR, let pdu, outpost_pdu_is_report(pdu) != 0,
-           snmpv3_get_report_type(pdu) == SNMPERR_NOT_IN_TIME_WINDOW {
+            snmpv3_get_report_type(pdu) == SNMPERR_NOT_IN_TIME_WINDOW
+        {
             return
         }
         guard let entry = inFlight.removeValue(forKey: token) else { return }
-        if entry.request == nil, operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_SEC_ERROR {
+        if entry.request == nil,
+            operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
+        {
             // Discovery: the unknownEngineID report carries the agent's engine ID.
             _ = outpost_session_adopt_engine_id(entry.session.handle, pdu)
         }
@@ -184,7 +188,10 @@ final class SNMPLoopRunner {
             if outpost_session_needs_discovery(session.handle) == 0 {
                 followUps.append(.discovered(session))
             } else {
-                let error: SNMPError = if case .failure(let error) = result { error } else { .sessionFailed("no engine ID in discovery response") }
+                let error: SNMPError =
+                    if case .failure(let error) = result { error } else {
+                        .sessionFailed("no engine ID in discovery response")
+                    }
                 followUps.append(.discoveryFailed(session, error))
             }
             return

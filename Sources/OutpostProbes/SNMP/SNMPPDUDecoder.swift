@@ -19,7 +19,8 @@ enum SNMPPDUDecoder {
     private static let noSuchObject: UInt8 = 0x80, noSuchInstance: UInt8 = 0x81, endOfMibView: UInt8 = 0x82
 
     /// Decodes a variable list, at most `limit` entries.
-    static func varBinds(_ first: UnsafeMutablePointer<netsnmp_variable_list>?, limit: Int = 10_000) -> [DecodedVarBind] {
+    static func varBinds(_ first: UnsafeMutablePointer<netsnmp_variable_list>?, limit: Int = 10_000) -> [DecodedVarBind]
+    {
         var result: [DecodedVarBind] = []
         var cursor = first
         while let variable = cursor, result.count < limit {
@@ -43,7 +44,8 @@ enum SNMPPDUDecoder {
         case objectIdentifier:
             let count = length / MemoryLayout<oid>.stride
             guard count > 0, let start = outpost_var_objid(variable) else { return .objectIdentifier("") }
-            return .objectIdentifier(NumericOID(components: Array(UnsafeBufferPointer(start: start, count: count))).description)
+            return .objectIdentifier(
+                NumericOID(components: Array(UnsafeBufferPointer(start: start, count: count))).description)
         case ipAddress: return .ipAddress(bytes().map(String.init).joined(separator: "."))
         case counter32: return .counter32(UInt32(truncatingIfNeeded: outpost_var_integer(variable)))
         case gauge32, unsigned32: return .gauge32(UInt32(truncatingIfNeeded: outpost_var_integer(variable)))
@@ -70,7 +72,8 @@ enum SNMPPDUDecoder {
             return .sessionFailed("empty report")
         }
         if first.oid.hasPrefix(usmStats), first.oid.components.count > 9,
-           let name = names[first.oid.components[9]] {
+            let name = names[first.oid.components[9]]
+        {
             return .authenticationFailure(name)
         }
         return .sessionFailed("report \(first.oid)")

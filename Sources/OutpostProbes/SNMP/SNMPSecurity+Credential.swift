@@ -8,7 +8,9 @@ extension SNMPSecurity {
     public init(_ credential: SNMPCredential) throws(SNMPError) {
         switch credential.version {
         case .v1, .v2c:
-            guard let community = credential.community else { throw .invalidTarget("\(credential.version.rawValue) credential without a community") }
+            guard let community = credential.community else {
+                throw .invalidTarget("\(credential.version.rawValue) credential without a community")
+            }
             self = credential.version == .v1 ? .v1(community: community) : .v2c(community: community)
         case .v3:
             guard let user = credential.user else { throw .invalidTarget("v3 credential without a user") }

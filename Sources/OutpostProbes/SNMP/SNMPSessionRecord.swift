@@ -20,11 +20,16 @@ final class SNMPSessionRecord {
     }
 
     /// Opens a session for `target` without network traffic. Call under the net-snmp lock.
-    static func open(_ target: SNMPTarget, runner: UnsafeMutableRawPointer, now: ContinuousClock.Instant) throws(SNMPError) -> SNMPSessionRecord {
+    static func open(_ target: SNMPTarget, runner: UnsafeMutableRawPointer, now: ContinuousClock.Instant)
+        throws(SNMPError) -> SNMPSessionRecord
+    {
         var strings: [UnsafeMutablePointer<CChar>?] = []
         defer {
             for string in strings {
-                if let string { memset(string, 0, strlen(string)); free(string) }
+                if let string {
+                    memset(string, 0, strlen(string))
+                    free(string)
+                }
             }
         }
         func c(_ text: String) -> UnsafePointer<CChar>? {
@@ -34,7 +39,8 @@ final class SNMPSessionRecord {
         }
         var params = outpost_session_params()
         params.peer = c(target.peerName)
-        params.timeout_us = Int(target.timeout.components.seconds) * 1_000_000
+        params.timeout_us =
+            Int(target.timeout.components.seconds) * 1_000_000
             + Int(target.timeout.components.attoseconds / 1_000_000_000_000)
         params.retries = Int32(target.retries)
         switch target.security {
@@ -61,18 +67,20 @@ final class SNMPSessionRecord {
             throw .sessionFailed(NetSNMPLibrary.errorText(code))
         }
         snmp_sess_session(handle).pointee.callback_magic = runner
-        return SNMPSessionRecord(target: target, handle: handle, ready: outpost_session_needs_discovery(handle) == 0, now: now)
+        return SNMPSessionRecord(
+            target: target, handle: handle, ready: outpost_session_needs_discovery(handle) == 0, now: now)
     }
 
     private static func authCode(_ value: SNMPv3User.AuthenticationProtocol) -> Int32 {
-        let code = switch value {
-        case .md5: OUTPOST_AUTH_MD5
-        case .sha1: OUTPOST_AUTH_SHA
-        case .sha224: OUTPOST_AUTH_SHA224
-        case .sha256: OUTPOST_AUTH_SHA256
-        case .sha384: OUTPOST_AUTH_SHA384
-        case .sha512: OUTPOST_AUTH_SHA512
-        }
+        let code =
+            switch value {
+            case .md5: OUTPOST_AUTH_MD5
+            case .sha1: OUTPOST_AUTH_SHA
+            case .sha224: OUTPOST_AUTH_SHA224
+            case .sha256: OUTPOST_AUTH_SHA256
+            case .sha384: OUTPOST_AUTH_SHA384
+            case .sha512: OUTPOST_AUTH_SHA512
+            }
         return Int32(code)
     }
 

@@ -17,7 +17,9 @@ public struct SNMPTarget: Sendable, Hashable, CustomStringConvertible {
     public var retries: Int
 
     /// Creates a target. `timeout` must lie in 10 ms...60 s and `retries` in 0...10.
-    public init(host: String, port: UInt16 = 161, security: SNMPSecurity, timeout: Duration = .seconds(1), retries: Int = 1) {
+    public init(
+        host: String, port: UInt16 = 161, security: SNMPSecurity, timeout: Duration = .seconds(1), retries: Int = 1
+    ) {
         self.host = host
         self.port = port
         self.security = security
@@ -81,11 +83,17 @@ public enum SNMPSecurity: Sendable, Hashable, CustomStringConvertible {
 public struct SNMPv3User: Sendable, Hashable, CustomStringConvertible {
     /// Hash used to authenticate messages.
     public enum AuthenticationProtocol: String, Sendable, Hashable {
-        case md5 = "MD5", sha1 = "SHA", sha224 = "SHA-224", sha256 = "SHA-256", sha384 = "SHA-384", sha512 = "SHA-512"
+        case md5 = "MD5"
+        case sha1 = "SHA"
+        case sha224 = "SHA-224"
+        case sha256 = "SHA-256"
+        case sha384 = "SHA-384"
+        case sha512 = "SHA-512"
     }
     /// Cipher used to encrypt messages.
     public enum PrivacyProtocol: String, Sendable, Hashable {
-        case des = "DES", aes128 = "AES"
+        case des = "DES"
+        case aes128 = "AES"
     }
     /// A protocol and its passphrase (8...255 bytes).
     public struct Key<P: Sendable & Hashable>: Sendable, Hashable {
@@ -109,7 +117,9 @@ public struct SNMPv3User: Sendable, Hashable, CustomStringConvertible {
     public var privacy: Key<PrivacyProtocol>?
 
     /// Creates a user; pass neither key for noAuthNoPriv.
-    public init(userName: String, authentication: Key<AuthenticationProtocol>? = nil, privacy: Key<PrivacyProtocol>? = nil) {
+    public init(
+        userName: String, authentication: Key<AuthenticationProtocol>? = nil, privacy: Key<PrivacyProtocol>? = nil
+    ) {
         self.userName = userName
         self.authentication = authentication
         self.privacy = privacy

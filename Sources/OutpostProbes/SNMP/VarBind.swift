@@ -25,7 +25,9 @@ struct NumericOID: Sendable, Hashable, Comparable, CustomStringConvertible {
         var body = Substring(text)
         if body.hasPrefix(".") { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard text.utf8.count <= 1_400, (2...128).contains(parts.count) else { throw .invalidOID(String(text.prefix(64))) }
+        guard text.utf8.count <= 1_400, (2...128).contains(parts.count) else {
+            throw .invalidOID(String(text.prefix(64)))
+        }
         var components: [UInt] = []
         components.reserveCapacity(parts.count)
         for part in parts {

@@ -28,7 +28,9 @@ struct RuleCompiler {
 
     // MARK: - Conditions
 
-    private mutating func condition(_ expression: RuleExpression, because purpose: @autoclosure () -> String) throws(RuleParseError) -> ConditionCode {
+    private mutating func condition(_ expression: RuleExpression, because purpose: @autoclosure () -> String)
+        throws(RuleParseError) -> ConditionCode
+    {
         switch expression.kind {
         case .boolean(let value):
             return .constant(value)
@@ -46,7 +48,9 @@ struct RuleCompiler {
         case .like(let subject, let pattern, let negated):
             let code = try string(subject, because: "LIKE matches strings")
             guard let compiled = LikePattern(pattern) else {
-                throw error("the LIKE pattern ends with a lone '\\'; write '\\\\' for a backslash", at: expression.range.upperBound - 1)
+                throw error(
+                    "the LIKE pattern ends with a lone '\\'; write '\\\\' for a backslash",
+                    at: expression.range.upperBound - 1)
             }
             return .like(code, compiled, negated: negated)
         default:
@@ -54,7 +58,9 @@ struct RuleCompiler {
         }
     }
 
-    private mutating func comparison(_ op: ComparisonOperator, _ lhs: RuleExpression, _ rhs: RuleExpression) throws(RuleParseError) -> ConditionCode {
+    private mutating func comparison(_ op: ComparisonOperator, _ lhs: RuleExpression, _ rhs: RuleExpression)
+        throws(RuleParseError) -> ConditionCode
+    {
         if op.isOrdering {
             let why = "'\(op.rawValue)' compares numbers"
             return .compareNumbers(op, try number(lhs, because: why), try number(rhs, because: why))
@@ -74,7 +80,9 @@ struct RuleCompiler {
 
     // MARK: - Numbers
 
-    private mutating func number(_ expression: RuleExpression, because purpose: @autoclosure () -> String) throws(RuleParseError) -> NumberCode {
+    private mutating func number(_ expression: RuleExpression, because purpose: @autoclosure () -> String)
+        throws(RuleParseError) -> NumberCode
+    {
         switch expression.kind {
         case .number(let value), .percent(let value), .duration(seconds: let value):
             return .constant(value)
@@ -90,17 +98,20 @@ struct RuleCompiler {
         case .call(.count, let argument, let window?):
             return try count(argument, window: window)
         case .call(let function, let argument, let window?):
-            let reduction: WindowFunction = switch function {
-            case .avg: .avg
-            case .min: .min
-            case .max: .max
-            case .rate: .rate
-            case .count, .last: preconditionFailure("\(function) is matched by the cases above")
-            }
+            let reduction: WindowFunction =
+                switch function {
+                case .avg: .avg
+                case .min: .min
+                case .max: .max
+                case .rate: .rate
+                case .count, .last: preconditionFailure("\(function) is matched by the cases above")
+                }
             guard case .variable(let name) = argument.kind else {
-                throw error("\(function.rawValue)() takes an item name as its first argument", at: argument.range.lowerBound)
+                throw error(
+                    "\(function.rawValue)() takes an item name as its first argument", at: argument.range.lowerBound)
             }
-            let slot = try variable(name, as: .number, at: argument, because: "\(function.rawValue)() works on a numeric item")
+            let slot = try variable(
+                name, as: .number, at: argument, because: "\(function.rawValue)() works on a numeric item")
             return .window(reduction, slot: slot, seconds: window)
         default:
             throw mismatch(expression, is: naturalType(expression) ?? .number, because: purpose())
@@ -114,22 +125,28 @@ struct RuleCompiler {
         }
         let mentioned = Self.variables(in: argument)
         guard let first = mentioned.first else {
-            throw error("the condition of count() must refer to an item, like count(x > 5, 5m)", at: argument.range.lowerBound)
+            throw error(
+                "the condition of count() must refer to an item, like count(x > 5, 5m)", at: argument.range.lowerBound)
         }
         if let second = mentioned.dropFirst().first(where: { $0.name != first.name }) {
-            throw error("the condition of count() can refer to one item only, but it uses '\(first.name)' and '\(second.name)'", at: second.offset)
+            throw error(
+                "the condition of count() can refer to one item only, but it uses '\(first.name)' and '\(second.name)'",
+                at: second.offset)
         }
         if let call = Self.firstCall(in: argument) {
             throw error("the condition of count() cannot contain functions; refer to the item directly", at: call)
         }
         let slot = slot(of: first.name)
-        let code = try condition(argument, because: "count() counts the samples of an item or those satisfying a condition")
+        let code = try condition(
+            argument, because: "count() counts the samples of an item or those satisfying a condition")
         return .countWhere(code, slot: slot, seconds: window)
     }
 
     // MARK: - Strings
 
-    private mutating func string(_ expression: RuleExpression, because purpose: @autoclosure () -> String) throws(RuleParseError) -> StringCode {
+    private mutating func string(_ expression: RuleExpression, because purpose: @autoclosure () -> String)
+        throws(RuleParseError) -> StringCode
+    {
         switch expression.kind {
         case .string(let text):
             return .constant(text)
@@ -173,7 +190,9 @@ struct RuleCompiler {
     }
 
     /// The slot of a variable used as `type`; fixes its type on first use, refuses a second type.
-    private mutating func variable(_ name: String, as type: RuleValueType, at use: RuleExpression, because purpose: @autoclosure () -> String) throws(RuleParseError) -> Int {
+    private mutating func variable(
+        _ name: String, as type: RuleValueType, at use: RuleExpression, because purpose: @autoclosure () -> String
+    ) throws(RuleParseError) -> Int {
         let slot = slot(of: name)
         switch types[slot] {
         case nil:
@@ -182,14 +201,18 @@ struct RuleCompiler {
         case type?:
             break
         case let other?:
-            let origin = fixedAt[slot].map { "is \(other) (see its first use at column \(error("", at: $0).column))" } ?? "is declared as \(other)"
+            let origin =
+                fixedAt[slot].map { "is \(other) (see its first use at column \(error("", at: $0).column))" }
+                ?? "is declared as \(other)"
             throw error("\(purpose()), but '\(name)' \(origin)", at: use.range.lowerBound)
         }
         return slot
     }
 
     /// The slot of the item in `last(item)`.
-    private mutating func lastArgument(_ argument: RuleExpression, as type: RuleValueType, because purpose: @autoclosure () -> String) throws(RuleParseError) -> Int {
+    private mutating func lastArgument(
+        _ argument: RuleExpression, as type: RuleValueType, because purpose: @autoclosure () -> String
+    ) throws(RuleParseError) -> Int {
         guard case .variable(let name) = argument.kind else {
             throw error("last() takes an item name as its argument", at: argument.range.lowerBound)
         }
@@ -218,7 +241,9 @@ struct RuleCompiler {
 
     // MARK: - Errors
 
-    private func mismatch(_ expression: RuleExpression, is actual: RuleValueType, because purpose: String) -> RuleParseError {
+    private func mismatch(_ expression: RuleExpression, is actual: RuleValueType, because purpose: String)
+        -> RuleParseError
+    {
         let range = expression.range
         let text = range.count <= 40 ? String(String.UnicodeScalarView(scalars[range])) : "this expression"
         return error("\(purpose), but \(text) is \(actual)", at: range.lowerBound)

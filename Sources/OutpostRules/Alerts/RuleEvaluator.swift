@@ -60,7 +60,8 @@ struct RuleEvaluator<Context: RuleContext> {
             return value
         case .window(let function, let slot, let seconds):
             guard let samples = context.samples(of: names[slot]) else { return nil }
-            return SampleWindow.apply(function, to: samples[SampleWindow.range(of: samples, seconds: seconds, endingAt: context.now)])
+            return SampleWindow.apply(
+                function, to: samples[SampleWindow.range(of: samples, seconds: seconds, endingAt: context.now)])
         case .countWhere(let predicate, let slot, let seconds):
             guard let samples = context.samples(of: names[slot]) else { return nil }
             var counter = self

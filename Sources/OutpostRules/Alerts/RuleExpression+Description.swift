@@ -19,7 +19,11 @@ extension RuleExpression: CustomStringConvertible {
         case .like(let subject, let pattern, let negated):
             "(\(subject) \(negated ? "NOT LIKE" : "LIKE") \(RuleFormatting.string(pattern)))"
         case .call(let function, let argument, let window):
-            if let window { "\(function.rawValue)(\(argument), \(RuleFormatting.duration(window)))" } else { "\(function.rawValue)(\(argument))" }
+            if let window {
+                "\(function.rawValue)(\(argument), \(RuleFormatting.duration(window)))"
+            } else {
+                "\(function.rawValue)(\(argument))"
+            }
         }
     }
 }

@@ -48,11 +48,17 @@ struct RuleLexer {
     private mutating func numberLiteral() throws(RuleParseError) -> RuleToken.Kind {
         let start = index
         var text = ""
-        while index < scalars.count, Self.isDigit(scalars[index]) { text.unicodeScalars.append(scalars[index]); index += 1 }
+        while index < scalars.count, Self.isDigit(scalars[index]) {
+            text.unicodeScalars.append(scalars[index])
+            index += 1
+        }
         if index + 1 < scalars.count, scalars[index] == ".", Self.isDigit(scalars[index + 1]) {
             text.unicodeScalars.append(".")
             index += 1
-            while index < scalars.count, Self.isDigit(scalars[index]) { text.unicodeScalars.append(scalars[index]); index += 1 }
+            while index < scalars.count, Self.isDigit(scalars[index]) {
+                text.unicodeScalars.append(scalars[index])
+                index += 1
+            }
         }
         guard let value = Double(text), value.isFinite else {
             throw RuleParseError("the number \(text) is too large", at: start, in: scalars)
@@ -65,7 +71,8 @@ struct RuleLexer {
         let unitStart = index
         let unit = readName()
         guard let perUnit = DurationUnit.seconds(in: unit) else {
-            throw RuleParseError("unknown time unit '\(unit)' after \(text); \(DurationUnit.hint)", at: unitStart, in: scalars)
+            throw RuleParseError(
+                "unknown time unit '\(unit)' after \(text); \(DurationUnit.hint)", at: unitStart, in: scalars)
         }
         return .duration(seconds: value * perUnit)
     }
@@ -104,7 +111,10 @@ struct RuleLexer {
         let scalar = scalars[index]
         index += 1
         let following = index < scalars.count ? scalars[index] : nil
-        func pair(_ kind: RuleToken.Kind) -> RuleToken.Kind { index += 1; return kind }
+        func pair(_ kind: RuleToken.Kind) -> RuleToken.Kind {
+            index += 1
+            return kind
+        }
         switch (scalar, following) {
         case ("(", _): return .leftParenthesis
         case (")", _): return .rightParenthesis
@@ -122,7 +132,8 @@ struct RuleLexer {
         case (">", "="): return pair(.comparison(.greaterOrEqual))
         case (">", _): return .comparison(.greater)
         case ("!", _):
-            throw RuleParseError("unexpected '!'; write != for 'not equal' or NOT to negate a condition", at: start, in: scalars)
+            throw RuleParseError(
+                "unexpected '!'; write != for 'not equal' or NOT to negate a condition", at: start, in: scalars)
         case ("\"", _):
             throw RuleParseError("strings are written in single quotes, like 'down'", at: start, in: scalars)
         case ("%", _):

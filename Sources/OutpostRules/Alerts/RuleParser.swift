@@ -31,7 +31,9 @@ struct RuleParser {
     /// The syntax tree of `scalars` with its `FOR` clause, or the first error with its position.
     static func parse(_ scalars: [Unicode.Scalar]) throws(RuleParseError) -> ParsedRule {
         guard scalars.count <= maximumLength else {
-            throw RuleParseError("the rule is too long: \(scalars.count) characters, at most \(maximumLength)", at: maximumLength, in: scalars)
+            throw RuleParseError(
+                "the rule is too long: \(scalars.count) characters, at most \(maximumLength)", at: maximumLength,
+                in: scalars)
         }
         var parser = try RuleParser(scalars: scalars)
         if parser.current.kind == .end {
@@ -43,7 +45,9 @@ struct RuleParser {
             if parser.current.kind == .rightParenthesis {
                 throw parser.error("unbalanced ')': no '(' opens it", at: parser.current)
             }
-            throw parser.error("unexpected \(parser.current.quoted) after \(parser.previous.quoted); join conditions with AND or OR", at: parser.current)
+            throw parser.error(
+                "unexpected \(parser.current.quoted) after \(parser.previous.quoted); join conditions with AND or OR",
+                at: parser.current)
         }
         return ParsedRule(expression: expression, holdSeconds: holdSeconds)
     }
@@ -65,7 +69,9 @@ struct RuleParser {
         var lhs = try andExpression()
         while current.kind == .keyword(.or) {
             let op = advance()
-            let rhs = try operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in try parser.andExpression() }
+            let rhs = try operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in
+                try parser.andExpression()
+            }
             lhs = RuleExpression(.logical(.or, lhs, rhs), range: lhs.range.lowerBound..<rhs.range.upperBound)
         }
         return lhs
@@ -75,7 +81,9 @@ struct RuleParser {
         var lhs = try notExpression()
         while current.kind == .keyword(.and) {
             let op = advance()
-            let rhs = try operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in try parser.notExpression() }
+            let rhs = try operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in
+                try parser.notExpression()
+            }
             lhs = RuleExpression(.logical(.and, lhs, rhs), range: lhs.range.lowerBound..<rhs.range.upperBound)
         }
         return lhs
@@ -85,7 +93,9 @@ struct RuleParser {
         guard current.kind == .keyword(.not) else { return try comparison() }
         let op = advance()
         let operand = try nested(at: op) { (parser) throws(RuleParseError) in
-            try parser.operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in try parser.notExpression() }
+            try parser.operand(after: op, expecting: "a condition") { (parser) throws(RuleParseError) in
+                try parser.notExpression()
+            }
         }
         return RuleExpression(.unary(.not, operand), range: op.range.lowerBound..<operand.range.upperBound)
     }
@@ -96,7 +106,9 @@ struct RuleParser {
         switch current.kind {
         case .comparison(let op):
             let opToken = advance()
-            let rhs = try operand(after: opToken, expecting: op.isOrdering ? "a number" : "a value") { (parser) throws(RuleParseError) in try parser.additive() }
+            let rhs = try operand(after: opToken, expecting: op.isOrdering ? "a number" : "a value") {
+                (parser) throws(RuleParseError) in try parser.additive()
+            }
             if case .comparison = current.kind {
                 throw error("comparisons cannot be chained; combine them with AND, like a > 1 AND a < 5", at: current)
             }
@@ -112,17 +124,23 @@ struct RuleParser {
             advance()
             return try like(lhs, negated: true)
         case .keyword(.in):
-            throw error("'IN <window>' follows a comparison with an item name on its left, like status_changes >= 3 in 5 minutes", at: current)
+            throw error(
+                "'IN <window>' follows a comparison with an item name on its left, like status_changes >= 3 in 5 minutes",
+                at: current)
         default:
             return lhs
         }
     }
 
     /// `x op n IN window`, which means `count(x, window) op n`.
-    private mutating func countInWindow(_ op: ComparisonOperator, _ lhs: RuleExpression, _ rhs: RuleExpression) throws(RuleParseError) -> RuleExpression {
+    private mutating func countInWindow(_ op: ComparisonOperator, _ lhs: RuleExpression, _ rhs: RuleExpression)
+        throws(RuleParseError) -> RuleExpression
+    {
         advance()
         guard case .variable = lhs.kind else {
-            throw error("'IN <window>' counts the samples of an item, so the left side of '\(op.rawValue)' must be an item name, like status_changes >= 3 in 5 minutes", at: lhs.range.lowerBound)
+            throw error(
+                "'IN <window>' counts the samples of an item, so the left side of '\(op.rawValue)' must be an item name, like status_changes >= 3 in 5 minutes",
+                at: lhs.range.lowerBound)
         }
         let window = try timeWindow(after: "'IN'")
         let count = RuleExpression(.call(.count, lhs, window: window.seconds), range: lhs.range.lowerBound..<window.end)
@@ -143,7 +161,9 @@ struct RuleParser {
         var lhs = try multiplicative()
         while case .arithmetic(let op) = current.kind, op == .add || op == .subtract {
             let opToken = advance()
-            let rhs = try operand(after: opToken, expecting: "a number") { (parser) throws(RuleParseError) in try parser.multiplicative() }
+            let rhs = try operand(after: opToken, expecting: "a number") { (parser) throws(RuleParseError) in
+                try parser.multiplicative()
+            }
             lhs = RuleExpression(.arithmetic(op, lhs, rhs), range: lhs.range.lowerBound..<rhs.range.upperBound)
         }
         return lhs
@@ -153,7 +173,9 @@ struct RuleParser {
         var lhs = try unary()
         while case .arithmetic(let op) = current.kind, op == .multiply || op == .divide {
             let opToken = advance()
-            let rhs = try operand(after: opToken, expecting: "a number") { (parser) throws(RuleParseError) in try parser.unary() }
+            let rhs = try operand(after: opToken, expecting: "a number") { (parser) throws(RuleParseError) in
+                try parser.unary()
+            }
             lhs = RuleExpression(.arithmetic(op, lhs, rhs), range: lhs.range.lowerBound..<rhs.range.upperBound)
         }
         return lhs
@@ -163,7 +185,8 @@ struct RuleParser {
         guard current.kind == .arithmetic(.subtract) else { return try primary() }
         let op = advance()
         let operand = try nested(at: op) { (parser) throws(RuleParseError) in
-            try parser.operand(after: op, expecting: "a number") { (parser) throws(RuleParseError) in try parser.unary() }
+            try parser.operand(after: op, expecting: "a number") { (parser) throws(RuleParseError) in try parser.unary()
+            }
         }
         return RuleExpression(.unary(.negate, operand), range: op.range.lowerBound..<operand.range.upperBound)
     }
@@ -196,7 +219,9 @@ struct RuleParser {
             advance()
             let inner = try nested(at: token) { (parser) throws(RuleParseError) in try parser.orExpression() }
             guard current.kind == .rightParenthesis else {
-                throw error("unbalanced '(': expected ')' to close the '(' of column \(column(of: token.range.lowerBound)), found \(current.quoted)", at: current)
+                throw error(
+                    "unbalanced '(': expected ')' to close the '(' of column \(column(of: token.range.lowerBound)), found \(current.quoted)",
+                    at: current)
             }
             let close = advance()
             return RuleExpression(inner.kind, range: token.range.lowerBound..<close.range.upperBound)
@@ -228,13 +253,16 @@ struct RuleParser {
                 throw error("\(function.rawValue)() takes 2 arguments, an item name and a time window", at: current)
             }
         } else if function.takesWindow, current.kind == .rightParenthesis {
-            throw error("\(function.rawValue)() needs a time window as its second argument, like \(function.rawValue)(x, 5m)", at: current)
+            throw error(
+                "\(function.rawValue)() needs a time window as its second argument, like \(function.rawValue)(x, 5m)",
+                at: current)
         }
         guard current.kind == .rightParenthesis else {
             throw error("expected ')' to close \(function.rawValue)(, found \(current.quoted)", at: current)
         }
         let close = advance()
-        return RuleExpression(.call(function, argument, window: window), range: nameToken.range.lowerBound..<close.range.upperBound)
+        return RuleExpression(
+            .call(function, argument, window: window), range: nameToken.range.lowerBound..<close.range.upperBound)
     }
 
     /// The current number token, with the unit word after it if there is one (`10 seconds`), or the
@@ -260,7 +288,8 @@ struct RuleParser {
         let start = current
         switch start.kind {
         case .number, .duration:
-            if case .identifier(let word) = next.kind, case .number = start.kind, DurationUnit.seconds(in: word) == nil {
+            if case .identifier(let word) = next.kind, case .number = start.kind, DurationUnit.seconds(in: word) == nil
+            {
                 throw error("unknown time unit '\(word)'; \(DurationUnit.hint)", at: next)
             }
             let literal = durationLiteral()
@@ -279,7 +308,10 @@ struct RuleParser {
 
     /// Parses the operand after an operator token, turning "nothing usable here" into
     /// "expected <what> after '<op>'".
-    private mutating func operand(after op: RuleToken, expecting what: String, _ parse: (inout RuleParser) throws(RuleParseError) -> RuleExpression) throws(RuleParseError) -> RuleExpression {
+    private mutating func operand(
+        after op: RuleToken, expecting what: String,
+        _ parse: (inout RuleParser) throws(RuleParseError) -> RuleExpression
+    ) throws(RuleParseError) -> RuleExpression {
         if Self.cannotStartOperand(current.kind) {
             throw error("expected \(what) after \(op.quoted), found \(current.quoted)", at: current)
         }
@@ -287,7 +319,9 @@ struct RuleParser {
     }
 
     /// Runs `parse` one nesting level deeper, refusing input nested beyond `maximumDepth`.
-    private mutating func nested(at token: RuleToken, _ parse: (inout RuleParser) throws(RuleParseError) -> RuleExpression) throws(RuleParseError) -> RuleExpression {
+    private mutating func nested(
+        at token: RuleToken, _ parse: (inout RuleParser) throws(RuleParseError) -> RuleExpression
+    ) throws(RuleParseError) -> RuleExpression {
         guard depth < Self.maximumDepth else {
             throw error("the rule is nested too deeply (more than \(Self.maximumDepth) levels)", at: token)
         }
@@ -298,7 +332,8 @@ struct RuleParser {
 
     private static func cannotStartOperand(_ kind: RuleToken.Kind) -> Bool {
         switch kind {
-        case .end, .rightParenthesis, .comma, .comparison, .keyword(.and), .keyword(.or), .keyword(.like), .keyword(.in), .keyword(.for):
+        case .end, .rightParenthesis, .comma, .comparison, .keyword(.and), .keyword(.or), .keyword(.like),
+            .keyword(.in), .keyword(.for):
             true
         case .arithmetic(let op):
             op != .subtract

@@ -52,12 +52,20 @@ public enum UnaryOperator: String, Sendable {
 
 /// `+ - * /` on numbers.
 public enum ArithmeticOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
 }
 
 /// Comparisons. `==` is written `=` in the canonical form and `<>` is written `!=`.
 public enum ComparisonOperator: String, Sendable {
-    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
 
     /// Whether the operator orders its operands (and so needs numbers) rather than testing equality.
     var isOrdering: Bool { self != .equal && self != .notEqual }
@@ -65,7 +73,8 @@ public enum ComparisonOperator: String, Sendable {
 
 /// `AND` and `OR` (three-valued, see docs/alert-rules.md).
 public enum LogicalOperator: String, Sendable {
-    case and = "AND", or = "OR"
+    case and = "AND"
+    case or = "OR"
 }
 
 /// The functions over a variable's samples.

@@ -48,5 +48,12 @@ struct RuleToken: Equatable {
 
 /// Reserved words of the rule language. They cannot name items.
 enum RuleKeyword: String {
-    case and = "AND", or = "OR", not = "NOT", like = "LIKE", `in` = "IN", `true` = "TRUE", `false` = "FALSE", `for` = "FOR"
+    case and = "AND"
+    case or = "OR"
+    case not = "NOT"
+    case like = "LIKE"
+    case `in` = "IN"
+    case `true` = "TRUE"
+    case `false` = "FALSE"
+    case `for` = "FOR"
 }

@@ -4,7 +4,8 @@ import Foundation
 /// in ascending timestamp order, so the window is found by binary search; nothing is copied.
 enum SampleWindow {
     /// The indices of `samples` with `now - seconds < timestamp <= now`.
-    static func range<Samples: RandomAccessCollection>(of samples: Samples, seconds: Double, endingAt now: Date) -> Range<Samples.Index>
+    static func range<Samples: RandomAccessCollection>(of samples: Samples, seconds: Double, endingAt now: Date)
+        -> Range<Samples.Index>
     where Samples.Element == RuleSample {
         firstIndex(of: samples, after: now.addingTimeInterval(-seconds))..<firstIndex(of: samples, after: now)
     }
@@ -29,7 +30,8 @@ enum SampleWindow {
 
     /// `avg`, `min`, `max`, `rate` or `count` of `window`; `nil` when the window has no numeric
     /// sample (for `count`: never `nil`, an empty window counts 0).
-    static func apply<Window: Collection>(_ function: WindowFunction, to window: Window) -> Double? where Window.Element == RuleSample {
+    static func apply<Window: Collection>(_ function: WindowFunction, to window: Window) -> Double?
+    where Window.Element == RuleSample {
         switch function {
         case .count:
             return Double(window.count)

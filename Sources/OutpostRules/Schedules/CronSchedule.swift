@@ -21,7 +21,11 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``CronScheduleError`` naming the offending field.
     public init(_ expression: String) throws(CronScheduleError) {
         let fields = expression.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard fields.count == 5 else { throw CronScheduleError(expression: expression, reason: "expected 5 fields (minute hour day month weekday), got \(fields.count)") }
+        guard fields.count == 5 else {
+            throw CronScheduleError(
+                expression: expression, reason: "expected 5 fields (minute hour day month weekday), got \(fields.count)"
+            )
+        }
         minutes = try Self.parse(fields[0], name: "minute", range: 0...59, expression: expression)
         hours = try Self.parse(fields[1], name: "hour", range: 0...23, expression: expression)
         days = try Self.parse(fields[2], name: "day of month", range: 1...31, expression: expression)
@@ -36,7 +40,9 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// Whether the minute containing `date` (UTC) is in the schedule.
     public func matches(_ date: Date) -> Bool {
         let parts = Self.calendar.dateComponents([.minute, .hour, .day, .month, .weekday], from: date)
-        guard let minute = parts.minute, let hour = parts.hour, let day = parts.day, let month = parts.month, let weekday = parts.weekday else {
+        guard let minute = parts.minute, let hour = parts.hour, let day = parts.day, let month = parts.month,
+            let weekday = parts.weekday
+        else {
             return false
         }
         guard minutes.contains(minute), hours.contains(hour), months.contains(month) else { return false }
@@ -58,11 +64,13 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             if !dayMatches(candidate) {
-                candidate = Self.calendar.date(byAdding: .day, value: 1, to: Self.calendar.startOfDay(for: candidate)) ?? limit
+                candidate =
+                    Self.calendar.date(byAdding: .day, value: 1, to: Self.calendar.startOfDay(for: candidate)) ?? limit
                 continue
             }
             if let hour = parts.hour, !hours.contains(hour) {
-                candidate = Self.minuteStart(of: candidate).addingTimeInterval(Double(60 - (Self.calendar.component(.minute, from: candidate))) * 60)
+                candidate = Self.minuteStart(of: candidate).addingTimeInterval(
+                    Double(60 - (Self.calendar.component(.minute, from: candidate))) * 60)
                 continue
             }
             if matches(candidate) { return candidate }
@@ -94,17 +102,23 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return calendar
     }()
 
-    private static func parse(_ field: String, name: String, range: ClosedRange<Int>, expression: String) throws(CronScheduleError) -> Set<Int> {
+    private static func parse(_ field: String, name: String, range: ClosedRange<Int>, expression: String)
+        throws(CronScheduleError) -> Set<Int>
+    {
         var values = Set<Int>()
         for part in field.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
             guard pieces.count <= 2, let base = pieces.first, !base.isEmpty else {
-                throw CronScheduleError(expression: expression, reason: "\(name): \(String(part).debugDescription) is not a value, range or step")
+                throw CronScheduleError(
+                    expression: expression,
+                    reason: "\(name): \(String(part).debugDescription) is not a value, range or step")
             }
             var step = 1
             if pieces.count == 2 {
                 guard let parsed = Int(pieces[1]), parsed >= 1, parsed <= range.upperBound else {
-                    throw CronScheduleError(expression: expression, reason: "\(name): step \(String(pieces[1]).debugDescription) must be 1...\(range.upperBound)")
+                    throw CronScheduleError(
+                        expression: expression,
+                        reason: "\(name): step \(String(pieces[1]).debugDescription) must be 1...\(range.upperBound)")
                 }
                 step = parsed
             }
@@ -116,10 +130,14 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             } else {
                 let bounds = base.split(separator: "-", omittingEmptySubsequences: false)
                 guard bounds.count <= 2, let first = Int(bounds[0]), let last = Int(bounds[bounds.count - 1]) else {
-                    throw CronScheduleError(expression: expression, reason: "\(name): \(String(base).debugDescription) is not a number or range")
+                    throw CronScheduleError(
+                        expression: expression,
+                        reason: "\(name): \(String(base).debugDescription) is not a number or range")
                 }
                 guard range.contains(first), range.contains(last) else {
-                    throw CronScheduleError(expression: expression, reason: "\(name): \(base) outside \(range.lowerBound)-\(range.upperBound)")
+                    throw CronScheduleError(
+                        expression: expression,
+                        reason: "\(name): \(base) outside \(range.lowerBound)-\(range.upperBound)")
                 }
                 guard first <= last else {
                     throw CronScheduleError(expression: expression, reason: "\(name): range \(base) runs backwards")

@@ -24,12 +24,14 @@ extension AlertRuleStore {
             for try await id in users.decode(Int32.self) { userID = id }
             guard userID != nil else { return .unknownUser }
         }
-        let updated = try await connection.query("""
+        let updated = try await connection.query(
+            """
             UPDATE alert_history SET acknowledged = TRUE, acknowledged_at = \(time), acknowledged_by = \(userID)
             WHERE id = \(historyID) AND NOT acknowledged RETURNING id
             """, logger: logger)
         for try await _ in updated.decode(UUID.self) { return .acknowledged }
-        let existing = try await connection.query("SELECT count(*) FROM alert_history WHERE id = \(historyID)", logger: logger)
+        let existing = try await connection.query(
+            "SELECT count(*) FROM alert_history WHERE id = \(historyID)", logger: logger)
         for try await count in existing.decode(Int.self) where count > 0 { return .alreadyAcknowledged }
         return .notFound
     }

@@ -18,9 +18,12 @@ public struct AlertLeaseStore: Sendable {
     /// time); returns the scopes `owner` holds afterwards. A scope held by another owner whose
     /// lease has not expired is left to it. One statement: concurrent callers are serialised
     /// on the lease rows.
-    public func acquire(_ scopes: [UUID], owner: String, seconds: Double, on connection: PostgresConnection) async throws -> Set<UUID> {
+    public func acquire(_ scopes: [UUID], owner: String, seconds: Double, on connection: PostgresConnection)
+        async throws -> Set<UUID>
+    {
         guard !scopes.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO alert_leases (scope_id, owner, expires_at)
             SELECT scope, \(owner), now() + make_interval(secs => \(seconds)) FROM unnest(\(scopes)::uuid[]) scope
             ON CONFLICT (scope_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at

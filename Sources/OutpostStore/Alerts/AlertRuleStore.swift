@@ -22,8 +22,11 @@ public struct AlertRuleStore: Sendable {
     }
 
     /// Every enabled rule, parsed: those that parse and those refused with their error.
-    public func loadRules(on connection: PostgresConnection) async throws -> (rules: [LoadedAlertRule], rejected: [RejectedAlertRule]) {
-        let rows = try await connection.query("""
+    public func loadRules(on connection: PostgresConnection) async throws -> (
+        rules: [LoadedAlertRule], rejected: [RejectedAlertRule]
+    ) {
+        let rows = try await connection.query(
+            """
             SELECT id, name, expression, severity, device_id, branch_id, device_group,
                    COALESCE(notification_channels, '[]'::jsonb)::text AS channels,
                    COALESCE(notification_recipients, '[]'::jsonb)::text AS recipients
@@ -32,13 +35,16 @@ public struct AlertRuleStore: Sendable {
         var rules: [LoadedAlertRule] = []
         var rejected: [RejectedAlertRule] = []
         for try await (id, name, expression, severity, deviceID, branchID, group, channels, recipients)
-            in rows.decode((UUID, String, String, String, UUID?, UUID?, String?, String, String).self) {
+            in rows.decode((UUID, String, String, String, UUID?, UUID?, String?, String, String).self)
+        {
             let record = AlertRuleRecord(
                 id: id, name: name, expression: expression, severity: severity,
                 scope: AlertRuleScope(deviceID: deviceID, branchID: branchID, deviceGroup: group),
-                webhooks: Self.webhooks(in: channels), emailRecipients: Self.emailRecipients(channels: channels, recipients: recipients))
+                webhooks: Self.webhooks(in: channels),
+                emailRecipients: Self.emailRecipients(channels: channels, recipients: recipients))
             do {
-                rules.append(LoadedAlertRule(record: record, rule: try AlertRule(expression, declaredTypes: Self.declaredTypes)))
+                rules.append(
+                    LoadedAlertRule(record: record, rule: try AlertRule(expression, declaredTypes: Self.declaredTypes)))
             } catch {
                 rejected.append(RejectedAlertRule(record: record, error: error))
             }
@@ -79,7 +85,8 @@ public struct AlertRuleStore: Sendable {
 
     /// Name, branch, type and branch edge router of each of `ids` that exists.
     public func devices(_ ids: [UUID], on connection: PostgresConnection) async throws -> [AlertDeviceInfo] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT d.id, d.name, d.branch_id, d.device_type, b.gateway_device_id
             FROM standalone_devices d LEFT JOIN branches b ON b.id = d.branch_id
             WHERE d.id = ANY(\(ids))
@@ -94,7 +101,8 @@ public struct AlertRuleStore: Sendable {
     /// The rule variable name of each monitoring item of `devices`: its template key, else its `oid_name`.
     public func itemNames(devices: [UUID], on connection: PostgresConnection) async throws -> [UUID: String] {
         let rows = try await connection.query(
-            "SELECT id, COALESCE(name, oid_name) FROM monitoring_items WHERE device_id = ANY(\(devices))", logger: logger)
+            "SELECT id, COALESCE(name, oid_name) FROM monitoring_items WHERE device_id = ANY(\(devices))",
+            logger: logger)
         var names: [UUID: String] = [:]
         for try await (id, name) in rows.decode((UUID, String).self) { names[id] = name }
         return names
@@ -107,7 +115,8 @@ public struct AlertRuleStore: Sendable {
         device: DeviceID, before: Date, seconds: Double, limit: Int, on connection: PostgresConnection
     ) async throws -> [PingRoundResult] {
         let since = before.addingTimeInterval(-seconds)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT device_ip, timestamp, packets_sent, packets_received, min_rtt_ms, avg_rtt_ms, max_rtt_ms, stddev_rtt_ms
             FROM (SELECT * FROM ping_results
                   WHERE device_id = \(device.uuid) AND timestamp < \(before) AND timestamp >= \(since)
@@ -116,11 +125,15 @@ public struct AlertRuleStore: Sendable {
             """, logger: logger)
         var rounds: [PingRoundResult] = []
         for try await (ip, time, sent, received, minimum, average, maximum, deviation)
-            in rows.decode((String, Date, Int32, Int32, Float?, Float?, Float?, Float?).self) {
-            rounds.append(PingRoundResult(
-                deviceID: device, deviceIP: ip, timestamp: time, packetsSent: Int(sent), packetsReceived: Int(received),
-                minRTT: minimum.map(Double.init), avgRTT: average.map(Double.init), maxRTT: maximum.map(Double.init),
-                stddevRTT: deviation.map(Double.init)))
+            in rows.decode((String, Date, Int32, Int32, Float?, Float?, Float?, Float?).self)
+        {
+            rounds.append(
+                PingRoundResult(
+                    deviceID: device, deviceIP: ip, timestamp: time, packetsSent: Int(sent),
+                    packetsReceived: Int(received),
+                    minRTT: minimum.map(Double.init), avgRTT: average.map(Double.init),
+                    maxRTT: maximum.map(Double.init),
+                    stddevRTT: deviation.map(Double.init)))
         }
         return rounds
     }
@@ -128,16 +141,21 @@ public struct AlertRuleStore: Sendable {
     /// The unresolved `alert_history` rows (episodes and flapping periods) of the devices in
     /// `scopes` (branch ids, or ids of devices without a branch; see `AlertDeviceInfo.leaseScope`).
     public func openAlerts(scopes: [UUID], on connection: PostgresConnection) async throws -> [OpenAlertEpisode] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT h.id, h.rule_id, h.device_id, h.kind = 'flapping', h.suppressed_by,
                    jsonb_array_length(COALESCE(h.notifications_sent, '[]'::jsonb)) > 0
             FROM alert_history h JOIN standalone_devices d ON d.id = h.device_id
             WHERE h.resolved_at IS NULL AND COALESCE(d.branch_id, d.id) = ANY(\(scopes))
             """, logger: logger)
         var open: [OpenAlertEpisode] = []
-        for try await (id, rule, device, flapping, suppressedBy, notified) in rows.decode((UUID, UUID, UUID, Bool, UUID?, Bool).self) {
-            open.append(OpenAlertEpisode(
-                historyID: id, ruleID: rule, deviceID: device, isFlapping: flapping, suppressedBy: suppressedBy, notified: notified))
+        for try await (id, rule, device, flapping, suppressedBy, notified) in rows.decode(
+            (UUID, UUID, UUID, Bool, UUID?, Bool).self)
+        {
+            open.append(
+                OpenAlertEpisode(
+                    historyID: id, ruleID: rule, deviceID: device, isFlapping: flapping, suppressedBy: suppressedBy,
+                    notified: notified))
         }
         return open
     }
@@ -145,12 +163,14 @@ public struct AlertRuleStore: Sendable {
     /// Records a rule firing for a device (`flapping`: a flapping period starting instead);
     /// returns the new `alert_history.id`.
     public func insertFiring(
-        rule: AlertRuleRecord, deviceID: UUID, message: String, value: String?, at time: Date, suppressedBy: UUID? = nil,
+        rule: AlertRuleRecord, deviceID: UUID, message: String, value: String?, at time: Date,
+        suppressedBy: UUID? = nil,
         flapping: Bool = false, on connection: PostgresConnection
     ) async throws -> UUID {
         let value = value.map { String($0.prefix(100)) }
         let kind = flapping ? "flapping" : "alert"
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO alert_history (rule_id, device_id, severity, message, value, rule_name, threshold, triggered_at, kind, suppressed_by)
             VALUES (\(rule.id), \(deviceID), \(rule.severity), \(message), \(value), \(rule.name), \(rule.expression), \(time),
                     \(kind), \(suppressedBy))
@@ -162,20 +182,24 @@ public struct AlertRuleStore: Sendable {
 
     /// Sets `standalone_devices.is_flapping`.
     public func setFlapping(device: UUID, _ flapping: Bool, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE standalone_devices SET is_flapping = \(flapping) WHERE id = \(device)", logger: logger)
+        try await connection.query(
+            "UPDATE standalone_devices SET is_flapping = \(flapping) WHERE id = \(device)", logger: logger)
     }
 
     /// Sets `resolved_at` of an open episode (never before its `triggered_at`).
     public func resolve(historyID: UUID, at time: Date, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE alert_history SET resolved_at = GREATEST(\(time), triggered_at)
             WHERE id = \(historyID) AND resolved_at IS NULL
             """, logger: logger)
     }
 
     /// Appends one notification attempt (a JSON object) to `alert_history.notifications_sent`.
-    public func recordNotification(historyID: UUID, attemptJSON: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+    public func recordNotification(historyID: UUID, attemptJSON: String, on connection: PostgresConnection) async throws
+    {
+        try await connection.query(
+            """
             UPDATE alert_history SET notifications_sent = COALESCE(notifications_sent, '[]'::jsonb) || jsonb_build_array(\(attemptJSON)::jsonb)
             WHERE id = \(historyID)
             """, logger: logger)

@@ -34,18 +34,24 @@ extension BranchConfigStore {
                 if let seconds = value.flatMap(Double.init), (0.5...3600).contains(seconds) {
                     settings.intervalSeconds = seconds
                 } else {
-                    logger.error("system_config \(key) must be 0.5 to 3600 seconds; using \(settings.intervalSeconds)", metadata: ["value": "\(value ?? "NULL")"])
+                    logger.error(
+                        "system_config \(key) must be 0.5 to 3600 seconds; using \(settings.intervalSeconds)",
+                        metadata: ["value": "\(value ?? "NULL")"])
                 }
             default:
                 if let packets = value.flatMap({ Int($0) }), (1...100).contains(packets) {
                     settings.packets = packets
                 } else {
-                    logger.error("system_config \(key) must be 1 to 100; using \(settings.packets)", metadata: ["value": "\(value ?? "NULL")"])
+                    logger.error(
+                        "system_config \(key) must be 1 to 100; using \(settings.packets)",
+                        metadata: ["value": "\(value ?? "NULL")"])
                 }
             }
         }
         if settings.intervalSeconds < Double(settings.packets) {
-            logger.error("system_config ping.interval_seconds is shorter than a round of ping.packets packets; using \(settings.packets) s")
+            logger.error(
+                "system_config ping.interval_seconds is shorter than a round of ping.packets packets; using \(settings.packets) s"
+            )
             settings.intervalSeconds = Double(settings.packets)
         }
         return settings

@@ -27,13 +27,15 @@ public struct BranchScope: Sendable, Equatable {
     }
 
     /// Reads the scope of `branch`.
-    public static func load(branch: UUID, on connection: PostgresConnection, logger: Logger) async throws -> BranchScope {
+    public static func load(branch: UUID, on connection: PostgresConnection, logger: Logger) async throws -> BranchScope
+    {
         var devices: Set<DeviceID> = []
         let deviceRows = try await connection.query(
             "SELECT id FROM standalone_devices WHERE branch_id = \(branch)", logger: logger)
         for try await id in deviceRows.decode(UUID.self) { devices.insert(DeviceID(id)) }
         var items: [ItemID: DeviceID] = [:]
-        let itemRows = try await connection.query("""
+        let itemRows = try await connection.query(
+            """
             SELECT m.id, m.device_id FROM monitoring_items m JOIN standalone_devices d ON d.id = m.device_id
             WHERE d.branch_id = \(branch)
             """, logger: logger)

@@ -14,7 +14,10 @@ public struct CredentialField: Sendable, Hashable, CustomStringConvertible {
             switch self {
             case .snmpCredentials: ["community_encrypted", "auth_key_encrypted", "priv_key_encrypted"]
             case .discoveryCredentials:
-                ["community_encrypted", "auth_key_encrypted", "priv_key_encrypted", "ssh_password_encrypted", "ssh_key_encrypted"]
+                [
+                    "community_encrypted", "auth_key_encrypted", "priv_key_encrypted", "ssh_password_encrypted",
+                    "ssh_key_encrypted",
+                ]
             }
         }
     }
@@ -36,7 +39,9 @@ public struct CredentialField: Sendable, Hashable, CustomStringConvertible {
     /// The additional authenticated data of the field's ciphertext.
     public var context: [UInt8] {
         let device = deviceID.map { $0.uuidString.lowercased() } ?? "-"
-        return Array("outpost-credential\u{0}\(table.rawValue)\u{0}\(column)\u{0}\(rowID.uuidString.lowercased())\u{0}\(device)".utf8)
+        return Array(
+            "outpost-credential\u{0}\(table.rawValue)\u{0}\(column)\u{0}\(rowID.uuidString.lowercased())\u{0}\(device)"
+                .utf8)
     }
 
     public var description: String { "\(table.rawValue).\(column) of row \(rowID.uuidString.lowercased())" }

@@ -21,8 +21,10 @@ public struct CredentialStore: Sendable {
     /// in one transaction.
     public func replaceSNMPCredential(_ record: SNMPCredentialRecord, on connection: PostgresConnection) async throws {
         try await connection.transaction(logger: logger) { connection in
-            try await connection.query("DELETE FROM snmp_credentials WHERE device_id = \(record.deviceID)", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                "DELETE FROM snmp_credentials WHERE device_id = \(record.deviceID)", logger: logger)
+            try await connection.query(
+                """
                 INSERT INTO snmp_credentials (id, device_id, version, community_encrypted, username, auth_protocol,
                                               auth_key_encrypted, priv_protocol, priv_key_encrypted, security_level)
                 VALUES (\(record.id), \(record.deviceID), \(record.version), \(record.community), \(record.username),
@@ -32,8 +34,11 @@ public struct CredentialStore: Sendable {
     }
 
     /// The newest SNMP credential of each enabled device of `branchID`, sealed.
-    public func snmpCredentials(ofBranch branchID: UUID, on connection: PostgresConnection) async throws -> [SNMPCredentialRecord] {
-        let rows = try await connection.query("""
+    public func snmpCredentials(ofBranch branchID: UUID, on connection: PostgresConnection) async throws
+        -> [SNMPCredentialRecord]
+    {
+        let rows = try await connection.query(
+            """
             SELECT DISTINCT ON (c.device_id) c.id, c.device_id, c.version, c.community_encrypted, c.username,
                    c.auth_protocol, c.auth_key_encrypted, c.priv_protocol, c.priv_key_encrypted
             FROM snmp_credentials c JOIN standalone_devices d ON d.id = c.device_id
@@ -44,8 +49,10 @@ public struct CredentialStore: Sendable {
         for try await (id, device, version, community, username, authProtocol, authKey, privProtocol, privKey)
             in rows.decode((UUID, UUID, String, String?, String?, String?, String?, String?, String?).self)
         {
-            records.append(SNMPCredentialRecord(id: id, deviceID: device, version: version, community: community, username: username,
-                                                authProtocol: authProtocol, authKey: authKey, privProtocol: privProtocol, privKey: privKey))
+            records.append(
+                SNMPCredentialRecord(
+                    id: id, deviceID: device, version: version, community: community, username: username,
+                    authProtocol: authProtocol, authKey: authKey, privProtocol: privProtocol, privKey: privKey))
         }
         return records
     }
@@ -72,7 +79,8 @@ public struct CredentialStore: Sendable {
                     continue
                 }
                 // Column names come from CredentialField.Table, never from input.
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE \(unescaped: value.field.table.rawValue) SET \(unescaped: value.field.column) = \(replacement)
                     WHERE id = \(value.field.rowID)
                     """, logger: logger)
@@ -95,7 +103,10 @@ public struct CredentialStore: Sendable {
                 """
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             for try await (id, deviceID, column, sealed) in rows.decode((UUID, UUID?, String, String).self) {
-                values.append(SealedValue(field: CredentialField(table: table, column: column, rowID: id, deviceID: deviceID), sealed: sealed))
+                values.append(
+                    SealedValue(
+                        field: CredentialField(table: table, column: column, rowID: id, deviceID: deviceID),
+                        sealed: sealed))
             }
         }
         return values

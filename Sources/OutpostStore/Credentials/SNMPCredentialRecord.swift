@@ -19,8 +19,10 @@ public struct SNMPCredentialRecord: Sendable, Equatable {
     public static let authProtocols: Set<String> = ["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
     public static let privProtocols: Set<String> = ["DES", "AES", "AES-192", "AES-256"]
 
-    public init(id: UUID, deviceID: UUID, version: String, community: String? = nil, username: String? = nil,
-                authProtocol: String? = nil, authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil) {
+    public init(
+        id: UUID, deviceID: UUID, version: String, community: String? = nil, username: String? = nil,
+        authProtocol: String? = nil, authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil
+    ) {
         self.id = id
         self.deviceID = deviceID
         self.version = version

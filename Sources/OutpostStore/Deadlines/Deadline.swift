@@ -23,13 +23,14 @@ public enum Deadline {
                 guard race.start(continuation) else {
                     return continuation.resume(throwing: CancellationError())
                 }
-                race.attach(Task {
-                    do {
-                        race.finish(with: .success(try await work()))
-                    } catch {
-                        race.finish(with: .failure(error))
-                    }
-                })
+                race.attach(
+                    Task {
+                        do {
+                            race.finish(with: .success(try await work()))
+                        } catch {
+                            race.finish(with: .failure(error))
+                        }
+                    })
                 let timer = Task {
                     try? await Task.sleep(for: timeout)
                     if race.giveUp(with: DatabaseTimedOut(timeout: timeout)) { abandon() }
@@ -84,7 +85,10 @@ public enum Deadline {
         func finish(with result: Result<Value, any Error>) {
             let (continuation, finished) = state.withLock { state in
                 state.ended = true
-                defer { state.continuation = nil; state.finished = nil }
+                defer {
+                    state.continuation = nil
+                    state.finished = nil
+                }
                 return (state.continuation, state.finished)
             }
             continuation?.resume(with: result)
@@ -94,7 +98,8 @@ public enum Deadline {
         /// The caller stops waiting with `error`; true when the work has not ended (it must be
         /// abandoned), false when the work ended first or the caller stopped waiting already.
         func giveUp(with error: any Error) -> Bool {
-            let (continuation, attempt): (CheckedContinuation<Value, any Error>?, Task<Void, Never>?) = state.withLock { state in
+            let (continuation, attempt): (CheckedContinuation<Value, any Error>?, Task<Void, Never>?) = state.withLock {
+                state in
                 if state.ended || state.gaveUp { return (nil, nil) }
                 state.gaveUp = true
                 defer { state.continuation = nil }

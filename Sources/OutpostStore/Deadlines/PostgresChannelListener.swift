@@ -25,8 +25,10 @@ public struct PostgresChannelListener: Sendable {
         public var reconnectDelay: Duration
 
         /// Limits of `timeout` (10 s), a check every `checkInterval` (15 s) and `reconnectDelay` (1 s).
-        public init(timeout: Duration = PostgresClient.callTimeout, checkInterval: Duration = .seconds(15),
-                    reconnectDelay: Duration = .seconds(1)) {
+        public init(
+            timeout: Duration = PostgresClient.callTimeout, checkInterval: Duration = .seconds(15),
+            reconnectDelay: Duration = .seconds(1)
+        ) {
             self.timeout = timeout
             self.checkInterval = checkInterval
             self.reconnectDelay = reconnectDelay
@@ -58,9 +60,11 @@ public struct PostgresChannelListener: Sendable {
                 try await listenOnce(listening: listening, received: received)
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("listener lost its connection; listening again", metadata: [
-                    "channel": "\(channel)", "error": "\(String(reflecting: error))",
-                ])
+                logger.warning(
+                    "listener lost its connection; listening again",
+                    metadata: [
+                        "channel": "\(channel)", "error": "\(String(reflecting: error))",
+                    ])
             }
             try? await Task.sleep(for: timing.reconnectDelay)
         }

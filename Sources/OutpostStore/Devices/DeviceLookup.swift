@@ -12,7 +12,8 @@ public enum DeviceLookupError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .unknown(let device): "no device with id or name \(device.debugDescription)"
-        case .ambiguous(let name, let matches): "\(matches) devices are named \(name.debugDescription); give the device's id instead"
+        case .ambiguous(let name, let matches):
+            "\(matches) devices are named \(name.debugDescription); give the device's id instead"
         }
     }
 }
@@ -28,7 +29,8 @@ struct DeviceLookup: Sendable {
             for try await found in rows.decode(UUID.self) { return found }
             throw DeviceLookupError.unknown(specification)
         }
-        let rows = try await connection.query("SELECT id FROM standalone_devices WHERE name = \(specification)", logger: logger)
+        let rows = try await connection.query(
+            "SELECT id FROM standalone_devices WHERE name = \(specification)", logger: logger)
         var matches: [UUID] = []
         for try await found in rows.decode(UUID.self) { matches.append(found) }
         guard matches.count <= 1 else { throw DeviceLookupError.ambiguous(name: specification, matches: matches.count) }

@@ -15,8 +15,10 @@ public struct DiscoveryCredentialRecord: Sendable, Equatable {
     public var privKey: String?
 
     /// Creates a record.
-    public init(id: UUID = UUID(), name: String, version: String, community: String? = nil, username: String? = nil,
-                authProtocol: String? = nil, authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil) {
+    public init(
+        id: UUID = UUID(), name: String, version: String, community: String? = nil, username: String? = nil,
+        authProtocol: String? = nil, authKey: String? = nil, privProtocol: String? = nil, privKey: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.version = version

@@ -17,8 +17,11 @@ public struct DiscoveryJobStore: Sendable {
     /// Creates a pending job for `rule`. With `scheduledFor`, at most one job is created per
     /// rule and slot whoever asks: returns `nil` when the slot already has its job.
     @discardableResult
-    public func createJob(rule: UUID, triggeredBy: String, scheduledFor: Date? = nil, on connection: PostgresConnection) async throws -> UUID? {
-        let rows = try await connection.query("""
+    public func createJob(rule: UUID, triggeredBy: String, scheduledFor: Date? = nil, on connection: PostgresConnection)
+        async throws -> UUID?
+    {
+        let rows = try await connection.query(
+            """
             INSERT INTO discovery_jobs (rule_id, triggered_by, scheduled_for, updated_at)
             VALUES (\(rule), \(triggeredBy), \(scheduledFor), now())
             ON CONFLICT (rule_id, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
@@ -31,11 +34,14 @@ public struct DiscoveryJobStore: Sendable {
     /// Claims up to `limit` pending jobs whose rule one of `agents` sweeps (its agent, or an
     /// agent of its branch), marks them dispatched to that agent and returns them with their rules.
     /// Jobs another transaction holds are skipped, not waited for.
-    public func claimPending(for agents: Set<AgentID>, limit: Int = 16, on connection: PostgresConnection) async throws -> [ClaimedDiscoveryJob] {
+    public func claimPending(for agents: Set<AgentID>, limit: Int = 16, on connection: PostgresConnection) async throws
+        -> [ClaimedDiscoveryJob]
+    {
         guard !agents.isEmpty else { return [] }
         let agentIDs = agents.map(\.uuid)
         let claimed: [(UUID, UUID)] = try await connection.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT j.id, a.id FROM discovery_jobs j
                 JOIN discovery_rules r ON r.id = j.rule_id
                 CROSS JOIN LATERAL (
@@ -51,7 +57,8 @@ public struct DiscoveryJobStore: Sendable {
             var claimed: [(UUID, UUID)] = []
             for try await pair in rows.decode((UUID, UUID).self) { claimed.append(pair) }
             for (job, agent) in claimed {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE discovery_jobs SET status = 'dispatched', agent_id = \(agent), dispatched_at = now(), updated_at = now(),
                                               error_message = NULL
                     WHERE id = \(job)
@@ -63,14 +70,17 @@ public struct DiscoveryJobStore: Sendable {
         var jobs: [ClaimedDiscoveryJob] = []
         for (job, agent) in claimed {
             guard let record = try await self.job(job, on: connection) else { continue }
-            jobs.append(ClaimedDiscoveryJob(jobID: job, rule: try await rules.rule(record.ruleID.uuidString, on: connection), agentID: agent))
+            jobs.append(
+                ClaimedDiscoveryJob(
+                    jobID: job, rule: try await rules.rule(record.ruleID.uuidString, on: connection), agentID: agent))
         }
         return jobs
     }
 
     /// Puts a dispatched job back to pending (the Job could not be sent); it is claimed again later.
     public func returnToPending(_ job: UUID, reason: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE discovery_jobs SET status = 'pending', agent_id = NULL, dispatched_at = NULL, updated_at = now(), error_message = \(reason)
             WHERE id = \(job) AND status = 'dispatched'
             """, logger: logger)
@@ -79,8 +89,11 @@ public struct DiscoveryJobStore: Sendable {
     /// Records the agent's progress: the job is running with these counters.
     /// Returns `false` when the job is not an unfinished job of `agent` (a late or foreign report).
     @discardableResult
-    public func recordProgress(_ job: UUID, agent: AgentID, scanned: Int, total: Int?, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query("""
+    public func recordProgress(
+        _ job: UUID, agent: AgentID, scanned: Int, total: Int?, on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
             UPDATE discovery_jobs SET status = 'running', scanned_ips = greatest(scanned_ips, \(scanned)::integer),
                                       total_ips = coalesce(\(total)::integer, total_ips), updated_at = now()
             WHERE id = \(job) AND agent_id = \(agent.uuid) AND status IN ('dispatched', 'running')
@@ -93,11 +106,14 @@ public struct DiscoveryJobStore: Sendable {
     /// Ends a job of `agent` as the agent reported; a job that already ended is left alone.
     /// Returns `false` when nothing changed.
     @discardableResult
-    public func finish(_ job: UUID, agent: AgentID, status: DiscoveryJobRecord.Status, summary: DiscoveryJobSummary?, detail: String?,
-                       on connection: PostgresConnection) async throws -> Bool {
+    public func finish(
+        _ job: UUID, agent: AgentID, status: DiscoveryJobRecord.Status, summary: DiscoveryJobSummary?, detail: String?,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
         let summaryJSON = try summary.map { String(decoding: try $0.encoded(), as: UTF8.self) }
         return try await connection.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE discovery_jobs SET
                     status = \(status.rawValue), completed_at = now(), updated_at = now(),
                     duration_seconds = coalesce(\(summary.map { Int($0.durationSeconds.rounded()) })::integer,
@@ -111,7 +127,8 @@ public struct DiscoveryJobStore: Sendable {
                 RETURNING rule_id, discovered_devices
                 """, logger: logger)
             for try await (rule, discovered) in rows.decode((UUID, Int32).self) {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE discovery_rules SET last_run = now(), last_devices_found = \(discovered)::integer, updated_at = now()
                     WHERE id = \(rule)
                     """, logger: logger)
@@ -126,7 +143,8 @@ public struct DiscoveryJobStore: Sendable {
     @discardableResult
     public func fail(_ jobs: [UUID], reason: String, on connection: PostgresConnection) async throws -> [UUID] {
         guard !jobs.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             UPDATE discovery_jobs SET status = 'failed', error_message = \(reason), completed_at = now(), updated_at = now(),
                                       duration_seconds = extract(epoch FROM now() - coalesce(dispatched_at, started_at))::integer
             WHERE id = ANY(\(jobs)::uuid[]) AND status IN ('dispatched', 'running')
@@ -141,20 +159,25 @@ public struct DiscoveryJobStore: Sendable {
     /// dispatched them died, so no session end failed them); returns those it failed.
     @discardableResult
     public func failSilent(olderThan seconds: Int, on connection: PostgresConnection) async throws -> [UUID] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id FROM discovery_jobs
             WHERE status IN ('dispatched', 'running') AND coalesce(updated_at, started_at) < now() - make_interval(secs => \(seconds)::integer)
             """, logger: logger)
         var silent: [UUID] = []
         for try await id in rows.decode(UUID.self) { silent.append(id) }
-        return try await fail(silent, reason: "no report from the agent for \(seconds) s; the agent or its collector went away mid-job", on: connection)
+        return try await fail(
+            silent, reason: "no report from the agent for \(seconds) s; the agent or its collector went away mid-job",
+            on: connection)
     }
 
     /// Asks for a job to stop: a pending job is cancelled at once, a dispatched or running one
     /// is flagged for its collector to send JobCancel. Returns the job's status afterwards.
-    public func requestCancel(_ job: UUID, on connection: PostgresConnection) async throws -> DiscoveryJobRecord.Status {
+    public func requestCancel(_ job: UUID, on connection: PostgresConnection) async throws -> DiscoveryJobRecord.Status
+    {
         try await connection.transaction(logger: logger) { connection in
-            let rows = try await connection.query("SELECT status FROM discovery_jobs WHERE id = \(job) FOR UPDATE", logger: logger)
+            let rows = try await connection.query(
+                "SELECT status FROM discovery_jobs WHERE id = \(job) FOR UPDATE", logger: logger)
             var found: String?
             for try await status in rows.decode(String.self) { found = status }
             guard let found, let status = DiscoveryJobRecord.Status(rawValue: found) else {
@@ -162,14 +185,16 @@ public struct DiscoveryJobStore: Sendable {
             }
             switch status {
             case .pending:
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE discovery_jobs SET status = 'cancelled', cancel_requested = TRUE, completed_at = now(), updated_at = now(),
                                               error_message = 'cancelled before it was dispatched'
                     WHERE id = \(job)
                     """, logger: logger)
                 return .cancelled
             case .dispatched, .running:
-                try await connection.query("UPDATE discovery_jobs SET cancel_requested = TRUE WHERE id = \(job)", logger: logger)
+                try await connection.query(
+                    "UPDATE discovery_jobs SET cancel_requested = TRUE WHERE id = \(job)", logger: logger)
                 return status
             case .completed, .failed, .cancelled:
                 throw DiscoveryStoreError.jobFinished(id: job, status: status.rawValue)
@@ -180,7 +205,8 @@ public struct DiscoveryJobStore: Sendable {
     /// The unfinished jobs among `jobs` whose cancellation was requested.
     public func cancelRequested(among jobs: [UUID], on connection: PostgresConnection) async throws -> [UUID] {
         guard !jobs.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id FROM discovery_jobs WHERE id = ANY(\(jobs)::uuid[]) AND cancel_requested AND status IN ('dispatched', 'running')
             """, logger: logger)
         var requested: [UUID] = []
@@ -199,7 +225,8 @@ public struct DiscoveryJobStore: Sendable {
     }
 
     private func jobs(id: UUID?, limit: Int, on connection: PostgresConnection) async throws -> [DiscoveryJobRecord] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT j.id, j.rule_id, r.name, j.status, j.agent_id, j.total_ips, j.scanned_ips, j.discovered_devices, j.imported_devices,
                    j.failed_ips, j.started_at, j.dispatched_at, j.completed_at, j.duration_seconds, j.error_message, j.cancel_requested,
                    j.triggered_by
@@ -208,16 +235,25 @@ public struct DiscoveryJobStore: Sendable {
             ORDER BY j.started_at DESC, j.id LIMIT \(limit)
             """, logger: logger)
         var jobs: [DiscoveryJobRecord] = []
-        for try await (id, rule, name, status, agent, total, scanned, discovered, imported,
-                       failed, created, dispatched, completed, duration, error, cancel, trigger)
-            in rows.decode((UUID, UUID, String, String, UUID?, Int32, Int32, Int32, Int32,
-                            Int32, Date, Date?, Date?, Int32?, String?, Bool, String?).self) {
-            jobs.append(DiscoveryJobRecord(
-                id: id, ruleID: rule, ruleName: name, status: DiscoveryJobRecord.Status(rawValue: status) ?? .failed, agentID: agent,
-                totalIPs: Int(total), scannedIPs: Int(scanned), discoveredDevices: Int(discovered), importedDevices: Int(imported),
-                failedIPs: Int(failed), createdAt: created, dispatchedAt: dispatched, completedAt: completed,
-                durationSeconds: duration.map(Int.init), errorMessage: error,
-                cancelRequested: cancel, triggeredBy: trigger))
+        for try await (
+            id, rule, name, status, agent, total, scanned, discovered, imported,
+            failed, created, dispatched, completed, duration, error, cancel, trigger
+        )
+            in rows.decode(
+                (
+                    UUID, UUID, String, String, UUID?, Int32, Int32, Int32, Int32,
+                    Int32, Date, Date?, Date?, Int32?, String?, Bool, String?
+                ).self)
+        {
+            jobs.append(
+                DiscoveryJobRecord(
+                    id: id, ruleID: rule, ruleName: name,
+                    status: DiscoveryJobRecord.Status(rawValue: status) ?? .failed, agentID: agent,
+                    totalIPs: Int(total), scannedIPs: Int(scanned), discoveredDevices: Int(discovered),
+                    importedDevices: Int(imported),
+                    failedIPs: Int(failed), createdAt: created, dispatchedAt: dispatched, completedAt: completed,
+                    durationSeconds: duration.map(Int.init), errorMessage: error,
+                    cancelRequested: cancel, triggeredBy: trigger))
         }
         return jobs
     }

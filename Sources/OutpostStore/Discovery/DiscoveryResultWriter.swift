@@ -38,7 +38,9 @@ public struct DiscoveryResultWriter: Sendable {
     }
 
     /// Writes `findings` reported by `agent`, each in its own transaction.
-    public func write(_ findings: [DiscoveryFinding], from agent: AgentID, on connection: PostgresConnection) async throws -> Outcome {
+    public func write(_ findings: [DiscoveryFinding], from agent: AgentID, on connection: PostgresConnection)
+        async throws -> Outcome
+    {
         var outcome = Outcome()
         for finding in findings {
             try await connection.transaction(logger: logger) { connection in
@@ -48,28 +50,38 @@ public struct DiscoveryResultWriter: Sendable {
         return outcome
     }
 
-    private func write(_ finding: DiscoveryFinding, from agent: AgentID, into outcome: inout Outcome, on connection: PostgresConnection) async throws {
+    private func write(
+        _ finding: DiscoveryFinding, from agent: AgentID, into outcome: inout Outcome, on connection: PostgresConnection
+    ) async throws {
         guard IPAddressText.isValid(finding.address) else {
             outcome.refused += 1
-            logger.warning("discovery finding refused: not an IP address", metadata: ["job": "\(finding.jobID)", "address": "\(finding.address.prefix(64))"])
+            logger.warning(
+                "discovery finding refused: not an IP address",
+                metadata: ["job": "\(finding.jobID)", "address": "\(finding.address.prefix(64))"])
             return
         }
-        let jobRows = try await connection.query("""
+        let jobRows = try await connection.query(
+            """
             SELECT r.id, r.branch_id, r.auto_import FROM discovery_jobs j JOIN discovery_rules r ON r.id = j.rule_id
             WHERE j.id = \(finding.jobID) AND j.agent_id = \(agent.uuid)
             """, logger: logger)
         var rule: (id: UUID, branch: UUID?, autoImport: Bool)?
-        for try await (id, branch, autoImport) in jobRows.decode((UUID, UUID?, Bool).self) { rule = (id, branch, autoImport) }
+        for try await (id, branch, autoImport) in jobRows.decode((UUID, UUID?, Bool).self) {
+            rule = (id, branch, autoImport)
+        }
         guard let rule else {
             outcome.refused += 1
-            logger.warning("discovery finding refused: the job is not this agent's", metadata: ["job": "\(finding.jobID)"])
+            logger.warning(
+                "discovery finding refused: the job is not this agent's", metadata: ["job": "\(finding.jobID)"])
             return
         }
         let address = String(finding.address.prefix(45))
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT pg_advisory_xact_lock(hashtextextended('outpost.discovery:' || coalesce(\(rule.branch)::text, '-') || ':' || \(address), 0))
             """, logger: logger)
-        let inserted = try await connection.query("""
+        let inserted = try await connection.query(
+            """
             INSERT INTO discovery_results (job_id, rule_id, ip_address, hostname, mac_address, vendor, device_type, snmp_reachable,
                                            snmp_version, sys_descr, sys_object_id, sys_name, sys_location, responds_to_icmp, discovered_at)
             VALUES (\(finding.jobID), \(rule.id), \(address), \(finding.sysName.map { String($0.prefix(255)) }),
@@ -91,13 +103,16 @@ public struct DiscoveryResultWriter: Sendable {
         switch try await match(finding, address: address, branch: rule.branch, excluding: resultID, on: connection) {
         case .existing(let device):
             outcome.matched += 1
-            try await connection.query("UPDATE discovery_results SET matched_device_id = \(device) WHERE id = \(resultID)", logger: logger)
+            try await connection.query(
+                "UPDATE discovery_results SET matched_device_id = \(device) WHERE id = \(resultID)", logger: logger)
         case .ambiguous(let count):
-            logger.info("discovered host shares its IP with several devices and matches none; not imported",
-                        metadata: ["address": "\(address)", "devices": "\(count)"])
+            logger.info(
+                "discovered host shares its IP with several devices and matches none; not imported",
+                metadata: ["address": "\(address)", "devices": "\(count)"])
         case .none where rule.autoImport:
             let device = try await importDevice(finding, address: address, branch: rule.branch, on: connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE discovery_results SET imported_device_id = \(device), added_to_monitoring = TRUE, added_at = now() WHERE id = \(resultID)
                 """, logger: logger)
             outcome.imported += 1
@@ -105,7 +120,8 @@ public struct DiscoveryResultWriter: Sendable {
         case .none:
             break
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE discovery_jobs SET discovered_devices = discovered_devices + 1,
                                       imported_devices = imported_devices + \(imported ? 1 : 0)::integer, updated_at = now()
             WHERE id = \(finding.jobID)
@@ -119,8 +135,12 @@ public struct DiscoveryResultWriter: Sendable {
         case ambiguous(Int)
     }
 
-    private func match(_ finding: DiscoveryFinding, address: String, branch: UUID?, excluding result: UUID, on connection: PostgresConnection) async throws -> Match {
-        let rows = try await connection.query("""
+    private func match(
+        _ finding: DiscoveryFinding, address: String, branch: UUID?, excluding result: UUID,
+        on connection: PostgresConnection
+    ) async throws -> Match {
+        let rows = try await connection.query(
+            """
             SELECT d.id,
                    coalesce(lower(d.name) = lower(\(finding.sysName)) OR lower(d.hostname) = lower(\(finding.sysName)), FALSE),
                    coalesce(\(finding.macAddress)::text IS NOT NULL AND EXISTS (
@@ -132,24 +152,32 @@ public struct DiscoveryResultWriter: Sendable {
             ORDER BY d.id
             """, logger: logger)
         var candidates: [(id: UUID, sameName: Bool, sameMAC: Bool)] = []
-        for try await (id, sameName, sameMAC) in rows.decode((UUID, Bool, Bool).self) { candidates.append((id, sameName, sameMAC)) }
+        for try await (id, sameName, sameMAC) in rows.decode((UUID, Bool, Bool).self) {
+            candidates.append((id, sameName, sameMAC))
+        }
         switch candidates.count {
         case 0: return .none
         case 1: return .existing(candidates[0].id)
         default:
-            if let named = candidates.first(where: \.sameName) ?? candidates.first(where: \.sameMAC) { return .existing(named.id) }
+            if let named = candidates.first(where: \.sameName) ?? candidates.first(where: \.sameMAC) {
+                return .existing(named.id)
+            }
             return .ambiguous(candidates.count)
         }
     }
 
     /// Adds the host to `standalone_devices` and applies the templates its vendor and type match.
-    private func importDevice(_ finding: DiscoveryFinding, address: String, branch: UUID?, on connection: PostgresConnection) async throws -> UUID {
+    private func importDevice(
+        _ finding: DiscoveryFinding, address: String, branch: UUID?, on connection: PostgresConnection
+    ) async throws -> UUID {
         var custom: [String: String] = ["discovered_by": "discovery job \(finding.jobID.uuidString.lowercased())"]
         custom["mac_address"] = finding.macAddress
         custom["sys_object_id"] = finding.sysObjectID
-        let customJSON = String(decoding: try JSONSerialization.data(withJSONObject: custom, options: [.sortedKeys]), as: UTF8.self)
+        let customJSON = String(
+            decoding: try JSONSerialization.data(withJSONObject: custom, options: [.sortedKeys]), as: UTF8.self)
         let name = String((finding.sysName.flatMap { $0.isEmpty ? nil : $0 } ?? address).prefix(200))
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO standalone_devices (name, ip, hostname, vendor, device_type, location, description, discovered_at, last_seen,
                                             branch_id, custom_fields)
             VALUES (\(name), \(address), \(finding.sysName.map { String($0.prefix(255)) }), \(finding.vendor.map { String($0.prefix(100)) }),
@@ -159,10 +187,15 @@ public struct DiscoveryResultWriter: Sendable {
             """, logger: logger)
         var device: UUID?
         for try await id in rows.decode(UUID.self) { device = id }
-        guard let device else { throw DiscoveryStoreError.invalid(field: "standalone_devices", reason: "insert returned no id") }
+        guard let device else {
+            throw DiscoveryStoreError.invalid(field: "standalone_devices", reason: "insert returned no id")
+        }
         let templates = try await TemplateStore(logger: logger)
-            .applyMatchingTemplates(toDevice: device, vendor: finding.vendor, deviceType: finding.deviceType, on: connection)
-        logger.info("discovered device imported", metadata: ["device": "\(device)", "address": "\(address)", "templates": "\(templates)"])
+            .applyMatchingTemplates(
+                toDevice: device, vendor: finding.vendor, deviceType: finding.deviceType, on: connection)
+        logger.info(
+            "discovered device imported",
+            metadata: ["device": "\(device)", "address": "\(address)", "templates": "\(templates)"])
         return device
     }
 }

@@ -28,9 +28,11 @@ public struct DiscoveryRuleRecord: Sendable, Equatable {
     public var lastRun: Date?
 
     /// Creates a rule.
-    public init(id: UUID = UUID(), name: String, description: String? = nil, ranges: [String], exclusions: [String] = [],
-                schedule: String? = nil, snmp: Bool = true, credentialIDs: [UUID] = [], branchID: UUID? = nil,
-                agentID: UUID? = nil, autoImport: Bool = false, snmpPort: Int = 161, enabled: Bool = true, lastRun: Date? = nil) {
+    public init(
+        id: UUID = UUID(), name: String, description: String? = nil, ranges: [String], exclusions: [String] = [],
+        schedule: String? = nil, snmp: Bool = true, credentialIDs: [UUID] = [], branchID: UUID? = nil,
+        agentID: UUID? = nil, autoImport: Bool = false, snmpPort: Int = 161, enabled: Bool = true, lastRun: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.description = description

@@ -19,9 +19,12 @@ public struct DiscoveryRuleStore: Sendable {
         try Self.validate(rule)
         try await checkAddresses(rule.ranges + rule.exclusions, on: connection)
         let known = try await existingCredentials(rule.credentialIDs, on: connection)
-        if let missing = rule.credentialIDs.first(where: { !known.contains($0) }) { throw DiscoveryStoreError.unknownCredential(missing) }
+        if let missing = rule.credentialIDs.first(where: { !known.contains($0) }) {
+            throw DiscoveryStoreError.unknownCredential(missing)
+        }
         do {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO discovery_rules (id, name, description, network_range, network_ranges, excluded_ranges, enabled, schedule,
                                              snmp_discovery, ping_only, credential_ids, branch_id, agent_id, auto_import, snmp_port)
                 VALUES (\(rule.id), \(rule.name), \(rule.description), \(String(rule.ranges[0].prefix(100))), \(rule.ranges)::text[],
@@ -29,7 +32,8 @@ public struct DiscoveryRuleStore: Sendable {
                         \(rule.credentialIDs)::uuid[], \(rule.branchID), \(rule.agentID), \(rule.autoImport), \(rule.snmpPort)::integer)
                 """, logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw DiscoveryStoreError.invalid(field: "name", reason: "a rule named \(rule.name.debugDescription) exists")
+            throw DiscoveryStoreError.invalid(
+                field: "name", reason: "a rule named \(rule.name.debugDescription) exists")
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             throw DiscoveryStoreError.invalid(field: "target", reason: "the branch or agent does not exist")
         }
@@ -58,7 +62,8 @@ public struct DiscoveryRuleStore: Sendable {
         guard ["v1", "v2c", "v3"].contains(record.version) else {
             throw DiscoveryStoreError.invalid(field: "version", reason: "must be v1, v2c or v3")
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO discovery_credentials (id, name, credential_type, community_encrypted, username, auth_protocol,
                                                auth_key_encrypted, priv_protocol, priv_key_encrypted)
             VALUES (\(record.id), \(record.name), \(record.credentialType), \(record.community), \(record.username),
@@ -67,16 +72,22 @@ public struct DiscoveryRuleStore: Sendable {
     }
 
     /// The SNMP credentials among `ids`, sealed, in the order of `ids` (unknown or SSH ones left out).
-    public func credentials(_ ids: [UUID], on connection: PostgresConnection) async throws -> [DiscoveryCredentialRecord] {
-        let rows = try await connection.query("""
+    public func credentials(_ ids: [UUID], on connection: PostgresConnection) async throws
+        -> [DiscoveryCredentialRecord]
+    {
+        let rows = try await connection.query(
+            """
             SELECT id, name, credential_type, community_encrypted, username, auth_protocol, auth_key_encrypted, priv_protocol, priv_key_encrypted
             FROM discovery_credentials WHERE id = ANY(\(ids)::uuid[]) AND credential_type LIKE 'snmp_%'
             """, logger: logger)
         var byID: [UUID: DiscoveryCredentialRecord] = [:]
         for try await (id, name, type, community, user, authProtocol, authKey, privProtocol, privKey)
-            in rows.decode((UUID, String, String, String?, String?, String?, String?, String?, String?).self) {
-            byID[id] = DiscoveryCredentialRecord(id: id, name: name, version: String(type.dropFirst("snmp_".count)), community: community,
-                                                 username: user, authProtocol: authProtocol, authKey: authKey, privProtocol: privProtocol, privKey: privKey)
+            in rows.decode((UUID, String, String, String?, String?, String?, String?, String?, String?).self)
+        {
+            byID[id] = DiscoveryCredentialRecord(
+                id: id, name: name, version: String(type.dropFirst("snmp_".count)), community: community,
+                username: user, authProtocol: authProtocol, authKey: authKey, privProtocol: privProtocol,
+                privKey: privKey)
         }
         return ids.compactMap { byID[$0] }
     }
@@ -86,7 +97,9 @@ public struct DiscoveryRuleStore: Sendable {
         guard (1...200).contains(rule.name.count), !rule.name.contains(where: \.isNewline) else {
             throw .invalid(field: "name", reason: "must be 1 to 200 characters on one line")
         }
-        guard (1...65_535).contains(rule.snmpPort) else { throw .invalid(field: "snmp port", reason: "must be 1 to 65535") }
+        guard (1...65_535).contains(rule.snmpPort) else {
+            throw .invalid(field: "snmp port", reason: "must be 1 to 65535")
+        }
         guard !rule.ranges.isEmpty else { throw .invalid(field: "ranges", reason: "at least one range is needed") }
         if let schedule = rule.schedule {
             do {
@@ -99,7 +112,8 @@ public struct DiscoveryRuleStore: Sendable {
             throw .invalid(field: "target", reason: "a branch or an agent must sweep the rule")
         }
         guard !rule.snmp || !rule.credentialIDs.isEmpty else {
-            throw .invalid(field: "credentials", reason: "SNMP discovery needs at least one candidate credential (or ping only)")
+            throw .invalid(
+                field: "credentials", reason: "SNMP discovery needs at least one candidate credential (or ping only)")
         }
     }
 
@@ -109,23 +123,28 @@ public struct DiscoveryRuleStore: Sendable {
             do {
                 try await connection.query("SELECT \(entry)::inet", logger: logger)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22P02" {
-                throw DiscoveryStoreError.invalid(field: "ranges", reason: "\(entry.debugDescription) is not an IP address or prefix")
+                throw DiscoveryStoreError.invalid(
+                    field: "ranges", reason: "\(entry.debugDescription) is not an IP address or prefix")
             }
         }
     }
 
     private func existingCredentials(_ ids: [UUID], on connection: PostgresConnection) async throws -> Set<UUID> {
         var found = Set<UUID>()
-        let rows = try await connection.query("SELECT id FROM discovery_credentials WHERE id = ANY(\(ids)::uuid[])", logger: logger)
+        let rows = try await connection.query(
+            "SELECT id FROM discovery_credentials WHERE id = ANY(\(ids)::uuid[])", logger: logger)
         for try await id in rows.decode(UUID.self) { found.insert(id) }
         return found
     }
 
     /// Rules, all or those selected by id, name or having a schedule (enabled ones).
-    private func rules(id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, on connection: PostgresConnection) async throws
+    private func rules(
+        id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, on connection: PostgresConnection
+    ) async throws
         -> [DiscoveryRuleRecord]
     {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id, name, description, network_ranges, excluded_ranges, schedule, snmp_discovery AND NOT ping_only,
                    credential_ids, branch_id, agent_id, auto_import, snmp_port, enabled, last_run
             FROM discovery_rules
@@ -134,11 +153,21 @@ public struct DiscoveryRuleStore: Sendable {
             ORDER BY name, id
             """, logger: logger)
         var rules: [DiscoveryRuleRecord] = []
-        for try await (id, name, description, ranges, exclusions, schedule, snmp, credentials, branch, agent, autoImport, port, enabled, lastRun)
-            in rows.decode((UUID, String, String?, [String], [String], String?, Bool, [UUID], UUID?, UUID?, Bool, Int32, Bool, Date?).self) {
-            rules.append(DiscoveryRuleRecord(id: id, name: name, description: description, ranges: ranges, exclusions: exclusions,
-                                             schedule: schedule, snmp: snmp, credentialIDs: credentials, branchID: branch, agentID: agent,
-                                             autoImport: autoImport, snmpPort: Int(port), enabled: enabled, lastRun: lastRun))
+        for try await (
+            id, name, description, ranges, exclusions, schedule, snmp, credentials, branch, agent, autoImport, port,
+            enabled, lastRun
+        )
+            in rows.decode(
+                (
+                    UUID, String, String?, [String], [String], String?, Bool, [UUID], UUID?, UUID?, Bool, Int32, Bool,
+                    Date?
+                ).self)
+        {
+            rules.append(
+                DiscoveryRuleRecord(
+                    id: id, name: name, description: description, ranges: ranges, exclusions: exclusions,
+                    schedule: schedule, snmp: snmp, credentialIDs: credentials, branchID: branch, agentID: agent,
+                    autoImport: autoImport, snmpPort: Int(port), enabled: enabled, lastRun: lastRun))
         }
         return rules
     }

@@ -113,7 +113,10 @@ enum UTCTimestamp {
         let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = totalMicros / 86_400_000_000
         var micros = totalMicros % 86_400_000_000
-        if micros < 0 { micros += 86_400_000_000; days -= 1 }
+        if micros < 0 {
+            micros += 86_400_000_000
+            days -= 1
+        }
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let seconds = micros / 1_000_000
         writeDigits(year, width: 4, separator: "-", into: &buffer)
@@ -145,7 +148,9 @@ enum UTCTimestamp {
     }
 
     /// `value` in decimal, zero-padded to `width` digits (more if it has more), then `separator`.
-    private static func writeDigits(_ value: Int64, width: Int, separator: Unicode.Scalar?, into buffer: inout ByteBuffer) {
+    private static func writeDigits(
+        _ value: Int64, width: Int, separator: Unicode.Scalar?, into buffer: inout ByteBuffer
+    ) {
         let magnitude = value.magnitude
         var divisor: UInt64 = 1
         var count = 1

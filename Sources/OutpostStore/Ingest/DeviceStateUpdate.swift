@@ -26,15 +26,19 @@ struct DeviceStateUpdate {
     /// Rows are given in id order (PostgreSQL's byte order of a UUID is that of its hex text),
     /// so two collectors updating overlapping devices lock them in the same order and do not
     /// deadlock each other.
-    static func run(writes unordered: [DeviceStateCache.Write], folds: [DeviceRoundSummary], on connection: PostgresConnection,
-                    logger: Logger) async throws -> DeviceStateUpdate {
+    static func run(
+        writes unordered: [DeviceStateCache.Write], folds: [DeviceRoundSummary], on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> DeviceStateUpdate {
         var update = DeviceStateUpdate(folds: folds)
         update.known = Set(folds.map(\.deviceID))
         guard !unordered.isEmpty else { return update }
         let writes = unordered.sorted { $0.summary.deviceID.uuid.precedesInDatabaseOrder($1.summary.deviceID.uuid) }
         try await connection.query(planning, logger: logger)
         let rows = try await connection.query(statement(for: writes), logger: logger)
-        for try await (id, hadState, wasUp, isUp, probe, lastSeen) in rows.decode((UUID, Bool, Bool, Bool, Date, Date?).self) {
+        for try await (id, hadState, wasUp, isUp, probe, lastSeen) in rows.decode(
+            (UUID, Bool, Bool, Bool, Date, Date?).self)
+        {
             let device = DeviceID(id)
             update.known.insert(device)
             update.written.append((device, isUp, probe, lastSeen))

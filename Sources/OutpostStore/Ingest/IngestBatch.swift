@@ -15,7 +15,10 @@ public struct IngestBatch: Sendable {
     public let payload: [UInt8]
 
     /// Creates a batch.
-    public init(agentID: AgentID, sequence: BatchSequence, pings: [PingRoundResult] = [], samples: [ItemSample] = [], payload: [UInt8] = []) {
+    public init(
+        agentID: AgentID, sequence: BatchSequence, pings: [PingRoundResult] = [], samples: [ItemSample] = [],
+        payload: [UInt8] = []
+    ) {
         self.agentID = agentID
         self.sequence = sequence
         self.pings = pings

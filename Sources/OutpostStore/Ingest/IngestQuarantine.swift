@@ -40,11 +40,14 @@ public struct IngestQuarantine: Sendable {
     /// Keeps `batch` (with its payload) and records its sequence as committed, in one
     /// transaction, so the agent's resend is recognised as a replay. Returns `false` when the
     /// sequence was committed before (the batch is a replay: nothing is held).
-    public func hold(_ batch: IngestBatch, sqlState: String, error: String, on connection: PostgresConnection) async throws -> Bool {
+    public func hold(_ batch: IngestBatch, sqlState: String, error: String, on connection: PostgresConnection)
+        async throws -> Bool
+    {
         try await connection.transaction(logger: logger) { connection in
             var ledgers = try await SequenceLedger.lock(agents: [batch.agentID], on: connection, logger: logger)
             guard ledgers[batch.agentID]!.record(batch.sequence) else { return false }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO ingest_quarantine (agent_id, sequence, row_count, sqlstate, error, payload)
                 VALUES (\(batch.agentID.uuid), \(Int64(clamping: batch.sequence)), \(batch.rowCount), \(sqlState),
                         \(String(error.prefix(4000))), \(ByteBuffer(bytes: batch.payload)))
@@ -62,14 +65,17 @@ public struct IngestQuarantine: Sendable {
 
     /// The held batch `id`.
     public func held(_ id: Int64, on connection: PostgresConnection) async throws -> QuarantinedBatch {
-        guard let batch = try await select(includeResolved: false, id: id, on: connection).first else { throw NotHeld(id: id) }
+        guard let batch = try await select(includeResolved: false, id: id, on: connection).first else {
+            throw NotHeld(id: id)
+        }
         return batch
     }
 
     /// Marks the held batch `id` as `status` (`replayed` or `discarded`); throws ``NotHeld``
     /// when it is not held any more. Call inside the transaction that acts on it.
     public func resolve(_ id: Int64, as status: String, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             UPDATE ingest_quarantine SET status = \(status), resolved_at = now()
             WHERE id = \(id) AND status = 'held' RETURNING id
             """, logger: logger)
@@ -79,9 +85,12 @@ public struct IngestQuarantine: Sendable {
     }
 
     /// Held batches (all of them with `includeResolved`), only `id` when given.
-    private func select(includeResolved: Bool, id: Int64?, on connection: PostgresConnection) async throws -> [QuarantinedBatch] {
+    private func select(includeResolved: Bool, id: Int64?, on connection: PostgresConnection) async throws
+        -> [QuarantinedBatch]
+    {
         var batches: [QuarantinedBatch] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT q.id, q.agent_id, b.name, q.sequence, q.received_at, q.row_count, q.sqlstate, q.error, q.status, q.payload
             FROM ingest_quarantine q JOIN agents a ON a.id = q.agent_id JOIN branches b ON b.id = a.branch_id
             WHERE (\(id)::bigint IS NULL OR q.id = \(id)) AND (\(includeResolved) OR q.status = 'held')
@@ -90,9 +99,12 @@ public struct IngestQuarantine: Sendable {
         for try await (id, agent, branch, sequence, received, count, state, error, status, payload)
             in rows.decode((Int64, UUID, String, Int64, Date, Int32, String, String, String, ByteBuffer).self)
         {
-            batches.append(QuarantinedBatch(
-                id: id, agentID: AgentID(agent), branch: branch, sequence: BatchSequence(clamping: sequence), receivedAt: received,
-                rowCount: Int(count), sqlState: state, error: error, status: status, payload: Array(payload.readableBytesView)))
+            batches.append(
+                QuarantinedBatch(
+                    id: id, agentID: AgentID(agent), branch: branch, sequence: BatchSequence(clamping: sequence),
+                    receivedAt: received,
+                    rowCount: Int(count), sqlState: state, error: error, status: status,
+                    payload: Array(payload.readableBytesView)))
         }
         return batches
     }

@@ -54,7 +54,8 @@ public final class IngestWriter: Sendable {
     /// runs first in the same transaction (it marks the quarantined batch released, and throws
     /// when another release got there first).
     public func writeReleased(
-        _ batch: IngestBatch, on connection: PostgresConnection, claim: @Sendable (PostgresConnection) async throws -> Void
+        _ batch: IngestBatch, on connection: PostgresConnection,
+        claim: @Sendable (PostgresConnection) async throws -> Void
     ) async throws -> IngestOutcome {
         try await writeAndRememberState(of: [batch]) {
             try await connection.transaction(logger: self.logger) { connection in
@@ -84,7 +85,9 @@ public final class IngestWriter: Sendable {
         }
     }
 
-    private func writeInTransaction(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> (IngestOutcome, DeviceStateUpdate) {
+    private func writeInTransaction(_ batches: [IngestBatch], on connection: PostgresConnection) async throws -> (
+        IngestOutcome, DeviceStateUpdate
+    ) {
         var outcome = IngestOutcome()
         var ledgers = try await SequenceLedger.lock(agents: Set(batches.map(\.agentID)), on: connection, logger: logger)
         var accepted: [IngestBatch] = []
@@ -103,7 +106,9 @@ public final class IngestWriter: Sendable {
     }
 
     /// COPYs the rows of `batches`, derives device and item state, and counts into `outcome`.
-    private func writeRows(of batches: [IngestBatch], into outcome: inout IngestOutcome, on connection: PostgresConnection) async throws -> DeviceStateUpdate {
+    private func writeRows(
+        of batches: [IngestBatch], into outcome: inout IngestOutcome, on connection: PostgresConnection
+    ) async throws -> DeviceStateUpdate {
         let pings = batches.flatMap { batch in batch.pings.map { (batch.agentID, $0) } }
         let samples = batches.flatMap { batch in batch.samples.map { (batch.agentID, $0) } }
         try await ensurePartitions(table: "ping_results", days: pings.map(\.1.timestamp), on: connection)
@@ -120,7 +125,9 @@ public final class IngestWriter: Sendable {
         return devices
     }
 
-    private func ensurePartitions(table: String, days timestamps: [Date], on connection: PostgresConnection) async throws {
+    private func ensurePartitions(table: String, days timestamps: [Date], on connection: PostgresConnection)
+        async throws
+    {
         let days = Set(timestamps.map(PartitionMaintenance.utcDay))
         let missing = knownPartitionDays.withLock { known in days.filter { !known.contains("\(table):\($0)") } }
         guard !missing.isEmpty else { return }
@@ -134,8 +141,10 @@ public final class IngestWriter: Sendable {
         guard !pings.isEmpty else { return }
         try await connection.copyFrom(
             table: "ping_results",
-            columns: ["device_id", "agent_id", "device_ip", "packets_sent", "packets_received", "packet_loss_percent",
-                      "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "stddev_rtt_ms", "is_reachable", "timestamp"],
+            columns: [
+                "device_id", "agent_id", "device_ip", "packets_sent", "packets_received", "packet_loss_percent",
+                "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "stddev_rtt_ms", "is_reachable", "timestamp",
+            ],
             logger: logger
         ) { writer in
             let sender = CopyDataSender(writer: writer, connection: connection)
@@ -165,7 +174,10 @@ public final class IngestWriter: Sendable {
         guard !samples.isEmpty else { return }
         try await connection.copyFrom(
             table: "item_history",
-            columns: ["item_id", "device_id", "agent_id", "value_type", "value_numeric", "value_text", "rate", "error", "timestamp"],
+            columns: [
+                "item_id", "device_id", "agent_id", "value_type", "value_numeric", "value_text", "rate", "error",
+                "timestamp",
+            ],
             logger: logger
         ) { writer in
             let sender = CopyDataSender(writer: writer, connection: connection)
@@ -201,7 +213,8 @@ public final class IngestWriter: Sendable {
         let hasValue = items.map { $0.value != nil && $0.error == nil }
         let values = items.map { $0.value?.textValue ?? "" }
         let errors = items.map { $0.error ?? "" }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE monitoring_items m SET
                 last_poll = u.polled,
                 last_value = CASE WHEN u.has_value THEN u.value ELSE m.last_value END,

@@ -29,9 +29,10 @@ public struct AgentRegistry: Sendable {
         for try await (id, branch, status, serial, notAfter, enrolled, lastSeen)
             in rows.decode((UUID, String, String, String, Date, Date, Date?).self)
         {
-            agents.append(AgentRecord(
-                id: AgentID(id), branchName: branch, status: status, certificateSerial: serial,
-                certificateNotAfter: notAfter, enrolledAt: enrolled, lastSeen: lastSeen))
+            agents.append(
+                AgentRecord(
+                    id: AgentID(id), branchName: branch, status: status, certificateSerial: serial,
+                    certificateNotAfter: notAfter, enrolledAt: enrolled, lastSeen: lastSeen))
         }
         return agents
     }
@@ -90,7 +91,8 @@ public struct AgentRegistry: Sendable {
     /// - Returns: The agent's serials (lower-case hex), oldest certificate first.
     /// - Throws: ``RegistryError/unknownAgent(_:)``.
     @discardableResult
-    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> [String] {
+    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> [String]
+    {
         if let reason { try BranchRegistry.validate(text: reason, field: "reason", maximumLength: 1000) }
         return try await connection.transaction(logger: logger) { connection in
             // Locked: a renewal recording a new certificate commits before, or finds the agent revoked.

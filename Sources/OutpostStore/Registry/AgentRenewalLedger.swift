@@ -63,7 +63,8 @@ public struct AgentRenewalLedger: Sendable {
     /// `publicKey` and renewed fewer than `maximumPerHour` times within the last hour. The
     /// agent's row is locked first, so concurrent renewals are counted one after the other.
     public func recordRenewal(
-        of agentID: AgentID, publicKey: [UInt8], serial: String, notAfter: Date, maximumPerHour: Int, on connection: PostgresConnection
+        of agentID: AgentID, publicKey: [UInt8], serial: String, notAfter: Date, maximumPerHour: Int,
+        on connection: PostgresConnection
     ) async throws -> Outcome {
         try await connection.transaction(logger: logger) { connection in
             // Locked first, counted after: the count's snapshot then sees a concurrent renewal
@@ -79,7 +80,8 @@ public struct AgentRenewalLedger: Sendable {
             for try await _ in locked.decode(UUID.self) { found = true }
             guard found else { return .inactive }
             let counted = try await connection.query(
-                "SELECT (\(unescaped: Self.renewalsInLastHour))::int FROM agents a WHERE a.id = \(agentID.uuid)", logger: logger)
+                "SELECT (\(unescaped: Self.renewalsInLastHour))::int FROM agents a WHERE a.id = \(agentID.uuid)",
+                logger: logger)
             var renewals = 0
             for try await count in counted.decode(Int32.self) { renewals = Int(count) }
             guard renewals < maximumPerHour else { return .rateLimited }

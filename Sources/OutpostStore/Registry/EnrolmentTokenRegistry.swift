@@ -77,9 +77,10 @@ public struct EnrolmentTokenRegistry: Sendable {
         for try await (id, branch, created, expires, used, agent, revoked)
             in rows.decode((UUID, String, Date, Date, Date?, UUID?, Date?).self)
         {
-            result.append(EnrolmentTokenRecord(
-                id: id, branchName: branch, createdAt: created, expiresAt: expires,
-                usedAt: used, usedByAgent: agent.map(AgentID.init), revokedAt: revoked))
+            result.append(
+                EnrolmentTokenRecord(
+                    id: id, branchName: branch, createdAt: created, expiresAt: expires,
+                    usedAt: used, usedByAgent: agent.map(AgentID.init), revokedAt: revoked))
         }
         return result
     }

@@ -11,7 +11,8 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknownBranch(let name): "no branch named \(name.debugDescription) (create it with `outpost-collector branch add`)"
+        case .unknownBranch(let name):
+            "no branch named \(name.debugDescription) (create it with `outpost-collector branch add`)"
         case .unknownAgent(let id): "no agent with id \(id)"
         case .unknownToken(let id): "no enrolment token with id \(id)"
         case .invalidValue(let field, let reason): "\(field): \(reason)"

@@ -26,14 +26,16 @@ public struct AgentSessionStore: Sendable {
 
     /// The agent's registration, or `nil` when it is unknown.
     public func agent(_ agentID: AgentID, on connection: PostgresConnection) async throws -> SessionAgent? {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT a.branch_id, a.status, a.public_key, coalesce(s.high_water, 0)
             FROM agents a LEFT JOIN agent_sequences s ON s.agent_id = a.id
             WHERE a.id = \(agentID.uuid)
             """, logger: logger)
         for try await (branch, status, key, highWater) in rows.decode((UUID, String, ByteBuffer, Int64).self) {
-            return SessionAgent(agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
-                               highWater: BatchSequence(clamping: highWater))
+            return SessionAgent(
+                agentID: agentID, branchID: branch, status: status, publicKey: Array(key.readableBytesView),
+                highWater: BatchSequence(clamping: highWater))
         }
         return nil
     }
@@ -46,7 +48,8 @@ public struct AgentSessionStore: Sendable {
         lastAcknowledged: BatchSequence, on connection: PostgresConnection
     ) async throws -> BatchSequence {
         try await connection.withTransaction(logger: logger) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE agents SET last_seen = now(), last_address = \(address), version = \(version),
                     dropped_results_total = least(dropped_results_total::numeric + \(Int64(clamping: droppedResults)), 9223372036854775807)::bigint
                 WHERE id = \(agentID.uuid)

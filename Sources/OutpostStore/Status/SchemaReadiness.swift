@@ -29,8 +29,10 @@ public struct SchemaReadiness: Sendable {
             case .current(let count): "schema current (\(count) migrations applied)"
             case .unmigrated: "database is not migrated: run `outpost-collector migrate`"
             case .pending(let versions): "migrations \(versions) are not applied: run `outpost-collector migrate`"
-            case .newerThanBinary(let versions): "database has migrations \(versions) this collector does not know; it is older than the schema"
-            case .checksumMismatch(let version, let name): "migration \(version) (\(name)) was applied with different SQL than this collector carries"
+            case .newerThanBinary(let versions):
+                "database has migrations \(versions) this collector does not know; it is older than the schema"
+            case .checksumMismatch(let version, let name):
+                "migration \(version) (\(name)) was applied with different SQL than this collector carries"
             }
         }
     }

@@ -25,7 +25,8 @@ public struct StatusStore: Sendable {
 
     /// Every enrolled agent, by branch name then enrolment time.
     public func agents(on connection: PostgresConnection) async throws -> [AgentStatus] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT a.id, a.name, b.name AS branch, a.status, a.last_seen, a.last_address, a.version, a.cert_serial,
                    a.cert_not_after, a.enrolled_at, a.config_version_acked, a.spool_backlog_batches, a.dropped_results_total
             FROM agents a JOIN branches b ON b.id = a.branch_id
@@ -34,27 +35,29 @@ public struct StatusStore: Sendable {
         var agents: [AgentStatus] = []
         for try await row in rows {
             let columns = row.makeRandomAccess()
-            agents.append(AgentStatus(
-                id: try Self.text(of: columns["id"].decode(UUID.self)),
-                name: try columns["name"].decode(String?.self),
-                branch: try columns["branch"].decode(String.self),
-                status: try columns["status"].decode(String.self),
-                lastSeen: try columns["last_seen"].decode(Date?.self),
-                lastAddress: try columns["last_address"].decode(String?.self),
-                version: try columns["version"].decode(String?.self),
-                certificateSerial: try columns["cert_serial"].decode(String.self),
-                certificateNotAfter: try columns["cert_not_after"].decode(Date.self),
-                enrolledAt: try columns["enrolled_at"].decode(Date.self),
-                configVersionAcknowledged: try columns["config_version_acked"].decode(String?.self),
-                spoolBacklogBatches: try columns["spool_backlog_batches"].decode(Int64.self),
-                droppedResultsTotal: try columns["dropped_results_total"].decode(Int64.self)))
+            agents.append(
+                AgentStatus(
+                    id: try Self.text(of: columns["id"].decode(UUID.self)),
+                    name: try columns["name"].decode(String?.self),
+                    branch: try columns["branch"].decode(String.self),
+                    status: try columns["status"].decode(String.self),
+                    lastSeen: try columns["last_seen"].decode(Date?.self),
+                    lastAddress: try columns["last_address"].decode(String?.self),
+                    version: try columns["version"].decode(String?.self),
+                    certificateSerial: try columns["cert_serial"].decode(String.self),
+                    certificateNotAfter: try columns["cert_not_after"].decode(Date.self),
+                    enrolledAt: try columns["enrolled_at"].decode(Date.self),
+                    configVersionAcknowledged: try columns["config_version_acked"].decode(String?.self),
+                    spoolBacklogBatches: try columns["spool_backlog_batches"].decode(Int64.self),
+                    droppedResultsTotal: try columns["dropped_results_total"].decode(Int64.self)))
         }
         return agents
     }
 
     /// Every branch by name, with its active agents and its enabled devices counted by state.
     public func branches(on connection: PostgresConnection) async throws -> [BranchStatus] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH device_states AS (
                 SELECT d.branch_id, \(unescaped: DeviceState.sql) AS state
                 FROM standalone_devices d WHERE d.enabled AND d.branch_id IS NOT NULL
@@ -72,16 +75,17 @@ public struct StatusStore: Sendable {
         var branches: [BranchStatus] = []
         for try await row in rows {
             let columns = row.makeRandomAccess()
-            branches.append(BranchStatus(
-                id: try Self.text(of: columns["id"].decode(UUID.self)),
-                name: try columns["name"].decode(String.self),
-                displayName: try columns["display_name"].decode(String.self),
-                region: try columns["region"].decode(String?.self),
-                isActive: try columns["is_active"].decode(Bool.self),
-                agents: try columns["agents"].decode(Int.self),
-                devices: DeviceCounts(
-                    total: try columns["total"].decode(Int.self), up: try columns["up"].decode(Int.self),
-                    down: try columns["down"].decode(Int.self), unknown: try columns["unknown"].decode(Int.self))))
+            branches.append(
+                BranchStatus(
+                    id: try Self.text(of: columns["id"].decode(UUID.self)),
+                    name: try columns["name"].decode(String.self),
+                    displayName: try columns["display_name"].decode(String.self),
+                    region: try columns["region"].decode(String?.self),
+                    isActive: try columns["is_active"].decode(Bool.self),
+                    agents: try columns["agents"].decode(Int.self),
+                    devices: DeviceCounts(
+                        total: try columns["total"].decode(Int.self), up: try columns["up"].decode(Int.self),
+                        down: try columns["down"].decode(Int.self), unknown: try columns["unknown"].decode(Int.self))))
         }
         return branches
     }
@@ -96,7 +100,8 @@ public struct StatusStore: Sendable {
     ///
     /// - Throws: ``Failure/unknownBranch(_:)`` when `branch` names no branch.
     public func devices(branch: String? = nil, on connection: PostgresConnection) async throws -> [DeviceStatus] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT d.id, d.name, d.ip, b.name AS branch, d.device_type, d.enabled, \(unescaped: DeviceState.sql) AS state,
                    d.last_seen, d.down_since, d.last_probe_at,
                    p.timestamp AS ping_at, p.is_reachable, p.packets_sent, p.packets_received, p.packet_loss_percent,
@@ -128,7 +133,8 @@ public struct StatusStore: Sendable {
 
     /// Every alert not resolved yet, most severe first, newest first within a severity.
     public func openAlerts(on connection: PostgresConnection) async throws -> [OpenAlert] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT h.id, h.rule_id, coalesce(h.rule_name, r.name) AS rule_name, h.severity, h.message, h.value, h.threshold,
                    h.device_id, d.name AS device_name, b.name AS branch, h.triggered_at, h.acknowledged, h.acknowledged_at
             FROM alert_history h
@@ -142,20 +148,21 @@ public struct StatusStore: Sendable {
         var alerts: [OpenAlert] = []
         for try await row in rows {
             let columns = row.makeRandomAccess()
-            alerts.append(OpenAlert(
-                id: try Self.text(of: columns["id"].decode(UUID.self)),
-                ruleID: try Self.text(of: columns["rule_id"].decode(UUID.self)),
-                ruleName: try columns["rule_name"].decode(String.self),
-                severity: try columns["severity"].decode(String.self),
-                message: try columns["message"].decode(String.self),
-                value: try columns["value"].decode(String?.self),
-                threshold: try columns["threshold"].decode(String?.self),
-                deviceID: try columns["device_id"].decode(UUID?.self).map(Self.text(of:)),
-                deviceName: try columns["device_name"].decode(String?.self),
-                branch: try columns["branch"].decode(String?.self),
-                triggeredAt: try columns["triggered_at"].decode(Date.self),
-                acknowledged: try columns["acknowledged"].decode(Bool.self),
-                acknowledgedAt: try columns["acknowledged_at"].decode(Date?.self)))
+            alerts.append(
+                OpenAlert(
+                    id: try Self.text(of: columns["id"].decode(UUID.self)),
+                    ruleID: try Self.text(of: columns["rule_id"].decode(UUID.self)),
+                    ruleName: try columns["rule_name"].decode(String.self),
+                    severity: try columns["severity"].decode(String.self),
+                    message: try columns["message"].decode(String.self),
+                    value: try columns["value"].decode(String?.self),
+                    threshold: try columns["threshold"].decode(String?.self),
+                    deviceID: try columns["device_id"].decode(UUID?.self).map(Self.text(of:)),
+                    deviceName: try columns["device_name"].decode(String?.self),
+                    branch: try columns["branch"].decode(String?.self),
+                    triggeredAt: try columns["triggered_at"].decode(Date.self),
+                    acknowledged: try columns["acknowledged"].decode(Bool.self),
+                    acknowledgedAt: try columns["acknowledged_at"].decode(Date?.self)))
         }
         return alerts
     }

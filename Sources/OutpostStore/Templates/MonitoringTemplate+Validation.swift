@@ -7,35 +7,55 @@ extension MonitoringTemplate {
     /// Checks every rule the database would enforce later (or not at all), so a bad template is
     /// refused as a whole with the offending item or trigger named.
     public func validate() throws(TemplateError) {
-        try check(Self.isPlainText(name, maximumLength: 100), "name must be 1 to 100 characters without control characters")
+        try check(
+            Self.isPlainText(name, maximumLength: 100), "name must be 1 to 100 characters without control characters")
         if let vendor { try check(Self.isPlainText(vendor, maximumLength: 100), "vendor must be 1 to 100 characters") }
         for text in matchVendors + deviceTypes {
-            try check(Self.isPlainText(text, maximumLength: 100), "match_vendors and device_types entries must be 1 to 100 characters")
+            try check(
+                Self.isPlainText(text, maximumLength: 100),
+                "match_vendors and device_types entries must be 1 to 100 characters")
         }
         try check(!items.isEmpty, "has no items")
         var names = Set<String>()
         for item in items {
             let label = "item \(item.name.debugDescription)"
-            try check(Self.isKey(item.name), "\(label): name must match [a-z][a-z0-9_]* and have at most 100 characters")
+            try check(
+                Self.isKey(item.name), "\(label): name must match [a-z][a-z0-9_]* and have at most 100 characters")
             try check(names.insert(item.name).inserted, "\(label) appears twice")
-            try check(Self.isPlainText(item.oidName, maximumLength: 100), "\(label): oid_name must be 1 to 100 characters")
-            try check(Self.isNumericOID(item.oid), "\(label): oid \(item.oid.debugDescription) is not a numeric OID (1.3.6.…)")
+            try check(
+                Self.isPlainText(item.oidName, maximumLength: 100), "\(label): oid_name must be 1 to 100 characters")
+            try check(
+                Self.isNumericOID(item.oid), "\(label): oid \(item.oid.debugDescription) is not a numeric OID (1.3.6.…)"
+            )
             try check(!(item.isTable && item.oid.hasSuffix(".0")), "\(label): a table column OID does not end in .0")
             try check((1...86_400).contains(item.interval), "\(label): interval must be 1...86400 seconds")
-            try check(Self.valueTypes.contains(item.valueType), "\(label): value_type must be one of \(Self.valueTypes.sorted().joined(separator: ", "))")
-            if let units = item.units { try check(units.count <= 20, "\(label): units must have at most 20 characters") }
+            try check(
+                Self.valueTypes.contains(item.valueType),
+                "\(label): value_type must be one of \(Self.valueTypes.sorted().joined(separator: ", "))")
+            if let units = item.units {
+                try check(units.count <= 20, "\(label): units must have at most 20 characters")
+            }
         }
         var triggerNames = Set<String>()
         for trigger in triggers {
             let label = "trigger \(trigger.name.debugDescription)"
             try check(Self.isPlainText(trigger.name, maximumLength: 200), "\(label): name must be 1 to 200 characters")
             try check(triggerNames.insert(trigger.name).inserted, "\(label) appears twice")
-            try check(Self.isPlainText(trigger.expression, maximumLength: Self.maximumExpressionLength),
-                      "\(label): expression must be 1 to \(Self.maximumExpressionLength) characters")
-            try check(Self.severities.contains(trigger.severity), "\(label): severity must be one of \(Self.severities.sorted().joined(separator: ", "))")
-            try check((0...Self.maximumForDuration).contains(trigger.forDuration), "\(label): for_duration must be 0...\(Self.maximumForDuration) seconds")
+            try check(
+                Self.isPlainText(trigger.expression, maximumLength: Self.maximumExpressionLength),
+                "\(label): expression must be 1 to \(Self.maximumExpressionLength) characters")
+            try check(
+                Self.severities.contains(trigger.severity),
+                "\(label): severity must be one of \(Self.severities.sorted().joined(separator: ", "))")
+            try check(
+                (0...Self.maximumForDuration).contains(trigger.forDuration),
+                "\(label): for_duration must be 0...\(Self.maximumForDuration) seconds")
             for reference in Self.itemReferences(in: trigger.expression) where !names.contains(reference) {
-                throw .invalid(template: name, reason: "\(label): expression refers to \(reference.debugDescription), which is not an item of this template")
+                throw .invalid(
+                    template: name,
+                    reason:
+                        "\(label): expression refers to \(reference.debugDescription), which is not an item of this template"
+                )
             }
         }
     }
@@ -71,7 +91,8 @@ extension MonitoringTemplate {
 
     /// `[a-z][a-z0-9_]*`, at most 100 characters (the `monitoring_items.name` CHECK).
     static func isKey(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), text.unicodeScalars.count <= 100 else { return false }
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), text.unicodeScalars.count <= 100
+        else { return false }
         return text.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
     }
 

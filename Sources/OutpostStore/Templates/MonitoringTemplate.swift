@@ -23,11 +23,19 @@ public struct MonitoringTemplate: Sendable, Codable, Equatable {
         public var isTable: Bool
 
         private enum CodingKeys: String, CodingKey {
-            case name, oidName = "oid_name", oid, interval, valueType = "value_type", units, isTable = "is_table"
+            case name
+            case oidName = "oid_name"
+            case oid, interval
+            case valueType = "value_type"
+            case units
+            case isTable = "is_table"
         }
 
         /// Creates an item.
-        public init(name: String, oidName: String, oid: String, interval: Int, valueType: String, units: String? = nil, isTable: Bool = false) {
+        public init(
+            name: String, oidName: String, oid: String, interval: Int, valueType: String, units: String? = nil,
+            isTable: Bool = false
+        ) {
             self.name = name
             self.oidName = oidName
             self.oid = oid
@@ -51,7 +59,8 @@ public struct MonitoringTemplate: Sendable, Codable, Equatable {
         public var forDuration: Int
 
         private enum CodingKeys: String, CodingKey {
-            case name, expression, severity, forDuration = "for_duration"
+            case name, expression, severity
+            case forDuration = "for_duration"
         }
 
         /// Creates a trigger.
@@ -80,14 +89,17 @@ public struct MonitoringTemplate: Sendable, Codable, Equatable {
 
     /// The value types `monitoring_items.value_type` accepts.
     public static let valueTypes: Set<String> = [
-        "integer", "float", "string", "counter32", "counter64", "gauge32", "timeticks", "octetstring", "oid", "ipaddress",
+        "integer", "float", "string", "counter32", "counter64", "gauge32", "timeticks", "octetstring", "oid",
+        "ipaddress",
     ]
     /// The severities alert rules and history accept.
     public static let severities: Set<String> = ["critical", "high", "warning", "medium", "low", "info"]
 
     /// Creates a template.
-    public init(name: String, description: String? = nil, vendor: String? = nil, matchVendors: [String] = [],
-                deviceTypes: [String] = [], items: [Item], triggers: [Trigger] = []) {
+    public init(
+        name: String, description: String? = nil, vendor: String? = nil, matchVendors: [String] = [],
+        deviceTypes: [String] = [], items: [Item], triggers: [Trigger] = []
+    ) {
         self.name = name
         self.description = description
         self.vendor = vendor
@@ -98,7 +110,10 @@ public struct MonitoringTemplate: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, description, vendor, matchVendors = "match_vendors", deviceTypes = "device_types", items, triggers
+        case name, description, vendor
+        case matchVendors = "match_vendors"
+        case deviceTypes = "device_types"
+        case items, triggers
     }
 
     public init(from decoder: any Decoder) throws {

@@ -7,10 +7,15 @@ enum TemplateDocument {
 
     /// Decodes and validates the templates in `data`; `source` names it in errors.
     static func decode(_ data: Data, source: String) throws(TemplateError) -> [MonitoringTemplate] {
-        guard data.count <= maximumBytes else { throw .unreadable(source: source, reason: "larger than \(maximumBytes) bytes") }
+        guard data.count <= maximumBytes else {
+            throw .unreadable(source: source, reason: "larger than \(maximumBytes) bytes")
+        }
         let templates: [MonitoringTemplate]
         do {
-            let trimmed = data.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+            let trimmed = data.drop {
+                $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t")
+                    || $0 == UInt8(ascii: "\r")
+            }
             if trimmed.first == UInt8(ascii: "[") {
                 templates = try JSONDecoder().decode([MonitoringTemplate].self, from: data)
             } else {

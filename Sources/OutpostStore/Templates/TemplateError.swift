@@ -13,8 +13,10 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalid(let template, let reason): "template \(template.debugDescription): \(reason)"
         case .unreadable(let source, let reason): "\(source): not a template or a JSON array of templates: \(reason)"
-        case .unknownTemplate(let name): "no template named \(name.debugDescription) (see `outpost-collector templates list`)"
-        case .nothingToMatch(let template): "template \(template.debugDescription) has no vendor and no device types to match devices by; name the devices with --device"
+        case .unknownTemplate(let name):
+            "no template named \(name.debugDescription) (see `outpost-collector templates list`)"
+        case .nothingToMatch(let template):
+            "template \(template.debugDescription) has no vendor and no device types to match devices by; name the devices with --device"
         }
     }
 }

@@ -65,12 +65,15 @@ public struct TemplateStore: Sendable {
 
     /// Inserts each template, or updates the one with the same name (idempotent: importing the
     /// same templates again changes nothing). All or nothing.
-    public func importTemplates(_ templates: [MonitoringTemplate], builtin: Bool, on connection: PostgresConnection) async throws -> ImportResult {
+    public func importTemplates(_ templates: [MonitoringTemplate], builtin: Bool, on connection: PostgresConnection)
+        async throws -> ImportResult
+    {
         for template in templates { try template.validate() }
         return try await connection.transaction(logger: logger) { connection in
             var result = ImportResult()
             for template in templates {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     INSERT INTO monitoring_templates (name, description, vendor, match_vendors, device_types, items, triggers, is_builtin)
                     VALUES (\(template.name), \(template.description), \(template.vendor), \(try TemplateDocument.json(template.matchVendors))::jsonb,
                             \(try TemplateDocument.json(template.deviceTypes))::jsonb, \(try TemplateDocument.json(template.items))::jsonb,
@@ -100,7 +103,8 @@ public struct TemplateStore: Sendable {
 
     /// Every template, by name.
     public func list(on connection: PostgresConnection) async throws -> [Summary] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT t.name, t.vendor,
                    coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(t.items) = 'array' THEN t.items END), 0)::bigint,
                    coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(t.triggers) = 'array' THEN t.triggers END), 0)::bigint,
@@ -109,8 +113,13 @@ public struct TemplateStore: Sendable {
             FROM monitoring_templates t ORDER BY t.name
             """, logger: logger)
         var summaries: [Summary] = []
-        for try await (name, vendor, items, triggers, builtin, devices) in rows.decode((String, String?, Int, Int, Bool, Int).self) {
-            summaries.append(Summary(name: name, vendor: vendor, itemCount: items, triggerCount: triggers, isBuiltin: builtin, deviceCount: devices))
+        for try await (name, vendor, items, triggers, builtin, devices) in rows.decode(
+            (String, String?, Int, Int, Bool, Int).self)
+        {
+            summaries.append(
+                Summary(
+                    name: name, vendor: vendor, itemCount: items, triggerCount: triggers, isBuiltin: builtin,
+                    deviceCount: devices))
         }
         return summaries
     }
@@ -119,7 +128,9 @@ public struct TemplateStore: Sendable {
     /// items are created, items whose OID, interval, type or units changed in the template are
     /// updated (their `enabled` flag is left alone), and items the template no longer has are
     /// removed from those devices. Applying twice changes nothing the second time.
-    public func apply(_ templateName: String, to target: Target, on connection: PostgresConnection) async throws -> ApplyResult {
+    public func apply(_ templateName: String, to target: Target, on connection: PostgresConnection) async throws
+        -> ApplyResult
+    {
         try await connection.transaction(logger: logger) { connection in
             let stored = try await self.template(named: templateName, on: connection)
             let devices: [UUID]
@@ -135,10 +146,13 @@ public struct TemplateStore: Sendable {
     /// this device by (its vendor among the template's vendor and `match_vendors`, its type
     /// among the template's `device_types` or any type when it lists none); returns the
     /// names of the templates applied.
-    public func applyMatchingTemplates(toDevice device: UUID, vendor: String?, deviceType: String?, on connection: PostgresConnection)
+    public func applyMatchingTemplates(
+        toDevice device: UUID, vendor: String?, deviceType: String?, on connection: PostgresConnection
+    )
         async throws -> [String]
     {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT name FROM monitoring_templates t
             WHERE (lower(btrim(t.vendor)) = lower(btrim(\(vendor)))
                    OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(t.match_vendors, '[]')) v
@@ -151,17 +165,21 @@ public struct TemplateStore: Sendable {
         var names: [String] = []
         for try await name in rows.decode(String.self) { names.append(name) }
         for name in names {
-            _ = try await materialise(try await template(named: name, on: connection), on: [device], connection: connection)
+            _ = try await materialise(
+                try await template(named: name, on: connection), on: [device], connection: connection)
         }
         return names
     }
 
     /// Creates, updates and removes the items of `stored` on `devices` (see ``apply(_:to:on:)``).
-    private func materialise(_ stored: StoredTemplate, on devices: [UUID], connection: PostgresConnection) async throws -> ApplyResult {
+    private func materialise(_ stored: StoredTemplate, on devices: [UUID], connection: PostgresConnection) async throws
+        -> ApplyResult
+    {
         var result = ApplyResult(devices: devices.count)
         guard !devices.isEmpty else { return result }
         let items = stored.template.items
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO monitoring_items (device_id, template_id, name, oid_name, oid, interval, value_type, units, is_table)
             SELECT d.id, \(stored.id), i.name, i.oid_name, i.oid, i.interval, i.value_type, nullif(i.units, ''), i.is_table
             FROM unnest(\(devices)::uuid[]) AS d(id)
@@ -181,7 +199,8 @@ public struct TemplateStore: Sendable {
             if inserted { result.created += 1 } else { result.updated += 1 }
         }
         result.unchanged = devices.count * items.count - result.created - result.updated
-        let removed = try await connection.query("""
+        let removed = try await connection.query(
+            """
             DELETE FROM monitoring_items
             WHERE template_id = \(stored.id) AND device_id = ANY(\(devices)::uuid[])
               AND (name IS NULL OR NOT (name = ANY(\(items.map(\.name))::text[])))
@@ -203,11 +222,14 @@ public struct TemplateStore: Sendable {
 
     /// The stored template `name`, its items validated (a hand-edited row is refused, not applied).
     private func template(named name: String, on connection: PostgresConnection) async throws -> StoredTemplate {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id, vendor, coalesce(match_vendors, '[]')::text, coalesce(device_types, '[]')::text, coalesce(items, '[]')::text
             FROM monitoring_templates WHERE name = \(name) FOR SHARE
             """, logger: logger)
-        for try await (id, vendor, matchVendors, deviceTypes, items) in rows.decode((UUID, String?, String, String, String).self) {
+        for try await (id, vendor, matchVendors, deviceTypes, items) in rows.decode(
+            (UUID, String?, String, String, String).self)
+        {
             let template: MonitoringTemplate
             do {
                 template = MonitoringTemplate(
@@ -216,7 +238,8 @@ public struct TemplateStore: Sendable {
                     deviceTypes: try JSONDecoder().decode([String].self, from: Data(deviceTypes.utf8)),
                     items: try JSONDecoder().decode([MonitoringTemplate.Item].self, from: Data(items.utf8)))
             } catch {
-                throw TemplateError.invalid(template: name, reason: "stored items or match lists are unreadable: \(error)")
+                throw TemplateError.invalid(
+                    template: name, reason: "stored items or match lists are unreadable: \(error)")
             }
             try template.validate()
             return StoredTemplate(id: id, template: template)
@@ -240,8 +263,11 @@ public struct TemplateStore: Sendable {
         let normalise = { (text: String) in text.trimmingCharacters(in: .whitespaces).lowercased() }
         let vendors = ([stored.template.vendor].compactMap { $0 } + stored.template.matchVendors).map(normalise)
         let types = stored.template.deviceTypes.map(normalise)
-        guard !vendors.isEmpty || !types.isEmpty else { throw TemplateError.nothingToMatch(template: stored.template.name) }
-        let rows = try await connection.query("""
+        guard !vendors.isEmpty || !types.isEmpty else {
+            throw TemplateError.nothingToMatch(template: stored.template.name)
+        }
+        let rows = try await connection.query(
+            """
             SELECT id FROM standalone_devices
             WHERE (cardinality(\(vendors)::text[]) = 0 OR lower(btrim(vendor)) = ANY(\(vendors)::text[]))
               AND (cardinality(\(types)::text[]) = 0 OR lower(btrim(device_type)) = ANY(\(types)::text[]))

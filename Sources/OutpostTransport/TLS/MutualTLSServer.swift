@@ -29,6 +29,7 @@ public struct MutualTLSServer: Sendable {
     /// whose client chain `check` judges.
     public func makeHandler(check: PeerChainCheck) throws -> NIOSSLServerHandler {
         NIOSSLServerHandler(
-            context: try NIOSSLContext(configuration: configuration), customVerificationCallbackWithMetadata: check.callback())
+            context: try NIOSSLContext(configuration: configuration),
+            customVerificationCallbackWithMetadata: check.callback())
     }
 }

@@ -18,7 +18,8 @@ public struct TLSIdentity: Sendable {
     /// From parsed certificates, own certificate first, and a private key in PEM.
     public init(certificateChain: [Certificate], privateKeyPEM: String) throws {
         self.certificateChain = try certificateChain.map { certificate in
-            .certificate(try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem))
+            .certificate(
+                try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem))
         }
         privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem))
     }

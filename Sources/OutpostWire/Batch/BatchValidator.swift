@@ -47,7 +47,8 @@ public struct BatchValidator: Sendable {
     }
 
     /// A sequence the ledger can store: 1 through ``BatchSequence/largestAccepted``.
-    public static func validate(sequence: BatchSequence, field: String, allowZero: Bool = false) throws(DomainViolation) {
+    public static func validate(sequence: BatchSequence, field: String, allowZero: Bool = false) throws(DomainViolation)
+    {
         guard sequence <= .largestAccepted else {
             throw DomainViolation(field: field, reason: "\(sequence) is above \(BatchSequence.largestAccepted)")
         }
@@ -60,10 +61,14 @@ public struct BatchValidator: Sendable {
         }
         try validate(row.timestamp, field: "batch.ping.timestamp")
         guard (0...Self.maximumPacketsPerRound).contains(row.packetsSent) else {
-            throw DomainViolation(field: "batch.ping.packetsSent", reason: "\(row.packetsSent) is outside 0...\(Self.maximumPacketsPerRound)")
+            throw DomainViolation(
+                field: "batch.ping.packetsSent",
+                reason: "\(row.packetsSent) is outside 0...\(Self.maximumPacketsPerRound)")
         }
         guard (0...row.packetsSent).contains(row.packetsReceived) else {
-            throw DomainViolation(field: "batch.ping.packetsReceived", reason: "\(row.packetsReceived) is outside 0...packetsSent (\(row.packetsSent))")
+            throw DomainViolation(
+                field: "batch.ping.packetsReceived",
+                reason: "\(row.packetsReceived) is outside 0...packetsSent (\(row.packetsSent))")
         }
         try validate(roundTrip: row.minRTT, field: "batch.ping.minRTT")
         try validate(roundTrip: row.avgRTT, field: "batch.ping.avgRTT")
@@ -81,13 +86,16 @@ public struct BatchValidator: Sendable {
     private func validate(roundTrip: Double?, field: String) throws(DomainViolation) {
         guard let milliseconds = roundTrip else { return }
         guard milliseconds.isFinite, (0...Self.maximumRoundTripMilliseconds).contains(milliseconds) else {
-            throw DomainViolation(field: field, reason: "\(milliseconds) ms is outside 0...\(Int(Self.maximumRoundTripMilliseconds)) ms")
+            throw DomainViolation(
+                field: field, reason: "\(milliseconds) ms is outside 0...\(Int(Self.maximumRoundTripMilliseconds)) ms")
         }
     }
 
     private func validate(_ timestamp: Date, field: String) throws(DomainViolation) {
         guard timestamp >= oldest else {
-            throw DomainViolation(field: field, reason: "\(timestamp) is older than the \(Int(Self.maximumAge / 86_400)) days a spool keeps")
+            throw DomainViolation(
+                field: field,
+                reason: "\(timestamp) is older than the \(Int(Self.maximumAge / 86_400)) days a spool keeps")
         }
         guard timestamp <= latest else {
             throw DomainViolation(field: field, reason: "\(timestamp) is in the future; the agent's clock is wrong")

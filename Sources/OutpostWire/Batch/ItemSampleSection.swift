@@ -11,7 +11,8 @@ enum ItemSampleSection {
         writer.writeVarUInt(UInt64(rows.count))
         for row in rows { writer.writeUUID(row.itemID.uuid) }
         for row in rows { writer.writeUUID(row.deviceID.uuid) }
-        try TimestampColumn.encode(rows.lazy.map(\.timestamp), after: origin, field: "batch.item.timestamp", to: &writer)
+        try TimestampColumn.encode(
+            rows.lazy.map(\.timestamp), after: origin, field: "batch.item.timestamp", to: &writer)
         try SNMPValueColumn.encode(rows.map(\.value), to: &writer)
         OptionalFloat64Column.encode(rows.map(\.rate), to: &writer)
         writer.writeBitmap(rows.lazy.map { $0.error != nil })
@@ -28,14 +29,16 @@ enum ItemSampleSection {
         var deviceIDs: [DeviceID] = []
         deviceIDs.reserveCapacity(count)
         for _ in 0..<count { deviceIDs.append(DeviceID(try reader.readUUID(field: "batch.item.deviceID"))) }
-        let timestamps = try TimestampColumn.decode(count: count, after: origin, field: "batch.item.timestamp", from: &reader)
+        let timestamps = try TimestampColumn.decode(
+            count: count, after: origin, field: "batch.item.timestamp", from: &reader)
         let values = try SNMPValueColumn.decode(count: count, from: &reader)
         let rates = try OptionalFloat64Column.decode(count: count, field: "batch.item.rate", from: &reader)
         let hasError = try reader.readBitmap(count: count, field: "batch.item.error")
         var errors: [String?] = []
         errors.reserveCapacity(count)
         for present in hasError {
-            errors.append(present ? try reader.readString(field: "batch.item.error", maximumLength: WireLimits.longText) : nil)
+            errors.append(
+                present ? try reader.readString(field: "batch.item.error", maximumLength: WireLimits.longText) : nil)
         }
 
         return (0..<count).map { row in

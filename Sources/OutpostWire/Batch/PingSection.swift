@@ -13,7 +13,8 @@ enum PingSection {
         for row in rows {
             try writer.writeString(row.deviceIP, field: "batch.ping.deviceIP", maximumLength: WireLimits.shortText)
         }
-        try TimestampColumn.encode(rows.lazy.map(\.timestamp), after: origin, field: "batch.ping.timestamp", to: &writer)
+        try TimestampColumn.encode(
+            rows.lazy.map(\.timestamp), after: origin, field: "batch.ping.timestamp", to: &writer)
         for row in rows { writer.writeVarInt(Int64(row.packetsSent)) }
         for row in rows { writer.writeVarInt(Int64(row.packetsReceived)) }
         OptionalFloat64Column.encode(rows.map(\.minRTT), to: &writer)
@@ -32,7 +33,8 @@ enum PingSection {
         for _ in 0..<count {
             addresses.append(try reader.readString(field: "batch.ping.deviceIP", maximumLength: WireLimits.shortText))
         }
-        let timestamps = try TimestampColumn.decode(count: count, after: origin, field: "batch.ping.timestamp", from: &reader)
+        let timestamps = try TimestampColumn.decode(
+            count: count, after: origin, field: "batch.ping.timestamp", from: &reader)
         var sent: [Int] = []
         sent.reserveCapacity(count)
         for _ in 0..<count { sent.append(try reader.readVarIntAsInt(field: "batch.ping.packetsSent")) }

@@ -30,9 +30,11 @@ enum SNMPValueColumn {
             case .counter64(let v)?: writer.writeVarUInt(v)
             case .octetString(let bytes)?, .opaque(let bytes)?: writer.writeBytes(bytes)
             case .objectIdentifier(let oid)?:
-                try writer.writeString(oid, field: "batch.item.value.oid", maximumLength: WireLimits.objectIdentifierText)
+                try writer.writeString(
+                    oid, field: "batch.item.value.oid", maximumLength: WireLimits.objectIdentifierText)
             case .ipAddress(let address)?:
-                try writer.writeString(address, field: "batch.item.value.ipAddress", maximumLength: WireLimits.shortText)
+                try writer.writeString(
+                    address, field: "batch.item.value.ipAddress", maximumLength: WireLimits.shortText)
             case nil, .null?, .noSuchObject?, .noSuchInstance?, .endOfMibView?: break
             }
         }
@@ -64,7 +66,8 @@ enum SNMPValueColumn {
         case .timeTicks: .timeTicks(try reader.readVarUInt(UInt32.self, field: "batch.item.value.timeTicks"))
         case .octetString: .octetString(try reader.readBytes(field: "batch.item.value.octetString"))
         case .objectIdentifier:
-            .objectIdentifier(try reader.readString(field: "batch.item.value.oid", maximumLength: WireLimits.objectIdentifierText))
+            .objectIdentifier(
+                try reader.readString(field: "batch.item.value.oid", maximumLength: WireLimits.objectIdentifierText))
         case .ipAddress:
             .ipAddress(try reader.readString(field: "batch.item.value.ipAddress", maximumLength: WireLimits.shortText))
         case .opaque: .opaque(try reader.readBytes(field: "batch.item.value.opaque"))

@@ -43,7 +43,7 @@ public struct SignedBatch: Sendable, Hashable {
     ///   key (nothing is decoded then); another ``WireError`` when verified bytes do not decode.
     public func verify(with key: P256.Signing.PublicKey) throws(WireError) -> Batch {
         guard let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
-              key.isValidSignature(ecdsa, for: Self.digest(of: encodedBatch))
+            key.isValidSignature(ecdsa, for: Self.digest(of: encodedBatch))
         else { throw .signatureInvalid }
         return try Batch(decoding: encodedBatch)
     }

@@ -4,7 +4,9 @@ import Foundation
 /// each next from the previous row. Rows of one batch lie close in time, so most deltas take
 /// two or three bytes instead of eight.
 enum TimestampColumn {
-    static func encode(_ dates: some Sequence<Date>, after origin: Int64, field: StaticString, to writer: inout WireWriter) throws(WireError) {
+    static func encode(
+        _ dates: some Sequence<Date>, after origin: Int64, field: StaticString, to writer: inout WireWriter
+    ) throws(WireError) {
         var previous = origin
         for date in dates {
             let current = try WireTime.microseconds(of: date, field: field)
@@ -13,7 +15,9 @@ enum TimestampColumn {
         }
     }
 
-    static func decode(count: Int, after origin: Int64, field: StaticString, from reader: inout WireReader) throws(WireError) -> [Date] {
+    static func decode(count: Int, after origin: Int64, field: StaticString, from reader: inout WireReader)
+        throws(WireError) -> [Date]
+    {
         var dates: [Date] = []
         dates.reserveCapacity(count)
         var previous = origin

@@ -53,7 +53,9 @@ struct WireReader {
     }
 
     /// A varint that must fit `T`.
-    mutating func readVarUInt<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, field: StaticString) throws(WireError) -> T {
+    mutating func readVarUInt<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, field: StaticString) throws(WireError)
+        -> T
+    {
         let raw = try readVarUInt(field: field)
         guard let value = T(exactly: raw) else {
             throw .invalidField(field: "\(field)", reason: "\(raw) does not fit \(T.bitWidth) bits")
@@ -70,7 +72,9 @@ struct WireReader {
         return value
     }
 
-    mutating func readFixed<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, field: StaticString) throws(WireError) -> T {
+    mutating func readFixed<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, field: StaticString) throws(WireError)
+        -> T
+    {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw .truncated(field: "\(field)") }
         var value: T = 0
@@ -89,10 +93,13 @@ struct WireReader {
         guard remaining >= 16 else { throw .truncated(field: "\(field)") }
         let p = position
         position += 16
-        return UUID(uuid: (
-            bytes[p], bytes[p + 1], bytes[p + 2], bytes[p + 3], bytes[p + 4], bytes[p + 5], bytes[p + 6], bytes[p + 7],
-            bytes[p + 8], bytes[p + 9], bytes[p + 10], bytes[p + 11], bytes[p + 12], bytes[p + 13], bytes[p + 14], bytes[p + 15]
-        ))
+        return UUID(
+            uuid: (
+                bytes[p], bytes[p + 1], bytes[p + 2], bytes[p + 3], bytes[p + 4], bytes[p + 5], bytes[p + 6],
+                bytes[p + 7],
+                bytes[p + 8], bytes[p + 9], bytes[p + 10], bytes[p + 11], bytes[p + 12], bytes[p + 13], bytes[p + 14],
+                bytes[p + 15]
+            ))
     }
 
     /// 0 (absent) or 1 (present); anything else is refused.

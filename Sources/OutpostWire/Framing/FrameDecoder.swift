@@ -30,7 +30,9 @@ public struct FrameDecoder: Sendable {
     ///   holds only the beginning of a valid frame.
     /// - Throws: ``WireError/unsupportedVersion(_:)``, ``WireError/unknownMessageType(_:)`` or
     ///   ``WireError/frameTooLarge(declaredLength:maximum:)``; the stream is then unusable.
-    public func decodeFrame<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes) throws(WireError) -> (frame: Frame, consumed: Int)? {
+    public func decodeFrame<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes) throws(WireError) -> (
+        frame: Frame, consumed: Int
+    )? {
         var index = bytes.startIndex
         guard index != bytes.endIndex else { return nil }
         let version = bytes[index]

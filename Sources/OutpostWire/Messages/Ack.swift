@@ -39,7 +39,9 @@ public struct Ack: Sendable, Equatable {
             let lower = try reader.readVarUInt(field: "ack.ranges.first")
             let extra = try reader.readVarUInt(field: "ack.ranges.extra")
             let (upper, overflow) = lower.addingReportingOverflow(extra)
-            guard !overflow else { throw .invalidField(field: "ack.ranges.extra", reason: "range end overflows 64 bits") }
+            guard !overflow else {
+                throw .invalidField(field: "ack.ranges.extra", reason: "range end overflows 64 bits")
+            }
             if let previous = ranges.last, previous.upperBound >= lower {
                 throw .invalidField(field: "ack.ranges.first", reason: "ranges are not ascending and disjoint")
             }

@@ -13,7 +13,9 @@ public struct Hello: Sendable, Equatable {
     public var droppedResults: UInt64
 
     /// Creates a hello.
-    public init(agentVersion: String, lastAcknowledgedSequence: BatchSequence, configVersion: String?, droppedResults: UInt64) {
+    public init(
+        agentVersion: String, lastAcknowledgedSequence: BatchSequence, configVersion: String?, droppedResults: UInt64
+    ) {
         self.agentVersion = agentVersion
         self.lastAcknowledgedSequence = lastAcknowledgedSequence
         self.configVersion = configVersion
@@ -23,7 +25,8 @@ public struct Hello: Sendable, Equatable {
     init(from reader: inout WireReader) throws(WireError) {
         agentVersion = try reader.readString(field: "hello.agentVersion", maximumLength: WireLimits.shortText)
         lastAcknowledgedSequence = try reader.readVarUInt(field: "hello.lastAcknowledgedSequence")
-        configVersion = try reader.readPresence(field: "hello.configVersion")
+        configVersion =
+            try reader.readPresence(field: "hello.configVersion")
             ? try reader.readString(field: "hello.configVersion", maximumLength: WireLimits.shortText)
             : nil
         droppedResults = try reader.readVarUInt(field: "hello.droppedResults")

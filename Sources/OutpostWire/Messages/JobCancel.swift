@@ -16,7 +16,8 @@ public struct JobCancel: Sendable, Equatable {
 
     init(from reader: inout WireReader) throws(WireError) {
         jobID = try reader.readUUID(field: "jobCancel.jobID")
-        reason = try reader.readPresence(field: "jobCancel.reason")
+        reason =
+            try reader.readPresence(field: "jobCancel.reason")
             ? try reader.readString(field: "jobCancel.reason", maximumLength: WireLimits.longText)
             : nil
     }

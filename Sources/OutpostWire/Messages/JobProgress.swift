@@ -22,10 +22,12 @@ public struct JobProgress: Sendable, Equatable {
     init(from reader: inout WireReader) throws(WireError) {
         jobID = try reader.readUUID(field: "jobProgress.jobID")
         completedUnits = try reader.readVarUInt(field: "jobProgress.completedUnits")
-        totalUnits = try reader.readPresence(field: "jobProgress.totalUnits")
+        totalUnits =
+            try reader.readPresence(field: "jobProgress.totalUnits")
             ? try reader.readVarUInt(field: "jobProgress.totalUnits")
             : nil
-        detail = try reader.readPresence(field: "jobProgress.detail")
+        detail =
+            try reader.readPresence(field: "jobProgress.detail")
             ? try reader.readString(field: "jobProgress.detail", maximumLength: WireLimits.longText)
             : nil
     }
@@ -36,6 +38,8 @@ public struct JobProgress: Sendable, Equatable {
         writer.writePresence(totalUnits != nil)
         if let totalUnits { writer.writeVarUInt(totalUnits) }
         writer.writePresence(detail != nil)
-        if let detail { try writer.writeString(detail, field: "jobProgress.detail", maximumLength: WireLimits.longText) }
+        if let detail {
+            try writer.writeString(detail, field: "jobProgress.detail", maximumLength: WireLimits.longText)
+        }
     }
 }

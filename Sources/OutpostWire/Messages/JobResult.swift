@@ -34,7 +34,8 @@ public struct JobResult: Sendable, Equatable {
         }
         self.outcome = outcome
         payload = try reader.readBytes(field: "jobResult.payload")
-        detail = try reader.readPresence(field: "jobResult.detail")
+        detail =
+            try reader.readPresence(field: "jobResult.detail")
             ? try reader.readString(field: "jobResult.detail", maximumLength: WireLimits.longText)
             : nil
     }

@@ -62,26 +62,56 @@ public enum Message: Sendable, Equatable {
         var writer = WireWriter()
         let type: MessageType
         switch self {
-        case .hello(let body): type = .hello; try body.encode(to: &writer)
-        case .welcome(let body): type = .welcome; try body.encode(to: &writer)
-        case .heartbeat(let body): type = .heartbeat; try body.encode(to: &writer)
-        case .error(let body): type = .error; try body.encode(to: &writer)
-        case .batch(let body): type = .batch; body.encode(to: &writer)
-        case .ack(let body): type = .ack; try body.encode(to: &writer)
-        case .nack(let body): type = .nack; try body.encode(to: &writer)
-        case .config(let body): type = .config; try body.encode(to: &writer)
-        case .job(let body): type = .job; body.encode(to: &writer)
-        case .jobProgress(let body): type = .jobProgress; try body.encode(to: &writer)
-        case .jobResult(let body): type = .jobResult; try body.encode(to: &writer)
-        case .jobCancel(let body): type = .jobCancel; try body.encode(to: &writer)
-        case .renewRequest(let body): type = .renewRequest; body.encode(to: &writer)
-        case .renewResponse(let body): type = .renewResponse; try body.encode(to: &writer)
+        case .hello(let body):
+            type = .hello
+            try body.encode(to: &writer)
+        case .welcome(let body):
+            type = .welcome
+            try body.encode(to: &writer)
+        case .heartbeat(let body):
+            type = .heartbeat
+            try body.encode(to: &writer)
+        case .error(let body):
+            type = .error
+            try body.encode(to: &writer)
+        case .batch(let body):
+            type = .batch
+            body.encode(to: &writer)
+        case .ack(let body):
+            type = .ack
+            try body.encode(to: &writer)
+        case .nack(let body):
+            type = .nack
+            try body.encode(to: &writer)
+        case .config(let body):
+            type = .config
+            try body.encode(to: &writer)
+        case .job(let body):
+            type = .job
+            body.encode(to: &writer)
+        case .jobProgress(let body):
+            type = .jobProgress
+            try body.encode(to: &writer)
+        case .jobResult(let body):
+            type = .jobResult
+            try body.encode(to: &writer)
+        case .jobCancel(let body):
+            type = .jobCancel
+            try body.encode(to: &writer)
+        case .renewRequest(let body):
+            type = .renewRequest
+            body.encode(to: &writer)
+        case .renewResponse(let body):
+            type = .renewResponse
+            try body.encode(to: &writer)
         }
         return Frame(type: type, payload: writer.bytes)
     }
 
     /// The message as frame bytes ready for the stream.
-    public func encodedFrame(maximumPayloadSize: Int = FrameDecoder.defaultMaximumPayloadSize) throws(WireError) -> [UInt8] {
+    public func encodedFrame(maximumPayloadSize: Int = FrameDecoder.defaultMaximumPayloadSize) throws(WireError)
+        -> [UInt8]
+    {
         try frame().encoded(maximumPayloadSize: maximumPayloadSize)
     }
 }

@@ -13,7 +13,9 @@ public struct Nack: Sendable, Equatable {
     public var detail: String?
 
     /// Creates a nack.
-    public init(sequence: BatchSequence, reason: NackReason, retryAfterMilliseconds: UInt32? = nil, detail: String? = nil) {
+    public init(
+        sequence: BatchSequence, reason: NackReason, retryAfterMilliseconds: UInt32? = nil, detail: String? = nil
+    ) {
         self.sequence = sequence
         self.reason = reason
         self.retryAfterMilliseconds = retryAfterMilliseconds
@@ -34,10 +36,12 @@ public struct Nack: Sendable, Equatable {
     init(from reader: inout WireReader) throws(WireError) {
         sequence = try reader.readVarUInt(field: "nack.sequence")
         reason = NackReason(rawValue: try reader.readVarUInt(UInt16.self, field: "nack.reason"))
-        retryAfterMilliseconds = try reader.readPresence(field: "nack.retryAfter")
+        retryAfterMilliseconds =
+            try reader.readPresence(field: "nack.retryAfter")
             ? try reader.readVarUInt(UInt32.self, field: "nack.retryAfter")
             : nil
-        detail = try reader.readPresence(field: "nack.detail")
+        detail =
+            try reader.readPresence(field: "nack.detail")
             ? try reader.readString(field: "nack.detail", maximumLength: WireLimits.shortText)
             : nil
     }

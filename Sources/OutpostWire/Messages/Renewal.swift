@@ -30,7 +30,9 @@ public struct RenewResponse: Sendable, Equatable {
     init(from reader: inout WireReader) throws(WireError) {
         let count = try reader.readCount(field: "renewResponse.chain", minimumElementSize: 1)
         guard (1...WireLimits.certificateChainLength).contains(count) else {
-            throw .invalidField(field: "renewResponse.chain", reason: "\(count) certificates, expected 1...\(WireLimits.certificateChainLength)")
+            throw .invalidField(
+                field: "renewResponse.chain",
+                reason: "\(count) certificates, expected 1...\(WireLimits.certificateChainLength)")
         }
         var chain: [[UInt8]] = []
         chain.reserveCapacity(count)

@@ -13,7 +13,10 @@ struct AgentSettingsTests {
     @Test func theShippedExampleIsValidAndDocumentsEveryOption() throws {
         let settings = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [:])
         #expect(settings.stateDirectory == "/var/lib/outpost-agent")
-        #expect(settings.uplink?.collectors.map(\.description) == ["collector-1.bank.example:8443", "collector-2.bank.example:8443"])
+        #expect(
+            settings.uplink?.collectors.map(\.description) == [
+                "collector-1.bank.example:8443", "collector-2.bank.example:8443",
+            ])
         #expect(settings.spool.maxBytes == 4 << 30)
         #expect(settings.spool.maxAge == .seconds(7 * 86_400))
         #expect(settings.uplink?.window == 32)
@@ -27,8 +30,12 @@ struct AgentSettingsTests {
 
     @Test func environmentAndFlagsOverrideTheFile() throws {
         let settings = try AgentSettings(
-            config: Self.examplePath, stateDirectory: "/tmp/flag-state", collectors: [], serverName: "collector.internal",
-            environment: ["OUTPOST_COLLECTORS": "10.0.0.1:9443", "OUTPOST_AGENT_SPOOL_SYNC": "250ms", "OUTPOST_AGENT_REPLAY_RATE": "unlimited"])
+            config: Self.examplePath, stateDirectory: "/tmp/flag-state", collectors: [],
+            serverName: "collector.internal",
+            environment: [
+                "OUTPOST_COLLECTORS": "10.0.0.1:9443", "OUTPOST_AGENT_SPOOL_SYNC": "250ms",
+                "OUTPOST_AGENT_REPLAY_RATE": "unlimited",
+            ])
         #expect(settings.stateDirectory == "/tmp/flag-state")
         #expect(settings.uplink?.collectors.count == 1)
         #expect(settings.uplink?.collectors.first?.serverName == "collector.internal")

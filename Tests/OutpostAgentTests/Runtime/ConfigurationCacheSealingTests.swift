@@ -1,22 +1,26 @@
 import Foundation
 import OutpostCore
-@testable import OutpostAgent
 import OutpostPKI
 import OutpostWire
 import Testing
+
+@testable import OutpostAgent
 
 @Suite("Configuration cache sealed with the agent's key")
 struct ConfigurationCacheSealingTests {
     static let community = "branch-community-K7p"
 
-    @Test("credentials are encrypted on disk, read back with the same key, refused with another key or none; plain legacy files still load")
+    @Test(
+        "credentials are encrypted on disk, read back with the same key, refused with another key or none; plain legacy files still load"
+    )
     func sealedOnDisk() throws {
         let directory = NSTemporaryDirectory() + "outpost-config-sealed-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/config.json"
         let agentKey = P256Key.generate()
-        let device = AgentConfiguration.Device(id: UUID(), name: "router", address: "127.0.0.1", snmp: .community(Self.community))
+        let device = AgentConfiguration.Device(
+            id: UUID(), name: "router", address: "127.0.0.1", snmp: .community(Self.community))
         let snapshot = ConfigSnapshot(version: "v1", payload: try AgentConfiguration(devices: [device]).encoded())
 
         // A file written before sealing (plain payload) still loads; the next snapshot replaces it sealed.
@@ -30,10 +34,16 @@ struct ConfigurationCacheSealingTests {
         #expect(text.contains("\"sealed\"") && !text.contains("\"payload\""))
         let raw = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(raw.range(of: Data(Self.community.utf8)) == nil)
-        #expect(!text.contains(Array(Self.community.utf8).map(String.init).joined(separator: ",")), "not even as a JSON byte array")
+        #expect(
+            !text.contains(Array(Self.community.utf8).map(String.init).joined(separator: ",")),
+            "not even as a JSON byte array")
 
-        #expect(try ConfigurationCache(stateDirectory: directory, agentKey: agentKey).configuration?.devices.first?.snmp == .community(Self.community))
-        #expect(throws: (any Error).self) { try ConfigurationCache(stateDirectory: directory, agentKey: P256Key.generate()) }
+        #expect(
+            try ConfigurationCache(stateDirectory: directory, agentKey: agentKey).configuration?.devices.first?.snmp
+                == .community(Self.community))
+        #expect(throws: (any Error).self) {
+            try ConfigurationCache(stateDirectory: directory, agentKey: P256Key.generate())
+        }
         #expect(throws: (any Error).self) { try ConfigurationCache(path: path) }
         // The version is bound to the payload: a swapped version does not open.
         let swapped = text.replacingOccurrences(of: "\"version\":\"v1\"", with: "\"version\":\"v2\"")

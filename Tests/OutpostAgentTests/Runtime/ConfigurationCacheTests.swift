@@ -1,8 +1,9 @@
 import Foundation
 import OutpostCore
-@testable import OutpostAgent
 import OutpostWire
 import Testing
+
+@testable import OutpostAgent
 
 @Suite("Configuration cache")
 struct ConfigurationCacheTests {
@@ -28,7 +29,9 @@ struct ConfigurationCacheTests {
         let second = AgentConfiguration.Device(id: UUID(), name: "switch", address: "127.0.0.2")
         _ = try cache.adopt(try Self.snapshot([device, second], version: "v2"))
 
-        #expect(throws: (any Error).self) { try cache.adopt(ConfigSnapshot(version: "v3", payload: Array("not json".utf8))) }
+        #expect(throws: (any Error).self) {
+            try cache.adopt(ConfigSnapshot(version: "v3", payload: Array("not json".utf8)))
+        }
         #expect(cache.version == "v2")
 
         let restarted = try ConfigurationCache(path: path)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OutpostAgent
 
 @Suite("CRC-32C")
@@ -21,8 +22,9 @@ struct CRC32CTests {
             #expect(whole == bytewise(bytes))
             let split = Int.random(in: 0...length, using: &generator)
             let continued = bytes.withUnsafeBytes { raw in
-                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[split...]),
-                                continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<split])))
+                CRC32C.checksum(
+                    UnsafeRawBufferPointer(rebasing: raw[split...]),
+                    continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<split])))
             }
             #expect(continued == whole)
         }

@@ -3,6 +3,7 @@ import MetricsTestKit
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 
 @Suite("Capacity caps")
@@ -30,8 +31,12 @@ struct CapacityTests {
         let dropped = (1..<kept.first!.sequence).map { resultCounts[$0]! }
         #expect(stats.droppedBatches == UInt64(dropped.count))
         #expect(stats.droppedResults == dropped.reduce(0) { $0 + UInt64($1) })
-        #expect(try metrics.expectCounter("outpost_agent_spool_dropped_results_total").totalValue == Int64(stats.droppedResults))
-        #expect(try metrics.expectCounter("outpost_agent_spool_dropped_batches_total").totalValue == Int64(stats.droppedBatches))
+        #expect(
+            try metrics.expectCounter("outpost_agent_spool_dropped_results_total").totalValue
+                == Int64(stats.droppedResults))
+        #expect(
+            try metrics.expectCounter("outpost_agent_spool_dropped_batches_total").totalValue
+                == Int64(stats.droppedBatches))
 
         let report = await spool.unreportedDrops
         #expect(report == SpoolDropReport(droppedResults: stats.droppedResults, droppedBatches: stats.droppedBatches))

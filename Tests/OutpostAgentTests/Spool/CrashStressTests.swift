@@ -2,6 +2,7 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 @testable import spool_stress
 
@@ -14,8 +15,11 @@ private struct StressProcess {
     }
 
     /// Starts the writer, kills it after `delay`, and returns what it printed.
-    static func runAndKill(directory: String, policy: String, seed: UInt64, after delay: Duration) async throws -> Output {
-        let process = ChildProcess(try BuiltProduct.path("spool-stress", overriddenBy: "SPOOL_STRESS_BIN"), [directory, policy, String(seed)])
+    static func runAndKill(directory: String, policy: String, seed: UInt64, after delay: Duration) async throws
+        -> Output
+    {
+        let process = ChildProcess(
+            try BuiltProduct.path("spool-stress", overriddenBy: "SPOOL_STRESS_BIN"), [directory, policy, String(seed)])
         // The random kill moment (not a synchronisation: any moment is a valid crash point).
         try await Task.sleep(for: delay)
         let status = await process.stop()
@@ -29,7 +33,8 @@ private struct StressProcess {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields.count == 4, fields[0] == "acked", let sequence = BatchSequence(fields[1]),
-               let seed = UInt64(fields[2]), let index = UInt64(fields[3]) {
+                let seed = UInt64(fields[2]), let index = UInt64(fields[3])
+            {
                 output.acked[sequence] = (seed, index)
             } else if fields.count == 2, fields[0] == "ack", let sequence = BatchSequence(fields[1]) {
                 output.acknowledged = max(output.acknowledged, sequence)
@@ -39,11 +44,11 @@ private struct StressProcess {
     }
 }
 
-
 @Suite("Crash safety (kill -9)")
 struct CrashStressTests {
-    @Test("killed at random moments while appending: nothing acknowledged is missing, nothing torn is read, sequences never go back",
-          .timeLimit(.minutes(3)))
+    @Test(
+        "killed at random moments while appending: nothing acknowledged is missing, nothing torn is read, sequences never go back",
+        .timeLimit(.minutes(3)))
     func killNineDuringWrites() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -58,17 +63,20 @@ struct CrashStressTests {
             let seed = UInt64(iterations + 1)
             let policy = iterations % 2 == 0 ? "every" : "group"
             let delay = Duration.milliseconds(Int.random(in: 20...400))
-            let output = try await StressProcess.runAndKill(directory: spoolPath, policy: policy, seed: seed, after: delay)
+            let output = try await StressProcess.runAndKill(
+                directory: spoolPath, policy: policy, seed: seed, after: delay)
             iterations += 1
             printedTotal += output.acked.count
 
             // Sequences handed out in this run are above everything any earlier run handed out.
             if let lowest = output.acked.keys.min() {
-                #expect(lowest > highestSeen, "iteration \(iterations): sequence \(lowest) went back (had \(highestSeen))")
+                #expect(
+                    lowest > highestSeen, "iteration \(iterations): sequence \(lowest) went back (had \(highestSeen))")
             }
 
-            let spool = try Spool.open(directory: spoolPath, configuration: stressConfiguration(policy: policy),
-                                       logger: testLogger)
+            let spool = try Spool.open(
+                directory: spoolPath, configuration: stressConfiguration(policy: policy),
+                logger: testLogger)
             let stats = await spool.stats
             tornTailBytes += stats.tornTailBytesTruncated
             let records = await spool.readAll()
@@ -93,10 +101,13 @@ struct CrashStressTests {
             }
             // The persisted acknowledgement never exceeds what was handed out.
             #expect(stats.acknowledgedThrough <= max(stats.lastSequence, highestSeen))
-            highestSeen = max(highestSeen, output.acked.keys.max() ?? 0, records.last?.sequence ?? 0, stats.lastSequence)
+            highestSeen = max(
+                highestSeen, output.acked.keys.max() ?? 0, records.last?.sequence ?? 0, stats.lastSequence)
         }
         #expect(iterations >= 10)
         #expect(printedTotal > 100, "the writer appended too little to test anything")
-        print("kill -9 stress: \(iterations) kills, \(printedTotal) acknowledged appends checked, \(tornTailBytes) torn-tail bytes truncated")
+        print(
+            "kill -9 stress: \(iterations) kills, \(printedTotal) acknowledged appends checked, \(tornTailBytes) torn-tail bytes truncated"
+        )
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 1 MiB tmpfs mounted in a temporary directory (tests run as root).
@@ -18,7 +20,10 @@ private struct SmallFileSystem {
         guard mount("tmpfs", directory.child("fs"), "tmpfs", 0, "size=1m") == 0 else {
             let code = errno
             directory.remove()
-            throw MountFailed(message: "mount -t tmpfs -o size=1m failed with errno \(code): the disk-full tests need root (CAP_SYS_ADMIN)")
+            throw MountFailed(
+                message:
+                    "mount -t tmpfs -o size=1m failed with errno \(code): the disk-full tests need root (CAP_SYS_ADMIN)"
+            )
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 
 /// The collector's side of the contract: commit a batch only when its sequence is above the
@@ -31,8 +32,10 @@ private actor HighWaterCollector {
 
 /// One connection: the agent sends the replay over a "network" stream; the collector ingests and
 /// acknowledges. The connection ends when `stop` says so (a drop: in-flight batches are lost).
-private func connect(_ spool: Spool, _ collector: HighWaterCollector, inFlightLimit: Int,
-                     acknowledgeUntil ackLimit: Int = .max, stop: @escaping @Sendable (Int) -> Bool) async {
+private func connect(
+    _ spool: Spool, _ collector: HighWaterCollector, inFlightLimit: Int,
+    acknowledgeUntil ackLimit: Int = .max, stop: @escaping @Sendable (Int) -> Bool
+) async {
     let (network, sender) = AsyncStream<SpoolRecord>.makeStream()
     await withTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -56,8 +59,9 @@ private func connect(_ spool: Spool, _ collector: HighWaterCollector, inFlightLi
 
 @Suite("Outage and replay")
 struct OutageReplayTests {
-    @Test("every batch produced during a long outage arrives exactly once after reconnect, with live data and a dropped connection",
-          .timeLimit(.minutes(3)))
+    @Test(
+        "every batch produced during a long outage arrives exactly once after reconnect, with live data and a dropped connection",
+        .timeLimit(.minutes(3)))
     func longOutage() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -1,6 +1,7 @@
 import Foundation
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 
 @Suite("Spool backlog read from outside the spool")
@@ -9,8 +10,11 @@ struct SpoolBacklogTests {
     func backlogOfAnOpenSpool() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(try SpoolBacklog.read(directory: directory.child("missing")) == SpoolBacklog(
-            segments: 0, bytes: 0, acknowledgedThrough: 0, createdThrough: 0, droppedResults: 0, droppedBatches: 0))
+        #expect(
+            try SpoolBacklog.read(directory: directory.child("missing"))
+                == SpoolBacklog(
+                    segments: 0, bytes: 0, acknowledgedThrough: 0, createdThrough: 0, droppedResults: 0,
+                    droppedBatches: 0))
 
         var configuration = smallConfiguration()
         configuration.acknowledgementPersistInterval = .zero
@@ -29,7 +33,9 @@ struct SpoolBacklogTests {
         await spool.close()
     }
 
-    @Test("batches created while nothing is acknowledged (collector unreachable) show in the backlog after a maintenance pass")
+    @Test(
+        "batches created while nothing is acknowledged (collector unreachable) show in the backlog after a maintenance pass"
+    )
     func createdWithoutAcknowledgements() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -2,6 +2,7 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 
 @Suite("Spool append, acknowledge, reopen")
@@ -14,7 +15,8 @@ struct SpoolBasicsTests {
         let spool = try openSpool(directory.path, smallConfiguration(), clock: clock)
         var sequences: [BatchSequence] = []
         for index in 0..<100 {
-            sequences.append(try await spool.append(payload: testPayload(index, size: 100 + index * 20), resultCount: UInt32(index)))
+            sequences.append(
+                try await spool.append(payload: testPayload(index, size: 100 + index * 20), resultCount: UInt32(index)))
         }
         #expect(sequences == Array(1...100))
         let records = await spool.readAll()

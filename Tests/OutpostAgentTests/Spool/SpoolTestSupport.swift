@@ -4,6 +4,7 @@ import Metrics
 import OutpostCore
 import Synchronization
 import Testing
+
 @testable import OutpostAgent
 
 /// A settable wall clock for age tests.
@@ -18,7 +19,8 @@ final class TestClock: Sendable {
 }
 
 /// Quiet: the tests provoke drops and damage on purpose. Set SPOOL_TEST_LOGS=1 to see the logs.
-let testLogger = ProcessInfo.processInfo.environment["SPOOL_TEST_LOGS"] == nil
+let testLogger =
+    ProcessInfo.processInfo.environment["SPOOL_TEST_LOGS"] == nil
     ? Logger(label: "spool-test", factory: { _ in SwiftLogNoOpLogHandler() })
     : Logger(label: "spool-test")
 
@@ -32,10 +34,13 @@ func smallConfiguration(segmentBytes: Int = 16 << 10, maxRecordBytes: Int = 4 <<
 }
 
 /// Opens a spool with an optional test clock and metrics factory.
-func openSpool(_ directory: String, _ configuration: SpoolConfiguration, clock: TestClock? = nil,
-               metrics: (any MetricsFactory)? = nil) throws -> Spool {
-    try Spool(directory: directory, configuration: configuration, logger: testLogger,
-              metricsFactory: metrics ?? NOOPMetricsHandler.instance, now: { clock?.now ?? Date() })
+func openSpool(
+    _ directory: String, _ configuration: SpoolConfiguration, clock: TestClock? = nil,
+    metrics: (any MetricsFactory)? = nil
+) throws -> Spool {
+    try Spool(
+        directory: directory, configuration: configuration, logger: testLogger,
+        metricsFactory: metrics ?? NOOPMetricsHandler.instance, now: { clock?.now ?? Date() })
 }
 
 /// Payload number `index` of a test: its index in the first 8 bytes, then derived filler.

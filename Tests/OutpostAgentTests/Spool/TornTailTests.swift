@@ -2,6 +2,7 @@ import Foundation
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostAgent
 
 @Suite("Torn and damaged records")
@@ -20,7 +21,9 @@ struct TornTailTests {
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    @Test("a record cut short at every possible length is detected, truncated and never returned", arguments: [1, 7, 8, 27, 28, 500, 1027])
+    @Test(
+        "a record cut short at every possible length is detected, truncated and never returned",
+        arguments: [1, 7, 8, 27, 28, 500, 1027])
     func truncatedTail(cut: Int) async throws {
         let directory = try TemporaryDirectory("truncatedTail\(cut)")
         defer { directory.remove() }
@@ -69,7 +72,8 @@ struct TornTailTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try await prepare(directory, count: 60)
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".seg") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".seg") }
+            .sorted()
         #expect(files.count >= 3)
         // Garble the payload of the third record of the first (sealed) segment.
         try modify(directory.child(files[0])) { $0[16 + 2 * 1028 + 100] ^= 0xFF }

@@ -12,23 +12,31 @@ extension AlertEngineTests {
     func itemSamples() async throws {
         try await Self.withFleet { db, database, fleet in
             let item = UUID()
-            try await db.query("""
+            try await db.query(
+                """
                 INSERT INTO monitoring_items (id, device_id, oid_name, oid, value_type) VALUES (\(item), \(fleet.a.uuid), 'cpu', '1.3.6.1.4.1.9.2.1.57.0', 'gauge32')
                 """, logger: TestDatabase.logger)
             try await Self.addRule(db, name: "cpu", expression: "avg(cpu, 5m) > 90")
             try await Self.withEngine(database.url) { pipeline, engine in
                 let start = Date()
                 func sample(_ sequence: Int, _ value: UInt32, at offset: Double) -> IngestBatch {
-                    IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)), samples: [
-                        ItemSample(itemID: ItemID(item), deviceID: fleet.a, timestamp: start.addingTimeInterval(offset), value: .gauge32(value)),
-                    ])
+                    IngestBatch(
+                        agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)),
+                        samples: [
+                            ItemSample(
+                                itemID: ItemID(item), deviceID: fleet.a, timestamp: start.addingTimeInterval(offset),
+                                value: .gauge32(value))
+                        ])
                 }
                 _ = try await pipeline.submit(sample(1, 80, at: 0))
                 _ = try await pipeline.submit(sample(2, 99, at: 60))
                 #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 2 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 0)  // avg 89.5
                 _ = try await pipeline.submit(sample(3, 99, at: 120))
-                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        try await db.integer("SELECT count(*) FROM alert_history") == 1
+                    })
                 #expect(try await db.strings("SELECT value FROM alert_history") == ["99"])
             }
         }
@@ -37,17 +45,20 @@ extension AlertEngineTests {
     @Test("an engine that does not keep up drops and counts committed batches; ingest never waits for it")
     func boundedHook() async throws {
         try await Self.withFleet { db, database, fleet in
-            let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: TestDatabase.logger)
+            let client = PostgresClient(
+                configuration: database.url.clientConfiguration, backgroundLogger: TestDatabase.logger)
             var configuration = AlertEngine.Configuration()
             configuration.bufferedCommits = 2
             // Never run: nothing consumes its buffer.
             let engine = try AlertEngine(client: client, configuration: configuration, logger: TestDatabase.logger)
-            let pipeline = IngestPipeline(database: database.url, logger: TestDatabase.logger, committed: engine.observe)
+            let pipeline = IngestPipeline(
+                database: database.url, logger: TestDatabase.logger, committed: engine.observe)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await pipeline.run() }
                 defer { group.cancelAll() }
                 for sequence in 1...5 {
-                    let disposition = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
+                    let disposition = try await pipeline.submit(
+                        Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
                     #expect(disposition == .committed)
                 }
             }
@@ -67,11 +78,13 @@ extension AlertEngineTests {
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 0)
                 try await Self.addRule(db, name: "loss", expression: "packet_loss > 50")
                 var sequence = 1
-                #expect(try await eventually(within: .seconds(10)) {
-                    sequence += 1
-                    _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
-                    return try await db.integer("SELECT count(*) FROM alert_history") == 1
-                })
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        sequence += 1
+                        _ = try await pipeline.submit(
+                            Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
+                        return try await db.integer("SELECT count(*) FROM alert_history") == 1
+                    })
             }
         }
     }
@@ -86,9 +99,11 @@ extension AlertEngineTests {
                 var sequence = 0
                 // The listener may not be established yet at the first update: each try notifies again.
                 let fired = try await eventually(within: .seconds(10)) {
-                    try await db.query("UPDATE alert_rules SET expression = 'packet_loss > 50'", logger: TestDatabase.logger)
+                    try await db.query(
+                        "UPDATE alert_rules SET expression = 'packet_loss > 50'", logger: TestDatabase.logger)
                     sequence += 1
-                    _ = try await pipeline.submit(Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
+                    _ = try await pipeline.submit(
+                        Self.round(fleet, sequence, devices: [fleet.a], reachable: false, at: Date()))
                     return try await db.integer("SELECT count(*) FROM alert_history") == 1
                 }
                 #expect(fired)
@@ -101,7 +116,8 @@ extension AlertEngineTests {
         try await TestDatabase.withMigrated { db, database in
             try await Self.addRule(db, name: "fine", expression: "ping_unreachable >= 5")
             try await Self.addRule(db, name: "broken", expression: "avg_ping_ms > ")
-            let url = "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)"
+            let url =
+                "postgres://\(database.url.username)@\(database.url.host):\(database.url.port)/\(database.url.database)"
             var output = ""
             do {
                 try await Command.output(try BuiltProduct.collector, ["alerts", "check", "--database-url", url])
@@ -112,8 +128,10 @@ extension AlertEngineTests {
             #expect(output.contains("broken"))
             #expect(output.contains("expected a number after '>', found the end of the rule at column 15"))
             #expect(output.contains("1 enabled rule parses, 1 skipped"))
-            try await db.query("UPDATE alert_rules SET enabled = false WHERE name = 'broken'", logger: TestDatabase.logger)
-            let clean = try await Command.output(try BuiltProduct.collector, ["alerts", "check", "--database-url", url])
+            try await db.query(
+                "UPDATE alert_rules SET enabled = false WHERE name = 'broken'", logger: TestDatabase.logger)
+            let clean = try await Command.output(
+                try BuiltProduct.collector, ["alerts", "check", "--database-url", url])
             #expect(clean.contains("1 enabled rule parses, 0 skipped"))
         }
     }

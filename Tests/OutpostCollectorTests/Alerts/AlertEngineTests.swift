@@ -39,18 +39,24 @@ struct AlertEngineTests {
         branch: UUID? = nil, device: DeviceID? = nil
     ) async throws {
         let channels = webhook.map { #"[{"type":"webhook","url":"\#($0)"}]"# } ?? "[]"
-        try await db.query("""
+        try await db.query(
+            """
             INSERT INTO alert_rules (name, expression, severity, notification_channels, branch_id, device_id)
             VALUES (\(name), \(expression), 'critical', \(channels)::jsonb, \(branch), \(device?.uuid))
             """, logger: TestDatabase.logger)
     }
 
     /// A batch of one ping round per device, `reachable` or not, at `time`.
-    static func round(_ fleet: Fleet, _ sequence: Int, devices: [DeviceID], reachable: Bool, at time: Date) -> IngestBatch {
-        IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)), pings: devices.map { device in
-            PingRoundResult(deviceID: device, deviceIP: "10.0.0.1", timestamp: time, packetsSent: 3,
-                            packetsReceived: reachable ? 3 : 0, avgRTT: reachable ? 1.5 : nil)
-        })
+    static func round(_ fleet: Fleet, _ sequence: Int, devices: [DeviceID], reachable: Bool, at time: Date)
+        -> IngestBatch
+    {
+        IngestBatch(
+            agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)),
+            pings: devices.map { device in
+                PingRoundResult(
+                    deviceID: device, deviceIP: "10.0.0.1", timestamp: time, packetsSent: 3,
+                    packetsReceived: reachable ? 3 : 0, avgRTT: reachable ? 1.5 : nil)
+            })
     }
 
     /// Runs `body` with an alert engine fed by a running ingest pipeline on `url`'s database.
@@ -75,34 +81,46 @@ struct AlertEngineTests {
         try await Self.withFleet { db, database, fleet in
             let receiver = WebhookReceiver()
             try await receiver.serve { base in
-                try await Self.addRule(db, name: "unreachable", expression: "ping_unreachable >= 3", webhook: base + "/hook")
+                try await Self.addRule(
+                    db, name: "unreachable", expression: "ping_unreachable >= 3", webhook: base + "/hook")
                 try await Self.withEngine(database.url) { pipeline, _ in
                     let start = Date()
                     for index in 0..<6 {
-                        _ = try await pipeline.submit(Self.round(fleet, index + 1, devices: [fleet.a], reachable: false,
-                                                                 at: start.addingTimeInterval(Double(index) * 10)))
+                        _ = try await pipeline.submit(
+                            Self.round(
+                                fleet, index + 1, devices: [fleet.a], reachable: false,
+                                at: start.addingTimeInterval(Double(index) * 10)))
                     }
                     #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 1 })
                     #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)
-                    #expect(try await db.strings("""
-                        SELECT rule_name || '|' || severity || '|' || value || '|' || threshold || '|' || (resolved_at IS NULL)::text
-                        FROM alert_history
-                        """) == ["unreachable|critical|3|ping_unreachable >= 3|true"])
+                    #expect(
+                        try await db.strings(
+                            """
+                            SELECT rule_name || '|' || severity || '|' || value || '|' || threshold || '|' || (resolved_at IS NULL)::text
+                            FROM alert_history
+                            """) == ["unreachable|critical|3|ping_unreachable >= 3|true"])
                     #expect(receiver.bodies.first?["event"] == "firing")
                     #expect(receiver.bodies.first?["device_name"] == "router-a")
 
-                    _ = try await pipeline.submit(Self.round(fleet, 7, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(60)))
+                    _ = try await pipeline.submit(
+                        Self.round(fleet, 7, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(60)))
                     #expect(try await eventually(within: .seconds(10)) { receiver.bodies.count >= 2 })
-                    #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1 })
+                    #expect(
+                        try await eventually(within: .seconds(10)) {
+                            try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL")
+                                == 1
+                        })
                     #expect(receiver.bodies.map { $0["event"] } == ["firing", "resolved"])
                     #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)
                     // Both deliveries recorded on the episode, each a successful first attempt.
-                    #expect(try await eventually(within: .seconds(10)) {
-                        try await db.strings("""
-                            SELECT a->>'event' || ':' || (a->>'attempt') || ':' || (a->>'status') || ':' || (a->>'ok')
-                            FROM alert_history, jsonb_array_elements(notifications_sent) a ORDER BY a->>'at'
-                            """) == ["firing:1:200:true", "resolved:1:200:true"]
-                    })
+                    #expect(
+                        try await eventually(within: .seconds(10)) {
+                            try await db.strings(
+                                """
+                                SELECT a->>'event' || ':' || (a->>'attempt') || ':' || (a->>'status') || ':' || (a->>'ok')
+                                FROM alert_history, jsonb_array_elements(notifications_sent) a ORDER BY a->>'at'
+                                """) == ["firing:1:200:true", "resolved:1:200:true"]
+                        })
                 }
             }
         }
@@ -120,7 +138,10 @@ struct AlertEngineTests {
             #expect(rejected.first?.error.description.contains("at column 15") == true)
             try await Self.withEngine(database.url) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        try await db.integer("SELECT count(*) FROM alert_history") == 1
+                    })
                 #expect(try await db.strings("SELECT rule_name FROM alert_history") == ["loss"])
             }
         }
@@ -133,9 +154,14 @@ struct AlertEngineTests {
             try await Self.addRule(db, name: "device-b", expression: "packet_loss > 50", device: fleet.b)
             try await Self.addRule(db, name: "global", expression: "packet_loss > 50")
             try await Self.withEngine(database.url) { pipeline, _ in
-                _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a, fleet.b], reachable: false, at: Date()))
-                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 4 })
-                let fired = try await db.strings("""
+                _ = try await pipeline.submit(
+                    Self.round(fleet, 1, devices: [fleet.a, fleet.b], reachable: false, at: Date()))
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        try await db.integer("SELECT count(*) FROM alert_history") == 4
+                    })
+                let fired = try await db.strings(
+                    """
                     SELECT h.rule_name || '@' || d.name FROM alert_history h JOIN standalone_devices d ON d.id = h.device_id ORDER BY 1
                     """)
                 #expect(fired == ["branch-a@router-a", "device-b@router-b", "global@router-a", "global@router-b"])
@@ -148,29 +174,40 @@ struct AlertEngineTests {
         try await Self.withFleet { db, database, fleet in
             let receiver = WebhookReceiver()
             try await receiver.serve { base in
-                try await Self.addRule(db, name: "hang", expression: "packet_loss > 50", webhook: base + "/hang", device: fleet.a)
-                try await Self.addRule(db, name: "refused", expression: "packet_loss > 50", webhook: "http://127.0.0.1:1/hook", device: fleet.a)
+                try await Self.addRule(
+                    db, name: "hang", expression: "packet_loss > 50", webhook: base + "/hang", device: fleet.a)
+                try await Self.addRule(
+                    db, name: "refused", expression: "packet_loss > 50", webhook: "http://127.0.0.1:1/hook",
+                    device: fleet.a)
                 try await Self.addRule(db, name: "later", expression: "packet_loss > 50", device: fleet.b)
                 var configuration = AlertEngine.Configuration()
                 configuration.webhookTimeout = 60
                 try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
-                    _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                    #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 2 })
+                    _ = try await pipeline.submit(
+                        Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
+                    #expect(
+                        try await eventually(within: .seconds(10)) {
+                            try await db.integer("SELECT count(*) FROM alert_history") == 2
+                        })
                     let submitted = ContinuousClock.now
-                    _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
+                    _ = try await pipeline.submit(
+                        Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
                     // A hanging webhook would hold evaluation for its 10 s attempt timeout.
-                    #expect(try await eventually(within: .seconds(5)) {
-                        try await db.integer("SELECT count(*) FROM alert_history WHERE rule_name = 'later'") == 1
-                    })
+                    #expect(
+                        try await eventually(within: .seconds(5)) {
+                            try await db.integer("SELECT count(*) FROM alert_history WHERE rule_name = 'later'") == 1
+                        })
                     let elapsed = submitted.duration(to: .now)
                     #expect(elapsed < .seconds(5), "insert took \(elapsed) while a webhook hangs")
                     // The refused endpoint's failed attempt is recorded with its error.
-                    #expect(try await eventually(within: .seconds(10)) {
-                        try await db.integer("""
-                            SELECT count(*) FROM alert_history, jsonb_array_elements(notifications_sent) a
-                            WHERE rule_name = 'refused' AND a->>'ok' = 'false' AND a->>'error' IS NOT NULL
-                            """) >= 1
-                    })
+                    #expect(
+                        try await eventually(within: .seconds(10)) {
+                            try await db.integer(
+                                """
+                                SELECT count(*) FROM alert_history, jsonb_array_elements(notifications_sent) a
+                                WHERE rule_name = 'refused' AND a->>'ok' = 'false' AND a->>'error' IS NOT NULL
+                                """) >= 1
+                        })
                 }
             }
         }
@@ -183,21 +220,29 @@ struct AlertEngineTests {
             let start = Date()
             try await Self.withEngine(database.url) { pipeline, _ in
                 for index in 0..<3 {
-                    _ = try await pipeline.submit(Self.round(fleet, index + 1, devices: [fleet.a], reachable: false,
-                                                             at: start.addingTimeInterval(Double(index) * 10)))
+                    _ = try await pipeline.submit(
+                        Self.round(
+                            fleet, index + 1, devices: [fleet.a], reachable: false,
+                            at: start.addingTimeInterval(Double(index) * 10)))
                 }
-                #expect(try await eventually(within: .seconds(10)) { try await db.integer("SELECT count(*) FROM alert_history") == 1 })
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        try await db.integer("SELECT count(*) FROM alert_history") == 1
+                    })
             }
             try await Self.withEngine(database.url) { pipeline, engine in
                 // Still failing: the restarted engine replays the stored rounds (ping_unreachable = 4, not 1),
                 // so the open episode is neither resolved nor opened again.
-                _ = try await pipeline.submit(Self.round(fleet, 4, devices: [fleet.a], reachable: false, at: start.addingTimeInterval(30)))
+                _ = try await pipeline.submit(
+                    Self.round(fleet, 4, devices: [fleet.a], reachable: false, at: start.addingTimeInterval(30)))
                 #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 1 })
                 #expect(try await db.strings("SELECT (resolved_at IS NULL)::text FROM alert_history") == ["true"])
-                _ = try await pipeline.submit(Self.round(fleet, 5, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(40)))
-                #expect(try await eventually(within: .seconds(10)) {
-                    try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1
-                })
+                _ = try await pipeline.submit(
+                    Self.round(fleet, 5, devices: [fleet.a], reachable: true, at: start.addingTimeInterval(40)))
+                #expect(
+                    try await eventually(within: .seconds(10)) {
+                        try await db.integer("SELECT count(*) FROM alert_history WHERE resolved_at IS NOT NULL") == 1
+                    })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 1)
             }
         }

@@ -1,5 +1,6 @@
-@testable import OutpostCollector
 import Testing
+
+@testable import OutpostCollector
 
 @Suite("Flap detection (Icinga-style weighted state changes with hysteresis)")
 struct FlapDetectorTests {
@@ -17,7 +18,9 @@ struct FlapDetectorTests {
         var detector = FlapDetector()
         var transitions: [(Int, FlapDetector.Transition)] = []
         for check in 0..<21 {
-            if let transition = detector.record(check.isMultiple(of: 2), configuration: standard) { transitions.append((check, transition)) }
+            if let transition = detector.record(check.isMultiple(of: 2), configuration: standard) {
+                transitions.append((check, transition))
+            }
         }
         // After check k there are k changes, the newest weighing 1.2: 8 of them make 44.8 %, 9 make 50.2 %.
         #expect(transitions.map(\.0) == [9])
@@ -33,7 +36,10 @@ struct FlapDetectorTests {
         for check in 1...21 {
             let transition = detector.record(true, configuration: standard)
             percents.append(detector.changePercent(windowSize: 21))
-            if transition == .stopped { stoppedAfter = check; break }
+            if transition == .stopped {
+                stoppedAfter = check
+                break
+            }
             #expect(transition == nil)
         }
         // Hysteresis: still flapping between 50 % and 30 %; stopped at the first check below 30 %.
@@ -44,7 +50,8 @@ struct FlapDetectorTests {
     }
 
     @Test func newerChangesWeighMoreThanOlderOnes() {
-        var old = FlapDetector(), new = FlapDetector()
+        var old = FlapDetector()
+        var new = FlapDetector()
         for check in 0..<21 {
             _ = old.record(check >= 1, configuration: standard)  // the oldest transition changes
             _ = new.record(check >= 20, configuration: standard)  // the newest transition changes

@@ -1,20 +1,24 @@
 import Foundation
 import NIOSSL
-@testable import OutpostCollector
 import OutpostPKI
 import Testing
+
+@testable import OutpostCollector
 
 @Suite("SMTP client against a real in-test SMTP server")
 struct SMTPClientTests {
     static func message(to recipients: [String] = ["noc@example.com"]) -> MailMessage {
-        MailMessage(from: "outpost@example.com", to: recipients, subject: "s", body: "b", date: Date(), messageID: "m@outpost")
+        MailMessage(
+            from: "outpost@example.com", to: recipients, subject: "s", body: "b", date: Date(), messageID: "m@outpost")
     }
 
     @Test func aMessageIsAcceptedWith250() async throws {
         let server = SMTPReceiver()
         try await server.serve { port in
-            let code = try await SMTPClient(configuration: try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com"))
-                .send(Self.message(to: ["a@example.com", "b@example.com"]))
+            let code = try await SMTPClient(
+                configuration: try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com")
+            )
+            .send(Self.message(to: ["a@example.com", "b@example.com"]))
             #expect(code == 250)
             #expect(server.messages.map(\.recipients) == [["a@example.com", "b@example.com"]])
         }
@@ -23,8 +27,10 @@ struct SMTPClientTests {
     @Test func aRefusedRecipientIsAnErrorWithTheServersCode() async throws {
         try await SMTPReceiver(.refuseRecipients).serve { port in
             do {
-                _ = try await SMTPClient(configuration: try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com"))
-                    .send(Self.message())
+                _ = try await SMTPClient(
+                    configuration: try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com")
+                )
+                .send(Self.message())
                 Issue.record("a refused recipient was reported as sent")
             } catch let error as SMTPError {
                 #expect(error.code == 550)
@@ -37,8 +43,10 @@ struct SMTPClientTests {
         try await SMTPReceiver(.silent).serve { port in
             let started = ContinuousClock.now
             do {
-                _ = try await SMTPClient(configuration: try SMTPConfiguration(
-                    host: "127.0.0.1", port: port, from: "outpost@example.com", timeout: .milliseconds(500))).send(Self.message())
+                _ = try await SMTPClient(
+                    configuration: try SMTPConfiguration(
+                        host: "127.0.0.1", port: port, from: "outpost@example.com", timeout: .milliseconds(500))
+                ).send(Self.message())
                 Issue.record("a silent server was reported as accepting")
             } catch let error as SMTPError {
                 #expect(error.code == nil)
@@ -51,7 +59,9 @@ struct SMTPClientTests {
 
     @Test func aClosedPortIsAnError() async throws {
         await #expect(throws: (any Error).self) {
-            _ = try await SMTPClient(configuration: try SMTPConfiguration(host: "127.0.0.1", port: 1, from: "outpost@example.com")).send(Self.message())
+            _ = try await SMTPClient(
+                configuration: try SMTPConfiguration(host: "127.0.0.1", port: 1, from: "outpost@example.com")
+            ).send(Self.message())
         }
     }
 }
@@ -64,7 +74,10 @@ extension SMTPClientTests {
         let key = P256Key.generate()
         let certificate = try ca.issueServerCertificate(publicKey: key.publicKey, dnsNames: [], ipAddresses: [address])
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem))],
+            certificateChain: [
+                .certificate(
+                    try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem))
+            ],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(try key.pemEncoded.utf8), format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         let caFile = NSTemporaryDirectory() + "outpost-smtp-ca-\(UUID()).pem"
@@ -91,16 +104,22 @@ extension SMTPClientTests {
 
     @Test func startTLSIsRefusedWhenNotOfferedOrTheCertificateIsNotTrusted() async throws {
         try await SMTPReceiver().serve { port in
-            let configuration = try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: nil))
-            await #expect(throws: SMTPError.self) { try await SMTPClient(configuration: configuration).send(Self.message()) }
+            let configuration = try SMTPConfiguration(
+                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: nil))
+            await #expect(throws: SMTPError.self) {
+                try await SMTPClient(configuration: configuration).send(Self.message())
+            }
         }
         let (context, ownCA) = try Self.relayIdentity()
         let (_, otherCA) = try Self.relayIdentity()
         defer { for file in [ownCA, otherCA] { try? FileManager.default.removeItem(atPath: file) } }
         let server = SMTPReceiver(.startTLS(context))
         try await server.serve { port in
-            let configuration = try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: otherCA))
-            await #expect(throws: (any Error).self) { try await SMTPClient(configuration: configuration).send(Self.message()) }
+            let configuration = try SMTPConfiguration(
+                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: otherCA))
+            await #expect(throws: (any Error).self) {
+                try await SMTPClient(configuration: configuration).send(Self.message())
+            }
             #expect(server.messages.isEmpty)
         }
         // A trusted CA, but a certificate for another address.
@@ -108,8 +127,11 @@ extension SMTPClientTests {
         defer { try? FileManager.default.removeItem(atPath: elsewhereCA) }
         let impostor = SMTPReceiver(.startTLS(elsewhere))
         try await impostor.serve { port in
-            let configuration = try SMTPConfiguration(host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: elsewhereCA))
-            await #expect(throws: (any Error).self) { try await SMTPClient(configuration: configuration).send(Self.message()) }
+            let configuration = try SMTPConfiguration(
+                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: elsewhereCA))
+            await #expect(throws: (any Error).self) {
+                try await SMTPClient(configuration: configuration).send(Self.message())
+            }
             #expect(impostor.messages.isEmpty)
         }
         #expect(throws: SMTPConfiguration.CredentialsWithoutTLS.self) {

@@ -51,7 +51,9 @@ final class SMTPReceiver: Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
             }
         let port = server.channel.localAddress?.port ?? 0
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -94,7 +96,8 @@ final class SMTPReceiver: Sendable {
                     if var lines = data {
                         if line == "." {
                             let message = Message(
-                                mailFrom: mailFrom, recipients: recipients, rawLines: lines, allCRLF: allCRLF, tls: tls, login: login)
+                                mailFrom: mailFrom, recipients: recipients, rawLines: lines, allCRLF: allCRLF, tls: tls,
+                                login: login)
                             received.withLock { $0.append(message) }
                             data = nil
                             try await reply("250 2.0.0 queued\r\n")
@@ -108,13 +111,19 @@ final class SMTPReceiver: Sendable {
                     case "EHLO":
                         var extensions = ["8BITMIME"]
                         if case .startTLS = behaviour { extensions.append(tls ? "AUTH PLAIN" : "STARTTLS") }
-                        try await reply("250-test.invalid greets you\r\n" + extensions.map { "250-\($0)\r\n" }.joined() + "250 SIZE 1000000\r\n")
+                        try await reply(
+                            "250-test.invalid greets you\r\n" + extensions.map { "250-\($0)\r\n" }.joined()
+                                + "250 SIZE 1000000\r\n")
                     case "STAR":
-                        guard case .startTLS(let context) = behaviour, !tls else { try await reply("502 5.5.1 no\r\n"); continue }
+                        guard case .startTLS(let context) = behaviour, !tls else {
+                            try await reply("502 5.5.1 no\r\n")
+                            continue
+                        }
                         try await reply("220 2.0.0 go ahead\r\n")
                         let channel = connection.channel
                         try await channel.eventLoop.submit {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLServerHandler(context: context), position: .first)
                         }.get()
                         tls = true
                     case "AUTH" where tls:
@@ -122,14 +131,20 @@ final class SMTPReceiver: Sendable {
                         login = token.split(separator: 0, omittingEmptySubsequences: false).dropFirst()
                             .map { String(decoding: $0, as: UTF8.self) }.joined(separator: ":")
                         try await reply("235 2.7.0 authenticated\r\n")
-                    case "MAIL": mailFrom = line; try await reply("250 2.1.0 ok\r\n")
+                    case "MAIL":
+                        mailFrom = line
+                        try await reply("250 2.1.0 ok\r\n")
                     case "RCPT" where { if case .refuseRecipients = behaviour { true } else { false } }():
                         try await reply("550 5.1.1 no such user\r\n")
                     case "RCPT":
                         recipients.append(String(line.drop { $0 != "<" }.dropFirst().prefix { $0 != ">" }))
                         try await reply("250 2.1.5 ok\r\n")
-                    case "DATA": data = []; try await reply("354 end data with <CR><LF>.<CR><LF>\r\n")
-                    case "QUIT": try await reply("221 2.0.0 bye\r\n"); return
+                    case "DATA":
+                        data = []
+                        try await reply("354 end data with <CR><LF>.<CR><LF>\r\n")
+                    case "QUIT":
+                        try await reply("221 2.0.0 bye\r\n")
+                        return
                     default: try await reply("500 5.5.2 unknown command\r\n")
                     }
                 }

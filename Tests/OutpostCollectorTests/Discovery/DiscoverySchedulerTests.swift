@@ -1,10 +1,11 @@
 import Foundation
 import Logging
-@testable import OutpostCollector
 import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
+@testable import OutpostCollector
 
 @Suite("Discovery scheduler", .tags(.postgres), .needsPostgres)
 struct DiscoverySchedulerTests {
@@ -19,13 +20,20 @@ struct DiscoverySchedulerTests {
         try await TestDatabase.withMigrated { db, database in
             let branch = try await Fixture.branch("b-7", displayName: "Branch 7", on: db)
             let store = DiscoveryRuleStore(logger: Self.logger)
-            try await store.add(DiscoveryRuleRecord(name: "every 5", ranges: ["10.7.0.0/24"], schedule: "*/5 * * * *", snmp: false, branchID: branch), on: db)
-            try await store.add(DiscoveryRuleRecord(name: "disabled", ranges: ["10.8.0.0/24"], schedule: "* * * * *", snmp: false, branchID: branch,
-                                                    enabled: false), on: db)
-            try await store.add(DiscoveryRuleRecord(name: "on demand", ranges: ["10.9.0.0/24"], snmp: false, branchID: branch), on: db)
+            try await store.add(
+                DiscoveryRuleRecord(
+                    name: "every 5", ranges: ["10.7.0.0/24"], schedule: "*/5 * * * *", snmp: false, branchID: branch),
+                on: db)
+            try await store.add(
+                DiscoveryRuleRecord(
+                    name: "disabled", ranges: ["10.8.0.0/24"], schedule: "* * * * *", snmp: false, branchID: branch,
+                    enabled: false), on: db)
+            try await store.add(
+                DiscoveryRuleRecord(name: "on demand", ranges: ["10.9.0.0/24"], snmp: false, branchID: branch), on: db)
             let scheduler = DiscoveryScheduler(logger: Self.logger)
             func jobs() async throws -> [String] {
-                try await db.strings("""
+                try await db.strings(
+                    """
                     SELECT r.name || ' ' || to_char(j.scheduled_for AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || j.triggered_by
                     FROM discovery_jobs j JOIN discovery_rules r ON r.id = j.rule_id ORDER BY j.scheduled_for
                     """)

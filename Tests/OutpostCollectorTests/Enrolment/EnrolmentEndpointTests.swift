@@ -1,5 +1,4 @@
 import Foundation
-@testable import OutpostAgent
 import OutpostCollector
 import OutpostCore
 import OutpostPKI
@@ -8,6 +7,8 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 import X509
+
+@testable import OutpostAgent
 @testable import OutpostCollectorTestSupport
 
 /// The enrolment endpoint against real peers: the agent's enrolment client over TLS on loopback,
@@ -30,7 +31,9 @@ import X509
             #expect(abs(lifetime - PKIDefaults.agentCertificateLifetime) < 300)
 
             // The database: the agent row and the consumed token.
-            let key = try #require(try await AgentRegistry(logger: TestDatabase.logger).publicKey(of: result.agentID, on: fixture.connection))
+            let key = try #require(
+                try await AgentRegistry(logger: TestDatabase.logger).publicKey(
+                    of: result.agentID, on: fixture.connection))
             #expect(key.publicKeyDER == Array(credentials.certificate.publicKey.subjectPublicKeyInfoBytes))
             #expect(!key.isRevoked)
             let agents = try await AgentRegistry(logger: TestDatabase.logger).list(on: fixture.connection)
@@ -46,7 +49,8 @@ import X509
             #expect(verify.combined.contains("OK"))
 
             #expect(!fixture.logs.mention(token))
-            #expect(fixture.logs.all.contains { $0.contains("agent enrolled") && $0.contains(result.agentID.description) })
+            #expect(
+                fixture.logs.all.contains { $0.contains("agent enrolled") && $0.contains(result.agentID.description) })
         }
     }
 
@@ -80,7 +84,8 @@ import X509
     @Test func refusesARevokedToken() async throws {
         try await EnrolmentFixture.with { fixture in
             let (token, record) = try await fixture.makeToken()
-            let revoked = try await EnrolmentTokenRegistry(logger: TestDatabase.logger).revoke(id: record.id, on: fixture.connection)
+            let revoked = try await EnrolmentTokenRegistry(logger: TestDatabase.logger).revoke(
+                id: record.id, on: fixture.connection)
             #expect(revoked.revokedAt != nil)
             let rejection = await #expect(throws: EnrolmentRejection.self) {
                 try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
@@ -93,7 +98,8 @@ import X509
     @Test func refusesAnUnknownToken() async throws {
         try await EnrolmentFixture.with { fixture in
             let token = try EnrolmentToken.generate(
-                collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port), caFingerprint: fixture.authority.fingerprint)
+                collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port),
+                caFingerprint: fixture.authority.fingerprint)
             let rejection = await #expect(throws: EnrolmentRejection.self) {
                 try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
             }
@@ -159,11 +165,13 @@ import X509
         // No refill: on a loaded machine five enrolments can outlast the 12 s in which a rate of
         // 5 per minute gives a token back (CI saw the sixth attempt let through). Refill has its
         // own test against an explicit clock.
-        let configuration = EnrolmentServerConfiguration(host: "127.0.0.1", port: 0, failedAttemptBurst: 5, failedAttemptsPerMinute: 0)
+        let configuration = EnrolmentServerConfiguration(
+            host: "127.0.0.1", port: 0, failedAttemptBurst: 5, failedAttemptsPerMinute: 0)
         try await EnrolmentFixture.with(configuration: configuration) { fixture in
             for _ in 0..<5 {
                 let unknown = try EnrolmentToken.generate(
-                    collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port), caFingerprint: fixture.authority.fingerprint)
+                    collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port),
+                    caFingerprint: fixture.authority.fingerprint)
                 let rejection = await #expect(throws: EnrolmentRejection.self) {
                     try await AgentEnrolment(token: unknown, stateDirectory: fixture.stateDirectory()).run()
                 }

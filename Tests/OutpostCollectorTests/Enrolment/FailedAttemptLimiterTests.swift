@@ -1,5 +1,6 @@
-@testable import OutpostCollector
 import Testing
+
+@testable import OutpostCollector
 
 /// The per-address token bucket, with explicit instants.
 @Suite struct FailedAttemptLimiterTests {

@@ -5,6 +5,7 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 /// Branches, tokens and revocation in the real schema.
@@ -31,9 +32,13 @@ import Testing
                 try await tokens.create(secretHash: hash, branchName: "Nowhere", expiresAt: Date() + 60, on: connection)
             }
             _ = try await BranchRegistry(logger: TestDatabase.logger).add(name: "Braga", on: connection)
-            let record = try await tokens.create(secretHash: hash, branchName: "Braga", expiresAt: Date() + 60, on: connection)
+            let record = try await tokens.create(
+                secretHash: hash, branchName: "Braga", expiresAt: Date() + 60, on: connection)
             #expect(record.state() == "valid")
-            #expect(try await connection.strings("SELECT encode(token_hash, 'hex') FROM enrolment_tokens") == [String(repeating: "07", count: 32)])
+            #expect(
+                try await connection.strings("SELECT encode(token_hash, 'hex') FROM enrolment_tokens") == [
+                    String(repeating: "07", count: 32)
+                ])
             let revoked = try await tokens.revoke(id: record.id, on: connection)
             #expect(revoked.state() == "revoked")
             #expect(try await tokens.list(on: connection).map(\.id) == [record.id])
@@ -60,8 +65,13 @@ import Testing
             #expect(try await registry.publicKey(of: agent.agentID, on: fixture.connection)?.isRevoked == true)
             #expect(try await fixture.connection.strings("SELECT reason FROM revoked_certificates") == ["box stolen"])
             #expect(try await registry.list(on: fixture.connection).map(\.status) == ["revoked"])
-            await #expect(throws: RegistryError.unknownAgent(AgentID(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!).description)) {
-                try await registry.revoke(AgentID(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!), reason: nil, on: fixture.connection)
+            await #expect(
+                throws: RegistryError.unknownAgent(
+                    AgentID(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!).description)
+            ) {
+                try await registry.revoke(
+                    AgentID(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!), reason: nil,
+                    on: fixture.connection)
             }
         }
     }

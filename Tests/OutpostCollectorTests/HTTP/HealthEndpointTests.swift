@@ -5,6 +5,7 @@ import OutpostTestSupport
 import PostgresNIO
 import Prometheus
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Operator HTTP: /healthz and /readyz", .tags(.postgres), .needsPostgres)
@@ -38,7 +39,8 @@ struct HealthEndpointTests {
                 #expect(try await http.get("/healthz").status == 200)
 
                 // Readiness never writes: the probe did not create the bookkeeping table.
-                #expect(try await db.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
+                #expect(
+                    try await db.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
 
                 try await MigrationRunner(logger: TestDatabase.logger).migrate(on: db)
                 #expect(try await http.get("/readyz").status == 200)
@@ -62,7 +64,8 @@ struct HealthEndpointTests {
             #expect(ready.status == 503)
             let reason = try ready.json()["reason"] as? String
             #expect(reason?.hasPrefix("PostgreSQL unreachable") == true, "reason: \(reason ?? "none")")
-            #expect(elapsed < .seconds(10), "readyz took \(elapsed)")  // 1 s deadline; slack for a loaded 2-core machine
+            // A 1 s deadline, with slack for a loaded 2-core machine.
+            #expect(elapsed < .seconds(10), "readyz took \(elapsed)")
             #expect(try await http.get("/healthz").status == 200)
             let devices = try await http.get("/api/devices")
             #expect(devices.status == 503)
@@ -74,9 +77,11 @@ struct HealthEndpointTests {
     func addressInUse() async throws {
         // The test cluster's port is taken by PostgreSQL.
         let taken = try TestDatabase.serverURL()
-        let client = PostgresClient(configuration: taken.clientConfiguration, backgroundLogger: OperatorHTTPFixture.logger)
-        let server = OperatorHTTPServer(configuration: OperatorHTTPConfiguration(host: "127.0.0.1", port: taken.port), client: client,
-                                        sessions: SessionRegistry(), metrics: PrometheusCollectorRegistry(), logger: OperatorHTTPFixture.logger)
+        let client = PostgresClient(
+            configuration: taken.clientConfiguration, backgroundLogger: OperatorHTTPFixture.logger)
+        let server = OperatorHTTPServer(
+            configuration: OperatorHTTPConfiguration(host: "127.0.0.1", port: taken.port), client: client,
+            sessions: SessionRegistry(), metrics: PrometheusCollectorRegistry(), logger: OperatorHTTPFixture.logger)
         let error = await #expect(throws: OperatorHTTPServer.CannotListen.self) { try await server.run() }
         #expect(error?.description.hasPrefix("operator HTTP cannot listen on 127.0.0.1:\(taken.port): ") == true)
         await #expect(throws: (any Error).self) { try await server.boundAddress }

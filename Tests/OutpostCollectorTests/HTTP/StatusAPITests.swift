@@ -5,6 +5,7 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Operator HTTP: read-only JSON API", .tags(.postgres), .needsPostgres)
@@ -17,31 +18,39 @@ struct StatusAPITests {
 
     static func fleet(_ db: PostgresConnection) async throws -> Fleet {
         let logger = TestDatabase.logger
-        try await db.query("""
+        try await db.query(
+            """
             INSERT INTO branches (name, display_name, region) VALUES ('north', 'North', 'Kakheti'), ('south', 'South', NULL)
             """, logger: logger)
         var devices: [String: DeviceID] = [:]
-        for (name, ip, branch, enabled) in [("r1", "10.1.0.1", "north", true), ("r2", "10.1.0.2", "north", true),
-                                            ("r3", "10.1.0.3", "north", true), ("d4", "10.1.0.4", "north", false),
-                                            ("s1", "10.2.0.1", "south", true)] {
+        for (name, ip, branch, enabled) in [
+            ("r1", "10.1.0.1", "north", true), ("r2", "10.1.0.2", "north", true),
+            ("r3", "10.1.0.3", "north", true), ("d4", "10.1.0.4", "north", false),
+            ("s1", "10.2.0.1", "south", true),
+        ] {
             let id = UUID()
-            try await db.query("""
+            try await db.query(
+                """
                 INSERT INTO standalone_devices (id, name, ip, enabled, branch_id)
                 SELECT \(id), \(name), \(ip), \(enabled), id FROM branches WHERE name = \(branch)
                 """, logger: logger)
             devices[name] = DeviceID(id)
         }
         let agent = AgentID.random()
-        try await db.query("""
+        try await db.query(
+            """
             INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
             SELECT \(agent.uuid), id, 'north-box', '\\x00'::bytea, 'c0ffee', '2031-01-02T03:04:05Z' FROM branches WHERE name = 'north'
             """, logger: logger)
         return Fleet(agent: agent, devices: devices)
     }
 
-    static func round(_ device: DeviceID, _ ip: String, at time: Date, sent: Int = 4, received: Int, rtt: Double? = nil) -> PingRoundResult {
-        PingRoundResult(deviceID: device, deviceIP: ip, timestamp: time, packetsSent: sent, packetsReceived: received,
-                        minRTT: rtt.map { $0 / 2 }, avgRTT: rtt, maxRTT: rtt.map { $0 * 2 }, stddevRTT: rtt.map { $0 / 10 })
+    static func round(_ device: DeviceID, _ ip: String, at time: Date, sent: Int = 4, received: Int, rtt: Double? = nil)
+        -> PingRoundResult
+    {
+        PingRoundResult(
+            deviceID: device, deviceIP: ip, timestamp: time, packetsSent: sent, packetsReceived: received,
+            minRTT: rtt.map { $0 / 2 }, avgRTT: rtt, maxRTT: rtt.map { $0 * 2 }, stddevRTT: rtt.map { $0 / 10 })
     }
 
     /// Writes `batches` through the real ingest pipeline (which derives device state).
@@ -67,17 +76,22 @@ struct StatusAPITests {
             let fleet = try await Self.fleet(db)
             let d = fleet.devices
             let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 600).rounded())
-            try await Self.ingest([
-                IngestBatch(agentID: fleet.agent, sequence: 1, pings: [
-                    Self.round(d["r1"]!, "10.1.0.1", at: start, received: 4, rtt: 0.25),
-                    Self.round(d["r2"]!, "10.1.0.2", at: start, received: 0),
-                    Self.round(d["s1"]!, "10.2.0.1", at: start, received: 4, rtt: 3),
-                ]),
-                // A newer round for r1: the API must show this one.
-                IngestBatch(agentID: fleet.agent, sequence: 2, pings: [
-                    Self.round(d["r1"]!, "10.1.0.1", at: start + 10, received: 3, rtt: 0.5),
-                ]),
-            ], database: database.url)
+            try await Self.ingest(
+                [
+                    IngestBatch(
+                        agentID: fleet.agent, sequence: 1,
+                        pings: [
+                            Self.round(d["r1"]!, "10.1.0.1", at: start, received: 4, rtt: 0.25),
+                            Self.round(d["r2"]!, "10.1.0.2", at: start, received: 0),
+                            Self.round(d["s1"]!, "10.2.0.1", at: start, received: 4, rtt: 3),
+                        ]),
+                    // A newer round for r1: the API must show this one.
+                    IngestBatch(
+                        agentID: fleet.agent, sequence: 2,
+                        pings: [
+                            Self.round(d["r1"]!, "10.1.0.1", at: start + 10, received: 3, rtt: 0.5)
+                        ]),
+                ], database: database.url)
 
             try await OperatorHTTPFixture().withServer(database: database.url) { http in
                 let reply = try await http.get("/api/devices")
@@ -129,7 +143,8 @@ struct StatusAPITests {
                 #expect(north["agents"] as? Int == 1)
                 #expect(north["region"] as? String == "Kakheti")
                 #expect(north["display_name"] as? String == "North")
-                #expect(branches["south"]?["devices"] as? [String: Int] == ["total": 1, "up": 1, "down": 0, "unknown": 0])
+                #expect(
+                    branches["south"]?["devices"] as? [String: Int] == ["total": 1, "up": 1, "down": 0, "unknown": 0])
             }
         }
     }
@@ -139,7 +154,8 @@ struct StatusAPITests {
         try await TestDatabase.withMigrated { db, database in
             let fleet = try await Self.fleet(db)
             _ = try await AgentSessionStore(logger: TestDatabase.logger).recordHello(
-                fleet.agent, version: "1.4.2", address: "127.0.0.1:40000", droppedResults: 42, lastAcknowledged: 0, on: db)
+                fleet.agent, version: "1.4.2", address: "127.0.0.1:40000", droppedResults: 42, lastAcknowledged: 0,
+                on: db)
             try await OperatorHTTPFixture().withServer(database: database.url) { http in
                 let agents = try await http.get("/api/agents").list("agents")
                 #expect(agents.count == 1)
@@ -154,7 +170,8 @@ struct StatusAPITests {
                 #expect(agent["certificate_serial"] as? String == "c0ffee")
                 #expect(agent["certificate_not_after"] as? String == "2031-01-02T03:04:05Z")
                 #expect(agent["connected"] as? Bool == false)
-                let lastSeen = try #require((agent["last_seen"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+                let lastSeen = try #require(
+                    (agent["last_seen"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
                 #expect(abs(lastSeen.timeIntervalSinceNow) < 60)
             }
         }
@@ -165,11 +182,13 @@ struct StatusAPITests {
         try await TestDatabase.withMigrated { db, database in
             let fleet = try await Self.fleet(db)
             let logger = TestDatabase.logger
-            try await db.query("""
+            try await db.query(
+                """
                 INSERT INTO alert_rules (device_id, name, expression, severity)
                 VALUES (\(fleet.devices["r1"]!.uuid), 'r1 unreachable', 'ping.loss > 50', 'critical')
                 """, logger: logger)
-            try await db.query("""
+            try await db.query(
+                """
                 INSERT INTO alert_history (rule_id, device_id, severity, message, value, triggered_at, resolved_at)
                 SELECT id, device_id, s.severity, s.message, s.value, now() - s.age, s.resolved
                 FROM alert_rules, (VALUES

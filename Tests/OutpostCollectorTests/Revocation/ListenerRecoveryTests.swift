@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-@testable import OutpostCollector
 import OutpostCore
 import OutpostPKI
 import OutpostStore
@@ -8,15 +7,22 @@ import OutpostTestSupport
 import PostgresNIO
 import Testing
 
+@testable import OutpostCollector
+
 /// The collector's LISTEN/NOTIFY followers on a private server that is killed, restarted and
 /// whose listening server process is terminated: each listens again and catches up on what it
 /// missed.
-@Suite("Configuration and revocation listeners recover from a lost PostgreSQL connection", .tags(.postgres), .needsPostgres, .needsPostgresBinaries)
+@Suite(
+    "Configuration and revocation listeners recover from a lost PostgreSQL connection", .tags(.postgres),
+    .needsPostgres, .needsPostgresBinaries)
 struct ListenerRecoveryTests {
     static let logger = Logger(label: "outpost.test.listeners")
-    static let timing = PostgresChannelListener.Timing(timeout: .seconds(2), checkInterval: .seconds(60), reconnectDelay: .seconds(2))
+    static let timing = PostgresChannelListener.Timing(
+        timeout: .seconds(2), checkInterval: .seconds(60), reconnectDelay: .seconds(2))
 
-    @Test("after a server crash and restart the configuration listener signals every session, then delivers notices again")
+    @Test(
+        "after a server crash and restart the configuration listener signals every session, then delivers notices again"
+    )
     func configurationListenerAfterRestart() async throws {
         let cluster = try TestPostgresCluster()
         try await TestDatabase.withMigrated(server: cluster.url) { db, database in
@@ -25,8 +31,9 @@ struct ListenerRecoveryTests {
             let subscription = subscribers.subscribe(branch: branch)
             let signals = RecordedEvents()
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: Self.logger)
-            let watcher = ConfigChangeWatcher(client: client, subscribers: subscribers, coalescingWindow: .milliseconds(50),
-                                              listenerTiming: Self.timing, logger: Self.logger)
+            let watcher = ConfigChangeWatcher(
+                client: client, subscribers: subscribers, coalescingWindow: .milliseconds(50),
+                listenerTiming: Self.timing, logger: Self.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 group.addTask { try await watcher.run() }
@@ -47,14 +54,17 @@ struct ListenerRecoveryTests {
         }
     }
 
-    @Test("a revocation committed while the listener was disconnected takes effect when it listens again, and notices take effect after a restart")
+    @Test(
+        "a revocation committed while the listener was disconnected takes effect when it listens again, and notices take effect after a restart"
+    )
     func revocationListenerCatchesUp() async throws {
         let cluster = try TestPostgresCluster()
         try await TestDatabase.withMigrated(server: cluster.url) { db, database in
             let branch = try await BranchRegistry(logger: Self.logger).add(name: "Braga", on: db).branch.id
             let agents = (0..<3).map { _ in AgentID(UUID()) }
             for (index, agent) in agents.enumerated() {
-                try await db.query("""
+                try await db.query(
+                    """
                     INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after)
                     VALUES (\(agent.uuid), \(branch), '\\x04'::bytea, \("0a0\(index)"), now() + interval '1 day')
                     """, logger: Self.logger)
@@ -62,16 +72,20 @@ struct ListenerRecoveryTests {
             let denyList = RevocationDenyList()
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: Self.logger)
             // Reloaded only at start and by the listener: the periodic reload must not hide a deaf listener.
-            let watcher = RevocationWatcher(client: client, denyList: denyList, sessions: SessionRegistry(), reloadInterval: .seconds(3_600),
-                                            listenerTiming: Self.timing, logger: Self.logger)
+            let watcher = RevocationWatcher(
+                client: client, denyList: denyList, sessions: SessionRegistry(), reloadInterval: .seconds(3_600),
+                listenerTiming: Self.timing, logger: Self.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 group.addTask { try await watcher.run() }
                 defer { group.cancelAll() }
                 let listening = "SELECT pid::text FROM pg_stat_activity WHERE query ILIKE 'LISTEN%outpost_revocations%'"
-                #expect(try await eventually { (try? await !Self.strings(listening, database).isEmpty) == true }, "never listened")
+                #expect(
+                    try await eventually { (try? await !Self.strings(listening, database).isEmpty) == true },
+                    "never listened")
                 try await Self.revoke(agents[0], database)
-                #expect(try await eventually { denyList.revokedAgents.contains(agents[0]) }, "a notice did not take effect")
+                #expect(
+                    try await eventually { denyList.revokedAgents.contains(agents[0]) }, "a notice did not take effect")
 
                 // The listening server process ends; the revocation's notice reaches nobody.
                 let pid = try #require(try await Self.strings(listening, database).first)
@@ -79,13 +93,19 @@ struct ListenerRecoveryTests {
                 try await admin.query("SELECT pg_terminate_backend(\(unescaped: pid))", logger: Self.logger)
                 try await Self.revoke(agents[1], database, on: admin)
                 try await admin.close()
-                #expect(try await eventually { denyList.revokedAgents.contains(agents[1]) }, "a missed revocation was not reloaded")
+                #expect(
+                    try await eventually { denyList.revokedAgents.contains(agents[1]) },
+                    "a missed revocation was not reloaded")
 
                 try cluster.kill()
                 try cluster.start()
-                #expect(try await eventually { (try? await !Self.strings(listening, database).isEmpty) == true }, "never listened after the restart")
+                #expect(
+                    try await eventually { (try? await !Self.strings(listening, database).isEmpty) == true },
+                    "never listened after the restart")
                 try await Self.revoke(agents[2], database)
-                #expect(try await eventually { denyList.revokedAgents.contains(agents[2]) }, "a notice after the restart did not take effect")
+                #expect(
+                    try await eventually { denyList.revokedAgents.contains(agents[2]) },
+                    "a notice after the restart did not take effect")
             }
         }
     }
@@ -105,11 +125,14 @@ struct ListenerRecoveryTests {
     private static func notifyChange(of branch: UUID, _ database: TestDatabase) async throws {
         let connection = try await database.connect()
         try await connection.query(
-            "SELECT pg_notify(\(BranchConfigStore.changeChannel), \("{\"branch\":\"\(branch.uuidString)\"}"))", logger: logger)
+            "SELECT pg_notify(\(BranchConfigStore.changeChannel), \("{\"branch\":\"\(branch.uuidString)\"}"))",
+            logger: logger)
         try await connection.close()
     }
 
-    private static func revoke(_ agent: AgentID, _ database: TestDatabase, on connection: PostgresConnection? = nil) async throws {
+    private static func revoke(_ agent: AgentID, _ database: TestDatabase, on connection: PostgresConnection? = nil)
+        async throws
+    {
         if let connection {
             try await AgentRegistry(logger: logger).revoke(agent, reason: nil, on: connection)
             return

@@ -6,6 +6,7 @@ import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 /// The CRL of `revoked_certificates` (`outpost-collector ca crl`), checked by `openssl`.
@@ -14,7 +15,8 @@ import Testing
         try await EnrolmentFixture.with { fixture in
             let revokedState = fixture.stateDirectory()
             let keptState = fixture.stateDirectory()
-            let revoked = try await AgentEnrolment(token: try await fixture.makeToken().0, stateDirectory: revokedState).run()
+            let revoked = try await AgentEnrolment(token: try await fixture.makeToken().0, stateDirectory: revokedState)
+                .run()
             let kept = try await AgentEnrolment(token: try await fixture.makeToken().0, stateDirectory: keptState).run()
             let registry = AgentRegistry(logger: TestDatabase.logger)
             try await fixture.connection.query(
@@ -31,7 +33,8 @@ import Testing
                 authority: fixture.authority, on: fixture.connection, logger: TestDatabase.logger)
             let directory = fixture.directory
             try list.save(to: "\(directory)/crl.pem")
-            try (try fixture.authority.certificatePEM).write(toFile: "\(directory)/ca.crt", atomically: false, encoding: .utf8)
+            try (try fixture.authority.certificatePEM).write(
+                toFile: "\(directory)/ca.crt", atomically: false, encoding: .utf8)
 
             let text = try await OpenSSL.run(["crl", "-in", "\(directory)/crl.pem", "-noout", "-text"])
             #expect(text.status == 0, "\(text.combined)")
@@ -58,7 +61,8 @@ import Testing
             try await fixture.connection.query(
                 "INSERT INTO revoked_certificates (serial) VALUES ('not-hex')", logger: TestDatabase.logger)
             let error = await #expect(throws: RevocationListIssuerError.self) {
-                try await RevocationListIssuer.issue(authority: fixture.authority, on: fixture.connection, logger: TestDatabase.logger)
+                try await RevocationListIssuer.issue(
+                    authority: fixture.authority, on: fixture.connection, logger: TestDatabase.logger)
             }
             #expect(error?.serial == "not-hex")
         }

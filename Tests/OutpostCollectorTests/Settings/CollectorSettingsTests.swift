@@ -30,12 +30,15 @@ struct CollectorSettingsTests {
         flags.listen = "[::1]:9443"
         let settings = try CollectorSettings(
             config: Self.examplePath, flags: flags,
-            environment: ["OUTPOST_LISTEN": "127.0.0.1:1", "OUTPOST_RETENTION_DAYS": "30", "OUTPOST_AGENT_CERT_LIFETIME": "12h"])
+            environment: [
+                "OUTPOST_LISTEN": "127.0.0.1:1", "OUTPOST_RETENTION_DAYS": "30", "OUTPOST_AGENT_CERT_LIFETIME": "12h",
+            ])
         #expect(try settings.listen() == CollectorSettings.Endpoint(host: "::1", port: 9443))
         #expect(try settings.retentionDays() == 30)
         #expect(try settings.certificateLifetime() == 12 * 3600)
         #expect(try settings.enrolListen() == CollectorSettings.Endpoint(host: "0.0.0.0", port: 8444))
-        let natSite = try CollectorSettings(config: Self.examplePath, environment: ["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "500"])
+        let natSite = try CollectorSettings(
+            config: Self.examplePath, environment: ["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "500"])
         #expect(try natSite.agentConnectionLimits() == (4_096, 500))
     }
 
@@ -45,7 +48,10 @@ struct CollectorSettingsTests {
             (["OUTPOST_LISTEN": "8443"], "listen (from $OUTPOST_LISTEN)"),
             (["OUTPOST_AGENT_CERT_LIFETIME": "1m"], "agent_certificate_lifetime (from $OUTPOST_AGENT_CERT_LIFETIME)"),
             (["OUTPOST_DATABASE_URL": "mysql://x"], "database_url (from $OUTPOST_DATABASE_URL)"),
-            (["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "0"], "agent_max_connections_per_source (from $OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE)"),
+            (
+                ["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "0"],
+                "agent_max_connections_per_source (from $OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE)"
+            ),
         ]
         for (environment, prefix) in cases {
             do {

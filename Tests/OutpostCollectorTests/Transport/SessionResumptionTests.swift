@@ -2,11 +2,12 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
-@testable import OutpostCollector
 import OutpostPKI
 import OutpostTestSupport
 import Synchronization
 import Testing
+
+@testable import OutpostCollector
 
 /// A resumed TLS 1.3 handshake presents no client certificate and skips the verification
 /// callback, so the agent port must never resume a session: `openssl s_client` saves the
@@ -20,9 +21,11 @@ struct SessionResumptionTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ca = try CertificateAuthority.create()
         let serverKey = P256Key.generate()
-        let server = try ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        let tls = try AgentTLS(certificateChainPEM: try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM),
-                               privateKeyPEM: try serverKey.pemEncoded, caCertificate: ca.certificate, denyList: RevocationDenyList())
+        let server = try ca.issueServerCertificate(
+            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let tls = try AgentTLS(
+            certificateChainPEM: try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM),
+            privateKeyPEM: try serverKey.pemEncoded, caCertificate: ca.certificate, denyList: RevocationDenyList())
         let agentKey = P256Key.generate()
         let agent = try ca.issueAgentCertificate(csr: try agentKey.makeCertificateSigningRequest(), branch: "Lisboa")
         try agent.pemEncoded.write(toFile: "\(directory)/agent.crt", atomically: false, encoding: .utf8)
@@ -46,7 +49,8 @@ struct SessionResumptionTests {
         let common = ["s_client", "-connect", address, "-tls1_3", "-CAfile", "\(directory)/ca.crt", "-ign_eof"]
         let withCertificate = ["-cert", "\(directory)/agent.crt", "-key", "\(directory)/agent.key"]
 
-        let first = try await OpenSSL.run(common + withCertificate + ["-sess_out", "\(directory)/session.pem"], timeLimit: .seconds(30))
+        let first = try await OpenSSL.run(
+            common + withCertificate + ["-sess_out", "\(directory)/session.pem"], timeLimit: .seconds(30))
         #expect(first.combined.contains("New, TLSv1.3"), "\(first.combined)")
         #expect(first.combined.contains("answered"), "the first connection was not answered: \(first.combined)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/session.pem"), "no session ticket was saved")
@@ -54,10 +58,13 @@ struct SessionResumptionTests {
         // The ticket without a certificate: resuming would get in unverified.
         let stolen = try await OpenSSL.run(common + ["-sess_in", "\(directory)/session.pem"], timeLimit: .seconds(30))
         #expect(!stolen.combined.contains("Reused"), "the session was resumed: \(stolen.combined)")
-        #expect(!stolen.combined.contains("answered"), "a connection without a certificate was answered: \(stolen.combined)")
+        #expect(
+            !stolen.combined.contains("answered"), "a connection without a certificate was answered: \(stolen.combined)"
+        )
 
         // The ticket with the certificate: a full handshake, verified again.
-        let again = try await OpenSSL.run(common + withCertificate + ["-sess_in", "\(directory)/session.pem"], timeLimit: .seconds(30))
+        let again = try await OpenSSL.run(
+            common + withCertificate + ["-sess_in", "\(directory)/session.pem"], timeLimit: .seconds(30))
         #expect(again.combined.contains("New, TLSv1.3"), "\(again.combined)")
         #expect(again.combined.contains("answered"), "\(again.combined)")
 

@@ -15,14 +15,17 @@ import Testing
 struct ConfigPushTests {
     static let logger = Logger(label: "outpost.test.configpush")
 
-    @Test("a running agent probes an added device, a changed address, receives an added item and stops a disabled device within 5 s of the change in Postgres")
+    @Test(
+        "a running agent probes an added device, a changed address, receives an added item and stops a disabled device within 5 s of the change in Postgres"
+    )
     func runningAgentFollowsChanges() async throws {
         try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-a", db: db)
             let devices = try await fixture.addDevices(2, db: db)  // 127.0.1.1, 127.0.1.2
             let stateDirectory = "\(fixture.directory)/agent-a"
             try await fixture.withCollector(database: database.url) { address in
-                let agent = try AgentService(stateDirectory: stateDirectory, uplink: .init(collectors: [address]), logger: Self.logger)
+                let agent = try AgentService(
+                    stateDirectory: stateDirectory, uplink: .init(collectors: [address]), logger: Self.logger)
                 let running = Task { try await agent.run() }
                 defer { running.cancel() }
                 let observer = try await database.connect()
@@ -35,34 +38,45 @@ struct ConfigPushTests {
                 // (c) A new device.
                 let addedID = UUID()
                 var changedAt = Date()
-                try await observer.query("INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(addedID), 'new', '127.0.1.50', \(fixture.branchID))", logger: TestDatabase.logger)
-                let added = try #require(try await Self.firstRound(observer, "device_id = '\(addedID)'", after: changedAt, within: 20))
+                try await observer.query(
+                    "INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(addedID), 'new', '127.0.1.50', \(fixture.branchID))",
+                    logger: TestDatabase.logger)
+                let added = try #require(
+                    try await Self.firstRound(observer, "device_id = '\(addedID)'", after: changedAt, within: 20))
                 let addDelay = added.timeIntervalSince(changedAt)
                 Self.logger.notice("added device first probed \(addDelay) s after the INSERT")
                 #expect(addDelay < 5, "added device first probed \(addDelay) s after the INSERT")
 
                 // (a) A device's address changes.
                 changedAt = Date()
-                try await observer.query("UPDATE standalone_devices SET ip = '127.0.1.60' WHERE id = \(devices[0].uuid)", logger: TestDatabase.logger)
-                let moved = try #require(try await Self.firstRound(observer, "device_ip = '127.0.1.60'", after: changedAt, within: 20))
+                try await observer.query(
+                    "UPDATE standalone_devices SET ip = '127.0.1.60' WHERE id = \(devices[0].uuid)",
+                    logger: TestDatabase.logger)
+                let moved = try #require(
+                    try await Self.firstRound(observer, "device_ip = '127.0.1.60'", after: changedAt, within: 20))
                 let moveDelay = moved.timeIntervalSince(changedAt)
                 Self.logger.notice("new address first probed \(moveDelay) s after the UPDATE")
                 #expect(moveDelay < 5, "new address first probed \(moveDelay) s after the UPDATE")
-                #expect(try await observer.integer("""
-                    SELECT count(*) FROM ping_results WHERE device_ip = '127.0.1.60' AND device_id <> '\(devices[0].uuid)'
-                    """) == 0, "the device keeps its identity")
+                #expect(
+                    try await observer.integer(
+                        """
+                        SELECT count(*) FROM ping_results WHERE device_ip = '127.0.1.60' AND device_id <> '\(devices[0].uuid)'
+                        """) == 0, "the device keeps its identity")
 
                 // (d) An item is added: the agent's configuration carries it within 5 s (the item
                 // poller reads a never-read item at once: ItemPollerTests).
                 changedAt = Date()
                 let itemID = UUID()
-                try await observer.query("""
+                try await observer.query(
+                    """
                     INSERT INTO monitoring_items (id, device_id, name, oid_name, oid, interval, value_type)
                     VALUES (\(itemID), \(devices[0].uuid), 'uptime', 'sysUpTime', '1.3.6.1.2.1.1.3.0', 60, 'timeticks')
                     """, logger: TestDatabase.logger)
                 let itemDeadline = Date().addingTimeInterval(20)
-                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration?.devices
-                    .contains(where: { $0.items.contains { $0.id == itemID } }) != true, Date() < itemDeadline {
+                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey)
+                    .configuration?.devices
+                    .contains(where: { $0.items.contains { $0.id == itemID } }) != true, Date() < itemDeadline
+                {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let itemDelay = Date().timeIntervalSince(changedAt)
@@ -71,24 +85,38 @@ struct ConfigPushTests {
 
                 // (b) A device is disabled: the agent adopts a configuration without it within 5 s …
                 changedAt = Date()
-                try await observer.query("UPDATE standalone_devices SET enabled = false WHERE id = \(devices[1].uuid)", logger: TestDatabase.logger)
+                try await observer.query(
+                    "UPDATE standalone_devices SET enabled = false WHERE id = \(devices[1].uuid)",
+                    logger: TestDatabase.logger)
                 let deadline = Date().addingTimeInterval(20)
-                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration?.devices.contains(where: { $0.id == devices[1].uuid }) != false, Date() < deadline {
+                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey)
+                    .configuration?.devices.contains(where: { $0.id == devices[1].uuid }) != false, Date() < deadline
+                {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let appliedAt = Date()
                 let applyDelay = appliedAt.timeIntervalSince(changedAt)
-                Self.logger.notice("disabled device dropped from the agent's configuration \(applyDelay) s after the UPDATE")
-                #expect(applyDelay < 5, "disabled device dropped from the agent's configuration \(applyDelay) s after the UPDATE")
+                Self.logger.notice(
+                    "disabled device dropped from the agent's configuration \(applyDelay) s after the UPDATE")
+                #expect(
+                    applyDelay < 5,
+                    "disabled device dropped from the agent's configuration \(applyDelay) s after the UPDATE")
                 // … and starts no round from then on: watch past a whole round interval (10 s ± 1.75 s jitter)
                 // of the other devices, which keep reporting.
-                #expect(try await Self.firstRound(observer, "device_id = '\(addedID)'", after: appliedAt.addingTimeInterval(12), within: 30) != nil)
-                #expect(try await observer.integer("""
-                    SELECT count(*) FROM ping_results WHERE device_id = '\(devices[1].uuid)' AND timestamp > '\(Self.iso(appliedAt))'
-                    """) == 0, "a disabled device was probed after its removal")
-                #expect(try await observer.integer("""
-                    SELECT count(*) FROM ping_results WHERE device_ip = '127.0.1.1' AND timestamp > '\(Self.iso(appliedAt))'
-                    """) == 0, "the old address was probed after the change")
+                #expect(
+                    try await Self.firstRound(
+                        observer, "device_id = '\(addedID)'", after: appliedAt.addingTimeInterval(12), within: 30)
+                        != nil)
+                #expect(
+                    try await observer.integer(
+                        """
+                        SELECT count(*) FROM ping_results WHERE device_id = '\(devices[1].uuid)' AND timestamp > '\(Self.iso(appliedAt))'
+                        """) == 0, "a disabled device was probed after its removal")
+                #expect(
+                    try await observer.integer(
+                        """
+                        SELECT count(*) FROM ping_results WHERE device_ip = '127.0.1.1' AND timestamp > '\(Self.iso(appliedAt))'
+                        """) == 0, "the old address was probed after the change")
                 running.cancel()
                 _ = await running.result
             }
@@ -103,12 +131,20 @@ struct ConfigPushTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
                     let writer = try await database.connect()
                     let burstStart = ContinuousClock.now
                     for index in 0..<100 {  // 100 transactions
-                        try await writer.query("UPDATE standalone_devices SET name = \("burst-\(index)") WHERE id = \(devices[index % 3].uuid)", logger: TestDatabase.logger)
+                        try await writer.query(
+                            "UPDATE standalone_devices SET name = \("burst-\(index)") WHERE id = \(devices[index % 3].uuid)",
+                            logger: TestDatabase.logger)
                     }
                     let committedAt = ContinuousClock.now
                     let burst = burstStart.duration(to: committedAt)
@@ -120,15 +156,23 @@ struct ConfigPushTests {
                     while let message = try await inbound.next() {
                         guard case .config(let snapshot) = message else { continue }
                         configs += 1
-                        if try AgentConfiguration(encoded: snapshot.payload).devices.contains(where: { $0.name == "burst-99" }) { break }
+                        if try AgentConfiguration(encoded: snapshot.payload).devices.contains(where: {
+                            $0.name == "burst-99"
+                        }) {
+                            break
+                        }
                     }
                     let elapsed = committedAt.duration(to: .now)
-                    Self.logger.notice("100 updates in \(burst): \(configs) Config messages, the current one \(elapsed) after the last commit")
+                    Self.logger.notice(
+                        "100 updates in \(burst): \(configs) Config messages, the current one \(elapsed) after the last commit"
+                    )
                     // One dispatch per coalescing window the burst spans, plus the one it ends in and
                     // one for notification delivery lag; at most one Config per dispatch.
                     // Uncoalesced it would be up to 100.
                     let windows = Int((burst / ConfigChangeWatcher.defaultCoalescingWindow).rounded(.up)) + 2
-                    #expect(configs >= 1 && configs <= windows, "100 updates in \(burst) became \(configs) Config messages (\(windows) windows)")
+                    #expect(
+                        configs >= 1 && configs <= windows,
+                        "100 updates in \(burst) became \(configs) Config messages (\(windows) windows)")
                     #expect(configs < 100)
                     #expect(elapsed < .seconds(5))
                 }
@@ -144,12 +188,20 @@ struct ConfigPushTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
                     let admin = try await database.connect()
                     // A change pushed the ordinary way first: the listener is up and the
                     // recheck it does at start-up is over, so it cannot carry the change below.
-                    try await admin.query("UPDATE standalone_devices SET name = 'warm-up' WHERE id = \(devices[0].uuid)", logger: TestDatabase.logger)
+                    try await admin.query(
+                        "UPDATE standalone_devices SET name = 'warm-up' WHERE id = \(devices[0].uuid)",
+                        logger: TestDatabase.logger)
                     while let message = try await inbound.next() {
                         guard case .config(let snapshot) = message else { continue }
                         if try AgentConfiguration(encoded: snapshot.payload).devices.first?.name == "warm-up" { break }
@@ -159,15 +211,21 @@ struct ConfigPushTests {
                         AND query LIKE 'LISTEN%\(BranchConfigStore.changeChannel)%'
                         """
                     #expect(try await admin.integer(listening) == 1)
-                    _ = try await admin.integer("""
+                    _ = try await admin.integer(
+                        """
                         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()
                         AND query LIKE 'LISTEN%\(BranchConfigStore.changeChannel)%'
                         """)
                     let deadline = Date().addingTimeInterval(5)
-                    while try await admin.integer(listening) > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                    while try await admin.integer(listening) > 0, Date() < deadline {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
                     // Nobody listens while this commits: no notification can reach the collector.
-                    let listenersAtCommit = try await admin.withTransaction(logger: TestDatabase.logger) { transaction in
-                        try await transaction.query("UPDATE standalone_devices SET ip = '127.0.1.99' WHERE id = \(devices[0].uuid)", logger: TestDatabase.logger)
+                    let listenersAtCommit = try await admin.withTransaction(logger: TestDatabase.logger) {
+                        transaction in
+                        try await transaction.query(
+                            "UPDATE standalone_devices SET ip = '127.0.1.99' WHERE id = \(devices[0].uuid)",
+                            logger: TestDatabase.logger)
                         return try await transaction.integer(listening)
                     }
                     #expect(listenersAtCommit == 0, "the update was meant to commit while nobody listened")
@@ -175,7 +233,9 @@ struct ConfigPushTests {
                     try await admin.close()
                     while let message = try await inbound.next() {
                         guard case .config(let snapshot) = message else { continue }
-                        if try AgentConfiguration(encoded: snapshot.payload).devices.first?.address == "127.0.1.99" { break }
+                        if try AgentConfiguration(encoded: snapshot.payload).devices.first?.address == "127.0.1.99" {
+                            break
+                        }
                     }
                     let elapsed = committedAt.duration(to: .now)
                     Self.logger.notice("change missed by the listener arrived \(elapsed) after its commit")
@@ -193,10 +253,18 @@ struct ConfigPushTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
                     let writer = try await database.connect()
-                    try await writer.query("INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '25')", logger: TestDatabase.logger)
+                    try await writer.query(
+                        "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '25')",
+                        logger: TestDatabase.logger)
                     let committedAt = ContinuousClock.now
                     try await writer.close()
                     var interval: Double?
@@ -213,7 +281,9 @@ struct ConfigPushTests {
 
     /// The start of the first ping round matching `condition` (started after `after`), polling
     /// the database until `within` seconds passed; `nil` if none arrived.
-    static func firstRound(_ connection: PostgresConnection, _ condition: String, after: Date = .distantPast, within seconds: Double) async throws -> Date? {
+    static func firstRound(
+        _ connection: PostgresConnection, _ condition: String, after: Date = .distantPast, within seconds: Double
+    ) async throws -> Date? {
         let deadline = Date().addingTimeInterval(seconds)
         let sql = "SELECT min(timestamp) FROM ping_results WHERE \(condition) AND timestamp > '\(iso(after))'"
         while true {

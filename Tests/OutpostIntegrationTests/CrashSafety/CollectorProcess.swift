@@ -21,14 +21,19 @@ final class CollectorProcess: Sendable {
     /// agents on 127.0.0.1:`agentPort`, enrolment on 127.0.0.1:`enrolPort`; output appended to `logPath`.
     init(database: DatabaseURL, caDirectory: String, agentPort: Int, enrolPort: Int, logPath: String) throws {
         self.logPath = logPath
-        process = ChildProcess(try BuiltProduct.collector, [
-            "run", "--database-url", "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)",
-            "--ca-dir", caDirectory, "--listen", "127.0.0.1:\(agentPort)", "--enrol-listen", "127.0.0.1:\(enrolPort)",
-            "--http-listen", "127.0.0.1:0",
-        ], environment: [
-            // A throwaway credentials master key: the collector refuses to start without one.
-            "OUTPOST_MASTER_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString(),
-        ], logFile: logPath)
+        process = ChildProcess(
+            try BuiltProduct.collector,
+            [
+                "run", "--database-url",
+                "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)",
+                "--ca-dir", caDirectory, "--listen", "127.0.0.1:\(agentPort)", "--enrol-listen",
+                "127.0.0.1:\(enrolPort)",
+                "--http-listen", "127.0.0.1:0",
+            ],
+            environment: [
+                // A throwaway credentials master key: the collector refuses to start without one.
+                "OUTPOST_MASTER_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+            ], logFile: logPath)
     }
 
     /// Saves `fixture`'s CA and a collector identity for localhost/127.0.0.1 in a `ca`
@@ -37,8 +42,10 @@ final class CollectorProcess: Sendable {
         let directory = fixture.directory + "/ca"
         try fixture.ca.save(to: directory)
         let serverKey = P256Key.generate()
-        let server = try fixture.ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        try CollectorServerIdentity(certificateChain: [server, fixture.ca.certificate], privateKey: serverKey).save(to: directory)
+        let server = try fixture.ca.issueServerCertificate(
+            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        try CollectorServerIdentity(certificateChain: [server, fixture.ca.certificate], privateKey: serverKey).save(
+            to: directory)
         return directory
     }
 

@@ -7,35 +7,53 @@ import OutpostStore
 import OutpostTestSupport
 import OutpostWire
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Credentials over an agent session", .tags(.postgres), .needsPostgres)
 struct CredentialSessionTests {
-    @Test("over mutual TLS, an agent receives credentials for its own branch's devices only; no secret reaches the logs")
+    @Test(
+        "over mutual TLS, an agent receives credentials for its own branch's devices only; no secret reaches the logs")
     func agentReceivesOwnCredentials() async throws {
         try await TestDatabase.withMigrated { db, database in
             let logs = CapturedLogs()
             let transport = try await TransportFixture(db: db)
             let credentials = try await CredentialFixture(db: db)
             let agent = try await transport.enrolAgent("agent-a", db: db)
-            try await db.query("UPDATE agents SET branch_id = \(credentials.branchA) WHERE id = \(agent.agentID.uuid)", logger: CredentialFixture.logger)
+            try await db.query(
+                "UPDATE agents SET branch_id = \(credentials.branchA) WHERE id = \(agent.agentID.uuid)",
+                logger: CredentialFixture.logger)
 
             let logger = logs.logger(label: "outpost.test.collector")
             try await MasterKeyCheck.verify(credentials.key, database: database.url, logger: logger)
-            try await transport.withCollector(database: database.url, masterKey: credentials.key, logger: logger) { address in
+            try await transport.withCollector(database: database.url, masterKey: credentials.key, logger: logger) {
+                address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config(let snapshot) = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config(let snapshot) = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
                     let configuration = try AgentConfiguration(encoded: snapshot.payload)
                     #expect(Set(configuration.devices.map(\.id)) == [credentials.routerA, credentials.switchA])
-                    #expect(configuration.devices.first { $0.id == credentials.routerA }?.snmp == .community(CredentialFixture.communityA))
-                    #expect(configuration.devices.first { $0.id == credentials.switchA }?.snmp?.authKey == CredentialFixture.authKeyA)
+                    #expect(
+                        configuration.devices.first { $0.id == credentials.routerA }?.snmp
+                            == .community(CredentialFixture.communityA))
+                    #expect(
+                        configuration.devices.first { $0.id == credentials.switchA }?.snmp?.authKey
+                            == CredentialFixture.authKeyA)
                     #expect(!String(decoding: snapshot.payload, as: UTF8.self).contains(CredentialFixture.communityB))
 
                     // The session keeps serving after the Config.
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
-                    guard case .heartbeat = try await inbound.next() else { Issue.record("no Heartbeat"); return }
+                    guard case .heartbeat = try await inbound.next() else {
+                        Issue.record("no Heartbeat")
+                        return
+                    }
                 }
             }
             let lines = logs.all

@@ -5,30 +5,40 @@ import OutpostCollector
 import OutpostCore
 import OutpostTestSupport
 import Testing
+
 @testable import OutpostCollectorTestSupport
 
 @Suite("Operator HTTP with a live agent over mutual TLS", .tags(.postgres), .needsPostgres)
 struct LiveAgentTests {
     static let logger = Logger(label: "outpost.test.http.live")
 
-    @Test("a connected agent is shown connected with its Hello's version, session and ingest metrics follow, and it is shown disconnected after it leaves")
+    @Test(
+        "a connected agent is shown connected with its Hello's version, session and ingest metrics follow, and it is shown disconnected after it leaves"
+    )
     func connectedAgent() async throws {
         try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-http", db: db)
             let devices = try await fixture.addDevices(3, db: db)
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
             let start = Date()
-            try await TransportFixture.spool((0..<20).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
+            try await TransportFixture.spool(
+                (0..<20).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
             let http = OperatorHTTPFixture()
             try await http.withServer(database: database.url) { client in
-                try await fixture.withCollector(database: database.url, sessions: http.sessions, metricsFactory: http.metricsFactory) { address in
-                    let uplink = Uplink(configuration: .init(collectors: [address]), identity: try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: "agent-http")), spool: spool,
-                                        logger: Self.logger, configurationVersion: { nil }, applyConfiguration: { _ in })
+                try await fixture.withCollector(
+                    database: database.url, sessions: http.sessions, metricsFactory: http.metricsFactory
+                ) { address in
+                    let uplink = Uplink(
+                        configuration: .init(collectors: [address]),
+                        identity: try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: "agent-http")),
+                        spool: spool,
+                        logger: Self.logger, configurationVersion: { nil }, applyConfiguration: { _ in })
                     let task = Task { await uplink.run() }
                     defer { task.cancel() }
 
                     let committed = try await eventually {
-                        PrometheusText(text: try await client.get("/metrics").text).value("outpost_ingest_batches_total") == 20
+                        PrometheusText(text: try await client.get("/metrics").text).value(
+                            "outpost_ingest_batches_total") == 20
                     }
                     #expect(committed)
                     let metrics = PrometheusText(text: try await client.get("/metrics").text)
@@ -47,7 +57,11 @@ struct LiveAgentTests {
                     let pinged = try await client.get("/api/devices?branch=tbilisi-1").list("devices")
                     #expect(pinged.count == 3)
                     #expect(pinged.allSatisfy { $0["state"] as? String == "up" })
-                    #expect(pinged.allSatisfy { ($0["latest_ping"] as? [String: Any])?["timestamp"] as? String == (start + 19).formatted(.iso8601) })
+                    #expect(
+                        pinged.allSatisfy {
+                            ($0["latest_ping"] as? [String: Any])?["timestamp"] as? String
+                                == (start + 19).formatted(.iso8601)
+                        })
 
                     task.cancel()
                     await task.value
@@ -55,9 +69,11 @@ struct LiveAgentTests {
                         try await client.get("/api/agents").list("agents").first?["connected"] as? Bool == false
                     }
                     #expect(gone)
-                    #expect(try await eventually {
-                        PrometheusText(text: try await client.get("/metrics").text).value("outpost_agent_sessions") == 0
-                    })
+                    #expect(
+                        try await eventually {
+                            PrometheusText(text: try await client.get("/metrics").text).value("outpost_agent_sessions")
+                                == 0
+                        })
                 }
             }
         }

@@ -2,13 +2,14 @@ import Foundation
 import NIOCore
 import NIOPosix
 import OutpostAgent
-@testable import OutpostCollector
 import OutpostCore
 import OutpostPKI
 import OutpostTestSupport
 import OutpostWire
 import Synchronization
 import Testing
+
+@testable import OutpostCollector
 @testable import OutpostCollectorTestSupport
 
 /// Floods of idle TCP connections against both TLS listeners, from another loopback address
@@ -60,7 +61,9 @@ struct ConnectionFloodTests {
         }
     }
 
-    @Test("1,000 idle connections against the enrolment port: capped per source before TLS, cut at the deadline; an agent still enrols within 10 s")
+    @Test(
+        "1,000 idle connections against the enrolment port: capped per source before TLS, cut at the deadline; an agent still enrols within 10 s"
+    )
     func enrolmentFlood() async throws {
         var configuration = EnrolmentServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.connectionTimeout = .seconds(3)
@@ -68,7 +71,8 @@ struct ConnectionFloodTests {
             let flood = try await IdleFlood(count: Self.flood, from: "127.0.0.2", to: fixture.server.port)
             #expect(flood.opened == Self.flood)
             // All but the per-source cap are closed at accept.
-            try await flood.awaitClosed(atLeast: Self.flood - configuration.maximumConnectionsPerSource, within: .seconds(10))
+            try await flood.awaitClosed(
+                atLeast: Self.flood - configuration.maximumConnectionsPerSource, within: .seconds(10))
             #expect(flood.closed >= Self.flood - configuration.maximumConnectionsPerSource)
             #expect(fixture.server.admission.connections <= configuration.maximumConnectionsPerSource)
 
@@ -86,7 +90,9 @@ struct ConnectionFloodTests {
         }
     }
 
-    @Test("1,000 idle connections against the agent port: capped per source before TLS; a real agent connects and gets a batch acknowledged within 10 s")
+    @Test(
+        "1,000 idle connections against the agent port: capped per source before TLS; a real agent connects and gets a batch acknowledged within 10 s"
+    )
     func agentPortFlood() async throws {
         try await TransportFixture.with { db, database, fixture in
             let alice = try await fixture.enrolAgent("alice", db: db)

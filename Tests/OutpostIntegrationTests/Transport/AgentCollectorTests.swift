@@ -19,7 +19,9 @@ import Testing
 struct AgentCollectorTests {
     static let logger = Logger(label: "outpost.test.transport")
 
-    @Test("results spooled during an outage arrive exactly once after connect, across a collector restart, with the branch's configuration")
+    @Test(
+        "results spooled during an outage arrive exactly once after connect, across a collector restart, with the branch's configuration"
+    )
     func outageAndRestart() async throws {
         try await TransportFixture.with { db, database, fixture in
             let credentials = try await fixture.enrolAgent("agent-a", db: db)
@@ -27,17 +29,19 @@ struct AgentCollectorTests {
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
             // The WAN is down: 200 batches pile up in the spool.
             let start = Date()
-            try await TransportFixture.spool((0..<200).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
+            try await TransportFixture.spool(
+                (0..<200).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
             let configurations = Mutex<[AgentConfiguration]>([])
             let identity = try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: "agent-a"))
             let makeUplink = { @Sendable (address: CollectorAddress) in
-                Uplink(configuration: .init(collectors: [address]), identity: identity, spool: spool, logger: Self.logger,
-                       configurationVersion: { nil },
-                       applyConfiguration: { snapshot in
-                           if let configuration = try? AgentConfiguration(encoded: snapshot.payload) {
-                               configurations.withLock { $0.append(configuration) }
-                           }
-                       })
+                Uplink(
+                    configuration: .init(collectors: [address]), identity: identity, spool: spool, logger: Self.logger,
+                    configurationVersion: { nil },
+                    applyConfiguration: { snapshot in
+                        if let configuration = try? AgentConfiguration(encoded: snapshot.payload) {
+                            configurations.withLock { $0.append(configuration) }
+                        }
+                    })
             }
             // First collector run: takes part of the backlog, then "crashes".
             try await fixture.withCollector(database: database.url) { address in
@@ -48,7 +52,8 @@ struct AgentCollectorTests {
                 await task.value
             }
             // More results while the collector is away, then a second collector run.
-            try await TransportFixture.spool((200..<300).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
+            try await TransportFixture.spool(
+                (200..<300).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
             try await fixture.withCollector(database: database.url) { address in
                 let uplink = makeUplink(address)
                 let task = Task { await uplink.run() }
@@ -59,7 +64,10 @@ struct AgentCollectorTests {
                 task.cancel()
                 await task.value
             }
-            #expect(try await db.integer("SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
+            #expect(
+                try await db.integer(
+                    "SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d"
+                ) == 0)
             #expect(await spool.stats.acknowledgedThrough >= 290)  // the last acks may still be in flight at cancel
             let received = configurations.withLock { $0 }
             #expect(received.count == 2)
@@ -78,8 +86,14 @@ struct AgentCollectorTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(alice, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
 
                     let good = try TransportFixture.signedBatch(alice, sequence: 1, devices: devices, at: Date())
                     var bytes = good.encodedBatch
@@ -116,7 +130,10 @@ struct AgentCollectorTests {
                 #expect(await Self.isRefused(foreignFixture, at: address), "a foreign CA's certificate got a session")
                 try await RawAgentConnection.with(unregistered, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .error(let error)? = try await inbound.next() else { Issue.record("expected Error"); return }
+                    guard case .error(let error)? = try await inbound.next() else {
+                        Issue.record("expected Error")
+                        return
+                    }
                     #expect(error.code == .unauthorized)
                 }
                 // An independent TLS client without a certificate gets no session.
@@ -133,7 +150,10 @@ struct AgentCollectorTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
                     _ = try await inbound.next()  // the configuration
                     let revoker = try await database.connect()
                     _ = try await AgentRegistry(logger: Self.logger).revoke(agent.agentID, reason: "test", on: revoker)
@@ -150,15 +170,17 @@ struct AgentCollectorTests {
         }
     }
 
-    @Test("garbage, a wrong version byte and an oversized length get an Error frame and close only that connection; the collector keeps serving")
+    @Test(
+        "garbage, a wrong version byte and an oversized length get an Error frame and close only that connection; the collector keeps serving"
+    )
     func malformedFramesCloseOnlyThatConnection() async throws {
         try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("fuzzy", db: db)
             try await fixture.withCollector(database: database.url) { address in
                 let garbage: [[UInt8]] = [
                     Array("GET / HTTP/1.1\r\n\r\n".utf8),
-                    [9, 1, 0, 0, 0, 0],                      // protocol version 9
-                    [1, 1, 0xFF, 0xFF, 0xFF, 0xFF],          // a 4 GiB payload announced
+                    [9, 1, 0, 0, 0, 0],  // protocol version 9
+                    [1, 1, 0xFF, 0xFF, 0xFF, 0xFF],  // a 4 GiB payload announced
                 ]
                 for bytes in garbage {
                     try await RawAgentConnection.withBytes(agent, to: address) { inbound, outbound in
@@ -169,7 +191,10 @@ struct AgentCollectorTests {
                         let decoded = try FrameDecoder().decodeFrame(in: received)
                         let (frame, consumed) = try #require(decoded, "no whole frame in reply to \(bytes.prefix(6))")
                         #expect(consumed == received.count)
-                        guard case .error(let error) = try Message(frame: frame) else { Issue.record("not an Error frame"); return }
+                        guard case .error(let error) = try Message(frame: frame) else {
+                            Issue.record("not an Error frame")
+                            return
+                        }
                         #expect(error.code == .protocolViolation)
                         #expect(error.message.hasPrefix("malformed frame"))
                     }
@@ -177,7 +202,10 @@ struct AgentCollectorTests {
                 // A well-behaved session on the same listener still works.
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome after garbage sessions"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome after garbage sessions")
+                        return
+                    }
                 }
             }
         }
@@ -219,7 +247,12 @@ struct AgentCollectorTests {
         // In TLS 1.3 the server judges the client certificate after the client finished its
         // handshake; `-ign_eof` keeps s_client reading after its (empty) stdin ends, so it
         // reports the server's alert. `timeout` bounds a misbehaving run.
-        return try await Command.output("/bin/sh", ["-c", "timeout 10 openssl s_client -connect 127.0.0.1:\(port) -tls1_3 -brief -ign_eof < \(input) 2>&1 || true"])
+        return try await Command.output(
+            "/bin/sh",
+            [
+                "-c",
+                "timeout 10 openssl s_client -connect 127.0.0.1:\(port) -tls1_3 -brief -ign_eof < \(input) 2>&1 || true",
+            ])
     }
 }
 

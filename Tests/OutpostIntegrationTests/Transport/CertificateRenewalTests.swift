@@ -18,7 +18,9 @@ struct CertificateRenewalTests {
     /// certificate's life is reached within seconds of issuance (jitter may make it due at once).
     static let shortLifetime: TimeInterval = 160
 
-    @Test("a running agent renews at 2/3 of its certificate's life, keeps its key and identity, and reconnects with the new certificate")
+    @Test(
+        "a running agent renews at 2/3 of its certificate's life, keeps its key and identity, and reconnects with the new certificate"
+    )
     func agentRenewsBeforeExpiry() async throws {
         try await TransportFixture.with { db, database, fixture in
             let original = try await fixture.enrolAgent("renewing", lifetime: Self.shortLifetime, db: db)
@@ -26,14 +28,18 @@ struct CertificateRenewalTests {
             let devices = try await fixture.addDevices(2, db: db)
             let state = fixture.stateDirectory(of: "renewing")
             let spool = try Spool.open(directory: fixture.directory + "/renewing-spool", logger: Self.logger)
-            try await TransportFixture.spool((0..<10).map { Date() - Double(100 - $0) }, of: original, devices: devices, into: spool)
+            try await TransportFixture.spool(
+                (0..<10).map { Date() - Double(100 - $0) }, of: original, devices: devices, into: spool)
             let identity = try UplinkIdentity(stateDirectory: state)
             try await fixture.withCollector(database: database.url) { address in
-                let uplink = Uplink(configuration: .init(collectors: [address]), identity: identity, spool: spool, logger: Self.logger,
-                                    configurationVersion: { nil }, applyConfiguration: { _ in })
+                let uplink = Uplink(
+                    configuration: .init(collectors: [address]), identity: identity, spool: spool, logger: Self.logger,
+                    configurationVersion: { nil }, applyConfiguration: { _ in })
                 let task = Task { await uplink.run() }
                 let deadline = Date() + 30
-                while identity.credentials.certificate.serialNumber == original.certificate.serialNumber && Date() < deadline {
+                while identity.credentials.certificate.serialNumber == original.certificate.serialNumber
+                    && Date() < deadline
+                {
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 let rows = try await database.eventually("SELECT count(*) FROM ping_results", equals: 20)
@@ -45,15 +51,22 @@ struct CertificateRenewalTests {
 
             let renewed = try state.loadCredentials()
             #expect(renewed.certificate.serialNumber != original.certificate.serialNumber, "no renewal within 30 s")
-            #expect(renewed.certificate.serialNumber == identity.credentials.certificate.serialNumber, "the renewed certificate is on disk")
+            #expect(
+                renewed.certificate.serialNumber == identity.credentials.certificate.serialNumber,
+                "the renewed certificate is on disk")
             #expect(renewed.agentID == original.agentID)
             #expect(renewed.certificate.publicKey == original.certificate.publicKey)
             #expect(renewed.certificate.notValidAfter > original.certificate.notValidAfter + 29 * 86_400)
             #expect(Date() < original.certificate.notValidAfter, "renewed before the old certificate expired")
-            #expect(try await db.strings("SELECT cert_serial FROM agents WHERE id = '\(original.agentID)'") == [renewed.certificate.serialNumber.hexString])
+            #expect(
+                try await db.strings("SELECT cert_serial FROM agents WHERE id = '\(original.agentID)'") == [
+                    renewed.certificate.serialNumber.hexString
+                ])
 
             // A peer that is not ours accepts the renewed certificate.
-            let verify = try await OpenSSL.checked(["verify", "-CAfile", state.caCertificatePath, state.certificatePath])
+            let verify = try await OpenSSL.checked([
+                "verify", "-CAfile", state.caCertificatePath, state.certificatePath,
+            ])
             #expect(verify.contains("OK"), "openssl verify: \(verify)")
 
             try await fixture.withCollector(database: database.url) { address in
@@ -67,15 +80,18 @@ struct CertificateRenewalTests {
                 let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
                 for credentials in [original, renewed] {
                     let verdict = await verifier.verifyClientChain(
-                        leaf: credentials.certificate, intermediates: [], revokedSerials: denyList.snapshot, revokedAgents: denyList.revokedAgents)
+                        leaf: credentials.certificate, intermediates: [], revokedSerials: denyList.snapshot,
+                        revokedAgents: denyList.revokedAgents)
                     #expect(throws: ClientChainRejection.self) { try verdict.get() }
                     #expect(await AgentCollectorTests.isRefused(credentials, at: address))
                 }
                 // And the database refuses to record a renewal for it.
                 let ledger = AgentRenewalLedger(logger: Self.logger)
                 #expect(try await ledger.grant(for: original.agentID, on: revoker) == nil)
-                #expect(try await ledger.recordRenewal(of: original.agentID, publicKey: Array(renewed.certificate.publicKey.subjectPublicKeyInfoBytes),
-                                                       serial: "00ff", notAfter: Date() + 86_400, maximumPerHour: 3, on: revoker) == .inactive)
+                #expect(
+                    try await ledger.recordRenewal(
+                        of: original.agentID, publicKey: Array(renewed.certificate.publicKey.subjectPublicKeyInfoBytes),
+                        serial: "00ff", notAfter: Date() + 86_400, maximumPerHour: 3, on: revoker) == .inactive)
                 try await revoker.close()
             }
         }
@@ -88,29 +104,50 @@ struct CertificateRenewalTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
 
                     let stranger = P256Key.generate()
-                    try await outbound.write(.renewRequest(RenewRequest(csrDER: try stranger.makeCertificateSigningRequest())))
-                    guard case .error(let otherKey)? = try await inbound.next() else { Issue.record("another key was certified"); return }
+                    try await outbound.write(
+                        .renewRequest(RenewRequest(csrDER: try stranger.makeCertificateSigningRequest())))
+                    guard case .error(let otherKey)? = try await inbound.next() else {
+                        Issue.record("another key was certified")
+                        return
+                    }
                     #expect(otherKey.code == .renewalRefused)
                     #expect(otherKey.message.contains("another key"))
 
                     try await outbound.write(.renewRequest(RenewRequest(csrDER: Array("not a CSR".utf8))))
-                    guard case .error(let garbage)? = try await inbound.next() else { Issue.record("a malformed CSR was certified"); return }
+                    guard case .error(let garbage)? = try await inbound.next() else {
+                        Issue.record("a malformed CSR was certified")
+                        return
+                    }
                     #expect(garbage.code == .renewalRefused)
 
                     // The session goes on.
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
-                    guard case .heartbeat = try await inbound.next() else { Issue.record("session ended after a refused renewal"); return }
+                    guard case .heartbeat = try await inbound.next() else {
+                        Issue.record("session ended after a refused renewal")
+                        return
+                    }
 
                     // The agent's own key is renewed on the same session.
-                    try await outbound.write(.renewRequest(RenewRequest(csrDER: try agent.privateKey.makeCertificateSigningRequest())))
-                    guard case .renewResponse(let response)? = try await inbound.next() else { Issue.record("own key not renewed"); return }
+                    try await outbound.write(
+                        .renewRequest(RenewRequest(csrDER: try agent.privateKey.makeCertificateSigningRequest())))
+                    guard case .renewResponse(let response)? = try await inbound.next() else {
+                        Issue.record("own key not renewed")
+                        return
+                    }
                     let certificate = try Certificate(derEncoded: try #require(response.certificateChainDER.first))
                     #expect(try AgentIdentity.agentID(of: certificate) == agent.agentID)
-                    #expect(try await db.strings("SELECT cert_serial FROM agents") == [certificate.serialNumber.hexString])
+                    #expect(
+                        try await db.strings("SELECT cert_serial FROM agents") == [certificate.serialNumber.hexString])
                 }
             }
         }

@@ -19,22 +19,36 @@ struct GracefulShutdownTests {
             let logger = Logger(label: "outpost.test.shutdown")
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
             let pipeline = IngestPipeline(database: database.url, logger: logger)
-            let tls = try AgentTLS(certificateChainPEM: fixture.serverChainPEM, privateKeyPEM: fixture.serverKeyPEM,
-                                   caCertificate: fixture.ca.certificate, denyList: RevocationDenyList())
-            let listener = AgentListener(host: "127.0.0.1", port: 0, tls: tls,
-                                         sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: client), .init(service: pipeline), .init(service: listener)], logger: logger))
+            let tls = try AgentTLS(
+                certificateChainPEM: fixture.serverChainPEM, privateKeyPEM: fixture.serverKeyPEM,
+                caCertificate: fixture.ca.certificate, denyList: RevocationDenyList())
+            let listener = AgentListener(
+                host: "127.0.0.1", port: 0, tls: tls,
+                sessions: AgentSessionContext(pipeline: pipeline, client: client), logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: client), .init(service: pipeline), .init(service: listener)],
+                    logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                let address = CollectorAddress(host: "127.0.0.1", port: try await listener.boundAddress.port!, serverName: "localhost")
+                let address = CollectorAddress(
+                    host: "127.0.0.1", port: try await listener.boundAddress.port!, serverName: "localhost")
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
-                    guard case .config = try await inbound.next() else { Issue.record("no Config"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
+                    guard case .config = try await inbound.next() else {
+                        Issue.record("no Config")
+                        return
+                    }
                     let started = ContinuousClock.now
                     await group.triggerGracefulShutdown()
-                    guard case .error(let notice)? = try await inbound.next() else { Issue.record("no shutdown notice"); return }
+                    guard case .error(let notice)? = try await inbound.next() else {
+                        Issue.record("no shutdown notice")
+                        return
+                    }
                     #expect(notice.code == .shuttingDown)
                     // This peer does not close: the collector closes it after the grace period
                     // and its service group ends.

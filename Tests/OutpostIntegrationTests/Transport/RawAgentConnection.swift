@@ -10,35 +10,44 @@ enum RawAgentConnection {
     /// A TLS connection carrying protocol messages.
     static func with(
         _ credentials: AgentCredentials, to address: CollectorAddress,
-        _ body: (inout NIOAsyncChannelInboundStream<Message>.AsyncIterator, NIOAsyncChannelOutboundWriter<Message>) async throws -> Void
+        _ body: (inout NIOAsyncChannelInboundStream<Message>.AsyncIterator, NIOAsyncChannelOutboundWriter<Message>)
+            async throws -> Void
     ) async throws {
-        try await connect(credentials, to: address, framing: { channel in
-            try channel.pipeline.syncOperations.addMessageCodec()
-            return try MessageChannel(wrappingChannelSynchronously: channel)
-        }, body)
+        try await connect(
+            credentials, to: address,
+            framing: { channel in
+                try channel.pipeline.syncOperations.addMessageCodec()
+                return try MessageChannel(wrappingChannelSynchronously: channel)
+            }, body)
     }
 
     /// A TLS connection carrying raw bytes, for sending what no encoder would produce.
     static func withBytes(
         _ credentials: AgentCredentials, to address: CollectorAddress,
-        _ body: (inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void
+        _ body: (
+            inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, NIOAsyncChannelOutboundWriter<ByteBuffer>
+        ) async throws -> Void
     ) async throws {
-        try await connect(credentials, to: address, framing: { channel in
-            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-        }, body)
+        try await connect(
+            credentials, to: address,
+            framing: { channel in
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }, body)
     }
 
     /// Connects with the agent's TLS set-up, frames the channel with `framing` and runs `body` on it.
     private static func connect<Inbound: Sendable, Outbound: Sendable>(
         _ credentials: AgentCredentials, to address: CollectorAddress,
         framing: @escaping @Sendable (any Channel) throws -> NIOAsyncChannel<Inbound, Outbound>,
-        _ body: (inout NIOAsyncChannelInboundStream<Inbound>.AsyncIterator, NIOAsyncChannelOutboundWriter<Outbound>) async throws -> Void
+        _ body: (inout NIOAsyncChannelInboundStream<Inbound>.AsyncIterator, NIOAsyncChannelOutboundWriter<Outbound>)
+            async throws -> Void
     ) async throws {
         let tls = try UplinkTLS(credentials: credentials)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: address.host, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(tls.makeClientHandler(serverHostname: address.serverName))
+                    try channel.pipeline.syncOperations.addHandler(
+                        tls.makeClientHandler(serverHostname: address.serverName))
                     return try framing(channel)
                 }
             }
@@ -51,5 +60,7 @@ enum RawAgentConnection {
 
 extension Hello {
     /// The Hello of a fresh raw client: nothing acknowledged, no configuration yet, nothing dropped.
-    static var raw: Hello { Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0) }
+    static var raw: Hello {
+        Hello(agentVersion: "raw", lastAcknowledgedSequence: 0, configVersion: nil, droppedResults: 0)
+    }
 }

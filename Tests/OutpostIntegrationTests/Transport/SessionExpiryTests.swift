@@ -6,21 +6,27 @@ import Testing
 
 @Suite("A session outliving the agent's certificate", .tags(.postgres), .needsPostgres)
 struct SessionExpiryTests {
-    @Test("a message after the certificate expired ends the session with unauthorized, nothing committed; no new session")
+    @Test(
+        "a message after the certificate expired ends the session with unauthorized, nothing committed; no new session")
     func expiredCertificateEndsLiveSession() async throws {
         try await TransportFixture.with { db, database, fixture in
-            let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)  // room for a slow first handshake
+            // 10 s: room for a slow first handshake.
+            let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)
             let devices = try await fixture.addDevices(2, db: db)
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
                     try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else { Issue.record("no Welcome"); return }
+                    guard case .welcome = try await inbound.next() else {
+                        Issue.record("no Welcome")
+                        return
+                    }
                     _ = try await inbound.next()  // the configuration
                     // The expiry is a moment on the clock, not an event: poll it. Validation works in
                     // whole seconds (a certificate is valid through its notAfter second): one more.
                     let expired = agent.certificate.notValidAfter.addingTimeInterval(1)
                     while Date() <= expired { try await Task.sleep(for: .milliseconds(100)) }
-                    try await outbound.write(.batch(TransportFixture.signedBatch(agent, sequence: 1, devices: devices, at: Date())))
+                    try await outbound.write(
+                        .batch(TransportFixture.signedBatch(agent, sequence: 1, devices: devices, at: Date())))
                     var refusal: ErrorMessage?
                     while let message = try? await inbound.next() {
                         if case .error(let error) = message { refusal = error }
@@ -29,14 +35,15 @@ struct SessionExpiryTests {
                     #expect(refusal?.code == .unauthorized)
                 }
                 #expect(try await db.integer("SELECT count(*) FROM ping_results") == 0)
-                #expect(await AgentCollectorTests.isRefused(agent, at: address), "an expired certificate got a new session")
+                #expect(
+                    await AgentCollectorTests.isRefused(agent, at: address), "an expired certificate got a new session")
             }
         }
     }
 }
 
-private extension Message {
-    var isAck: Bool {
+extension Message {
+    fileprivate var isAck: Bool {
         if case .ack = self { return true }
         return false
     }

@@ -25,7 +25,8 @@ struct TransportFixture {
     init(db: PostgresConnection) async throws {
         ca = try CertificateAuthority.create()
         let serverKey = P256Key.generate()
-        let server = try ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let server = try ca.issueServerCertificate(
+            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         serverChainPEM = try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM)
         serverKeyPEM = try serverKey.pemEncoded
         directory = NSTemporaryDirectory() + "outpost-transport-" + UUID().uuidString.prefix(8)
@@ -34,7 +35,9 @@ struct TransportFixture {
     }
 
     /// Runs `body` on a new migrated database holding a new fixture.
-    static func with<T>(_ body: (PostgresConnection, TestDatabase, TransportFixture) async throws -> T) async throws -> T {
+    static func with<T>(_ body: (PostgresConnection, TestDatabase, TransportFixture) async throws -> T) async throws
+        -> T
+    {
         try await TestDatabase.withMigrated { db, database in
             try await body(db, database, try await TransportFixture(db: db))
         }
@@ -47,13 +50,17 @@ struct TransportFixture {
 
     /// Enrols an agent directly through the CA (certificate valid for `lifetime`) and registers
     /// it; returns its credentials.
-    func enrolAgent(_ name: String, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime, db: PostgresConnection) async throws -> AgentCredentials {
+    func enrolAgent(
+        _ name: String, lifetime: TimeInterval = PKIDefaults.agentCertificateLifetime, db: PostgresConnection
+    ) async throws -> AgentCredentials {
         let state = stateDirectory(of: name)
         try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)
         let key = try state.createKey()
-        let issued = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1", lifetime: lifetime)
+        let issued = try ca.issueAgentCertificate(
+            csr: try key.makeCertificateSigningRequest(), branch: "tbilisi-1", lifetime: lifetime)
         try state.storeEnrolment(certificate: issued.certificate, caCertificate: ca.certificate)
-        try await db.query("""
+        try await db.query(
+            """
             INSERT INTO agents (id, branch_id, name, public_key, cert_serial, cert_not_after)
             VALUES (\(issued.agentID.uuid), \(branchID), \(name), \(ByteBuffer(bytes: issued.publicKeyDER)), \(issued.serialNumber.hexString), \(issued.notValidAfter))
             """, logger: TestDatabase.logger)
@@ -64,7 +71,8 @@ struct TransportFixture {
     func addDevices(_ count: Int, db: PostgresConnection) async throws -> [DeviceID] {
         var devices: [DeviceID] = []
         for index in 0..<count {
-            devices.append(DeviceID(try await Fixture.device("dev\(index)", ip: "127.0.1.\(index + 1)", branch: branchID, on: db)))
+            devices.append(
+                DeviceID(try await Fixture.device("dev\(index)", ip: "127.0.1.\(index + 1)", branch: branchID, on: db)))
         }
         return devices
     }
@@ -73,7 +81,8 @@ struct TransportFixture {
     /// registering its sessions in `sessions` and recording its metrics with `metricsFactory`;
     /// with `discovery`, it also runs a discovery dispatcher so configured. `port` 0 picks a free port.
     func withCollector(
-        database: DatabaseURL, port: Int = 0, masterKey: MasterKey? = nil, logger: Logger = Logger(label: "outpost.test.collector"),
+        database: DatabaseURL, port: Int = 0, masterKey: MasterKey? = nil,
+        logger: Logger = Logger(label: "outpost.test.collector"),
         sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         discovery: DiscoveryDispatcher.Configuration? = nil,
         _ body: @Sendable (CollectorAddress) async throws -> Void
@@ -82,21 +91,31 @@ struct TransportFixture {
         try await RevocationWatcher.preload(database: database, into: denyList, logger: logger)
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: logger)
         let pipeline = IngestPipeline(database: database, logger: logger, metricsFactory: metricsFactory)
-        let tls = try AgentTLS(certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate, denyList: denyList)
+        let tls = try AgentTLS(
+            certificateChainPEM: serverChainPEM, privateKeyPEM: serverKeyPEM, caCertificate: ca.certificate,
+            denyList: denyList)
         let configSubscribers = ConfigSubscribers()
-        let dispatcher = discovery.map { DiscoveryDispatcher(client: client, registry: sessions, masterKey: masterKey, configuration: $0, logger: logger) }
+        let dispatcher = discovery.map {
+            DiscoveryDispatcher(
+                client: client, registry: sessions, masterKey: masterKey, configuration: $0, logger: logger)
+        }
         let context = AgentSessionContext(
-            pipeline: pipeline, client: client, registry: sessions, renewal: AgentCertificateRenewal(authority: ca, logger: logger),
-            configSubscribers: configSubscribers, masterKey: masterKey, discovery: dispatcher, metricsFactory: metricsFactory)
+            pipeline: pipeline, client: client, registry: sessions,
+            renewal: AgentCertificateRenewal(authority: ca, logger: logger),
+            configSubscribers: configSubscribers, masterKey: masterKey, discovery: dispatcher,
+            metricsFactory: metricsFactory)
         let listener = AgentListener(host: "127.0.0.1", port: port, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
         // Stopped as the collector process stops: graceful shutdown in reverse order, so the
         // listener (and its sessions) end while the database pool still serves them.
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: pipeline), .init(service: revocations),
-                       .init(service: configChanges)] + (dispatcher.map { [.init(service: $0)] } ?? []) + [.init(service: listener)],
-            logger: logger))
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: client), .init(service: pipeline), .init(service: revocations),
+                    .init(service: configChanges),
+                ] + (dispatcher.map { [.init(service: $0)] } ?? []) + [.init(service: listener)],
+                logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             let outcome: Result<Void, any Error>
@@ -115,7 +134,9 @@ struct TransportFixture {
 
     /// Appends to `spool` one signed batch of `credentials` per time in `times`, with one result
     /// per device of `devices`, as the agent's scheduler would.
-    static func spool(_ times: some Sequence<Date>, of credentials: AgentCredentials, devices: [DeviceID], into spool: Spool) async throws {
+    static func spool(
+        _ times: some Sequence<Date>, of credentials: AgentCredentials, devices: [DeviceID], into spool: Spool
+    ) async throws {
         for time in times {
             _ = try await spool.append(resultCount: UInt32(devices.count)) { sequence in
                 try signedBatch(credentials, sequence: sequence, devices: devices, at: time).serializedBytes
@@ -124,12 +145,17 @@ struct TransportFixture {
     }
 
     /// A signed batch of ping rounds for `devices`.
-    static func signedBatch(_ credentials: AgentCredentials, sequence: BatchSequence, devices: [DeviceID], at time: Date) throws -> SignedBatch {
+    static func signedBatch(
+        _ credentials: AgentCredentials, sequence: BatchSequence, devices: [DeviceID], at time: Date
+    ) throws -> SignedBatch {
         let rounds = devices.enumerated().map { index, device in
-            PingRoundResult(deviceID: device, deviceIP: "127.0.1.\(index + 1)", timestamp: time, packetsSent: 3, packetsReceived: 3,
-                            minRTT: 0.05, avgRTT: 0.06, maxRTT: 0.07, stddevRTT: 0.01)
+            PingRoundResult(
+                deviceID: device, deviceIP: "127.0.1.\(index + 1)", timestamp: time, packetsSent: 3, packetsReceived: 3,
+                minRTT: 0.05, avgRTT: 0.06, maxRTT: 0.07, stddevRTT: 0.01)
         }
-        let batch = Batch(agentID: credentials.agentID, sequence: sequence, createdAt: time, pingResults: rounds, itemSamples: [], genericResults: [])
+        let batch = Batch(
+            agentID: credentials.agentID, sequence: sequence, createdAt: time, pingResults: rounds, itemSamples: [],
+            genericResults: [])
         return try SignedBatch.sign(batch, with: credentials.privateKey.signingKey())
     }
 }

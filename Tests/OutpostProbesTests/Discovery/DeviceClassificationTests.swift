@@ -1,5 +1,6 @@
-@testable import OutpostProbes
 import Testing
+
+@testable import OutpostProbes
 
 @Suite("Discovery classification")
 struct DeviceClassificationTests {
@@ -44,27 +45,45 @@ struct DeviceClassificationTests {
     }
 
     static let typeCases: [TypeCase] = [
-        TypeCase(sysDescr: "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4", sysServices: 2,
-                 sysObjectID: "1.3.6.1.4.1.9.1.1208", expected: .switch),
-        TypeCase(sysDescr: "Cisco IOS Software [Amsterdam], Catalyst L3 Switch Software (CAT9K_IOSXE)", sysServices: 6, expected: .switch),
-        TypeCase(sysDescr: "Cisco IOS Software [Bengaluru], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M)", sysServices: 78, expected: .router),
-        TypeCase(sysDescr: "Cisco IOS Software, 2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M", sysServices: 78, expected: .router),
+        TypeCase(
+            sysDescr: "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4", sysServices: 2,
+            sysObjectID: "1.3.6.1.4.1.9.1.1208", expected: .switch),
+        TypeCase(
+            sysDescr: "Cisco IOS Software [Amsterdam], Catalyst L3 Switch Software (CAT9K_IOSXE)", sysServices: 6,
+            expected: .switch),
+        TypeCase(
+            sysDescr: "Cisco IOS Software [Bengaluru], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M)", sysServices: 78,
+            expected: .router),
+        TypeCase(
+            sysDescr: "Cisco IOS Software, 2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M", sysServices: 78,
+            expected: .router),
         TypeCase(sysDescr: "Cisco Adaptive Security Appliance Version 9.8(4)", sysServices: 4, expected: .firewall),
-        TypeCase(sysDescr: "FortiGate-60F v7.2.5", sysServices: 78, sysObjectID: "1.3.6.1.4.1.12356.101.1.1", expected: .firewall),
+        TypeCase(
+            sysDescr: "FortiGate-60F v7.2.5", sysServices: 78, sysObjectID: "1.3.6.1.4.1.12356.101.1.1",
+            expected: .firewall),
         TypeCase(sysDescr: "", sysServices: 72, sysObjectID: "1.3.6.1.4.1.25461.2.3.36", expected: .firewall),
         TypeCase(sysDescr: "Juniper Networks, Inc. srx300 internet router, kernel JUNOS 21.2R3", expected: .firewall),
         TypeCase(sysDescr: "Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 20.4R3", expected: .switch),
         TypeCase(sysDescr: "Juniper Networks, Inc. mx480 internet router, kernel JUNOS 22.1", expected: .router),
-        TypeCase(sysDescr: "RouterOS CCR2004-16G-2S+", sysServices: 78, sysObjectID: "1.3.6.1.4.1.14988.1", expected: .router),
-        TypeCase(sysDescr: "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23500017", expected: .printer),
+        TypeCase(
+            sysDescr: "RouterOS CCR2004-16G-2S+", sysServices: 78, sysObjectID: "1.3.6.1.4.1.14988.1", expected: .router
+        ),
+        TypeCase(
+            sysDescr: "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23500017", expected: .printer),
         TypeCase(sysDescr: "HP LaserJet Pro M404dn", expected: .printer),
-        TypeCase(sysDescr: "APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.8.2)", sysObjectID: "1.3.6.1.4.1.318.1.3.27", expected: .ups),
+        TypeCase(
+            sysDescr: "APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.8.2)", sysObjectID: "1.3.6.1.4.1.318.1.3.27",
+            expected: .ups),
         TypeCase(sysDescr: "Eaton Powerware 9130 UPS", expected: .ups),
         TypeCase(sysDescr: "UAP-AC-Pro-Gen2 6.5.28.14491", sysObjectID: "1.3.6.1.4.1.41112", expected: .accessPoint),
         TypeCase(sysDescr: "Cisco Aironet 1850 Series Access Point", expected: .accessPoint),
-        TypeCase(sysDescr: "Linux nas 4.4.302+ #69057 SMP x86_64", sysServices: 72, sysObjectID: "1.3.6.1.4.1.8072.3.2.10", expected: .server),
-        TypeCase(sysDescr: "Hardware: Intel64 Family 6 Model 85 - Software: Windows Version 6.3 (Build 17763)", sysServices: 76,
-                 expected: .server),
+        TypeCase(
+            sysDescr: "Linux nas 4.4.302+ #69057 SMP x86_64", sysServices: 72, sysObjectID: "1.3.6.1.4.1.8072.3.2.10",
+            expected: .server),
+        TypeCase(
+            sysDescr: "Hardware: Intel64 Family 6 Model 85 - Software: Windows Version 6.3 (Build 17763)",
+            sysServices: 76,
+            expected: .server),
         TypeCase(sysDescr: "Backups and groups appliance", expected: .unknown),
         TypeCase(sysDescr: "Kasai controller", sysServices: 4, expected: .router),
         TypeCase(sysDescr: "", sysServices: 2, expected: .switch),
@@ -77,7 +96,9 @@ struct DeviceClassificationTests {
     @Test(arguments: typeCases)
     func deviceTypeFromTheRuleTable(_ testCase: TypeCase) {
         let vendor = testCase.sysObjectID.flatMap(DeviceVendor.init(sysObjectID:))
-        #expect(DeviceType(sysDescr: testCase.sysDescr, sysServices: testCase.sysServices, vendor: vendor) == testCase.expected)
+        #expect(
+            DeviceType(sysDescr: testCase.sysDescr, sysServices: testCase.sysServices, vendor: vendor)
+                == testCase.expected)
     }
 
     @Test func procNetARPKeepsCompleteEntriesOnly() {

@@ -16,18 +16,26 @@ struct DiscoveryTargetsTests {
         Case(include: ["10.0.0.0/31"], expected: ["10.0.0.0", "10.0.0.1"]),
         Case(include: ["10.0.0.7/32"], expected: ["10.0.0.7"]),
         Case(include: ["10.0.0.7"], expected: ["10.0.0.7"]),
-        Case(include: ["10.0.0.0/29"], exclude: ["10.0.0.2", "10.0.0.4/31"], expected: ["10.0.0.1", "10.0.0.3", "10.0.0.6"]),
+        Case(
+            include: ["10.0.0.0/29"], exclude: ["10.0.0.2", "10.0.0.4/31"],
+            expected: ["10.0.0.1", "10.0.0.3", "10.0.0.6"]),
         Case(include: ["10.0.0.0/29"], exclude: ["10.0.0.0/30"], expected: ["10.0.0.4", "10.0.0.5", "10.0.0.6"]),
         Case(include: ["10.0.0.0/30", "10.0.0.0/29"], expected: (1...6).map { "10.0.0.\($0)" }),
         Case(include: ["10.0.1.0/30", "10.0.0.0/30"], expected: ["10.0.0.1", "10.0.0.2", "10.0.1.1", "10.0.1.2"]),
         Case(include: ["10.0.0.255", "10.0.1.0/31"], expected: ["10.0.0.255", "10.0.1.0", "10.0.1.1"]),
-        Case(include: ["10.0.0.0/24"], exclude: ["10.0.0.2/31", "10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/27", "10.0.0.224/28",
-                                                 "10.0.0.240/29", "10.0.0.248/30"], expected: ["10.0.0.252", "10.0.0.253", "10.0.0.254"]),
+        Case(
+            include: ["10.0.0.0/24"],
+            exclude: [
+                "10.0.0.2/31", "10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/27", "10.0.0.224/28",
+                "10.0.0.240/29", "10.0.0.248/30",
+            ], expected: ["10.0.0.252", "10.0.0.253", "10.0.0.254"]),
         Case(include: ["255.255.255.254/31"], expected: ["255.255.255.254", "255.255.255.255"]),
         Case(include: ["fd00::/126"], expected: ["fd00::", "fd00::1", "fd00::2", "fd00::3"]),
         Case(include: ["fd00::/126"], exclude: ["fd00::1", "10.0.0.0/8"], expected: ["fd00::", "fd00::2", "fd00::3"]),
         Case(include: ["::1", "127.0.0.1"], expected: ["127.0.0.1", "::1"]),
-        Case(include: ["2001:db8::ff/128", "2001:db8::100/127"], expected: ["2001:db8::ff", "2001:db8::100", "2001:db8::101"]),
+        Case(
+            include: ["2001:db8::ff/128", "2001:db8::100/127"],
+            expected: ["2001:db8::ff", "2001:db8::100", "2001:db8::101"]),
     ]
 
     @Test(arguments: cases)
@@ -63,16 +71,24 @@ struct DiscoveryTargetsTests {
     static let refusals: [Refusal] = [
         Refusal(include: ["10.0.0.0/15"], error: .tooManyHosts(count: 131_070, maximum: 65_536)),
         Refusal(include: ["0.0.0.0/0"], error: .tooManyHosts(count: 4_294_967_294, maximum: 65_536)),
-        Refusal(include: ["10.0.0.0/24", "10.1.0.0/24"], maximumHosts: 300, error: .tooManyHosts(count: 508, maximum: 300)),
+        Refusal(
+            include: ["10.0.0.0/24", "10.1.0.0/24"], maximumHosts: 300, error: .tooManyHosts(count: 508, maximum: 300)),
         Refusal(include: ["fd00::/64"], error: .ipv6PrefixTooShort("fd00::/64", minimumLength: 120)),
         Refusal(include: ["::/0"], error: .ipv6PrefixTooShort("::/0", minimumLength: 120)),
-        Refusal(include: ["10.0.0.5/24"], error: .invalidPrefix("10.0.0.5/24", reason: "host bits are set; the network is 10.0.0.0/24")),
+        Refusal(
+            include: ["10.0.0.5/24"],
+            error: .invalidPrefix("10.0.0.5/24", reason: "host bits are set; the network is 10.0.0.0/24")),
         Refusal(include: ["10.0.0.0/33"], error: .invalidPrefix("10.0.0.0/33", reason: "prefix length must be 0...32")),
         Refusal(include: ["10.0.0.0/"], error: .invalidPrefix("10.0.0.0/", reason: "prefix length must be 0...32")),
         Refusal(include: ["fd00::/129"], error: .invalidPrefix("fd00::/129", reason: "prefix length must be 0...128")),
-        Refusal(include: ["branch-router"], error: .invalidPrefix("branch-router", reason: "not an IPv4 or IPv6 address")),
-        Refusal(include: ["10.0.0.0/24/8"], error: .invalidPrefix("10.0.0.0/24/8", reason: "expected an address or address/length")),
-        Refusal(include: ["10.0.0.0/24"], exclude: ["10.0.0.256"], error: .invalidPrefix("10.0.0.256", reason: "not an IPv4 or IPv6 address")),
+        Refusal(
+            include: ["branch-router"], error: .invalidPrefix("branch-router", reason: "not an IPv4 or IPv6 address")),
+        Refusal(
+            include: ["10.0.0.0/24/8"],
+            error: .invalidPrefix("10.0.0.0/24/8", reason: "expected an address or address/length")),
+        Refusal(
+            include: ["10.0.0.0/24"], exclude: ["10.0.0.256"],
+            error: .invalidPrefix("10.0.0.256", reason: "not an IPv4 or IPv6 address")),
         Refusal(include: [], error: .empty),
         Refusal(include: ["10.0.0.0/30"], exclude: ["10.0.0.0/24"], error: .empty),
         Refusal(include: ["10.0.0.0/24"], maximumHosts: 0, error: .invalidMaximum(0)),
@@ -94,9 +110,11 @@ struct DiscoveryTargetsTests {
     }
 
     @Test func errorsReadWell() {
-        #expect(DiscoveryTargetError.tooManyHosts(count: 131_070, maximum: 65_536).description
-            == "the sweep covers 131070 hosts, more than the maximum of 65536; split the range or raise the limit")
-        #expect(DiscoveryTargetError.ipv6PrefixTooShort("fd00::/64", minimumLength: 120).description
-            == "IPv6 prefix fd00::/64 is too large to sweep; use /120 or longer")
+        #expect(
+            DiscoveryTargetError.tooManyHosts(count: 131_070, maximum: 65_536).description
+                == "the sweep covers 131070 hosts, more than the maximum of 65536; split the range or raise the limit")
+        #expect(
+            DiscoveryTargetError.ipv6PrefixTooShort("fd00::/64", minimumLength: 120).description
+                == "IPv6 prefix fd00::/64 is too large to sweep; use /120 or longer")
     }
 }

@@ -25,29 +25,35 @@ struct LoopbackSweepTests {
         let host = { (index: Int) in "\(octets[0]).\(octets[1]).\(octets[2]).\(octets[3] + index)" }
         let port = try FreePort.udp()
         // Accepts "beta" too: the first candidate that works is the one reported.
-        let cisco = try await SNMPDaemon(host: host(1), port: port, community: "alpha", extraConfiguration: """
-            rocommunity beta 127.0.0.0/8
-            sysObjectID .1.3.6.1.4.1.9.1.1208
-            sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
-            sysServices 2
-            sysName sw-branch-7
-            sysLocation Branch 7 wiring closet
-            """)
-        let fortinet = try await SNMPDaemon(host: host(2), port: port, community: "beta", extraConfiguration: """
-            sysObjectID .1.3.6.1.4.1.12356.101.1.1
-            sysDescr FortiGate-60F v7.2.5
-            sysServices 78
-            sysName fw-branch-7
-            """)
+        let cisco = try await SNMPDaemon(
+            host: host(1), port: port, community: "alpha",
+            extraConfiguration: """
+                rocommunity beta 127.0.0.0/8
+                sysObjectID .1.3.6.1.4.1.9.1.1208
+                sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
+                sysServices 2
+                sysName sw-branch-7
+                sysLocation Branch 7 wiring closet
+                """)
+        let fortinet = try await SNMPDaemon(
+            host: host(2), port: port, community: "beta",
+            extraConfiguration: """
+                sysObjectID .1.3.6.1.4.1.12356.101.1.1
+                sysDescr FortiGate-60F v7.2.5
+                sysServices 78
+                sysName fw-branch-7
+                """)
         // Answers only the v3 user among the candidates; net-snmp's own identity and sysDescr.
-        let linux = try await SNMPDaemon(host: host(3), port: port, community: "not-a-candidate", extraConfiguration: """
-            createUser discoverer SHA \(SNMPDaemon.authPassphrase) AES \(SNMPDaemon.privPassphrase)
-            rouser discoverer priv
-            sysName srv-branch-7
-            """)
+        let linux = try await SNMPDaemon(
+            host: host(3), port: port, community: "not-a-candidate",
+            extraConfiguration: """
+                createUser discoverer SHA \(SNMPDaemon.authPassphrase) AES \(SNMPDaemon.privPassphrase)
+                rouser discoverer priv
+                sysName srv-branch-7
+                """)
         // An agent none of the candidates opens.
         let locked = try await SNMPDaemon(host: host(4), port: port, community: "nobody-knows")
-        defer { [cisco, fortinet, linux, locked].forEach { $0.stop() } }
+        defer { for daemon in [cisco, fortinet, linux, locked] { daemon.stop() } }
 
         let icmp = try ICMPTest.engine()
         let snmp = try SNMPEngine()
@@ -55,20 +61,26 @@ struct LoopbackSweepTests {
         let configuration = DiscoveryConfiguration(
             concurrency: 4, icmpTimeout: .milliseconds(500), credentials: Self.credentials, snmpPort: port,
             snmpTimeout: .milliseconds(300))
-        let events = try await collect(sweeper.sweep(try DiscoveryTargets(include: ["\(network)/29"]), configuration: configuration))
+        let events = try await collect(
+            sweeper.sweep(try DiscoveryTargets(include: ["\(network)/29"]), configuration: configuration))
         await icmp.shutdown()
         await snmp.shutdown()
 
-        let hosts = Dictionary(uniqueKeysWithValues: events.compactMap { event -> (String, DiscoveredHost)? in
-            if case .hostFound(let host) = event { (host.address, host) } else { nil }
-        })
-        #expect(Set(hosts.keys) == Set((1...6).map(host)), "every address of the /29 but network and broadcast answers ICMP")
+        let hosts = Dictionary(
+            uniqueKeysWithValues: events.compactMap { event -> (String, DiscoveredHost)? in
+                if case .hostFound(let host) = event { (host.address, host) } else { nil }
+            })
+        #expect(
+            Set(hosts.keys) == Set((1...6).map(host)), "every address of the /29 but network and broadcast answers ICMP"
+        )
         #expect(hosts.values.allSatisfy { $0.respondsToICMP && $0.rttMilliseconds != nil && $0.macAddress == nil })
 
         let switchHost = try #require(hosts[host(1)]?.system)
         #expect(switchHost.credentialIndex == 0)
         #expect(switchHost.sysObjectID == "1.3.6.1.4.1.9.1.1208")
-        #expect(switchHost.sysName == "sw-branch-7" && switchHost.sysLocation == "Branch 7 wiring closet" && switchHost.sysServices == 2)
+        #expect(
+            switchHost.sysName == "sw-branch-7" && switchHost.sysLocation == "Branch 7 wiring closet"
+                && switchHost.sysServices == 2)
         #expect(switchHost.sysDescr?.hasPrefix("Cisco IOS Software, C2960X") == true && switchHost.sysUpTime != nil)
         #expect(hosts[host(1)]?.vendor?.name == "Cisco" && hosts[host(1)]?.deviceType == .switch)
 
@@ -82,7 +94,9 @@ struct LoopbackSweepTests {
         #expect(hosts[host(3)]?.vendor?.name == "net-snmp" && hosts[host(3)]?.deviceType == .server)
 
         for index in 4...6 {
-            #expect(hosts[host(index)]?.system == nil && hosts[host(index)]?.vendor == nil && hosts[host(index)]?.deviceType == .unknown)
+            #expect(
+                hosts[host(index)]?.system == nil && hosts[host(index)]?.vendor == nil
+                    && hosts[host(index)]?.deviceType == .unknown)
         }
 
         guard case .progress(let first) = events.first, case .finished(let summary) = events.last else {
@@ -90,9 +104,14 @@ struct LoopbackSweepTests {
             return
         }
         #expect(first == DiscoveryProgress(total: 6))
-        let progress = events.compactMap { event -> DiscoveryProgress? in if case .progress(let value) = event { value } else { nil } }
+        let progress = events.compactMap { event -> DiscoveryProgress? in
+            if case .progress(let value) = event { value } else { nil }
+        }
         #expect(progress.last == summary.progress, "the last progress event carries the final counters")
-        #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.scanned <= $1.scanned && $0.responded <= $1.responded && $0.identified <= $1.identified })
+        #expect(
+            zip(progress, progress.dropFirst()).allSatisfy {
+                $0.scanned <= $1.scanned && $0.responded <= $1.responded && $0.identified <= $1.identified
+            })
         #expect(events.count { if case .hostFound = $0 { true } else { false } } == 6, "each host is reported once")
         #expect(summary.progress.total == 6 && summary.progress.scanned == 6 && summary.progress.responded == 6)
         #expect(summary.progress.identified == 3 && summary.progress.failed == 0)
@@ -104,25 +123,33 @@ struct LoopbackSweepTests {
         // (outside the community's view) and sysServices (snmpd has none unless configured).
         // The probe asks again without each.
         let address = "127.\(Int.random(in: 100...199)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
-        let agent = try await SNMPDaemon(host: address, extraConfiguration: """
-            view nolocation included .1.3.6.1.2.1.1
-            view nolocation excluded .1.3.6.1.2.1.1.6
-            rocommunity oldie 127.0.0.0/8 -V nolocation
-            sysObjectID .1.3.6.1.4.1.14988.1
-            sysDescr RouterOS RB4011iGS+
-            sysLocation hidden from oldie
-            """)
+        let agent = try await SNMPDaemon(
+            host: address,
+            extraConfiguration: """
+                view nolocation included .1.3.6.1.2.1.1
+                view nolocation excluded .1.3.6.1.2.1.1.6
+                rocommunity oldie 127.0.0.0/8 -V nolocation
+                sysObjectID .1.3.6.1.4.1.14988.1
+                sysDescr RouterOS RB4011iGS+
+                sysLocation hidden from oldie
+                """)
         defer { agent.stop() }
         let icmp = try ICMPTest.engine()
         let snmp = try SNMPEngine()
         let configuration = DiscoveryConfiguration(
             credentials: [.v1(community: "oldie")], snmpPort: agent.port, snmpTimeout: .milliseconds(500))
-        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: [address]), configuration: configuration))
+        let events = try await collect(
+            DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+                try DiscoveryTargets(include: [address]), configuration: configuration))
         await icmp.shutdown()
         await snmp.shutdown()
-        let host = try #require(events.compactMap { event -> DiscoveredHost? in if case .hostFound(let host) = event { host } else { nil } }.first)
+        let host = try #require(
+            events.compactMap { event -> DiscoveredHost? in if case .hostFound(let host) = event { host } else { nil } }
+                .first)
         #expect(host.system?.credentialIndex == 0 && host.system?.sysLocation == nil && host.system?.sysServices == nil)
-        #expect(host.system?.sysDescr == "RouterOS RB4011iGS+" && host.system?.sysUpTime != nil && host.system?.sysName?.isEmpty == false)
+        #expect(
+            host.system?.sysDescr == "RouterOS RB4011iGS+" && host.system?.sysUpTime != nil
+                && host.system?.sysName?.isEmpty == false)
         #expect(host.vendor?.name == "MikroTik" && host.deviceType == .router)
     }
 
@@ -134,7 +161,8 @@ struct LoopbackSweepTests {
         let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...15) * 16).0"
         let targets = try DiscoveryTargets(include: ["\(network)/20"])
         #expect(targets.count == 4_094)
-        let stream = try sweeper.sweep(targets, configuration: DiscoveryConfiguration(concurrency: 16, snmpProbing: .disabled))
+        let stream = try sweeper.sweep(
+            targets, configuration: DiscoveryConfiguration(concurrency: 16, snmpProbing: .disabled))
         let consumer = Task {
             var found = 0
             for await event in stream {
@@ -175,8 +203,10 @@ struct LoopbackSweepTests {
         let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...255)).0"
         let configuration = DiscoveryConfiguration(
             concurrency: 16, icmpTimeout: .milliseconds(100), snmpProbing: .allHosts,
-            credentials: (1...4).map { .v2c(community: "guess-\($0)") }, snmpPort: counter.port, snmpTimeout: .milliseconds(200))
-        let stream = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: ["\(network)/25"]), configuration: configuration)
+            credentials: (1...4).map { .v2c(community: "guess-\($0)") }, snmpPort: counter.port,
+            snmpTimeout: .milliseconds(200))
+        let stream = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+            try DiscoveryTargets(include: ["\(network)/25"]), configuration: configuration)
         let consumer = Task { for await _ in stream {} }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)
@@ -208,19 +238,24 @@ struct LoopbackSweepTests {
         let snmp = try SNMPEngine()
         let network = "127.\(Int.random(in: 200...254)).\(Int.random(in: 0...63) * 4).0"
         let targets = try DiscoveryTargets(include: ["\(network)/22"])
-        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
-            targets, configuration: DiscoveryConfiguration(concurrency: 64, snmpProbing: .disabled)))
+        let events = try await collect(
+            DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+                targets, configuration: DiscoveryConfiguration(concurrency: 64, snmpProbing: .disabled)))
         let counters = icmp.counters
         await icmp.shutdown()
         await snmp.shutdown()
 
-        let found = events.compactMap { event -> String? in if case .hostFound(let host) = event { host.address } else { nil } }
+        let found = events.compactMap { event -> String? in
+            if case .hostFound(let host) = event { host.address } else { nil }
+        }
         #expect(found.count == 1_022 && Set(found) == Set(targets))
         guard case .finished(let summary) = events.last else {
             Issue.record("no finished event")
             return
         }
-        #expect(summary.progress.scanned == 1_022 && summary.progress.responded == 1_022 && summary.progress.identified == 0)
+        #expect(
+            summary.progress.scanned == 1_022 && summary.progress.responded == 1_022 && summary.progress.identified == 0
+        )
         #expect(summary.duration >= .milliseconds(1_010) && summary.duration < .seconds(10))
         #expect(counters.sent == 1_022 && counters.received == 1_022)
     }
@@ -228,11 +263,15 @@ struct LoopbackSweepTests {
     @Test func ipv6LoopbackIsSwept() async throws {
         let icmp = try ICMPTest.engine()
         let snmp = try SNMPEngine()
-        let events = try await collect(DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
-            try DiscoveryTargets(include: ["::1/128"]), configuration: DiscoveryConfiguration(snmpProbing: .disabled)))
+        let events = try await collect(
+            DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+                try DiscoveryTargets(include: ["::1/128"]),
+                configuration: DiscoveryConfiguration(snmpProbing: .disabled)))
         await icmp.shutdown()
         await snmp.shutdown()
-        let hosts = events.compactMap { event -> DiscoveredHost? in if case .hostFound(let host) = event { host } else { nil } }
+        let hosts = events.compactMap { event -> DiscoveredHost? in
+            if case .hostFound(let host) = event { host } else { nil }
+        }
         #expect(hosts.map(\.address) == ["::1"])
         #expect(hosts.first?.respondsToICMP == true && hosts.first?.macAddress == nil)
     }
@@ -240,20 +279,32 @@ struct LoopbackSweepTests {
     @Test(arguments: [
         (DiscoveryConfiguration(concurrency: 0), "concurrency 0 outside 1...4096"),
         (DiscoveryConfiguration(icmpRetries: 11), "ICMP retries 11 outside 0...10"),
-        (DiscoveryConfiguration(icmpTimeout: .zero, snmpProbing: .disabled), "ICMP: timeout 0.0 seconds outside 1 ms...60 s"),
+        (
+            DiscoveryConfiguration(icmpTimeout: .zero, snmpProbing: .disabled),
+            "ICMP: timeout 0.0 seconds outside 1 ms...60 s"
+        ),
         (DiscoveryConfiguration(), "SNMP probing needs at least one candidate credential"),
-        (DiscoveryConfiguration(credentials: [.v2c(community: "fine"), .v2c(community: "")]),
-         "credential 1: invalid target: community must be 1...255 bytes without NUL"),
-        (DiscoveryConfiguration(credentials: [.v3(SNMPv3User(userName: "u", authentication: .init(.sha1, passphrase: "short")))]),
-         "credential 0: invalid target: v3 passphrases must be 8...255 bytes without NUL"),
-        (DiscoveryConfiguration(credentials: [.v2c(community: "fine")], snmpTimeout: .milliseconds(1)),
-         "credential 0: invalid target: timeout must lie in 10 ms...60 s"),
+        (
+            DiscoveryConfiguration(credentials: [.v2c(community: "fine"), .v2c(community: "")]),
+            "credential 1: invalid target: community must be 1...255 bytes without NUL"
+        ),
+        (
+            DiscoveryConfiguration(credentials: [
+                .v3(SNMPv3User(userName: "u", authentication: .init(.sha1, passphrase: "short")))
+            ]),
+            "credential 0: invalid target: v3 passphrases must be 8...255 bytes without NUL"
+        ),
+        (
+            DiscoveryConfiguration(credentials: [.v2c(community: "fine")], snmpTimeout: .milliseconds(1)),
+            "credential 0: invalid target: timeout must lie in 10 ms...60 s"
+        ),
     ])
     func badConfigurationIsRefusedBeforeAnyProbe(configuration: DiscoveryConfiguration, message: String) async throws {
         let icmp = try ICMPTest.engine()
         let snmp = try SNMPEngine()
         let error = #expect(throws: DiscoveryConfigurationError.self) {
-            _ = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(try DiscoveryTargets(include: ["127.0.0.1"]), configuration: configuration)
+            _ = try DiscoverySweeper(icmp: icmp, snmp: snmp).sweep(
+                try DiscoveryTargets(include: ["127.0.0.1"]), configuration: configuration)
         }
         #expect(error?.description == message)
         let sent = icmp.counters.sent

@@ -16,7 +16,8 @@ struct NamespaceSweepTests {
         let port = try FreePort.udp()
         let agent = try await SNMPDaemon(
             host: "\(silent.linkPrefix).2", port: port, community: "gamma",
-            extraConfiguration: "sysObjectID .1.3.6.1.4.1.318.1.3.27\nsysDescr APC Web/SNMP Management Card\nsysName ups-branch-7",
+            extraConfiguration:
+                "sysObjectID .1.3.6.1.4.1.318.1.3.27\nsysDescr APC Web/SNMP Management Card\nsysName ups-branch-7",
             launcher: [try Harness.path(of: "ip"), "netns", "exec", silent.name])
         defer { agent.stop() }
 
@@ -24,7 +25,8 @@ struct NamespaceSweepTests {
         let snmp = try SNMPEngine()
         let sweeper = DiscoverySweeper(icmp: icmp, snmp: snmp)
         let configuration = DiscoveryConfiguration(
-            icmpRetries: 1, icmpTimeout: .milliseconds(500), snmpProbing: .allHosts, credentials: [.v2c(community: "delta"), .v2c(community: "gamma")],
+            icmpRetries: 1, icmpTimeout: .milliseconds(500), snmpProbing: .allHosts,
+            credentials: [.v2c(community: "delta"), .v2c(community: "gamma")],
             snmpPort: port, snmpTimeout: .milliseconds(300))
         let targets = try DiscoveryTargets(include: ["\(pingOnly.linkPrefix).0/29", "\(silent.linkPrefix).0/29"])
         var hosts: [String: DiscoveredHost] = [:]
@@ -41,7 +43,11 @@ struct NamespaceSweepTests {
         await snmp.shutdown()
 
         // .1 of each link is this host's own veth end; .2 the namespace; .3-.6 nobody.
-        #expect(Set(hosts.keys) == ["\(pingOnly.linkPrefix).1", "\(pingOnly.linkPrefix).2", "\(silent.linkPrefix).1", "\(silent.linkPrefix).2"])
+        #expect(
+            Set(hosts.keys) == [
+                "\(pingOnly.linkPrefix).1", "\(pingOnly.linkPrefix).2", "\(silent.linkPrefix).1",
+                "\(silent.linkPrefix).2",
+            ])
         let pingHost = try #require(hosts["\(pingOnly.linkPrefix).2"])
         #expect(pingHost.respondsToICMP && pingHost.system == nil && pingHost.deviceType == .unknown)
         #expect(pingHost.macAddress == (try Self.macAddress(of: pingOnly)))
@@ -63,7 +69,9 @@ struct NamespaceSweepTests {
 
     /// The MAC address of the namespace's end of the veth pair.
     private static func macAddress(of namespace: NetworkNamespace) throws -> String {
-        let output = try BlockingCommand.run("ip", ["-n", namespace.name, "-o", "link", "show", namespace.innerInterface]).standardOutput
+        let output = try BlockingCommand.run(
+            "ip", ["-n", namespace.name, "-o", "link", "show", namespace.innerInterface]
+        ).standardOutput
         let fields = output.split(separator: " ")
         let index = try #require(fields.firstIndex(of: "link/ether"))
         return String(fields[index + 1]).lowercased()

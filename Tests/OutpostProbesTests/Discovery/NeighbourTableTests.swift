@@ -1,7 +1,8 @@
 import Foundation
-@testable import OutpostProbes
 import OutpostTestSupport
 import Testing
+
+@testable import OutpostProbes
 
 /// The neighbour table as the kernel lists it, read from a network namespace of the test's own.
 @Suite("Neighbour table from /proc", .tags(.root, .netns), .needsNetworkNamespaces)
@@ -24,7 +25,10 @@ struct NeighbourTableTests {
         // thread-self: /proc/net follows the main thread's namespace, not this thread's.
         let (table, bytes) = try await namespace.run {
             let path = "/proc/thread-self/net/arp"
-            return (NeighbourTable.current(path: path), try FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd()?.count ?? 0)
+            return (
+                NeighbourTable.current(path: path),
+                try FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd()?.count ?? 0
+            )
         }
         #expect(bytes > 16_384, "the listing spans several pages")
         #expect(table.macAddresses.count == hosts.count)

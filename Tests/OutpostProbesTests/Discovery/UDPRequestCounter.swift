@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
-import OutpostTestSupport
+    import Glibc
+    import OutpostTestSupport
 #endif
 
 /// A silent SNMP "agent" for every loopback address: one UDP socket on `0.0.0.0:port` that
@@ -29,7 +29,9 @@ final class UDPRequestCounter: Sendable {
         var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else {
             close(fd)

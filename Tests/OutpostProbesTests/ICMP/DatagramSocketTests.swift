@@ -1,8 +1,9 @@
 import Foundation
 import OutpostCore
-@testable import OutpostProbes
 import OutpostTestSupport
 import Testing
+
+@testable import OutpostProbes
 
 /// Unprivileged datagram ICMP sockets, in a namespace whose `ping_group_range` admits root,
 /// so the host's setting is untouched. A second namespace behind it answers a prefix with
@@ -51,14 +52,17 @@ struct DatagramSocketTests {
             defer { close(socket.fd) }
             let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: ICMPPacket.requestLength, alignment: 8)
             defer { packet.deallocate() }
-            ICMPPacket.encodeEchoRequest(into: packet, isIPv6: false, identifier: socket.identifier, sequence: 1, cookie: 7, token: 1)
+            ICMPPacket.encodeEchoRequest(
+                into: packet, isIPv6: false, identifier: socket.identifier, sequence: 1, cookie: 7, token: 1)
             let unreachable = try #require(ICMPAddress(parsing: "\(prefix).5"))
             #expect(socket.send(UnsafeRawBufferPointer(packet), to: unreachable) == .sent)
             // The router's answer is now the socket's pending error (POLLERR), unread.
             var pending = pollfd(fd: socket.fd, events: 0, revents: 0)
             #expect(poll(&pending, 1, 10_000) == 1 && pending.revents & Int16(POLLERR) != 0)
             let loopback = try #require(ICMPAddress(parsing: "127.0.0.1"))
-            #expect(socket.send(UnsafeRawBufferPointer(packet), to: loopback) == .sent, "the pending error failed a healthy target's probe")
+            #expect(
+                socket.send(UnsafeRawBufferPointer(packet), to: loopback) == .sent,
+                "the pending error failed a healthy target's probe")
             // A send refused for its own sake still fails: the namespace has no default route.
             let unroutable = try #require(ICMPAddress(parsing: "203.0.113.9"))
             #expect(socket.send(UnsafeRawBufferPointer(packet), to: unroutable) == .failed)
@@ -68,7 +72,8 @@ struct DatagramSocketTests {
     private func check(engineSide: NetworkNamespace, prefix: String) async throws {
         let engine = try await engineSide.run { try ICMPTest.engine(mode: .datagram) }
         #expect(engine.socketKind == .datagram)
-        let configuration = try PingConfiguration(packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(30), roundInterval: .seconds(60))
+        let configuration = try PingConfiguration(
+            packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(30), roundInterval: .seconds(60))
         async let ipv4 = engine.round(target: try ICMPTest.target("127.0.0.1"), configuration: configuration)
         async let ipv6 = engine.round(target: try ICMPTest.target("::1"), configuration: configuration)
         async let unreachable = engine.round(target: try ICMPTest.target("\(prefix).5"), configuration: configuration)
@@ -82,6 +87,8 @@ struct DatagramSocketTests {
         #expect(results[2].packetsSent == 3 && results[2].packetsReceived == 0)
         #expect(counters.unreachable == 3, "errors arrive on the error queue and end the probes")
         #expect(results[3].packetsSent == 3 && results[3].packetsReceived == 0 && results[3].lossPercent == 100)
-        #expect(counters.sendFailures == 3 && counters.sent == 9, "refused sends count as sent and lost, not as on the wire")
+        #expect(
+            counters.sendFailures == 3 && counters.sent == 9, "refused sends count as sent and lost, not as on the wire"
+        )
     }
 }

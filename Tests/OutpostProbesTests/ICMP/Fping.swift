@@ -5,18 +5,26 @@ import OutpostTestSupport
 enum Fping {
     /// Per target, one entry per probe: the RTT in milliseconds, or `nil` when lost.
     /// Runs on its own thread: fping takes seconds and must not hold a concurrency thread.
-    static func run(targets: [String], count: Int, periodMilliseconds: Int, timeoutMilliseconds: Int) async throws -> [String: [Double?]] {
+    static func run(targets: [String], count: Int, periodMilliseconds: Int, timeoutMilliseconds: Int) async throws
+        -> [String: [Double?]]
+    {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result {
-                    try runBlocking(targets: targets, count: count, periodMilliseconds: periodMilliseconds, timeoutMilliseconds: timeoutMilliseconds)
-                })
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(
+                            targets: targets, count: count, periodMilliseconds: periodMilliseconds,
+                            timeoutMilliseconds: timeoutMilliseconds)
+                    })
             }.start()
         }
     }
 
-    private static func runBlocking(targets: [String], count: Int, periodMilliseconds: Int, timeoutMilliseconds: Int) throws -> [String: [Double?]] {
-        let arguments = ["-C", "\(count)", "-q", "-p", "\(periodMilliseconds)", "-t", "\(timeoutMilliseconds)", "-i", "1"] + targets
+    private static func runBlocking(targets: [String], count: Int, periodMilliseconds: Int, timeoutMilliseconds: Int)
+        throws -> [String: [Double?]]
+    {
+        let arguments =
+            ["-C", "\(count)", "-q", "-p", "\(periodMilliseconds)", "-t", "\(timeoutMilliseconds)", "-i", "1"] + targets
         // Exit status 1 means some probes were lost, which the tests expect; 2+ are errors.
         let result = try BlockingCommand.run("fping", arguments, allowFailure: true)
         guard result.status <= 1 else {

@@ -1,12 +1,15 @@
-@testable import OutpostProbes
 import Testing
+
+@testable import OutpostProbes
 
 @Suite("ICMP packet encoding and decoding")
 struct ICMPPacketTests {
     private func request(isIPv6: Bool, sequence: UInt16 = 0x1234) -> [UInt8] {
         var bytes = [UInt8](repeating: 0xAA, count: ICMPPacket.requestLength)
         bytes.withUnsafeMutableBytes {
-            ICMPPacket.encodeEchoRequest(into: $0, isIPv6: isIPv6, identifier: 0xBEEF, sequence: sequence, cookie: 0x0102_0304_0506_0708, token: 42)
+            ICMPPacket.encodeEchoRequest(
+                into: $0, isIPv6: isIPv6, identifier: 0xBEEF, sequence: sequence, cookie: 0x0102_0304_0506_0708,
+                token: 42)
         }
         return bytes
     }
@@ -16,7 +19,7 @@ struct ICMPPacketTests {
         #expect(bytes[0] == 8)
         #expect(bytes.withUnsafeBytes { ICMPPacket.checksum($0) } == 0, "a correct checksum sums to zero")
         #expect(bytes[4...7] == [0xBE, 0xEF, 0x12, 0x34])
-        #expect(bytes[20...] .allSatisfy { $0 == 0 }, "padding is zeroed")
+        #expect(bytes[20...].allSatisfy { $0 == 0 }, "padding is zeroed")
     }
 
     @Test func echoReplyDecodesToTheProbeKey() {
@@ -24,7 +27,9 @@ struct ICMPPacketTests {
         reply[0] = 0
         let ipHeader: [UInt8] = [0x45, 0, 0, 84, 0, 0, 0, 0, 64, 1, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]
         let message = (ipHeader + reply).withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: true) }
-        #expect(message == .echoReply(.init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42)))
+        #expect(
+            message == .echoReply(.init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42))
+        )
     }
 
     @Test func ipv6ReplyDecodesWithoutIPHeader() {
@@ -32,7 +37,9 @@ struct ICMPPacketTests {
         #expect(reply[0] == 128)
         reply[0] = 129
         let message = reply.withUnsafeBytes { ICMPPacket.decode($0, isIPv6: true, hasIPHeader: false) }
-        #expect(message == .echoReply(.init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42)))
+        #expect(
+            message == .echoReply(.init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42))
+        )
     }
 
     @Test func hostUnreachableQuotesTheOriginalRequest() throws {
@@ -42,13 +49,22 @@ struct ICMPPacketTests {
         let datagram = outer + icmpError + quotedHeader + request(isIPv6: false)
         let message = datagram.withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: true) }
         let destination = try #require(ICMPAddress(parsing: "198.18.9.7"))
-        #expect(message == .error(.init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42), destination: destination))
+        #expect(
+            message
+                == .error(
+                    .init(identifier: 0xBEEF, sequence: 0x1234, cookie: 0x0102_0304_0506_0708, token: 42),
+                    destination: destination))
     }
 
     @Test func truncatedAndForeignMessagesAreIgnored() {
         let echoRequest = request(isIPv6: false)
-        #expect(echoRequest.withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: false) } == nil, "requests are not replies")
-        #expect([UInt8](repeating: 0x45, count: 12).withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: true) } == nil)
+        #expect(
+            echoRequest.withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: false) } == nil,
+            "requests are not replies")
+        #expect(
+            [UInt8](repeating: 0x45, count: 12).withUnsafeBytes {
+                ICMPPacket.decode($0, isIPv6: false, hasIPHeader: true)
+            } == nil)
         let shortError: [UInt8] = [3, 1, 0, 0, 0, 0, 0, 0, 0x45, 0, 0]
         #expect(shortError.withUnsafeBytes { ICMPPacket.decode($0, isIPv6: false, hasIPHeader: false) } == nil)
     }

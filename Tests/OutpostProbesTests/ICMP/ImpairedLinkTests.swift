@@ -17,9 +17,12 @@ import Testing
 ///   timeouts (up to +1 ms), the rest is the veth/TUN path and thread wake-ups on a loaded
 ///   2-core machine (measured +0.7...1.8 ms at load 7). fping's mean must agree with the engine's within 3 ms. The per-round
 ///   standard deviation of uniform ±5 ms is 10/√12 = 2.9 ms; the mean over rounds must lie in 2...4.5 ms.
-@Suite("ICMP engine against an impaired link, with fping on the same targets", .tags(.root, .netns, .timing), .needsQuietMachine, .needsNetworkNamespaces, .needsFping)
+@Suite(
+    "ICMP engine against an impaired link, with fping on the same targets", .tags(.root, .netns, .timing),
+    .needsQuietMachine, .needsNetworkNamespaces, .needsFping)
 struct ImpairedLinkTests {
-    static let impairment = Impairment(delay: .milliseconds(50), jitter: .milliseconds(5), lossPercent: 20, duplicatePercent: 10)
+    static let impairment = Impairment(
+        delay: .milliseconds(50), jitter: .milliseconds(5), lossPercent: 20, duplicatePercent: 10)
 
     @Test func lossDelayAndDuplicatesMatchGroundTruthAndFping() async throws {
         let link = try ImpairedLink { _ in Self.impairment }
@@ -36,10 +39,12 @@ struct ImpairedLinkTests {
         let addresses = (10..<20).map(link.address)
         let packets = 40
         let engine = try ICMPTest.engine()
-        let configuration = try PingConfiguration(packetsPerRound: packets, packetInterval: .milliseconds(20), timeout: .seconds(1))
+        let configuration = try PingConfiguration(
+            packetsPerRound: packets, packetInterval: .milliseconds(20), timeout: .seconds(1))
         let results = try await ICMPTest.rounds(engine, addresses, configuration)
         // Duplicates trail their original by microseconds; one more round through the loop settles them.
-        _ = await engine.round(target: try ICMPTest.target("127.0.0.1"), configuration: try PingConfiguration(packetsPerRound: 1))
+        _ = await engine.round(
+            target: try ICMPTest.target("127.0.0.1"), configuration: try PingConfiguration(packetsPerRound: 1))
         let counters = engine.counters
         await engine.shutdown()
         let engineTruth = link.responder.takeLedger()
@@ -56,11 +61,14 @@ struct ImpairedLinkTests {
         let injectedMean = engineTruth.delaysMilliseconds.reduce(0, +) / Double(engineTruth.delaysMilliseconds.count)
         let engineMean = try #require(ICMPTest.pooledMeanRTT(results))
         #expect(results.allSatisfy { ($0.minRTT ?? 0) >= 45 }, "no reply before its injected delay")
-        #expect(engineMean - injectedMean >= 0 && engineMean - injectedMean <= 3, "engine mean \(engineMean) ms vs injected \(injectedMean) ms")
+        #expect(
+            engineMean - injectedMean >= 0 && engineMean - injectedMean <= 3,
+            "engine mean \(engineMean) ms vs injected \(injectedMean) ms")
         let meanDeviation = results.compactMap(\.stddevRTT).reduce(0, +) / Double(results.count)
         #expect((2.0...4.5).contains(meanDeviation), "jitter \(meanDeviation) ms")
 
-        let fping = try await Fping.run(targets: addresses, count: packets, periodMilliseconds: 20, timeoutMilliseconds: 1_000)
+        let fping = try await Fping.run(
+            targets: addresses, count: packets, periodMilliseconds: 20, timeoutMilliseconds: 1_000)
         let fpingTruth = link.responder.takeLedger()
         let fpingProbes = fping.values.flatMap { $0 }
         let fpingRTTs = fpingProbes.compactMap { $0 }
@@ -93,7 +101,8 @@ struct ImpairedLinkTests {
 
     private func checkAnomalies(_ link: ImpairedLink) async throws {
         let engine = try ICMPTest.engine()
-        let five = try PingConfiguration(packetsPerRound: 5, packetInterval: .milliseconds(10), timeout: .milliseconds(200))
+        let five = try PingConfiguration(
+            packetsPerRound: 5, packetInterval: .milliseconds(10), timeout: .milliseconds(200))
         async let wrongSource = engine.round(target: try ICMPTest.target(link.address(20)), configuration: five)
         async let late = engine.round(target: try ICMPTest.target(link.address(30)), configuration: five)
         async let duplicated = engine.round(target: try ICMPTest.target(link.address(50)), configuration: five)
@@ -107,9 +116,11 @@ struct ImpairedLinkTests {
         let counters = engine.counters
         await engine.shutdown()
 
-        #expect(results[0].packetsReceived == 0 && results[0].lossPercent == 100, "a reply from another host is no reply")
+        #expect(
+            results[0].packetsReceived == 0 && results[0].lossPercent == 100, "a reply from another host is no reply")
         #expect(results[1].packetsReceived == 0 && !results[1].isReachable, "replies after the timeout are lost")
-        #expect(results[2].packetsReceived == 5 && results[2].packetsSent == 5, "duplicates are not counted as received")
+        #expect(
+            results[2].packetsReceived == 5 && results[2].packetsSent == 5, "duplicates are not counted as received")
         #expect(results[3].packetsReceived == 1)
         #expect(counters.wrongSource == 5)
         #expect(counters.late == 5)

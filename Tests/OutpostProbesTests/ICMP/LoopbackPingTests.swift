@@ -9,7 +9,8 @@ struct LoopbackPingTests {
     @Test func hundredsOfLoopbackTargetsAgreeWithFping() async throws {
         let addresses = (0..<300).map { "127.2.\($0 / 200).\($0 % 200 + 1)" }
         let engine = try ICMPTest.engine()
-        let configuration = try PingConfiguration(packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(1))
+        let configuration = try PingConfiguration(
+            packetsPerRound: 3, packetInterval: .milliseconds(10), timeout: .seconds(1))
         let results = try await ICMPTest.rounds(engine, addresses, configuration)
         let counters = engine.counters
         await engine.shutdown()
@@ -17,21 +18,27 @@ struct LoopbackPingTests {
         #expect(results.count == 300)
         #expect(Set(results.map(\.deviceIP)) == Set(addresses), "every result names its own target")
         for result in results {
-            #expect(result.packetsSent == 3 && result.packetsReceived == 3 && result.lossPercent == 0 && result.isReachable)
-            let (minimum, average, maximum) = (try #require(result.minRTT), try #require(result.avgRTT), try #require(result.maxRTT))
+            #expect(
+                result.packetsSent == 3 && result.packetsReceived == 3 && result.lossPercent == 0 && result.isReachable)
+            let (minimum, average, maximum) = (
+                try #require(result.minRTT), try #require(result.avgRTT), try #require(result.maxRTT)
+            )
             #expect(minimum > 0 && minimum <= average && average <= maximum && maximum < 1_000)
         }
         #expect(counters.sent == 900 && counters.received == 900)
-        #expect(counters.duplicates == 0 && counters.late == 0 && counters.wrongSource == 0 && counters.unreachable == 0)
+        #expect(
+            counters.duplicates == 0 && counters.late == 0 && counters.wrongSource == 0 && counters.unreachable == 0)
 
-        let fping = try await Fping.run(targets: addresses, count: 3, periodMilliseconds: 10, timeoutMilliseconds: 1_000)
+        let fping = try await Fping.run(
+            targets: addresses, count: 3, periodMilliseconds: 10, timeoutMilliseconds: 1_000)
         #expect(fping.count == 300)
         #expect(fping.values.allSatisfy { $0.count == 3 && $0.allSatisfy { $0 != nil } }, "fping also sees no loss")
     }
 
     @Test func ipv6LoopbackAnswers() async throws {
         let engine = try ICMPTest.engine()
-        let result = await engine.round(target: try ICMPTest.target("::1"), configuration: try PingConfiguration(packetInterval: .milliseconds(10)))
+        let result = await engine.round(
+            target: try ICMPTest.target("::1"), configuration: try PingConfiguration(packetInterval: .milliseconds(10)))
         await engine.shutdown()
         #expect(result.deviceIP == "::1")
         #expect(result.packetsSent == 3 && result.packetsReceived == 3)
@@ -39,7 +46,8 @@ struct LoopbackPingTests {
 
     @Test func twoEnginesOnOneHostKeepTheirOwnReplies() async throws {
         let addresses = (1...100).map { "127.4.0.\($0)" }
-        let configuration = try PingConfiguration(packetsPerRound: 5, packetInterval: .milliseconds(5), timeout: .seconds(1))
+        let configuration = try PingConfiguration(
+            packetsPerRound: 5, packetInterval: .milliseconds(5), timeout: .seconds(1))
         let first = try ICMPTest.engine()
         let second = try ICMPTest.engine()
         async let firstResults = ICMPTest.rounds(first, addresses, configuration)
@@ -51,8 +59,9 @@ struct LoopbackPingTests {
         #expect(results.allSatisfy { $0.packetsReceived == 5 })
         for engineCounters in counters {
             #expect(engineCounters.received == 500)
-            #expect(engineCounters.wrongSource == 0 && engineCounters.duplicates == 0 && engineCounters.late == 0,
-                    "raw sockets see the other engine's replies; identifier and cookie must filter them")
+            #expect(
+                engineCounters.wrongSource == 0 && engineCounters.duplicates == 0 && engineCounters.late == 0,
+                "raw sockets see the other engine's replies; identifier and cookie must filter them")
         }
     }
 
@@ -71,7 +80,8 @@ struct LoopbackPingTests {
     @Test func roundsAfterShutdownReportNothingSent() async throws {
         let engine = try ICMPTest.engine()
         await engine.shutdown()
-        let result = await engine.round(target: try ICMPTest.target("127.0.0.1"), configuration: try PingConfiguration())
+        let result = await engine.round(
+            target: try ICMPTest.target("127.0.0.1"), configuration: try PingConfiguration())
         #expect(result.packetsSent == 0 && !result.isReachable && result.lossPercent == 100)
     }
 }

@@ -11,12 +11,17 @@ struct PingConfigurationTests {
     }
 
     @Test func outOfRangeValuesAreRefused() {
-        #expect(throws: PingConfigurationError.packetsPerRoundOutOfRange(0)) { try PingConfiguration(packetsPerRound: 0) }
-        #expect(throws: PingConfigurationError.packetsPerRoundOutOfRange(101)) { try PingConfiguration(packetsPerRound: 101) }
+        #expect(throws: PingConfigurationError.packetsPerRoundOutOfRange(0)) {
+            try PingConfiguration(packetsPerRound: 0)
+        }
+        #expect(throws: PingConfigurationError.packetsPerRoundOutOfRange(101)) {
+            try PingConfiguration(packetsPerRound: 101)
+        }
         #expect(throws: PingConfigurationError.timeoutOutOfRange(.zero)) { try PingConfiguration(timeout: .zero) }
         #expect(throws: PingConfigurationError.self) { try PingConfiguration(packetInterval: .seconds(-1)) }
         #expect(throws: PingConfigurationError.self, "rounds of one device must not overlap") {
-            try PingConfiguration(packetsPerRound: 10, packetInterval: .seconds(1), timeout: .seconds(2), roundInterval: .seconds(10))
+            try PingConfiguration(
+                packetsPerRound: 10, packetInterval: .seconds(1), timeout: .seconds(2), roundInterval: .seconds(10))
         }
     }
 }

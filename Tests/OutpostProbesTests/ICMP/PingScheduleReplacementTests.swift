@@ -6,13 +6,18 @@ import Testing
 
 @Suite("Ping schedule: replacing the devices in place", .tags(.root, .timing), .needsQuietMachine, .needsRoot)
 struct PingScheduleReplacementTests {
-    @Test("a removed device's round in flight is still reported, a kept device keeps its timing, an added one starts at once")
+    @Test(
+        "a removed device's round in flight is still reported, a kept device keeps its timing, an added one starts at once"
+    )
     func replacementKeepsRoundsInFlight() async throws {
         let engine = try ICMPTest.engine()
         // One request per round, every second.
-        let quick = try PingConfiguration(packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(200), roundInterval: .seconds(1))
+        let quick = try PingConfiguration(
+            packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(200), roundInterval: .seconds(1))
         // Three requests 300 ms apart: a round is in flight for over 600 ms.
-        let slow = try PingConfiguration(packetsPerRound: 3, packetInterval: .milliseconds(300), timeout: .milliseconds(200), roundInterval: .seconds(1))
+        let slow = try PingConfiguration(
+            packetsPerRound: 3, packetInterval: .milliseconds(300), timeout: .milliseconds(200),
+            roundInterval: .seconds(1))
         let kept = PingDevice(target: try ICMPTest.target("127.6.1.1"), configuration: quick)
         let removed = PingDevice(target: try ICMPTest.target("127.6.1.2"), configuration: slow)
         let added = PingDevice(target: try ICMPTest.target("127.6.1.3"), configuration: quick)
@@ -38,8 +43,12 @@ struct PingScheduleReplacementTests {
         let removedRounds = rounds[removed.target.deviceID] ?? []
         #expect(removedRounds.count == 1, "the removed device starts no further round")
         if let round = removedRounds.first {
-            #expect(round.result.timestamp < replacedAt && round.arrival > replacedAt, "the round was in flight across the replacement")
-            #expect(round.result.packetsSent == 3 && round.result.packetsReceived == 3, "the whole round was reported: \(round.result)")
+            #expect(
+                round.result.timestamp < replacedAt && round.arrival > replacedAt,
+                "the round was in flight across the replacement")
+            #expect(
+                round.result.packetsSent == 3 && round.result.packetsReceived == 3,
+                "the whole round was reported: \(round.result)")
         }
         let addedRounds = rounds[added.target.deviceID] ?? []
         #expect(addedRounds.count >= 2)
@@ -51,7 +60,9 @@ struct PingScheduleReplacementTests {
         // a few milliseconds after its first one.
         let keptStarts = (rounds[kept.target.deviceID] ?? []).map(\.result.timestamp)
         let gaps = zip(keptStarts.dropFirst(), keptStarts).map { $0.timeIntervalSince($1) }
-        #expect(gaps.count == 3 && gaps.allSatisfy { $0 > 0.75 && $0 < 1.5 }, "the kept device keeps its 1 s rhythm: \(gaps)")
+        #expect(
+            gaps.count == 3 && gaps.allSatisfy { $0 > 0.75 && $0 < 1.5 },
+            "the kept device keeps its 1 s rhythm: \(gaps)")
         #expect(rounds.values.joined().allSatisfy { $0.result.packetsReceived == $0.result.packetsSent })
     }
 }

@@ -8,8 +8,11 @@ import Testing
 struct PingSchedulerTests {
     @Test func roundsRepeatPerDeviceSpreadOverTheInterval() async throws {
         let engine = try ICMPTest.engine()
-        let configuration = try PingConfiguration(packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(200), roundInterval: .seconds(1))
-        let devices = try (1...40).map { PingDevice(target: try ICMPTest.target("127.6.0.\($0)"), configuration: configuration) }
+        let configuration = try PingConfiguration(
+            packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(200), roundInterval: .seconds(1))
+        let devices = try (1...40).map {
+            PingDevice(target: try ICMPTest.target("127.6.0.\($0)"), configuration: configuration)
+        }
         var rounds: [DeviceID: [PingRoundResult]] = [:]
         for await result in PingScheduler(engine: engine, devices: devices).results() {
             rounds[result.deviceID, default: []].append(result)

@@ -6,8 +6,12 @@ import OutpostProbes
 /// Shared helpers of the ICMP tests.
 enum ICMPTest {
     /// A raw-socket engine fast enough for the tests, logging to standard error.
-    static func engine(mode: ICMPEngineConfiguration.SocketMode = .raw, maxPacketsPerSecond: Int = 100_000) throws -> ICMPEngine {
-        try ICMPEngine(configuration: .init(socketMode: mode, maxPacketsPerSecond: maxPacketsPerSecond), logger: Logger(label: "test.icmp"))
+    static func engine(mode: ICMPEngineConfiguration.SocketMode = .raw, maxPacketsPerSecond: Int = 100_000) throws
+        -> ICMPEngine
+    {
+        try ICMPEngine(
+            configuration: .init(socketMode: mode, maxPacketsPerSecond: maxPacketsPerSecond),
+            logger: Logger(label: "test.icmp"))
     }
 
     /// A target for a new device.
@@ -16,7 +20,9 @@ enum ICMPTest {
     }
 
     /// Runs one round per address concurrently on `engine`.
-    static func rounds(_ engine: ICMPEngine, _ addresses: [String], _ configuration: PingConfiguration) async throws -> [PingRoundResult] {
+    static func rounds(_ engine: ICMPEngine, _ addresses: [String], _ configuration: PingConfiguration) async throws
+        -> [PingRoundResult]
+    {
         let targets = try addresses.map(target)
         return await withTaskGroup(of: PingRoundResult.self) { group in
             for target in targets {

@@ -1,5 +1,6 @@
-@testable import OutpostProbes
 import Testing
+
+@testable import OutpostProbes
 
 @Suite("Timer wheel")
 struct TimerWheelTests {

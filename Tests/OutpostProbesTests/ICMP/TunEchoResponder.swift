@@ -1,10 +1,11 @@
 import Foundation
-@testable import OutpostProbes
 import Synchronization
 
+@testable import OutpostProbes
+
 #if canImport(Glibc)
-import Glibc
-import OutpostTestSupport
+    import Glibc
+    import OutpostTestSupport
 #endif
 
 /// What happens to echo requests sent to one address behind a ``TunEchoResponder``.
@@ -109,7 +110,7 @@ private struct ResponderLoop: Sendable {
         var bytes: [UInt8]
     }
 
-    func run(recording record: (( inout ResponderLedger) -> Void) -> Void) {
+    func run(recording record: ((inout ResponderLedger) -> Void) -> Void) {
         var pending: [PendingReply] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         var generator = SystemRandomNumberGenerator()
@@ -119,8 +120,12 @@ private struct ResponderLoop: Sendable {
                 _ = first.bytes.withUnsafeBytes { write(tunFD, $0.baseAddress, $0.count) }
                 pending.removeFirst()
             }
-            var fds = [pollfd(fd: tunFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
-            let timeout = pending.first.map { Int32(min(($0.due - min($0.due, now) + 999_999) / 1_000_000, 1_000)) } ?? -1
+            var fds = [
+                pollfd(fd: tunFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0),
+            ]
+            let timeout =
+                pending.first.map { Int32(min(($0.due - min($0.due, now) + 999_999) / 1_000_000, 1_000)) } ?? -1
             _ = poll(&fds, 2, timeout)
             if fds[1].revents != 0 { return }
             while true {
@@ -130,11 +135,16 @@ private struct ResponderLoop: Sendable {
                 let rule = impairment(destinationOctet)
                 let received = MonotonicClock.now()
                 if Double.random(in: 0..<100, using: &generator) < rule.lossPercent {
-                    record { $0.requests += 1; $0.dropped += 1 }
+                    record {
+                        $0.requests += 1
+                        $0.dropped += 1
+                    }
                     continue
                 }
                 let jitter = rule.jitter.nanoseconds
-                let delay = rule.delay.nanoseconds - jitter + (jitter > 0 ? UInt64.random(in: 0...(2 * jitter), using: &generator) : 0)
+                let delay =
+                    rule.delay.nanoseconds - jitter
+                    + (jitter > 0 ? UInt64.random(in: 0...(2 * jitter), using: &generator) : 0)
                 var replyBytes = reply
                 if rule.sourceOffset != 0 { Self.setSource(&replyBytes, offset: rule.sourceOffset) }
                 let duplicate = Double.random(in: 0..<100, using: &generator) < rule.duplicatePercent
@@ -175,12 +185,16 @@ private struct ResponderLoop: Sendable {
         let headerLength = Int(packet[0] & 0x0F) * 4
         packet[10] = 0
         packet[11] = 0
-        let ipSum = packet.withUnsafeBytes { ICMPPacket.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<headerLength])) }
+        let ipSum = packet.withUnsafeBytes {
+            ICMPPacket.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<headerLength]))
+        }
         packet[10] = UInt8(ipSum >> 8)
         packet[11] = UInt8(ipSum & 0xFF)
         packet[headerLength + 2] = 0
         packet[headerLength + 3] = 0
-        let icmpSum = packet.withUnsafeBytes { ICMPPacket.checksum(UnsafeRawBufferPointer(rebasing: $0[headerLength...])) }
+        let icmpSum = packet.withUnsafeBytes {
+            ICMPPacket.checksum(UnsafeRawBufferPointer(rebasing: $0[headerLength...]))
+        }
         packet[headerLength + 2] = UInt8(icmpSum >> 8)
         packet[headerLength + 3] = UInt8(icmpSum & 0xFF)
     }

@@ -8,15 +8,25 @@ import Testing
 
 @Suite("Item poller against a real snmpd", .tags(.snmp, .timing), .needsQuietMachine, .needsSnmpd)
 struct ItemPollerTests {
-    static let sysUpTime = AgentConfiguration.Item(id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 1, valueType: "timeticks", isTable: false)
-    static let sysName = AgentConfiguration.Item(id: UUID(), name: "name", oid: ".1.3.6.1.2.1.1.5.0", intervalSeconds: 1, valueType: "string", isTable: false)
-    static let inOctets = AgentConfiguration.Item(id: UUID(), name: "lo_in", oid: "1.3.6.1.2.1.2.2.1.10.1", intervalSeconds: 1, valueType: "counter32", isTable: false)
-    static let missing = AgentConfiguration.Item(id: UUID(), name: "missing", oid: "1.3.6.1.4.1.99999.1.0", intervalSeconds: 1, valueType: "integer", isTable: false)
-    static let table = AgentConfiguration.Item(id: UUID(), name: "if_table", oid: "1.3.6.1.2.1.2.2.1.10", intervalSeconds: 1, valueType: "counter32", isTable: true)
+    static let sysUpTime = AgentConfiguration.Item(
+        id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 1, valueType: "timeticks", isTable: false
+    )
+    static let sysName = AgentConfiguration.Item(
+        id: UUID(), name: "name", oid: ".1.3.6.1.2.1.1.5.0", intervalSeconds: 1, valueType: "string", isTable: false)
+    static let inOctets = AgentConfiguration.Item(
+        id: UUID(), name: "lo_in", oid: "1.3.6.1.2.1.2.2.1.10.1", intervalSeconds: 1, valueType: "counter32",
+        isTable: false)
+    static let missing = AgentConfiguration.Item(
+        id: UUID(), name: "missing", oid: "1.3.6.1.4.1.99999.1.0", intervalSeconds: 1, valueType: "integer",
+        isTable: false)
+    static let table = AgentConfiguration.Item(
+        id: UUID(), name: "if_table", oid: "1.3.6.1.2.1.2.2.1.10", intervalSeconds: 1, valueType: "counter32",
+        isTable: true)
 
     /// Collects samples until `enough` says so (bounded by `seconds`), then cancels the poller.
     static func poll(
-        _ devices: [AgentConfiguration.Device], port: UInt16, seconds: Double = 10, until enough: @escaping @Sendable ([ItemSample]) -> Bool
+        _ devices: [AgentConfiguration.Device], port: UInt16, seconds: Double = 10,
+        until enough: @escaping @Sendable ([ItemSample]) -> Bool
     ) async throws -> [ItemSample] {
         let engine = try SNMPEngine()
         let poller = ItemPoller(engine: engine, port: port, logger: Logger(label: "outpost.test.items"))
@@ -24,7 +34,10 @@ struct ItemPollerTests {
         let (done, finish) = AsyncStream.makeStream(of: Void.self)
         let task = Task {
             await poller.run(devices: devices) { sample in
-                let all = samples.withLock { $0.append(sample); return $0 }
+                let all = samples.withLock {
+                    $0.append(sample)
+                    return $0
+                }
                 if enough(all) { finish.yield() }
             }
         }
@@ -44,7 +57,8 @@ struct ItemPollerTests {
     func pollsScalarItems() async throws {
         let agent = try await SNMPDaemon()
         let device = AgentConfiguration.Device(
-            id: UUID(), name: "lo", address: agent.host, items: [Self.sysUpTime, Self.sysName, Self.inOctets, Self.missing, Self.table],
+            id: UUID(), name: "lo", address: agent.host,
+            items: [Self.sysUpTime, Self.sysName, Self.inOctets, Self.missing, Self.table],
             snmp: SNMPCredential(version: .v2c, community: agent.community))
         let samples = try await Self.poll([device], port: agent.port) { samples in
             samples.filter { $0.itemID == ItemID(Self.inOctets.id) }.count >= 4
@@ -69,13 +83,18 @@ struct ItemPollerTests {
     @Test("an item never read before is read at once, not after its interval")
     func newItemsAreReadAtOnce() async throws {
         let agent = try await SNMPDaemon()
-        let hourly = AgentConfiguration.Item(id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 3600, valueType: "timeticks", isTable: false)
-        let device = AgentConfiguration.Device(id: UUID(), name: "lo", address: agent.host, items: [hourly],
-                                               snmp: SNMPCredential(version: .v2c, community: agent.community))
+        let hourly = AgentConfiguration.Item(
+            id: UUID(), name: "uptime", oid: "1.3.6.1.2.1.1.3.0", intervalSeconds: 3600, valueType: "timeticks",
+            isTable: false)
+        let device = AgentConfiguration.Device(
+            id: UUID(), name: "lo", address: agent.host, items: [hourly],
+            snmp: SNMPCredential(version: .v2c, community: agent.community))
         let started = Date()
         let samples = try await Self.poll([device], port: agent.port, seconds: 10) { !$0.isEmpty }
         #expect(samples.count == 1)
-        #expect(samples.first.map { $0.timestamp.timeIntervalSince(started) < 3 } == true, "first value of an hourly item waited")
+        #expect(
+            samples.first.map { $0.timestamp.timeIntervalSince(started) < 3 } == true,
+            "first value of an hourly item waited")
     }
 
     @Test("a wrong community yields samples with the error, and devices without credentials are skipped")
@@ -84,7 +103,8 @@ struct ItemPollerTests {
         let wrong = AgentConfiguration.Device(
             id: UUID(), name: "wrong", address: agent.host, items: [Self.sysName],
             snmp: SNMPCredential(version: .v2c, community: "not-the-community"))
-        let bare = AgentConfiguration.Device(id: UUID(), name: "bare", address: agent.host, items: [Self.sysUpTime], snmp: nil)
+        let bare = AgentConfiguration.Device(
+            id: UUID(), name: "bare", address: agent.host, items: [Self.sysUpTime], snmp: nil)
         let samples = try await Self.poll([wrong, bare], port: agent.port, seconds: 15) { $0.count >= 1 }
         #expect(samples.count >= 1)
         #expect(samples.allSatisfy { $0.deviceID == DeviceID(wrong.id) && $0.value == nil && $0.error != nil })

@@ -1,3 +1,4 @@
+import Foundation
 import OutpostCore
 import OutpostProbes
 
@@ -51,5 +52,3 @@ enum NetSNMPToolOutput {
         text.split(whereSeparator: { $0 == " " }).compactMap { UInt8($0, radix: 16) }
     }
 }
-
-import Foundation

@@ -12,8 +12,11 @@ import Testing
     @Test func getOfSeveralOIDsInOnePDUMatchesSnmpget() async throws {
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
-        let ours = try await engine.get([Self.sysDescr, Self.sysObjectID, Self.sysName, "1.3.6.1.2.1.1.99.0"], from: agent.v2c).get()
-        let reference = try await agent.tool("snmpget", [Self.sysDescr, Self.sysObjectID, Self.sysName, "1.3.6.1.2.1.1.99.0"])
+        let ours = try await engine.get(
+            [Self.sysDescr, Self.sysObjectID, Self.sysName, "1.3.6.1.2.1.1.99.0"], from: agent.v2c
+        ).get()
+        let reference = try await agent.tool(
+            "snmpget", [Self.sysDescr, Self.sysObjectID, Self.sysName, "1.3.6.1.2.1.1.99.0"])
         #expect(ours == reference)
         #expect(ours.last?.value == .noSuchObject)
         let upTime = try await engine.get([Self.sysUpTime], from: agent.v2c).get()
@@ -54,7 +57,9 @@ import Testing
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
         let ours = try await engine.walk("1.3.6.1.2.1.1", from: agent.target(.v1(community: SNMPDaemon.community)))
-        let text = try await Command.output("/usr/bin/snmpwalk", ["-v1", "-c", SNMPDaemon.community, "-On", "-Ox", "-Oe", agent.address, "1.3.6.1.2.1.1"])
+        let text = try await Command.output(
+            "/usr/bin/snmpwalk",
+            ["-v1", "-c", SNMPDaemon.community, "-On", "-Ox", "-Oe", agent.address, "1.3.6.1.2.1.1"])
         expectSameWalk(ours, NetSNMPToolOutput.parse(text))
         await engine.shutdown()
     }
@@ -63,15 +68,20 @@ import Testing
         ("privsha256", SNMPv3User.AuthenticationProtocol.sha256, SNMPv3User.PrivacyProtocol.aes128),
         ("privsha", .sha1, .aes128),
     ])
-    func v3AuthPrivWalkMatchesV2cWalk(user: String, auth: SNMPv3User.AuthenticationProtocol, priv: SNMPv3User.PrivacyProtocol) async throws {
+    func v3AuthPrivWalkMatchesV2cWalk(
+        user: String, auth: SNMPv3User.AuthenticationProtocol, priv: SNMPv3User.PrivacyProtocol
+    ) async throws {
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
         let v3 = agent.target(SNMPDaemon.user(user, auth: auth, priv: priv))
         let ours = try await engine.walk("1.3.6.1.2.1.2.2.1.2", from: v3)
-        let text = try await Command.output("/usr/bin/snmpbulkwalk", [
-            "-v3", "-l", "authPriv", "-u", user, "-a", auth == .sha256 ? "SHA-256" : "SHA", "-A", SNMPDaemon.authPassphrase,
-            "-x", "AES", "-X", SNMPDaemon.privPassphrase, "-On", "-Ox", agent.address, "1.3.6.1.2.1.2.2.1.2",
-        ])
+        let text = try await Command.output(
+            "/usr/bin/snmpbulkwalk",
+            [
+                "-v3", "-l", "authPriv", "-u", user, "-a", auth == .sha256 ? "SHA-256" : "SHA", "-A",
+                SNMPDaemon.authPassphrase,
+                "-x", "AES", "-X", SNMPDaemon.privPassphrase, "-On", "-Ox", agent.address, "1.3.6.1.2.1.2.2.1.2",
+            ])
         #expect(!ours.isEmpty)
         #expect(ours == NetSNMPToolOutput.parse(text))
         await engine.shutdown()
@@ -81,7 +91,9 @@ import Testing
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
         let reference = try await agent.tool("snmpget", [Self.sysDescr])
-        let authOnly = try await engine.get([Self.sysDescr], from: agent.target(SNMPDaemon.user("authsha", auth: .sha1))).get()
+        let authOnly = try await engine.get(
+            [Self.sysDescr], from: agent.target(SNMPDaemon.user("authsha", auth: .sha1))
+        ).get()
         let noAuth = try await engine.get([Self.sysDescr], from: agent.target(SNMPDaemon.user("noauth"))).get()
         #expect(authOnly == reference)
         #expect(noAuth == reference)
@@ -108,7 +120,9 @@ import Testing
 
     /// Same OIDs in the same order; same types; equal values except counters and time
     /// ticks, which may only have grown between our walk and the later reference walk.
-    private func expectSameWalk(_ ours: [VarBind], _ reference: [VarBind], sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectSameWalk(
+        _ ours: [VarBind], _ reference: [VarBind], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(ours.map(\.oid) == reference.map(\.oid), sourceLocation: sourceLocation)
         for (mine, theirs) in zip(ours, reference) {
             switch (mine.value, theirs.value) {

@@ -21,7 +21,8 @@ import Testing
     @Test func wrongV3KeyIsAnAuthenticationFailureAndTheRightKeyStillWorksAfterwards() async throws {
         let agent = try await SNMPDaemon()
         let engine = try SNMPEngine()
-        let wrong = agent.target(SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128, authPassphrase: "not-the-key-1"))
+        let wrong = agent.target(
+            SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128, authPassphrase: "not-the-key-1"))
         let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: wrong) }
         #expect(result == .failure(.authenticationFailure("wrongDigest")))
         #expect(elapsed < .seconds(4) + .seconds(2))
@@ -42,11 +43,14 @@ import Testing
         await engine.shutdown()
     }
 
-    @Test(arguments: [SNMPSecurity.v2c(community: "public"), SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128)])
+    @Test(arguments: [
+        SNMPSecurity.v2c(community: "public"), SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128),
+    ])
     func unreachableAgentTimesOutWithinTheBudget(security: SNMPSecurity) async throws {
         let engine = try SNMPEngine()
         let port = try FreePort.udp()
-        let target = SNMPTarget(host: "127.0.0.1", port: port, security: security, timeout: .milliseconds(200), retries: 2)
+        let target = SNMPTarget(
+            host: "127.0.0.1", port: port, security: security, timeout: .milliseconds(200), retries: 2)
         let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: target) }
         #expect(result == .failure(.timeout))
         #expect(elapsed < .milliseconds(600) + .seconds(2))
@@ -60,7 +64,8 @@ import Testing
         #expect(v1 == .failure(.agentError(status: 2, index: 1)))
         let v2 = try await engine.get(["1.3.6.1.2.1.1.1.99"], from: agent.v2c).get()
         #expect(v2.first?.value == .noSuchInstance)
-        let sample = ItemSample(itemID: ItemID(UUID()), deviceID: DeviceID(UUID()), timestamp: Date(), result: .success(v2[0].value))
+        let sample = ItemSample(
+            itemID: ItemID(UUID()), deviceID: DeviceID(UUID()), timestamp: Date(), result: .success(v2[0].value))
         #expect(sample.value == nil && sample.error == "noSuchInstance")
         await engine.shutdown()
     }
@@ -71,9 +76,13 @@ import Testing
         #expect(await engine.get(["1.3.six.1"], from: target) == .failure(.invalidOID("1.3.six.1")))
         #expect(await engine.get([], from: target) == .failure(.invalidTarget("a request carries 1...128 OIDs")))
         let named = SNMPTarget(host: "router.example", security: .v2c(community: "public"))
-        #expect(await engine.get(["1.3.6.1.2.1.1.1.0"], from: named) == .failure(.invalidTarget("host must be an IPv4 or IPv6 address literal")))
+        #expect(
+            await engine.get(["1.3.6.1.2.1.1.1.0"], from: named)
+                == .failure(.invalidTarget("host must be an IPv4 or IPv6 address literal")))
         let v1Bulk = SNMPTarget(host: "127.0.0.1", security: .v1(community: "public"))
-        #expect(await engine.getBulk(["1.3.6.1"], maxRepetitions: 5, from: v1Bulk) == .failure(.invalidTarget("GETBULK needs SNMPv2c or v3")))
+        #expect(
+            await engine.getBulk(["1.3.6.1"], maxRepetitions: 5, from: v1Bulk)
+                == .failure(.invalidTarget("GETBULK needs SNMPv2c or v3")))
         await engine.shutdown()
         #expect(await engine.get(["1.3.6.1.2.1.1.1.0"], from: target) == .failure(.shutdown))
     }

@@ -17,15 +17,18 @@ final class SNMPSimulator {
         let environment = ProcessInfo.processInfo.environment
         guard let binary = environment["OUTPOST_SNMPSIM_BIN"], let data = environment["OUTPOST_SNMPSIM_DATA"] else {
             throw TestEnvironmentError(
-                "OUTPOST_SNMPSIM_BIN and OUTPOST_SNMPSIM_DATA must name snmpsim-command-responder and the snmpsim-data data directory")
+                "OUTPOST_SNMPSIM_BIN and OUTPOST_SNMPSIM_DATA must name snmpsim-command-responder and the snmpsim-data data directory"
+            )
         }
         _ = try Command.require(binary, hint: "pip install snmpsim==1.2.2 snmpsim-data==1.0.1")
         port = try FreePort.udp()
         directory = try TemporaryDirectory("snmpsim").url
         let dataDirectory = directory.appendingPathComponent("data")
         let cacheDirectory = directory.appendingPathComponent("cache")
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        try FileManager.default.createDirectory(
+            at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            at: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
         for (community, path) in recordings {
             let source = URL(fileURLWithPath: data).appendingPathComponent(path)
             let suffix = path.hasSuffix(".bz2") ? ".snmprec.bz2" : ".snmprec"
@@ -46,17 +49,22 @@ final class SNMPSimulator {
     }
 
     func target(community: String) -> SNMPTarget {
-        SNMPTarget(host: "127.0.0.1", port: port, security: .v2c(community: community), timeout: .seconds(5), retries: 1)
+        SNMPTarget(
+            host: "127.0.0.1", port: port, security: .v2c(community: community), timeout: .seconds(5), retries: 1)
     }
 
     /// The OIDs `snmpbulkwalk` gets from this simulator under `root`, in order (without the
     /// endOfMibView bindings it prints for the last page).
     func referenceWalkOIDs(community: String, root: String, maxRepetitions: Int) async throws -> [String] {
-        let text = try await Command.output("/usr/bin/snmpbulkwalk", [
-            "-v2c", "-c", community, "-t", "5", "-On", "-Ox", "-Cr\(maxRepetitions)", "127.0.0.1:\(port)", root,
-        ])
+        let text = try await Command.output(
+            "/usr/bin/snmpbulkwalk",
+            [
+                "-v2c", "-c", community, "-t", "5", "-On", "-Ox", "-Cr\(maxRepetitions)", "127.0.0.1:\(port)", root,
+            ])
         return text.split(separator: "\n").compactMap { line in
-            guard line.hasPrefix("."), let end = line.range(of: " = "), !line.contains("No more variables left") else { return nil }
+            guard line.hasPrefix("."), let end = line.range(of: " = "), !line.contains("No more variables left") else {
+                return nil
+            }
             return String(line[line.index(after: line.startIndex)..<end.lowerBound])
         }
     }
@@ -65,7 +73,8 @@ final class SNMPSimulator {
     static func recording(_ path: String) async throws -> [VarBind] {
         let data = ProcessInfo.processInfo.environment["OUTPOST_SNMPSIM_DATA"] ?? ""
         let file = URL(fileURLWithPath: data).appendingPathComponent(path).path
-        let text = path.hasSuffix(".bz2")
+        let text =
+            path.hasSuffix(".bz2")
             ? try await Command.output(try Command.require("/usr/bin/bzcat", hint: "apt-get install bzip2"), [file])
             : try String(contentsOfFile: file, encoding: .utf8)
         return try SNMPRecording.parse(text)
@@ -75,8 +84,10 @@ final class SNMPSimulator {
         for _ in 0..<300 {
             guard process.isRunning else { break }
             if let text = try? await Command.output(
-                "/usr/bin/snmpget", ["-v2c", "-c", community, "-t", "0.2", "-r", "0", "-On", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.1.0"]),
-               text.contains("1.3.6.1.2.1.1.1.0") {
+                "/usr/bin/snmpget",
+                ["-v2c", "-c", community, "-t", "0.2", "-r", "0", "-On", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.1.0"]),
+                text.contains("1.3.6.1.2.1.1.1.0")
+            {
                 return
             }
         }
@@ -94,15 +105,18 @@ enum SNMPRecording {
             let fields = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3 else { continue }
             let oid = String(fields[0])
-            let tag = String(fields[1]), body = String(fields[2]).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+            let tag = String(fields[1])
+            let body = String(fields[2]).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
             guard !tag.contains(":") else {
                 throw TestEnvironmentError("recording uses a variation module: \(line.prefix(80))")
             }
             let hex = tag.hasSuffix("x")
-            let bytes: [UInt8] = hex ? stride(from: 0, to: body.utf8.count - 1, by: 2).compactMap { offset in
-                let start = body.utf8.index(body.utf8.startIndex, offsetBy: offset)
-                return UInt8(String(body[start..<body.index(start, offsetBy: 2)]), radix: 16)
-            } : Array(body.utf8)
+            let bytes: [UInt8] =
+                hex
+                ? stride(from: 0, to: body.utf8.count - 1, by: 2).compactMap { offset in
+                    let start = body.utf8.index(body.utf8.startIndex, offsetBy: offset)
+                    return UInt8(String(body[start..<body.index(start, offsetBy: 2)]), radix: 16)
+                } : Array(body.utf8)
             let value: SNMPValue
             switch tag.replacingOccurrences(of: "x", with: "") {
             case "2": value = .integer(Int64(body) ?? 0)

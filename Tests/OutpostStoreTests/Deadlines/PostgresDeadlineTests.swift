@@ -7,11 +7,15 @@ import Testing
 /// postgres-nio 1.33 can lose a query for ever when its connection closes at the wrong moment,
 /// and waits without limit on a server that stopped answering: every call outside ingest goes
 /// through `withConnection(timeout:)` and every listener through `PostgresChannelListener`.
-@Suite("PostgreSQL calls with deadlines against a private server that is killed and frozen", .tags(.postgres, .timing), .needsQuietMachine, .needsPostgres, .needsPostgresBinaries)
+@Suite(
+    "PostgreSQL calls with deadlines against a private server that is killed and frozen", .tags(.postgres, .timing),
+    .needsQuietMachine, .needsPostgres, .needsPostgresBinaries)
 struct PostgresDeadlineTests {
     static let logger = Logger(label: "outpost.test.deadline")
 
-    @Test("on a frozen server a call fails within its deadline, waiting for a connection included; after the thaw calls succeed again")
+    @Test(
+        "on a frozen server a call fails within its deadline, waiting for a connection included; after the thaw calls succeed again"
+    )
     func frozenServerCall() async throws {
         let cluster = try TestPostgresCluster()
         try await Self.withClient(of: cluster) { client in
@@ -38,11 +42,14 @@ struct PostgresDeadlineTests {
                     for try await _ in try await connection.query("SELECT pg_sleep(60)", logger: Self.logger) {}
                 }
             }
-            let admin = try await PostgresConnection.connect(configuration: cluster.url.connectionConfiguration(), id: 1, logger: Self.logger)
+            let admin = try await PostgresConnection.connect(
+                configuration: cluster.url.connectionConfiguration(), id: 1, logger: Self.logger)
             var waiting = 0
             while waiting == 0 {
                 try await Task.sleep(for: .milliseconds(20))
-                let rows = try await admin.query("SELECT count(*)::int FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'", logger: Self.logger)
+                let rows = try await admin.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'",
+                    logger: Self.logger)
                 for try await count in rows.decode(Int.self) { waiting = count }
             }
             try await admin.close()
@@ -55,15 +62,20 @@ struct PostgresDeadlineTests {
         }
     }
 
-    @Test("a listener listens again after the server is killed and restarted, and after it was frozen, and says so each time")
+    @Test(
+        "a listener listens again after the server is killed and restarted, and after it was frozen, and says so each time"
+    )
     func listenerRecovers() async throws {
         let cluster = try TestPostgresCluster()
         let events = RecordedEvents()
-        let timing = PostgresChannelListener.Timing(timeout: .seconds(1), checkInterval: .seconds(1), reconnectDelay: .milliseconds(100))
+        let timing = PostgresChannelListener.Timing(
+            timeout: .seconds(1), checkInterval: .seconds(1), reconnectDelay: .milliseconds(100))
         try await Self.withClient(of: cluster) { client in
-            let listener = PostgresChannelListener(client: client, channel: "outpost_test_channel", timing: timing, logger: Self.logger)
+            let listener = PostgresChannelListener(
+                client: client, channel: "outpost_test_channel", timing: timing, logger: Self.logger)
             let listening = Task {
-                await listener.run(listening: { events.record("listening") }, received: { events.record("notice \($0)") })
+                await listener.run(
+                    listening: { events.record("listening") }, received: { events.record("notice \($0)") })
             }
             defer { listening.cancel() }
             #expect(try await events.wait(for: "listening"))
@@ -89,7 +101,9 @@ struct PostgresDeadlineTests {
     }
 
     /// Runs `body` with a running client of `cluster`.
-    private static func withClient(of cluster: TestPostgresCluster, _ body: (PostgresClient) async throws -> Void) async throws {
+    private static func withClient(of cluster: TestPostgresCluster, _ body: (PostgresClient) async throws -> Void)
+        async throws
+    {
         let client = PostgresClient(configuration: cluster.url.clientConfiguration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
@@ -107,7 +121,8 @@ struct PostgresDeadlineTests {
     }
 
     private static func notify(_ payload: String, _ cluster: TestPostgresCluster) async throws {
-        let connection = try await PostgresConnection.connect(configuration: cluster.url.connectionConfiguration(), id: 2, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: cluster.url.connectionConfiguration(), id: 2, logger: logger)
         try await connection.query("SELECT pg_notify('outpost_test_channel', \(payload))", logger: logger)
         try await connection.close()
     }

@@ -30,7 +30,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let serverCA = try await OpenSSLTestCA(in: directory, name: "database-ca")
         let otherCA = try await OpenSSLTestCA(in: directory, name: "other-ca")
-        let cluster = try TestPostgresCluster(tls: try await serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
+        let cluster = try TestPostgresCluster(
+            tls: try await serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
         try await body(Fixture(cluster: cluster, serverCA: serverCA, otherCA: otherCA))
     }
 
@@ -38,7 +39,8 @@ import Testing
     static func encrypted(over url: DatabaseURL) async throws -> Bool {
         let connection = try await url.connect(id: 1, logger: TestDatabase.logger)
         do {
-            let rows = try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestDatabase.logger)
+            let rows = try await connection.query(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestDatabase.logger)
             var encrypted = false
             for try await ssl in rows.decode(Bool.self) { encrypted = ssl }
             try await connection.close()
@@ -66,14 +68,17 @@ import Testing
             let otherCA = try fixture.url(host: "localhost", .verifyFull, trusting: fixture.otherCA)
             let untrusted = try await Self.refusal(otherCA)
             #expect(untrusted?.reason == .untrustedCertificate)
-            #expect(untrusted?.description == "PostgreSQL at localhost:\(fixture.cluster.port) (sslmode=verify-full): "
-                + "the server's TLS certificate is not signed by a CA of sslrootcert \(fixture.otherCA.certificate)")
+            #expect(
+                untrusted?.description == "PostgreSQL at localhost:\(fixture.cluster.port) (sslmode=verify-full): "
+                    + "the server's TLS certificate is not signed by a CA of sslrootcert \(fixture.otherCA.certificate)"
+            )
 
             // The certificate names localhost only: 127.0.0.1 is another host.
             let byAddress = try fixture.url(host: "127.0.0.1", .verifyFull, trusting: fixture.serverCA)
             let mismatch = try await Self.refusal(byAddress)
             #expect(mismatch?.reason == .hostNameMismatch)
-            #expect(mismatch?.description.contains("does not name 127.0.0.1") == true, "\(String(describing: mismatch))")
+            #expect(
+                mismatch?.description.contains("does not name 127.0.0.1") == true, "\(String(describing: mismatch))")
         }
     }
 

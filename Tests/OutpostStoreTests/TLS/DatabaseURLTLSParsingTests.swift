@@ -14,8 +14,9 @@ import Testing
         for mode in DatabaseSSLMode.allCases {
             #expect(try DatabaseURL("postgres://u@h/d?sslmode=\(mode.rawValue)").sslMode == mode)
         }
-        #expect(Self.parseError("postgres://u@h/d?sslmode=allow")
-            == "database URL sslmode must be one of disable, prefer, require, verify-ca, verify-full (got allow)")
+        #expect(
+            Self.parseError("postgres://u@h/d?sslmode=allow")
+                == "database URL sslmode must be one of disable, prefer, require, verify-ca, verify-full (got allow)")
     }
 
     @Test("sslrootcert is read at parse time: a missing or non-PEM file, or one without TLS, is refused")
@@ -25,18 +26,26 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ca = try await OpenSSLTestCA(in: directory, name: "ca")
 
-        let url = try DatabaseURL("postgres://outpost:secret@db.example:5433/outpost?sslmode=verify-full&sslrootcert=\(ca.certificate)")
+        let url = try DatabaseURL(
+            "postgres://outpost:secret@db.example:5433/outpost?sslmode=verify-full&sslrootcert=\(ca.certificate)")
         #expect(url.sslRootCertificatePath == ca.certificate)
-        #expect(url.description == "postgres://outpost:***@db.example:5433/outpost?sslmode=verify-full&sslrootcert=\(ca.certificate)")
+        #expect(
+            url.description
+                == "postgres://outpost:***@db.example:5433/outpost?sslmode=verify-full&sslrootcert=\(ca.certificate)")
         let other = try url.with(database: "other")
-        #expect(other.sslMode == .verifyFull && other.sslRootCertificatePath == ca.certificate && other.password == "secret")
+        #expect(
+            other.sslMode == .verifyFull && other.sslRootCertificatePath == ca.certificate && other.password == "secret"
+        )
 
-        #expect(Self.parseError("postgres://u@h/d?sslmode=verify-full&sslrootcert=\(directory)/missing.crt")
-            == "database URL sslrootcert \(directory)/missing.crt: cannot read the file")
+        #expect(
+            Self.parseError("postgres://u@h/d?sslmode=verify-full&sslrootcert=\(directory)/missing.crt")
+                == "database URL sslrootcert \(directory)/missing.crt: cannot read the file")
         try "not a certificate\n".write(toFile: "\(directory)/junk.crt", atomically: false, encoding: .utf8)
-        #expect(Self.parseError("postgres://u@h/d?sslmode=verify-ca&sslrootcert=\(directory)/junk.crt")
-            == "database URL sslrootcert \(directory)/junk.crt: not a PEM file of CA certificates")
-        #expect(Self.parseError("postgres://u@h/d?sslrootcert=\(ca.certificate)")
-            == "database URL sslrootcert needs TLS: add sslmode=verify-full (got sslmode=disable)")
+        #expect(
+            Self.parseError("postgres://u@h/d?sslmode=verify-ca&sslrootcert=\(directory)/junk.crt")
+                == "database URL sslrootcert \(directory)/junk.crt: not a PEM file of CA certificates")
+        #expect(
+            Self.parseError("postgres://u@h/d?sslrootcert=\(ca.certificate)")
+                == "database URL sslrootcert needs TLS: add sslmode=verify-full (got sslmode=disable)")
     }
 }

@@ -8,7 +8,9 @@ import Testing
 struct TemplateStoreTests {
     static let store = TemplateStore(logger: TestDatabase.logger)
 
-    static func addDevice(_ name: String, vendor: String?, type: String? = nil, on db: PostgresConnection) async throws -> UUID {
+    static func addDevice(_ name: String, vendor: String?, type: String? = nil, on db: PostgresConnection) async throws
+        -> UUID
+    {
         try await Fixture.device(name, ip: "10.0.0.1", vendor: vendor, deviceType: type, on: db)
     }
 
@@ -29,7 +31,8 @@ struct TemplateStoreTests {
             let list = try await Self.store.list(on: db)
             #expect(list.count == 7)
             let juniper = try #require(list.first { $0.name == "Juniper" })
-            #expect(juniper.itemCount == 8 && juniper.triggerCount == 5 && juniper.isBuiltin && juniper.deviceCount == 0)
+            #expect(
+                juniper.itemCount == 8 && juniper.triggerCount == 5 && juniper.isBuiltin && juniper.deviceCount == 0)
         }
     }
 
@@ -42,31 +45,57 @@ struct TemplateStoreTests {
             let other = try await Self.addDevice("core-2", vendor: "Cisco", on: db)
 
             let first = try await Self.store.apply(cisco.name, to: .devices(["core-1", other.uuidString]), on: db)
-            #expect(first == TemplateStore.ApplyResult(devices: 2, created: 2 * cisco.items.count, updated: 0, unchanged: 0, removed: 0))
-            let rows = try await db.strings("""
+            #expect(
+                first
+                    == TemplateStore.ApplyResult(
+                        devices: 2, created: 2 * cisco.items.count, updated: 0, unchanged: 0, removed: 0))
+            let rows = try await db.strings(
+                """
                 SELECT name || '|' || oid || '|' || interval || '|' || value_type || '|' || is_table
                 FROM monitoring_items WHERE device_id = '\(router)' ORDER BY name
                 """)
-            let expected = cisco.items.sorted { $0.name < $1.name }.map { "\($0.name)|\($0.oid)|\($0.interval)|\($0.valueType)|\($0.isTable)" }
+            let expected = cisco.items.sorted { $0.name < $1.name }.map {
+                "\($0.name)|\($0.oid)|\($0.interval)|\($0.valueType)|\($0.isTable)"
+            }
             #expect(rows == expected)
-            #expect(try await db.integer("SELECT count(*) FROM monitoring_items WHERE name = 'cpu_5min' AND oid = '1.3.6.1.4.1.9.9.109.1.1.1.1.8' AND is_table AND interval = 60") == 2)
-            #expect(try await db.integer("SELECT count(*) FROM monitoring_items WHERE name = 'uptime' AND interval = 300 AND NOT is_table") == 2)
+            #expect(
+                try await db.integer(
+                    "SELECT count(*) FROM monitoring_items WHERE name = 'cpu_5min' AND oid = '1.3.6.1.4.1.9.9.109.1.1.1.1.8' AND is_table AND interval = 60"
+                ) == 2)
+            #expect(
+                try await db.integer(
+                    "SELECT count(*) FROM monitoring_items WHERE name = 'uptime' AND interval = 300 AND NOT is_table")
+                    == 2)
 
             let again = try await Self.store.apply(cisco.name, to: .devices([router.uuidString, "core-2"]), on: db)
-            #expect(again == TemplateStore.ApplyResult(devices: 2, created: 0, updated: 0, unchanged: 2 * cisco.items.count, removed: 0))
+            #expect(
+                again
+                    == TemplateStore.ApplyResult(
+                        devices: 2, created: 0, updated: 0, unchanged: 2 * cisco.items.count, removed: 0))
             #expect(try await db.integer("SELECT count(*) FROM monitoring_items") == 2 * cisco.items.count)
 
             // A disabled item stays disabled; an interval changed in the template is updated; a dropped item is removed.
-            try await db.query("UPDATE monitoring_items SET enabled = false WHERE name = 'cpu_1min'", logger: TestDatabase.logger)
+            try await db.query(
+                "UPDATE monitoring_items SET enabled = false WHERE name = 'cpu_1min'", logger: TestDatabase.logger)
             var changed = cisco
             changed.items[0].interval = 900
             changed.items.removeAll { $0.name == "if_out_errors" }
             _ = try await Self.store.importTemplates([changed], builtin: true, on: db)
             let update = try await Self.store.apply(cisco.name, to: .devices(["core-1"]), on: db)
-            #expect(update == TemplateStore.ApplyResult(devices: 1, created: 0, updated: 1, unchanged: changed.items.count - 1, removed: 1))
-            #expect(try await db.integer("SELECT interval FROM monitoring_items WHERE device_id = '\(router)' AND name = '\(changed.items[0].name)'") == 900)
-            #expect(try await db.integer("SELECT count(*) FROM monitoring_items WHERE device_id = '\(router)' AND name = 'if_out_errors'") == 0)
-            #expect(try await db.integer("SELECT count(*) FROM monitoring_items WHERE name = 'cpu_1min' AND enabled") == 0)
+            #expect(
+                update
+                    == TemplateStore.ApplyResult(
+                        devices: 1, created: 0, updated: 1, unchanged: changed.items.count - 1, removed: 1))
+            #expect(
+                try await db.integer(
+                    "SELECT interval FROM monitoring_items WHERE device_id = '\(router)' AND name = '\(changed.items[0].name)'"
+                ) == 900)
+            #expect(
+                try await db.integer(
+                    "SELECT count(*) FROM monitoring_items WHERE device_id = '\(router)' AND name = 'if_out_errors'")
+                    == 0)
+            #expect(
+                try await db.integer("SELECT count(*) FROM monitoring_items WHERE name = 'cpu_1min' AND enabled") == 0)
         }
     }
 
@@ -80,13 +109,25 @@ struct TemplateStoreTests {
             _ = try await Self.addDevice("unknown", vendor: nil, on: db)
             let result = try await Self.store.apply("HP/Aruba", to: .matching, on: db)
             #expect(result.devices == 2)
-            #expect(Set(try await db.strings("SELECT DISTINCT device_id::text FROM monitoring_items")) == [hp.uuidString.lowercased(), aruba.uuidString.lowercased()])
+            #expect(
+                Set(try await db.strings("SELECT DISTINCT device_id::text FROM monitoring_items")) == [
+                    hp.uuidString.lowercased(), aruba.uuidString.lowercased(),
+                ])
 
-            let typed = MonitoringTemplate(name: "switches only", deviceTypes: ["Switch"],
-                                           items: [.init(name: "uptime", oidName: "sysUpTime", oid: ".1.3.6.1.2.1.1.3.0", interval: 30, valueType: "timeticks")])
+            let typed = MonitoringTemplate(
+                name: "switches only", deviceTypes: ["Switch"],
+                items: [
+                    .init(
+                        name: "uptime", oidName: "sysUpTime", oid: ".1.3.6.1.2.1.1.3.0", interval: 30,
+                        valueType: "timeticks")
+                ])
             _ = try await Self.store.importTemplates([typed], builtin: false, on: db)
             #expect(try await Self.store.apply("switches only", to: .matching, on: db).devices == 2)
-            #expect(try await db.strings("SELECT DISTINCT oid FROM monitoring_items WHERE name = 'uptime' AND interval = 30") == ["1.3.6.1.2.1.1.3.0"])
+            #expect(
+                try await db.strings(
+                    "SELECT DISTINCT oid FROM monitoring_items WHERE name = 'uptime' AND interval = 30") == [
+                        "1.3.6.1.2.1.1.3.0"
+                    ])
         }
     }
 
@@ -98,7 +139,9 @@ struct TemplateStoreTests {
             _ = try await Self.addDevice("twin", vendor: "Cisco", on: db)
             _ = try await Self.addDevice("twin", vendor: "Cisco", on: db)
             _ = try await Self.addDevice("single", vendor: "Cisco", on: db)
-            await #expect(throws: TemplateError.unknownTemplate("nope")) { try await Self.store.apply("nope", to: .matching, on: db) }
+            await #expect(throws: TemplateError.unknownTemplate("nope")) {
+                try await Self.store.apply("nope", to: .matching, on: db)
+            }
             await #expect(throws: DeviceLookupError.ambiguous(name: "twin", matches: 2)) {
                 try await Self.store.apply(cisco.name, to: .devices(["single", "twin"]), on: db)
             }

@@ -1,22 +1,33 @@
 import Foundation
-@testable import OutpostStore
 import Testing
+
+@testable import OutpostStore
 
 @Suite("Template documents and validation")
 struct TemplateValidationTests {
     static let minimal = MonitoringTemplate(
         name: "t", vendor: "Acme",
-        items: [.init(name: "cpu", oidName: "acmeCpu", oid: "1.3.6.1.4.1.99999.1.0", interval: 60, valueType: "gauge32", units: "%")],
+        items: [
+            .init(
+                name: "cpu", oidName: "acmeCpu", oid: "1.3.6.1.4.1.99999.1.0", interval: 60, valueType: "gauge32",
+                units: "%")
+        ],
         triggers: [.init(name: "busy", expression: "last(cpu) > 90", severity: "high", forDuration: 300)])
 
     @Test("the seven built-in templates parse, validate and use real numeric OIDs")
     func builtins() throws {
         let templates = try BuiltinTemplates.all()
-        #expect(templates.map(\.name) == ["Cisco IOS/IOS-XE", "FortiGate", "HP/Aruba", "Juniper", "MikroTik RouterOS", "Linux (net-snmp)", "Windows"])
-        let oids = Dictionary(templates.flatMap { $0.items.map { ($0.oidName, $0.oid) } }, uniquingKeysWith: { first, second in
-            #expect(first == second, "one MIB object, two OIDs")
-            return first
-        })
+        #expect(
+            templates.map(\.name) == [
+                "Cisco IOS/IOS-XE", "FortiGate", "HP/Aruba", "Juniper", "MikroTik RouterOS", "Linux (net-snmp)",
+                "Windows",
+            ])
+        let oids = Dictionary(
+            templates.flatMap { $0.items.map { ($0.oidName, $0.oid) } },
+            uniquingKeysWith: { first, second in
+                #expect(first == second, "one MIB object, two OIDs")
+                return first
+            })
         // Spot checks against the public MIBs.
         #expect(oids["sysUpTime"] == "1.3.6.1.2.1.1.3.0")
         #expect(oids["ifHCInOctets"] == "1.3.6.1.2.1.31.1.1.1.6")
@@ -37,7 +48,9 @@ struct TemplateValidationTests {
         #expect(oids["laLoad.2"] == "1.3.6.1.4.1.2021.10.1.3.2")
         // Tables are columns to walk; scalars are instances.
         for template in templates {
-            for item in template.items where item.isTable { #expect(!item.oid.hasSuffix(".0"), "\(template.name) \(item.name)") }
+            for item in template.items where item.isTable {
+                #expect(!item.oid.hasSuffix(".0"), "\(template.name) \(item.name)")
+            }
             #expect(!template.triggers.isEmpty, "\(template.name) has triggers")
         }
     }
@@ -53,20 +66,25 @@ struct TemplateValidationTests {
         #expect(one.contains("\"oid_name\"") && one.contains("\"for_duration\"") && one.contains("\"is_table\""))
     }
 
-    @Test("bad templates are refused with the offending part named", arguments: [
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].oid = "1.3.6.x" }, "not a numeric OID"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].interval = 0 }, "interval"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].interval = 86_401 }, "interval"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].valueType = "double" }, "value_type"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].name = "CPU load" }, "[a-z][a-z0-9_]*"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items.append(t.items[0]) }, "appears twice"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].isTable = true }, "table column OID"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.items = [] }, "no items"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.triggers[0].severity = "disaster" }, "severity"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.triggers[0].expression = "last(memory) > 90" }, "\"memory\", which is not an item"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.triggers[0].forDuration = -1 }, "for_duration"),
-        ({ @Sendable (t: inout MonitoringTemplate) in t.name = "" }, "name must be 1 to 100"),
-    ] as [(@Sendable (inout MonitoringTemplate) -> Void, String)])
+    @Test(
+        "bad templates are refused with the offending part named",
+        arguments: [
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].oid = "1.3.6.x" }, "not a numeric OID"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].interval = 0 }, "interval"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].interval = 86_401 }, "interval"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].valueType = "double" }, "value_type"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].name = "CPU load" }, "[a-z][a-z0-9_]*"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items.append(t.items[0]) }, "appears twice"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items[0].isTable = true }, "table column OID"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.items = [] }, "no items"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.triggers[0].severity = "disaster" }, "severity"),
+            (
+                { @Sendable (t: inout MonitoringTemplate) in t.triggers[0].expression = "last(memory) > 90" },
+                "\"memory\", which is not an item"
+            ),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.triggers[0].forDuration = -1 }, "for_duration"),
+            ({ @Sendable (t: inout MonitoringTemplate) in t.name = "" }, "name must be 1 to 100"),
+        ] as [(@Sendable (inout MonitoringTemplate) -> Void, String)])
     func invalid(_ change: @Sendable (inout MonitoringTemplate) -> Void, _ reason: String) {
         var template = Self.minimal
         change(&template)
@@ -79,7 +97,8 @@ struct TemplateValidationTests {
 
     @Test("unreadable JSON names the file and the path of the problem")
     func unreadable() {
-        let text = #"{"name": "x", "items": [{"name": "a", "oid": "1.3.6.1.2.1.1.3.0", "interval": 60, "value_type": "timeticks"}]}"#
+        let text =
+            #"{"name": "x", "items": [{"name": "a", "oid": "1.3.6.1.2.1.1.3.0", "interval": 60, "value_type": "timeticks"}]}"#
         #expect {
             try TemplateDocument.decode(Data(text.utf8), source: "x.json")
         } throws: { error in
@@ -89,7 +108,8 @@ struct TemplateValidationTests {
 
     @Test("item references are read from function calls in trigger expressions")
     func references() {
-        #expect(MonitoringTemplate.itemReferences(in: "last(a) / (last(b) + last( c_1)) * 100 > 90 AND avg(d, 5m) > 1")
-            == ["a", "b", "c_1", "d"])
+        #expect(
+            MonitoringTemplate.itemReferences(in: "last(a) / (last(b) + last( c_1)) * 100 > 90 AND avg(d, 5m) > 1")
+                == ["a", "b", "c_1", "d"])
     }
 }

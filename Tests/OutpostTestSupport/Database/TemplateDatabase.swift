@@ -48,13 +48,15 @@ enum TemplateDatabase {
 
     private static func build(on server: DatabaseURL) async throws {
         let logger = TestDatabase.logger
-        let admin = try await PostgresConnection.connect(configuration: server.connectionConfiguration(), id: 1, logger: logger)
+        let admin = try await PostgresConnection.connect(
+            configuration: server.connectionConfiguration(), id: 1, logger: logger)
         do {
             try await admin.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
             let existing = try await admin.strings("SELECT datname FROM pg_database WHERE datname = '\(name)'")
             if existing.isEmpty {
                 let building = "\(name)_building_\(getpid())"
-                try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(building) WITH (FORCE)"), logger: logger)
+                try await admin.query(
+                    PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(building) WITH (FORCE)"), logger: logger)
                 try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(building)"), logger: logger)
                 let connection = try await PostgresConnection.connect(
                     configuration: try server.with(database: building).connectionConfiguration(), id: 2, logger: logger)
@@ -65,8 +67,10 @@ enum TemplateDatabase {
                     try? await connection.close()
                     throw error
                 }
-                try await admin.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: logger)
-                try await admin.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(name) WITH IS_TEMPLATE true"), logger: logger)
+                try await admin.query(
+                    PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: logger)
+                try await admin.query(
+                    PostgresQuery(unsafeSQL: "ALTER DATABASE \(name) WITH IS_TEMPLATE true"), logger: logger)
             }
             try await admin.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
             try await admin.close()

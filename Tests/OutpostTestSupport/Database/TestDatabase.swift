@@ -54,7 +54,8 @@ public struct TestDatabase: Sendable {
     /// Runs one statement on the server's maintenance database, on a connection of its own
     /// (a test may have restarted the server since the database was created).
     private static func administer(_ server: DatabaseURL, _ sql: String) async throws {
-        let admin = try await PostgresConnection.connect(configuration: server.connectionConfiguration(), id: 1, logger: logger)
+        let admin = try await PostgresConnection.connect(
+            configuration: server.connectionConfiguration(), id: 1, logger: logger)
         do {
             try await admin.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             try await admin.close()
@@ -76,7 +77,8 @@ public struct TestDatabase: Sendable {
 
     /// Another connection to the same database.
     public func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: Int.random(in: 2...1_000_000), logger: Self.logger)
+        try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: Int.random(in: 2...1_000_000), logger: Self.logger)
     }
 }
 

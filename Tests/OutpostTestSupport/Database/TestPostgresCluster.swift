@@ -38,7 +38,8 @@ public final class TestPostgresCluster: Sendable {
         extraOptions = tls == nil ? "" : " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let osUser { try BlockingCommand.run("/bin/chown", [osUser, directory]) }
-        try pg("initdb", ["-D", "\(directory)/data", "-U", "outpost", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        try pg(
+            "initdb", ["-D", "\(directory)/data", "-U", "outpost", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
         if let tls {
             try installServerFile(tls.certificate, as: "server.crt")
             try installServerFile(tls.key, as: "server.key")
@@ -62,8 +63,12 @@ public final class TestPostgresCluster: Sendable {
 
     /// Starts (or restarts) the server and waits until it accepts connections.
     public func start() throws {
-        try pg("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/log", "-w", "-t", "60", "start",
-                          "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off" + extraOptions])
+        try pg(
+            "pg_ctl",
+            [
+                "-D", "\(directory)/data", "-l", "\(directory)/log", "-w", "-t", "60", "start",
+                "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off" + extraOptions,
+            ])
     }
 
     /// Stops the server abruptly, as a crash would (`-m immediate`).
@@ -99,8 +104,9 @@ public final class TestPostgresCluster: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
             guard let pid = pid_t(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let end = stat.lastIndex(of: ")") else { return nil }
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let end = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: end)...].split(separator: " ")
             return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
         }

@@ -9,7 +9,8 @@ public struct TemporaryDirectory: Sendable {
     public init(_ name: String = #function) throws {
         let safe = name.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         path = FileManager.default.temporaryDirectory.path + "/outpost-\(safe)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     }
 
     /// The directory as a file URL.
@@ -23,7 +24,8 @@ public struct TemporaryDirectory: Sendable {
 }
 
 /// Runs `body` with the path of a fresh directory, removed when `body` returns.
-public func withTemporaryDirectory<T>(_ name: String = #function, _ body: (String) async throws -> T) async throws -> T {
+public func withTemporaryDirectory<T>(_ name: String = #function, _ body: (String) async throws -> T) async throws -> T
+{
     let directory = try TemporaryDirectory(name)
     defer { directory.remove() }
     return try await body(directory.path)

@@ -37,8 +37,10 @@ public enum Harness {
     }
 
     /// PostgreSQL's binaries, for private clusters a test stops and restarts (`OUTPOST_TEST_PG_BINDIR`).
-    public static let postgresBinaries = Need("needs PostgreSQL's binaries (OUTPOST_TEST_PG_BINDIR): run scripts/test") {
-        environment("OUTPOST_TEST_PG_BINDIR").map { FileManager.default.isExecutableFile(atPath: "\($0)/pg_ctl") } ?? false
+    public static let postgresBinaries = Need("needs PostgreSQL's binaries (OUTPOST_TEST_PG_BINDIR): run scripts/test")
+    {
+        environment("OUTPOST_TEST_PG_BINDIR").map { FileManager.default.isExecutableFile(atPath: "\($0)/pg_ctl") }
+            ?? false
     }
 
     /// Root: mounts, raw sockets, files other users own.
@@ -51,12 +53,15 @@ public enum Harness {
 
     /// net-snmp's `snmpd` and command-line tools (Debian snmpd, snmp).
     public static let snmpd = Need("needs snmpd and snmpget (apt-get install snmpd snmp)") {
-        FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd") && FileManager.default.isExecutableFile(atPath: "/usr/bin/snmpget")
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/snmpget")
     }
 
     /// snmpsim and its recordings (`OUTPOST_SNMPSIM_BIN`, `OUTPOST_SNMPSIM_DATA`).
     public static let snmpsim = Need("needs snmpsim (OUTPOST_SNMPSIM_BIN, OUTPOST_SNMPSIM_DATA): run scripts/test") {
-        guard let binary = environment("OUTPOST_SNMPSIM_BIN"), let data = environment("OUTPOST_SNMPSIM_DATA") else { return false }
+        guard let binary = environment("OUTPOST_SNMPSIM_BIN"), let data = environment("OUTPOST_SNMPSIM_DATA") else {
+            return false
+        }
         return FileManager.default.isExecutableFile(atPath: binary) && FileManager.default.fileExists(atPath: data)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Unique names and address blocks for tests running in parallel, also across processes.
@@ -54,8 +54,10 @@ public final class NetworkNamespace: Sendable {
             try inside(["addr", "add", "\(linkPrefix).2/24", "dev", innerInterface])
             try inside(["link", "set", innerInterface, "up"])
             try inside(["link", "set", "lo", "up"])
-            for setting in ["net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=100000",
-                            "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"] {
+            for setting in [
+                "net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=100000",
+                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+            ] {
                 try sysctl(setting)
             }
         } catch {
@@ -97,7 +99,8 @@ public final class NetworkNamespace: Sendable {
             let thread = Thread {
                 let target = open(namespacePath, O_RDONLY | O_CLOEXEC)
                 guard target >= 0, joinNetworkNamespace(target) == 0 else {
-                    continuation.resume(throwing: TestEnvironmentError("cannot join namespace \(namespacePath): errno \(errno)"))
+                    continuation.resume(
+                        throwing: TestEnvironmentError("cannot join namespace \(namespacePath): errno \(errno)"))
                     return
                 }
                 Glibc.close(target)

@@ -6,13 +6,17 @@ public enum BuiltProduct {
     public static func path(_ name: String, overriddenBy variable: String) throws -> String {
         let candidates: [String?] = [
             ProcessInfo.processInfo.environment[variable],
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+                .path,
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map {
                 URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent(name).path
             },
         ]
-        guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw TestEnvironmentError("\(name) not found next to the test bundle; build it (swift build --build-tests) or set \(variable)")
+        guard
+            let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            throw TestEnvironmentError(
+                "\(name) not found next to the test bundle; build it (swift build --build-tests) or set \(variable)")
         }
         return path
     }

@@ -29,7 +29,9 @@ public final class ChildProcess: Sendable {
     private let run: Task<TerminationStatus, any Error>
 
     /// Starts `executable` with `arguments` and the test process's environment updated with `environment`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logFile: String? = nil) {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], logFile: String? = nil
+    ) {
         let (stream, requests) = AsyncStream<Request>.makeStream()
         self.requests = requests
         let configuration = Configuration(
@@ -37,7 +39,9 @@ public final class ChildProcess: Sendable {
             arguments: Arguments(arguments),
             environment: Command.environment(environment))
         let log = logFile.flatMap { path -> FileHandle? in
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
             let handle = FileHandle(forWritingAtPath: path)
             handle?.seekToEndOfFile()
             return handle
@@ -53,7 +57,9 @@ public final class ChildProcess: Sendable {
                 }
                 for waiter in waiters { waiter.continuation.resume(returning: false) }
             }
-            let result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .combinedWithOutput) { execution in
+            let result = try await Subprocess.run(
+                configuration, input: .inputWriter, output: .sequence, error: .combinedWithOutput
+            ) { execution in
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         for try await line in execution.standardOutput.strings() {
@@ -92,7 +98,9 @@ public final class ChildProcess: Sendable {
         let ready = shared.state.withLock { state in
             state.output += text
             let output = state.output
-            let (ready, waiting) = (state.waiters.filter { output.contains($0.text) }, state.waiters.filter { !output.contains($0.text) })
+            let (ready, waiting) = (
+                state.waiters.filter { output.contains($0.text) }, state.waiters.filter { !output.contains($0.text) }
+            )
             state.waiters = waiting
             return ready
         }

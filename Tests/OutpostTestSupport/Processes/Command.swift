@@ -31,8 +31,11 @@ public enum Command {
             arguments: Arguments(arguments),
             environment: Self.environment(environment))
         let collect: @Sendable () async throws -> Output = {
-            let result = try await Subprocess.run(configuration, output: .string(limit: outputLimit), error: .string(limit: outputLimit))
-            return Output(status: result.terminationStatus.code, standardOutput: result.standardOutput, standardError: result.standardError)
+            let result = try await Subprocess.run(
+                configuration, output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+            return Output(
+                status: result.terminationStatus.code, standardOutput: result.standardOutput,
+                standardError: result.standardError)
         }
         guard let timeLimit else { return try await collect() }
         return try await withThrowingTaskGroup(of: Output?.self) { group in
@@ -44,7 +47,8 @@ public enum Command {
             // Cancelling the run kills the child (swift-subprocess's teardown ends with SIGKILL).
             defer { group.cancelAll() }
             guard let first = try await group.next(), let output = first else {
-                throw TestEnvironmentError("\(executable) \(arguments.joined(separator: " ")) did not end within \(timeLimit)")
+                throw TestEnvironmentError(
+                    "\(executable) \(arguments.joined(separator: " ")) did not end within \(timeLimit)")
             }
             return output
         }
@@ -53,10 +57,13 @@ public enum Command {
     /// Runs the command; throws with what it printed unless it exits 0. Returns its standard
     /// output followed by its standard error.
     @discardableResult
-    public static func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+    public static func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:])
+        async throws -> String
+    {
         let output = try await run(executable, arguments, environment: environment)
         guard output.status == 0 else {
-            throw TestEnvironmentError("\(executable) \(arguments.joined(separator: " ")) exited \(output.status): \(output.combined)")
+            throw TestEnvironmentError(
+                "\(executable) \(arguments.joined(separator: " ")) exited \(output.status): \(output.combined)")
         }
         return output.combined
     }

@@ -35,8 +35,9 @@ public final class SNMPDaemon {
         while true {
             let chosen = try port ?? FreePort.udp()
             let directory = try TemporaryDirectory("snmpd").url
-            let process = try Self.start(snmpd, host: host, port: chosen, community: community, directory: directory,
-                                         extraConfiguration: extraConfiguration, launcher: launcher)
+            let process = try Self.start(
+                snmpd, host: host, port: chosen, community: community, directory: directory,
+                extraConfiguration: extraConfiguration, launcher: launcher)
             let address = "\(host):\(chosen)"
             if await Self.waitUntilReady(process, address: address, community: community) {
                 self.port = chosen
@@ -102,12 +103,15 @@ public final class SNMPDaemon {
 
     public var v2c: SNMPTarget { target(.v2c(community: community)) }
 
-    public static func user(_ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
-                     authPassphrase: String = authPassphrase) -> SNMPSecurity {
-        .v3(SNMPv3User(
-            userName: name,
-            authentication: auth.map { .init($0, passphrase: authPassphrase) },
-            privacy: priv.map { .init($0, passphrase: privPassphrase) }))
+    public static func user(
+        _ name: String, auth: SNMPv3User.AuthenticationProtocol? = nil, priv: SNMPv3User.PrivacyProtocol? = nil,
+        authPassphrase: String = authPassphrase
+    ) -> SNMPSecurity {
+        .v3(
+            SNMPv3User(
+                userName: name,
+                authentication: auth.map { .init($0, passphrase: authPassphrase) },
+                privacy: priv.map { .init($0, passphrase: privPassphrase) }))
     }
 
     /// Whether snmpd answers a real request before it exits or 100 tries pass.
@@ -116,8 +120,10 @@ public final class SNMPDaemon {
             guard process.isRunning else { return false }
             // A real request with a short timeout; snmpget itself waits, no sleep needed.
             if let text = try? await Command.output(
-                "/usr/bin/snmpget", ["-v2c", "-c", community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
-               text.contains("1.3.6.1.2.1.1.3.0") {
+                "/usr/bin/snmpget",
+                ["-v2c", "-c", community, "-t", "0.1", "-r", "0", "-On", address, "1.3.6.1.2.1.1.3.0"]),
+                text.contains("1.3.6.1.2.1.1.3.0")
+            {
                 return true
             }
         }

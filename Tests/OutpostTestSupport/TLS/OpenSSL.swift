@@ -6,7 +6,8 @@ public enum OpenSSL {
     public static var path: String {
         get throws {
             guard let path = Harness.executable("openssl") else {
-                throw TestEnvironmentError("openssl is not installed: the test script must install the Debian package 'openssl'")
+                throw TestEnvironmentError(
+                    "openssl is not installed: the test script must install the Debian package 'openssl'")
             }
             return path
         }
@@ -30,7 +31,9 @@ public enum OpenSSL {
     }
 
     /// `openssl verify -CAfile caPath certificatePath`, plus any extra options.
-    public static func verify(_ certificatePath: String, caFile caPath: String, options: [String] = []) async throws -> Command.Output {
+    public static func verify(_ certificatePath: String, caFile caPath: String, options: [String] = []) async throws
+        -> Command.Output
+    {
         try await run(["verify"] + options + ["-CAfile", caPath, certificatePath])
     }
 }

@@ -4,7 +4,8 @@ import Testing
 
 /// Seeds of a property test: `OUTPOST_WIRE_SEED` replays a run, otherwise a fresh random base.
 enum PropertySeeds {
-    static let base: UInt64 = ProcessInfo.processInfo.environment["OUTPOST_WIRE_SEED"].flatMap(UInt64.init)
+    static let base: UInt64 =
+        ProcessInfo.processInfo.environment["OUTPOST_WIRE_SEED"].flatMap(UInt64.init)
         ?? UInt64.random(in: 0...UInt64.max)
 
     /// `count` case seeds derived from the base seed and a per-test salt.

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostCore
+
 @testable import OutpostWire
 
 /// Random instances of every message and of batches, covering every optional, every SNMP
@@ -8,41 +9,54 @@ extension RandomValues {
     mutating func message(of type: MessageType) -> Message {
         switch type {
         case .hello:
-            .hello(Hello(
-                agentVersion: string(maximumBytes: WireLimits.shortText), lastAcknowledgedSequence: uint64(),
-                configVersion: optional { $0.string(maximumBytes: WireLimits.shortText) }, droppedResults: uint64()))
+            .hello(
+                Hello(
+                    agentVersion: string(maximumBytes: WireLimits.shortText), lastAcknowledgedSequence: uint64(),
+                    configVersion: optional { $0.string(maximumBytes: WireLimits.shortText) }, droppedResults: uint64())
+            )
         case .welcome:
             .welcome(Welcome(agentID: AgentID(uuid()), nextExpectedSequence: uint64(), serverTime: date()))
         case .heartbeat:
             .heartbeat(Heartbeat(timestamp: date()))
         case .error:
-            .error(ErrorMessage(code: ErrorCode(rawValue: uint16()), message: string(maximumBytes: WireLimits.longText)))
+            .error(
+                ErrorMessage(code: ErrorCode(rawValue: uint16()), message: string(maximumBytes: WireLimits.longText)))
         case .batch:
             .batch(try! SignedBatch.sign(batch(), with: TestKeys.agent))
         case .ack:
             .ack(Ack(ranges: ackRanges()))
         case .nack:
-            .nack(Nack(sequence: uint64(), reason: NackReason(rawValue: uint16()), retryAfterMilliseconds: optional { $0.uint32() },
-                       detail: optional { $0.string(maximumBytes: 255) }))
+            .nack(
+                Nack(
+                    sequence: uint64(), reason: NackReason(rawValue: uint16()),
+                    retryAfterMilliseconds: optional { $0.uint32() },
+                    detail: optional { $0.string(maximumBytes: 255) }))
         case .config:
-            .config(ConfigSnapshot(version: string(maximumBytes: WireLimits.shortText), payload: bytes(maximumLength: 4096)))
+            .config(
+                ConfigSnapshot(version: string(maximumBytes: WireLimits.shortText), payload: bytes(maximumLength: 4096))
+            )
         case .job:
             .job(Job(id: uuid(), kind: JobKind(rawValue: uint16()), parameters: bytes()))
         case .jobProgress:
-            .jobProgress(JobProgress(
-                jobID: uuid(), completedUnits: uint64(), totalUnits: optional { $0.uint64() },
-                detail: optional { $0.string(maximumBytes: WireLimits.longText) }))
+            .jobProgress(
+                JobProgress(
+                    jobID: uuid(), completedUnits: uint64(), totalUnits: optional { $0.uint64() },
+                    detail: optional { $0.string(maximumBytes: WireLimits.longText) }))
         case .jobResult:
-            .jobResult(JobResult(
-                jobID: uuid(), outcome: [.succeeded, .failed, .cancelled][int(0...2)], payload: bytes(),
-                detail: optional { $0.string(maximumBytes: WireLimits.longText) }))
+            .jobResult(
+                JobResult(
+                    jobID: uuid(), outcome: [.succeeded, .failed, .cancelled][int(0...2)], payload: bytes(),
+                    detail: optional { $0.string(maximumBytes: WireLimits.longText) }))
         case .jobCancel:
             .jobCancel(JobCancel(jobID: uuid(), reason: optional { $0.string(maximumBytes: WireLimits.longText) }))
         case .renewRequest:
             .renewRequest(RenewRequest(csrDER: bytes(maximumLength: 2048)))
         case .renewResponse:
-            .renewResponse(RenewResponse(
-                certificateChainDER: (0..<int(1...WireLimits.certificateChainLength)).map { _ in bytes(maximumLength: 1024) }))
+            .renewResponse(
+                RenewResponse(
+                    certificateChainDER: (0..<int(1...WireLimits.certificateChainLength)).map { _ in
+                        bytes(maximumLength: 1024)
+                    }))
         }
     }
 
@@ -68,12 +82,16 @@ extension RandomValues {
             agentID: AgentID(uuid()), sequence: uint64(), createdAt: date(),
             pingResults: (0..<int(0...maximumRows)).map { _ in pingResult() },
             itemSamples: (0..<int(0...maximumRows)).map { _ in itemSample() },
-            genericResults: (0..<int(0...3)).map { _ in GenericResult(kind: JobKind(rawValue: uint16()), payload: bytes()) })
+            genericResults: (0..<int(0...3)).map { _ in
+                GenericResult(kind: JobKind(rawValue: uint16()), payload: bytes())
+            })
     }
 
     mutating func pingResult() -> PingRoundResult {
         PingRoundResult(
-            deviceID: DeviceID(uuid()), deviceIP: bool() ? "10.\(int(0...255)).\(int(0...255)).\(int(0...255))" : string(maximumBytes: WireLimits.shortText),
+            deviceID: DeviceID(uuid()),
+            deviceIP: bool()
+                ? "10.\(int(0...255)).\(int(0...255)).\(int(0...255))" : string(maximumBytes: WireLimits.shortText),
             timestamp: date(), packetsSent: Int(int64()), packetsReceived: Int(int64()),
             minRTT: optional { $0.double() }, avgRTT: optional { $0.double() },
             maxRTT: optional { $0.double() }, stddevRTT: optional { $0.double() })

@@ -5,13 +5,15 @@ extension MailMessage {
     /// the facts one per line, times in UTC.
     init(_ notification: AlertNotification, from: String, to: [String]) {
         let payload = notification.payload
-        let what = switch notification.event {
-        case .firing: "FIRING"
-        case .resolved: "RESOLVED"
-        case .flappingStarted: "FLAPPING"
-        case .flappingStopped: "FLAPPING STOPPED"
-        }
-        let time = ISO8601DateFormatter.string(from: payload.at, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
+        let what =
+            switch notification.event {
+            case .firing: "FIRING"
+            case .resolved: "RESOLVED"
+            case .flappingStarted: "FLAPPING"
+            case .flappingStopped: "FLAPPING STOPPED"
+            }
+        let time = ISO8601DateFormatter.string(
+            from: payload.at, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
         let body = [
             payload.message,
             "",
@@ -24,7 +26,8 @@ extension MailMessage {
             "Alert:      \(payload.alertID.uuidString.lowercased())",
         ].joined(separator: "\n")
         self.init(
-            from: from, to: to, subject: "[Outpost] \(what) \(payload.severity): \(payload.ruleName) on \(payload.deviceName)",
+            from: from, to: to,
+            subject: "[Outpost] \(what) \(payload.severity): \(payload.ruleName) on \(payload.deviceName)",
             body: body, date: Date(), messageID: "\(UUID().uuidString.lowercased())@outpost")
     }
 }

@@ -60,7 +60,8 @@ struct SMTPClient: Sendable {
                 capabilities = try await session.command("EHLO \(configuration.heloName)", expect: [250]).lines
             }
             if let credentials = configuration.credentials {
-                let token = Data([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8)).base64EncodedString()
+                let token = Data([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8))
+                    .base64EncodedString()
                 try await session.command("AUTH PLAIN \(token)", expect: [235])
             }
             try await session.command("MAIL FROM:<\(message.from)>", expect: [250])

@@ -45,7 +45,8 @@ public struct SMTPConfiguration: Sendable, Equatable {
     /// A configuration; the addresses must pass ``MailAddress/isValid(_:)``.
     /// - Throws: `CredentialsWithoutTLS` when `credentials` are given without `.startTLS`.
     public init(
-        host: String, port: Int = 25, from: String, heloName: String = "outpost-collector", timeout: Duration = .seconds(30),
+        host: String, port: Int = 25, from: String, heloName: String = "outpost-collector",
+        timeout: Duration = .seconds(30),
         security: Security = .none, credentials: Credentials? = nil
     ) throws(CredentialsWithoutTLS) {
         if credentials != nil, security == .none { throw CredentialsWithoutTLS() }

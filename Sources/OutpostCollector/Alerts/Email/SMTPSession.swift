@@ -19,7 +19,9 @@ struct SMTPSession {
     @discardableResult
     mutating func expect(_ codes: Set<Int>) async throws -> SMTPReply {
         let reply = try await replies.next()
-        guard codes.contains(reply.code) else { throw SMTPError(code: reply.code, message: reply.lines.joined(separator: " ")) }
+        guard codes.contains(reply.code) else {
+            throw SMTPError(code: reply.code, message: reply.lines.joined(separator: " "))
+        }
         return reply
     }
 }
@@ -45,8 +47,9 @@ struct SMTPReplyReader {
         for _ in 0..<SMTPClient.maximumReplyLines {
             let line = try await nextLine()
             let bytes = Array(line.utf8)
-            guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code),
-                  bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
+            guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
+                (200...599).contains(code),
+                bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
             else { throw SMTPError(code: nil, message: "malformed reply line: \(line.prefix(80).debugDescription)") }
             texts.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
             if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") { return SMTPReply(code: code, lines: texts) }
