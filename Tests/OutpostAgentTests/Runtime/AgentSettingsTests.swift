@@ -1,14 +1,12 @@
 import Foundation
 import OutpostAgent
 import OutpostSettings
+import OutpostTestSupport
 import Testing
 
 @Suite("Agent settings and agent/agent.toml.example")
 struct AgentSettingsTests {
-    /// `agent/agent.toml.example`, found from this source file.
-    static let examplePath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("agent/agent.toml.example").path
+    static let examplePath = Harness.repositoryFile("agent/agent.toml.example")
 
     @Test func theShippedExampleIsValidAndDocumentsEveryOption() throws {
         let settings = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [:])
