@@ -179,8 +179,9 @@ let package = Package(
         .target(
             name: "OutpostTestSupport",
             dependencies: [
-                "OutpostStore", "OutpostProbes",
+                "OutpostStore", "OutpostProbes", "OutpostPKI",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

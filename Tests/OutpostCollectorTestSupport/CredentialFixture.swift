@@ -12,12 +12,12 @@ struct CredentialFixture {
     static let logger = Logger(label: "outpost.test.credentials")
 
     let key: MasterKey
-    let branchA: UUID
-    let branchB: UUID
+    let branchA = UUID()
+    let branchB = UUID()
     /// Branch A: a v2c router and a v3 switch. Branch B: a v2c firewall.
-    let routerA: UUID
-    let switchA: UUID
-    let firewallB: UUID
+    let routerA = UUID()
+    let switchA = UUID()
+    let firewallB = UUID()
 
     static let communityA = "alpha-community-7Qx"
     static let authKeyA = "alpha-auth-pass-9Zk"
@@ -28,11 +28,6 @@ struct CredentialFixture {
 
     init(db: PostgresConnection, key: MasterKey = .generate()) async throws {
         self.key = key
-        branchA = UUID()
-        branchB = UUID()
-        routerA = UUID()
-        switchA = UUID()
-        firewallB = UUID()
         for (id, name) in [(branchA, "branch-a"), (branchB, "branch-b")] {
             try await Fixture.branch(name, id: id, on: db)
         }

@@ -27,16 +27,14 @@ struct EnrolmentFixture {
         try await TestDatabase.withMigrated { connection, database in
             let logs = CapturedLogs()
             let logger = logs.logger(label: "outpost.test.enrolment")
-            let directory = NSTemporaryDirectory() + "outpost-enrolment-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let directory = try TemporaryDirectory("enrolment")
+            defer { directory.remove() }
 
-            let authority = try CertificateAuthority.create()
-            let serverKey = P256Key.generate()
-            let serverCertificate = try authority.issueServerCertificate(
-                publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+            let testCA = try TestCA()
+            let authority = testCA.ca
+            let issued = try testCA.issueServer()
             let identity = try CollectorServerIdentity(
-                certificateChain: [serverCertificate, authority.certificate], privateKey: serverKey)
+                certificateChain: [issued.certificate, authority.certificate], privateKey: issued.key)
             _ = try await BranchRegistry(logger: logger).add(name: branch, on: connection)
 
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
@@ -48,16 +46,12 @@ struct EnrolmentFixture {
                 group.addTask { try await server.serve() }
                 let fixture = EnrolmentFixture(
                     database: database, connection: connection, authority: authority, server: server, logs: logs,
-                    directory: directory)
-                do {
-                    try await body(fixture)
-                } catch {
+                    directory: directory.path)
+                defer {
                     server.close()
                     group.cancelAll()
-                    throw error
                 }
-                server.close()
-                group.cancelAll()
+                try await body(fixture)
             }
         }
     }

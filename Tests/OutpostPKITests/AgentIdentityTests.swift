@@ -1,12 +1,13 @@
 import Foundation
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
 @Suite struct AgentIdentityTests {
     @Test func identityComesFromTheSANURI() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent(branch: "Faro")
         #expect(try AgentIdentity.agentID(of: issued.certificate) == issued.agentID)
         #expect(AgentIdentity.branch(of: issued.certificate) == "Faro")

@@ -8,7 +8,7 @@ import X509
 @Suite struct AgentIssuanceTests {
     @Test func openSSLAcceptsAgentCertificateOnlyUnderItsCA() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let foreign = try CertificateAuthority.create()
             let issued = try fixture.issueAgent()
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
@@ -40,7 +40,7 @@ import X509
 
     @Test func agentCertificateExtensionsAsOpenSSLPrintsThem() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let issued = try fixture.issueAgent(branch: "Lisboa-Baixa")
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
             let text = try await OpenSSL.text(ofCertificate: "\(directory)/agent.crt")
@@ -67,7 +67,7 @@ import X509
 
     @Test func serialIsRandomPositive20BytesAndMatchesOpenSSL() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             var serials: Set<Certificate.SerialNumber> = []
             for _ in 0..<20 {
                 let issued = try fixture.issueAgent()
@@ -89,7 +89,7 @@ import X509
     }
 
     @Test func lifetimeDefaultsTo30DaysWithClockSkewAllowance() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let issued = try fixture.ca.issueAgentCertificate(
             csr: try fixture.agentKey.makeCertificateSigningRequest(), branch: "b", now: now)
@@ -102,7 +102,7 @@ import X509
 
     @Test func expiredCertificateIsRejectedByOpenSSLAndByOurVerifier() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let issued = try fixture.issueAgent(lifetime: 30 * 86_400, now: Date() - 60 * 86_400)
             #expect(issued.notValidAfter < Date())
             try writeText(try issued.pemEncoded, to: "\(directory)/agent.crt")
@@ -124,7 +124,7 @@ import X509
     }
 
     @Test func csrWithCorruptedSignatureIsRefused() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         var csr = try fixture.agentKey.makeCertificateSigningRequest()
         // The DER ends with the ECDSA signature's s integer: change its last byte.
         csr[csr.count - 1] ^= 0x01
@@ -134,7 +134,7 @@ import X509
     }
 
     @Test func oversizedCSRIsRefusedBeforeParsing() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let limit = PKIDefaults.maximumCSRSize
         #expect(limit == 16 * 1024)
         // A valid request padded past the limit: refused on size alone.
@@ -148,7 +148,7 @@ import X509
     }
 
     @Test func malformedCSRIsRefused() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let error = #expect(throws: IssuanceError.self) {
             try fixture.ca.issueAgentCertificate(csr: Array("hello".utf8), branch: "b")
         }
@@ -160,7 +160,7 @@ import X509
 
     @Test func openSSLGeneratedCSRIsAcceptedAndNonP256Refused() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             for (curve, accepted) in [("prime256v1", true), ("secp384r1", false)] {
                 let key = "\(directory)/\(curve).key"
                 let csr = "\(directory)/\(curve).csr"
@@ -197,7 +197,7 @@ import X509
     }
 
     @Test func renewalKeepsTheAgentIdentity() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let enrolled = try fixture.issueAgent(branch: "Porto")
         let renewed = try fixture.ca.renewAgentCertificate(
             for: enrolled.agentID,
@@ -214,12 +214,12 @@ import X509
 
     @Test(arguments: ["", String(repeating: "x", count: 65), "tab\there", "new\nline"])
     func invalidBranchNamesAreRefused(branch: String) throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         #expect(throws: IssuanceError.invalidBranchName) { try fixture.issueAgent(branch: branch) }
     }
 
     @Test func unicodeBranchNameSurvivesInSubject() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent(branch: "São João da Madeira")
         #expect(AgentIdentity.branch(of: issued.certificate) == "São João da Madeira")
     }

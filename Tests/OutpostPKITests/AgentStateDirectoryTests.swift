@@ -7,6 +7,18 @@ import Testing
 import X509
 
 @Suite struct AgentStateDirectoryTests {
+    /// A state directory at `root` holding a new key, enrolled (branch "b") under a new CA.
+    private func enrolledState(in root: String) throws -> (
+        state: AgentStateDirectory, ca: CertificateAuthority, key: P256Key, enrolled: IssuedAgentCertificate
+    ) {
+        let state = AgentStateDirectory(path: root)
+        let ca = try CertificateAuthority.create()
+        let key = try state.createKey()
+        let enrolled = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "b")
+        try state.storeEnrolment(certificate: enrolled.certificate, caCertificate: ca.certificate)
+        return (state, ca, key, enrolled)
+    }
+
     @Test func enrolmentStoresKey0600AndCredentialsLoad() async throws {
         try await withTemporaryDirectory { root in
             let state = AgentStateDirectory(path: "\(root)/state")
@@ -75,11 +87,7 @@ import X509
 
     @Test func renewedCertificateReplacesTheOldOneAtomically() async throws {
         try await withTemporaryDirectory { root in
-            let state = AgentStateDirectory(path: root)
-            let ca = try CertificateAuthority.create()
-            let key = try state.createKey()
-            let enrolled = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "b")
-            try state.storeEnrolment(certificate: enrolled.certificate, caCertificate: ca.certificate)
+            let (state, ca, _, _) = try enrolledState(in: root)
 
             let credentials = try state.loadCredentials()
             let renewed = try ca.renewAgentCertificate(
@@ -99,11 +107,7 @@ import X509
 
     @Test func mismatchedRenewalsAreRefusedAndNothingChanges() async throws {
         try await withTemporaryDirectory { root in
-            let state = AgentStateDirectory(path: root)
-            let ca = try CertificateAuthority.create()
-            let key = try state.createKey()
-            let enrolled = try ca.issueAgentCertificate(csr: try key.makeCertificateSigningRequest(), branch: "b")
-            try state.storeEnrolment(certificate: enrolled.certificate, caCertificate: ca.certificate)
+            let (state, ca, key, enrolled) = try enrolledState(in: root)
             let before = try contents(of: state.certificatePath)
 
             // Same key, another identity.

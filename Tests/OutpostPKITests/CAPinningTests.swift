@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -46,7 +47,7 @@ import X509
     }
 
     @Test func clientCertificateCannotPoseAsCollector() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let agent = try fixture.issueAgent()
         let result = await CAPinning.verifyServerChain(
             [agent.certificate, fixture.ca.certificate], pinnedCA: fixture.ca.fingerprint)
@@ -75,7 +76,7 @@ import X509
     }
 
     @Test func degenerateChainsAreRefused() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let empty = await CAPinning.verifyServerChain([], pinnedCA: fixture.ca.fingerprint)
         #expect(throws: CAPinningError.emptyChain) { try empty.get() }
 

@@ -8,7 +8,7 @@ import X509
 @Suite struct CertificateRevocationListTests {
     @Test func openSSLRejectsTheRevokedCertificateAndAcceptsTheOther() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let revoked = try fixture.issueAgent()
             let kept = try fixture.issueAgent()
             let now = Date()
@@ -57,7 +57,7 @@ import X509
 
     @Test func emptyListVerifiesAndLastsItsValidity() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let issued = try fixture.issueAgent()
             let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             let list = try fixture.ca.issueRevocationList(revoking: [], validity: 86_400, now: now)
@@ -90,7 +90,7 @@ import X509
 
     @Test func staleOrForeignListIsRefused() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let issued = try fixture.issueAgent()
             let stale = try fixture.ca.issueRevocationList(revoking: [], validity: 3_600, now: Date() - 7_200)
             let foreign = try CertificateAuthority.create().issueRevocationList(revoking: [])
@@ -119,7 +119,7 @@ import X509
 
     @Test func datesFrom2050OnAreGeneralizedTime() async throws {
         try await withTemporaryDirectory { directory in
-            let fixture = try PKIFixture()
+            let fixture = try TestCA()
             let now = Date(timeIntervalSince1970: 2_556_143_999)  // 2050-12-31 23:59:59 UTC
             let list = try fixture.ca.issueRevocationList(
                 revoking: [.init(serialNumber: try fixture.issueAgent().serialNumber, revocationDate: now)], now: now)
@@ -142,7 +142,7 @@ import X509
         #expect(CertificateRevocationList.Reason(name: "privilegeWithdrawn")?.rawValue == 9)
         #expect(CertificateRevocationList.Reason(name: "box stolen") == nil)
         #expect(CertificateRevocationList.Reason(name: "unspecified") == nil)
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         #expect(throws: IssuanceError.invalidLifetime) { try fixture.ca.issueRevocationList(revoking: [], validity: 0) }
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
 @Suite struct ClientChainVerifierTests {
     @Test func validAgentChainYieldsItsIdentity() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent(branch: "Braga")
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
         let agent = try await verifier.verifyClientChain(
@@ -21,7 +22,7 @@ import X509
     }
 
     @Test func revokedSerialIsRejected() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let revoked = try fixture.issueAgent()
         let other = try fixture.issueAgent()
         let denyList = RevocationDenyList()
@@ -59,7 +60,7 @@ import X509
     }
 
     @Test func revokedSerialsPolicyWorksInAnyVerifier() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent()
         var verifier = Verifier(rootCertificates: CertificateStore([fixture.ca.certificate])) {
             RFC5280Policy()
@@ -74,8 +75,8 @@ import X509
     }
 
     @Test func foreignCAIsRejected() async throws {
-        let ours = try PKIFixture()
-        let theirs = try PKIFixture(commonName: "Outpost CA")
+        let ours = try TestCA()
+        let theirs = try TestCA(commonName: "Outpost CA")
         let foreign = try theirs.issueAgent()
         let verifier = AgentCertificateVerifier(caCertificate: ours.ca.certificate)
         let result = await verifier.verifyClientChain(
@@ -84,7 +85,7 @@ import X509
     }
 
     @Test func serverCertificateIsNotAClientCertificate() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let server = try fixture.ca.issueServerCertificate(
             publicKey: P256Key.generate().publicKey, dnsNames: ["collector"])
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
@@ -97,7 +98,7 @@ import X509
     }
 
     @Test func validityIsCheckedAtTheGivenTime() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let now = Date()
         let issued = try fixture.issueAgent(lifetime: 86_400, now: now)
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
@@ -113,7 +114,7 @@ import X509
     }
 
     @Test func tooManyIntermediatesAreRejectedUnexamined() async throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent()
         let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
         let result = await verifier.verifyClientChain(

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 
 @Suite("Master key: AES-GCM sealing of credentials")
@@ -53,29 +54,28 @@ struct MasterKeyTests {
     }
 
     @Test("key files: created 0600, never overwritten, world-readable ones refused, wrong lengths refused")
-    func files() throws {
-        let directory = NSTemporaryDirectory() + "outpost-master-key-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/master.key"
-        let key = try MasterKey.create(at: path)
-        let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
-        #expect(mode == 0o600)
-        #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint)
-        #expect(throws: MasterKeyError.self) { try MasterKey.create(at: path) }
-        #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "the existing key was kept")
+    func files() async throws {
+        try await withTemporaryDirectory("master-key") { directory in
+            let path = directory + "/master.key"
+            let key = try MasterKey.create(at: path)
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint)
+            #expect(throws: MasterKeyError.self) { try MasterKey.create(at: path) }
+            #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "the existing key was kept")
 
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: MasterKeyError.file(PKIFileError(path: path, kind: .tooPermissive(mode: 0o644)))) {
-            try MasterKey.load(path: path)
-        }
-        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
-        #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "group access is allowed")
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            #expect(throws: MasterKeyError.file(PKIFileError(path: path, kind: .tooPermissive(mode: 0o644)))) {
+                try MasterKey.load(path: path)
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+            #expect(try MasterKey.load(path: path).fingerprint == key.fingerprint, "group access is allowed")
 
-        #expect(throws: MasterKeyError.wrongLength(16)) {
-            try MasterKey(base64: Data(repeating: 7, count: 16).base64EncodedString())
+            #expect(throws: MasterKeyError.wrongLength(16)) {
+                try MasterKey(base64: Data(repeating: 7, count: 16).base64EncodedString())
+            }
+            #expect(throws: MasterKeyError.notBase64) { try MasterKey(base64: "***") }
+            #expect(throws: MasterKeyError.self) { try MasterKey.load(path: directory + "/missing.key") }
         }
-        #expect(throws: MasterKeyError.notBase64) { try MasterKey(base64: "***") }
-        #expect(throws: MasterKeyError.self) { try MasterKey.load(path: directory + "/missing.key") }
     }
 }

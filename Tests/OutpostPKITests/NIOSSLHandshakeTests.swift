@@ -5,6 +5,7 @@ import NIOSSL
 import NIOTLS
 import OutpostCore
 import OutpostPKI
+import OutpostTestSupport
 import Synchronization
 import Testing
 import X509
@@ -72,12 +73,7 @@ import X509
                     try channel.pipeline.syncOperations.addHandler(HandshakeObserver(outcome: outcome))
                 }
             }.connect(host: "127.0.0.1", port: collector.port).get()
-            let result: Result<Void, any Error>
-            do {
-                result = .success(try await outcome.futureResult.get())
-            } catch {
-                result = .failure(error)
-            }
+            let result = await completion(of: outcome.futureResult)
             try? await client.close()
             if shouldConnect {
                 #expect(throws: Never.self) { try result.get() }
@@ -92,6 +88,15 @@ import X509
     }
 }
 
+/// What `future` completes with: its value or its error.
+private func completion<Value: Sendable>(of future: EventLoopFuture<Value>) async -> Result<Value, any Error> {
+    do {
+        return .success(try await future.get())
+    } catch {
+        return .failure(error)
+    }
+}
+
 /// CA, collector identity and agent identities as NIOSSL objects.
 private struct HandshakePKI {
     struct Agent {
@@ -101,16 +106,13 @@ private struct HandshakePKI {
 
     let ca: CertificateAuthority
     let caNIO: NIOSSLCertificate
-    let serverNIO: NIOSSLCertificate
-    let serverKeyNIO: NIOSSLPrivateKey
+    let server: TestCA.ServerIdentity
 
     init() throws {
-        ca = try CertificateAuthority.create()
+        let testCA = try TestCA()
+        ca = testCA.ca
         caNIO = try NIOSSLCertificate(bytes: Array(try ca.certificatePEM.utf8), format: .pem)
-        let serverKey = P256Key.generate()
-        let server = try ca.issueServerCertificate(publicKey: serverKey.publicKey, dnsNames: ["collector.bank.example"])
-        serverNIO = try NIOSSLCertificate(bytes: Array(try CertificateFile.pem(server).utf8), format: .pem)
-        serverKeyNIO = try NIOSSLPrivateKey(bytes: Array(try serverKey.pemEncoded.utf8), format: .pem)
+        server = try testCA.issueServer(dnsNames: ["collector.bank.example"], ipAddresses: [])
     }
 
     func issueAgent() throws -> Agent {
@@ -123,8 +125,12 @@ private struct HandshakePKI {
     /// The collector presents its certificate followed by the CA certificate (for pinning).
     func serverContext(requireClientCertificate: Bool) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: [.certificate(serverNIO), .certificate(caNIO)],
-            privateKey: .privateKey(serverKeyNIO)
+            certificateChain: [
+                .certificate(
+                    try NIOSSLCertificate(bytes: Array(try CertificateFile.pem(server.certificate).utf8), format: .pem)),
+                .certificate(caNIO),
+            ],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(try server.key.pemEncoded.utf8), format: .pem))
         )
         configuration.minimumTLSVersion = .tlsv13
         configuration.certificateVerification = requireClientCertificate ? .noHostnameVerification : .none
@@ -235,12 +241,7 @@ private struct Collector {
                 try channel.pipeline.syncOperations.addHandlers(try makeHandlers(clientOutcome))
             }
         }.connect(host: "127.0.0.1", port: port).get()
-        let result: Result<AgentID, any Error>
-        do {
-            result = .success(try await verdict.futureResult.get())
-        } catch {
-            result = .failure(error)
-        }
+        let result = await completion(of: verdict.futureResult)
         try? await client.close()
         return result
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OutpostPKI
+import OutpostTestSupport
 import Testing
 import X509
 
@@ -33,7 +34,7 @@ import X509
     }
 
     @Test func scheduleFollowsAnIssuedCertificate() throws {
-        let fixture = try PKIFixture()
+        let fixture = try TestCA()
         let issued = try fixture.issueAgent(now: start)
         let schedule = RenewalSchedule(certificate: issued.certificate)
         #expect(schedule.notValidBefore == start - PKIDefaults.clockSkewAllowance)

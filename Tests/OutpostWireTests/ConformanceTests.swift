@@ -70,10 +70,9 @@ struct ConformanceTests {
 
     /// Runs the Python encoder and returns its cases by name.
     private static func pythonCases() async throws -> [String: [UInt8]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Conformance/reference_encoder.py")
-        let output = try await Command.run("/usr/bin/env", ["python3", script.path])
-        try #require(output.status == 0, "python3 is required for the conformance tests and must run \(script.path)")
+        let script = Harness.repositoryFile("Tests/OutpostWireTests/Conformance/reference_encoder.py")
+        let output = try await Command.run("/usr/bin/env", ["python3", script])
+        try #require(output.status == 0, "python3 is required for the conformance tests and must run \(script)")
         var cases: [String: [UInt8]] = [:]
         for line in output.standardOutput.split(separator: "\n") {
             let parts = line.split(separator: " ")

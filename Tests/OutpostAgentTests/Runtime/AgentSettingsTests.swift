@@ -1,14 +1,12 @@
 import Foundation
 import OutpostAgent
 import OutpostSettings
+import OutpostTestSupport
 import Testing
 
 @Suite("Agent settings and agent/agent.toml.example")
 struct AgentSettingsTests {
-    /// `agent/agent.toml.example`, found from this source file.
-    static let examplePath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("agent/agent.toml.example").path
+    static let examplePath = Harness.repositoryFile("agent/agent.toml.example")
 
     @Test func theShippedExampleIsValidAndDocumentsEveryOption() throws {
         let settings = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [:])
@@ -43,25 +41,27 @@ struct AgentSettingsTests {
         #expect(settings.uplink?.bytesPerSecond == nil)
     }
 
-    @Test func garbageIsRefusedNamingTheOption() throws {
-        let cases: [([String: String], String)] = [
-            (["OUTPOST_AGENT_UPLINK_WINDOW": "0"], "uplink.window ($OUTPOST_AGENT_UPLINK_WINDOW)"),
-            (["OUTPOST_COLLECTORS": "no-port"], "collectors ($OUTPOST_COLLECTORS)"),
-            (["OUTPOST_AGENT_LOG_LEVEL": "loud"], "log_level ($OUTPOST_AGENT_LOG_LEVEL)"),
-            (["OUTPOST_AGENT_SPOOL_SYNC": "sometimes"], "spool.sync ($OUTPOST_AGENT_SPOOL_SYNC)"),
-        ]
-        for (environment, prefix) in cases {
-            do {
-                _ = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: environment)
-                Issue.record("\(environment) accepted")
-            } catch {
-                let message = "\(error)".replacingOccurrences(of: "(from ", with: "(")
-                #expect(message.hasPrefix(prefix), "\(error)")
+    @Test(arguments: [
+        ("OUTPOST_AGENT_UPLINK_WINDOW", "0", "uplink.window ($OUTPOST_AGENT_UPLINK_WINDOW)"),
+        ("OUTPOST_COLLECTORS", "no-port", "collectors ($OUTPOST_COLLECTORS)"),
+        ("OUTPOST_AGENT_LOG_LEVEL", "loud", "log_level ($OUTPOST_AGENT_LOG_LEVEL)"),
+        ("OUTPOST_AGENT_SPOOL_SYNC", "sometimes", "spool.sync ($OUTPOST_AGENT_SPOOL_SYNC)"),
+    ])
+    func garbageIsRefusedNamingTheOption(variable: String, value: String, prefix: String) throws {
+        let error = #expect(throws: (any Error).self, "\(variable)=\(value) accepted") {
+            try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [variable: value])
+        }
+        let message = error.map { "\($0)".replacingOccurrences(of: "(from ", with: "(") }
+        #expect(message?.hasPrefix(prefix) == true, "\(String(describing: error))")
+    }
+
+    @Test func misspelledKeyInTheFileIsRefused() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/agent.toml"
+            try "colectors = [\"a:1\"]\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: SettingsError.self) {
+                try AgentSettings(config: path, stateDirectory: nil, environment: [:])
             }
         }
-        let path = NSTemporaryDirectory() + "outpost-agent-\(UUID()).toml"
-        try "colectors = [\"a:1\"]\n".write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: SettingsError.self) { try AgentSettings(config: path, stateDirectory: nil, environment: [:]) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import OutpostCore
+import OutpostTestSupport
 import Synchronization
 import Testing
 
@@ -43,6 +44,37 @@ func openSpool(
         metricsFactory: metrics ?? NOOPMetricsHandler.instance, now: { clock?.now ?? Date() })
 }
 
+/// Opens a spool in `directory` (by ``openSpool(_:_:clock:metrics:)``), runs `body` with it and
+/// closes it afterwards, also when `body` throws (closing an already closed spool does nothing).
+func withSpool<T>(
+    in directory: String, _ configuration: SpoolConfiguration = smallConfiguration(), clock: TestClock? = nil,
+    metrics: (any MetricsFactory)? = nil, _ body: (Spool) async throws -> T
+) async throws -> T {
+    let spool = try openSpool(directory, configuration, clock: clock, metrics: metrics)
+    do {
+        let result = try await body(spool)
+        await spool.close()
+        return result
+    } catch {
+        await spool.close()
+        throw error
+    }
+}
+
+/// Runs `body` with a fresh temporary directory named after the calling test and a spool open in
+/// it (see ``withSpool(in:_:clock:metrics:_:)``); the directory is removed afterwards.
+func withTemporarySpool<T>(
+    _ configuration: SpoolConfiguration = smallConfiguration(), clock: TestClock? = nil,
+    metrics: (any MetricsFactory)? = nil, name: String = #function,
+    _ body: (Spool, TemporaryDirectory) async throws -> T
+) async throws -> T {
+    let directory = try TemporaryDirectory(name)
+    defer { directory.remove() }
+    return try await withSpool(in: directory.path, configuration, clock: clock, metrics: metrics) { spool in
+        try await body(spool, directory)
+    }
+}
+
 /// Payload number `index` of a test: its index in the first 8 bytes, then derived filler.
 func testPayload(_ index: Int, size: Int = 1000) -> [UInt8] {
     var bytes = withUnsafeBytes(of: UInt64(index).littleEndian) { Array($0) }
@@ -63,6 +95,11 @@ extension Spool {
             records.append(record)
             position = step.position
         }
+    }
+
+    /// Appends ``testPayload(_:size:)`` of every index in `indices`, each counting `resultCount` results.
+    func appendTestPayloads(_ indices: Range<Int>, resultCount: UInt32 = 1) async throws {
+        for index in indices { _ = try await append(payload: testPayload(index), resultCount: resultCount) }
     }
 
     /// The segment files on disk, oldest first.

@@ -29,20 +29,11 @@ struct LoopbackSweepTests {
             host: host(1), port: port, community: "alpha",
             extraConfiguration: """
                 rocommunity beta 127.0.0.0/8
-                sysObjectID .1.3.6.1.4.1.9.1.1208
-                sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
-                sysServices 2
-                sysName sw-branch-7
                 sysLocation Branch 7 wiring closet
+                \(SNMPDaemon.ciscoSwitch)
                 """)
         let fortinet = try await SNMPDaemon(
-            host: host(2), port: port, community: "beta",
-            extraConfiguration: """
-                sysObjectID .1.3.6.1.4.1.12356.101.1.1
-                sysDescr FortiGate-60F v7.2.5
-                sysServices 78
-                sysName fw-branch-7
-                """)
+            host: host(2), port: port, community: "beta", extraConfiguration: SNMPDaemon.fortiGate)
         // Answers only the v3 user among the candidates; net-snmp's own identity and sysDescr.
         let linux = try await SNMPDaemon(
             host: host(3), port: port, community: "not-a-candidate",

@@ -25,14 +25,7 @@ struct ImpairedLinkTests {
         delay: .milliseconds(50), jitter: .milliseconds(5), lossPercent: 20, duplicatePercent: 10)
 
     @Test func lossDelayAndDuplicatesMatchGroundTruthAndFping() async throws {
-        let link = try ImpairedLink { _ in Self.impairment }
-        do {
-            try await check(link)
-        } catch {
-            await link.close()
-            throw error
-        }
-        await link.close()
+        try await ImpairedLink.with(impairment: { _ in Self.impairment }) { try await check($0) }
     }
 
     private func check(_ link: ImpairedLink) async throws {
@@ -81,7 +74,7 @@ struct ImpairedLinkTests {
     }
 
     @Test func wrongSourceLateAndDuplicateRepliesAreCountedExactly() async throws {
-        let link = try ImpairedLink { octet in
+        let impairment: @Sendable (UInt8) -> Impairment = { octet in
             switch octet {
             case 20: Impairment(sourceOffset: 1)
             case 30: Impairment(delay: .milliseconds(500))
@@ -90,13 +83,7 @@ struct ImpairedLinkTests {
             default: Impairment()
             }
         }
-        do {
-            try await checkAnomalies(link)
-        } catch {
-            await link.close()
-            throw error
-        }
-        await link.close()
+        try await ImpairedLink.with(impairment: impairment) { try await checkAnomalies($0) }
     }
 
     private func checkAnomalies(_ link: ImpairedLink) async throws {

@@ -227,6 +227,21 @@ final class ImpairedLink: Sendable {
         }
     }
 
+    /// Runs `body` with a new link answered with `impairment`; the link is closed afterwards, also
+    /// when `body` throws.
+    static func with(
+        impairment: @escaping @Sendable (UInt8) -> Impairment, _ body: (ImpairedLink) async throws -> Void
+    ) async throws {
+        let link = try ImpairedLink(impairment: impairment)
+        do {
+            try await body(link)
+        } catch {
+            await link.close()
+            throw error
+        }
+        await link.close()
+    }
+
     /// The address `.host` in the answered /24.
     func address(_ host: Int) -> String { "\(targetPrefix).\(host)" }
 

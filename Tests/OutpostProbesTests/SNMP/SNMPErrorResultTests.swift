@@ -10,12 +10,8 @@ import Testing
 
     @Test func wrongCommunityTimesOut() async throws {
         let agent = try await SNMPDaemon()
-        let engine = try SNMPEngine()
-        let target = agent.target(.v2c(community: "wrong-community"), timeout: .milliseconds(300), retries: 1)
-        let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: target) }
-        #expect(result == .failure(.timeout))
-        #expect(elapsed < .milliseconds(600) + .seconds(2))
-        await engine.shutdown()
+        try await expectTimeoutWithinTheBudget(
+            agent.target(.v2c(community: "wrong-community"), timeout: .milliseconds(300), retries: 1))
     }
 
     @Test func wrongV3KeyIsAnAuthenticationFailureAndTheRightKeyStillWorksAfterwards() async throws {
@@ -23,7 +19,7 @@ import Testing
         let engine = try SNMPEngine()
         let wrong = agent.target(
             SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128, authPassphrase: "not-the-key-1"))
-        let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: wrong) }
+        let (result, elapsed) = await timedGet(from: wrong, with: engine)
         #expect(result == .failure(.authenticationFailure("wrongDigest")))
         #expect(elapsed < .seconds(4) + .seconds(2))
         // The USM cache must not keep the wrong key for this engine ID and user.
@@ -35,26 +31,19 @@ import Testing
 
     @Test func unknownV3UserIsAnAuthenticationFailure() async throws {
         let agent = try await SNMPDaemon()
-        let engine = try SNMPEngine()
         let unknown = agent.target(SNMPDaemon.user("nobody-here", auth: .sha1, priv: .aes128))
-        let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: unknown) }
+        let (result, elapsed) = try await timedGet(from: unknown)
         #expect(result == .failure(.authenticationFailure("unknownUserName")))
         #expect(elapsed < .seconds(4) + .seconds(2))
-        await engine.shutdown()
     }
 
     @Test(arguments: [
         SNMPSecurity.v2c(community: "public"), SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128),
     ])
     func unreachableAgentTimesOutWithinTheBudget(security: SNMPSecurity) async throws {
-        let engine = try SNMPEngine()
         let port = try FreePort.udp()
-        let target = SNMPTarget(
-            host: "127.0.0.1", port: port, security: security, timeout: .milliseconds(200), retries: 2)
-        let (result, elapsed) = await timed { await engine.get([Self.sysDescr], from: target) }
-        #expect(result == .failure(.timeout))
-        #expect(elapsed < .milliseconds(600) + .seconds(2))
-        await engine.shutdown()
+        try await expectTimeoutWithinTheBudget(
+            SNMPTarget(host: "127.0.0.1", port: port, security: security, timeout: .milliseconds(200), retries: 2))
     }
 
     @Test func v1MissingObjectIsNoSuchNameAndV2cIsAnExceptionValue() async throws {
@@ -87,10 +76,32 @@ import Testing
         #expect(await engine.get(["1.3.6.1.2.1.1.1.0"], from: target) == .failure(.shutdown))
     }
 
-    private func timed<T>(_ body: () async -> T) async -> (T, Duration) {
+    /// Expects a get from `target`, whose attempts take 600 ms in all, to time out within that
+    /// budget (plus 2 s of slack for a loaded machine).
+    private func expectTimeoutWithinTheBudget(
+        _ target: SNMPTarget, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let (result, elapsed) = try await timedGet(from: target)
+        #expect(result == .failure(.timeout), sourceLocation: sourceLocation)
+        #expect(elapsed < .milliseconds(600) + .seconds(2), sourceLocation: sourceLocation)
+    }
+
+    /// Gets sysDescr from `target` with a new engine, shut down afterwards; returns the result and
+    /// how long it took.
+    private func timedGet(from target: SNMPTarget) async throws -> (Result<[VarBind], SNMPError>, Duration) {
+        let engine = try SNMPEngine()
+        let outcome = await timedGet(from: target, with: engine)
+        await engine.shutdown()
+        return outcome
+    }
+
+    /// Gets sysDescr from `target` with `engine`; returns the result and how long it took.
+    private func timedGet(from target: SNMPTarget, with engine: SNMPEngine) async -> (
+        Result<[VarBind], SNMPError>, Duration
+    ) {
         let clock = ContinuousClock()
         let start = clock.now
-        let value = await body()
-        return (value, clock.now - start)
+        let result = await engine.get([Self.sysDescr], from: target)
+        return (result, clock.now - start)
     }
 }

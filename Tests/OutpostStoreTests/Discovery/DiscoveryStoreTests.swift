@@ -57,25 +57,26 @@ struct DiscoveryStoreTests {
                 }
             }
             let base = DiscoveryRuleRecord(name: "x", ranges: ["10.0.0.0/24"], snmp: false, branchID: fixture.branch)
-            var bad = base
-            bad.ranges = ["10.0.0.300/24"]
-            #expect(await refusal(bad)?.contains("not an IP address or prefix") == true)
-            bad = base
-            bad.schedule = "*/5 * * *"
-            #expect(await refusal(bad)?.contains("expected 5 fields") == true)
-            bad = base
-            bad.branchID = nil
-            #expect(await refusal(bad)?.contains("a branch or an agent") == true)
-            bad = base
-            bad.snmp = true
-            #expect(await refusal(bad)?.contains("candidate credential") == true)
-            bad = base
-            bad.name = "branch-7 lan"
-            #expect(await refusal(bad)?.contains("exists") == true)
-            bad = base
-            bad.snmp = true
-            bad.credentialIDs = [UUID()]
-            #expect(await refusal(bad)?.contains("no discovery credential") == true)
+            // Each change of the valid `base` and what its refusal says.
+            let changes: [(String, (inout DiscoveryRuleRecord) -> Void)] = [
+                ("not an IP address or prefix", { $0.ranges = ["10.0.0.300/24"] }),
+                ("expected 5 fields", { $0.schedule = "*/5 * * *" }),
+                ("a branch or an agent", { $0.branchID = nil }),
+                ("candidate credential", { $0.snmp = true }),
+                ("exists", { $0.name = "branch-7 lan" }),
+                (
+                    "no discovery credential",
+                    {
+                        $0.snmp = true
+                        $0.credentialIDs = [UUID()]
+                    }
+                ),
+            ]
+            for (message, change) in changes {
+                var bad = base
+                change(&bad)
+                #expect(await refusal(bad)?.contains(message) == true, "\(message)")
+            }
         }
     }
 

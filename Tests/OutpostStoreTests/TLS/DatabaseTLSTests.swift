@@ -25,14 +25,13 @@ import Testing
     }
 
     static func withFixture(_ body: (Fixture) async throws -> Void) async throws {
-        let directory = NSTemporaryDirectory() + "outpost-db-tls-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let serverCA = try await OpenSSLTestCA(in: directory, name: "database-ca")
-        let otherCA = try await OpenSSLTestCA(in: directory, name: "other-ca")
-        let cluster = try TestPostgresCluster(
-            tls: try await serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
-        try await body(Fixture(cluster: cluster, serverCA: serverCA, otherCA: otherCA))
+        try await withTemporaryDirectory("db-tls") { directory in
+            let serverCA = try await OpenSSLTestCA(in: directory, name: "database-ca")
+            let otherCA = try await OpenSSLTestCA(in: directory, name: "other-ca")
+            let cluster = try TestPostgresCluster(
+                tls: try await serverCA.issueServer(named: "server", dnsNames: ["localhost"]))
+            try await body(Fixture(cluster: cluster, serverCA: serverCA, otherCA: otherCA))
+        }
     }
 
     /// Connects to `url` and returns whether the session is encrypted, as the server sees it.
@@ -62,11 +61,11 @@ import Testing
     @Test("verify-full: the private CA of sslrootcert and the host name must both match")
     func verifyFull() async throws {
         try await Self.withFixture { fixture in
-            let trusted = try fixture.url(host: "localhost", .verifyFull, trusting: fixture.serverCA)
-            #expect(try await Self.encrypted(over: trusted))
+            #expect(
+                try await Self.encrypted(over: fixture.url(host: "localhost", .verifyFull, trusting: fixture.serverCA)))
 
-            let otherCA = try fixture.url(host: "localhost", .verifyFull, trusting: fixture.otherCA)
-            let untrusted = try await Self.refusal(otherCA)
+            let untrusted = try await Self.refusal(
+                fixture.url(host: "localhost", .verifyFull, trusting: fixture.otherCA))
             #expect(untrusted?.reason == .untrustedCertificate)
             #expect(
                 untrusted?.description == "PostgreSQL at localhost:\(fixture.cluster.port) (sslmode=verify-full): "
@@ -74,8 +73,8 @@ import Testing
             )
 
             // The certificate names localhost only: 127.0.0.1 is another host.
-            let byAddress = try fixture.url(host: "127.0.0.1", .verifyFull, trusting: fixture.serverCA)
-            let mismatch = try await Self.refusal(byAddress)
+            let mismatch = try await Self.refusal(
+                fixture.url(host: "127.0.0.1", .verifyFull, trusting: fixture.serverCA))
             #expect(mismatch?.reason == .hostNameMismatch)
             #expect(
                 mismatch?.description.contains("does not name 127.0.0.1") == true, "\(String(describing: mismatch))")
@@ -101,10 +100,11 @@ import Testing
     @Test("verify-ca skips the host name; require verifies like verify-full; disable stays plain")
     func otherModes() async throws {
         try await Self.withFixture { fixture in
-            let verifyCA = try fixture.url(host: "127.0.0.1", .verifyCA, trusting: fixture.serverCA)
-            #expect(try await Self.encrypted(over: verifyCA))
-            let wrongCA = try fixture.url(host: "127.0.0.1", .verifyCA, trusting: fixture.otherCA)
-            #expect(try await Self.refusal(wrongCA)?.reason == .untrustedCertificate)
+            #expect(
+                try await Self.encrypted(over: fixture.url(host: "127.0.0.1", .verifyCA, trusting: fixture.serverCA)))
+            #expect(
+                try await Self.refusal(fixture.url(host: "127.0.0.1", .verifyCA, trusting: fixture.otherCA))?.reason
+                    == .untrustedCertificate)
 
             // The private CA is not in the system's trust store.
             let require = try await Self.refusal(try fixture.url(host: "localhost", "sslmode=require"))

@@ -58,14 +58,13 @@ struct TemplateStoreTests {
                 "\($0.name)|\($0.oid)|\($0.interval)|\($0.valueType)|\($0.isTable)"
             }
             #expect(rows == expected)
-            #expect(
-                try await db.integer(
-                    "SELECT count(*) FROM monitoring_items WHERE name = 'cpu_5min' AND oid = '1.3.6.1.4.1.9.9.109.1.1.1.1.8' AND is_table AND interval = 60"
-                ) == 2)
-            #expect(
-                try await db.integer(
-                    "SELECT count(*) FROM monitoring_items WHERE name = 'uptime' AND interval = 300 AND NOT is_table")
-                    == 2)
+            // One row per device for each of these.
+            for perDevice in [
+                "SELECT count(*) FROM monitoring_items WHERE name = 'cpu_5min' AND oid = '1.3.6.1.4.1.9.9.109.1.1.1.1.8' AND is_table AND interval = 60",
+                "SELECT count(*) FROM monitoring_items WHERE name = 'uptime' AND interval = 300 AND NOT is_table",
+            ] {
+                #expect(try await db.integer(perDevice) == 2, "\(perDevice)")
+            }
 
             let again = try await Self.store.apply(cisco.name, to: .devices([router.uuidString, "core-2"]), on: db)
             #expect(
@@ -86,16 +85,17 @@ struct TemplateStoreTests {
                 update
                     == TemplateStore.ApplyResult(
                         devices: 1, created: 0, updated: 1, unchanged: changed.items.count - 1, removed: 1))
-            #expect(
-                try await db.integer(
-                    "SELECT interval FROM monitoring_items WHERE device_id = '\(router)' AND name = '\(changed.items[0].name)'"
-                ) == 900)
-            #expect(
-                try await db.integer(
-                    "SELECT count(*) FROM monitoring_items WHERE device_id = '\(router)' AND name = 'if_out_errors'")
-                    == 0)
-            #expect(
-                try await db.integer("SELECT count(*) FROM monitoring_items WHERE name = 'cpu_1min' AND enabled") == 0)
+            // The new interval, the dropped item gone, the disabled item still disabled.
+            for (query, value) in [
+                (
+                    "SELECT interval FROM monitoring_items WHERE device_id = '\(router)' AND name = '\(changed.items[0].name)'",
+                    900
+                ),
+                ("SELECT count(*) FROM monitoring_items WHERE device_id = '\(router)' AND name = 'if_out_errors'", 0),
+                ("SELECT count(*) FROM monitoring_items WHERE name = 'cpu_1min' AND enabled", 0),
+            ] {
+                #expect(try await db.integer(query) == value, "\(query)")
+            }
         }
     }
 

@@ -91,6 +91,11 @@ extension PostgresConnection {
         return result
     }
 
+    /// Runs `sql`, a statement whose rows (if any) are not needed.
+    public func execute(_ sql: String) async throws {
+        try await query(PostgresQuery(unsafeSQL: sql), logger: TestDatabase.logger)
+    }
+
     /// A single integer result.
     public func integer(_ sql: String) async throws -> Int {
         let rows = try await query(PostgresQuery(unsafeSQL: sql), logger: TestDatabase.logger)

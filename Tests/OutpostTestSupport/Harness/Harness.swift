@@ -84,6 +84,14 @@ public enum Harness {
         return path
     }
 
+    /// The absolute path of `relativePath` in the source checkout (e.g. `"agent/agent.toml.example"`),
+    /// found from this source file.
+    public static func repositoryFile(_ relativePath: String) -> String {
+        URL(fileURLWithPath: #filePath)  // Tests/OutpostTestSupport/Harness/Harness.swift
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(relativePath).path
+    }
+
     static func environment(_ name: String) -> String? {
         ProcessInfo.processInfo.environment[name]
     }

@@ -7,6 +7,22 @@ public final class SNMPDaemon {
     public static let community = "outpost-ro"
     public static let authPassphrase = "auth-secret-1"
     public static let privPassphrase = "priv-secret-1"
+    /// `extraConfiguration` lines that make an agent look like a Cisco Catalyst 2960-X switch
+    /// named `sw-branch-7`.
+    public static let ciscoSwitch = """
+        sysObjectID .1.3.6.1.4.1.9.1.1208
+        sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
+        sysServices 2
+        sysName sw-branch-7
+        """
+    /// `extraConfiguration` lines that make an agent look like a FortiGate-60F firewall named
+    /// `fw-branch-7`.
+    public static let fortiGate = """
+        sysObjectID .1.3.6.1.4.1.12356.101.1.1
+        sysDescr FortiGate-60F v7.2.5
+        sysServices 78
+        sysName fw-branch-7
+        """
 
     public let host: String
     public let port: UInt16

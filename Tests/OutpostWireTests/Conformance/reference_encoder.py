@@ -53,6 +53,16 @@ def optional_f64_column(values):
     return bitmap([v is not None for v in values]) + b"".join(f64(v) for v in values if v is not None)
 
 
+def delta_column(timestamps, base):
+    """Each timestamp as a varint difference from the one before it (the first from base)."""
+    out = b""
+    previous = base
+    for timestamp in timestamps:
+        out += varint(timestamp - previous)
+        previous = timestamp
+    return out
+
+
 def frame(message_type, payload):
     return bytes([1, message_type]) + struct.pack(">I", len(payload)) + payload
 
@@ -77,10 +87,7 @@ def batch():
     out += varuint(len(pings))
     out += b"".join(uid(p[0]) for p in pings)
     out += b"".join(string(p[1]) for p in pings)
-    previous = created
-    for p in pings:
-        out += varint(p[2] - previous)
-        previous = p[2]
+    out += delta_column([p[2] for p in pings], created)
     out += b"".join(varint(p[3]) for p in pings)
     out += b"".join(varint(p[4]) for p in pings)
     for column in range(5, 9):
@@ -97,10 +104,7 @@ def batch():
     out += varuint(len(items))
     out += b"".join(uid(i[0]) for i in items)
     out += b"".join(uid(i[1]) for i in items)
-    previous = created
-    for i in items:
-        out += varint(i[2] - previous)
-        previous = i[2]
+    out += delta_column([i[2] for i in items], created)
     out += bytes(i[3][0] for i in items)
     out += b"".join(i[3][1] for i in items)
     out += optional_f64_column([i[4] for i in items])
