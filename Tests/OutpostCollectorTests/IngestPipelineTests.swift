@@ -24,6 +24,20 @@ struct IngestPipelineTests {
         return result
     }
 
+    /// Registers the sequence row of `agent` and locks it in a transaction opened on a new
+    /// connection to `database`, which it returns: the agent's groups wait until that
+    /// transaction ends. The caller commits and closes it.
+    static func lockSequence(of agent: AgentID, db: PostgresConnection, database: TestDatabase) async throws
+        -> PostgresConnection
+    {
+        try await db.query("INSERT INTO agent_sequences (agent_id) VALUES (\(agent.uuid))", logger: TestDatabase.logger)
+        let locker = try await database.connect()
+        try await locker.query("BEGIN", logger: TestDatabase.logger)
+        try await locker.query(
+            "SELECT 1 FROM agent_sequences WHERE agent_id = \(agent.uuid) FOR UPDATE", logger: TestDatabase.logger)
+        return locker
+    }
+
     static func batch(_ agent: AgentID, _ device: DeviceID, sequence: BatchSequence, rows: Int) -> IngestBatch {
         let base = Date()
         // The address names the batch and row, so a duplicate row is visible in the table.
@@ -80,12 +94,7 @@ struct IngestPipelineTests {
             let (stuck, stuckDevice) = fleet[0]
             let (free, freeDevice) = fleet[1]
             // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
-            try await db.query(
-                "INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
-            let locker = try await database.connect()
-            try await locker.query("BEGIN", logger: TestDatabase.logger)
-            try await locker.query(
-                "SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            let locker = try await Self.lockSequence(of: stuck, db: db, database: database)
             var configuration = IngestPipeline.Configuration()
             configuration.writers = 2
             try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in

@@ -59,6 +59,38 @@ struct AlertEngineTests {
             })
     }
 
+    /// Ping rounds fed to an alert engine one commit at a time: batches numbered from 1, each
+    /// evaluated before the next is sent.
+    struct Feed {
+        let fleet: Fleet
+        let pipeline: IngestPipeline
+        let engine: AlertEngine
+        /// The time round offsets count from.
+        let start = Date()
+        /// How many rounds were fed.
+        private(set) var commits = 0
+
+        /// Feeds one batch holding a round of each device in `reachability`, reachable or not,
+        /// `offset` seconds after `start` (by default 10 s times the batch's number), and expects
+        /// the engine to have evaluated it within 10 s.
+        mutating func round(
+            _ reachability: KeyValuePairs<DeviceID, Bool>, at offset: Double? = nil,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws {
+            commits += 1
+            let time = start.addingTimeInterval(offset ?? Double(commits) * 10)
+            let pings = reachability.flatMap { device, reachable in
+                AlertEngineTests.round(fleet, commits, devices: [device], reachable: reachable, at: time).pings
+            }
+            _ = try await pipeline.submit(
+                IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(commits)), pings: pings))
+            let evaluated = commits
+            #expect(
+                try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated },
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Runs `body` with an alert engine fed by a running ingest pipeline on `url`'s database.
     static func withEngine(
         _ url: DatabaseURL, configuration: AlertEngine.Configuration = .init(),
