@@ -24,6 +24,19 @@ struct IngestPipelineTests {
         return result
     }
 
+    /// Runs `body` on a new migrated database on a server of its own, which the test may stop,
+    /// freeze and start again, holding a ``fixture(_:agents:)`` of `count` agents; `body` gets the
+    /// server, a connection to the database, the database and the agents with their devices.
+    static func withOwnServer(
+        agents count: Int,
+        _ body: (TestPostgresCluster, PostgresConnection, TestDatabase, [(AgentID, DeviceID)]) async throws -> Void
+    ) async throws {
+        let cluster = try TestPostgresCluster()
+        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
+            try await body(cluster, db, database, try await fixture(db, agents: count))
+        }
+    }
+
     /// Registers the sequence row of `agent` and locks it in a transaction opened on a new
     /// connection to `database`, which it returns: the agent's groups wait until that
     /// transaction ends. The caller commits and closes it.
@@ -146,9 +159,7 @@ struct IngestPipelineTests {
 
     @Test("PostgreSQL killed under load and restarted: no loss, no duplicates, the pipeline recovers by itself")
     func databaseCrash() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let fleet = try await Self.fixture(db, agents: 4)
+        try await Self.withOwnServer(agents: 4) { cluster, db, database, fleet in
             var configuration = IngestPipeline.Configuration()
             configuration.maxQueuedRows = 2_000
             configuration.maxRetryDelay = .milliseconds(500)
