@@ -135,6 +135,20 @@ struct DiscoveryEndToEndTests {
         return (credential.id, socket, try #require(socket.localAddress?.port))
     }
 
+    /// Runs a collector with ``dispatcher`` (opening credentials with `masterKey`) and the agent
+    /// enrolled as `name` connected to it for the length of `body`, then stops the agent.
+    static func withCollectorAndAgent(
+        _ fixture: TransportFixture, name: String, database: TestDatabase, masterKey: MasterKey,
+        _ body: @escaping @Sendable (CollectorAddress, Agent) async throws -> Void
+    ) async throws {
+        try await fixture.withCollector(database: database.url, masterKey: masterKey, discovery: dispatcher) {
+            address in
+            let agent = try await Agent.start(fixture, name: name, collector: address)
+            try await body(address, agent)
+            await agent.stop()
+        }
+    }
+
     static func state(_ job: UUID) -> String {
         "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '\(job.uuidString)'"
     }
@@ -196,9 +210,8 @@ struct DiscoveryEndToEndTests {
                 fixture, block: Self.randomBlock(prefixLength: 21), credentials: [credential], snmpPort: port, db: db
             )
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(fixture, name: "agent-e", collector: address)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-e", database: database, masterKey: key) {
+                address, agent in
                 let lost = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let running = "SELECT status FROM discovery_jobs WHERE id = '\(lost.uuidString)' AND scanned_ips > 0"
                 #expect(try await database.eventually(running, equals: "running") == "running")
@@ -267,9 +280,8 @@ struct DiscoveryEndToEndTests {
             let rule = try await Self.rule(
                 fixture, block: block, credentials: communities, snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(fixture, name: "agent-s", collector: address)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-s", database: database, masterKey: key) {
+                _, _ in
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 6 6")
                 #expect(firstState == "completed 6 6")
@@ -303,7 +315,6 @@ struct DiscoveryEndToEndTests {
                 #expect(secondState == "completed 6 0", "a second run imports nothing new")
                 #expect(try await connection.integer("SELECT count(*) FROM standalone_devices") == 6)
                 try await connection.close()
-                await agent.stop()
             }
         }
     }
@@ -344,9 +355,8 @@ struct DiscoveryEndToEndTests {
             let rule = try await Self.rule(
                 fixture, block: "\(prefix).0/24", credentials: communities, snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(fixture, name: "agent-n", collector: address)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-n", database: database, masterKey: key) {
+                _, _ in
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 // .1 is the agent host's own end of the link: live too.
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 5 5")
@@ -377,7 +387,6 @@ struct DiscoveryEndToEndTests {
                 let secondState = try await database.eventually(Self.state(second), equals: "completed 5 0")
                 #expect(secondState == "completed 5 0", "a second run imports nothing new")
                 try await connection.close()
-                await agent.stop()
             }
         }
     }
