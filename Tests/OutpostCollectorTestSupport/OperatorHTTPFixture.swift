@@ -1,6 +1,7 @@
 import Logging
 import OutpostCollector
 import OutpostStore
+import OutpostTestSupport
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -15,6 +16,18 @@ struct OperatorHTTPFixture {
 
     /// The factory the components under test record into (exported by this fixture's `/metrics`).
     var metricsFactory: PrometheusMetricsFactory { CollectorMetrics.factory(registry: registry) }
+
+    /// Runs a server of a new fixture on a new database, migrated or left empty, for the length of
+    /// `body`, which gets a connection to that database and a client of the server.
+    static func withServer(
+        onNewDatabase migrated: Bool,
+        _ body: @escaping @Sendable (PostgresConnection, HTTPTestClient) async throws -> Void
+    ) async throws {
+        let run = { (db: PostgresConnection, database: TestDatabase) in
+            try await OperatorHTTPFixture().withServer(database: database.url) { http in try await body(db, http) }
+        }
+        if migrated { try await TestDatabase.withMigrated(run) } else { try await TestDatabase.withEmpty(run) }
+    }
 
     /// Runs the server against `database` (its own pool) for the length of `body`.
     func withServer(

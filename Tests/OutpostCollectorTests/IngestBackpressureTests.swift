@@ -15,12 +15,7 @@ struct IngestBackpressureTests {
             let fleet = try await IngestPipelineTests.fixture(db, agents: 4)
             let (stuck, stuckDevice) = fleet[0]
             // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
-            try await db.query(
-                "INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
-            let locker = try await database.connect()
-            try await locker.query("BEGIN", logger: TestDatabase.logger)
-            try await locker.query(
-                "SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            let locker = try await IngestPipelineTests.lockSequence(of: stuck, db: db, database: database)
 
             let metrics = TestMetrics()
             var configuration = IngestPipeline.Configuration()

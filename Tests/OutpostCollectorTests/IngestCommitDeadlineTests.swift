@@ -87,9 +87,8 @@ struct IngestCommitDeadlineTests {
         "a server that stops answering: every attempt, opening its connection included, ends at the deadline; the batch commits once after"
     )
     func frozenServer() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let (agent, device) = try await IngestPipelineTests.fixture(db, agents: 1)[0]
+        try await IngestPipelineTests.withOwnServer(agents: 1) { cluster, db, database, fleet in
+            let (agent, device) = fleet[0]
             let metrics = TestMetrics()
             var configuration = IngestPipeline.Configuration()
             configuration.writers = 1

@@ -24,6 +24,33 @@ struct IngestPipelineTests {
         return result
     }
 
+    /// Runs `body` on a new migrated database on a server of its own, which the test may stop,
+    /// freeze and start again, holding a ``fixture(_:agents:)`` of `count` agents; `body` gets the
+    /// server, a connection to the database, the database and the agents with their devices.
+    static func withOwnServer(
+        agents count: Int,
+        _ body: (TestPostgresCluster, PostgresConnection, TestDatabase, [(AgentID, DeviceID)]) async throws -> Void
+    ) async throws {
+        let cluster = try TestPostgresCluster()
+        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
+            try await body(cluster, db, database, try await fixture(db, agents: count))
+        }
+    }
+
+    /// Registers the sequence row of `agent` and locks it in a transaction opened on a new
+    /// connection to `database`, which it returns: the agent's groups wait until that
+    /// transaction ends. The caller commits and closes it.
+    static func lockSequence(of agent: AgentID, db: PostgresConnection, database: TestDatabase) async throws
+        -> PostgresConnection
+    {
+        try await db.query("INSERT INTO agent_sequences (agent_id) VALUES (\(agent.uuid))", logger: TestDatabase.logger)
+        let locker = try await database.connect()
+        try await locker.query("BEGIN", logger: TestDatabase.logger)
+        try await locker.query(
+            "SELECT 1 FROM agent_sequences WHERE agent_id = \(agent.uuid) FOR UPDATE", logger: TestDatabase.logger)
+        return locker
+    }
+
     static func batch(_ agent: AgentID, _ device: DeviceID, sequence: BatchSequence, rows: Int) -> IngestBatch {
         let base = Date()
         // The address names the batch and row, so a duplicate row is visible in the table.
@@ -80,12 +107,7 @@ struct IngestPipelineTests {
             let (stuck, stuckDevice) = fleet[0]
             let (free, freeDevice) = fleet[1]
             // Another transaction holds the stuck agent's sequence row: its group waits on the lock.
-            try await db.query(
-                "INSERT INTO agent_sequences (agent_id) VALUES (\(stuck.uuid))", logger: TestDatabase.logger)
-            let locker = try await database.connect()
-            try await locker.query("BEGIN", logger: TestDatabase.logger)
-            try await locker.query(
-                "SELECT 1 FROM agent_sequences WHERE agent_id = \(stuck.uuid) FOR UPDATE", logger: TestDatabase.logger)
+            let locker = try await Self.lockSequence(of: stuck, db: db, database: database)
             var configuration = IngestPipeline.Configuration()
             configuration.writers = 2
             try await IngestPipelineFixture.withPipeline(database.url, configuration: configuration) { pipeline in
@@ -137,9 +159,7 @@ struct IngestPipelineTests {
 
     @Test("PostgreSQL killed under load and restarted: no loss, no duplicates, the pipeline recovers by itself")
     func databaseCrash() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let fleet = try await Self.fixture(db, agents: 4)
+        try await Self.withOwnServer(agents: 4) { cluster, db, database, fleet in
             var configuration = IngestPipeline.Configuration()
             configuration.maxQueuedRows = 2_000
             configuration.maxRetryDelay = .milliseconds(500)

@@ -14,9 +14,8 @@ struct IngestShutdownTests {
     /// given up unacknowledged: the agents still hold them and send them again.
     @Test("graceful shutdown with PostgreSQL down gives up the queued batch unacknowledged and ends")
     func shutdownWithDatabaseDown() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let (agent, device) = try await IngestPipelineTests.fixture(db, agents: 1)[0]
+        try await IngestPipelineTests.withOwnServer(agents: 1) { cluster, _, database, fleet in
+            let (agent, device) = fleet[0]
             let metrics = TestMetrics()
             var configuration = IngestPipeline.Configuration()
             configuration.maxRetryDelay = .milliseconds(200)

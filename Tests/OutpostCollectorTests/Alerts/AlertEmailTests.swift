@@ -76,10 +76,7 @@ extension AlertEngineTests {
             try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
                 _ = try await pipeline.submit(Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
-                #expect(
-                    try await eventually(within: .seconds(5)) {
-                        try await db.integer("SELECT count(*) FROM alert_history") == 2
-                    })
+                #expect(try await Self.historyReaches(2, on: db, within: .seconds(5)))
                 #expect(
                     try await eventually(within: .seconds(10)) {
                         try await db.integer(

@@ -33,10 +33,7 @@ extension AlertEngineTests {
                 #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == 2 })
                 #expect(try await db.integer("SELECT count(*) FROM alert_history") == 0)  // avg 89.5
                 _ = try await pipeline.submit(sample(3, 99, at: 120))
-                #expect(
-                    try await eventually(within: .seconds(10)) {
-                        try await db.integer("SELECT count(*) FROM alert_history") == 1
-                    })
+                #expect(try await Self.historyReaches(1, on: db))
                 #expect(try await db.strings("SELECT value FROM alert_history") == ["99"])
             }
         }

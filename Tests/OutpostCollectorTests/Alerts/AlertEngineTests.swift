@@ -59,6 +59,45 @@ struct AlertEngineTests {
             })
     }
 
+    /// Ping rounds fed to an alert engine one commit at a time: batches numbered from 1, each
+    /// evaluated before the next is sent.
+    struct Feed {
+        let fleet: Fleet
+        let pipeline: IngestPipeline
+        let engine: AlertEngine
+        /// The time round offsets count from.
+        let start = Date()
+        /// How many rounds were fed.
+        private(set) var commits = 0
+
+        /// Feeds one batch holding a round of each device in `reachability`, reachable or not,
+        /// `offset` seconds after `start` (by default 10 s times the batch's number), and expects
+        /// the engine to have evaluated it within 10 s.
+        mutating func round(
+            _ reachability: KeyValuePairs<DeviceID, Bool>, at offset: Double? = nil,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws {
+            commits += 1
+            let time = start.addingTimeInterval(offset ?? Double(commits) * 10)
+            let pings = reachability.flatMap { device, reachable in
+                AlertEngineTests.round(fleet, commits, devices: [device], reachable: reachable, at: time).pings
+            }
+            _ = try await pipeline.submit(
+                IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(commits)), pings: pings))
+            let evaluated = commits
+            #expect(
+                try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated },
+                sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Whether `alert_history` holds `count` rows within `limit`.
+    static func historyReaches(_ count: Int, on db: PostgresConnection, within limit: Duration = .seconds(10))
+        async throws -> Bool
+    {
+        try await eventually(within: limit) { try await db.integer("SELECT count(*) FROM alert_history") == count }
+    }
+
     /// Runs `body` with an alert engine fed by a running ingest pipeline on `url`'s database.
     static func withEngine(
         _ url: DatabaseURL, configuration: AlertEngine.Configuration = .init(),
@@ -138,10 +177,7 @@ struct AlertEngineTests {
             #expect(rejected.first?.error.description.contains("at column 15") == true)
             try await Self.withEngine(database.url) { pipeline, _ in
                 _ = try await pipeline.submit(Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                #expect(
-                    try await eventually(within: .seconds(10)) {
-                        try await db.integer("SELECT count(*) FROM alert_history") == 1
-                    })
+                #expect(try await Self.historyReaches(1, on: db))
                 #expect(try await db.strings("SELECT rule_name FROM alert_history") == ["loss"])
             }
         }
@@ -156,10 +192,7 @@ struct AlertEngineTests {
             try await Self.withEngine(database.url) { pipeline, _ in
                 _ = try await pipeline.submit(
                     Self.round(fleet, 1, devices: [fleet.a, fleet.b], reachable: false, at: Date()))
-                #expect(
-                    try await eventually(within: .seconds(10)) {
-                        try await db.integer("SELECT count(*) FROM alert_history") == 4
-                    })
+                #expect(try await Self.historyReaches(4, on: db))
                 let fired = try await db.strings(
                     """
                     SELECT h.rule_name || '@' || d.name FROM alert_history h JOIN standalone_devices d ON d.id = h.device_id ORDER BY 1
@@ -185,10 +218,7 @@ struct AlertEngineTests {
                 try await Self.withEngine(database.url, configuration: configuration) { pipeline, _ in
                     _ = try await pipeline.submit(
                         Self.round(fleet, 1, devices: [fleet.a], reachable: false, at: Date()))
-                    #expect(
-                        try await eventually(within: .seconds(10)) {
-                            try await db.integer("SELECT count(*) FROM alert_history") == 2
-                        })
+                    #expect(try await Self.historyReaches(2, on: db))
                     let submitted = ContinuousClock.now
                     _ = try await pipeline.submit(
                         Self.round(fleet, 2, devices: [fleet.b], reachable: false, at: Date()))
@@ -225,10 +255,7 @@ struct AlertEngineTests {
                             fleet, index + 1, devices: [fleet.a], reachable: false,
                             at: start.addingTimeInterval(Double(index) * 10)))
                 }
-                #expect(
-                    try await eventually(within: .seconds(10)) {
-                        try await db.integer("SELECT count(*) FROM alert_history") == 1
-                    })
+                #expect(try await Self.historyReaches(1, on: db))
             }
             try await Self.withEngine(database.url) { pipeline, engine in
                 // Still failing: the restarted engine replays the stored rounds (ping_unreachable = 4, not 1),

@@ -13,16 +13,9 @@ extension AlertEngineTests {
         try await Self.withFleet { db, database, fleet in
             try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1 FOR 30s")
             try await Self.withEngine(database.url) { pipeline, engine in
-                let start = Date()
-                var sequence = 0
+                var feed = Feed(fleet: fleet, pipeline: pipeline, engine: engine)
                 func round(_ reachable: Bool, at offset: Double) async throws {
-                    sequence += 1
-                    _ = try await pipeline.submit(
-                        Self.round(
-                            fleet, sequence, devices: [fleet.a], reachable: reachable,
-                            at: start.addingTimeInterval(offset)))
-                    let evaluated = sequence
-                    #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
+                    try await feed.round([fleet.a: reachable], at: offset)
                 }
                 // A 20 s outage: pending, then ok again; no row.
                 for offset in [0.0, 10, 20] { try await round(false, at: offset) }
@@ -34,7 +27,7 @@ extension AlertEngineTests {
                 try await round(false, at: 70)
                 let fired = try await db.strings("SELECT extract(epoch FROM triggered_at)::text FROM alert_history")
                     .compactMap(Double.init)
-                #expect(fired.map { ($0 - start.timeIntervalSince1970).rounded() } == [70])
+                #expect(fired.map { ($0 - feed.start.timeIntervalSince1970).rounded() } == [70])
                 try await round(false, at: 80)
                 try await round(true, at: 90)
                 #expect(try await db.strings("SELECT (resolved_at IS NOT NULL)::text FROM alert_history") == ["true"])
@@ -51,17 +44,8 @@ extension AlertEngineTests {
             try await receiver.serve { base in
                 try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1", webhook: base + "/hook")
                 try await Self.withEngine(database.url) { pipeline, engine in
-                    let start = Date()
-                    var sequence = 0
-                    func round(_ reachable: Bool) async throws {
-                        sequence += 1
-                        _ = try await pipeline.submit(
-                            Self.round(
-                                fleet, sequence, devices: [fleet.a], reachable: reachable,
-                                at: start.addingTimeInterval(Double(sequence) * 10)))
-                        let evaluated = sequence
-                        #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
-                    }
+                    var feed = Feed(fleet: fleet, pipeline: pipeline, engine: engine)
+                    func round(_ reachable: Bool) async throws { try await feed.round([fleet.a: reachable]) }
                     // Checks 0…8 alternate down/up with notifications; check 9 (the 9th change) starts flapping.
                     for check in 0..<40 { try await round(check % 2 == 1) }
                     let expected = ["firing": 5, "resolved": 4, "flapping_started": 1]
@@ -105,18 +89,9 @@ extension AlertEngineTests {
             try await receiver.serve { base in
                 try await Self.addRule(db, name: "down", expression: "ping_unreachable >= 1", webhook: base + "/hook")
                 try await Self.withEngine(database.url) { pipeline, engine in
-                    let start = Date()
-                    var sequence = 0
+                    var feed = Feed(fleet: fleet, pipeline: pipeline, engine: engine)
                     func round(router: Bool, atm atmUp: Bool) async throws {
-                        sequence += 1
-                        let time = start.addingTimeInterval(Double(sequence) * 10)
-                        let pings =
-                            Self.round(fleet, sequence, devices: [fleet.a], reachable: router, at: time).pings
-                            + Self.round(fleet, sequence, devices: [DeviceID(atm)], reachable: atmUp, at: time).pings
-                        _ = try await pipeline.submit(
-                            IngestBatch(agentID: fleet.agent, sequence: BatchSequence(UInt64(sequence)), pings: pings))
-                        let evaluated = sequence
-                        #expect(try await eventually(within: .seconds(10)) { engine.evaluatedCommits == evaluated })
+                        try await feed.round([fleet.a: router, DeviceID(atm): atmUp])
                     }
                     func sent() -> [String] {
                         receiver.bodies.map { "\($0["event"] ?? "")@\($0["device_name"] ?? "")" }.sorted()

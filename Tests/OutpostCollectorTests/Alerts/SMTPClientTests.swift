@@ -102,38 +102,34 @@ extension SMTPClientTests {
         }
     }
 
-    @Test func startTLSIsRefusedWhenNotOfferedOrTheCertificateIsNotTrusted() async throws {
-        try await SMTPReceiver().serve { port in
+    /// Sends a message through `server` with STARTTLS trusting the CA in `caFile` (the system's
+    /// with `nil`), expects the send to fail and the server to have received nothing; returns the
+    /// error.
+    @discardableResult
+    static func startTLSFailure(
+        through server: SMTPReceiver, trusting caFile: String?, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (any Error)? {
+        try await server.serve { port in
             let configuration = try SMTPConfiguration(
-                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: nil))
-            await #expect(throws: SMTPError.self) {
+                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: caFile))
+            let error = await #expect(throws: (any Error).self, sourceLocation: sourceLocation) {
                 try await SMTPClient(configuration: configuration).send(Self.message())
             }
+            #expect(server.messages.isEmpty, sourceLocation: sourceLocation)
+            return error
         }
+    }
+
+    @Test func startTLSIsRefusedWhenNotOfferedOrTheCertificateIsNotTrusted() async throws {
+        #expect(try await Self.startTLSFailure(through: SMTPReceiver(), trusting: nil) is SMTPError)
         let (context, ownCA) = try Self.relayIdentity()
         let (_, otherCA) = try Self.relayIdentity()
         defer { for file in [ownCA, otherCA] { try? FileManager.default.removeItem(atPath: file) } }
-        let server = SMTPReceiver(.startTLS(context))
-        try await server.serve { port in
-            let configuration = try SMTPConfiguration(
-                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: otherCA))
-            await #expect(throws: (any Error).self) {
-                try await SMTPClient(configuration: configuration).send(Self.message())
-            }
-            #expect(server.messages.isEmpty)
-        }
+        try await Self.startTLSFailure(through: SMTPReceiver(.startTLS(context)), trusting: otherCA)
         // A trusted CA, but a certificate for another address.
         let (elsewhere, elsewhereCA) = try Self.relayIdentity(for: "127.0.0.2")
         defer { try? FileManager.default.removeItem(atPath: elsewhereCA) }
-        let impostor = SMTPReceiver(.startTLS(elsewhere))
-        try await impostor.serve { port in
-            let configuration = try SMTPConfiguration(
-                host: "127.0.0.1", port: port, from: "outpost@example.com", security: .startTLS(caFile: elsewhereCA))
-            await #expect(throws: (any Error).self) {
-                try await SMTPClient(configuration: configuration).send(Self.message())
-            }
-            #expect(impostor.messages.isEmpty)
-        }
+        try await Self.startTLSFailure(through: SMTPReceiver(.startTLS(elsewhere)), trusting: elsewhereCA)
         #expect(throws: SMTPConfiguration.CredentialsWithoutTLS.self) {
             try SMTPConfiguration(host: "mail", from: "a@b", credentials: .init(username: "u", password: "p"))
         }

@@ -14,6 +14,16 @@ import X509
 /// The enrolment endpoint against real peers: the agent's enrolment client over TLS on loopback,
 /// the real PostgreSQL schema, and `openssl` checking the issued certificate.
 @Suite(.tags(.postgres), .needsPostgres) struct EnrolmentEndpointTests {
+    /// Why the collector of `fixture` refuses an agent's enrolment with `token`; `nil`, with an
+    /// issue recorded at `sourceLocation`, when it does not refuse it.
+    static func refusal(
+        of token: EnrolmentToken, in fixture: EnrolmentFixture, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> EnrolmentRejection.Reason? {
+        await #expect(throws: EnrolmentRejection.self, sourceLocation: sourceLocation) {
+            try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
+        }?.reason
+    }
+
     @Test func enrolsAnAgentEndToEnd() async throws {
         try await EnrolmentFixture.with { fixture in
             let (token, record) = try await fixture.makeToken()
@@ -58,10 +68,7 @@ import X509
         try await EnrolmentFixture.with { fixture in
             let (token, _) = try await fixture.makeToken()
             _ = try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            let rejection = await #expect(throws: EnrolmentRejection.self) {
-                try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            }
-            #expect(rejection?.reason == .tokenAlreadyUsed)
+            #expect(await Self.refusal(of: token, in: fixture) == .tokenAlreadyUsed)
             #expect(try await fixture.agentCount() == 1)
             #expect(!fixture.logs.mention(token))
         }
@@ -73,10 +80,7 @@ import X509
             try await fixture.connection.query(
                 "UPDATE enrolment_tokens SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = \(record.id)",
                 logger: TestDatabase.logger)
-            let rejection = await #expect(throws: EnrolmentRejection.self) {
-                try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            }
-            #expect(rejection?.reason == .tokenExpired)
+            #expect(await Self.refusal(of: token, in: fixture) == .tokenExpired)
             #expect(try await fixture.agentCount() == 0)
         }
     }
@@ -87,10 +91,7 @@ import X509
             let revoked = try await EnrolmentTokenRegistry(logger: TestDatabase.logger).revoke(
                 id: record.id, on: fixture.connection)
             #expect(revoked.revokedAt != nil)
-            let rejection = await #expect(throws: EnrolmentRejection.self) {
-                try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            }
-            #expect(rejection?.reason == .tokenRevoked)
+            #expect(await Self.refusal(of: token, in: fixture) == .tokenRevoked)
             #expect(try await fixture.agentCount() == 0)
         }
     }
@@ -100,10 +101,7 @@ import X509
             let token = try EnrolmentToken.generate(
                 collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port),
                 caFingerprint: fixture.authority.fingerprint)
-            let rejection = await #expect(throws: EnrolmentRejection.self) {
-                try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            }
-            #expect(rejection?.reason == .tokenUnknown)
+            #expect(await Self.refusal(of: token, in: fixture) == .tokenUnknown)
             #expect(!fixture.logs.mention(token))
             #expect(fixture.logs.all.contains { $0.contains("enrolment refused") && $0.contains("token_unknown") })
         }
@@ -172,17 +170,11 @@ import X509
                 let unknown = try EnrolmentToken.generate(
                     collectorHost: "127.0.0.1", collectorPort: UInt16(fixture.server.port),
                     caFingerprint: fixture.authority.fingerprint)
-                let rejection = await #expect(throws: EnrolmentRejection.self) {
-                    try await AgentEnrolment(token: unknown, stateDirectory: fixture.stateDirectory()).run()
-                }
-                #expect(rejection?.reason == .tokenUnknown)
+                #expect(await Self.refusal(of: unknown, in: fixture) == .tokenUnknown)
             }
             // Even a valid token is refused now, and stays unused.
             let (token, record) = try await fixture.makeToken()
-            let rejection = await #expect(throws: EnrolmentRejection.self) {
-                try await AgentEnrolment(token: token, stateDirectory: fixture.stateDirectory()).run()
-            }
-            #expect(rejection?.reason == .rateLimited)
+            #expect(await Self.refusal(of: token, in: fixture) == .rateLimited)
             #expect(try await fixture.record(of: record.id).usedAt == nil)
             #expect(!fixture.logs.mention(token))
         }

@@ -12,44 +12,40 @@ import Testing
 struct HealthEndpointTests {
     @Test("healthz answers 200; readyz 200 on a migrated database")
     func migrated() async throws {
-        try await TestDatabase.withMigrated { _, database in
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in
-                let health = try await http.get("/healthz")
-                #expect(health.status == 200)
-                #expect(try health.json()["status"] as? String == "ok")
-                let ready = try await http.get("/readyz")
-                #expect(ready.status == 200)
-                #expect(ready.contentType?.hasPrefix("application/json") == true)
-                let body = try ready.json()
-                #expect(body["status"] as? String == "ready")
-                #expect((body["detail"] as? String)?.contains("\(Migration.all.count) migrations applied") == true)
-            }
+        try await OperatorHTTPFixture.withServer(onNewDatabase: true) { _, http in
+            let health = try await http.get("/healthz")
+            #expect(health.status == 200)
+            #expect(try health.json()["status"] as? String == "ok")
+            let ready = try await http.get("/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.contentType?.hasPrefix("application/json") == true)
+            let body = try ready.json()
+            #expect(body["status"] as? String == "ready")
+            #expect((body["detail"] as? String)?.contains("\(Migration.all.count) migrations applied") == true)
         }
     }
 
     @Test("readyz 503 with a reason on an unmigrated database, and when a migration is pending")
     func unmigrated() async throws {
-        try await TestDatabase.withEmpty { db, database in
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in
-                let ready = try await http.get("/readyz")
-                #expect(ready.status == 503)
-                let body = try ready.json()
-                #expect(body["status"] as? String == "not_ready")
-                #expect((body["reason"] as? String)?.contains("not migrated") == true)
-                #expect(try await http.get("/healthz").status == 200)
+        try await OperatorHTTPFixture.withServer(onNewDatabase: false) { db, http in
+            let ready = try await http.get("/readyz")
+            #expect(ready.status == 503)
+            let body = try ready.json()
+            #expect(body["status"] as? String == "not_ready")
+            #expect((body["reason"] as? String)?.contains("not migrated") == true)
+            #expect(try await http.get("/healthz").status == 200)
 
-                // Readiness never writes: the probe did not create the bookkeeping table.
-                #expect(
-                    try await db.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
+            // Readiness never writes: the probe did not create the bookkeeping table.
+            #expect(
+                try await db.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
 
-                try await MigrationRunner(logger: TestDatabase.logger).migrate(on: db)
-                #expect(try await http.get("/readyz").status == 200)
-                let last = Migration.all.map(\.version).max()!
-                try await db.query("DELETE FROM schema_migrations WHERE version = \(last)", logger: TestDatabase.logger)
-                let pending = try await http.get("/readyz")
-                #expect(pending.status == 503)
-                #expect((try pending.json()["reason"] as? String)?.contains("[\(last)] are not applied") == true)
-            }
+            try await MigrationRunner(logger: TestDatabase.logger).migrate(on: db)
+            #expect(try await http.get("/readyz").status == 200)
+            let last = Migration.all.map(\.version).max()!
+            try await db.query("DELETE FROM schema_migrations WHERE version = \(last)", logger: TestDatabase.logger)
+            let pending = try await http.get("/readyz")
+            #expect(pending.status == 503)
+            #expect((try pending.json()["reason"] as? String)?.contains("[\(last)] are not applied") == true)
         }
     }
 

@@ -24,9 +24,7 @@ struct ListenerRecoveryTests {
         "after a server crash and restart the configuration listener signals every session, then delivers notices again"
     )
     func configurationListenerAfterRestart() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let branch = try await BranchRegistry(logger: Self.logger).add(name: "Porto", on: db).branch.id
+        try await Self.withBranch("Porto") { cluster, _, database, branch in
             let subscribers = ConfigSubscribers()
             let subscription = subscribers.subscribe(branch: branch)
             let signals = RecordedEvents()
@@ -58,9 +56,7 @@ struct ListenerRecoveryTests {
         "a revocation committed while the listener was disconnected takes effect when it listens again, and notices take effect after a restart"
     )
     func revocationListenerCatchesUp() async throws {
-        let cluster = try TestPostgresCluster()
-        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let branch = try await BranchRegistry(logger: Self.logger).add(name: "Braga", on: db).branch.id
+        try await Self.withBranch("Braga") { cluster, db, database, branch in
             let agents = (0..<3).map { _ in AgentID(UUID()) }
             for (index, agent) in agents.enumerated() {
                 try await db.query(
@@ -107,6 +103,19 @@ struct ListenerRecoveryTests {
                     try await eventually { denyList.revokedAgents.contains(agents[2]) },
                     "a notice after the restart did not take effect")
             }
+        }
+    }
+
+    /// Runs `body` on a new migrated database on a server of its own, which the test may stop and
+    /// start, holding a branch named `name`; `body` gets the server, a connection to the
+    /// database, the database and the branch's id.
+    private static func withBranch(
+        _ name: String, _ body: (TestPostgresCluster, PostgresConnection, TestDatabase, UUID) async throws -> Void
+    ) async throws {
+        let cluster = try TestPostgresCluster()
+        try await TestDatabase.withMigrated(server: cluster.url) { db, database in
+            let branch = try await BranchRegistry(logger: logger).add(name: name, on: db).branch.id
+            try await body(cluster, db, database, branch)
         }
     }
 

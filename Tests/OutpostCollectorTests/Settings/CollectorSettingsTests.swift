@@ -42,6 +42,21 @@ struct CollectorSettingsTests {
         #expect(try natSite.agentConnectionLimits() == (4_096, 500))
     }
 
+    /// Expects validating the example configuration under each environment of `cases` to fail
+    /// with an error whose description starts with the case's prefix.
+    static func expectRefused(
+        _ cases: [([String: String], String)], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for (environment, prefix) in cases {
+            do {
+                try CollectorSettings(config: examplePath, environment: environment).validate()
+                Issue.record("\(environment) accepted", sourceLocation: sourceLocation)
+            } catch {
+                #expect("\(error)".hasPrefix(prefix), "\(error)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
     @Test func garbageIsRefusedNamingTheOption() throws {
         let cases: [([String: String], String)] = [
             (["OUTPOST_RETENTION_DAYS": "0"], "retention_days (from $OUTPOST_RETENTION_DAYS)"),
@@ -53,14 +68,7 @@ struct CollectorSettingsTests {
                 "agent_max_connections_per_source (from $OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE)"
             ),
         ]
-        for (environment, prefix) in cases {
-            do {
-                try CollectorSettings(config: Self.examplePath, environment: environment).validate()
-                Issue.record("\(environment) accepted")
-            } catch {
-                #expect("\(error)".hasPrefix(prefix), "\(error)")
-            }
-        }
+        Self.expectRefused(cases)
         let path = NSTemporaryDirectory() + "outpost-collector-\(UUID()).toml"
         try "listen = \"0.0.0.0:8443\"\nlisten_port = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -4,6 +4,7 @@ import NIOCore
 import OutpostAgent
 import OutpostCollector
 import OutpostCore
+import OutpostPKI
 import OutpostStore
 import OutpostTestSupport
 import OutpostTransport
@@ -37,24 +38,19 @@ struct ConfigPushTests {
 
                 // (c) A new device.
                 let addedID = UUID()
-                var changedAt = Date()
-                try await observer.query(
-                    "INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(addedID), 'new', '127.0.1.50', \(fixture.branchID))",
-                    logger: TestDatabase.logger)
-                let added = try #require(
-                    try await Self.firstRound(observer, "device_id = '\(addedID)'", after: changedAt, within: 20))
-                let addDelay = added.timeIntervalSince(changedAt)
+                let addDelay = try #require(
+                    try await Self.probeDelay(
+                        of:
+                            "INSERT INTO standalone_devices (id, name, ip, branch_id) VALUES (\(addedID), 'new', '127.0.1.50', \(fixture.branchID))",
+                        untilRound: "device_id = '\(addedID)'", on: observer))
                 Self.logger.notice("added device first probed \(addDelay) s after the INSERT")
                 #expect(addDelay < 5, "added device first probed \(addDelay) s after the INSERT")
 
                 // (a) A device's address changes.
-                changedAt = Date()
-                try await observer.query(
-                    "UPDATE standalone_devices SET ip = '127.0.1.60' WHERE id = \(devices[0].uuid)",
-                    logger: TestDatabase.logger)
-                let moved = try #require(
-                    try await Self.firstRound(observer, "device_ip = '127.0.1.60'", after: changedAt, within: 20))
-                let moveDelay = moved.timeIntervalSince(changedAt)
+                let moveDelay = try #require(
+                    try await Self.probeDelay(
+                        of: "UPDATE standalone_devices SET ip = '127.0.1.60' WHERE id = \(devices[0].uuid)",
+                        untilRound: "device_ip = '127.0.1.60'", on: observer))
                 Self.logger.notice("new address first probed \(moveDelay) s after the UPDATE")
                 #expect(moveDelay < 5, "new address first probed \(moveDelay) s after the UPDATE")
                 #expect(
@@ -65,19 +61,15 @@ struct ConfigPushTests {
 
                 // (d) An item is added: the agent's configuration carries it within 5 s (the item
                 // poller reads a never-read item at once: ItemPollerTests).
-                changedAt = Date()
+                var changedAt = Date()
                 let itemID = UUID()
                 try await observer.query(
                     """
                     INSERT INTO monitoring_items (id, device_id, name, oid_name, oid, interval, value_type)
                     VALUES (\(itemID), \(devices[0].uuid), 'uptime', 'sysUpTime', '1.3.6.1.2.1.1.3.0', 60, 'timeticks')
                     """, logger: TestDatabase.logger)
-                let itemDeadline = Date().addingTimeInterval(20)
-                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey)
-                    .configuration?.devices
-                    .contains(where: { $0.items.contains { $0.id == itemID } }) != true, Date() < itemDeadline
-                {
-                    try await Task.sleep(for: .milliseconds(20))
+                try await Self.awaitConfiguration(of: credentials, in: stateDirectory) {
+                    $0?.devices.contains(where: { $0.items.contains { $0.id == itemID } }) == true
                 }
                 let itemDelay = Date().timeIntervalSince(changedAt)
                 Self.logger.notice("added item in the agent's configuration \(itemDelay) s after the INSERT")
@@ -88,11 +80,8 @@ struct ConfigPushTests {
                 try await observer.query(
                     "UPDATE standalone_devices SET enabled = false WHERE id = \(devices[1].uuid)",
                     logger: TestDatabase.logger)
-                let deadline = Date().addingTimeInterval(20)
-                while try ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey)
-                    .configuration?.devices.contains(where: { $0.id == devices[1].uuid }) != false, Date() < deadline
-                {
-                    try await Task.sleep(for: .milliseconds(20))
+                try await Self.awaitConfiguration(of: credentials, in: stateDirectory) {
+                    $0?.devices.contains(where: { $0.id == devices[1].uuid }) == false
                 }
                 let appliedAt = Date()
                 let applyDelay = appliedAt.timeIntervalSince(changedAt)
@@ -129,16 +118,7 @@ struct ConfigPushTests {
             let credentials = try await fixture.enrolAgent("agent-burst", db: db)
             let devices = try await fixture.addDevices(3, db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(credentials, to: address) { _, inbound, outbound in
                     let writer = try await database.connect()
                     let burstStart = ContinuousClock.now
                     for index in 0..<100 {  // 100 transactions
@@ -186,16 +166,7 @@ struct ConfigPushTests {
             let credentials = try await fixture.enrolAgent("agent-recheck", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(credentials, to: address) { _, inbound, outbound in
                     let admin = try await database.connect()
                     // A change pushed the ordinary way first: the listener is up and the
                     // recheck it does at start-up is over, so it cannot carry the change below.
@@ -251,16 +222,7 @@ struct ConfigPushTests {
             let credentials = try await fixture.enrolAgent("agent-settings", db: db)
             _ = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(credentials, to: address) { _, inbound, outbound in
                     let writer = try await database.connect()
                     try await writer.query(
                         "INSERT INTO system_config (key, value) VALUES ('ping.interval_seconds', '25')",
@@ -291,6 +253,30 @@ struct ConfigPushTests {
             for try await first in rows.decode(Date?.self) where first != nil { return first }
             guard Date() < deadline else { return nil }
             try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Runs `change` on `connection` and returns how many seconds after it the first ping round
+    /// matching `condition` started; `nil` if none started within 20 s.
+    static func probeDelay(
+        of change: PostgresQuery, untilRound condition: String, on connection: PostgresConnection
+    ) async throws -> Double? {
+        let changedAt = Date()
+        try await connection.query(change, logger: TestDatabase.logger)
+        return try await firstRound(connection, condition, after: changedAt, within: 20)?.timeIntervalSince(changedAt)
+    }
+
+    /// Polls the configuration the agent of `credentials` cached in `stateDirectory` every 20 ms
+    /// until `accepts` holds for it, for 20 s at the most.
+    static func awaitConfiguration(
+        of credentials: AgentCredentials, in stateDirectory: String, until accepts: (AgentConfiguration?) -> Bool
+    ) async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while try !accepts(
+            ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration),
+            Date() < deadline
+        {
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -28,16 +28,7 @@ struct CredentialSessionTests {
             try await MasterKeyCheck.verify(credentials.key, database: database.url, logger: logger)
             try await transport.withCollector(database: database.url, masterKey: credentials.key, logger: logger) {
                 address in
-                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config(let snapshot) = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(agent, to: address) { snapshot, inbound, outbound in
                     let configuration = try AgentConfiguration(encoded: snapshot.payload)
                     #expect(Set(configuration.devices.map(\.id)) == [credentials.routerA, credentials.switchA])
                     #expect(

@@ -37,9 +37,9 @@ struct DiscoveryEndToEndTests {
         let runner: JobRunner
         let task: Task<Void, Never>
 
-        static func start(_ fixture: TransportFixture, name: String, collector: CollectorAddress, packetsPerSecond: Int)
-            async throws -> Agent
-        {
+        static func start(
+            _ fixture: TransportFixture, name: String, collector: CollectorAddress, packetsPerSecond: Int = 10_000
+        ) async throws -> Agent {
             let identity = try UplinkIdentity(stateDirectory: fixture.stateDirectory(of: name))
             let spool = try Spool.open(
                 directory: fixture.directory + "/\(name)-spool", logger: DiscoveryEndToEndTests.logger)
@@ -106,6 +106,49 @@ struct DiscoveryEndToEndTests {
         return rule
     }
 
+    /// Adds to the database, sealed with `key`, one SNMP community credential per name in
+    /// `communities` (named and valued alike); returns their ids in that order.
+    static func addCredentials(_ communities: [String], sealedWith key: MasterKey, db: PostgresConnection)
+        async throws -> [UUID]
+    {
+        let store = DiscoveryRuleStore(logger: logger)
+        var ids: [UUID] = []
+        for community in communities {
+            let credential = try key.seal(.community(community), discoveryCredential: UUID(), name: community)
+            try await store.addCredential(credential, on: db)
+            ids.append(credential.id)
+        }
+        return ids
+    }
+
+    /// SNMP that never answers: the id of a credential named "silent", sealed with `key` and added
+    /// to the database, and a UDP socket on every address that never replies, with its port (SNMP
+    /// sent there waits for its timeout). The caller closes the socket.
+    static func silentSNMP(sealedWith key: MasterKey, db: PostgresConnection) async throws
+        -> (credential: UUID, socket: any Channel, port: Int)
+    {
+        let credential = try key.seal(.community("never-answered"), discoveryCredential: UUID(), name: "silent")
+        try await DiscoveryRuleStore(logger: logger).addCredential(credential, on: db)
+        let socket = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
+            host: "0.0.0.0", port: 0
+        ).get()
+        return (credential.id, socket, try #require(socket.localAddress?.port))
+    }
+
+    /// Runs a collector with ``dispatcher`` (opening credentials with `masterKey`) and the agent
+    /// enrolled as `name` connected to it for the length of `body`, then stops the agent.
+    static func withCollectorAndAgent(
+        _ fixture: TransportFixture, name: String, database: TestDatabase, masterKey: MasterKey,
+        _ body: @escaping @Sendable (CollectorAddress, Agent) async throws -> Void
+    ) async throws {
+        try await fixture.withCollector(database: database.url, masterKey: masterKey, discovery: dispatcher) {
+            address in
+            let agent = try await Agent.start(fixture, name: name, collector: address)
+            try await body(address, agent)
+            await agent.stop()
+        }
+    }
+
     static func state(_ job: UUID) -> String {
         "SELECT status || ' ' || discovered_devices || ' ' || imported_devices FROM discovery_jobs WHERE id = '\(job.uuidString)'"
     }
@@ -127,8 +170,7 @@ struct DiscoveryEndToEndTests {
                     try await database.eventually(Self.state(first), equals: "pending 0 0", within: .zero)
                         == "pending 0 0")
 
-                let agent = try await Agent.start(
-                    fixture, name: "agent-d", collector: address, packetsPerSecond: 10_000)
+                let agent = try await Agent.start(fixture, name: "agent-d", collector: address)
                 // Every address of the /29 but network and broadcast answers ICMP on loopback.
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 6 6")
                 #expect(firstState == "completed 6 6")
@@ -162,21 +204,14 @@ struct DiscoveryEndToEndTests {
             // answers: 2,046 hosts, 256 at once, about 8 s of sweeping. The credential is sealed
             // in the database and opened by the dispatcher.
             let key = MasterKey.generate()
-            let credential = try key.seal(.community("never-answered"), discoveryCredential: UUID(), name: "silent")
-            try await DiscoveryRuleStore(logger: Self.logger).addCredential(credential, on: db)
-            let blackHole = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
-                host: "0.0.0.0", port: 0
-            ).get()
+            let (credential, blackHole, port) = try await Self.silentSNMP(sealedWith: key, db: db)
             defer { blackHole.close(promise: nil) }
-            let port = try #require(blackHole.localAddress?.port)
             let rule = try await Self.rule(
-                fixture, block: Self.randomBlock(prefixLength: 21), credentials: [credential.id], snmpPort: port, db: db
+                fixture, block: Self.randomBlock(prefixLength: 21), credentials: [credential], snmpPort: port, db: db
             )
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(
-                    fixture, name: "agent-e", collector: address, packetsPerSecond: 10_000)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-e", database: database, masterKey: key) {
+                address, agent in
                 let lost = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let running = "SELECT status FROM discovery_jobs WHERE id = '\(lost.uuidString)' AND scanned_ips > 0"
                 #expect(try await database.eventually(running, equals: "running") == "running")
@@ -190,8 +225,7 @@ struct DiscoveryEndToEndTests {
                     outcome.hasPrefix("failed: agent ") && outcome.contains("disconnected while the job ran"),
                     "\(outcome)")
 
-                let again = try await Agent.start(
-                    fixture, name: "agent-e", collector: address, packetsPerSecond: 10_000)
+                let again = try await Agent.start(fixture, name: "agent-e", collector: address)
                 let cancelled = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let progressing =
                     "SELECT status FROM discovery_jobs WHERE id = '\(cancelled.uuidString)' AND scanned_ips > 0"
@@ -242,18 +276,12 @@ struct DiscoveryEndToEndTests {
             defer { for daemon in [cisco, fortinet, locked] { daemon.stop() } }
 
             let key = MasterKey.generate()
-            let store = DiscoveryRuleStore(logger: Self.logger)
-            let alpha = try key.seal(.community("alpha"), discoveryCredential: UUID(), name: "alpha")
-            let beta = try key.seal(.community("beta"), discoveryCredential: UUID(), name: "beta")
-            try await store.addCredential(alpha, on: db)
-            try await store.addCredential(beta, on: db)
+            let communities = try await Self.addCredentials(["alpha", "beta"], sealedWith: key, db: db)
             let rule = try await Self.rule(
-                fixture, block: block, credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
+                fixture, block: block, credentials: communities, snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(
-                    fixture, name: "agent-s", collector: address, packetsPerSecond: 10_000)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-s", database: database, masterKey: key) {
+                _, _ in
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 6 6")
                 #expect(firstState == "completed 6 6")
@@ -287,7 +315,6 @@ struct DiscoveryEndToEndTests {
                 #expect(secondState == "completed 6 0", "a second run imports nothing new")
                 #expect(try await connection.integer("SELECT count(*) FROM standalone_devices") == 6)
                 try await connection.close()
-                await agent.stop()
             }
         }
     }
@@ -324,18 +351,12 @@ struct DiscoveryEndToEndTests {
             defer { for daemon in [router, ups] { daemon.stop() } }
 
             let key = MasterKey.generate()
-            let store = DiscoveryRuleStore(logger: Self.logger)
-            let alpha = try key.seal(.community("alpha"), discoveryCredential: UUID(), name: "alpha")
-            let beta = try key.seal(.community("beta"), discoveryCredential: UUID(), name: "beta")
-            try await store.addCredential(alpha, on: db)
-            try await store.addCredential(beta, on: db)
+            let communities = try await Self.addCredentials(["alpha", "beta"], sealedWith: key, db: db)
             let rule = try await Self.rule(
-                fixture, block: "\(prefix).0/24", credentials: [alpha.id, beta.id], snmpPort: Int(port), db: db)
+                fixture, block: "\(prefix).0/24", credentials: communities, snmpPort: Int(port), db: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
-            try await fixture.withCollector(database: database.url, masterKey: key, discovery: Self.dispatcher) {
-                address in
-                let agent = try await Agent.start(
-                    fixture, name: "agent-n", collector: address, packetsPerSecond: 10_000)
+            try await Self.withCollectorAndAgent(fixture, name: "agent-n", database: database, masterKey: key) {
+                _, _ in
                 let first = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
                 // .1 is the agent host's own end of the link: live too.
                 let firstState = try await database.eventually(Self.state(first), equals: "completed 5 5")
@@ -366,7 +387,6 @@ struct DiscoveryEndToEndTests {
                 let secondState = try await database.eventually(Self.state(second), equals: "completed 5 0")
                 #expect(secondState == "completed 5 0", "a second run imports nothing new")
                 try await connection.close()
-                await agent.stop()
             }
         }
     }
@@ -378,15 +398,10 @@ struct DiscoveryEndToEndTests {
             _ = try await fixture.enrolAgent("agent-w", db: db)
             // As in the test above: a /21 whose hosts each wait 1 s for SNMP, about 8 s of sweeping.
             let key = MasterKey.generate()
-            let credential = try key.seal(.community("never-answered"), discoveryCredential: UUID(), name: "silent")
-            try await DiscoveryRuleStore(logger: Self.logger).addCredential(credential, on: db)
-            let blackHole = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
-                host: "0.0.0.0", port: 0
-            ).get()
+            let (credential, blackHole, snmpPort) = try await Self.silentSNMP(sealedWith: key, db: db)
             defer { blackHole.close(promise: nil) }
-            let snmpPort = try #require(blackHole.localAddress?.port)
             let rule = DiscoveryRuleRecord(
-                name: "wan cut", ranges: [Self.randomBlock(prefixLength: 21)], credentialIDs: [credential.id],
+                name: "wan cut", ranges: [Self.randomBlock(prefixLength: 21)], credentialIDs: [credential],
                 branchID: fixture.branchID, snmpPort: snmpPort)
             try await DiscoveryRuleStore(logger: Self.logger).add(rule, on: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
@@ -397,8 +412,7 @@ struct DiscoveryEndToEndTests {
             try await fixture.withCollector(
                 database: database.url, port: listenerPort, masterKey: key, discovery: Self.dispatcher
             ) { address in
-                let started = try await Agent.start(
-                    fixture, name: "agent-w", collector: address, packetsPerSecond: 10_000)
+                let started = try await Agent.start(fixture, name: "agent-w", collector: address)
                 agent.withLock { $0 = started }
                 let running = "SELECT status FROM discovery_jobs WHERE id = '\(job.uuidString)' AND scanned_ips > 0"
                 #expect(try await database.eventually(running, equals: "running") == "running")

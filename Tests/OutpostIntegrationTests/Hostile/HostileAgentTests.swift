@@ -45,16 +45,7 @@ struct HostileAgentTests {
         _ body: (inout NIOAsyncChannelInboundStream<Message>.AsyncIterator, NIOAsyncChannelOutboundWriter<Message>)
             async throws -> Void
     ) async throws {
-        try await RawAgentConnection.with(credentials, to: address) { inbound, outbound in
-            try await outbound.write(.hello(hello))
-            guard case .welcome = try await inbound.next() else {
-                Issue.record("no Welcome")
-                return
-            }
-            guard case .config = try await inbound.next() else {
-                Issue.record("no Config")
-                return
-            }
+        try await RawAgentConnection.withSession(credentials, to: address, hello: hello) { _, inbound, outbound in
             try await body(&inbound, outbound)
         }
     }

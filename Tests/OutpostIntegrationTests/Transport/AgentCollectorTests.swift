@@ -84,16 +84,7 @@ struct AgentCollectorTests {
             let mallory = try await fixture.enrolAgent("mallory", db: db)
             let devices = try await fixture.addDevices(1, db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(alice, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(alice, to: address) { _, inbound, outbound in
 
                     let good = try TransportFixture.signedBatch(alice, sequence: 1, devices: devices, at: Date())
                     var bytes = good.encodedBatch
@@ -148,13 +139,7 @@ struct AgentCollectorTests {
         try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("to-revoke", db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    _ = try await inbound.next()  // the configuration
+                try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
                     let revoker = try await database.connect()
                     _ = try await AgentRegistry(logger: Self.logger).revoke(agent.agentID, reason: "test", on: revoker)
                     try await revoker.close()

@@ -102,16 +102,7 @@ struct CertificateRenewalTests {
         try await TransportFixture.with { db, database, fixture in
             let agent = try await fixture.enrolAgent("asking", db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
 
                     let stranger = P256Key.generate()
                     try await outbound.write(

@@ -33,16 +33,7 @@ struct GracefulShutdownTests {
                 tasks.addTask { try await group.run() }
                 let address = CollectorAddress(
                     host: "127.0.0.1", port: try await listener.boundAddress.port!, serverName: "localhost")
-                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    guard case .config = try await inbound.next() else {
-                        Issue.record("no Config")
-                        return
-                    }
+                try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
                     let started = ContinuousClock.now
                     await group.triggerGracefulShutdown()
                     guard case .error(let notice)? = try await inbound.next() else {

@@ -4,6 +4,7 @@ import OutpostAgent
 import OutpostPKI
 import OutpostTransport
 import OutpostWire
+import Testing
 
 /// A bare agent connection for tests that must send what the real uplink never would.
 enum RawAgentConnection {
@@ -19,6 +20,31 @@ enum RawAgentConnection {
                 try channel.pipeline.syncOperations.addMessageCodec()
                 return try MessageChannel(wrappingChannelSynchronously: channel)
             }, body)
+    }
+
+    /// A TLS connection on which the agent has said `hello` and been answered with a Welcome and
+    /// its first Config; `body` gets that Config and the connection. Where either answer is
+    /// missing, records an issue (at the caller's `sourceLocation`) and skips `body`.
+    static func withSession(
+        _ credentials: AgentCredentials, to address: CollectorAddress, hello: Hello = .raw,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: (
+            ConfigSnapshot, inout NIOAsyncChannelInboundStream<Message>.AsyncIterator,
+            NIOAsyncChannelOutboundWriter<Message>
+        ) async throws -> Void
+    ) async throws {
+        try await with(credentials, to: address) { inbound, outbound in
+            try await outbound.write(.hello(hello))
+            guard case .welcome = try await inbound.next() else {
+                Issue.record("no Welcome", sourceLocation: sourceLocation)
+                return
+            }
+            guard case .config(let snapshot) = try await inbound.next() else {
+                Issue.record("no Config", sourceLocation: sourceLocation)
+                return
+            }
+            try await body(snapshot, &inbound, outbound)
+        }
     }
 
     /// A TLS connection carrying raw bytes, for sending what no encoder would produce.

@@ -14,13 +14,7 @@ struct SessionExpiryTests {
             let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)
             let devices = try await fixture.addDevices(2, db: db)
             try await fixture.withCollector(database: database.url) { address in
-                try await RawAgentConnection.with(agent, to: address) { inbound, outbound in
-                    try await outbound.write(.hello(.raw))
-                    guard case .welcome = try await inbound.next() else {
-                        Issue.record("no Welcome")
-                        return
-                    }
-                    _ = try await inbound.next()  // the configuration
+                try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
                     // The expiry is a moment on the clock, not an event: poll it. Validation works in
                     // whole seconds (a certificate is valid through its notAfter second): one more.
                     let expired = agent.certificate.notValidAfter.addingTimeInterval(1)
