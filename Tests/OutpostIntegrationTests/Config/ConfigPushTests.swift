@@ -20,9 +20,8 @@ struct ConfigPushTests {
         "a running agent probes an added device, a changed address, receives an added item and stops a disabled device within 5 s of the change in Postgres"
     )
     func runningAgentFollowsChanges() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-a", db: db)
-            let devices = try await fixture.addDevices(2, db: db)  // 127.0.1.1, 127.0.1.2
+        try await TransportFixture.withAgent("agent-a", devices: 2) { db, database, fixture, credentials, devices in
+            // Devices 127.0.1.1, 127.0.1.2
             let stateDirectory = "\(fixture.directory)/agent-a"
             try await fixture.withCollector(database: database.url) { address in
                 let agent = try AgentService(
@@ -114,9 +113,7 @@ struct ConfigPushTests {
 
     @Test("a burst of 100 committed updates reaches the agent as a few Config messages, the last one current")
     func burstIsCoalesced() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-burst", db: db)
-            let devices = try await fixture.addDevices(3, db: db)
+        try await TransportFixture.withAgent("agent-burst", devices: 3) { db, database, fixture, credentials, devices in
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.withSession(credentials, to: address) { _, inbound, outbound in
                     let writer = try await database.connect()
@@ -162,9 +159,8 @@ struct ConfigPushTests {
 
     @Test("a change committed while the listener reconnects reaches the agent (every session is rechecked)")
     func missedNotificationsAreRechecked() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-recheck", db: db)
-            let devices = try await fixture.addDevices(1, db: db)
+        try await TransportFixture.withAgent("agent-recheck", devices: 1) {
+            db, database, fixture, credentials, devices in
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.withSession(credentials, to: address) { _, inbound, outbound in
                     let admin = try await database.connect()

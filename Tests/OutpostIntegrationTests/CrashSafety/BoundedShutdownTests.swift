@@ -18,9 +18,7 @@ struct BoundedShutdownTests {
 
     @Test("SIGTERM with a group commit stuck behind a lock: the process is gone within 10 s", .timeLimit(.minutes(2)))
     func sigtermWithAStuckCommit() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-term", db: db)
-            let devices = try await fixture.addDevices(5, db: db)
+        try await TransportFixture.withAgent("agent-term", devices: 5) { db, database, fixture, credentials, devices in
             let caDirectory = try CollectorProcess.caDirectory(of: fixture)
             let agentPort = try FreePort.tcp()
             let collector = try CollectorProcess(

@@ -16,9 +16,7 @@ struct LiveAgentTests {
         "a connected agent is shown connected with its Hello's version, session and ingest metrics follow, and it is shown disconnected after it leaves"
     )
     func connectedAgent() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-http", db: db)
-            let devices = try await fixture.addDevices(3, db: db)
+        try await TransportFixture.withAgent("agent-http", devices: 3) { db, database, fixture, credentials, devices in
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
             let start = Date()
             try await TransportFixture.spool(

@@ -94,9 +94,7 @@ struct ConnectionFloodTests {
         "1,000 idle connections against the agent port: capped per source before TLS; a real agent connects and gets a batch acknowledged within 10 s"
     )
     func agentPortFlood() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let alice = try await fixture.enrolAgent("alice", db: db)
-            let devices = try await fixture.addDevices(1, db: db)
+        try await TransportFixture.withAgent("alice", devices: 1) { db, database, fixture, alice, devices in
             try await fixture.withCollector(database: database.url) { address in
                 let flood = try await IdleFlood(count: Self.flood, from: "127.0.0.2", to: address.port)
                 #expect(flood.opened == Self.flood)

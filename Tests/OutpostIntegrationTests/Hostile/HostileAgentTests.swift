@@ -104,9 +104,7 @@ struct HostileAgentTests {
         "values outside their column's domain are refused with a Nack naming the field; the session goes on; nothing is stored"
     )
     func batchValuesOutOfDomain() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let mallory = try await fixture.enrolAgent("mallory", db: db)
-            let devices = try await fixture.addDevices(1, db: db)
+        try await TransportFixture.withAgent("mallory", devices: 1) { db, database, fixture, mallory, devices in
             let device = devices[0]
             let good = Self.round(device)
             func with(_ change: (inout PingRoundResult) -> Void) -> PingRoundResult {
@@ -254,9 +252,7 @@ struct HostileAgentTests {
         "a 255-byte version, a long peer address and control characters in the version: the agent is served, its log lines escaped"
     )
     func longAndForgedAgentText() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let alice = try await fixture.enrolAgent("alice", db: db)
-            let devices = try await fixture.addDevices(1, db: db)
+        try await TransportFixture.withAgent("alice", devices: 1) { db, database, fixture, alice, devices in
             let logs = CapturedLogs()
             let version = "1.0\nlevel=critical forged line" + String(repeating: "v", count: 255 - 30)
             #expect(version.utf8.count == 255)

@@ -23,9 +23,7 @@ struct AgentCollectorTests {
         "results spooled during an outage arrive exactly once after connect, across a collector restart, with the branch's configuration"
     )
     func outageAndRestart() async throws {
-        try await TransportFixture.with { db, database, fixture in
-            let credentials = try await fixture.enrolAgent("agent-a", db: db)
-            let devices = try await fixture.addDevices(5, db: db)
+        try await TransportFixture.withAgent("agent-a", devices: 5) { db, database, fixture, credentials, devices in
             let spool = try Spool.open(directory: fixture.directory + "/spool", logger: Self.logger)
             // The WAN is down: 200 batches pile up in the spool.
             let start = Date()

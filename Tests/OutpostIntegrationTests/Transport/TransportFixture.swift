@@ -43,6 +43,19 @@ struct TransportFixture {
         }
     }
 
+    /// Runs `body` on a new migrated database holding a new fixture, one agent enrolled as
+    /// `name` and `devices` devices on loopback addresses in its branch.
+    static func withAgent<T>(
+        _ name: String, devices count: Int,
+        _ body: (PostgresConnection, TestDatabase, TransportFixture, AgentCredentials, [DeviceID]) async throws -> T
+    ) async throws -> T {
+        try await with { db, database, fixture in
+            let credentials = try await fixture.enrolAgent(name, db: db)
+            let devices = try await fixture.addDevices(count, db: db)
+            return try await body(db, database, fixture, credentials, devices)
+        }
+    }
+
     /// The state directory of the agent enrolled as `name`.
     func stateDirectory(of name: String) -> AgentStateDirectory {
         AgentStateDirectory(path: "\(directory)/\(name)")
