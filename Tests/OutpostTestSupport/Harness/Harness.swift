@@ -47,8 +47,8 @@ public enum Harness {
     public static let root = Need("needs root") { geteuid() == 0 }
 
     /// Network namespaces and veth pairs: root and iproute2's `ip`.
-    public static let networkNamespaces = Need("needs root and iproute2 for network namespaces") {
-        geteuid() == 0 && executable("ip") != nil
+    public static let networkNamespaces = Need("needs root, iproute2 and procps for network namespaces") {
+        geteuid() == 0 && executable("ip") != nil && executable("sysctl") != nil
     }
 
     /// net-snmp's `snmpd` and command-line tools (Debian snmpd, snmp).

@@ -78,7 +78,8 @@ public final class NetworkNamespace: Sendable {
 
     /// Runs `sysctl -w setting` inside the namespace.
     public func sysctl(_ setting: String) throws {
-        try BlockingCommand.run("ip", ["netns", "exec", name, "sysctl", "-qw", setting])
+        // By absolute path: `ip netns exec` searches the caller's PATH, which may lack /usr/sbin.
+        try BlockingCommand.run("ip", ["netns", "exec", name, try Harness.path(of: "sysctl"), "-qw", setting])
     }
 
     /// Routes `prefix` (e.g. "198.19.7.0/24") from the parent namespace into this one.
