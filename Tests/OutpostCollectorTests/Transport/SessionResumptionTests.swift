@@ -19,15 +19,14 @@ struct SessionResumptionTests {
         let directory = NSTemporaryDirectory() + "outpost-resumption-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ca = try CertificateAuthority.create()
-        let serverKey = P256Key.generate()
-        let server = try ca.issueServerCertificate(
-            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let testCA = try TestCA()
+        let ca = testCA.ca
+        let server = try testCA.issueServer()
         let tls = try AgentTLS(
-            certificateChainPEM: try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM),
-            privateKeyPEM: try serverKey.pemEncoded, caCertificate: ca.certificate, denyList: RevocationDenyList())
-        let agentKey = P256Key.generate()
-        let agent = try ca.issueAgentCertificate(csr: try agentKey.makeCertificateSigningRequest(), branch: "Lisboa")
+            certificateChainPEM: server.chainPEM, privateKeyPEM: try server.key.pemEncoded,
+            caCertificate: ca.certificate, denyList: RevocationDenyList())
+        let agentKey = testCA.agentKey
+        let agent = try testCA.issueAgent(branch: "Lisboa")
         try agent.pemEncoded.write(toFile: "\(directory)/agent.crt", atomically: false, encoding: .utf8)
         try agentKey.pemEncoded.write(toFile: "\(directory)/agent.key", atomically: false, encoding: .utf8)
         try (try ca.certificatePEM).write(toFile: "\(directory)/ca.crt", atomically: false, encoding: .utf8)

@@ -23,12 +23,11 @@ struct TransportFixture {
     let branchID: UUID
 
     init(db: PostgresConnection) async throws {
-        ca = try CertificateAuthority.create()
-        let serverKey = P256Key.generate()
-        let server = try ca.issueServerCertificate(
-            publicKey: serverKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        serverChainPEM = try server.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM)
-        serverKeyPEM = try serverKey.pemEncoded
+        let testCA = try TestCA()
+        let server = try testCA.issueServer()
+        ca = testCA.ca
+        serverChainPEM = server.chainPEM
+        serverKeyPEM = try server.key.pemEncoded
         directory = NSTemporaryDirectory() + "outpost-transport-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         branchID = try await Fixture.branch("tbilisi-1", displayName: "Tbilisi 1", on: db)

@@ -11,6 +11,8 @@ public struct TestCA: Sendable {
         public let certificate: Certificate
         /// The certificate's private key.
         public let key: P256Key
+        /// The certificate and then the CA's, in PEM: what a server presents.
+        public let chainPEM: String
     }
 
     /// The CA.
@@ -45,6 +47,7 @@ public struct TestCA: Sendable {
         let key = P256Key.generate()
         let certificate = try ca.issueServerCertificate(
             publicKey: key.publicKey, dnsNames: dnsNames, ipAddresses: ipAddresses)
-        return ServerIdentity(certificate: certificate, key: key)
+        let chainPEM = try certificate.serializeAsPEM().pemString + "\n" + (try ca.certificatePEM)
+        return ServerIdentity(certificate: certificate, key: key, chainPEM: chainPEM)
     }
 }
