@@ -333,7 +333,7 @@ struct DiscoveryEndToEndTests {
                 try branch.inside(["addr", "add", "\(prefix).\(host)/24", "dev", branch.innerInterface])
             }
             let port = try FreePort.udp()
-            let launcher = [try Harness.path(of: "ip"), "netns", "exec", branch.name]
+            let launcher = try branch.launcher()
             let router = try await SNMPDaemon(
                 host: "\(prefix).10", port: port, community: "alpha",
                 extraConfiguration: """

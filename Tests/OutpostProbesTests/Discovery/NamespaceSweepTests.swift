@@ -18,7 +18,7 @@ struct NamespaceSweepTests {
             host: "\(silent.linkPrefix).2", port: port, community: "gamma",
             extraConfiguration:
                 "sysObjectID .1.3.6.1.4.1.318.1.3.27\nsysDescr APC Web/SNMP Management Card\nsysName ups-branch-7",
-            launcher: [try Harness.path(of: "ip"), "netns", "exec", silent.name])
+            launcher: try silent.launcher())
         defer { agent.stop() }
 
         let icmp = try ICMPTest.engine()

@@ -76,10 +76,17 @@ public final class NetworkNamespace: Sendable {
         try BlockingCommand.run("ip", parentSelector + arguments)
     }
 
+    /// `ip netns exec NAME`: a prefix that runs the program after it inside the namespace. The
+    /// program must be named by its absolute path (`Harness.path(of:)`): `ip netns exec`
+    /// searches the caller's PATH, which may lack /usr/sbin.
+    public func launcher() throws -> [String] {
+        [try Harness.path(of: "ip"), "netns", "exec", name]
+    }
+
     /// Runs `sysctl -w setting` inside the namespace.
     public func sysctl(_ setting: String) throws {
-        // By absolute path: `ip netns exec` searches the caller's PATH, which may lack /usr/sbin.
-        try BlockingCommand.run("ip", ["netns", "exec", name, try Harness.path(of: "sysctl"), "-qw", setting])
+        let command = try launcher() + [try Harness.path(of: "sysctl"), "-qw", setting]
+        try BlockingCommand.run(command[0], Array(command.dropFirst()))
     }
 
     /// Routes `prefix` (e.g. "198.19.7.0/24") from the parent namespace into this one.
