@@ -3,17 +3,22 @@
 enum ExpectedSchema {
     /// table -> columns in order, "name type[!]".
     static let columns: [String: String] = [
-        "agent_sequences":
-            "agent_id uuid!, high_water bigint!, committed_above bigint[]!, updated_at timestamp with time zone!",
         "agent_certificates":
             "serial character varying(64)!, agent_id uuid!, not_after timestamp with time zone!, issued_at timestamp with time zone!, renewal boolean!",
+        "agent_sequences":
+            "agent_id uuid!, high_water bigint!, committed_above bigint[]!, updated_at timestamp with time zone!",
         "agents":
             "id uuid!, branch_id uuid!, name character varying(200), public_key bytea!, cert_serial character varying(64)!, cert_not_after timestamp with time zone!, status character varying(16)!, enrolled_at timestamp with time zone!, last_seen timestamp with time zone, last_address character varying(255), version character varying(255), config_version_acked character varying(128), spool_backlog_batches bigint!, dropped_results_total bigint!",
-        "alert_leases": "scope_id uuid!, owner character varying(200)!, expires_at timestamp with time zone!",
         "alert_history":
-            "id uuid!, rule_id uuid!, device_id uuid, severity character varying(20)!, message text!, value character varying(100), rule_name character varying(200), threshold character varying(500), triggered_at timestamp with time zone!, acknowledged boolean!, acknowledged_by integer, acknowledged_at timestamp with time zone, resolved_at timestamp with time zone, notifications_sent jsonb, created_at timestamp with time zone!, kind character varying(20)!, suppressed_by uuid",
+            "id uuid!, rule_id uuid!, device_id uuid, severity character varying(20)!, message text!, value character varying(100), rule_name character varying(200), threshold character varying(500), triggered_at timestamp with time zone!, acknowledged boolean!, acknowledged_by integer, acknowledged_at timestamp with time zone, resolved_at timestamp with time zone, notifications_sent jsonb, created_at timestamp with time zone!, kind character varying(20)!, suppressed_by uuid, acknowledgement_comment text, resolved_by integer, resolution_comment text, in_maintenance boolean!",
+        "alert_leases":
+            "scope_id uuid!, owner character varying(200)!, expires_at timestamp with time zone!",
         "alert_rules":
             "id uuid!, device_id uuid, branch_id uuid, name character varying(200)!, description text, expression character varying(500)!, severity character varying(20)!, notification_channels jsonb, notification_recipients jsonb, device_group character varying(100), monitoring_item_id uuid, enabled boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone",
+        "api_tokens":
+            "id uuid!, user_id integer!, name character varying(100)!, token_hash bytea!, created_at timestamp with time zone!, expires_at timestamp with time zone, last_used_at timestamp with time zone, last_used_from character varying(64), revoked_at timestamp with time zone",
+        "audit_log":
+            "id bigint!, at timestamp with time zone!, actor character varying(100)!, actor_user_id integer, actor_token_id uuid, source character varying(100)!, action character varying(32)!, entity character varying(50)!, entity_id character varying(100), changes jsonb!",
         "branches":
             "id uuid!, name character varying(200)!, display_name character varying(200)!, region character varying(100), branch_code character varying(10), address text, is_active boolean!, device_count integer!, created_at timestamp with time zone!, updated_at timestamp with time zone, gateway_device_id uuid",
         "device_interfaces":
@@ -36,6 +41,10 @@ enum ExpectedSchema {
             "id bigint!, agent_id uuid!, sequence bigint!, received_at timestamp with time zone!, row_count integer!, sqlstate character(5)!, error text!, payload bytea!, status character varying(16)!, resolved_at timestamp with time zone",
         "item_history":
             "item_id uuid!, device_id uuid!, agent_id uuid, value_type character varying(20)!, value_numeric double precision, value_text text, rate double precision, error text, timestamp timestamp with time zone!",
+        "maintenance_window_targets":
+            "window_id uuid!, device_id uuid, branch_id uuid, region character varying(100)",
+        "maintenance_windows":
+            "id uuid!, name character varying(200)!, comment text, starts_at timestamp with time zone!, ends_at timestamp with time zone, schedule character varying(100), duration_seconds integer, created_by integer, created_at timestamp with time zone!, ended_at timestamp with time zone",
         "metric_baselines":
             "id uuid!, device_id uuid!, metric_name character varying(100)!, avg_value integer, min_value integer, max_value integer, std_dev integer, time_period character varying(20), hour_of_day integer, day_of_week integer, sample_count integer, last_updated timestamp with time zone, created_at timestamp with time zone!, updated_at timestamp with time zone!",
         "monitored_hostgroups":
@@ -70,8 +79,12 @@ enum ExpectedSchema {
             "id integer!, key character varying(100)!, value text, description character varying(500), created_at timestamp with time zone!, updated_at timestamp with time zone",
         "traceroute_results":
             "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), latency_ms real, packet_loss real!, timestamp timestamp with time zone!",
+        "user_regions":
+            "user_id integer!, region character varying(100)!",
+        "user_sessions":
+            "id_hash bytea!, user_id integer!, csrf_hash bytea!, created_at timestamp with time zone!, last_seen_at timestamp with time zone!, expires_at timestamp with time zone!, source character varying(64), ended_at timestamp with time zone",
         "users":
-            "id integer!, username character varying(50)!, email character varying(100)!, full_name character varying(100), hashed_password character varying(255)!, role character varying(32)!, organization_id integer, is_superuser boolean!, region character varying(50), branches text, is_active boolean!, created_at timestamp with time zone!, last_login timestamp with time zone, theme_preference character varying(10)!, language character varying(10)!, timezone character varying(50)!, notifications_enabled boolean!, dashboard_layout jsonb",
+            "id integer!, username character varying(50)!, email character varying(100), full_name character varying(100), hashed_password character varying(255)!, role character varying(32)!, organization_id integer, is_superuser boolean!, region character varying(50), branches text, is_active boolean!, created_at timestamp with time zone!, last_login timestamp with time zone, theme_preference character varying(10)!, language character varying(10)!, timezone character varying(50)!, notifications_enabled boolean!, dashboard_layout jsonb, failed_logins integer!, last_failed_login timestamp with time zone, password_set_at timestamp with time zone, disabled_at timestamp with time zone",
     ]
 
     /// Foreign keys: "table.column -> referenced ON DELETE action".
@@ -81,11 +94,15 @@ enum ExpectedSchema {
         "agents.branch_id -> branches RESTRICT",
         "alert_history.acknowledged_by -> users SET NULL",
         "alert_history.device_id -> standalone_devices SET NULL",
+        "alert_history.resolved_by -> users SET NULL",
         "alert_history.rule_id -> alert_rules CASCADE",
         "alert_history.suppressed_by -> alert_history SET NULL",
         "alert_rules.branch_id -> branches CASCADE",
         "alert_rules.device_id -> standalone_devices CASCADE",
         "alert_rules.monitoring_item_id -> monitoring_items SET NULL",
+        "api_tokens.user_id -> users CASCADE",
+        "audit_log.actor_token_id -> api_tokens SET NULL",
+        "audit_log.actor_user_id -> users SET NULL",
         "branches.gateway_device_id -> standalone_devices SET NULL",
         "device_interfaces.device_id -> standalone_devices CASCADE",
         "discovery_credentials.created_by -> users SET NULL",
@@ -103,6 +120,10 @@ enum ExpectedSchema {
         "enrolment_tokens.used_by_agent -> agents SET NULL",
         "georgian_cities.region_id -> georgian_regions CASCADE",
         "ingest_quarantine.agent_id -> agents CASCADE",
+        "maintenance_window_targets.branch_id -> branches CASCADE",
+        "maintenance_window_targets.device_id -> standalone_devices CASCADE",
+        "maintenance_window_targets.window_id -> maintenance_windows CASCADE",
+        "maintenance_windows.created_by -> users SET NULL",
         "metric_baselines.device_id -> standalone_devices CASCADE",
         "monitoring_items.device_id -> standalone_devices CASCADE",
         "monitoring_items.template_id -> monitoring_templates SET NULL",
@@ -112,6 +133,8 @@ enum ExpectedSchema {
         "revoked_certificates.agent_id -> agents SET NULL",
         "snmp_credentials.device_id -> standalone_devices CASCADE",
         "standalone_devices.branch_id -> branches SET NULL",
+        "user_regions.user_id -> users CASCADE",
+        "user_sessions.user_id -> users CASCADE",
         "users.organization_id -> organizations SET NULL",
     ]
 
@@ -124,6 +147,9 @@ enum ExpectedSchema {
         "alert_history_pkey: CREATE UNIQUE INDEX alert_history_pkey ON alert_history USING btree (id)",
         "alert_leases_pkey: CREATE UNIQUE INDEX alert_leases_pkey ON alert_leases USING btree (scope_id)",
         "alert_rules_pkey: CREATE UNIQUE INDEX alert_rules_pkey ON alert_rules USING btree (id)",
+        "api_tokens_pkey: CREATE UNIQUE INDEX api_tokens_pkey ON api_tokens USING btree (id)",
+        "api_tokens_token_hash_key: CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_hash)",
+        "audit_log_pkey: CREATE UNIQUE INDEX audit_log_pkey ON audit_log USING btree (id)",
         "branches_name_key: CREATE UNIQUE INDEX branches_name_key ON branches USING btree (name)",
         "branches_pkey: CREATE UNIQUE INDEX branches_pkey ON branches USING btree (id)",
         "device_interfaces_device_id_if_index_key: CREATE UNIQUE INDEX device_interfaces_device_id_if_index_key ON device_interfaces USING btree (device_id, if_index)",
@@ -146,6 +172,9 @@ enum ExpectedSchema {
         "idx_alert_history_suppressed_by: CREATE INDEX idx_alert_history_suppressed_by ON alert_history USING btree (suppressed_by) WHERE (suppressed_by IS NOT NULL)",
         "idx_alert_rules_branch: CREATE INDEX idx_alert_rules_branch ON alert_rules USING btree (branch_id)",
         "idx_alert_rules_device: CREATE INDEX idx_alert_rules_device ON alert_rules USING btree (device_id)",
+        "idx_api_tokens_live_name: CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens USING btree (user_id, name) WHERE (revoked_at IS NULL)",
+        "idx_audit_log_at: CREATE INDEX idx_audit_log_at ON audit_log USING btree (at DESC, id DESC)",
+        "idx_audit_log_entity: CREATE INDEX idx_audit_log_entity ON audit_log USING btree (entity, entity_id)",
         "idx_branches_active: CREATE INDEX idx_branches_active ON branches USING btree (is_active)",
         "idx_branches_region: CREATE INDEX idx_branches_region ON branches USING btree (region)",
         "idx_discovery_credentials_type: CREATE INDEX idx_discovery_credentials_type ON discovery_credentials USING btree (credential_type)",
@@ -161,6 +190,7 @@ enum ExpectedSchema {
         "idx_georgian_cities_region: CREATE INDEX idx_georgian_cities_region ON georgian_cities USING btree (region_id)",
         "idx_ingest_quarantine_held: CREATE INDEX idx_ingest_quarantine_held ON ingest_quarantine USING btree (received_at) WHERE ((status)::text = 'held'::text)",
         #"idx_item_history_item_ts: CREATE INDEX idx_item_history_item_ts ON item_history USING btree (item_id, "timestamp" DESC)"#,
+        "idx_maintenance_window_targets_window: CREATE INDEX idx_maintenance_window_targets_window ON maintenance_window_targets USING btree (window_id)",
         "idx_metric_baselines_device: CREATE INDEX idx_metric_baselines_device ON metric_baselines USING btree (device_id)",
         "idx_monitored_hostgroups_active: CREATE INDEX idx_monitored_hostgroups_active ON monitored_hostgroups USING btree (is_active)",
         "idx_monitoring_items_device: CREATE INDEX idx_monitoring_items_device ON monitoring_items USING btree (device_id)",
@@ -179,9 +209,11 @@ enum ExpectedSchema {
         "idx_standalone_devices_subtype: CREATE INDEX idx_standalone_devices_subtype ON standalone_devices USING btree (device_subtype)",
         "idx_standalone_devices_type: CREATE INDEX idx_standalone_devices_type ON standalone_devices USING btree (device_type)",
         #"idx_traceroute_results_device_ip_ts: CREATE INDEX idx_traceroute_results_device_ip_ts ON traceroute_results USING btree (device_ip, "timestamp" DESC)"#,
+        "idx_user_sessions_user: CREATE INDEX idx_user_sessions_user ON user_sessions USING btree (user_id)",
         "idx_users_organization: CREATE INDEX idx_users_organization ON users USING btree (organization_id)",
         "ingest_quarantine_agent_id_sequence_key: CREATE UNIQUE INDEX ingest_quarantine_agent_id_sequence_key ON ingest_quarantine USING btree (agent_id, sequence)",
         "ingest_quarantine_pkey: CREATE UNIQUE INDEX ingest_quarantine_pkey ON ingest_quarantine USING btree (id)",
+        "maintenance_windows_pkey: CREATE UNIQUE INDEX maintenance_windows_pkey ON maintenance_windows USING btree (id)",
         "metric_baselines_pkey: CREATE UNIQUE INDEX metric_baselines_pkey ON metric_baselines USING btree (id)",
         "monitored_hostgroups_groupid_key: CREATE UNIQUE INDEX monitored_hostgroups_groupid_key ON monitored_hostgroups USING btree (groupid)",
         "monitored_hostgroups_pkey: CREATE UNIQUE INDEX monitored_hostgroups_pkey ON monitored_hostgroups USING btree (id)",
@@ -205,6 +237,8 @@ enum ExpectedSchema {
         "system_config_key_key: CREATE UNIQUE INDEX system_config_key_key ON system_config USING btree (key)",
         "system_config_pkey: CREATE UNIQUE INDEX system_config_pkey ON system_config USING btree (id)",
         #"traceroute_results_pkey: CREATE UNIQUE INDEX traceroute_results_pkey ON traceroute_results USING btree (id, "timestamp")"#,
+        "user_regions_pkey: CREATE UNIQUE INDEX user_regions_pkey ON user_regions USING btree (user_id, region)",
+        "user_sessions_pkey: CREATE UNIQUE INDEX user_sessions_pkey ON user_sessions USING btree (id_hash)",
         "users_email_key: CREATE UNIQUE INDEX users_email_key ON users USING btree (email)",
         "users_pkey: CREATE UNIQUE INDEX users_pkey ON users USING btree (id)",
         "users_username_key: CREATE UNIQUE INDEX users_username_key ON users USING btree (username)",
@@ -212,6 +246,7 @@ enum ExpectedSchema {
 
     /// Functions in the public schema.
     static let functions: [String] = [
+        "outpost_audit_log_append_only",
         "outpost_create_device_config_trigger",
         "outpost_drop_daily_partitions_before",
         "outpost_ensure_daily_partitions",
@@ -229,6 +264,7 @@ enum ExpectedSchema {
     static let triggers: [String] = [
         "agents.trg_agents_record_certificate: outpost_record_agent_certificate",
         "alert_rules.trg_alert_rules_changed: outpost_notify_alert_rules_changed",
+        "audit_log.trg_audit_log_append_only: outpost_audit_log_append_only",
         "monitoring_items.trg_monitoring_items_config_insert_delete: outpost_notify_device_child_config_changed",
         "monitoring_items.trg_monitoring_items_config_update: outpost_notify_device_child_config_changed",
         "monitoring_templates.trg_monitoring_templates_config: outpost_notify_template_config_changed",

@@ -62,7 +62,8 @@ struct SchemaTests {
     func actorColumns() {
         for actor in [
             "alert_history.acknowledged_by", "monitoring_templates.created_by",
-            "discovery_jobs.triggered_by_user", "discovery_credentials.created_by",
+            "discovery_jobs.triggered_by_user", "discovery_credentials.created_by", "alert_history.resolved_by",
+            "maintenance_windows.created_by", "audit_log.actor_user_id",
         ] {
             #expect(ExpectedSchema.foreignKeys.contains("\(actor) -> users SET NULL"), "\(actor)")
             let (table, column) = (String(actor.split(separator: ".")[0]), String(actor.split(separator: ".")[1]))

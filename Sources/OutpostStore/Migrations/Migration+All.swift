@@ -13,5 +13,6 @@ extension Migration {
         .deviceStateWrites,
         .ingestQuarantine,
         .agentCertificates,
+        .operators,
     ]
 }
