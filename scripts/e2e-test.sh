@@ -106,8 +106,12 @@ e2e_wait_for 60 "SNMP item values from branch a" polled_values 6
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || fail "/readyz is not ready"
 rows_metric=$(curl -sf "http://127.0.0.1:$http_port/metrics" | awk '$1 == "outpost_ingest_rows_total" { print int($2) }')
 [[ "${rows_metric:-0}" -gt 0 ]] || fail "/metrics counts no ingested rows"
-connected=$(curl -sf "http://127.0.0.1:$http_port/api/agents" | grep -o '"connected":true' | wc -l)
-[[ "$connected" == 2 ]] || fail "/api/agents shows $connected connected agents, expected 2"
+# The management API through an operator's token (kept out of argv: curl reads it from stdin).
+printf '%s\n' 'e2e viewer password' | "$bin/outpost-collector" user add e2e-viewer --role viewer >/dev/null
+api_token=$("$bin/outpost-collector" api-token create --user e2e-viewer --name e2e 2>/dev/null)
+connected=$(printf 'header = "Authorization: Bearer %s"\n' "$api_token" |
+    curl -sf --config - "http://127.0.0.1:$http_port/api/v1/agents" | grep -o '"connected":true' | wc -l)
+[[ "$connected" == 2 ]] || fail "/api/v1/agents shows $connected connected agents, expected 2"
 
 # ---- discovery: a /29 of branch b swept by its agent; the one new host is imported once ----
 say "e2e: discovery of branch b's 10.78.2.0/29 through its agent"

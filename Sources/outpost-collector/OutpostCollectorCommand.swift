@@ -12,6 +12,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self,
             DiscoveryCommand.self,
             QuarantineCommand.self,
+            UserCommand.self, APITokenCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -4,12 +4,15 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// Real HTTP requests to a server on loopback (URLSession over libcurl on Linux).
+/// Real HTTP requests to a server on loopback (URLSession over libcurl on Linux), with the
+/// credentials of one operator: an API token, or a session cookie and its CSRF token. Cookies
+/// are never stored by the session: each client carries only what it was given.
 struct HTTPTestClient: Sendable {
     /// One response.
     struct Reply {
         let status: Int
         let contentType: String?
+        let headers: [String: String]
         let body: Data
 
         var text: String { String(decoding: body, as: UTF8.self) }
@@ -29,18 +32,71 @@ struct HTTPTestClient: Sendable {
             }
             return items
         }
+
+        /// A response header, by its lowercase name.
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpCookieStorage = nil
+        return URLSession(configuration: configuration)
+    }()
+
     let base: String
+    /// `Authorization: Bearer` sent with every request.
+    var bearer: String?
+    /// The session cookie's value, sent as `Cookie`.
+    var sessionCookie: String?
+    /// `X-CSRF-Token` sent with state-changing requests.
+    var csrfToken: String?
+
+    init(base: String, bearer: String? = nil) {
+        self.base = base
+        self.bearer = bearer
+    }
+
+    /// This client acting with API token `token`.
+    func with(token: String) -> HTTPTestClient {
+        HTTPTestClient(base: base, bearer: token)
+    }
 
     /// GET `path` (with its query), answered within 30 s.
-    func get(_ path: String) async throws -> Reply {
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
+        try await send("GET", path, headers: headers)
+    }
+
+    /// `method` on `path` with a JSON body (an encodable dictionary or array) or raw `body`.
+    func send(
+        _ method: String, _ path: String, json: Any? = nil, body: Data? = nil, contentType: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
         guard let url = URL(string: base + path) else { throw HTTPTestError("bad path \(path)") }
         var request = URLRequest(url: url)
+        request.httpMethod = method
         request.timeoutInterval = 30
-        let (data, response) = try await URLSession.shared.data(for: request)
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+            request.setValue(contentType ?? "application/octet-stream", forHTTPHeaderField: "Content-Type")
+        }
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        if let sessionCookie { request.setValue("outpost_session=\(sessionCookie)", forHTTPHeaderField: "Cookie") }
+        if let csrfToken, method != "GET" { request.setValue(csrfToken, forHTTPHeaderField: "X-CSRF-Token") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await Self.session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw HTTPTestError("not an HTTP response") }
-        return Reply(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
+        var replyHeaders: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { replyHeaders[name.lowercased()] = value }
+        }
+        return Reply(
+            status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"),
+            headers: replyHeaders, body: data)
     }
 }
 

@@ -32,12 +32,15 @@ struct OperatorHTTPFixture {
     /// Runs the server against `database` (its own pool) for the length of `body`.
     func withServer(
         database: DatabaseURL, readinessTimeout: Duration = .seconds(15),
+        configure: (inout OperatorHTTPConfiguration) -> Void = { _ in },
         _ body: @Sendable (HTTPTestClient) async throws -> Void
     ) async throws {
         let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: Self.logger)
         var configuration = OperatorHTTPConfiguration(host: "127.0.0.1", port: 0)
         configuration.readinessTimeout = readinessTimeout
         configuration.queryTimeout = readinessTimeout
+        configuration.passwordCost = 4
+        configure(&configuration)
         let server = OperatorHTTPServer(
             configuration: configuration, client: client, sessions: sessions, metrics: registry, logger: Self.logger)
         // As `outpost-collector run` does: a service group, stopped by graceful shutdown, which

@@ -8,7 +8,7 @@ struct HealthRoutes: Sendable {
 
     let readiness: ReadinessProbe
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OperatorRequestContext>) {
         router.get("healthz") { _, _ in
             JSONResponse.make(Alive())
         }

@@ -5,7 +5,7 @@ import Prometheus
 struct MetricsRoute: Sendable {
     let registry: PrometheusCollectorRegistry
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OperatorRequestContext>) {
         let registry = self.registry
         router.get("metrics") { _, _ in
             Response(

@@ -1,6 +1,7 @@
-/// Where the collector's operator HTTP server listens and how long it waits for PostgreSQL.
+/// Where the collector's operator HTTP server listens, how long it waits for PostgreSQL, and
+/// how operators' logins behave.
 public struct OperatorHTTPConfiguration: Sendable {
-    /// Address to bind (default loopback: the API is read-only but not authenticated).
+    /// Address to bind (default loopback: plain HTTP carries passwords and session cookies).
     public var host: String
     /// Port to bind; 0 picks a free one (see ``OperatorHTTPServer/boundAddress``).
     public var port: Int
@@ -8,6 +9,17 @@ public struct OperatorHTTPConfiguration: Sendable {
     public var readinessTimeout: Duration = .seconds(2)
     /// An API request fails with 503 when its query does not finish within this time.
     public var queryTimeout: Duration = .seconds(10)
+    /// A login session ends after this long without a request.
+    public var sessionIdleTimeout: Duration = .seconds(30 * 60)
+    /// A login session ends this long after the login, however busy.
+    public var sessionLifetime: Duration = .seconds(12 * 3600)
+    /// The origins operators' browsers use (`https://noc.example.ge`); empty: the origin each
+    /// request was sent to. See ``OriginCheck``.
+    public var publicOrigins: [String] = []
+    /// Marks the session cookie `Secure` (set when the port serves TLS).
+    public var secureCookies = false
+    /// bcrypt's cost for passwords set through the API.
+    public var passwordCost: UInt8 = 12
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8080) {

@@ -8,10 +8,10 @@ import ServiceLifecycle
 import Synchronization
 
 /// The collector's operator HTTP server, on a port of its own: `/healthz`, `/readyz`,
-/// `/metrics` (Prometheus) and the read-only JSON API under `/api/`.
+/// `/metrics` (Prometheus), and the authenticated management API under `/api/v1`.
 ///
 /// A ServiceLifecycle service: it stops accepting at graceful shutdown and finishes the
-/// requests in progress. It never writes to PostgreSQL.
+/// requests in progress. It writes to PostgreSQL only what operators change through the API.
 public final class OperatorHTTPServer: Service, Sendable {
     /// The server stopped before it bound its address.
     public struct NotListening: Error {}
@@ -57,7 +57,7 @@ public final class OperatorHTTPServer: Service, Sendable {
     public func run() async throws {
         // A second completion of the promise is ignored: this settles it only if binding never happened.
         defer { bound.fail(NotListening()) }
-        let router = Router()
+        let router = Router(context: OperatorRequestContext.self)
         let database = BoundedDatabaseAccess(client: client)
         HealthRoutes(
             readiness: ReadinessProbe(
@@ -65,8 +65,9 @@ public final class OperatorHTTPServer: Service, Sendable {
         )
         .register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
-        StatusAPIRoutes(database: database, sessions: sessions, timeout: configuration.queryTimeout, logger: logger)
-            .register(on: router)
+        ManagementRoutes(
+            configuration: configuration, database: database, sessions: sessions, logger: logger
+        ).register(on: router)
         let bound = self.bound
         let logger = self.logger
         let listening = Atomic(false)

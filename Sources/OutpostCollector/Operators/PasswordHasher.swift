@@ -1,5 +1,7 @@
+import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// Operators' passwords: bcrypt (salted, cost 12 by default), computed on NIO's blocking thread
 /// pool so that a login never stalls an event loop.
@@ -39,9 +41,27 @@ public struct PasswordHasher: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
-    /// Whether `password` matches `hash`; false for a hash that is not bcrypt.
-    public func verify(_ password: String, hash: String) async throws -> Bool {
-        guard hash.hasPrefix("$2"), password.utf8.count <= Self.maximumLength else { return false }
+    /// Whether `password` matches `hash`; false for a hash that is not bcrypt. Without a hash
+    /// (an unknown user), `password` is checked against a decoy of the same cost, so that the
+    /// answer takes as long whether the user exists or not.
+    public func verify(_ password: String, hash: String?) async throws -> Bool {
+        guard password.utf8.count <= Self.maximumLength else { return false }
+        guard let hash else {
+            let cost = self.cost
+            _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: Self.decoy(cost: cost)) }
+            return false
+        }
+        guard hash.hasPrefix("$2") else { return false }
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private static let decoys = Mutex<[UInt8: String]>([:])
+
+    /// A hash of a random password at `cost`, made once per cost.
+    private static func decoy(cost: UInt8) -> String {
+        if let hash = decoys.withLock({ $0[cost] }) { return hash }
+        let hash = Bcrypt.hash(UUID().uuidString, cost: cost)
+        decoys.withLock { $0[cost] = hash }
+        return hash
     }
 }

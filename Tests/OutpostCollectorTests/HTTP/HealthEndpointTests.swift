@@ -63,7 +63,7 @@ struct HealthEndpointTests {
             // A 1 s deadline, with slack for a loaded 2-core machine.
             #expect(elapsed < .seconds(10), "readyz took \(elapsed)")
             #expect(try await http.get("/healthz").status == 200)
-            let devices = try await http.get("/api/devices")
+            let devices = try await http.with(token: "opt_unchecked").get("/api/v1/status/devices")
             #expect(devices.status == 503)
             #expect((try devices.json()["error"] as? String)?.hasPrefix("database unavailable") == true)
         }

@@ -8,7 +8,7 @@ import Testing
 
 @testable import OutpostCollectorTestSupport
 
-@Suite("Operator HTTP: read-only JSON API", .tags(.postgres), .needsPostgres)
+@Suite("Operator HTTP: state views of the management API", .tags(.postgres), .needsPostgres)
 struct StatusAPITests {
     /// Two branches: north with r1, r2, r3 and a disabled d4; south with s1.
     struct Fleet {
@@ -93,8 +93,9 @@ struct StatusAPITests {
                         ]),
                 ], database: database.url)
 
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in
-                let reply = try await http.get("/api/devices")
+            try await OperatorHTTPFixture().withServer(database: database.url) { anonymous in
+                let http = try await OperatorAccounts.admin(anonymous, on: db)
+                let reply = try await http.get("/api/v1/status/devices")
                 #expect(reply.status == 200)
                 let all = try reply.list("devices")
                 // By branch, then name.
@@ -126,17 +127,19 @@ struct StatusAPITests {
                 #expect(devices["r3"]?["latest_ping"] == nil)
                 #expect(devices["d4"]?["enabled"] as? Bool == false)
 
-                let south = try await http.get("/api/devices?branch=south").list("devices")
+                let south = try await http.get("/api/v1/status/devices?branch=south").list("devices")
                 #expect(south.map { $0["name"] as? String } == ["s1"])
                 #expect((south.first?["latest_ping"] as? [String: Any])?["rtt_ms"] as? Double == 3)
 
-                let unknown = try await http.get("/api/devices?branch=nowhere")
+                let unknown = try await http.get("/api/v1/status/devices?branch=nowhere")
                 #expect(unknown.status == 404)
                 #expect(try unknown.json()["error"] as? String == #"no branch named "nowhere""#)
-                #expect(try await http.get("/api/devices?branch=").status == 400)
-                #expect(try await http.get("/api/devices?branch=" + String(repeating: "x", count: 201)).status == 400)
+                #expect(try await http.get("/api/v1/status/devices?branch=").status == 400)
+                #expect(
+                    try await http.get("/api/v1/status/devices?branch=" + String(repeating: "x", count: 201)).status
+                        == 400)
 
-                let branches = Self.byName(try await http.get("/api/branches").list("branches"))
+                let branches = Self.byName(try await http.get("/api/v1/status/branches").list("branches"))
                 let north = try #require(branches["north"])
                 // d4 is disabled: not counted.
                 #expect(north["devices"] as? [String: Int] == ["total": 3, "up": 1, "down": 1, "unknown": 1])
@@ -156,8 +159,9 @@ struct StatusAPITests {
             _ = try await AgentSessionStore(logger: TestDatabase.logger).recordHello(
                 fleet.agent, version: "1.4.2", address: "127.0.0.1:40000", droppedResults: 42, lastAcknowledged: 0,
                 on: db)
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in
-                let agents = try await http.get("/api/agents").list("agents")
+            try await OperatorHTTPFixture().withServer(database: database.url) { anonymous in
+                let http = try await OperatorAccounts.admin(anonymous, on: db)
+                let agents = try await http.get("/api/v1/agents").list("agents")
                 #expect(agents.count == 1)
                 let agent = try #require(agents.first)
                 #expect(agent["id"] as? String == fleet.agent.description)
@@ -197,8 +201,9 @@ struct StatusAPITests {
                     ('critical', 'r1 was down', '100', interval '2 hours', now() - interval '1 hour')
                 ) AS s(severity, message, value, age, resolved)
                 """, logger: logger)
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in
-                let alerts = try await http.get("/api/alerts").list("alerts")
+            try await OperatorHTTPFixture().withServer(database: database.url) { anonymous in
+                let http = try await OperatorAccounts.admin(anonymous, on: db)
+                let alerts = try await http.get("/api/v1/status/alerts").list("alerts")
                 #expect(alerts.map { $0["message"] as? String } == ["r1 down", "r1 lossy"])
                 let first = try #require(alerts.first)
                 #expect(first["severity"] as? String == "critical")

@@ -22,7 +22,8 @@ struct LiveAgentTests {
             try await TransportFixture.spool(
                 (0..<20).map { start + Double($0) }, of: credentials, devices: devices, into: spool)
             let http = OperatorHTTPFixture()
-            try await http.withServer(database: database.url) { client in
+            try await http.withServer(database: database.url) { anonymous in
+                let client = try await OperatorAccounts.admin(anonymous, on: db)
                 try await fixture.withCollector(
                     database: database.url, sessions: http.sessions, metricsFactory: http.metricsFactory
                 ) { address in
@@ -46,13 +47,13 @@ struct LiveAgentTests {
                     #expect(metrics.value("outpost_batch_verification_failures_total") == 0)
                     #expect(metrics.value("outpost_batches_refused_total") == 0)
 
-                    let agent = try #require(try await client.get("/api/agents").list("agents").first)
+                    let agent = try #require(try await client.get("/api/v1/agents").list("agents").first)
                     #expect(agent["id"] as? String == credentials.agentID.description)
                     #expect(agent["connected"] as? Bool == true)
                     #expect(agent["version"] as? String == Uplink.Configuration(collectors: [address]).agentVersion)
                     #expect(agent["last_seen"] is String)
 
-                    let pinged = try await client.get("/api/devices?branch=tbilisi-1").list("devices")
+                    let pinged = try await client.get("/api/v1/status/devices?branch=tbilisi-1").list("devices")
                     #expect(pinged.count == 3)
                     #expect(pinged.allSatisfy { $0["state"] as? String == "up" })
                     #expect(
@@ -64,7 +65,7 @@ struct LiveAgentTests {
                     task.cancel()
                     await task.value
                     let gone = try await eventually {
-                        try await client.get("/api/agents").list("agents").first?["connected"] as? Bool == false
+                        try await client.get("/api/v1/agents").list("agents").first?["connected"] as? Bool == false
                     }
                     #expect(gone)
                     #expect(

@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+
+/// Every route family of `/api/v1`, registered on one router.
+struct ManagementRoutes: Sendable {
+    let configuration: OperatorHTTPConfiguration
+    let database: BoundedDatabaseAccess
+    let sessions: SessionRegistry
+    let logger: Logger
+
+    /// Registers the routes; returns them as registered (method, path, permission).
+    @discardableResult
+    func register(on router: Router<OperatorRequestContext>) -> [ManagementRoute] {
+        let api = ManagementAPI(router: router, database: database, configuration: configuration, logger: logger)
+        let hasher = PasswordHasher(cost: configuration.passwordCost)
+        SessionRoutes(
+            database: database, configuration: configuration, hasher: hasher, throttle: LoginThrottle(), logger: logger
+        ).register(on: router, api: api)
+        StatusAPIRoutes(sessions: sessions, logger: logger).register(on: api)
+        UserRoutes(hasher: hasher, logger: logger).register(on: api)
+        AuditRoutes(logger: logger).register(on: api)
+        return api.routes
+    }
+}
