@@ -51,6 +51,21 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "PEM certificate chain for HTTPS on the operator port, with --http-tls-key (default: $OUTPOST_HTTP_TLS_CERT or http_tls_cert; http_tls_server_identity = true uses the collector's own)."
+    )
+    var httpTLSCert: String?
+
+    @Option(help: "PEM private key of --http-tls-cert (default: $OUTPOST_HTTP_TLS_KEY or http_tls_key).")
+    var httpTLSKey: String?
+
+    @Option(
+        help:
+            "Origins operators' browsers use, comma-separated, e.g. https://noc.example.ge (default: $OUTPOST_HTTP_PUBLIC_ORIGIN or http_public_origin; none: the origin each request was sent to)."
+    )
+    var httpPublicOrigin: String?
+
+    @Option(
+        help:
             "trace, debug, info, notice, warning, error or critical (default: $OUTPOST_LOG_LEVEL, log_level, or info).")
     var logLevel: String?
 
@@ -61,6 +76,9 @@ struct RunCommand: AsyncParsableCommand {
         flags.listen = listen
         flags.enrolListen = enrolListen
         flags.httpListen = httpListen
+        flags.httpTLSCert = httpTLSCert
+        flags.httpTLSKey = httpTLSKey
+        flags.httpPublicOrigin = httpPublicOrigin
         flags.certificateLifetime = agentCertificateLifetime
         flags.logLevel = logLevel
         flags.masterKeyFile = masterKey.masterKeyFile
@@ -71,7 +89,6 @@ struct RunCommand: AsyncParsableCommand {
         let retention = try settings.retentionDays()
         let agentEndpoint = try settings.listen()
         let enrolEndpoint = try settings.enrolListen()
-        let httpEndpoint = try settings.httpListen()
         let certificateLifetime = try settings.certificateLifetime()
         let agentConnections = try settings.agentConnectionLimits()
         let caPath = try settings.caDirectory()
@@ -83,6 +100,9 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(
                 "--ca-dir \(caPath): \(error) (create it with `outpost-collector ca init` and `ca issue-server`)")
+        }
+        let http = try DatabaseOptions.validating {
+            try settings.operatorHTTP(serverIdentity: (identity.chainPEM, try identity.privateKey.pemEncoded))
         }
 
         // Before anything that records metrics is created.
@@ -120,7 +140,7 @@ struct RunCommand: AsyncParsableCommand {
             PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
-                configuration: OperatorHTTPConfiguration(host: httpEndpoint.host, port: httpEndpoint.port),
+                configuration: http,
                 client: client, sessions: sessions, ingest: pipeline, metrics: metrics, logger: logger),
             // Last: its shutdown starts first.
             ShutdownDeadline(limit: Self.shutdownLimit, logger: logger),
@@ -130,7 +150,7 @@ struct RunCommand: AsyncParsableCommand {
             metadata: [
                 "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)",
                 "enrolment": "\(enrolEndpoint)",
-                "http": "\(httpEndpoint)",
+                "http": "\(http.tls == nil ? "http" : "https")://\(http.host):\(http.port)",
             ])
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

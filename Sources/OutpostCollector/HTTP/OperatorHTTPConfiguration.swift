@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// Where the collector's operator HTTP server listens, how long it waits for PostgreSQL, and
 /// how operators' logins behave.
 public struct OperatorHTTPConfiguration: Sendable {
@@ -16,7 +18,11 @@ public struct OperatorHTTPConfiguration: Sendable {
     /// The origins operators' browsers use (`https://noc.example.ge`); empty: the origin each
     /// request was sent to. See ``OriginCheck``.
     public var publicOrigins: [String] = []
-    /// Marks the session cookie `Secure` (set when the port serves TLS).
+    /// Serves HTTPS with this configuration (`nil`: plain HTTP).
+    public var tls: TLSConfiguration? {
+        didSet { secureCookies = tls != nil }
+    }
+    /// Marks the session cookie `Secure` (set with ``tls``; set it by hand behind a TLS proxy).
     public var secureCookies = false
     /// bcrypt's cost for passwords set through the API.
     public var passwordCost: UInt8 = 12

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -73,6 +74,7 @@ public final class OperatorHTTPServer: Service, Sendable {
         let listening = Atomic(false)
         let application = Application(
             router: router,
+            server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "outpost-collector"),
             onServerRunning: { channel in

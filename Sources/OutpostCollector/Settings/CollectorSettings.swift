@@ -17,6 +17,16 @@ public struct CollectorSettings: Sendable {
             "enrol_listen", environment: "OUTPOST_ENROL_LISTEN", flag: "--enrol-listen")
         public static let httpListen = SettingKey(
             "http_listen", environment: "OUTPOST_HTTP_LISTEN", flag: "--http-listen")
+        public static let httpTLSCert = SettingKey(
+            "http_tls_cert", environment: "OUTPOST_HTTP_TLS_CERT", flag: "--http-tls-cert")
+        public static let httpTLSKey = SettingKey(
+            "http_tls_key", environment: "OUTPOST_HTTP_TLS_KEY", flag: "--http-tls-key")
+        public static let httpTLSServerIdentity = SettingKey(
+            "http_tls_server_identity", environment: "OUTPOST_HTTP_TLS_SERVER_IDENTITY")
+        public static let httpPublicOrigin = SettingKey(
+            "http_public_origin", environment: "OUTPOST_HTTP_PUBLIC_ORIGIN", flag: "--http-public-origin")
+        public static let httpAllowPlainRemote = SettingKey(
+            "http_allow_plain_remote", environment: "OUTPOST_HTTP_ALLOW_PLAIN_REMOTE")
         public static let retentionDays = SettingKey(
             "retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
         public static let certificateLifetime = SettingKey(
@@ -46,7 +56,7 @@ public struct CollectorSettings: Sendable {
 
         public static let all = [
             databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel,
-            masterKeyFile,
+            masterKeyFile, httpTLSCert, httpTLSKey, httpTLSServerIdentity, httpPublicOrigin, httpAllowPlainRemote,
             smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow,
             flapStartPercent, flapStopPercent,
             agentConnections, agentConnectionsPerSource,
@@ -60,6 +70,9 @@ public struct CollectorSettings: Sendable {
         public var listen: String?
         public var enrolListen: String?
         public var httpListen: String?
+        public var httpTLSCert: String?
+        public var httpTLSKey: String?
+        public var httpPublicOrigin: String?
         public var retentionDays: String?
         public var certificateLifetime: String?
         public var logLevel: String?
@@ -85,8 +98,8 @@ public struct CollectorSettings: Sendable {
     /// The default configuration file, read when it exists and no other is named.
     public static let defaultFile = "/etc/outpost/collector.toml"
 
-    private let settings: Settings
-    private let flags: Flags
+    let settings: Settings
+    let flags: Flags
     private let environment: [String: String]
 
     /// Reads the file `config` (or the default file when it exists) and checks it names only
@@ -279,7 +292,7 @@ public struct CollectorSettings: Sendable {
         _ = try caDirectory()
         _ = try listen()
         _ = try enrolListen()
-        _ = try httpListen()
+        _ = try operatorHTTP(serverIdentity: nil)
         _ = try retentionDays()
         _ = try certificateLifetime()
         _ = try agentConnectionLimits()
