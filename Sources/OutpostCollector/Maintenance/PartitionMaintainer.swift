@@ -6,6 +6,7 @@ import ServiceLifecycle
 
 /// Keeps daily partitions created ahead of time and drops those past retention, at start
 /// and then every `period`. Several collectors may run it at once: the SQL functions lock.
+/// Each round also deletes operators' login sessions that ended or expired over a day ago.
 public struct PartitionMaintainer: Service {
     private let client: PostgresClient
     private let daysAhead: Int
@@ -52,6 +53,7 @@ public struct PartitionMaintainer: Service {
             try await maintenance.ensurePartitions(
                 from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
             _ = try await maintenance.dropExpired(retentionDays: retentionDays, now: now, on: connection)
+            try await LoginSessionStore(logger: logger).purge(on: connection)
         }
     }
 }

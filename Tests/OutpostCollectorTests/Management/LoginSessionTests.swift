@@ -2,6 +2,7 @@ import Foundation
 import OutpostCollector
 import OutpostStore
 import OutpostTestSupport
+import PostgresNIO
 import Testing
 
 @testable import OutpostCollectorTestSupport
@@ -150,6 +151,28 @@ struct LoginSessionTests {
             let refused = try await Self.login(http, "frank").1
             #expect(refused.status == 429)
             #expect(refused.header("retry-after") == "60")
+        }
+    }
+
+    @Test("sessions that ended or expired over a day ago are deleted by the maintenance round")
+    func purge() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            _ = try await OperatorAccounts.add("old", role: .viewer, on: db)
+            try await db.execute(
+                """
+                INSERT INTO user_sessions (id_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at, ended_at)
+                SELECT sha256(v::bytea), u.id, sha256(v::bytea), now() - interval '3 days', now() - interval '3 days',
+                       now() - interval '2 days' + e * interval '3 days', CASE WHEN v = 'ended' THEN now() - interval '2 days' END
+                FROM users u, (VALUES ('expired', 0), ('ended', 1), ('live', 1)) AS s(v, e)
+                """)
+            let client = PostgresClient(
+                configuration: database.url.clientConfiguration, backgroundLogger: TestDatabase.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await PartitionMaintainer(client: client, retentionDays: 30, logger: TestDatabase.logger).runOnce()
+            }
+            #expect(try await db.integer("SELECT count(*) FROM user_sessions") == 1)
         }
     }
 }
