@@ -7,6 +7,8 @@ struct APIError: Error, CustomStringConvertible {
     let status: HTTPResponse.Status
     let message: String
     var field: String?
+    /// Where in the field's text the error is (an alert rule's expression), from 0.
+    var position: Int?
     var headers: HTTPFields = [:]
 
     var description: String { message }
@@ -24,10 +26,11 @@ struct APIError: Error, CustomStringConvertible {
     struct Body: Encodable {
         let error: String
         let field: String?
+        let position: Int?
     }
 
     var response: Response {
-        var response = JSONResponse.make(Body(error: message, field: field), status: status)
+        var response = JSONResponse.make(Body(error: message, field: field, position: position), status: status)
         for field in headers { response.headers.append(field) }
         return response
     }

@@ -95,7 +95,10 @@ final class ManagementAPI {
         switch error {
         case let error as APIError: return error.response
         case let error as UserInputError: return error.apiError.response
-        case let error as any FieldError: return APIError.badRequest(error.description, field: error.field).response
+        case let error as any FieldError:
+            return APIError(status: .badRequest, message: error.description, field: error.field, position: error.position)
+                .response
+        case let error as any NotFoundError: return APIError.notFound(error.description).response
         case let timedOut as BoundedDatabaseAccess.TimedOut:
             return APIError(status: .serviceUnavailable, message: "database unavailable: \(timedOut)").response
         default:
@@ -108,7 +111,16 @@ final class ManagementAPI {
     }
 }
 
-/// An input error of the store that names the field at fault.
+/// An input error of the store that names the field at fault (400).
 protocol FieldError: Error, CustomStringConvertible {
     var field: String { get }
+    /// Where in the field's text the error is, if the store says.
+    var position: Int? { get }
 }
+
+extension FieldError {
+    var position: Int? { nil }
+}
+
+/// A store's error for an id that names nothing (404).
+protocol NotFoundError: Error, CustomStringConvertible {}
