@@ -51,7 +51,8 @@ struct AgentsCommand: AsyncParsableCommand {
                 throw ValidationError("not an agent id: \(agent.debugDescription)")
             }
             let serials = try await database.withConnection { connection, logger in
-                try await AgentRegistry(logger: logger).revoke(AgentID(uuid), reason: reason, on: connection)
+                try await AgentRegistry(logger: logger).revoke(
+                    AgentID(uuid), reason: reason, by: .commandLine(), on: connection)
             }
             print("revoked agent \(AgentID(uuid)) (certificate serials \(serials.joined(separator: ", ")))")
         }

@@ -50,7 +50,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
         func run() async throws {
             let replayed = try await database.withConnection { connection, logger in
-                try await QuarantineRelease(logger: logger).replay(id, on: connection)
+                try await QuarantineRelease(logger: logger).replay(id, by: .commandLine(), on: connection)
             }
             print(
                 "replayed batch \(id): \(replayed.rowsWritten) rows written, \(replayed.rowsRefused) refused (not of the agent's branch)"
@@ -68,7 +68,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await database.withConnection { connection, logger in
-                try await QuarantineRelease(logger: logger).discard(id, on: connection)
+                try await QuarantineRelease(logger: logger).discard(id, by: .commandLine(), on: connection)
             }
             print("discarded batch \(id)")
         }

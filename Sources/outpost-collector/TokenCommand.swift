@@ -44,7 +44,8 @@ struct TokenCommand: AsyncParsableCommand {
             let expiresAt = Date() + lifetime
             let record = try await database.withConnection { connection, logger in
                 try await EnrolmentTokenRegistry(logger: logger).create(
-                    secretHash: token.secretHash, branchName: branch, expiresAt: expiresAt, on: connection)
+                    secretHash: token.secretHash, branchName: branch, expiresAt: expiresAt, by: .commandLine(),
+                    on: connection)
             }
             print(token.encoded)
             FileHandleOutput.standardError(
@@ -112,7 +113,7 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError("not a token id: \(id.debugDescription)")
             }
             let token = try await database.withConnection { connection, logger in
-                try await EnrolmentTokenRegistry(logger: logger).revoke(id: uuid, on: connection)
+                try await EnrolmentTokenRegistry(logger: logger).revoke(id: uuid, by: .commandLine(), on: connection)
             }
             print("token \(token.id.uuidString.lowercased()): \(token.state())")
         }

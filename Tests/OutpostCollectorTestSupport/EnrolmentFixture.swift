@@ -61,7 +61,8 @@ struct EnrolmentFixture {
         let token = try EnrolmentToken.generate(
             collectorHost: "127.0.0.1", collectorPort: UInt16(server.port), caFingerprint: authority.fingerprint)
         let record = try await EnrolmentTokenRegistry(logger: TestDatabase.logger).create(
-            secretHash: token.secretHash, branchName: Self.branch, expiresAt: expiresAt, on: connection)
+            secretHash: token.secretHash, branchName: Self.branch, expiresAt: expiresAt,
+            by: AuditActor(name: "test", source: "test"), on: connection)
         return (token, record)
     }
 

@@ -34,7 +34,7 @@ public struct QuarantineRelease: Sendable {
     /// its rows kept to the agent's branch as it is now. Its sequence is already recorded, so
     /// the rows are written without it; the batch is marked `replayed` in the same transaction.
     /// When PostgreSQL refuses the rows again, nothing changes and the error is thrown.
-    public func replay(_ id: Int64, on connection: PostgresConnection) async throws -> Replayed {
+    public func replay(_ id: Int64, by actor: AuditActor, on connection: PostgresConnection) async throws -> Replayed {
         let held = try await quarantine.held(id, on: connection)
         guard let agent = try await AgentSessionStore(logger: logger).agent(held.agentID, on: connection) else {
             throw Refusal(description: "agent \(held.agentID) is not registered any more")
@@ -60,14 +60,14 @@ public struct QuarantineRelease: Sendable {
         let outcome = try await IngestWriter(logger: logger, deviceStateRefresh: .zero).writeReleased(
             admitted, on: connection
         ) { connection in
-            try await quarantine.resolve(id, as: "replayed", on: connection)
+            try await quarantine.resolve(id, as: "replayed", by: actor, on: connection)
         }
         return Replayed(rowsWritten: outcome.rowsWritten, rowsRefused: refused.total)
     }
 
     /// Marks the held batch `id` discarded: its rows are never written.
-    public func discard(_ id: Int64, on connection: PostgresConnection) async throws {
-        try await quarantine.resolve(id, as: "discarded", on: connection)
+    public func discard(_ id: Int64, by actor: AuditActor, on connection: PostgresConnection) async throws {
+        try await quarantine.discard(id, by: actor, on: connection)
     }
 
     /// The quarantined batches (only the held ones unless `includeResolved`).

@@ -71,9 +71,12 @@ public struct IngestQuarantine: Sendable {
         return batch
     }
 
-    /// Marks the held batch `id` as `status` (`replayed` or `discarded`); throws ``NotHeld``
-    /// when it is not held any more. Call inside the transaction that acts on it.
-    public func resolve(_ id: Int64, as status: String, on connection: PostgresConnection) async throws {
+    /// Marks the held batch `id` as `status` (`replayed` or `discarded`) with an audit entry by
+    /// `actor`; throws ``NotHeld`` when it is not held any more. Call inside the transaction
+    /// that acts on it.
+    public func resolve(_ id: Int64, as status: String, by actor: AuditActor, on connection: PostgresConnection)
+        async throws
+    {
         let rows = try await connection.query(
             """
             UPDATE ingest_quarantine SET status = \(status), resolved_at = now()
@@ -82,6 +85,17 @@ public struct IngestQuarantine: Sendable {
         var resolved = false
         for try await _ in rows.decode(Int64.self) { resolved = true }
         guard resolved else { throw NotHeld(id: id) }
+        try await AuditLog(logger: logger).append(
+            .diff(
+                action: status == "replayed" ? "replay" : "discard", entity: "quarantined_batch", entityID: "\(id)",
+                before: ["status": .text("held")], after: ["status": .text(status)]), by: actor, on: connection)
+    }
+
+    /// Marks the held batch `id` discarded (its rows are never written), audited.
+    public func discard(_ id: Int64, by actor: AuditActor, on connection: PostgresConnection) async throws {
+        try await connection.transaction(logger: logger) { connection in
+            try await resolve(id, as: "discarded", by: actor, on: connection)
+        }
     }
 
     /// Held batches (all of them with `includeResolved`), only `id` when given.

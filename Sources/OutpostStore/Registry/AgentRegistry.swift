@@ -89,9 +89,12 @@ public struct AgentRegistry: Sendable {
     /// yet recorded, keeps the others as they were, and notifies again.
     ///
     /// - Returns: The agent's serials (lower-case hex), oldest certificate first.
+    /// The revocation is audited as done by `actor`.
+    ///
     /// - Throws: ``RegistryError/unknownAgent(_:)``.
     @discardableResult
-    public func revoke(_ agentID: AgentID, reason: String?, on connection: PostgresConnection) async throws -> [String]
+    public func revoke(_ agentID: AgentID, reason: String?, by actor: AuditActor, on connection: PostgresConnection)
+        async throws -> [String]
     {
         if let reason { try BranchRegistry.validate(text: reason, field: "reason", maximumLength: 1000) }
         return try await connection.transaction(logger: logger) { connection in
@@ -122,6 +125,11 @@ public struct AgentRegistry: Sendable {
                 "UPDATE agents SET status = 'revoked' WHERE id = \(agentID.uuid)", logger: logger)
             try await connection.query(
                 "SELECT pg_notify(\(Self.revocationChannel), \(agentID.description))", logger: logger)
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "revoke", entity: "agent", entityID: agentID.description, before: [:],
+                    after: ["status": .text("revoked"), "reason": .optional(reason), "serials": .texts(serials)]),
+                by: actor, on: connection)
             return serials
         }
     }

@@ -13,16 +13,28 @@ public struct EnrolmentTokenRegistry: Sendable {
         self.logger = logger
     }
 
-    /// Records a new token for the branch `branchName`, valid until `expiresAt`.
+    /// Records a new token for the branch `branchName`, valid until `expiresAt`, audited as
+    /// created by `actor`.
     ///
     /// - Parameter secretHash: SHA-256 of the token's secret (32 bytes).
     /// - Throws: ``RegistryError/unknownBranch(_:)`` when no branch has that name.
-    public func create(secretHash: [UInt8], branchName: String, expiresAt: Date, on connection: PostgresConnection)
-        async throws -> EnrolmentTokenRecord
-    {
+    public func create(
+        secretHash: [UInt8], branchName: String, expiresAt: Date, by actor: AuditActor,
+        on connection: PostgresConnection
+    ) async throws -> EnrolmentTokenRecord {
         guard secretHash.count == 32 else {
             throw RegistryError.invalidValue(field: "token hash", reason: "must be 32 bytes (SHA-256)")
         }
+        return try await connection.transaction(logger: logger) { connection in
+            try await insert(
+                secretHash: secretHash, branchName: branchName, expiresAt: expiresAt, by: actor, on: connection)
+        }
+    }
+
+    private func insert(
+        secretHash: [UInt8], branchName: String, expiresAt: Date, by actor: AuditActor,
+        on connection: PostgresConnection
+    ) async throws -> EnrolmentTokenRecord {
         let rows = try await connection.query(
             """
             INSERT INTO enrolment_tokens (token_hash, branch_id, expires_at)
@@ -32,6 +44,13 @@ public struct EnrolmentTokenRegistry: Sendable {
             logger: logger)
         for try await id in rows.decode(UUID.self) {
             guard let record = try await token(id: id, on: connection) else { break }
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "create", entity: "enrolment_token", entityID: id.uuidString.lowercased(), before: [:],
+                    after: [
+                        "branch": .text(branchName), "token": .secret,
+                        "expires_at": .text(expiresAt.formatted(.iso8601)),
+                    ]), by: actor, on: connection)
             return record
         }
         throw RegistryError.unknownBranch(branchName)
@@ -52,10 +71,20 @@ public struct EnrolmentTokenRegistry: Sendable {
     /// - Returns: The token after the call. A used or already revoked token is returned unchanged
     ///   (check ``EnrolmentTokenRecord/revokedAt``).
     /// - Throws: ``RegistryError/unknownToken(_:)``.
-    public func revoke(id: UUID, on connection: PostgresConnection) async throws -> EnrolmentTokenRecord {
-        try await connection.query(
-            "UPDATE enrolment_tokens SET revoked_at = now() WHERE id = \(id) AND used_at IS NULL AND revoked_at IS NULL",
-            logger: logger)
+    public func revoke(id: UUID, by actor: AuditActor, on connection: PostgresConnection) async throws
+        -> EnrolmentTokenRecord
+    {
+        let rows = try await connection.query(
+            """
+            UPDATE enrolment_tokens SET revoked_at = now() WHERE id = \(id) AND used_at IS NULL AND revoked_at IS NULL
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) {
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "revoke", entity: "enrolment_token", entityID: id.uuidString.lowercased(),
+                    before: ["revoked": .bool(false)], after: ["revoked": .bool(true)]), by: actor, on: connection)
+        }
         guard let record = try await token(id: id, on: connection) else {
             throw RegistryError.unknownToken(id.uuidString.lowercased())
         }

@@ -74,7 +74,9 @@ struct AgentCertificateHistoryTests {
             #expect(try await fixture.connection.strings("SELECT cert_serial FROM agents") == [serials[2]])
 
             let registry = AgentRegistry(logger: Self.logger)
-            let revoked = try await registry.revoke(enrolled.agentID, reason: "keyCompromise", on: fixture.connection)
+            let revoked = try await registry.revoke(
+                enrolled.agentID, reason: "keyCompromise", by: AuditActor(name: "test", source: "test"),
+                on: fixture.connection)
             #expect(revoked == serials)
             #expect(try await registry.revokedSerials(on: fixture.connection) == Set(serials))
             #expect(

@@ -89,7 +89,7 @@ import X509
         try await EnrolmentFixture.with { fixture in
             let (token, record) = try await fixture.makeToken()
             let revoked = try await EnrolmentTokenRegistry(logger: TestDatabase.logger).revoke(
-                id: record.id, on: fixture.connection)
+                id: record.id, by: AuditActor(name: "test", source: "test"), on: fixture.connection)
             #expect(revoked.revokedAt != nil)
             #expect(await Self.refusal(of: token, in: fixture) == .tokenRevoked)
             #expect(try await fixture.agentCount() == 0)

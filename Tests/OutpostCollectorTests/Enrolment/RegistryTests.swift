@@ -29,20 +29,26 @@ import Testing
             let tokens = EnrolmentTokenRegistry(logger: TestDatabase.logger)
             let hash = [UInt8](repeating: 7, count: 32)
             await #expect(throws: RegistryError.unknownBranch("Nowhere")) {
-                try await tokens.create(secretHash: hash, branchName: "Nowhere", expiresAt: Date() + 60, on: connection)
+                try await tokens.create(
+                    secretHash: hash, branchName: "Nowhere", expiresAt: Date() + 60,
+                    by: AuditActor(name: "test", source: "test"), on: connection)
             }
             _ = try await BranchRegistry(logger: TestDatabase.logger).add(name: "Braga", on: connection)
             let record = try await tokens.create(
-                secretHash: hash, branchName: "Braga", expiresAt: Date() + 60, on: connection)
+                secretHash: hash, branchName: "Braga", expiresAt: Date() + 60,
+                by: AuditActor(name: "test", source: "test"), on: connection)
             #expect(record.state() == "valid")
             #expect(
                 try await connection.strings("SELECT encode(token_hash, 'hex') FROM enrolment_tokens") == [
                     String(repeating: "07", count: 32)
                 ])
-            let revoked = try await tokens.revoke(id: record.id, on: connection)
+            let revoked = try await tokens.revoke(
+                id: record.id, by: AuditActor(name: "test", source: "test"), on: connection)
             #expect(revoked.state() == "revoked")
             #expect(try await tokens.list(on: connection).map(\.id) == [record.id])
-            await #expect(throws: RegistryError.self) { try await tokens.revoke(id: UUID(), on: connection) }
+            await #expect(throws: RegistryError.self) {
+                try await tokens.revoke(id: UUID(), by: AuditActor(name: "test", source: "test"), on: connection)
+            }
         }
     }
 
@@ -53,7 +59,9 @@ import Testing
             let registry = AgentRegistry(logger: TestDatabase.logger)
             let listener = try await fixture.database.connect()
             let payload: String? = try await listener.listen(on: AgentRegistry.revocationChannel) { notifications in
-                let serials = try await registry.revoke(agent.agentID, reason: "box stolen", on: fixture.connection)
+                let serials = try await registry.revoke(
+                    agent.agentID, reason: "box stolen", by: AuditActor(name: "test", source: "test"),
+                    on: fixture.connection)
                 #expect(serials == [agent.serialNumber])
                 for try await notification in notifications { return notification.payload }
                 return nil
@@ -71,7 +79,7 @@ import Testing
             ) {
                 try await registry.revoke(
                     AgentID(UUID(uuidString: "00000000-0000-0000-0000-000000000001")!), reason: nil,
-                    on: fixture.connection)
+                    by: AuditActor(name: "test", source: "test"), on: fixture.connection)
             }
         }
     }

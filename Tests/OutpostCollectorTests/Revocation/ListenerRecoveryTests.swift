@@ -143,11 +143,13 @@ struct ListenerRecoveryTests {
         async throws
     {
         if let connection {
-            try await AgentRegistry(logger: logger).revoke(agent, reason: nil, on: connection)
+            try await AgentRegistry(logger: logger).revoke(
+                agent, reason: nil, by: AuditActor(name: "test", source: "test"), on: connection)
             return
         }
         let connection = try await database.connect()
-        try await AgentRegistry(logger: logger).revoke(agent, reason: nil, on: connection)
+        try await AgentRegistry(logger: logger).revoke(
+            agent, reason: nil, by: AuditActor(name: "test", source: "test"), on: connection)
         try await connection.close()
     }
 

@@ -22,7 +22,9 @@ import Testing
             try await fixture.connection.query(
                 "INSERT INTO revoked_certificates (serial, revoked_at, reason) VALUES ('0a1b2c', now() - interval '1 day', 'box stolen')",
                 logger: TestDatabase.logger)
-            try await registry.revoke(revoked.agentID, reason: "keyCompromise", on: fixture.connection)
+            try await registry.revoke(
+                revoked.agentID, reason: "keyCompromise", by: AuditActor(name: "test", source: "test"),
+                on: fixture.connection)
 
             let records = try await registry.revokedCertificates(on: fixture.connection)
             #expect(records.map(\.serial) == ["0a1b2c", revoked.serialNumber])

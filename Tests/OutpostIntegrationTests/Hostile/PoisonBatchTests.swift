@@ -87,10 +87,12 @@ struct PoisonBatchTests {
                 try await db.integer("SELECT high_water FROM agent_sequences WHERE agent_id = '\(agents[2].agentID)'")
                     == 1)
             // Discarded: kept for the record, never written.
-            try await QuarantineRelease(logger: TestDatabase.logger).discard(try #require(held.first?.id), on: db)
+            try await QuarantineRelease(logger: TestDatabase.logger).discard(
+                try #require(held.first?.id), by: AuditActor(name: "test", source: "test"), on: db)
             #expect(try await db.strings("SELECT status FROM ingest_quarantine") == ["discarded"])
             await #expect(throws: IngestQuarantine.NotHeld.self) {
-                try await QuarantineRelease(logger: TestDatabase.logger).discard(try #require(held.first?.id), on: db)
+                try await QuarantineRelease(logger: TestDatabase.logger).discard(
+                    try #require(held.first?.id), by: AuditActor(name: "test", source: "test"), on: db)
             }
         }
     }
@@ -110,17 +112,21 @@ struct PoisonBatchTests {
             }
             let release = QuarantineRelease(logger: TestDatabase.logger)
             let id = try #require(try await release.list(includeResolved: false, on: db).first?.id)
-            await #expect(throws: PSQLError.self) { try await release.replay(id, on: db) }
+            await #expect(throws: PSQLError.self) {
+                try await release.replay(id, by: AuditActor(name: "test", source: "test"), on: db)
+            }
             #expect(try await db.strings("SELECT status FROM ingest_quarantine") == ["held"])
             try await db.query("ALTER TABLE ping_results DROP CONSTRAINT test_at_most_six", logger: TestDatabase.logger)
-            let replayed = try await release.replay(id, on: db)
+            let replayed = try await release.replay(id, by: AuditActor(name: "test", source: "test"), on: db)
             #expect(replayed.rowsWritten == 2)
             #expect(replayed.rowsRefused == 0)
             #expect(try await db.integer("SELECT count(*) FROM ping_results WHERE packets_sent = 7") == 2)
             #expect(
                 try await db.integer("SELECT count(*) FROM standalone_devices WHERE last_probe_at IS NOT NULL") == 2)
             #expect(try await db.strings("SELECT status FROM ingest_quarantine") == ["replayed"])
-            await #expect(throws: IngestQuarantine.NotHeld.self) { try await release.replay(id, on: db) }
+            await #expect(throws: IngestQuarantine.NotHeld.self) {
+                try await release.replay(id, by: AuditActor(name: "test", source: "test"), on: db)
+            }
             #expect(try await db.integer("SELECT count(*) FROM ping_results") == 2)
         }
     }

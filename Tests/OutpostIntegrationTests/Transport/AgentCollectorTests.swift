@@ -113,7 +113,8 @@ struct AgentCollectorTests {
             let unregistered = try await fixture.enrolAgent("unregistered", db: db)
             try await db.query("DELETE FROM agents WHERE name = 'unregistered'", logger: TestDatabase.logger)
             let foreignFixture = try await TransportFixture.foreign()
-            _ = try await AgentRegistry(logger: Self.logger).revoke(revoked.agentID, reason: "test", on: db)
+            _ = try await AgentRegistry(logger: Self.logger).revoke(
+                revoked.agentID, reason: "test", by: AuditActor(name: "test", source: "test"), on: db)
             try await fixture.withCollector(database: database.url) { address in
                 #expect(await Self.isRefused(revoked, at: address), "a revoked certificate got a session")
                 #expect(await Self.isRefused(foreignFixture, at: address), "a foreign CA's certificate got a session")
@@ -139,7 +140,8 @@ struct AgentCollectorTests {
             try await fixture.withCollector(database: database.url) { address in
                 try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
                     let revoker = try await database.connect()
-                    _ = try await AgentRegistry(logger: Self.logger).revoke(agent.agentID, reason: "test", on: revoker)
+                    _ = try await AgentRegistry(logger: Self.logger).revoke(
+                        agent.agentID, reason: "test", by: AuditActor(name: "test", source: "test"), on: revoker)
                     try await revoker.close()
                     let revokedAt = ContinuousClock.now
                     // The collector closes the connection: the stream ends (or fails) without another message.

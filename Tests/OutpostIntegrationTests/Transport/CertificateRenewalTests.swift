@@ -74,7 +74,8 @@ struct CertificateRenewalTests {
                 #expect(await !AgentCollectorTests.isRefused(renewed, at: address))
                 // Revoking the agent refuses every certificate it holds, the superseded one too.
                 let revoker = try await database.connect()
-                try await AgentRegistry(logger: Self.logger).revoke(original.agentID, reason: "test", on: revoker)
+                try await AgentRegistry(logger: Self.logger).revoke(
+                    original.agentID, reason: "test", by: AuditActor(name: "test", source: "test"), on: revoker)
                 let denyList = RevocationDenyList()
                 try await RevocationWatcher.preload(database: database.url, into: denyList, logger: Self.logger)
                 let verifier = AgentCertificateVerifier(caCertificate: fixture.ca.certificate)
