@@ -83,8 +83,9 @@ struct AlertEvaluator {
             guard let device = devices[deviceID], owned.contains(device.leaseScope),
                 let window = windows[deviceID], let now = window.newest
             else { continue }
+            let maintenanceWindow = maintenance.window(covering: deviceID, at: now)
             for loaded in rules.rules(for: device) {
-                await evaluate(loaded, on: device, window: window, at: now)
+                await evaluate(loaded, on: device, window: window, at: now, maintenanceWindow: maintenanceWindow)
             }
         }
     }
@@ -181,16 +182,18 @@ struct AlertEvaluator {
     }
 
     /// Evaluates one rule for one device: records the check for flap detection, then (unless
-    /// the pair flaps) moves its episode on. `unknown` changes nothing.
+    /// the pair flaps) moves its episode on. `unknown` changes nothing. `maintenanceWindow`: the
+    /// open maintenance window covering the device at `now`, if any.
     private mutating func evaluate(
-        _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date
+        _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date,
+        maintenanceWindow: UUID?
     ) async {
         let outcome = loaded.rule.evaluate(RuleWindows(now: now, series: window.series))
         guard outcome != .unknown else { return }
         let key = Key(rule: loaded.record.id, device: device.id)
         let context = Context(
             rule: loaded, device: device, value: Self.value(of: loaded.rule, in: window), now: now,
-            maintenanceWindow: maintenance.window(covering: device.id, at: now))
+            maintenanceWindow: maintenanceWindow)
         var pair = pairs[key] ?? AlertPairState()
         switch pair.flap.record(outcome == .true, configuration: flapping) {
         case .started?: await startFlapping(&pair, key: key, context)

@@ -16,10 +16,10 @@ extension MaintenanceWindowRecord {
         if let endsAt, time >= endsAt { return nil }
         guard time >= startsAt else { return nil }
         let limit = [endsAt, endedAt].compactMap { $0 }.min()
-        guard let schedule else {
+        guard schedule != nil else {
             return endsAt.map { DateInterval(start: startsAt, end: limit ?? $0) }
         }
-        guard let durationSeconds, durationSeconds > 0, let cron = try? CronSchedule(schedule) else { return nil }
+        guard let durationSeconds, durationSeconds > 0, let cron else { return nil }
         let duration = TimeInterval(durationSeconds)
         // The earliest match that still covers `time` is after `time - duration`; the first match
         // from there (not before `startsAt`) covers `time` if it has already come.

@@ -1,4 +1,5 @@
 import Foundation
+import OutpostRules
 
 /// One row of `maintenance_windows` with its targets.
 public struct MaintenanceWindowRecord: Sendable, Equatable, Identifiable {
@@ -46,6 +47,8 @@ public struct MaintenanceWindowRecord: Sendable, Equatable, Identifiable {
     /// When it was ended by hand: not active from then on.
     public let endedAt: Date?
     public let targets: Targets
+    /// `schedule` parsed once (`nil` also when it no longer parses: then never open).
+    let cron: CronSchedule?
 
     public init(
         id: UUID, name: String, comment: String?, startsAt: Date, endsAt: Date?, schedule: String?,
@@ -62,6 +65,7 @@ public struct MaintenanceWindowRecord: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.endedAt = endedAt
         self.targets = targets
+        cron = schedule.flatMap { try? CronSchedule($0) }
     }
 
     /// Whether the window is recurring (has a schedule).

@@ -67,11 +67,8 @@ extension MaintenanceWindowStore {
         }
         let schedule = try Self.schedule(draft)
         let deviceIDs = Array(Set(draft.deviceIDs)).sorted { $0.uuidString < $1.uuidString }
-        let branchNames = try Array(
-            Set(draft.branchNames.map { try Self.text($0, field: "branch_names", maximum: 200) })
-        )
-        .sorted()
-        let regions = try Array(Set(draft.regions.map { try Self.text($0, field: "regions", maximum: 100) })).sorted()
+        let branchNames = try Self.names(draft.branchNames, field: "branch_names", maximum: 200)
+        let regions = try Self.names(draft.regions, field: "regions", maximum: 100)
         let count = deviceIDs.count + branchNames.count + regions.count
         guard count > 0 else {
             throw MaintenanceWindowError(field: "targets", reason: "name at least one device, branch or region")
@@ -101,6 +98,11 @@ extension MaintenanceWindowStore {
             throw MaintenanceWindowError(field: field, reason: "must not contain control characters")
         }
         return trimmed
+    }
+
+    /// `names` checked one by one (see ``text(_:field:maximum:)``), without duplicates, sorted.
+    private static func names(_ names: [String], field: String, maximum: Int) throws -> [String] {
+        Array(Set(try names.map { try text($0, field: field, maximum: maximum) })).sorted()
     }
 
     /// Refuses a time outside ``timeRange``.

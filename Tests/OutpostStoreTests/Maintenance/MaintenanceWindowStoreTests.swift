@@ -74,19 +74,20 @@ struct MaintenanceWindowStoreTests {
             let fleet = try await F.fleet(db)
             let listener = try await database.connect()
             let start = Date()
-            let created = try await listener.listen(on: MaintenanceWindowStore.changeChannel) { notifications in
+            let (id, payloads) = try await listener.listen(on: MaintenanceWindowStore.changeChannel) {
+                notifications in
+                var iterator = notifications.makeAsyncIterator()
                 let record = try await F.store.create(
                     MaintenanceWindowDraft(
                         name: "now", startsAt: start, endsAt: start.addingTimeInterval(600), deviceIDs: [fleet.t1]),
                     by: F.actor, on: db)
-                for try await notification in notifications {
-                    #expect(notification.payload == record.id.uuidString.lowercased())
-                    break
-                }
-                return record
+                let created = try await iterator.next()?.payload
+                _ = try await F.store.end(id: record.id, by: F.actor, at: start.addingTimeInterval(60), on: db)
+                let ended = try await iterator.next()?.payload
+                return (record.id.uuidString.lowercased(), [created, ended])
             }
             try await listener.close()
-            #expect(created.name == "now")
+            #expect(payloads == [id, id])
         }
     }
 }
