@@ -232,8 +232,8 @@ struct AlertEvaluator {
             await resolve(&pair, id: id, notified: notified, context)
         case (true, .firing(let id, let suppressedBy, false))
         where suppressor(of: context.device) == nil && context.maintenanceWindow == nil:
-            // Suppressed, in maintenance (or restarted before notifying), and its edge router is
-            // back and its maintenance over while it still holds: page now.
+            // Not notified yet (suppressed by its edge router, fired in maintenance, or restarted
+            // before notifying), and still firing now that neither holds any longer: page now.
             pair.phase = .firing(historyID: id, suppressedBy: suppressedBy, notified: true)
             notify(.firing, id: id, context, message: message(context))
         default:
