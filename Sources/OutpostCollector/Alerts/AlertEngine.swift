@@ -23,7 +23,8 @@ import Synchronization
 /// collector continues episodes instead of opening second ones. Rules are reloaded when
 /// `alert_rules` changes (NOTIFY), when its listener listens again after losing its connection,
 /// and every `reloadInterval`; every database call has a time limit; a rule that does not parse is
-/// logged with its position and skipped.
+/// logged with its position and skipped. A device in an open maintenance window (read the same
+/// way, see `MaintenanceWatcher`) has its alerts recorded with `in_maintenance` and notifies nobody.
 public final class AlertEngine: Service, Sendable {
     /// Tuning of the engine.
     public struct Configuration: Sendable {
@@ -51,6 +52,8 @@ public final class AlertEngine: Service, Sendable {
         public var instanceName = ProcessInfo.processInfo.hostName
         /// How long a lease on a branch lasts unless renewed; another collector takes it over after that.
         public var leaseDuration: Duration = .seconds(30)
+        /// How often maintenance windows are read again (besides when one is created or ended).
+        public var maintenanceRefreshInterval: Duration = .seconds(10)
 
         public init() {}
     }
@@ -60,6 +63,7 @@ public final class AlertEngine: Service, Sendable {
     private let logger: Logger
     private let store: AlertRuleStore
     private let notifier: AlertNotifier
+    private let maintenance: MaintenanceWatcher
     private let flapping: FlapDetector.Configuration
     private let commits: AsyncStream<[IngestBatch]>
     private let continuation: AsyncStream<[IngestBatch]>.Continuation
@@ -98,6 +102,8 @@ public final class AlertEngine: Service, Sendable {
                 maxAttempts: configuration.webhookAttempts, initialBackoff: configuration.webhookBackoff,
                 requestTimeout: configuration.webhookTimeout, smtp: configuration.smtp),
             store: store, logger: logger)
+        maintenance = MaintenanceWatcher(
+            client: client, refreshInterval: configuration.maintenanceRefreshInterval, logger: logger)
         (commits, continuation) = AsyncStream.makeStream(
             bufferingPolicy: .bufferingOldest(configuration.bufferedCommits))
     }
@@ -120,16 +126,23 @@ public final class AlertEngine: Service, Sendable {
     /// Groups of committed batches evaluated so far.
     public var evaluatedCommits: Int { evaluated.load(ordering: .acquiring) }
 
+    /// The maintenance window the engine knows to cover `device` at `time`, if any.
+    public func maintenanceWindow(covering device: UUID, at time: Date) -> UUID? {
+        maintenance.coverage.window(covering: device, at: time)
+    }
+
     /// Loads rules and open alerts, then evaluates committed batches until shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.notifier.run(client: self.client) }
+                group.addTask { await self.maintenance.run() }
                 var evaluator = await self.start()
                 group.addTask { await self.reloadPeriodically() }
                 group.addTask { await self.reloadOnChange() }
                 for await batches in self.commits {
                     evaluator.use(self.ruleSet.withLock { $0 })
+                    evaluator.maintenance = self.maintenance.coverage
                     await evaluator.evaluate(batches)
                     self.evaluated.add(1, ordering: .releasing)
                 }
@@ -138,8 +151,8 @@ public final class AlertEngine: Service, Sendable {
         }
     }
 
-    /// Loads the rules, retrying while the database is unavailable (open episodes are read per
-    /// branch when its lease is taken).
+    /// Loads the rules, retrying while the database is unavailable, then the maintenance
+    /// windows (open episodes are read per branch when its lease is taken).
     private func start() async -> AlertEvaluator {
         var delay = Duration.milliseconds(500)
         while !Task.isCancelled {
@@ -158,6 +171,7 @@ public final class AlertEngine: Service, Sendable {
                 delay = min(delay * 2, .seconds(30))
             }
         }
+        await maintenance.load()  // before the first evaluation: a window in force pages nobody
         return AlertEvaluator(
             client: client, store: store, notifier: notifier, flapping: flapping,
             leases: AlertLeases(

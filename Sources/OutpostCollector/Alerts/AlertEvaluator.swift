@@ -8,7 +8,8 @@ import PostgresNIO
 /// The engine's evaluation state, owned by its single evaluation loop: per-device windows,
 /// what is known of each device, and the state of each (rule, device) pair in the scopes
 /// (branches) this engine holds the lease of. Flapping, edge-router dependencies and
-/// notifications are in the `AlertEvaluator+…` files.
+/// notifications are in the `AlertEvaluator+…` files. A device in an open maintenance window
+/// (``maintenance``) has its alerts recorded with `in_maintenance` and pages nobody.
 struct AlertEvaluator {
     struct Key: Hashable {
         let rule: UUID
@@ -26,6 +27,8 @@ struct AlertEvaluator {
     private var devices: [UUID: AlertDeviceInfo] = [:]
     private var itemNames: [UUID: String] = [:]
     private(set) var pairs: [Key: AlertPairState] = [:]
+    /// The maintenance windows in force, as last read by the engine.
+    var maintenance = MaintenanceCoverage()
 
     init(
         client: PostgresClient, store: AlertRuleStore, notifier: AlertNotifier, flapping: FlapDetector.Configuration,
@@ -80,8 +83,9 @@ struct AlertEvaluator {
             guard let device = devices[deviceID], owned.contains(device.leaseScope),
                 let window = windows[deviceID], let now = window.newest
             else { continue }
+            let maintenanceWindow = maintenance.window(covering: deviceID, at: now)
             for loaded in rules.rules(for: device) {
-                await evaluate(loaded, on: device, window: window, at: now)
+                await evaluate(loaded, on: device, window: window, at: now, maintenanceWindow: maintenanceWindow)
             }
         }
     }
@@ -178,14 +182,18 @@ struct AlertEvaluator {
     }
 
     /// Evaluates one rule for one device: records the check for flap detection, then (unless
-    /// the pair flaps) moves its episode on. `unknown` changes nothing.
+    /// the pair flaps) moves its episode on. `unknown` changes nothing. `maintenanceWindow`: the
+    /// open maintenance window covering the device at `now`, if any.
     private mutating func evaluate(
-        _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date
+        _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date,
+        maintenanceWindow: UUID?
     ) async {
         let outcome = loaded.rule.evaluate(RuleWindows(now: now, series: window.series))
         guard outcome != .unknown else { return }
         let key = Key(rule: loaded.record.id, device: device.id)
-        let context = Context(rule: loaded, device: device, value: Self.value(of: loaded.rule, in: window), now: now)
+        let context = Context(
+            rule: loaded, device: device, value: Self.value(of: loaded.rule, in: window), now: now,
+            maintenanceWindow: maintenanceWindow)
         var pair = pairs[key] ?? AlertPairState()
         switch pair.flap.record(outcome == .true, configuration: flapping) {
         case .started?: await startFlapping(&pair, key: key, context)
@@ -204,6 +212,8 @@ struct AlertEvaluator {
         let device: AlertDeviceInfo
         let value: String?
         let now: Date
+        /// The open maintenance window covering the device at `now`: nobody is paged.
+        let maintenanceWindow: UUID?
         var record: AlertRuleRecord { rule.record }
     }
 
@@ -220,8 +230,10 @@ struct AlertEvaluator {
             pair.phase = .ok
         case (false, .firing(let id, _, let notified)):
             await resolve(&pair, id: id, notified: notified, context)
-        case (true, .firing(let id, let suppressedBy, false)) where suppressor(of: context.device) == nil:
-            // Suppressed (or restarted before notifying) and its edge router is back: page now.
+        case (true, .firing(let id, let suppressedBy, false))
+        where suppressor(of: context.device) == nil && context.maintenanceWindow == nil:
+            // Not notified yet (suppressed by its edge router, fired in maintenance, or restarted
+            // before notifying), and still firing now that neither holds any longer: page now.
             pair.phase = .firing(historyID: id, suppressedBy: suppressedBy, notified: true)
             notify(.firing, id: id, context, message: message(context))
         default:
@@ -241,17 +253,19 @@ struct AlertEvaluator {
             let id = try await client.withConnection(timeout: PostgresClient.callTimeout) { connection in
                 try await store.insertFiring(
                     rule: context.record, deviceID: context.device.id, message: message, value: context.value,
-                    at: context.now,
-                    suppressedBy: parent, on: connection)
+                    at: context.now, suppressedBy: parent, inMaintenance: context.maintenanceWindow != nil,
+                    on: connection)
             }
-            pair.phase = .firing(historyID: id, suppressedBy: parent, notified: parent == nil)
+            let pages = parent == nil && context.maintenanceWindow == nil
+            pair.phase = .firing(historyID: id, suppressedBy: parent, notified: pages)
             logger.notice(
                 "alert firing",
                 metadata: [
                     "alert": "\(id)", "rule": "\(context.record.name)", "device": "\(context.device.name)",
                     "suppressed_by": "\(parent.map { "\($0)" } ?? "-")",
+                    "maintenance": "\(context.maintenanceWindow.map { "\($0)" } ?? "-")",
                 ])
-            if parent == nil { notify(.firing, id: id, context, message: message) }
+            if pages { notify(.firing, id: id, context, message: message) }
         } catch {
             logger.error(
                 "could not record a firing alert",

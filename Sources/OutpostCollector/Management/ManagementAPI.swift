@@ -96,8 +96,10 @@ final class ManagementAPI {
         case let error as APIError: return error.response
         case let error as UserInputError: return error.apiError.response
         case let error as any FieldError:
-            return APIError(status: .badRequest, message: error.description, field: error.field, position: error.position)
-                .response
+            return APIError(
+                status: .badRequest, message: error.description, field: error.field, position: error.position
+            )
+            .response
         case let error as any NotFoundError: return APIError.notFound(error.description).response
         case let timedOut as BoundedDatabaseAccess.TimedOut:
             return APIError(status: .serviceUnavailable, message: "database unavailable: \(timedOut)").response

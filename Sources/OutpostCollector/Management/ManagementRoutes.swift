@@ -19,6 +19,7 @@ struct ManagementRoutes: Sendable {
         StatusAPIRoutes(sessions: sessions, logger: logger).register(on: api)
         UserRoutes(hasher: hasher, logger: logger).register(on: api)
         AuditRoutes(logger: logger).register(on: api)
+        MaintenanceRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

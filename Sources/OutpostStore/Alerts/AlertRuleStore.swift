@@ -161,19 +161,21 @@ public struct AlertRuleStore: Sendable {
     }
 
     /// Records a rule firing for a device (`flapping`: a flapping period starting instead);
-    /// returns the new `alert_history.id`.
+    /// `inMaintenance`: the device is in a maintenance window (the row is kept, nobody is paged).
+    /// Returns the new `alert_history.id`.
     public func insertFiring(
         rule: AlertRuleRecord, deviceID: UUID, message: String, value: String?, at time: Date,
         suppressedBy: UUID? = nil,
-        flapping: Bool = false, on connection: PostgresConnection
+        flapping: Bool = false, inMaintenance: Bool = false, on connection: PostgresConnection
     ) async throws -> UUID {
         let value = value.map { String($0.prefix(100)) }
         let kind = flapping ? "flapping" : "alert"
         let rows = try await connection.query(
             """
-            INSERT INTO alert_history (rule_id, device_id, severity, message, value, rule_name, threshold, triggered_at, kind, suppressed_by)
+            INSERT INTO alert_history (rule_id, device_id, severity, message, value, rule_name, threshold, triggered_at, kind,
+                                       suppressed_by, in_maintenance)
             VALUES (\(rule.id), \(deviceID), \(rule.severity), \(message), \(value), \(rule.name), \(rule.expression), \(time),
-                    \(kind), \(suppressedBy))
+                    \(kind), \(suppressedBy), \(inMaintenance))
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
