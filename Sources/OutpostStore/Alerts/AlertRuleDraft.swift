@@ -37,13 +37,21 @@ public struct AlertRuleDraft: Sendable, Equatable {
 /// A change to an alert rule (see ``AlertRuleAdmin/update(id:_:by:on:)``): a `nil` property is
 /// left as it is; for the optional columns, `.some(nil)` clears the column.
 public struct AlertRulePatch: Sendable, Equatable {
+    /// A new name.
     public var name: String?
+    /// A new description, or none.
     public var description: String??
+    /// A new expression; it must parse.
     public var expression: String?
+    /// A new severity.
     public var severity: String?
+    /// Enables (the expression must then parse) or disables the rule.
     public var enabled: Bool?
+    /// A new device scope, or none.
     public var deviceID: UUID??
+    /// A new branch scope (by name), or none.
     public var branchName: String??
+    /// A new device type scope, or none.
     public var deviceGroup: String??
     /// Replaces every webhook of the rule.
     public var webhooks: [String]?

@@ -35,8 +35,11 @@ public struct BranchDraft: Sendable, Equatable {
 /// A change to a branch (see ``BranchDirectory/update(id:_:by:on:)``): a `nil` property is left
 /// as it is; for the optional columns, `.some(nil)` clears the column.
 public struct BranchPatch: Sendable, Equatable {
+    /// A new unique short name.
     public var name: String?
+    /// A new name shown to people.
     public var displayName: String?
+    /// A new Georgian name, or none.
     public var displayNameKa: String??
     /// Cleared region: the town must be cleared too (or already be unset).
     public var region: String??
@@ -44,10 +47,15 @@ public struct BranchPatch: Sendable, Equatable {
     public var city: String??
     /// Set or clear with `longitude`: both or neither.
     public var latitude: Double??
+    /// See `latitude`.
     public var longitude: Double??
+    /// A new street address, or none.
     public var address: String??
+    /// A new short code, or none.
     public var branchCode: String??
+    /// A new edge router (a device of the branch), or none.
     public var gatewayDeviceID: UUID??
+    /// Whether the branch is in service.
     public var isActive: Bool?
 
     /// A patch that changes nothing; set the properties to change.
