@@ -20,7 +20,7 @@ enum ExpectedSchema {
         "audit_log":
             "id bigint!, at timestamp with time zone!, actor character varying(100)!, actor_user_id integer, actor_token_id uuid, source character varying(100)!, action character varying(32)!, entity character varying(50)!, entity_id character varying(100), changes jsonb!",
         "branches":
-            "id uuid!, name character varying(200)!, display_name character varying(200)!, region character varying(100), branch_code character varying(10), address text, is_active boolean!, device_count integer!, created_at timestamp with time zone!, updated_at timestamp with time zone, gateway_device_id uuid",
+            "id uuid!, name character varying(200)!, display_name character varying(200)!, region character varying(100), branch_code character varying(10), address text, is_active boolean!, device_count integer!, created_at timestamp with time zone!, updated_at timestamp with time zone, gateway_device_id uuid, display_name_ka character varying(200), city_id integer, latitude numeric(9,6), longitude numeric(9,6)",
         "device_interfaces":
             "id uuid!, device_id uuid!, if_index integer!, name character varying(255), description text, alias character varying(255), mac_address character varying(17), speed_bps bigint, mtu integer, admin_status character varying(16), oper_status character varying(16), updated_at timestamp with time zone!",
         "discovery_credentials":
@@ -103,6 +103,7 @@ enum ExpectedSchema {
         "api_tokens.user_id -> users CASCADE",
         "audit_log.actor_token_id -> api_tokens SET NULL",
         "audit_log.actor_user_id -> users SET NULL",
+        "branches.city_id -> georgian_cities SET NULL",
         "branches.gateway_device_id -> standalone_devices SET NULL",
         "device_interfaces.device_id -> standalone_devices CASCADE",
         "discovery_credentials.created_by -> users SET NULL",
@@ -176,6 +177,7 @@ enum ExpectedSchema {
         "idx_audit_log_at: CREATE INDEX idx_audit_log_at ON audit_log USING btree (at DESC, id DESC)",
         "idx_audit_log_entity: CREATE INDEX idx_audit_log_entity ON audit_log USING btree (entity, entity_id)",
         "idx_branches_active: CREATE INDEX idx_branches_active ON branches USING btree (is_active)",
+        "idx_branches_city: CREATE INDEX idx_branches_city ON branches USING btree (city_id)",
         "idx_branches_region: CREATE INDEX idx_branches_region ON branches USING btree (region)",
         "idx_discovery_credentials_type: CREATE INDEX idx_discovery_credentials_type ON discovery_credentials USING btree (credential_type)",
         "idx_discovery_jobs_agent: CREATE INDEX idx_discovery_jobs_agent ON discovery_jobs USING btree (agent_id) WHERE ((status)::text = ANY ((ARRAY['dispatched'::character varying, 'running'::character varying])::text[]))",

@@ -28,26 +28,20 @@ public struct BranchRegistry: Sendable {
             """
             INSERT INTO branches (name, display_name) VALUES (\(name), \(display))
             ON CONFLICT (name) DO NOTHING
-            RETURNING id, name, display_name
+            RETURNING id
             """,
             logger: logger)
-        for try await (id, name, display) in inserted.decode((UUID, String, String).self) {
-            return (BranchRecord(id: id, name: name, displayName: display), true)
-        }
-        guard let existing = try await branch(named: name, on: connection) else {
+        var created = false
+        for try await _ in inserted.decode(UUID.self) { created = true }
+        guard let branch = try await branch(named: name, on: connection) else {
             throw RegistryError.unknownBranch(name)  // deleted between the two statements
         }
-        return (existing, false)
+        return (branch, created)
     }
 
     /// The branch named `name`, if any.
     public func branch(named name: String, on connection: PostgresConnection) async throws -> BranchRecord? {
-        let rows = try await connection.query(
-            "SELECT id, name, display_name FROM branches WHERE name = \(name)", logger: logger)
-        for try await (id, name, display) in rows.decode((UUID, String, String).self) {
-            return BranchRecord(id: id, name: name, displayName: display)
-        }
-        return nil
+        try await StoredBranch.fetch(name: name, logger: logger, on: connection).first?.record
     }
 
     /// Refuses empty text, text longer than `maximumLength` characters and control characters.

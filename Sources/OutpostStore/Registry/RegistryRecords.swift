@@ -1,16 +1,6 @@
 import Foundation
 import OutpostCore
 
-/// A row of `branches`, as the registry commands show it.
-public struct BranchRecord: Sendable, Equatable {
-    /// `branches.id`.
-    public let id: UUID
-    /// The unique short name (`branches.name`), written into agent certificates.
-    public let name: String
-    /// The name shown to people.
-    public let displayName: String
-}
-
 /// A row of `enrolment_tokens`, without anything secret (the table holds only a hash).
 public struct EnrolmentTokenRecord: Sendable, Equatable {
     /// `enrolment_tokens.id`: how operators name a token (`token revoke ID`).
