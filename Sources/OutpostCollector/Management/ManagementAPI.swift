@@ -101,6 +101,7 @@ final class ManagementAPI {
             )
             .response
         case let error as any NotFoundError: return APIError.notFound(error.description).response
+        case let error as any APIAnswerable: return error.apiError.response
         case let timedOut as BoundedDatabaseAccess.TimedOut:
             return APIError(status: .serviceUnavailable, message: "database unavailable: \(timedOut)").response
         default:
@@ -126,3 +127,8 @@ extension FieldError {
 
 /// A store's error for an id that names nothing (404).
 protocol NotFoundError: Error, CustomStringConvertible {}
+
+/// A store's error that knows its answer (e.g. 404 for one case, 409 for another).
+protocol APIAnswerable: Error {
+    var apiError: APIError { get }
+}

@@ -20,6 +20,9 @@ struct ManagementRoutes: Sendable {
         UserRoutes(hasher: hasher, logger: logger).register(on: api)
         AuditRoutes(logger: logger).register(on: api)
         MaintenanceRoutes(logger: logger).register(on: api)
+        BranchRoutes(logger: logger).register(on: api)
+        AlertRoutes(logger: logger).register(on: api)
+        AlertRuleRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }
