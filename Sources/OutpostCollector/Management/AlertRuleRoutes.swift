@@ -73,7 +73,8 @@ struct AlertRuleRoutes: Sendable {
         api.on(.patch, "rules/{id}", .configure) { request, context, user in
             let id = try context.parameters.uuid("id")
             let patch = try await RequestBody.decode(RuleChanges.self, from: request).patch
-            return JSONResponse.make(try await user.run { try await rules.update(id: id, patch, by: user.actor, on: $0) })
+            let rule = try await user.run { try await rules.update(id: id, patch, by: user.actor, on: $0) }
+            return JSONResponse.make(rule)
         }
         api.on(.delete, "rules/{id}", .configure) { _, context, user in
             let id = try context.parameters.uuid("id")
