@@ -37,7 +37,8 @@ enum JSONResponse {
 
     /// Lower-cases the hexadecimal letters of every JSON string that is exactly a UUID.
     static func lowercaseUUIDs(in json: inout [UInt8]) {
-        let quote = UInt8(ascii: "\""), dash = UInt8(ascii: "-")
+        let quote = UInt8(ascii: "\"")
+        let dash = UInt8(ascii: "-")
         var index = 0
         while index + 37 < json.count {
             guard json[index] == quote, json[index + 37] == quote else {
