@@ -47,6 +47,17 @@ extension AlertEngineTests {
                     FROM alert_history h JOIN users u ON u.id = h.acknowledged_by
                     """) == ["nino:true"])
             #expect(await refusal([id]).contains("was already acknowledged"))
+            #expect(
+                try await db.strings("SELECT actor || ' ' || action FROM audit_log WHERE entity = 'alert'").map {
+                    $0.hasPrefix("cli:") && $0.hasSuffix(" acknowledge")
+                } == [true])
+            let resolve = try await Command.output(
+                try BuiltProduct.collector,
+                ["alerts", "resolve", id, "--by", "nino", "--comment", "fixed the cable", "--database-url", url])
+            #expect(resolve.contains("alert \(id) resolved by nino"))
+            #expect(
+                try await db.strings("SELECT resolution_comment FROM alert_history WHERE resolved_at IS NOT NULL")
+                    == ["fixed the cable"])
             #expect(await refusal([UUID().uuidString]).contains("no alert"))
             #expect(await refusal(["42"]).contains("not an alert id: \"42\""))
         }
