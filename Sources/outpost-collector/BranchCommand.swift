@@ -18,7 +18,8 @@ struct BranchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (branch, created) = try await database.withConnection { connection, logger in
-                try await BranchRegistry(logger: logger).add(name: name, displayName: displayName, on: connection)
+                try await BranchRegistry(logger: logger).add(
+                    name: name, displayName: displayName, by: .commandLine(), on: connection)
             }
             print("\(created ? "created" : "exists:") branch \(branch.name) (\(branch.id.uuidString.lowercased()))")
         }

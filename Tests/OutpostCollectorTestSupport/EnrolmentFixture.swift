@@ -35,7 +35,8 @@ struct EnrolmentFixture {
             let issued = try testCA.issueServer()
             let identity = try CollectorServerIdentity(
                 certificateChain: [issued.certificate, authority.certificate], privateKey: issued.key)
-            _ = try await BranchRegistry(logger: logger).add(name: branch, on: connection)
+            _ = try await BranchRegistry(logger: logger).add(
+                name: branch, by: AuditActor(name: "test", source: "test"), on: connection)
 
             let client = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -18,12 +18,22 @@ public struct BranchRegistry: Sendable {
     /// Creates the branch `name` unless it exists (idempotent; an existing branch is left as it is).
     ///
     /// - Returns: The branch, and whether this call created it.
-    public func add(name: String, displayName: String? = nil, on connection: PostgresConnection) async throws
-        -> (branch: BranchRecord, created: Bool)
-    {
+    public func add(
+        name: String, displayName: String? = nil, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> (branch: BranchRecord, created: Bool) {
         try Self.validate(text: name, field: "branch name", maximumLength: Self.maximumNameLength)
         let display = displayName ?? name
         try Self.validate(text: display, field: "display name", maximumLength: 200)
+        return try await connection.transaction(logger: logger) { connection in
+            try await insert(name: name, displayName: display, by: actor, on: connection)
+        }
+    }
+
+    private func insert(
+        name: String, displayName display: String, by actor: AuditActor, on connection: PostgresConnection
+    )
+        async throws -> (branch: BranchRecord, created: Bool)
+    {
         let inserted = try await connection.query(
             """
             INSERT INTO branches (name, display_name) VALUES (\(name), \(display))
@@ -35,6 +45,12 @@ public struct BranchRegistry: Sendable {
         for try await _ in inserted.decode(UUID.self) { created = true }
         guard let branch = try await branch(named: name, on: connection) else {
             throw RegistryError.unknownBranch(name)  // deleted between the two statements
+        }
+        if created {
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "create", entity: "branch", entityID: branch.id.uuidString.lowercased(), before: [:],
+                    after: ["name": .text(name), "display_name": .text(display)]), by: actor, on: connection)
         }
         return (branch, created)
     }

@@ -110,7 +110,9 @@ struct AgentCertificateHistoryTests {
         try await TestDatabase.withEmpty { connection, _ in
             _ = try await MigrationRunner(migrations: Migration.all.filter { $0.version < 11 }, logger: Self.logger)
                 .migrate(on: connection)
-            let branch = try await BranchRegistry(logger: Self.logger).add(name: "Faro", on: connection).branch.id
+            let branch = try await BranchRegistry(logger: Self.logger).add(
+                name: "Faro", by: AuditActor(name: "test", source: "test"), on: connection
+            ).branch.id
             try await connection.query(
                 """
                 INSERT INTO agents (id, branch_id, public_key, cert_serial, cert_not_after, enrolled_at)

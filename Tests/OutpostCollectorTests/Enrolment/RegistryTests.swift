@@ -13,13 +13,18 @@ import Testing
     @Test func addingABranchIsIdempotent() async throws {
         try await TestDatabase.withMigrated { connection, _ in
             let registry = BranchRegistry(logger: TestDatabase.logger)
-            let first = try await registry.add(name: "Évora", displayName: "Évora (centro)", on: connection)
-            let second = try await registry.add(name: "Évora", on: connection)
+            let first = try await registry.add(
+                name: "Évora", displayName: "Évora (centro)", by: AuditActor(name: "test", source: "test"),
+                on: connection)
+            let second = try await registry.add(
+                name: "Évora", by: AuditActor(name: "test", source: "test"), on: connection)
             #expect(first.created && !second.created)
             #expect(second.branch == first.branch)
             #expect(first.branch.displayName == "Évora (centro)")
             await #expect(throws: RegistryError.self) {
-                try await registry.add(name: String(repeating: "x", count: 65), on: connection)
+                try await registry.add(
+                    name: String(repeating: "x", count: 65), by: AuditActor(name: "test", source: "test"),
+                    on: connection)
             }
         }
     }
@@ -33,7 +38,8 @@ import Testing
                     secretHash: hash, branchName: "Nowhere", expiresAt: Date() + 60,
                     by: AuditActor(name: "test", source: "test"), on: connection)
             }
-            _ = try await BranchRegistry(logger: TestDatabase.logger).add(name: "Braga", on: connection)
+            _ = try await BranchRegistry(logger: TestDatabase.logger).add(
+                name: "Braga", by: AuditActor(name: "test", source: "test"), on: connection)
             let record = try await tokens.create(
                 secretHash: hash, branchName: "Braga", expiresAt: Date() + 60,
                 by: AuditActor(name: "test", source: "test"), on: connection)

@@ -114,7 +114,9 @@ struct ListenerRecoveryTests {
     ) async throws {
         let cluster = try TestPostgresCluster()
         try await TestDatabase.withMigrated(server: cluster.url) { db, database in
-            let branch = try await BranchRegistry(logger: logger).add(name: name, on: db).branch.id
+            let branch = try await BranchRegistry(logger: logger).add(
+                name: name, by: AuditActor(name: "test", source: "test"), on: db
+            ).branch.id
             try await body(cluster, db, database, branch)
         }
     }
