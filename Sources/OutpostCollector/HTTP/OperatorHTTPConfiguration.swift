@@ -24,6 +24,9 @@ public struct OperatorHTTPConfiguration: Sendable {
     }
     /// Marks the session cookie `Secure` (set with ``tls``; set it by hand behind a TLS proxy).
     public var secureCookies = false
+    /// Failed logins one source address may make at once, then per minute, before all its
+    /// logins are refused for a while (whatever the user).
+    public var loginFailuresPerSource: (burst: Int, perMinute: Double) = (10, 10)
     /// bcrypt's cost for passwords set through the API.
     public var passwordCost: UInt8 = 12
 

@@ -14,7 +14,10 @@ struct ManagementRoutes: Sendable {
         let api = ManagementAPI(router: router, database: database, configuration: configuration, logger: logger)
         let hasher = PasswordHasher(cost: configuration.passwordCost)
         SessionRoutes(
-            database: database, configuration: configuration, hasher: hasher, throttle: LoginThrottle(), logger: logger
+            database: database, configuration: configuration, hasher: hasher,
+            throttle: LoginThrottle(
+                burst: configuration.loginFailuresPerSource.burst,
+                perMinute: configuration.loginFailuresPerSource.perMinute), logger: logger
         ).register(on: router, api: api)
         StatusAPIRoutes(sessions: sessions, logger: logger).register(on: api)
         UserRoutes(hasher: hasher, logger: logger).register(on: api)
