@@ -171,9 +171,41 @@ public struct DiscoveryJobStore: Sendable {
             on: connection)
     }
 
+    /// The audit log's entity name for jobs (the entity id is the job's id).
+    public static let auditEntity = "discovery_job"
+
+    /// Creates a pending job for the rule whose id or name is `rule`, asked for by an operator
+    /// (`triggeredBy` `manual` or `api`), with its audit entry; returns the job's id.
+    public func requestRun(
+        rule: String, triggeredBy: String, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> UUID {
+        try await connection.transaction(logger: logger) { connection in
+            let record = try await DiscoveryRuleStore(logger: logger).rule(rule, on: connection)
+            let rows = try await connection.query(
+                """
+                INSERT INTO discovery_jobs (rule_id, triggered_by, triggered_by_user, updated_at)
+                VALUES (\(record.id), \(triggeredBy), \(actor.userID), now())
+                RETURNING id
+                """, logger: logger)
+            var created: UUID?
+            for try await id in rows.decode(UUID.self) { created = id }
+            guard let created else { throw DiscoveryStoreError.invalid(field: "rule", reason: "no job was created") }
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "run", entity: Self.auditEntity, entityID: created.uuidString.lowercased(), before: [:],
+                    after: [
+                        "rule_id": .text(record.id.uuidString.lowercased()), "rule": .text(record.name),
+                        "triggered_by": .text(triggeredBy),
+                    ]),
+                by: actor, on: connection)
+            return created
+        }
+    }
+
     /// Asks for a job to stop: a pending job is cancelled at once, a dispatched or running one
-    /// is flagged for its collector to send JobCancel. Returns the job's status afterwards.
-    public func requestCancel(_ job: UUID, on connection: PostgresConnection) async throws -> DiscoveryJobRecord.Status
+    /// is flagged for its collector to send JobCancel. Audited; returns the job's status afterwards.
+    public func requestCancel(_ job: UUID, by actor: AuditActor, on connection: PostgresConnection) async throws
+        -> DiscoveryJobRecord.Status
     {
         try await connection.transaction(logger: logger) { connection in
             let rows = try await connection.query(
@@ -182,6 +214,17 @@ public struct DiscoveryJobStore: Sendable {
             for try await status in rows.decode(String.self) { found = status }
             guard let found, let status = DiscoveryJobRecord.Status(rawValue: found) else {
                 throw DiscoveryStoreError.unknownJob(job.uuidString.lowercased())
+            }
+            if !status.isFinished {
+                try await AuditLog(logger: logger).append(
+                    .diff(
+                        action: "cancel", entity: Self.auditEntity, entityID: job.uuidString.lowercased(),
+                        before: ["status": .text(status.rawValue)],
+                        after: [
+                            "status": .text(status == .pending ? "cancelled" : status.rawValue),
+                            "cancel_requested": .bool(true),
+                        ]),
+                    by: actor, on: connection)
             }
             switch status {
             case .pending:
