@@ -5,8 +5,9 @@ import OutpostStore
 
 /// Discovery: `/api/v1/discovery/rules` (list, add), `/api/v1/discovery/rules/{id}/run` (a job,
 /// triggered by `api`), `/api/v1/discovery/jobs` (newest first) and `/api/v1/discovery/jobs/{id}`
-/// (status and progress), `/api/v1/discovery/jobs/{id}/cancel`. Running and cancelling need
-/// the operator to reach the region of the rule's branch (or its agent's).
+/// (status and progress), `/api/v1/discovery/jobs/{id}/cancel`. A regional manager sees, runs
+/// and cancels only the rules swept from a branch of their regions (the branch of the rule's
+/// agent when it names one).
 struct DiscoveryRoutes: Sendable {
     /// One rule as the API shows it.
     struct Rule: Encodable {
@@ -134,7 +135,9 @@ struct DiscoveryRoutes: Sendable {
         let rules = DiscoveryRuleStore(logger: logger)
         let jobs = DiscoveryJobStore(logger: logger)
         api.on(.get, "discovery/rules", .read) { _, _, user in
-            let listed = try await user.run { try await rules.list(on: $0) }
+            let listed = try await user.run {
+                try await rules.list(inRegions: user.principal.regionScope, on: $0)
+            }
             return JSONResponse.make(APIListing(name: "rules", items: listed.map(Rule.init)))
         }
         api.on(.post, "discovery/rules", .configure) { request, _, user in
@@ -166,14 +169,21 @@ struct DiscoveryRoutes: Sendable {
         }
         api.on(.get, "discovery/jobs", .read) { request, _, user in
             let limit = try QueryOptions(request).integer("limit", in: 1...1000) ?? 20
-            let listed = try await user.run { try await jobs.recentJobs(limit: limit, on: $0) }
+            let listed = try await user.run {
+                try await jobs.recentJobs(limit: limit, inRegions: user.principal.regionScope, on: $0)
+            }
             return JSONResponse.make(APIListing(name: "jobs", items: listed.map(Job.init)))
         }
         api.on(.get, "discovery/jobs/{id}", .read) { _, context, user in
             let id = try context.parameters.uuid("id")
-            guard let job = try await user.run({ try await jobs.job(id, on: $0) }) else {
-                throw APIError.notFound("no discovery job \(id.uuidString.lowercased())")
+            let job = try await user.run { connection in
+                guard let job = try await jobs.job(id, on: connection),
+                    AccessPolicy.reaches(
+                        user.principal, region: try await rules.region(ofRule: job.ruleID, on: connection))
+                else { return nil as DiscoveryJobRecord? }
+                return job
             }
+            guard let job else { throw APIError.notFound("no discovery job \(id.uuidString.lowercased())") }
             return JSONResponse.make(Job(job))
         }
         api.on(.post, "discovery/jobs/{id}/cancel", .runJobs) { _, context, user in

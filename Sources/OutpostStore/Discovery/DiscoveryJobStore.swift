@@ -267,14 +267,25 @@ public struct DiscoveryJobStore: Sendable {
         try await jobs(id: nil, limit: limit, on: connection)
     }
 
-    private func jobs(id: UUID?, limit: Int, on connection: PostgresConnection) async throws -> [DiscoveryJobRecord] {
+    /// The newest jobs of rules swept from a branch in `regions` (see
+    /// ``DiscoveryRuleStore/list(inRegions:on:)``), newest first; all when `regions` is `nil`.
+    public func recentJobs(limit: Int, inRegions regions: Set<String>?, on connection: PostgresConnection)
+        async throws -> [DiscoveryJobRecord]
+    {
+        try await jobs(id: nil, limit: limit, regions: regions.map(Array.init), on: connection)
+    }
+
+    private func jobs(id: UUID?, limit: Int, regions: [String]? = nil, on connection: PostgresConnection)
+        async throws -> [DiscoveryJobRecord]
+    {
         let rows = try await connection.query(
             """
             SELECT j.id, j.rule_id, r.name, j.status, j.agent_id, j.total_ips, j.scanned_ips, j.discovered_devices, j.imported_devices,
                    j.failed_ips, j.started_at, j.dispatched_at, j.completed_at, j.duration_seconds, j.error_message, j.cancel_requested,
                    j.triggered_by
             FROM discovery_jobs j JOIN discovery_rules r ON r.id = j.rule_id
-            WHERE \(id)::uuid IS NULL OR j.id = \(id)
+            WHERE (\(id)::uuid IS NULL OR j.id = \(id))
+              AND (\(regions)::text[] IS NULL OR \(unescaped: DiscoveryRuleStore.regionOfRule("j.rule_id")) = ANY(\(regions)::text[]))
             ORDER BY j.started_at DESC, j.id LIMIT \(limit)
             """, logger: logger)
         var jobs: [DiscoveryJobRecord] = []

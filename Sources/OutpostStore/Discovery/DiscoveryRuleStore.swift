@@ -54,14 +54,18 @@ public struct DiscoveryRuleStore: Sendable {
     /// `nil` for none; a rule that does not exist is refused.
     public func region(ofRule id: UUID, on connection: PostgresConnection) async throws -> String? {
         let rows = try await connection.query(
-            """
-            SELECT b.region FROM discovery_rules r
-            LEFT JOIN agents a ON a.id = r.agent_id
-            LEFT JOIN branches b ON b.id = coalesce(a.branch_id, r.branch_id)
-            WHERE r.id = \(id)
-            """, logger: logger)
+            "SELECT \(unescaped: Self.regionOfRule("discovery_rules.id")) FROM discovery_rules WHERE id = \(id)",
+            logger: logger)
         for try await region in rows.decode(String?.self) { return region }
         throw DiscoveryStoreError.unknownRule(id.uuidString.lowercased())
+    }
+
+    /// SQL for the region of the rule whose id is the column `ruleID` (never input).
+    static func regionOfRule(_ ruleID: String) -> String {
+        """
+        (SELECT b.region FROM discovery_rules r LEFT JOIN agents a ON a.id = r.agent_id
+         LEFT JOIN branches b ON b.id = coalesce(a.branch_id, r.branch_id) WHERE r.id = \(ruleID))
+        """
     }
 
     private func insert(_ rule: DiscoveryRuleRecord, on connection: PostgresConnection) async throws {
@@ -85,6 +89,14 @@ public struct DiscoveryRuleStore: Sendable {
     /// Every rule, by name.
     public func list(on connection: PostgresConnection) async throws -> [DiscoveryRuleRecord] {
         try await rules(on: connection)
+    }
+
+    /// The rules swept from a branch in `regions` (the branch of the rule's agent when it names
+    /// one), by name; every rule when `regions` is `nil`.
+    public func list(inRegions regions: Set<String>?, on connection: PostgresConnection) async throws
+        -> [DiscoveryRuleRecord]
+    {
+        try await rules(regions: regions.map(Array.init), on: connection)
     }
 
     /// Enabled rules that have a schedule.
@@ -188,7 +200,8 @@ public struct DiscoveryRuleStore: Sendable {
 
     /// Rules, all or those selected by id, name or having a schedule (enabled ones).
     private func rules(
-        id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, on connection: PostgresConnection
+        id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, regions: [String]? = nil,
+        on connection: PostgresConnection
     ) async throws
         -> [DiscoveryRuleRecord]
     {
@@ -199,6 +212,7 @@ public struct DiscoveryRuleStore: Sendable {
             FROM discovery_rules
             WHERE (\(id)::uuid IS NULL OR id = \(id)) AND (\(name)::text IS NULL OR name = \(name))
               AND (NOT \(scheduledOnly) OR (enabled AND schedule IS NOT NULL))
+              AND (\(regions)::text[] IS NULL OR \(unescaped: Self.regionOfRule("discovery_rules.id")) = ANY(\(regions)::text[]))
             ORDER BY name, id
             """, logger: logger)
         var rules: [DiscoveryRuleRecord] = []

@@ -69,7 +69,7 @@ struct DiscoveryRouteTests {
         }
     }
 
-    @Test("a regional manager runs only the rules of their regions")
+    @Test("a regional manager sees and runs only the rules and jobs of their regions")
     func regionReach() async throws {
         try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in
             let admin = try await OperatorAccounts.admin(http, on: db)
@@ -83,6 +83,20 @@ struct DiscoveryRouteTests {
                     .token)
             #expect(try await manager.send("POST", "/api/v1/discovery/rules/\(ruleID)/run").status == 403)
             #expect(try await db.integer("SELECT count(*) FROM discovery_jobs") == 0)
+
+            let jobID = try #require(
+                try await admin.send("POST", "/api/v1/discovery/rules/\(ruleID)/run").json()["job_id"] as? String)
+            #expect(try await manager.get("/api/v1/discovery/rules").list("rules").isEmpty)
+            #expect(try await manager.get("/api/v1/discovery/jobs").list("jobs").isEmpty)
+            #expect(try await manager.get("/api/v1/discovery/jobs/\(jobID)").status == 404)
+            #expect(try await manager.send("POST", "/api/v1/discovery/jobs/\(jobID)/cancel").status == 403)
+            let imereti = http.with(
+                token: try await OperatorAccounts.add("imereti", role: .regionalManager, regions: ["Imereti"], on: db)
+                    .token)
+            #expect(try await imereti.get("/api/v1/discovery/rules").list("rules").count == 1)
+            #expect(try await imereti.get("/api/v1/discovery/jobs").list("jobs").count == 1)
+            #expect(try await imereti.get("/api/v1/discovery/jobs/\(jobID)").status == 200)
+            #expect(try await imereti.send("POST", "/api/v1/discovery/jobs/\(jobID)/cancel").status == 200)
         }
     }
 
