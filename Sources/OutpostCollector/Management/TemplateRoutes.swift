@@ -5,7 +5,8 @@ import OutpostStore
 
 /// Monitoring templates: `/api/v1/templates` lists and imports (one template or an array in the
 /// import format, upserted by name), `/api/v1/templates/{name}` exports and deletes (built-in
-/// ones are kept), `/api/v1/templates/{name}/apply` materialises the items on devices.
+/// ones are kept), `/api/v1/templates/{name}/apply` materialises the items on devices. The name
+/// is percent-encoded in the path (`Cisco%20IOS%2FIOS-XE`).
 struct TemplateRoutes: Sendable {
     /// One template of the listing.
     struct Summary: Encodable {
@@ -59,7 +60,7 @@ struct TemplateRoutes: Sendable {
                     }))
         }
         api.on(.get, "templates/{name}", .read) { _, context, user in
-            let name = context.parameters.get("name") ?? ""
+            let name = Self.name(in: context)
             let stored = try await Self.mapped { try await user.run { try await store.document(named: name, on: $0) } }
             guard let stored else { throw APIError.notFound("no template named \(name.debugDescription)") }
             return JSONResponse.make(stored.template)
@@ -83,7 +84,7 @@ struct TemplateRoutes: Sendable {
                 status: result.created.isEmpty ? .ok : .created)
         }
         api.on(.post, "templates/{name}/apply", .configure) { request, context, user in
-            let name = context.parameters.get("name") ?? ""
+            let name = Self.name(in: context)
             let body = try await RequestBody.decode(ApplyBody.self, from: request)
             let target: TemplateStore.Target
             switch (body.deviceIDs, body.match) {
@@ -104,10 +105,16 @@ struct TemplateRoutes: Sendable {
                     unchanged: result.unchanged, removed: result.removed))
         }
         api.on(.delete, "templates/{name}", .configure) { _, context, user in
-            let name = context.parameters.get("name") ?? ""
+            let name = Self.name(in: context)
             try await Self.mapped { try await user.run { try await store.delete(name, by: user.actor, on: $0) } }
             return Response(status: .noContent)
         }
+    }
+
+    /// The template's name from the path, percent-decoded (names may hold spaces and slashes).
+    private static func name(in context: OperatorRequestContext) -> String {
+        let raw = context.parameters.get("name") ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// `work`, its template and device errors as API errors.

@@ -94,6 +94,8 @@ struct TemplateRouteTests {
             let builtin = try await admin.send("DELETE", "/api/v1/templates/FortiGate")
             #expect(builtin.status == 409, "\(builtin.text)")
             #expect(try await admin.get("/api/v1/templates/FortiGate").status == 200)
+            let escaped = try await admin.get("/api/v1/templates/Cisco%20IOS%2FIOS-XE")
+            #expect(escaped.status == 200, "a name with a slash, percent-encoded: \(escaped.text)")
 
             for body: [String: Any] in [[:], ["match": true, "device_ids": [UUID().uuidString]], ["match": false]] {
                 let reply = try await admin.send("POST", "/api/v1/templates/FortiGate/apply", json: body)
