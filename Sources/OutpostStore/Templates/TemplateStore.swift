@@ -77,7 +77,13 @@ public struct TemplateStore: Sendable {
         return try await connection.transaction(logger: logger) { connection in
             var result = ImportResult()
             for template in templates {
-                let before = try await self.document(named: template.name, on: connection)
+                // The stored version, for the audit; an unreadable one is replaced, not refused.
+                let before: (template: MonitoringTemplate, builtin: Bool)?
+                do {
+                    before = try await self.document(named: template.name, on: connection)
+                } catch is TemplateError {
+                    before = nil
+                }
                 let rows = try await connection.query(
                     """
                     INSERT INTO monitoring_templates (name, description, vendor, match_vendors, device_types, items, triggers, is_builtin)
