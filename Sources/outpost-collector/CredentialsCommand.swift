@@ -37,7 +37,7 @@ struct CredentialsCommand: AsyncParsableCommand {
                 let store = CredentialStore(logger: logger)
                 let deviceID = try await store.device(device, on: connection)
                 let record = try key.seal(credential, id: UUID(), device: deviceID)
-                try await store.replaceSNMPCredential(record, on: connection)
+                try await store.replaceSNMPCredential(record, by: .commandLine(), on: connection)
                 return (deviceID, record)
             }
             print(

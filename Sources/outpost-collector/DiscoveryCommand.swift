@@ -99,26 +99,22 @@ struct DiscoveryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try await database.withConnection { connection, logger in
-                var branchID: UUID?
-                if let branch {
-                    guard let record = try await BranchRegistry(logger: logger).branch(named: branch, on: connection)
-                    else {
-                        throw ValidationError(RegistryError.unknownBranch(branch).description)
-                    }
-                    branchID = record.id
-                }
-                let rule = DiscoveryRuleRecord(
-                    name: name, description: description, ranges: ranges, exclusions: exclusions, schedule: schedule,
-                    snmp: !pingOnly,
-                    credentialIDs: credentials.compactMap(UUID.init(uuidString:)), branchID: branchID,
-                    agentID: agent.flatMap(UUID.init(uuidString:)),
-                    autoImport: autoImport, snmpPort: snmpPort)
+                let store = DiscoveryRuleStore(logger: logger)
                 do {
-                    try await DiscoveryRuleStore(logger: logger).add(rule, on: connection)
+                    var branchID: UUID?
+                    if let branch { branchID = try await store.branch(named: branch, on: connection) }
+                    let rule = DiscoveryRuleRecord(
+                        name: name, description: description, ranges: ranges, exclusions: exclusions,
+                        schedule: schedule, snmp: !pingOnly,
+                        credentialIDs: credentials.compactMap(UUID.init(uuidString:)),
+                        branchID: branchID,
+                        agentID: agent.flatMap(UUID.init(uuidString:)),
+                        autoImport: autoImport, snmpPort: snmpPort)
+                    try await store.add(rule, by: .commandLine(), on: connection)
+                    return rule.id
                 } catch let error as DiscoveryStoreError {
                     throw ValidationError(error.description)
                 }
-                return rule.id
             }
             print("discovery rule \(name.debugDescription) added (\(id.uuidString.lowercased()))")
         }
@@ -160,14 +156,13 @@ struct DiscoveryCommand: AsyncParsableCommand {
         func run() async throws {
             let job = try await database.withConnection { connection, logger in
                 do {
-                    let record = try await DiscoveryRuleStore(logger: logger).rule(rule, on: connection)
-                    return try await DiscoveryJobStore(logger: logger).createJob(
-                        rule: record.id, triggeredBy: "manual", on: connection)
+                    return try await DiscoveryJobStore(logger: logger).requestRun(
+                        rule: rule, triggeredBy: "manual", by: .commandLine(), on: connection)
                 } catch let error as DiscoveryStoreError {
                     throw ValidationError(error.description)
                 }
             }
-            print(job?.uuidString.lowercased() ?? "no job created")
+            print(job.uuidString.lowercased())
         }
     }
 
@@ -225,7 +220,8 @@ struct DiscoveryCommand: AsyncParsableCommand {
             }
             let status = try await database.withConnection { connection, logger in
                 do {
-                    return try await DiscoveryJobStore(logger: logger).requestCancel(id, on: connection)
+                    return try await DiscoveryJobStore(logger: logger).requestCancel(
+                        id, by: .commandLine(), on: connection)
                 } catch let error as DiscoveryStoreError {
                     throw ValidationError(error.description)
                 }

@@ -141,7 +141,8 @@ struct RunCommand: AsyncParsableCommand {
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,
-                client: client, sessions: sessions, ingest: pipeline, metrics: metrics, logger: logger),
+                client: client, sessions: sessions, ingest: pipeline, metrics: metrics, masterKey: key,
+                logger: logger),
             // Last: its shutdown starts first.
             ShutdownDeadline(limit: Self.shutdownLimit, logger: logger),
         ]

@@ -22,54 +22,13 @@ struct SNMPCredentialOptions: ParsableArguments {
 
     /// The credential the options describe; a clear error for every inconsistent combination.
     func resolve() throws -> SNMPCredential {
-        guard let version = SNMPCredential.Version(rawValue: version) else {
-            throw ValidationError("--version must be v1, v2c or v3 (got \(version.debugDescription))")
-        }
-        switch version {
-        case .v1, .v2c:
-            guard let community else { throw ValidationError("--version \(version.rawValue) needs --community") }
-            guard user == nil, authProtocol == nil, authKey == nil, privProtocol == nil, privKey == nil else {
-                throw ValidationError("--user, --auth-* and --priv-* belong to --version v3")
-            }
-            guard (1...255).contains(community.utf8.count), !community.utf8.contains(0) else {
-                throw ValidationError("--community must be 1 to 255 bytes without NUL")
-            }
-            return .community(community, version: version)
-        case .v3:
-            guard community == nil else {
-                throw ValidationError("--community belongs to v1/v2c; v3 uses --user and keys")
-            }
-            guard let user, (1...32).contains(user.utf8.count), !user.utf8.contains(0) else {
-                throw ValidationError("--version v3 needs --user (1 to 32 bytes)")
-            }
-            guard authKey != nil || authProtocol == nil else {
-                throw ValidationError("--auth-protocol needs --auth-key")
-            }
-            guard privKey != nil || privProtocol == nil else {
-                throw ValidationError("--priv-protocol needs --priv-key")
-            }
-            guard privKey == nil || authKey != nil else {
-                throw ValidationError("--priv-key needs --auth-key (authPriv)")
-            }
-            for passphrase in [authKey, privKey].compactMap({ $0 }) {
-                guard (8...255).contains(passphrase.utf8.count), !passphrase.utf8.contains(0) else {
-                    throw ValidationError("v3 passphrases (--auth-key, --priv-key) must be 8 to 255 bytes without NUL")
-                }
-            }
-            let auth = authKey.map { _ in authProtocol ?? "SHA" }
-            let priv = privKey.map { _ in privProtocol ?? "AES" }
-            if let auth, !SNMPCredentialRecord.authProtocols.contains(auth) {
-                throw ValidationError(
-                    "--auth-protocol must be one of \(SNMPCredentialRecord.authProtocols.sorted().joined(separator: ", "))"
-                )
-            }
-            if let priv, !SNMPCredentialRecord.privProtocols.contains(priv) {
-                throw ValidationError(
-                    "--priv-protocol must be one of \(SNMPCredentialRecord.privProtocols.sorted().joined(separator: ", "))"
-                )
-            }
-            return SNMPCredential(
-                version: .v3, user: user, authProtocol: auth, authKey: authKey, privProtocol: priv, privKey: privKey)
+        let input = SNMPCredentialInput(
+            version: version, community: community, user: user, authProtocol: authProtocol, authKey: authKey,
+            privProtocol: privProtocol, privKey: privKey)
+        do {
+            return try input.resolve()
+        } catch {
+            throw ValidationError("--\(error.field.replacing("_", with: "-")): \(error.reason)")
         }
     }
 }

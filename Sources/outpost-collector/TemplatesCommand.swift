@@ -30,7 +30,8 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             let templates = try file.map { try TemplateStore.templates(inFile: $0) } ?? BuiltinTemplates.all()
             let result = try await database.withConnection { connection, logger in
-                try await TemplateStore(logger: logger).importTemplates(templates, builtin: builtin, on: connection)
+                try await TemplateStore(logger: logger).importTemplates(
+                    templates, builtin: builtin, by: .commandLine(), on: connection)
             }
             for name in result.created { print("created:   \(name)") }
             for name in result.updated { print("updated:   \(name)") }
@@ -82,7 +83,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             let target: TemplateStore.Target = match ? .matching : .devices(devices)
             let result = try await database.withConnection { connection, logger in
-                try await TemplateStore(logger: logger).apply(template, to: target, on: connection)
+                try await TemplateStore(logger: logger).apply(template, to: target, by: .commandLine(), on: connection)
             }
             print(
                 "\(template): \(result.devices) device(s); items created \(result.created), updated \(result.updated), "

@@ -44,14 +44,14 @@ struct CredentialFixture {
                 privProtocol: "AES", privKey: Self.privKeyA), device: switchA, db: db)
         try await setCredential(.community(Self.communityB), device: firewallB, db: db)
         let templates = TemplateStore(logger: Self.logger)
-        _ = try await templates.importTemplates(try BuiltinTemplates.all(), builtin: true, on: db)
-        _ = try await templates.apply("Cisco IOS/IOS-XE", to: .matching, on: db)
-        _ = try await templates.apply("FortiGate", to: .matching, on: db)
+        _ = try await templates.importTemplates(try BuiltinTemplates.all(), builtin: true, by: .commandLine(), on: db)
+        _ = try await templates.apply("Cisco IOS/IOS-XE", to: .matching, by: .commandLine(), on: db)
+        _ = try await templates.apply("FortiGate", to: .matching, by: .commandLine(), on: db)
     }
 
     func setCredential(_ credential: SNMPCredential, device: UUID, db: PostgresConnection) async throws {
         try await CredentialStore(logger: Self.logger).replaceSNMPCredential(
-            try key.seal(credential, id: UUID(), device: device), on: db)
+            try key.seal(credential, id: UUID(), device: device), by: .commandLine(), on: db)
     }
 
     /// Runs `body` with a running client pool on `database`.

@@ -1,5 +1,6 @@
 import Logging
 import OutpostCollector
+import OutpostPKI
 import OutpostStore
 import OutpostTestSupport
 import PostgresNIO
@@ -13,6 +14,8 @@ struct OperatorHTTPFixture {
 
     let registry = PrometheusCollectorRegistry()
     let sessions = SessionRegistry()
+    /// The master key the server seals SNMP credentials with (`nil`: none).
+    var masterKey: MasterKey? = nil
 
     /// The factory the components under test record into (exported by this fixture's `/metrics`).
     var metricsFactory: PrometheusMetricsFactory { CollectorMetrics.factory(registry: registry) }
@@ -20,11 +23,13 @@ struct OperatorHTTPFixture {
     /// Runs a server of a new fixture on a new database, migrated or left empty, for the length of
     /// `body`, which gets a connection to that database and a client of the server.
     static func withServer(
-        onNewDatabase migrated: Bool,
+        onNewDatabase migrated: Bool, masterKey: MasterKey? = nil,
         _ body: @escaping @Sendable (PostgresConnection, HTTPTestClient) async throws -> Void
     ) async throws {
         let run = { (db: PostgresConnection, database: TestDatabase) in
-            try await OperatorHTTPFixture().withServer(database: database.url) { http in try await body(db, http) }
+            try await OperatorHTTPFixture(masterKey: masterKey).withServer(database: database.url) { http in
+                try await body(db, http)
+            }
         }
         if migrated { try await TestDatabase.withMigrated(run) } else { try await TestDatabase.withEmpty(run) }
     }
@@ -42,7 +47,8 @@ struct OperatorHTTPFixture {
         configuration.passwordCost = 4
         configure(&configuration)
         let server = OperatorHTTPServer(
-            configuration: configuration, client: client, sessions: sessions, metrics: registry, logger: Self.logger)
+            configuration: configuration, client: client, sessions: sessions, metrics: registry, masterKey: masterKey,
+            logger: Self.logger)
         // As `outpost-collector run` does: a service group, stopped by graceful shutdown, which
         // the server must honour for this to return.
         let services = ServiceGroup(configuration: .init(services: [client, server], logger: Self.logger))

@@ -3,6 +3,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import OutpostPKI
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -30,6 +31,7 @@ public final class OperatorHTTPServer: Service, Sendable {
     private let ingest: IngestPipeline?
     private let metrics: PrometheusCollectorRegistry
     private let logger: Logger
+    private let masterKey: MasterKey?
     private let bound: EventLoopPromise<SocketAddress>
 
     /// - Parameters:
@@ -37,10 +39,13 @@ public final class OperatorHTTPServer: Service, Sendable {
     ///   - sessions: the live agent sessions (for `connected` in `/api/agents`).
     ///   - ingest: the ingest pipeline `/readyz` checks for a stall (`nil`: none in this process).
     ///   - metrics: the registry swift-metrics records into (``CollectorMetrics/bootstrap()``).
+    ///   - masterKey: seals SNMP credentials set through the management API (`nil`: those routes answer 503).
     public init(
         configuration: OperatorHTTPConfiguration, client: PostgresClient, sessions: SessionRegistry,
-        ingest: IngestPipeline? = nil, metrics: PrometheusCollectorRegistry, logger: Logger
+        ingest: IngestPipeline? = nil, metrics: PrometheusCollectorRegistry, masterKey: MasterKey? = nil,
+        logger: Logger
     ) {
+        self.masterKey = masterKey
         self.configuration = configuration
         self.client = client
         self.sessions = sessions
@@ -67,7 +72,7 @@ public final class OperatorHTTPServer: Service, Sendable {
         .register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         ManagementRoutes(
-            configuration: configuration, database: database, sessions: sessions, logger: logger
+            configuration: configuration, database: database, sessions: sessions, logger: logger, masterKey: masterKey
         ).register(on: router)
         let bound = self.bound
         let logger = self.logger

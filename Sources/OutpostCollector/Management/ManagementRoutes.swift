@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import OutpostPKI
 
 /// Every route family of `/api/v1`, registered on one router.
 struct ManagementRoutes: Sendable {
@@ -7,6 +8,8 @@ struct ManagementRoutes: Sendable {
     let database: BoundedDatabaseAccess
     let sessions: SessionRegistry
     let logger: Logger
+    /// Seals SNMP credentials; without it the credential routes answer 503.
+    var masterKey: MasterKey? = nil
 
     /// Registers the routes; returns them as registered (method, path, permission).
     @discardableResult
@@ -26,6 +29,10 @@ struct ManagementRoutes: Sendable {
         BranchRoutes(logger: logger).register(on: api)
         AlertRoutes(logger: logger).register(on: api)
         AlertRuleRoutes(logger: logger).register(on: api)
+        CredentialRoutes(masterKey: masterKey, logger: logger).register(on: api)
+        TemplateRoutes(logger: logger).register(on: api)
+        DiscoveryRoutes(logger: logger).register(on: api)
+        SettingRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import PostgresNIO
 
 extension BranchConfigStore {
-    /// How agents ping: `system_config` keys `ping.interval_seconds` (0.5 to 3600, default 10)
-    /// and `ping.packets` (1 to 100, default 3). A value out of range or unreadable is logged
+    /// How agents ping: `system_config` keys `ping.interval_seconds` and `ping.packets` (their
+    /// ranges in ``SystemSetting``, defaults here). A value out of range or unreadable is logged
     /// and the default used, so one bad row never stops configuration distribution. Agents
     /// space echo requests 1 s apart and wait 1 s for the last reply, so a round lasts
     /// `packets` seconds: a shorter interval is raised to that.
@@ -31,19 +31,19 @@ extension BranchConfigStore {
         for try await (key, value) in rows.decode((String, String?).self) {
             switch key {
             case PingSettingKey.interval:
-                if let seconds = value.flatMap(Double.init), (0.5...3600).contains(seconds) {
+                if let seconds = SystemSetting.pingInterval.value(of: value) {
                     settings.intervalSeconds = seconds
                 } else {
                     logger.error(
-                        "system_config \(key) must be 0.5 to 3600 seconds; using \(settings.intervalSeconds)",
+                        "system_config \(key) out of range or unreadable; using \(settings.intervalSeconds)",
                         metadata: ["value": "\(value ?? "NULL")"])
                 }
             default:
-                if let packets = value.flatMap({ Int($0) }), (1...100).contains(packets) {
-                    settings.packets = packets
+                if let packets = SystemSetting.pingPackets.value(of: value) {
+                    settings.packets = Int(packets)
                 } else {
                     logger.error(
-                        "system_config \(key) must be 1 to 100; using \(settings.packets)",
+                        "system_config \(key) out of range or unreadable; using \(settings.packets)",
                         metadata: ["value": "\(value ?? "NULL")"])
                 }
             }

@@ -18,9 +18,12 @@ public struct CredentialStore: Sendable {
     }
 
     /// Makes `record` the device's only SNMP credential (earlier rows of the device are deleted),
-    /// in one transaction.
-    public func replaceSNMPCredential(_ record: SNMPCredentialRecord, on connection: PostgresConnection) async throws {
+    /// in one transaction with its audit entry (secrets recorded only as set).
+    public func replaceSNMPCredential(
+        _ record: SNMPCredentialRecord, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws {
         try await connection.transaction(logger: logger) { connection in
+            let before = try await self.snmpCredential(ofDevice: record.deviceID, on: connection)
             try await connection.query(
                 "DELETE FROM snmp_credentials WHERE device_id = \(record.deviceID)", logger: logger)
             try await connection.query(
@@ -30,6 +33,56 @@ public struct CredentialStore: Sendable {
                 VALUES (\(record.id), \(record.deviceID), \(record.version), \(record.community), \(record.username),
                         \(record.authProtocol), \(record.authKey), \(record.privProtocol), \(record.privKey), \(record.securityLevel))
                 """, logger: logger)
+            let after = SNMPCredentialSummary(record)
+            var entry = AuditEntry.diff(
+                action: before == nil ? "create" : "update", entity: SNMPCredentialSummary.auditEntity,
+                entityID: record.deviceID.uuidString.lowercased(), before: before?.auditFields ?? [:],
+                after: after.auditFields)
+            // A replaced secret is a change even though both sides are masked.
+            for (field, isSet) in [
+                ("community", record.community != nil), ("auth_key", record.authKey != nil),
+                ("priv_key", record.privKey != nil),
+            ] where isSet {
+                entry.changes[field] = AuditEntry.Change(before: before?.auditFields[field], after: .secret)
+            }
+            try await AuditLog(logger: logger).append(entry, by: actor, on: connection)
+        }
+    }
+
+    /// What is known of the device's SNMP credential without its secrets, or `nil` when it has none.
+    public func snmpCredential(ofDevice device: UUID, on connection: PostgresConnection) async throws
+        -> SNMPCredentialSummary?
+    {
+        let rows = try await connection.query(
+            """
+            SELECT version, username, auth_protocol, priv_protocol, security_level, community_encrypted IS NOT NULL,
+                   auth_key_encrypted IS NOT NULL, priv_key_encrypted IS NOT NULL
+            FROM snmp_credentials WHERE device_id = \(device)
+            ORDER BY coalesce(updated_at, created_at) DESC, id LIMIT 1
+            """, logger: logger)
+        for try await (version, user, auth, priv, level, community, authKey, privKey) in rows.decode(
+            (String, String?, String?, String?, String?, Bool, Bool, Bool).self)
+        {
+            return SNMPCredentialSummary(
+                deviceID: device, version: version, username: user, authProtocol: auth, privProtocol: priv,
+                securityLevel: level, hasCommunity: community, hasAuthKey: authKey, hasPrivKey: privKey)
+        }
+        return nil
+    }
+
+    /// Deletes the device's SNMP credentials with an audit entry; `false` when it had none.
+    public func deleteSNMPCredential(ofDevice device: UUID, by actor: AuditActor, on connection: PostgresConnection)
+        async throws -> Bool
+    {
+        try await connection.transaction(logger: logger) { connection in
+            guard let before = try await self.snmpCredential(ofDevice: device, on: connection) else { return false }
+            try await connection.query("DELETE FROM snmp_credentials WHERE device_id = \(device)", logger: logger)
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "delete", entity: SNMPCredentialSummary.auditEntity,
+                    entityID: device.uuidString.lowercased(), before: before.auditFields, after: [:]),
+                by: actor, on: connection)
+            return true
         }
     }
 

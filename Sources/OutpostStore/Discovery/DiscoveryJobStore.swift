@@ -171,9 +171,41 @@ public struct DiscoveryJobStore: Sendable {
             on: connection)
     }
 
+    /// The audit log's entity name for jobs (the entity id is the job's id).
+    public static let auditEntity = "discovery_job"
+
+    /// Creates a pending job for the rule whose id or name is `rule`, asked for by an operator
+    /// (`triggeredBy` `manual` or `api`), with its audit entry; returns the job's id.
+    public func requestRun(
+        rule: String, triggeredBy: String, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> UUID {
+        try await connection.transaction(logger: logger) { connection in
+            let record = try await DiscoveryRuleStore(logger: logger).rule(rule, on: connection)
+            let rows = try await connection.query(
+                """
+                INSERT INTO discovery_jobs (rule_id, triggered_by, triggered_by_user, updated_at)
+                VALUES (\(record.id), \(triggeredBy), \(actor.userID), now())
+                RETURNING id
+                """, logger: logger)
+            var created: UUID?
+            for try await id in rows.decode(UUID.self) { created = id }
+            guard let created else { throw DiscoveryStoreError.invalid(field: "rule", reason: "no job was created") }
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "run", entity: Self.auditEntity, entityID: created.uuidString.lowercased(), before: [:],
+                    after: [
+                        "rule_id": .text(record.id.uuidString.lowercased()), "rule": .text(record.name),
+                        "triggered_by": .text(triggeredBy),
+                    ]),
+                by: actor, on: connection)
+            return created
+        }
+    }
+
     /// Asks for a job to stop: a pending job is cancelled at once, a dispatched or running one
-    /// is flagged for its collector to send JobCancel. Returns the job's status afterwards.
-    public func requestCancel(_ job: UUID, on connection: PostgresConnection) async throws -> DiscoveryJobRecord.Status
+    /// is flagged for its collector to send JobCancel. Audited; returns the job's status afterwards.
+    public func requestCancel(_ job: UUID, by actor: AuditActor, on connection: PostgresConnection) async throws
+        -> DiscoveryJobRecord.Status
     {
         try await connection.transaction(logger: logger) { connection in
             let rows = try await connection.query(
@@ -182,6 +214,17 @@ public struct DiscoveryJobStore: Sendable {
             for try await status in rows.decode(String.self) { found = status }
             guard let found, let status = DiscoveryJobRecord.Status(rawValue: found) else {
                 throw DiscoveryStoreError.unknownJob(job.uuidString.lowercased())
+            }
+            if !status.isFinished {
+                try await AuditLog(logger: logger).append(
+                    .diff(
+                        action: "cancel", entity: Self.auditEntity, entityID: job.uuidString.lowercased(),
+                        before: ["status": .text(status.rawValue)],
+                        after: [
+                            "status": .text(status == .pending ? "cancelled" : status.rawValue),
+                            "cancel_requested": .bool(true),
+                        ]),
+                    by: actor, on: connection)
             }
             switch status {
             case .pending:
@@ -224,14 +267,25 @@ public struct DiscoveryJobStore: Sendable {
         try await jobs(id: nil, limit: limit, on: connection)
     }
 
-    private func jobs(id: UUID?, limit: Int, on connection: PostgresConnection) async throws -> [DiscoveryJobRecord] {
+    /// The newest jobs of rules swept from a branch in `regions` (see
+    /// ``DiscoveryRuleStore/list(inRegions:on:)``), newest first; all when `regions` is `nil`.
+    public func recentJobs(limit: Int, inRegions regions: Set<String>?, on connection: PostgresConnection)
+        async throws -> [DiscoveryJobRecord]
+    {
+        try await jobs(id: nil, limit: limit, regions: regions.map(Array.init), on: connection)
+    }
+
+    private func jobs(id: UUID?, limit: Int, regions: [String]? = nil, on connection: PostgresConnection)
+        async throws -> [DiscoveryJobRecord]
+    {
         let rows = try await connection.query(
             """
             SELECT j.id, j.rule_id, r.name, j.status, j.agent_id, j.total_ips, j.scanned_ips, j.discovered_devices, j.imported_devices,
                    j.failed_ips, j.started_at, j.dispatched_at, j.completed_at, j.duration_seconds, j.error_message, j.cancel_requested,
                    j.triggered_by
             FROM discovery_jobs j JOIN discovery_rules r ON r.id = j.rule_id
-            WHERE \(id)::uuid IS NULL OR j.id = \(id)
+            WHERE (\(id)::uuid IS NULL OR j.id = \(id))
+              AND (\(regions)::text[] IS NULL OR \(unescaped: DiscoveryRuleStore.regionOfRule("j.rule_id")) = ANY(\(regions)::text[]))
             ORDER BY j.started_at DESC, j.id LIMIT \(limit)
             """, logger: logger)
         var jobs: [DiscoveryJobRecord] = []

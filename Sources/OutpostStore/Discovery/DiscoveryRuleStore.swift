@@ -13,15 +13,62 @@ public struct DiscoveryRuleStore: Sendable {
         self.logger = logger
     }
 
-    /// Adds a rule after checking it: a name, at least one range, valid addresses and prefixes,
-    /// a valid cron schedule, existing credentials, branch and agent.
-    public func add(_ rule: DiscoveryRuleRecord, on connection: PostgresConnection) async throws {
+    /// The audit log's entity name for rules (the entity id is the rule's id).
+    public static let auditEntity = "discovery_rule"
+
+    /// Adds a rule after checking it (a name, at least one range, valid addresses and prefixes,
+    /// a valid cron schedule, existing credentials, branch and agent), with its audit entry.
+    public func add(_ rule: DiscoveryRuleRecord, by actor: AuditActor, on connection: PostgresConnection) async throws {
         try Self.validate(rule)
         try await checkAddresses(rule.ranges + rule.exclusions, on: connection)
         let known = try await existingCredentials(rule.credentialIDs, on: connection)
         if let missing = rule.credentialIDs.first(where: { !known.contains($0) }) {
             throw DiscoveryStoreError.unknownCredential(missing)
         }
+        try await connection.transaction(logger: logger) { connection in
+            try await self.insert(rule, on: connection)
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "create", entity: Self.auditEntity, entityID: rule.id.uuidString.lowercased(), before: [:],
+                    after: [
+                        "name": .text(rule.name), "description": .optional(rule.description),
+                        "ranges": .texts(rule.ranges), "exclusions": .texts(rule.exclusions),
+                        "schedule": .optional(rule.schedule), "snmp": .bool(rule.snmp),
+                        "credential_ids": .texts(rule.credentialIDs.map { $0.uuidString.lowercased() }),
+                        "branch_id": .optional(rule.branchID?.uuidString.lowercased()),
+                        "agent_id": .optional(rule.agentID?.uuidString.lowercased()),
+                        "auto_import": .bool(rule.autoImport), "snmp_port": .integer(Int64(rule.snmpPort)),
+                    ]),
+                by: actor, on: connection)
+        }
+    }
+
+    /// The id of the branch named `name`, for a rule's sweeping branch.
+    public func branch(named name: String, on connection: PostgresConnection) async throws -> UUID {
+        let rows = try await connection.query("SELECT id FROM branches WHERE name = \(name)", logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        throw DiscoveryStoreError.invalid(field: "branch", reason: "no branch named \(name.debugDescription)")
+    }
+
+    /// The region of the branch that sweeps the rule (its agent's branch when it names an agent),
+    /// `nil` for none; a rule that does not exist is refused.
+    public func region(ofRule id: UUID, on connection: PostgresConnection) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.regionOfRule("discovery_rules.id")) FROM discovery_rules WHERE id = \(id)",
+            logger: logger)
+        for try await region in rows.decode(String?.self) { return region }
+        throw DiscoveryStoreError.unknownRule(id.uuidString.lowercased())
+    }
+
+    /// SQL for the region of the rule whose id is the column `ruleID` (never input).
+    static func regionOfRule(_ ruleID: String) -> String {
+        """
+        (SELECT b.region FROM discovery_rules r LEFT JOIN agents a ON a.id = r.agent_id
+         LEFT JOIN branches b ON b.id = coalesce(a.branch_id, r.branch_id) WHERE r.id = \(ruleID))
+        """
+    }
+
+    private func insert(_ rule: DiscoveryRuleRecord, on connection: PostgresConnection) async throws {
         do {
             try await connection.query(
                 """
@@ -42,6 +89,14 @@ public struct DiscoveryRuleStore: Sendable {
     /// Every rule, by name.
     public func list(on connection: PostgresConnection) async throws -> [DiscoveryRuleRecord] {
         try await rules(on: connection)
+    }
+
+    /// The rules swept from a branch in `regions` (the branch of the rule's agent when it names
+    /// one), by name; every rule when `regions` is `nil`.
+    public func list(inRegions regions: Set<String>?, on connection: PostgresConnection) async throws
+        -> [DiscoveryRuleRecord]
+    {
+        try await rules(regions: regions.map(Array.init), on: connection)
     }
 
     /// Enabled rules that have a schedule.
@@ -98,10 +153,16 @@ public struct DiscoveryRuleStore: Sendable {
             throw .invalid(field: "name", reason: "must be 1 to 200 characters on one line")
         }
         guard (1...65_535).contains(rule.snmpPort) else {
-            throw .invalid(field: "snmp port", reason: "must be 1 to 65535")
+            throw .invalid(field: "snmp_port", reason: "must be 1 to 65535")
         }
         guard !rule.ranges.isEmpty else { throw .invalid(field: "ranges", reason: "at least one range is needed") }
+        for (field, entries) in [("ranges", rule.ranges), ("exclusions", rule.exclusions)] {
+            guard entries.count <= 1000, entries.allSatisfy({ (1...100).contains($0.count) }) else {
+                throw .invalid(field: field, reason: "at most 1000 entries of 1 to 100 characters")
+            }
+        }
         if let schedule = rule.schedule {
+            guard schedule.count <= 100 else { throw .invalid(field: "schedule", reason: "at most 100 characters") }
             do {
                 _ = try CronSchedule(schedule)
             } catch {
@@ -139,7 +200,8 @@ public struct DiscoveryRuleStore: Sendable {
 
     /// Rules, all or those selected by id, name or having a schedule (enabled ones).
     private func rules(
-        id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, on connection: PostgresConnection
+        id: UUID? = nil, name: String? = nil, scheduledOnly: Bool = false, regions: [String]? = nil,
+        on connection: PostgresConnection
     ) async throws
         -> [DiscoveryRuleRecord]
     {
@@ -150,6 +212,7 @@ public struct DiscoveryRuleStore: Sendable {
             FROM discovery_rules
             WHERE (\(id)::uuid IS NULL OR id = \(id)) AND (\(name)::text IS NULL OR name = \(name))
               AND (NOT \(scheduledOnly) OR (enabled AND schedule IS NOT NULL))
+              AND (\(regions)::text[] IS NULL OR \(unescaped: Self.regionOfRule("discovery_rules.id")) = ANY(\(regions)::text[]))
             ORDER BY name, id
             """, logger: logger)
         var rules: [DiscoveryRuleRecord] = []

@@ -8,6 +8,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownTemplate(String)
     /// `--match` needs a vendor or device types to select by.
     case nothingToMatch(template: String)
+    /// Built-in templates are not deleted (import them again to restore their content).
+    case builtin(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
             "no template named \(name.debugDescription) (see `outpost-collector templates list`)"
         case .nothingToMatch(let template):
             "template \(template.debugDescription) has no vendor and no device types to match devices by; name the devices with --device"
+        case .builtin(let name): "template \(name.debugDescription) is built in and cannot be deleted"
         }
     }
 }

@@ -63,15 +63,27 @@ public struct TemplateStore: Sendable {
         return try TemplateDocument.decode(data, source: path)
     }
 
+    /// Reads and validates the templates of a JSON document (one template or an array).
+    public static func templates(inJSON data: Data, source: String) throws -> [MonitoringTemplate] {
+        try TemplateDocument.decode(data, source: source)
+    }
+
     /// Inserts each template, or updates the one with the same name (idempotent: importing the
-    /// same templates again changes nothing). All or nothing.
-    public func importTemplates(_ templates: [MonitoringTemplate], builtin: Bool, on connection: PostgresConnection)
-        async throws -> ImportResult
-    {
+    /// same templates again changes nothing), each created or changed one audited. All or nothing.
+    public func importTemplates(
+        _ templates: [MonitoringTemplate], builtin: Bool, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> ImportResult {
         for template in templates { try template.validate() }
         return try await connection.transaction(logger: logger) { connection in
             var result = ImportResult()
             for template in templates {
+                // The stored version, for the audit; an unreadable one is replaced, not refused.
+                let before: (template: MonitoringTemplate, builtin: Bool)?
+                do {
+                    before = try await self.document(named: template.name, on: connection)
+                } catch is TemplateError {
+                    before = nil
+                }
                 let rows = try await connection.query(
                     """
                     INSERT INTO monitoring_templates (name, description, vendor, match_vendors, device_types, items, triggers, is_builtin)
@@ -95,6 +107,15 @@ public struct TemplateStore: Sendable {
                 case true?: result.created.append(template.name)
                 case false?: result.updated.append(template.name)
                 case nil: result.unchanged.append(template.name)
+                }
+                if inserted != nil {
+                    try await AuditLog(logger: logger).append(
+                        .diff(
+                            action: inserted == true ? "create" : "update", entity: Self.auditEntity,
+                            entityID: template.name,
+                            before: try before.map { try Self.auditFields($0.template, builtin: $0.builtin) } ?? [:],
+                            after: try Self.auditFields(template, builtin: builtin)),
+                        by: actor, on: connection)
                 }
             }
             return result
@@ -128,9 +149,10 @@ public struct TemplateStore: Sendable {
     /// items are created, items whose OID, interval, type or units changed in the template are
     /// updated (their `enabled` flag is left alone), and items the template no longer has are
     /// removed from those devices. Applying twice changes nothing the second time.
-    public func apply(_ templateName: String, to target: Target, on connection: PostgresConnection) async throws
-        -> ApplyResult
-    {
+    /// The application is audited when it changed items.
+    public func apply(
+        _ templateName: String, to target: Target, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> ApplyResult {
         try await connection.transaction(logger: logger) { connection in
             let stored = try await self.template(named: templateName, on: connection)
             let devices: [UUID]
@@ -138,8 +160,80 @@ public struct TemplateStore: Sendable {
             case .devices(let specifications): devices = try await self.resolve(specifications, on: connection)
             case .matching: devices = try await self.matchingDevices(stored, on: connection)
             }
-            return try await self.materialise(stored, on: devices, connection: connection)
+            let result = try await self.materialise(stored, on: devices, connection: connection)
+            if result.created + result.updated + result.removed > 0 {
+                let counts: [String: Int] = [
+                    "devices": result.devices, "items_created": result.created, "items_updated": result.updated,
+                    "items_removed": result.removed,
+                ]
+                try await AuditLog(logger: logger).append(
+                    .diff(
+                        action: "apply", entity: Self.auditEntity, entityID: templateName, before: [:],
+                        after: counts.mapValues { .integer(Int64($0)) }),
+                    by: actor, on: connection)
+            }
+            return result
         }
+    }
+
+    /// The template `name` as its JSON document (the import format) and whether it is built in,
+    /// or `nil` when there is none.
+    public func document(named name: String, on connection: PostgresConnection) async throws
+        -> (template: MonitoringTemplate, builtin: Bool)?
+    {
+        let rows = try await connection.query(
+            """
+            SELECT description, vendor, coalesce(match_vendors, '[]')::text, coalesce(device_types, '[]')::text,
+                   coalesce(items, '[]')::text, coalesce(triggers, '[]')::text, is_builtin
+            FROM monitoring_templates WHERE name = \(name)
+            """, logger: logger)
+        for try await (description, vendor, matchVendors, deviceTypes, items, triggers, builtin) in rows.decode(
+            (String?, String?, String, String, String, String, Bool).self)
+        {
+            do {
+                let decoder = JSONDecoder()
+                let template = MonitoringTemplate(
+                    name: name, description: description, vendor: vendor,
+                    matchVendors: try decoder.decode([String].self, from: Data(matchVendors.utf8)),
+                    deviceTypes: try decoder.decode([String].self, from: Data(deviceTypes.utf8)),
+                    items: try decoder.decode([MonitoringTemplate.Item].self, from: Data(items.utf8)),
+                    triggers: try decoder.decode([MonitoringTemplate.Trigger].self, from: Data(triggers.utf8)))
+                return (template, builtin)
+            } catch {
+                throw TemplateError.invalid(template: name, reason: "the stored template is unreadable: \(error)")
+            }
+        }
+        return nil
+    }
+
+    /// Deletes the template `name`, audited; refuses a built-in one. Items it already put on
+    /// devices stay there, detached from it.
+    public func delete(_ name: String, by actor: AuditActor, on connection: PostgresConnection) async throws {
+        try await connection.transaction(logger: logger) { connection in
+            guard let stored = try await self.document(named: name, on: connection) else {
+                throw TemplateError.unknownTemplate(name)
+            }
+            guard !stored.builtin else { throw TemplateError.builtin(name) }
+            try await connection.query("DELETE FROM monitoring_templates WHERE name = \(name)", logger: logger)
+            try await AuditLog(logger: logger).append(
+                .diff(
+                    action: "delete", entity: Self.auditEntity, entityID: name,
+                    before: try Self.auditFields(stored.template, builtin: false), after: [:]),
+                by: actor, on: connection)
+        }
+    }
+
+    /// The audit log's entity name for templates (the entity id is the template's name).
+    public static let auditEntity = "template"
+
+    /// The fields of a template an audit entry records (items and triggers as their JSON).
+    private static func auditFields(_ template: MonitoringTemplate, builtin: Bool) throws -> [String: AuditValue] {
+        [
+            "description": .optional(template.description), "vendor": .optional(template.vendor),
+            "match_vendors": .texts(template.matchVendors), "device_types": .texts(template.deviceTypes),
+            "items": .text(try TemplateDocument.json(template.items)),
+            "triggers": .text(try TemplateDocument.json(template.triggers)), "builtin": .bool(builtin),
+        ]
     }
 
     /// Applies, inside the caller's transaction, every template that `--match` would select

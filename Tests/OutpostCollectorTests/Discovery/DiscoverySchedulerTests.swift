@@ -23,13 +23,14 @@ struct DiscoverySchedulerTests {
             try await store.add(
                 DiscoveryRuleRecord(
                     name: "every 5", ranges: ["10.7.0.0/24"], schedule: "*/5 * * * *", snmp: false, branchID: branch),
-                on: db)
+                by: .commandLine(), on: db)
             try await store.add(
                 DiscoveryRuleRecord(
                     name: "disabled", ranges: ["10.8.0.0/24"], schedule: "* * * * *", snmp: false, branchID: branch,
-                    enabled: false), on: db)
+                    enabled: false), by: .commandLine(), on: db)
             try await store.add(
-                DiscoveryRuleRecord(name: "on demand", ranges: ["10.9.0.0/24"], snmp: false, branchID: branch), on: db)
+                DiscoveryRuleRecord(name: "on demand", ranges: ["10.9.0.0/24"], snmp: false, branchID: branch),
+                by: .commandLine(), on: db)
             let scheduler = DiscoveryScheduler(logger: Self.logger)
             func jobs() async throws -> [String] {
                 try await db.strings(

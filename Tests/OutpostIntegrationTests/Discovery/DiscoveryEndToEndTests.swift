@@ -102,7 +102,7 @@ struct DiscoveryEndToEndTests {
         let rule = DiscoveryRuleRecord(
             name: "lan \(block)", ranges: [block], snmp: !credentials.isEmpty, credentialIDs: credentials,
             branchID: fixture.branchID, autoImport: true, snmpPort: snmpPort)
-        try await DiscoveryRuleStore(logger: logger).add(rule, on: db)
+        try await DiscoveryRuleStore(logger: logger).add(rule, by: .commandLine(), on: db)
         return rule
     }
 
@@ -231,7 +231,7 @@ struct DiscoveryEndToEndTests {
                     "SELECT status FROM discovery_jobs WHERE id = '\(cancelled.uuidString)' AND scanned_ips > 0"
                 #expect(try await database.eventually(progressing, equals: "running") == "running")
                 let asked = ContinuousClock.now
-                #expect(try await jobs.requestCancel(cancelled, on: db) == .running)
+                #expect(try await jobs.requestCancel(cancelled, by: .commandLine(), on: db) == .running)
                 let cancelledStatus = "SELECT status FROM discovery_jobs WHERE id = '\(cancelled.uuidString)'"
                 #expect(
                     try await database.eventually(cancelledStatus, equals: "cancelled", within: .seconds(5))
@@ -250,7 +250,7 @@ struct DiscoveryEndToEndTests {
         try await TransportFixture.with { db, database, fixture in
             _ = try await fixture.enrolAgent("agent-s", db: db)
             _ = try await TemplateStore(logger: Self.logger).importTemplates(
-                try BuiltinTemplates.all(), builtin: true, on: db)
+                try BuiltinTemplates.all(), builtin: true, by: .commandLine(), on: db)
             let block = Self.randomBlock(prefixLength: 29)
             let base = block.split(separator: "/")[0].split(separator: ".").map { Int($0)! }
             let host = { @Sendable (index: Int) in "\(base[0]).\(base[1]).\(base[2]).\(base[3] + index)" }
@@ -403,7 +403,7 @@ struct DiscoveryEndToEndTests {
             let rule = DiscoveryRuleRecord(
                 name: "wan cut", ranges: [Self.randomBlock(prefixLength: 21)], credentialIDs: [credential],
                 branchID: fixture.branchID, snmpPort: snmpPort)
-            try await DiscoveryRuleStore(logger: Self.logger).add(rule, on: db)
+            try await DiscoveryRuleStore(logger: Self.logger).add(rule, by: .commandLine(), on: db)
             let jobs = DiscoveryJobStore(logger: Self.logger)
             let job = try #require(try await jobs.createJob(rule: rule.id, triggeredBy: "manual", on: db))
             let listenerPort = try FreePort.tcp()

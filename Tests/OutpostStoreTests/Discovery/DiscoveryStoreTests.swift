@@ -31,7 +31,7 @@ struct DiscoveryStoreTests {
             let rule = DiscoveryRuleRecord(
                 name: name, ranges: ["10.7.0.0/24"], exclusions: ["10.7.0.1"], snmp: false,
                 branchID: branch, autoImport: autoImport)
-            try await DiscoveryRuleStore(logger: logger).add(rule, on: db)
+            try await DiscoveryRuleStore(logger: logger).add(rule, by: .commandLine(), on: db)
             return Fixture(branch: branch, agent: agent, rule: rule)
         }
     }
@@ -50,7 +50,7 @@ struct DiscoveryStoreTests {
 
             func refusal(_ rule: DiscoveryRuleRecord) async -> String? {
                 do {
-                    try await store.add(rule, on: db)
+                    try await store.add(rule, by: .commandLine(), on: db)
                     return nil
                 } catch {
                     return "\(error)"
@@ -168,11 +168,13 @@ struct DiscoveryStoreTests {
                     && finished.durationSeconds == 3)
             #expect(try await db.integer("SELECT count(*) FROM discovery_rules WHERE last_run IS NOT NULL") == 1)
 
-            #expect(try await jobs.requestCancel(lost, on: db) == .dispatched)
+            #expect(try await jobs.requestCancel(lost, by: .commandLine(), on: db) == .dispatched)
             #expect(try await jobs.cancelRequested(among: [done, lost], on: db) == [lost])
             #expect(try await jobs.fail([lost], reason: "agent went away", on: db) == [lost])
             #expect(try await jobs.job(lost, on: db)?.errorMessage == "agent went away")
-            await #expect(throws: DiscoveryStoreError.self) { try await jobs.requestCancel(lost, on: db) }
+            await #expect(throws: DiscoveryStoreError.self) {
+                try await jobs.requestCancel(lost, by: .commandLine(), on: db)
+            }
 
             // A job whose collector died reports nothing: failed once silent long enough.
             let orphan = try #require(try await jobs.createJob(rule: fixture.rule.id, triggeredBy: "manual", on: db))
@@ -187,7 +189,7 @@ struct DiscoveryStoreTests {
             )
 
             let waiting = try #require(try await jobs.createJob(rule: fixture.rule.id, triggeredBy: "manual", on: db))
-            #expect(try await jobs.requestCancel(waiting, on: db) == .cancelled)
+            #expect(try await jobs.requestCancel(waiting, by: .commandLine(), on: db) == .cancelled)
             #expect(try await jobs.claimPending(for: [fixture.agent], on: db).isEmpty)
         }
     }
@@ -197,7 +199,7 @@ struct DiscoveryStoreTests {
         try await TestDatabase.withMigrated { db, _ in
             let fixture = try await Fixture.make(on: db)
             _ = try await TemplateStore(logger: Self.logger).importTemplates(
-                try BuiltinTemplates.all(), builtin: true, on: db)
+                try BuiltinTemplates.all(), builtin: true, by: .commandLine(), on: db)
             try await db.query(
                 """
                 INSERT INTO standalone_devices (name, ip, branch_id) VALUES

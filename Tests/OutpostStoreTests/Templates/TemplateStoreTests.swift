@@ -18,15 +18,15 @@ struct TemplateStoreTests {
     func importIsIdempotent() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let builtins = try BuiltinTemplates.all()
-            let first = try await Self.store.importTemplates(builtins, builtin: true, on: db)
+            let first = try await Self.store.importTemplates(builtins, builtin: true, by: .commandLine(), on: db)
             #expect(first.created.count == 7 && first.updated.isEmpty && first.unchanged.isEmpty)
-            let second = try await Self.store.importTemplates(builtins, builtin: true, on: db)
+            let second = try await Self.store.importTemplates(builtins, builtin: true, by: .commandLine(), on: db)
             #expect(second.unchanged.count == 7 && second.created.isEmpty && second.updated.isEmpty)
             #expect(try await db.integer("SELECT count(*) FROM monitoring_templates") == 7)
 
             var changed = builtins[0]
             changed.items[0].interval = 120
-            let third = try await Self.store.importTemplates([changed], builtin: true, on: db)
+            let third = try await Self.store.importTemplates([changed], builtin: true, by: .commandLine(), on: db)
             #expect(third.updated == [changed.name])
             let list = try await Self.store.list(on: db)
             #expect(list.count == 7)
@@ -40,11 +40,12 @@ struct TemplateStoreTests {
     func applyHonoursIntervals() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let cisco = try BuiltinTemplates.all()[0]
-            _ = try await Self.store.importTemplates([cisco], builtin: true, on: db)
+            _ = try await Self.store.importTemplates([cisco], builtin: true, by: .commandLine(), on: db)
             let router = try await Self.addDevice("core-1", vendor: "Cisco", on: db)
             let other = try await Self.addDevice("core-2", vendor: "Cisco", on: db)
 
-            let first = try await Self.store.apply(cisco.name, to: .devices(["core-1", other.uuidString]), on: db)
+            let first = try await Self.store.apply(
+                cisco.name, to: .devices(["core-1", other.uuidString]), by: .commandLine(), on: db)
             #expect(
                 first
                     == TemplateStore.ApplyResult(
@@ -66,7 +67,8 @@ struct TemplateStoreTests {
                 #expect(try await db.integer(perDevice) == 2, "\(perDevice)")
             }
 
-            let again = try await Self.store.apply(cisco.name, to: .devices([router.uuidString, "core-2"]), on: db)
+            let again = try await Self.store.apply(
+                cisco.name, to: .devices([router.uuidString, "core-2"]), by: .commandLine(), on: db)
             #expect(
                 again
                     == TemplateStore.ApplyResult(
@@ -79,8 +81,8 @@ struct TemplateStoreTests {
             var changed = cisco
             changed.items[0].interval = 900
             changed.items.removeAll { $0.name == "if_out_errors" }
-            _ = try await Self.store.importTemplates([changed], builtin: true, on: db)
-            let update = try await Self.store.apply(cisco.name, to: .devices(["core-1"]), on: db)
+            _ = try await Self.store.importTemplates([changed], builtin: true, by: .commandLine(), on: db)
+            let update = try await Self.store.apply(cisco.name, to: .devices(["core-1"]), by: .commandLine(), on: db)
             #expect(
                 update
                     == TemplateStore.ApplyResult(
@@ -102,12 +104,13 @@ struct TemplateStoreTests {
     @Test("--match selects devices by vendor (any listed spelling, any case) and device type")
     func applyByMatch() async throws {
         try await TestDatabase.withMigrated { db, _ in
-            _ = try await Self.store.importTemplates(try BuiltinTemplates.all(), builtin: true, on: db)
+            _ = try await Self.store.importTemplates(
+                try BuiltinTemplates.all(), builtin: true, by: .commandLine(), on: db)
             let hp = try await Self.addDevice("sw-1", vendor: "hp", type: "switch", on: db)
             let aruba = try await Self.addDevice("sw-2", vendor: " Aruba ", type: "switch", on: db)
             _ = try await Self.addDevice("fw-1", vendor: "Fortinet", on: db)
             _ = try await Self.addDevice("unknown", vendor: nil, on: db)
-            let result = try await Self.store.apply("HP/Aruba", to: .matching, on: db)
+            let result = try await Self.store.apply("HP/Aruba", to: .matching, by: .commandLine(), on: db)
             #expect(result.devices == 2)
             #expect(
                 Set(try await db.strings("SELECT DISTINCT device_id::text FROM monitoring_items")) == [
@@ -121,8 +124,8 @@ struct TemplateStoreTests {
                         name: "uptime", oidName: "sysUpTime", oid: ".1.3.6.1.2.1.1.3.0", interval: 30,
                         valueType: "timeticks")
                 ])
-            _ = try await Self.store.importTemplates([typed], builtin: false, on: db)
-            #expect(try await Self.store.apply("switches only", to: .matching, on: db).devices == 2)
+            _ = try await Self.store.importTemplates([typed], builtin: false, by: .commandLine(), on: db)
+            #expect(try await Self.store.apply("switches only", to: .matching, by: .commandLine(), on: db).devices == 2)
             #expect(
                 try await db.strings(
                     "SELECT DISTINCT oid FROM monitoring_items WHERE name = 'uptime' AND interval = 30") == [
@@ -135,24 +138,24 @@ struct TemplateStoreTests {
     func refusals() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let cisco = try BuiltinTemplates.all()[0]
-            _ = try await Self.store.importTemplates([cisco], builtin: true, on: db)
+            _ = try await Self.store.importTemplates([cisco], builtin: true, by: .commandLine(), on: db)
             _ = try await Self.addDevice("twin", vendor: "Cisco", on: db)
             _ = try await Self.addDevice("twin", vendor: "Cisco", on: db)
             _ = try await Self.addDevice("single", vendor: "Cisco", on: db)
             await #expect(throws: TemplateError.unknownTemplate("nope")) {
-                try await Self.store.apply("nope", to: .matching, on: db)
+                try await Self.store.apply("nope", to: .matching, by: .commandLine(), on: db)
             }
             await #expect(throws: DeviceLookupError.ambiguous(name: "twin", matches: 2)) {
-                try await Self.store.apply(cisco.name, to: .devices(["single", "twin"]), on: db)
+                try await Self.store.apply(cisco.name, to: .devices(["single", "twin"]), by: .commandLine(), on: db)
             }
             await #expect(throws: DeviceLookupError.unknown("ghost")) {
-                try await Self.store.apply(cisco.name, to: .devices(["single", "ghost"]), on: db)
+                try await Self.store.apply(cisco.name, to: .devices(["single", "ghost"]), by: .commandLine(), on: db)
             }
             #expect(try await db.integer("SELECT count(*) FROM monitoring_items") == 0)
             let anyDevice = MonitoringTemplate(name: "no match rule", items: cisco.items)
-            _ = try await Self.store.importTemplates([anyDevice], builtin: false, on: db)
+            _ = try await Self.store.importTemplates([anyDevice], builtin: false, by: .commandLine(), on: db)
             await #expect(throws: TemplateError.nothingToMatch(template: "no match rule")) {
-                try await Self.store.apply("no match rule", to: .matching, on: db)
+                try await Self.store.apply("no match rule", to: .matching, by: .commandLine(), on: db)
             }
         }
     }
