@@ -14,5 +14,6 @@ extension Migration {
         .ingestQuarantine,
         .agentCertificates,
         .operators,
+        .deviceSearch,
     ]
 }
