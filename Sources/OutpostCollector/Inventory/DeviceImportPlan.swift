@@ -25,6 +25,12 @@ public struct DeviceImportPlan: Sendable, Equatable {
         public let line: Int
         public let reason: String
 
+        /// Creates a refusal of the row on `line`.
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+
         public var description: String { "line \(line): \(reason)" }
     }
 
@@ -40,4 +46,11 @@ public struct DeviceImportSummary: Sendable, Equatable {
     public let created: Int
     public let updated: Int
     public let unchanged: Int
+
+    /// Creates a summary.
+    public init(created: Int, updated: Int, unchanged: Int) {
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+    }
 }
