@@ -80,8 +80,9 @@ struct DevicesCommand: AsyncParsableCommand {
 
         /// The file's text; refused before reading when it is larger than an import accepts.
         private static func read(_ path: String) throws -> String {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            guard let size else { throw ValidationError("cannot read \(path)") }
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                throw ValidationError("cannot read \(path)")
+            }
             guard size <= 10 * 1024 * 1024 else {
                 throw ValidationError(DeviceImportError.tooLarge(bytes: size).description)
             }

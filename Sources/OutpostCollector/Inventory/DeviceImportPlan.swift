@@ -20,7 +20,7 @@ public struct DeviceImportPlan: Sendable, Equatable {
     }
 
     /// A row that cannot be imported, and why.
-    public struct Refusal: Sendable, Equatable, CustomStringConvertible {
+    public struct Refusal: Sendable, Equatable, Encodable, CustomStringConvertible {
         /// The row's first line in the file (the header is line 1).
         public let line: Int
         public let reason: String
@@ -42,7 +42,7 @@ public struct DeviceImportPlan: Sendable, Equatable {
 }
 
 /// What an applied import did.
-public struct DeviceImportSummary: Sendable, Equatable {
+public struct DeviceImportSummary: Sendable, Equatable, Encodable {
     public let created: Int
     public let updated: Int
     public let unchanged: Int

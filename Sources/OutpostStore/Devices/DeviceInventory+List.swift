@@ -13,12 +13,14 @@ extension DeviceInventory {
         }
         var sql = DeviceListSQL(sort: query.sort, descending: query.descending)
         if let search = query.search, !search.isEmpty {
+            // One lower() per device over its fields joined by line breaks (a search has no
+            // control characters, so it matches within one field); the branches' names are
+            // searched once, not joined to every device.
             let needle = sql.bind(search)
             sql.filter(
                 """
-                (strpos(lower(d.name), lower(\(needle))) > 0 OR strpos(lower(d.ip), lower(\(needle))) > 0
-                 OR strpos(lower(coalesce(d.hostname, '')), lower(\(needle))) > 0
-                 OR strpos(lower(coalesce(b.name, '')), lower(\(needle))) > 0)
+                (strpos(lower(d.name || E'\\n' || d.ip || E'\\n' || coalesce(d.hostname, '')), lower(\(needle))) > 0
+                 OR d.branch_id = ANY(ARRAY(SELECT id FROM branches WHERE strpos(lower(name), lower(\(needle))) > 0)))
                 """)
         }
         if let branch = query.branch { sql.filter("b.name = \(sql.bind(branch))") }

@@ -17,28 +17,20 @@ public struct DeviceInventory: Sendable {
     /// The device with `id`, if any.
     public func device(id: UUID, on connection: PostgresConnection) async throws -> DeviceRecord? {
         let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(DeviceRecord.columns) FROM \(DeviceRecord.from) WHERE d.id = $1",
-                binds: {
-                    var binds = PostgresBindings()
-                    binds.append(id)
-                    return binds
-                }()), logger: logger)
+            "SELECT \(unescaped: DeviceRecord.columns) FROM \(unescaped: DeviceRecord.from) WHERE d.id = \(id)",
+            logger: logger)
         for try await row in rows { return try DeviceRecord(row: row) }
         return nil
     }
 
     /// Every device, or those of the branch named `branch`, by branch name then name.
     public func all(branch: String? = nil, on connection: PostgresConnection) async throws -> [DeviceRecord] {
-        var binds = PostgresBindings()
-        binds.append(branch)
         let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(DeviceRecord.columns) FROM \(DeviceRecord.from)
-                    WHERE $1::text IS NULL OR b.name = $1
-                    ORDER BY b.name NULLS FIRST, d.name, d.id
-                    """, binds: binds), logger: logger)
+            """
+            SELECT \(unescaped: DeviceRecord.columns) FROM \(unescaped: DeviceRecord.from)
+            WHERE \(branch)::text IS NULL OR b.name = \(branch)
+            ORDER BY b.name NULLS FIRST, d.name, d.id
+            """, logger: logger)
         var devices: [DeviceRecord] = []
         for try await row in rows { devices.append(try DeviceRecord(row: row)) }
         return devices

@@ -12,22 +12,18 @@ struct DeviceWriter {
         try DeviceValidation.draft(draft)
         let values = DeviceValues(draft)
         let branchID = try await branchID(values.branch)
-        let rows = try await connection.query(
+        let id = UUID()
+        try await connection.query(
             """
-            INSERT INTO standalone_devices (name, ip, branch_id, hostname, vendor, device_type, device_subtype, model,
+            INSERT INTO standalone_devices (id, name, ip, branch_id, hostname, vendor, device_type, device_subtype, model,
                 location, description, enabled, tags, floor_info, unit_number, ssh_port, ssh_username, ssh_enabled)
-            VALUES (\(values.name), \(values.ip), \(branchID), \(values.hostname), \(values.vendor),
+            VALUES (\(id), \(values.name), \(values.ip), \(branchID), \(values.hostname), \(values.vendor),
                 \(values.deviceType), \(values.deviceSubtype), \(values.model), \(values.location),
                 \(values.description), \(values.enabled), to_jsonb(\(values.tags)::text[]), \(values.floorInfo),
                 \(values.unitNumber.map(Int32.init)), \(Int32(values.sshPort)), \(values.sshUsername),
                 \(values.sshEnabled))
-            RETURNING id
             """, logger: logger)
-        var created: UUID?
-        for try await id in rows.decode(UUID.self) { created = id }
-        guard let created, let record = try await load(created, lock: false) else {
-            throw DeviceNotFoundError(id: UUID())  // the INSERT returns its row; unreachable
-        }
+        guard let record = try await load(id, lock: false) else { throw DeviceNotFoundError(id: id) }
         try await audit("create", record.id, before: [:], after: record.auditFields)
         return record
     }
@@ -86,12 +82,11 @@ struct DeviceWriter {
 
     /// The device, locked for the rest of the transaction when `lock`.
     private func load(_ id: UUID, lock: Bool) async throws -> DeviceRecord? {
-        var binds = PostgresBindings()
-        binds.append(id)
-        let sql =
-            "SELECT \(DeviceRecord.columns) FROM \(DeviceRecord.from) WHERE d.id = $1"
-            + (lock ? " FOR UPDATE OF d" : "")
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: DeviceRecord.columns) FROM \(unescaped: DeviceRecord.from) WHERE d.id = \(id)
+            \(unescaped: lock ? "FOR UPDATE OF d" : "")
+            """, logger: logger)
         for try await row in rows { return try DeviceRecord(row: row) }
         return nil
     }
