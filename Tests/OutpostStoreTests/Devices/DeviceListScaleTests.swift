@@ -23,8 +23,8 @@ struct DeviceListScaleTests {
                 """
                 INSERT INTO standalone_devices (name, ip, hostname, branch_id)
                 SELECT 'device-' || g, '10.' || (g / 65536) || '.' || (g / 256 % 256) || '.' || (g % 256),
-                       'host-' || g || '.example', (SELECT id FROM branches WHERE name = 'branch-' || (g % 300 + 1))
-                FROM generate_series(1, 10000) g
+                       'host-' || g || '.example', b.id
+                FROM generate_series(1, 10000) g JOIN branches b ON b.name = 'branch-' || (g % 300 + 1)
                 """)
             try await db.execute("ANALYZE standalone_devices")
             try await db.execute("ANALYZE branches")
