@@ -56,6 +56,13 @@ struct DeviceInventoryTests {
                 ])
             // Nothing to change: no write, no entry.
             _ = try await inventory.update(id: created.id, move, by: Self.actor, on: db)
+            // A move to no such branch is refused and leaves the device where it was.
+            var lost = DevicePatch()
+            lost.branch = "nowhere"
+            await #expect(throws: DeviceInputError(field: "branch", reason: #"no branch named "nowhere""#)) {
+                try await inventory.update(id: created.id, lost, by: Self.actor, on: db)
+            }
+            #expect(try await inventory.device(id: created.id, on: db)?.branchName == "batumi-1")
 
             try await inventory.delete(id: created.id, by: Self.actor, on: db)
             #expect(try await inventory.device(id: created.id, on: db) == nil)
