@@ -30,17 +30,17 @@ extension DeviceInventory {
         if let cursor { sql.after(cursor) }
         let rows = try await connection.query(sql.query(limit: query.limit + 1), logger: logger)
         var devices: [DeviceRecord] = []
-        var lastKeys: [String] = []
+        var keys: [[String]] = []
         for try await row in rows {
-            guard devices.count < query.limit else {
-                let last = devices[devices.count - 1]
-                let next = DeviceCursor(sort: query.sort, descending: query.descending, keys: lastKeys, id: last.id)
-                return DevicePage(devices: devices, nextCursor: next.encoded)
-            }
             devices.append(try DeviceRecord(row: row))
-            lastKeys = try DeviceListSQL.keys(of: row, sort: query.sort)
+            keys.append(try DeviceListSQL.keys(of: row, sort: query.sort))
         }
-        return DevicePage(devices: devices, nextCursor: nil)
+        // One row more than the page: there is a next page, after the page's last device.
+        guard devices.count > query.limit else { return DevicePage(devices: devices, nextCursor: nil) }
+        let page = Array(devices.prefix(query.limit))
+        let next = DeviceCursor(
+            sort: query.sort, descending: query.descending, keys: keys[query.limit - 1], id: page[query.limit - 1].id)
+        return DevicePage(devices: page, nextCursor: next.encoded)
     }
 
     private static func validate(_ query: DeviceQuery) throws(DeviceInputError) {
