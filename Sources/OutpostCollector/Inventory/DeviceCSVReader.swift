@@ -35,12 +35,16 @@ struct DeviceCSVReader {
         }
         var records: [(line: Int, fields: [String])] = []
         do {
+            // rowLimit 0: the initialiser parses the header alone; the enumeration below reads
+            // every record once, counting the lines each spans.
             let csv = try CSV<Enumerated>(string: text, delimiter: .comma, loadColumns: false, rowLimit: 0)
             var line = 1
             try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { fields in
                 records.append((line, fields))
                 line += 1 + fields.reduce(0) { lines, field in lines + field.count(where: \.isNewline) }
             }
+        } catch CSVParseError.quotation(let message), CSVParseError.generic(let message) {
+            throw .malformed(message)
         } catch {
             throw .malformed("\(error)")
         }
