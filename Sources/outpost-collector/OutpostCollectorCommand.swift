@@ -11,7 +11,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             AgentsCommand.self,
             TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self,
             DiscoveryCommand.self,
-            QuarantineCommand.self, MaintenanceCommand.self,
+            QuarantineCommand.self, MaintenanceCommand.self, DevicesCommand.self,
             UserCommand.self, APITokenCommand.self, AuditCommand.self,
         ]
     )

@@ -25,6 +25,8 @@ struct ManagementRoutes: Sendable {
         StatusAPIRoutes(sessions: sessions, logger: logger).register(on: api)
         UserRoutes(hasher: hasher, logger: logger).register(on: api)
         AuditRoutes(logger: logger).register(on: api)
+        DeviceRoutes(logger: logger).register(on: api)
+        DeviceCSVRoutes(logger: logger).register(on: api)
         MaintenanceRoutes(logger: logger).register(on: api)
         BranchRoutes(logger: logger).register(on: api)
         AlertRoutes(logger: logger).register(on: api)

@@ -14,6 +14,7 @@ extension Migration {
         .ingestQuarantine,
         .agentCertificates,
         .operators,
+        .deviceSearch,
         .branchGeography,
     ]
 }
