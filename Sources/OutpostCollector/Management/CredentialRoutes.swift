@@ -109,5 +109,3 @@ struct CredentialRoutes: Sendable {
         }
     }
 }
-
-extension SNMPCredentialInputError: FieldError {}

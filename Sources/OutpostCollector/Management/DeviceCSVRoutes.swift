@@ -76,7 +76,3 @@ struct DeviceCSVRoutes: Sendable {
         }
     }
 }
-
-extension DeviceImportError: APIAnswerable {
-    var apiError: APIError { .badRequest(description, field: "file") }
-}

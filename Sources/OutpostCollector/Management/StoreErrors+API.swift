@@ -18,3 +18,11 @@ extension BranchDirectoryError: APIAnswerable {
         }
     }
 }
+
+extension DeviceInputError: FieldError {}
+extension DeviceNotFoundError: NotFoundError {}
+extension SNMPCredentialInputError: FieldError {}
+
+extension DeviceImportError: APIAnswerable {
+    var apiError: APIError { .badRequest(description, field: "file") }
+}
