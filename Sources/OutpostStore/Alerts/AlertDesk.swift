@@ -18,7 +18,7 @@ public struct AlertDesk: Sendable {
 
     /// The alerts `filter` selects, newest first (ties by id), one page.
     ///
-    /// - Throws: ``AlertInputError`` for a limit out of range, an unknown severity, an empty
+    /// - Throws: ``InputError`` for a limit out of range, an unknown severity, an empty
     ///   time range or a cursor not made here.
     public func list(_ filter: AlertFilter, on connection: PostgresConnection) async throws -> AlertPage {
         let cursor = try filter.validated()
@@ -52,7 +52,7 @@ public struct AlertDesk: Sendable {
 
     /// Acknowledges an alert now, by `user` (a `users.id`) if given, with an optional comment.
     ///
-    /// - Throws: ``AlertInputError`` for a comment too long or an unknown user.
+    /// - Throws: ``InputError`` for a comment too long or an unknown user.
     public func acknowledge(
         id: UUID, comment: String?, by user: Int32?, actor: AuditActor, on connection: PostgresConnection
     ) async throws -> AlertActionResult {
@@ -81,7 +81,7 @@ public struct AlertDesk: Sendable {
 
     /// Resolves an open alert by hand now, by `user` (a `users.id`) if given, with an optional comment.
     ///
-    /// - Throws: ``AlertInputError`` for a comment too long or an unknown user.
+    /// - Throws: ``InputError`` for a comment too long or an unknown user.
     public func resolve(
         id: UUID, comment: String?, by user: Int32?, actor: AuditActor, on connection: PostgresConnection
     ) async throws -> AlertActionResult {
@@ -108,12 +108,12 @@ public struct AlertDesk: Sendable {
         }
     }
 
-    static func validate(comment: String?) throws(AlertInputError) {
+    static func validate(comment: String?) throws(InputError) {
         if let comment,
             let problem = TextInput.problem(
                 comment, minimumLength: 0, maximumLength: maximumCommentLength, multiline: true)
         {
-            throw AlertInputError(field: "comment", reason: problem)
+            throw InputError(field: "comment", reason: problem)
         }
     }
 
@@ -122,7 +122,7 @@ public struct AlertDesk: Sendable {
         guard let user else { return nil }
         let rows = try await connection.query("SELECT username FROM users WHERE id = \(user)", logger: logger)
         for try await name in rows.decode(String.self) { return name }
-        throw AlertInputError(field: "user", reason: "no user has id \(user)")
+        throw InputError(field: "user", reason: "no user has id \(user)")
     }
 
     /// Locks the alert's row; whether it is acknowledged and resolved, or `nil` if there is none.

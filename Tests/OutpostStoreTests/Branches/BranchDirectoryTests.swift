@@ -87,7 +87,7 @@ struct BranchDirectoryTests {
                 do {
                     _ = try await directory.create(draft, by: Self.actor, on: db)
                     Issue.record("accepted a draft with a bad \(field)")
-                } catch let error as BranchInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                     #expect("\(error)".hasPrefix("\(field): "))
                 }
@@ -190,7 +190,7 @@ struct BranchDirectoryTests {
                 do {
                     _ = try await directory.update(id: branch.id, patch, by: Self.actor, on: db)
                     Issue.record("accepted a patch with a bad \(field)")
-                } catch let error as BranchInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                 }
             }

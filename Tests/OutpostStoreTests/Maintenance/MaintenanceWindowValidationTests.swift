@@ -104,7 +104,7 @@ struct MaintenanceWindowValidationTests {
                 do {
                     _ = try await F.store.create(draft, by: F.actor, on: db)
                     Issue.record("accepted a draft with a bad \(field)")
-                } catch let error as MaintenanceWindowError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                     #expect(error.description == "\(field): \(error.reason)")
                 }
@@ -131,7 +131,7 @@ struct MaintenanceWindowValidationTests {
             let missing = UUID()
             var bad = draft
             bad.deviceIDs = [fleet.t1, missing]
-            let error = await #expect(throws: MaintenanceWindowError.self) {
+            let error = await #expect(throws: InputError.self) {
                 try await F.store.create(bad, by: F.actor, on: db)
             }
             #expect(error?.description == "device_ids: no device \(missing.uuidString.lowercased())")
