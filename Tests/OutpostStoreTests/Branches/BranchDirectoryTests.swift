@@ -135,55 +135,23 @@ struct BranchDirectoryTests {
             #expect(kutaisi.region == "Imereti" && kutaisi.city == "Kutaisi")
             #expect(kutaisi.latitude == 41.65, "the branch's own position still wins")
 
+            func changing(_ change: (inout BranchPatch) -> Void) -> BranchPatch {
+                var changes = BranchPatch()
+                change(&changes)
+                return changes
+            }
             let refusals: [(String, BranchPatch)] = [
-                (
-                    "gateway_device_id",
-                    {
-                        var p = BranchPatch()
-                        p.gatewayDeviceID = .some(stranger)
-                        return p
-                    }()
-                ),
-                (
-                    "region",
-                    {
-                        var p = BranchPatch()
-                        p.region = .some("Adjara")
-                        return p
-                    }()
-                ),
-                (
-                    "region",
-                    {
-                        var p = BranchPatch()
-                        p.region = .some(nil)
-                        return p
-                    }()
-                ),
-                (
-                    "latitude",
-                    {
-                        var p = BranchPatch()
-                        p.latitude = .some(nil)
-                        return p
-                    }()
-                ),
-                (
-                    "name",
-                    {
-                        var p = BranchPatch()
-                        p.name = "other"
-                        return p
-                    }()
-                ),
+                ("gateway_device_id", changing { $0.gatewayDeviceID = .some(stranger) }),
+                ("region", changing { $0.region = .some("Adjara") }),
+                ("region", changing { $0.region = .some(nil) }),
+                ("latitude", changing { $0.latitude = .some(nil) }),
+                ("name", changing { $0.name = "other" }),
                 (
                     "city",
-                    {
-                        var p = BranchPatch()
-                        p.city = .some("Batumi")
-                        p.region = .some("Imereti")
-                        return p
-                    }()
+                    changing {
+                        $0.city = .some("Batumi")
+                        $0.region = .some("Imereti")
+                    }
                 ),
             ]
             for (field, patch) in refusals {
