@@ -24,7 +24,7 @@ struct APITokenCommand: AsyncParsableCommand {
                 Date() + (try TimeToLive.parse($0, option: "--expires", range: 3600...(3650 * 86_400)))
             }
             let secret = OperatorSecret.make(prefix: "opt_")
-            let record = try await UserCommand.refusingInput {
+            let record = try await refusingInput {
                 try await database.withConnection { connection, logger in
                     try await APITokenStore(logger: logger).create(
                         username: user, name: name, secretHash: OperatorSecret.digest(secret), expiresAt: expiresAt,

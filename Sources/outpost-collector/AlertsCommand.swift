@@ -85,13 +85,5 @@ struct AlertsCommand: AsyncParsableCommand {
             case .notFound?: throw ValidationError("no alert \(name)")
             }
         }
-
-        private func refusingInput<T>(_ body: () async throws -> T) async throws -> T {
-            do {
-                return try await body()
-            } catch let error as AlertInputError {
-                throw ValidationError(error.description)
-            }
-        }
     }
 }

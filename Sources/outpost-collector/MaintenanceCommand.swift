@@ -149,9 +149,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
     /// Runs `body`, turning the store's refusals into command-line validation errors.
     static func refusingInvalid<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try await body()
-        } catch let error as MaintenanceWindowError {
-            throw ValidationError(error.description)
+            return try await refusingInput(body)
         } catch let error as MaintenanceWindowNotFound {
             throw ValidationError(error.description)
         }

@@ -27,7 +27,7 @@ struct UserCommand: AsyncParsableCommand {
             }
             try UserDirectory.validate(username: name)
             let hash = try await UserCommand.hash(try PasswordPrompt.read())
-            let user = try await UserCommand.refusingInput {
+            let user = try await refusingInput {
                 try await database.withConnection { connection, logger in
                     try await UserDirectory(logger: logger).add(
                         username: name, role: role, regions: region, email: email, passwordHash: hash,
@@ -47,7 +47,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let hash = try await UserCommand.hash(try PasswordPrompt.read("New password"))
-            try await UserCommand.refusingInput {
+            try await refusingInput {
                 try await database.withConnection { connection, logger in
                     try await UserDirectory(logger: logger).setPassword(
                         username: name, passwordHash: hash, by: .commandLine(), on: connection)
@@ -115,15 +115,5 @@ struct UserCommand: AsyncParsableCommand {
 
     static func regions(_ user: UserRecord) -> String {
         user.regions.isEmpty ? "" : "; regions \(user.regions.joined(separator: ", "))"
-    }
-
-    /// Runs `body`, turning a refused value into a command-line error.
-    @discardableResult
-    static func refusingInput<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as UserInputError {
-            throw ValidationError(error.description)
-        }
     }
 }

@@ -77,19 +77,19 @@ public struct DeviceCSVImport: Sendable {
 
     /// Refuses a branch that does not exist, or whose region is not in `regions`.
     private static func checkBranch(_ branch: String?, branches: [String: String?], regions: Set<String>?)
-        throws(DeviceInputError)
+        throws(InputError)
     {
         guard let branch else {
             guard regions == nil else {
-                throw DeviceInputError(field: "branch", reason: "a device of no branch is outside your regions")
+                throw InputError(field: "branch", reason: "a device of no branch is outside your regions")
             }
             return
         }
         guard let region = branches[branch] else {
-            throw DeviceInputError(field: "branch", reason: "no branch named \(branch.debugDescription)")
+            throw InputError(field: "branch", reason: "no branch named \(branch.debugDescription)")
         }
         if let regions, !(region.map(regions.contains) ?? false) {
-            throw DeviceInputError(field: "branch", reason: "branch \(branch.debugDescription) is outside your regions")
+            throw InputError(field: "branch", reason: "branch \(branch.debugDescription) is outside your regions")
         }
     }
 

@@ -10,17 +10,17 @@ struct DeviceCSVValues {
 
     /// Reads and validates `row`.
     ///
-    /// - Throws: ``DeviceInputError`` naming the column of the first refused cell.
-    init(_ row: DeviceCSVReader.Row, columns: [DeviceCSVColumn]) throws(DeviceInputError) {
+    /// - Throws: ``InputError`` naming the column of the first refused cell.
+    init(_ row: DeviceCSVReader.Row, columns: [DeviceCSVColumn]) throws(InputError) {
         guard row.extraCells == 0 else {
-            throw DeviceInputError(
+            throw InputError(
                 field: "row", reason: "has \(columns.count + row.extraCells) cells; the header has \(columns.count)")
         }
         func text(_ column: DeviceCSVColumn) -> String? {
             row.cells[column].map(DeviceCSVCell.unguarded).flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let name = text(.name) else { throw DeviceInputError(field: "name", reason: "is required") }
-        guard let ip = text(.ip) else { throw DeviceInputError(field: "ip", reason: "is required") }
+        guard let name = text(.name) else { throw InputError(field: "name", reason: "is required") }
+        guard let ip = text(.ip) else { throw InputError(field: "ip", reason: "is required") }
         var draft = DeviceDraft(
             name: name, ip: ip, branch: text(.branch), hostname: text(.hostname), vendor: text(.vendor),
             deviceType: text(.deviceType), deviceSubtype: text(.deviceSubtype), model: text(.model),
@@ -30,14 +30,14 @@ struct DeviceCSVValues {
             case "true", "yes", "1": draft.enabled = true
             case "false", "no", "0": draft.enabled = false
             default:
-                throw DeviceInputError(
+                throw InputError(
                     field: "enabled", reason: "must be true or false, not \(enabled.debugDescription)")
             }
         }
         if let tags = text(.tags) { draft.tags = tags.split(separator: ";").map(String.init) }
         if let port = text(.sshPort) {
             guard let number = Int(port) else {
-                throw DeviceInputError(
+                throw InputError(
                     field: "ssh_port", reason: "must be a number, not \(port.prefix(20).debugDescription)")
             }
             draft.sshPort = number

@@ -25,16 +25,16 @@ struct DeviceImportMatcher {
     }
 
     /// The device the row on `line` describing `draft` changes, or `nil` for a new device.
-    mutating func match(_ draft: DeviceDraft, line: Int) throws(DeviceInputError) -> DeviceRecord? {
+    mutating func match(_ draft: DeviceDraft, line: Int) throws(InputError) -> DeviceRecord? {
         let branch = draft.branch ?? ""
         let key = Key(branch: branch, value: draft.name)
         if let first = keysSeen[key] {
-            throw DeviceInputError(field: "name", reason: "line \(first) has the same branch and name")
+            throw InputError(field: "name", reason: "line \(first) has the same branch and name")
         }
         keysSeen[key] = line
         let named = byName[key] ?? []
         guard named.count <= 1 else {
-            throw DeviceInputError(
+            throw InputError(
                 field: "name",
                 reason:
                     "\(named.count) devices of \(branch.isEmpty ? "no branch" : "branch \(branch.debugDescription)") are named \(draft.name.debugDescription)"
@@ -43,7 +43,7 @@ struct DeviceImportMatcher {
         let sameIP = byIP[Key(branch: branch, value: draft.ip)] ?? []
         guard let device = named.first ?? (sameIP.count == 1 ? sameIP[0] : nil) else { return nil }
         if let other = devicesClaimed[device.id] {
-            throw DeviceInputError(field: "ip", reason: "line \(other) changes the same device (\(device.name))")
+            throw InputError(field: "ip", reason: "line \(other) changes the same device (\(device.name))")
         }
         devicesClaimed[device.id] = line
         return device

@@ -1,5 +1,4 @@
 import Hummingbird
-import OutpostStore
 
 /// A refused management API request: its status and a message for the operator, naming the
 /// field at fault where there is one. Rendered as `{"error": …, "field": …}`.
@@ -34,8 +33,4 @@ struct APIError: Error, CustomStringConvertible {
         for field in headers { response.headers.append(field) }
         return response
     }
-}
-
-extension UserInputError {
-    var apiError: APIError { .badRequest(description, field: field) }
 }

@@ -70,9 +70,7 @@ struct CredentialRoutes: Sendable {
                 try await Self.requireDevice(id, store, on: connection)
                 return try await store.snmpCredential(ofDevice: id, on: connection)
             }
-            guard let summary else {
-                throw APIError.notFound("device \(id.uuidString.lowercased()) has no SNMP credential")
-            }
+            guard let summary else { throw Self.noCredential(id) }
             return JSONResponse.make(CredentialView(summary))
         }
         api.on(.delete, path, .configure) { _, context, user in
@@ -82,9 +80,7 @@ struct CredentialRoutes: Sendable {
                 try await Self.requireDevice(id, store, on: connection)
                 return try await store.deleteSNMPCredential(ofDevice: id, by: user.actor, on: connection)
             }
-            guard deleted else {
-                throw APIError.notFound("device \(id.uuidString.lowercased()) has no SNMP credential")
-            }
+            guard deleted else { throw Self.noCredential(id) }
             return Response(status: .noContent)
         }
     }
@@ -96,6 +92,11 @@ struct CredentialRoutes: Sendable {
                 message: "no master key: start the collector with its master key to manage SNMP credentials")
         }
         return key
+    }
+
+    /// 404 for a device that has no SNMP credential.
+    private static func noCredential(_ id: UUID) -> APIError {
+        .notFound("device \(id.uuidString.lowercased()) has no SNMP credential")
     }
 
     /// Throws 404 for an unknown device.

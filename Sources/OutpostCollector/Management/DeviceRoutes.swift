@@ -100,10 +100,7 @@ struct DeviceRoutes: Sendable {
         }
         api.on(.get, "devices/{id}", .read) { _, context, user in
             let id = try context.parameters.uuid("id")
-            let device = try await user.run { try await inventory.device(id: id, on: $0) }
-            guard let device, AccessPolicy.reaches(user.principal, region: device.region) else {
-                throw APIError.notFound("no device \(id.uuidString.lowercased())")
-            }
+            let device = try await user.run { try await reachable(id, inventory, user, on: $0) }
             return JSONResponse.make(device)
         }
         api.on(.post, "devices", .editDevices) { request, _, user in
@@ -120,9 +117,7 @@ struct DeviceRoutes: Sendable {
             let id = try context.parameters.uuid("id")
             let patch = try await RequestBody.decode(DeviceChanges.self, from: request).patch
             let device = try await user.run { connection in
-                guard let device = try await inventory.device(id: id, on: connection),
-                    AccessPolicy.reaches(user.principal, region: device.region)
-                else { throw APIError.notFound("no device \(id.uuidString.lowercased())") }
+                try await reachable(id, inventory, user, on: connection)
                 if let target = patch.branch {
                     try user.requireReach(
                         try await regions.region(ofBranch: target, on: connection), "branch \(target ?? "(none)")")
@@ -134,9 +129,7 @@ struct DeviceRoutes: Sendable {
         api.on(.delete, "devices/{id}", .editDevices) { _, context, user in
             let id = try context.parameters.uuid("id")
             try await user.run { connection in
-                guard let device = try await inventory.device(id: id, on: connection),
-                    AccessPolicy.reaches(user.principal, region: device.region)
-                else { throw APIError.notFound("no device \(id.uuidString.lowercased())") }
+                try await reachable(id, inventory, user, on: connection)
                 try await inventory.delete(id: id, by: user.actor, on: connection)
             }
             return Response(status: .noContent)
@@ -157,5 +150,16 @@ struct DeviceRoutes: Sendable {
             }
             return JSONResponse.make(BulkResult(changed: changed))
         }
+    }
+
+    /// The device `id` if the operator reaches its region, else 404.
+    @discardableResult
+    private func reachable(
+        _ id: UUID, _ inventory: DeviceInventory, _ user: ManagementAPI.Operator, on connection: PostgresConnection
+    ) async throws -> DeviceRecord {
+        guard let device = try await inventory.device(id: id, on: connection),
+            AccessPolicy.reaches(user.principal, region: device.region)
+        else { throw APIError.notFound("no device \(id.uuidString.lowercased())") }
+        return device
     }
 }

@@ -94,8 +94,7 @@ final class ManagementAPI {
     static func response(for error: any Error, logger: Logger) -> Response {
         switch error {
         case let error as APIError: return error.response
-        case let error as UserInputError: return error.apiError.response
-        case let error as any FieldError:
+        case let error as InputError:
             return APIError(
                 status: .badRequest, message: error.description, field: error.field, position: error.position
             )
@@ -112,17 +111,6 @@ final class ManagementAPI {
             ).response
         }
     }
-}
-
-/// An input error of the store that names the field at fault (400).
-protocol FieldError: Error, CustomStringConvertible {
-    var field: String { get }
-    /// Where in the field's text the error is, if the store says.
-    var position: Int? { get }
-}
-
-extension FieldError {
-    var position: Int? { nil }
 }
 
 /// A store's error for an id that names nothing (404).

@@ -18,7 +18,7 @@ public struct AlertDesk: Sendable {
 
     /// The alerts `filter` selects, newest first (ties by id), one page.
     ///
-    /// - Throws: ``AlertInputError`` for a limit out of range, an unknown severity, an empty
+    /// - Throws: ``InputError`` for a limit out of range, an unknown severity, an empty
     ///   time range or a cursor not made here.
     public func list(_ filter: AlertFilter, on connection: PostgresConnection) async throws -> AlertPage {
         let cursor = try filter.validated()
@@ -52,68 +52,85 @@ public struct AlertDesk: Sendable {
 
     /// Acknowledges an alert now, by `user` (a `users.id`) if given, with an optional comment.
     ///
-    /// - Throws: ``AlertInputError`` for a comment too long or an unknown user.
+    /// - Throws: ``InputError`` for a comment too long or an unknown user.
     public func acknowledge(
         id: UUID, comment: String?, by user: Int32?, actor: AuditActor, on connection: PostgresConnection
     ) async throws -> AlertActionResult {
-        try Self.validate(comment: comment)
-        return try await connection.transaction(logger: logger) { connection in
-            let username = try await self.username(user, on: connection)
-            guard let state = try await lock(id, on: connection) else { return .notFound }
-            if state.acknowledged { return .alreadyDone }
-            try await connection.query(
-                """
-                UPDATE alert_history SET acknowledged = TRUE, acknowledged_at = now(), acknowledged_by = \(user),
-                       acknowledgement_comment = \(comment)
-                WHERE id = \(id)
-                """, logger: logger)
-            try await AuditLog(logger: logger).append(
-                .diff(
-                    action: "acknowledge", entity: "alert", entityID: id.uuidString.lowercased(),
-                    before: ["acknowledged": .bool(false)],
-                    after: [
-                        "acknowledged": .bool(true), "acknowledged_by": .optional(username),
-                        "acknowledgement_comment": .optional(comment),
-                    ]), by: actor, on: connection)
-            return .done
-        }
+        try await act(.acknowledge, id: id, comment: comment, by: user, actor: actor, on: connection)
     }
 
     /// Resolves an open alert by hand now, by `user` (a `users.id`) if given, with an optional comment.
     ///
-    /// - Throws: ``AlertInputError`` for a comment too long or an unknown user.
+    /// - Throws: ``InputError`` for a comment too long or an unknown user.
     public func resolve(
         id: UUID, comment: String?, by user: Int32?, actor: AuditActor, on connection: PostgresConnection
+    ) async throws -> AlertActionResult {
+        try await act(.resolve, id: id, comment: comment, by: user, actor: actor, on: connection)
+    }
+
+    /// What an operator does to an alert by hand; the raw value is the audit entry's action.
+    private enum Action: String {
+        case acknowledge, resolve
+
+        /// The flag the action sets, as the audit entry names it.
+        var flag: String { self == .acknowledge ? "acknowledged" : "resolved" }
+
+        /// The audit entry's key (and column) for the comment.
+        var commentKey: String { self == .acknowledge ? "acknowledgement_comment" : "resolution_comment" }
+
+        /// Whether an alert in `state` has had the action already.
+        func isDone(_ state: (acknowledged: Bool, resolved: Bool)) -> Bool {
+            self == .acknowledge ? state.acknowledged : state.resolved
+        }
+
+        /// The statement that takes the action on alert `id`.
+        func update(id: UUID, user: Int32?, comment: String?) -> PostgresQuery {
+            switch self {
+            case .acknowledge:
+                """
+                UPDATE alert_history SET acknowledged = TRUE, acknowledged_at = now(), acknowledged_by = \(user),
+                       acknowledgement_comment = \(comment)
+                WHERE id = \(id)
+                """
+            case .resolve:
+                """
+                UPDATE alert_history SET resolved_at = GREATEST(now(), triggered_at), resolved_by = \(user),
+                       resolution_comment = \(comment)
+                WHERE id = \(id)
+                """
+            }
+        }
+    }
+
+    /// Takes `action` on alert `id` in one transaction with its audit entry, unless it was taken before.
+    private func act(
+        _ action: Action, id: UUID, comment: String?, by user: Int32?, actor: AuditActor,
+        on connection: PostgresConnection
     ) async throws -> AlertActionResult {
         try Self.validate(comment: comment)
         return try await connection.transaction(logger: logger) { connection in
             let username = try await self.username(user, on: connection)
             guard let state = try await lock(id, on: connection) else { return .notFound }
-            if state.resolved { return .alreadyDone }
-            try await connection.query(
-                """
-                UPDATE alert_history SET resolved_at = GREATEST(now(), triggered_at), resolved_by = \(user),
-                       resolution_comment = \(comment)
-                WHERE id = \(id)
-                """, logger: logger)
+            if action.isDone(state) { return .alreadyDone }
+            try await connection.query(action.update(id: id, user: user, comment: comment), logger: logger)
             try await AuditLog(logger: logger).append(
                 .diff(
-                    action: "resolve", entity: "alert", entityID: id.uuidString.lowercased(),
-                    before: ["resolved": .bool(false)],
+                    action: action.rawValue, entity: "alert", entityID: id.uuidString.lowercased(),
+                    before: [action.flag: .bool(false)],
                     after: [
-                        "resolved": .bool(true), "resolved_by": .optional(username),
-                        "resolution_comment": .optional(comment),
+                        action.flag: .bool(true), action.flag + "_by": .optional(username),
+                        action.commentKey: .optional(comment),
                     ]), by: actor, on: connection)
             return .done
         }
     }
 
-    static func validate(comment: String?) throws(AlertInputError) {
+    static func validate(comment: String?) throws(InputError) {
         if let comment,
             let problem = TextInput.problem(
                 comment, minimumLength: 0, maximumLength: maximumCommentLength, multiline: true)
         {
-            throw AlertInputError(field: "comment", reason: problem)
+            throw InputError(field: "comment", reason: problem)
         }
     }
 
@@ -122,7 +139,7 @@ public struct AlertDesk: Sendable {
         guard let user else { return nil }
         let rows = try await connection.query("SELECT username FROM users WHERE id = \(user)", logger: logger)
         for try await name in rows.decode(String.self) { return name }
-        throw AlertInputError(field: "user", reason: "no user has id \(user)")
+        throw InputError(field: "user", reason: "no user has id \(user)")
     }
 
     /// Locks the alert's row; whether it is acknowledged and resolved, or `nil` if there is none.

@@ -31,21 +31,21 @@ public struct AlertFilter: Sendable, Equatable {
 
     /// Refuses a limit out of range, an unknown severity, an empty time range or a cursor this
     /// store did not make; returns the decoded cursor.
-    func validated() throws(AlertInputError) -> AlertCursor? {
+    func validated() throws(InputError) -> AlertCursor? {
         guard (1...Self.maximumLimit).contains(limit) else {
-            throw AlertInputError(field: "limit", reason: "must be 1 to \(Self.maximumLimit)")
+            throw InputError(field: "limit", reason: "must be 1 to \(Self.maximumLimit)")
         }
         if let unknown = severity?.first(where: { !AlertRuleAdmin.severities.contains($0) }) {
-            throw AlertInputError(
+            throw InputError(
                 field: "severity",
                 reason: "\(unknown) is not one of \(AlertRuleAdmin.severities.joined(separator: ", "))")
         }
         if let since, let until, since >= until {
-            throw AlertInputError(field: "until", reason: "must be later than since")
+            throw InputError(field: "until", reason: "must be later than since")
         }
         guard let cursor else { return nil }
         guard let decoded = AlertCursor(text: cursor) else {
-            throw AlertInputError(field: "cursor", reason: "is not a cursor of a previous page")
+            throw InputError(field: "cursor", reason: "is not a cursor of a previous page")
         }
         return decoded
     }

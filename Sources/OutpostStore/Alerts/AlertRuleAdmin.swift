@@ -26,7 +26,7 @@ public struct AlertRuleAdmin: Sendable {
 
     /// Creates a rule.
     ///
-    /// - Throws: ``AlertRuleInputError`` naming the field refused (for `expression`, with the
+    /// - Throws: ``InputError`` naming the field refused (for `expression`, with the
     ///   position the parser stopped at).
     public func create(_ draft: AlertRuleDraft, by actor: AuditActor, on connection: PostgresConnection) async throws
         -> AlertRuleRecordView
@@ -64,7 +64,7 @@ public struct AlertRuleAdmin: Sendable {
 
     /// Changes the fields `patch` sets; returns the rule as it is now.
     ///
-    /// - Throws: ``AlertRuleAdminError/notFound(_:)``, or ``AlertRuleInputError`` naming the field refused.
+    /// - Throws: ``AlertRuleAdminError/notFound(_:)``, or ``InputError`` naming the field refused.
     public func update(id: UUID, _ patch: AlertRulePatch, by actor: AuditActor, on connection: PostgresConnection)
         async throws -> AlertRuleRecordView
     {

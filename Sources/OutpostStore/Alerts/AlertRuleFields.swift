@@ -32,7 +32,7 @@ struct AlertRuleFields: Sendable {
     /// Refuses what does not fit a column, an expression that does not parse (when
     /// `expression` is set: a stored rule that does not parse may still be disabled), and
     /// notifications that are not http(s) URLs or e-mail addresses (when `notifications` is set).
-    func validate(expression checkExpression: Bool = true, notifications: Bool = true) throws(AlertRuleInputError) {
+    func validate(expression checkExpression: Bool = true, notifications: Bool = true) throws(InputError) {
         let texts: [(field: String, problem: String?)] = [
             ("name", TextInput.problem(name, maximumLength: 200)),
             (
@@ -47,13 +47,13 @@ struct AlertRuleFields: Sendable {
             ("branch", branchName.flatMap { TextInput.problem($0, maximumLength: 200) }),
         ]
         for text in texts {
-            if let problem = text.problem { throw AlertRuleInputError(field: text.field, reason: problem) }
+            if let problem = text.problem { throw InputError(field: text.field, reason: problem) }
         }
         if checkExpression {
             try parse()
         }
         guard AlertRuleAdmin.severities.contains(severity) else {
-            throw AlertRuleInputError(
+            throw InputError(
                 field: "severity", reason: "must be one of \(AlertRuleAdmin.severities.joined(separator: ", "))")
         }
         if notifications {
@@ -63,18 +63,18 @@ struct AlertRuleFields: Sendable {
     }
 
     /// Refuses an expression the alert engine would reject, with the position of the error.
-    func parse() throws(AlertRuleInputError) {
+    func parse() throws(InputError) {
         do {
             _ = try AlertRule(expression, declaredTypes: AlertRuleStore.declaredTypes)
         } catch {
-            throw AlertRuleInputError(
+            throw InputError(
                 field: "expression", reason: "\(error.message) at position \(error.offset)", position: error.offset)
         }
     }
 
-    static func validate(webhooks: [String]) throws(AlertRuleInputError) {
+    static func validate(webhooks: [String]) throws(InputError) {
         guard webhooks.count <= AlertRuleAdmin.maximumNotifications else {
-            throw AlertRuleInputError(
+            throw InputError(
                 field: "webhooks", reason: "at most \(AlertRuleAdmin.maximumNotifications) URLs")
         }
         for (index, url) in webhooks.enumerated() {
@@ -82,20 +82,20 @@ struct AlertRuleFields: Sendable {
             guard let components, ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
                 components.host.map({ !$0.isEmpty }) == true
             else {
-                throw AlertRuleInputError(
+                throw InputError(
                     field: "webhooks",
                     reason: "entry \(index + 1) must be an http or https URL of at most 2000 characters")
             }
         }
     }
 
-    static func validate(emailRecipients: [String]) throws(AlertRuleInputError) {
+    static func validate(emailRecipients: [String]) throws(InputError) {
         guard emailRecipients.count <= AlertRuleAdmin.maximumNotifications else {
-            throw AlertRuleInputError(
+            throw InputError(
                 field: "email_recipients", reason: "at most \(AlertRuleAdmin.maximumNotifications) addresses")
         }
         for (index, address) in emailRecipients.enumerated() where !isEmailAddress(address) {
-            throw AlertRuleInputError(
+            throw InputError(
                 field: "email_recipients", reason: "entry \(index + 1) must be an e-mail address like name@example.com")
         }
     }
@@ -127,13 +127,13 @@ extension AlertRuleAdmin {
             let rows = try await connection.query(
                 "SELECT count(*) FROM standalone_devices WHERE id = \(device)", logger: logger)
             for try await count in rows.decode(Int.self) where count == 0 {
-                throw AlertRuleInputError(
+                throw InputError(
                     field: "device_id", reason: "no device has id \(device.uuidString.lowercased())")
             }
         }
         guard let branch = fields.branchName else { return nil }
         let rows = try await connection.query("SELECT id FROM branches WHERE name = \(branch)", logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
-        throw AlertRuleInputError(field: "branch", reason: "no branch named \(branch)")
+        throw InputError(field: "branch", reason: "no branch named \(branch)")
     }
 }

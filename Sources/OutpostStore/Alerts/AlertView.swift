@@ -62,20 +62,3 @@ public enum AlertActionResult: Sendable, Equatable {
     /// No alert has this id.
     case notFound
 }
-
-/// An alert request refused, and why.
-public struct AlertInputError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The field as the API names it (`limit`, `cursor`, `comment`, …).
-    public let field: String
-    /// Why, for a human.
-    public let reason: String
-
-    /// An error for `field`.
-    public init(field: String, reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    /// "field: reason".
-    public var description: String { "\(field): \(reason)" }
-}

@@ -8,7 +8,7 @@ extension BranchDirectory {
     /// Refuses text that does not fit its column (names and codes on one line).
     static func validateText(
         name: String, displayName: String, displayNameKa: String?, address: String?, branchCode: String?
-    ) throws(BranchInputError) {
+    ) throws(InputError) {
         let checks: [(field: String, problem: String?)] = [
             ("name", TextInput.problem(name, maximumLength: BranchRegistry.maximumNameLength)),
             ("display_name", TextInput.problem(displayName, maximumLength: 200)),
@@ -20,21 +20,21 @@ extension BranchDirectory {
             ("branch_code", branchCode.flatMap { TextInput.problem($0, maximumLength: 10) }),
         ]
         for check in checks {
-            if let problem = check.problem { throw BranchInputError(field: check.field, reason: problem) }
+            if let problem = check.problem { throw InputError(field: check.field, reason: problem) }
         }
     }
 
     /// Refuses coordinates out of range, or one without the other.
-    static func validateCoordinates(latitude: Double?, longitude: Double?) throws(BranchInputError) {
+    static func validateCoordinates(latitude: Double?, longitude: Double?) throws(InputError) {
         if let latitude, !(latitude.isFinite && (-90...90).contains(latitude)) {
-            throw BranchInputError(field: "latitude", reason: "must be between -90 and 90")
+            throw InputError(field: "latitude", reason: "must be between -90 and 90")
         }
         if let longitude, !(longitude.isFinite && (-180...180).contains(longitude)) {
-            throw BranchInputError(field: "longitude", reason: "must be between -180 and 180")
+            throw InputError(field: "longitude", reason: "must be between -180 and 180")
         }
         switch (latitude, longitude) {
-        case (nil, .some): throw BranchInputError(field: "latitude", reason: "must be given with longitude")
-        case (.some, nil): throw BranchInputError(field: "longitude", reason: "must be given with latitude")
+        case (nil, .some): throw InputError(field: "latitude", reason: "must be given with longitude")
+        case (.some, nil): throw InputError(field: "longitude", reason: "must be given with latitude")
         default: break
         }
     }
@@ -61,7 +61,7 @@ extension BranchDirectory {
                     result.cityRegion = cityRegion
                 }
                 guard let cityRegion = result.cityRegion else {
-                    throw BranchInputError(field: "city", reason: "no town named \(city) in georgian_cities")
+                    throw InputError(field: "city", reason: "no town named \(city) in georgian_cities")
                 }
                 if region == nil { result.region = cityRegion }
             }
@@ -74,13 +74,13 @@ extension BranchDirectory {
                 var known: [String] = []
                 for try await name in rows.decode(String.self) { known.append(name) }
                 guard known.contains(region) else {
-                    throw BranchInputError(
+                    throw InputError(
                         field: "region", reason: "must be one of \(known.joined(separator: ", ")); not \(region)")
                 }
             }
         }
         if let cityRegion = result.cityRegion, let cityName = result.cityName, result.region != cityRegion {
-            throw BranchInputError(
+            throw InputError(
                 field: city != nil ? "city" : "region",
                 reason: "the town \(cityName) is in \(cityRegion), not in \(result.region ?? "no region")")
         }
@@ -92,6 +92,6 @@ extension BranchDirectory {
         let rows = try await connection.query(
             "SELECT count(*) FROM standalone_devices WHERE id = \(device) AND branch_id = \(branch)", logger: logger)
         for try await count in rows.decode(Int.self) where count > 0 { return }
-        throw BranchInputError(field: "gateway_device_id", reason: "must be a device of this branch")
+        throw InputError(field: "gateway_device_id", reason: "must be a device of this branch")
     }
 }

@@ -30,7 +30,7 @@ public struct BranchDirectory: Sendable {
 
     /// Creates a branch.
     ///
-    /// - Throws: ``BranchInputError`` naming the field refused (including `name` when a branch
+    /// - Throws: ``InputError`` naming the field refused (including `name` when a branch
     ///   of that name exists).
     public func create(_ draft: BranchDraft, by actor: AuditActor, on connection: PostgresConnection) async throws
         -> BranchRecord
@@ -41,7 +41,7 @@ public struct BranchDirectory: Sendable {
             branchCode: draft.branchCode)
         try Self.validateCoordinates(latitude: draft.latitude, longitude: draft.longitude)
         if draft.gatewayDeviceID != nil {
-            throw BranchInputError(
+            throw InputError(
                 field: "gateway_device_id", reason: "must be a device of this branch; a new branch has none")
         }
         return try await connection.transaction(logger: logger) { connection in
@@ -61,7 +61,7 @@ public struct BranchDirectory: Sendable {
             var created: UUID?
             for try await id in inserted.decode(UUID.self) { created = id }
             guard let created else {
-                throw BranchInputError(field: "name", reason: "a branch named \(draft.name) already exists")
+                throw InputError(field: "name", reason: "a branch named \(draft.name) already exists")
             }
             let after = try await stored(created, on: connection)
             try await AuditLog(logger: logger).append(
@@ -74,7 +74,7 @@ public struct BranchDirectory: Sendable {
 
     /// Changes the fields `patch` sets; returns the branch as it is now.
     ///
-    /// - Throws: ``BranchDirectoryError/notFound(_:)``, or ``BranchInputError`` naming the field refused.
+    /// - Throws: ``BranchDirectoryError/notFound(_:)``, or ``InputError`` naming the field refused.
     public func update(id: UUID, _ patch: BranchPatch, by actor: AuditActor, on connection: PostgresConnection)
         async throws -> BranchRecord
     {
@@ -98,7 +98,7 @@ public struct BranchDirectory: Sendable {
             let geography = try await resolve(
                 region: patch.region, city: patch.city, current: before.geography, on: connection)
             if name != old.name, try await !StoredBranch.fetch(name: name, logger: logger, on: connection).isEmpty {
-                throw BranchInputError(field: "name", reason: "a branch named \(name) already exists")
+                throw InputError(field: "name", reason: "a branch named \(name) already exists")
             }
             if let gateway, gateway != old.gatewayDeviceID {
                 try await checkGateway(gateway, branch: id, on: connection)

@@ -27,7 +27,7 @@ public struct SNMPCredentialInput: Sendable, Equatable {
     }
 
     /// The credential described; protocols default to SHA and AES where a key is given without one.
-    public func resolve() throws(SNMPCredentialInputError) -> SNMPCredential {
+    public func resolve() throws(InputError) -> SNMPCredential {
         guard let version = SNMPCredential.Version(rawValue: version) else {
             throw .init(field: "version", reason: "must be v1, v2c or v3 (got \(version.debugDescription))")
         }
@@ -87,18 +87,4 @@ public struct SNMPCredentialInput: Sendable, Equatable {
     private static func isSecret(_ text: String, bytes: ClosedRange<Int>) -> Bool {
         bytes.contains(text.utf8.count) && !text.utf8.contains(0)
     }
-}
-
-/// An SNMP credential was refused: the field at fault (snake_case, e.g. `auth_key`) and why.
-/// Never contains a secret.
-public struct SNMPCredentialInputError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let field: String
-    public let reason: String
-
-    public init(field: String, reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String { "\(field): \(reason)" }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The position after the last device of a page (keyset pagination): its sort keys and id,
 /// with the order they belong to. Opaque to clients: base64url of a small JSON document, checked
-/// in full when it comes back, so a forged cursor is a ``DeviceInputError`` and never reaches SQL.
+/// in full when it comes back, so a forged cursor is a ``InputError`` and never reaches SQL.
 struct DeviceCursor: Codable, Equatable {
     /// The order the keys belong to.
     var sort: DeviceSort
@@ -27,8 +27,8 @@ struct DeviceCursor: Codable, Equatable {
     }
 
     /// Decodes and checks `text` for a query ordered by `sort` in direction `descending`.
-    init(_ text: String, sort expectedSort: DeviceSort, descending expectedDescending: Bool) throws(DeviceInputError) {
-        func refuse(_ reason: String) -> DeviceInputError { DeviceInputError(field: "cursor", reason: reason) }
+    init(_ text: String, sort expectedSort: DeviceSort, descending expectedDescending: Bool) throws(InputError) {
+        func refuse(_ reason: String) -> InputError { InputError(field: "cursor", reason: reason) }
         guard text.utf8.count <= 2048 else { throw refuse("is too long") }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)

@@ -50,8 +50,8 @@ public struct DeviceDraft: Sendable, Equatable {
 extension DeviceDraft {
     /// Checks every field against its column's domain (not whether the branch exists).
     ///
-    /// - Throws: ``DeviceInputError`` naming the first refused field.
-    public func validate() throws(DeviceInputError) {
+    /// - Throws: ``InputError`` naming the first refused field.
+    public func validate() throws(InputError) {
         try DeviceValidation.draft(self)
     }
 }

@@ -4,11 +4,11 @@ import PostgresNIO
 extension DeviceInventory {
     /// A page of devices matching `query`, in its order, after its cursor.
     ///
-    /// - Throws: ``DeviceInputError`` for a limit outside 1…1000, an overlong filter or a cursor
+    /// - Throws: ``InputError`` for a limit outside 1…1000, an overlong filter or a cursor
     ///   that is not one this list handed out for the same order.
     public func list(_ query: DeviceQuery, on connection: PostgresConnection) async throws -> DevicePage {
         try Self.validate(query)
-        let cursor = try query.cursor.map { (text) throws(DeviceInputError) in
+        let cursor = try query.cursor.map { (text) throws(InputError) in
             try DeviceCursor(text, sort: query.sort, descending: query.descending)
         }
         var sql = DeviceListSQL(sort: query.sort, descending: query.descending)
@@ -43,9 +43,9 @@ extension DeviceInventory {
         return DevicePage(devices: page, nextCursor: next.encoded)
     }
 
-    private static func validate(_ query: DeviceQuery) throws(DeviceInputError) {
+    private static func validate(_ query: DeviceQuery) throws(InputError) {
         guard (1...DeviceQuery.maximumLimit).contains(query.limit) else {
-            throw DeviceInputError(
+            throw InputError(
                 field: "limit", reason: "must be 1 to \(DeviceQuery.maximumLimit), not \(query.limit)")
         }
         if let search = query.search, !search.isEmpty {

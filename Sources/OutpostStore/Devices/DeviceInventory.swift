@@ -38,7 +38,7 @@ public struct DeviceInventory: Sendable {
 
     /// Adds a device.
     ///
-    /// - Throws: ``DeviceInputError`` naming the first refused field (`branch` for an unknown branch).
+    /// - Throws: ``InputError`` naming the first refused field (`branch` for an unknown branch).
     public func create(_ draft: DeviceDraft, by actor: AuditActor, on connection: PostgresConnection) async throws
         -> DeviceRecord
     {
@@ -50,7 +50,7 @@ public struct DeviceInventory: Sendable {
     /// Changes the fields `patch` sets (moving the device when it sets `branch`); a patch that
     /// changes nothing writes nothing.
     ///
-    /// - Throws: ``DeviceNotFoundError``, or ``DeviceInputError`` naming the first refused field.
+    /// - Throws: ``DeviceNotFoundError``, or ``InputError`` naming the first refused field.
     public func update(id: UUID, _ patch: DevicePatch, by actor: AuditActor, on connection: PostgresConnection)
         async throws -> DeviceRecord
     {
@@ -72,12 +72,12 @@ public struct DeviceInventory: Sendable {
     ///
     /// - Returns: How many devices changed (those already in that state are left alone).
     /// - Throws: ``DeviceNotFoundError`` for an id of no device (nothing changes), or
-    ///   ``DeviceInputError`` (`ids`) for more than ``maximumBulk`` ids.
+    ///   ``InputError`` (`ids`) for more than ``maximumBulk`` ids.
     public func setEnabled(_ ids: [UUID], enabled: Bool, by actor: AuditActor, on connection: PostgresConnection)
         async throws -> Int
     {
         guard ids.count <= Self.maximumBulk else {
-            throw DeviceInputError(
+            throw InputError(
                 field: "ids", reason: "at most \(Self.maximumBulk) devices at once, not \(ids.count)")
         }
         return try await connection.transaction(logger: logger) { transaction in

@@ -1,6 +1,6 @@
 extension DeviceValidation {
     /// Every field of a new device.
-    static func draft(_ draft: DeviceDraft) throws(DeviceInputError) {
+    static func draft(_ draft: DeviceDraft) throws(InputError) {
         try name(draft.name)
         try ip(draft.ip)
         try branch(draft.branch)
@@ -15,7 +15,7 @@ extension DeviceValidation {
     }
 
     /// The fields a patch sets (those it leaves keep whatever they hold).
-    static func patch(_ patch: DevicePatch) throws(DeviceInputError) {
+    static func patch(_ patch: DevicePatch) throws(InputError) {
         if let value = patch.name { try name(value) }
         if let value = patch.ip { try ip(value) }
         if let value = patch.branch { try branch(value) }
@@ -33,7 +33,7 @@ extension DeviceValidation {
     private static func optionalFields(
         hostname: String?, vendor: String?, deviceType: String?, deviceSubtype: String?, model: String?,
         location: String?, floorInfo: String?, sshUsername: String?
-    ) throws(DeviceInputError) {
+    ) throws(InputError) {
         let fields: [(String?, String, Int)] = [
             (hostname, "hostname", 255), (vendor, "vendor", 100), (deviceType, "device_type", 100),
             (deviceSubtype, "device_subtype", 100), (model, "model", 100), (location, "location", 200),

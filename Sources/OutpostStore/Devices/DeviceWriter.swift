@@ -104,7 +104,7 @@ struct DeviceWriter {
         for try await row in rows { record = try DeviceRecord(row: row) }
         guard let record else { throw DeviceNotFoundError(id: id) }
         if let branch, record.branchID == nil {
-            throw DeviceInputError(field: "branch", reason: "no branch named \(branch.debugDescription)")
+            throw InputError(field: "branch", reason: "no branch named \(branch.debugDescription)")
         }
         return record
     }

@@ -50,11 +50,11 @@ extension MaintenanceWindowStore {
             let trimmed = comment.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { return nil }
             guard trimmed.unicodeScalars.count <= Self.maximumCommentLength else {
-                throw MaintenanceWindowError(
+                throw InputError(
                     field: "comment", reason: "at most \(Self.maximumCommentLength) characters")
             }
             guard !trimmed.unicodeScalars.contains("\0") else {
-                throw MaintenanceWindowError(field: "comment", reason: "must not contain NUL characters")
+                throw InputError(field: "comment", reason: "must not contain NUL characters")
             }
             return trimmed
         }
@@ -62,7 +62,7 @@ extension MaintenanceWindowStore {
         if let endsAt = draft.endsAt {
             try Self.checkRange(endsAt, field: "ends_at")
             guard endsAt > draft.startsAt else {
-                throw MaintenanceWindowError(field: "ends_at", reason: "must be after starts_at")
+                throw InputError(field: "ends_at", reason: "must be after starts_at")
             }
         }
         let schedule = try Self.schedule(draft)
@@ -71,10 +71,10 @@ extension MaintenanceWindowStore {
         let regions = try Self.names(draft.regions, field: "regions", maximum: 100)
         let count = deviceIDs.count + branchNames.count + regions.count
         guard count > 0 else {
-            throw MaintenanceWindowError(field: "targets", reason: "name at least one device, branch or region")
+            throw InputError(field: "targets", reason: "name at least one device, branch or region")
         }
         guard count <= Self.maximumTargets else {
-            throw MaintenanceWindowError(field: "targets", reason: "at most \(Self.maximumTargets) targets")
+            throw InputError(field: "targets", reason: "at most \(Self.maximumTargets) targets")
         }
         try await checkDevices(deviceIDs, on: connection)
         let branchIDs = try await branchIDs(branchNames, on: connection)
@@ -90,12 +90,12 @@ extension MaintenanceWindowStore {
     /// `text` trimmed: not empty, at most `maximum` characters, no control characters.
     private static func text(_ text: String, field: String, maximum: Int) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw MaintenanceWindowError(field: field, reason: "must not be empty") }
+        guard !trimmed.isEmpty else { throw InputError(field: field, reason: "must not be empty") }
         guard trimmed.unicodeScalars.count <= maximum else {
-            throw MaintenanceWindowError(field: field, reason: "at most \(maximum) characters")
+            throw InputError(field: field, reason: "at most \(maximum) characters")
         }
         guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-            throw MaintenanceWindowError(field: field, reason: "must not contain control characters")
+            throw InputError(field: field, reason: "must not contain control characters")
         }
         return trimmed
     }
@@ -108,7 +108,7 @@ extension MaintenanceWindowStore {
     /// Refuses a time outside ``timeRange``.
     static func checkRange(_ time: Date, field: String) throws {
         guard timeRange.contains(time) else {
-            throw MaintenanceWindowError(field: field, reason: "must be between 1970 and 9999")
+            throw InputError(field: field, reason: "must be between 1970 and 9999")
         }
     }
 
@@ -116,35 +116,35 @@ extension MaintenanceWindowStore {
     private static func schedule(_ draft: MaintenanceWindowDraft) throws -> String? {
         guard let expression = draft.schedule else {
             guard draft.durationSeconds == nil else {
-                throw MaintenanceWindowError(
+                throw InputError(
                     field: "duration_seconds", reason: "only for a recurring window (schedule)")
             }
             guard draft.endsAt != nil else {
-                throw MaintenanceWindowError(field: "ends_at", reason: "required for a one-off window")
+                throw InputError(field: "ends_at", reason: "required for a one-off window")
             }
             return nil
         }
         guard expression.count <= 100 else {
-            throw MaintenanceWindowError(field: "schedule", reason: "at most 100 characters")
+            throw InputError(field: "schedule", reason: "at most 100 characters")
         }
         let cron: CronSchedule
         do {
             cron = try CronSchedule(expression)
         } catch {
-            throw MaintenanceWindowError(field: "schedule", reason: error.reason)
+            throw InputError(field: "schedule", reason: error.reason)
         }
         guard let duration = draft.durationSeconds else {
-            throw MaintenanceWindowError(field: "duration_seconds", reason: "required with a schedule")
+            throw InputError(field: "duration_seconds", reason: "required with a schedule")
         }
         guard durationRange.contains(duration) else {
-            throw MaintenanceWindowError(
+            throw InputError(
                 field: "duration_seconds",
                 reason:
                     "must be \(durationRange.lowerBound) s to 7 days (\(durationRange.upperBound) s), got \(duration)")
         }
         let first = MaintenanceWindowRecord.firstMatch(of: cron, atOrAfter: draft.startsAt)
         guard let first, draft.endsAt.map({ first < $0 }) ?? true else {
-            throw MaintenanceWindowError(field: "schedule", reason: "never matches between starts_at and ends_at")
+            throw InputError(field: "schedule", reason: "never matches between starts_at and ends_at")
         }
         return cron.description
     }
@@ -156,7 +156,7 @@ extension MaintenanceWindowStore {
         var found = Set<UUID>()
         for try await id in rows.decode(UUID.self) { found.insert(id) }
         if let missing = ids.first(where: { !found.contains($0) }) {
-            throw MaintenanceWindowError(field: "device_ids", reason: "no device \(missing.uuidString.lowercased())")
+            throw InputError(field: "device_ids", reason: "no device \(missing.uuidString.lowercased())")
         }
     }
 
@@ -167,7 +167,7 @@ extension MaintenanceWindowStore {
         var found: [String: UUID] = [:]
         for try await (name, id) in rows.decode((String, UUID).self) { found[name] = id }
         if let missing = names.first(where: { found[$0] == nil }) {
-            throw MaintenanceWindowError(field: "branch_names", reason: "no branch \(missing.debugDescription)")
+            throw InputError(field: "branch_names", reason: "no branch \(missing.debugDescription)")
         }
         return names.compactMap { found[$0] }
     }
@@ -182,13 +182,13 @@ extension MaintenanceWindowStore {
         var found = Set<String>()
         for try await region in rows.decode(String.self) { found.insert(region) }
         if let missing = regions.first(where: { !found.contains($0) }) {
-            throw MaintenanceWindowError(field: "regions", reason: "no region \(missing.debugDescription)")
+            throw InputError(field: "regions", reason: "no region \(missing.debugDescription)")
         }
     }
 
     private func checkUser(_ id: Int32, on connection: PostgresConnection) async throws {
         let rows = try await connection.query("SELECT 1 FROM users WHERE id = \(id)", logger: logger)
         for try await _ in rows.decode(Int32.self) { return }
-        throw MaintenanceWindowError(field: "created_by", reason: "no user \(id)")
+        throw InputError(field: "created_by", reason: "no user \(id)")
     }
 }

@@ -21,7 +21,7 @@ public struct MaintenanceWindowStore: Sendable {
     }
 
     /// Validates `draft` and inserts the window and its targets, with an audit entry by `actor`.
-    /// - Throws: ``MaintenanceWindowError`` naming the field at fault; nothing is written then.
+    /// - Throws: ``InputError`` naming the field at fault; nothing is written then.
     public func create(_ draft: MaintenanceWindowDraft, by actor: AuditActor, on connection: PostgresConnection)
         async throws -> MaintenanceWindowRecord
     {
@@ -79,7 +79,7 @@ public struct MaintenanceWindowStore: Sendable {
     }
 
     /// Ends window `id` by hand at `time` (before it opens: cancels it), with an audit entry by `actor`.
-    /// - Throws: ``MaintenanceWindowNotFound``; ``MaintenanceWindowError`` (field `ended_at`) when
+    /// - Throws: ``MaintenanceWindowNotFound``; ``InputError`` (field `ended_at`) when
     ///   it was already ended by hand.
     public func end(id: UUID, by actor: AuditActor, at time: Date, on connection: PostgresConnection) async throws
         -> MaintenanceWindowRecord
@@ -91,7 +91,7 @@ public struct MaintenanceWindowStore: Sendable {
             for try await endedAt in rows.decode(Date?.self) { found = .some(endedAt) }
             guard let endedAt = found else { throw MaintenanceWindowNotFound(id: id) }
             if let endedAt {
-                throw MaintenanceWindowError(
+                throw InputError(
                     field: "ended_at", reason: "the window was already ended at \(Self.iso(endedAt))")
             }
             try Self.checkRange(time, field: "ended_at")

@@ -32,20 +32,20 @@ public struct APITokenStore: Sendable {
         on connection: PostgresConnection
     ) async throws -> Record {
         guard !name.isEmpty, name.count <= 100 else {
-            throw UserInputError(field: "name", reason: "1 to 100 characters")
+            throw InputError(field: "name", reason: "1 to 100 characters")
         }
-        guard secretHash.count == 32 else { throw UserInputError(field: "token", reason: "digest must be 32 bytes") }
+        guard secretHash.count == 32 else { throw InputError(field: "token", reason: "digest must be 32 bytes") }
         return try await connection.transaction(logger: logger) { connection in
             let users = try await connection.query(
                 "SELECT id FROM users WHERE username = \(username)", logger: logger)
             var userID: Int32?
             for try await id in users.decode(Int32.self) { userID = id }
-            guard let userID else { throw UserInputError(field: "user", reason: "no user \(username)") }
+            guard let userID else { throw InputError(field: "user", reason: "no user \(username)") }
             let live = try await connection.query(
                 "SELECT count(*) FROM api_tokens WHERE user_id = \(userID) AND name = \(name) AND revoked_at IS NULL",
                 logger: logger)
             for try await count in live.decode(Int.self) where count > 0 {
-                throw UserInputError(field: "name", reason: "\(username) has a live token named \(name)")
+                throw InputError(field: "name", reason: "\(username) has a live token named \(name)")
             }
             let rows = try await connection.query(
                 """
@@ -62,7 +62,7 @@ public struct APITokenStore: Sendable {
                         "expires_at": .optional(expiresAt.map { $0.formatted(.iso8601) }),
                     ]), by: actor, on: connection)
             guard let record = try await list(username: username, on: connection).first(where: { $0.id == tokenID })
-            else { throw UserInputError(field: "token", reason: "vanished while being created") }
+            else { throw InputError(field: "token", reason: "vanished while being created") }
             return record
         }
     }

@@ -22,7 +22,7 @@ public struct UserDirectory: Sendable {
             ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "." || $0 == "_" || $0 == "-"
         }
         guard !username.isEmpty, username.count <= maximumUsernameLength, allowed else {
-            throw UserInputError(
+            throw InputError(
                 field: "username", reason: "1 to \(maximumUsernameLength) letters, digits, '.', '_' or '-'")
         }
     }
@@ -39,7 +39,7 @@ public struct UserDirectory: Sendable {
             let taken = try await connection.query(
                 "SELECT count(*) FROM users WHERE username = \(username)", logger: logger)
             for try await count in taken.decode(Int.self) where count > 0 {
-                throw UserInputError(field: "username", reason: "\(username) exists")
+                throw InputError(field: "username", reason: "\(username) exists")
             }
             let rows = try await connection.query(
                 """
@@ -58,7 +58,7 @@ public struct UserDirectory: Sendable {
                         "password": .secret, "active": .bool(true),
                     ]), by: actor, on: connection)
             guard let user = try await user(named: username, on: connection) else {
-                throw UserInputError(field: "username", reason: "vanished while being added")
+                throw InputError(field: "username", reason: "vanished while being added")
             }
             return user
         }
@@ -90,7 +90,7 @@ public struct UserDirectory: Sendable {
     ) async throws -> UserRecord {
         try await connection.transaction(logger: logger) { connection in
             guard let before = try await user(named: username, on: connection) else {
-                throw UserInputError(field: "username", reason: "no user \(username)")
+                throw InputError(field: "username", reason: "no user \(username)")
             }
             try await connection.query(
                 """
@@ -115,7 +115,7 @@ public struct UserDirectory: Sendable {
     ) async throws -> UserRecord {
         try await connection.transaction(logger: logger) { connection in
             guard let before = try await user(named: username, on: connection) else {
-                throw UserInputError(field: "username", reason: "no user \(username)")
+                throw InputError(field: "username", reason: "no user \(username)")
             }
             let newRole = role ?? before.role
             let newRegions = regions ?? before.regions
@@ -189,13 +189,13 @@ public struct UserDirectory: Sendable {
     private static func validate(email: String?) throws {
         guard let email else { return }
         guard email.count <= 100, email.contains("@"), !email.contains(where: \.isWhitespace) else {
-            throw UserInputError(field: "email", reason: "an address of at most 100 characters")
+            throw InputError(field: "email", reason: "an address of at most 100 characters")
         }
     }
 
     private func validate(regions: [String], role: OperatorRole, on connection: PostgresConnection) async throws {
         if role == .regionalManager, regions.isEmpty {
-            throw UserInputError(field: "regions", reason: "a regional manager needs at least one region")
+            throw InputError(field: "regions", reason: "a regional manager needs at least one region")
         }
         guard !regions.isEmpty else { return }
         let rows = try await connection.query(
@@ -205,14 +205,14 @@ public struct UserDirectory: Sendable {
               AND r NOT IN (SELECT region FROM branches WHERE region IS NOT NULL)
             """, logger: logger)
         for try await unknown in rows.decode(String.self) {
-            throw UserInputError(field: "regions", reason: "unknown region \(unknown.debugDescription)")
+            throw InputError(field: "regions", reason: "unknown region \(unknown.debugDescription)")
         }
     }
 
     private func requireID(_ username: String, on connection: PostgresConnection) async throws -> Int32 {
         let rows = try await connection.query("SELECT id FROM users WHERE username = \(username)", logger: logger)
         for try await id in rows.decode(Int32.self) { return id }
-        throw UserInputError(field: "username", reason: "no user \(username)")
+        throw InputError(field: "username", reason: "no user \(username)")
     }
 
     private func replaceRegions(of id: Int32, with regions: [String], on connection: PostgresConnection) async throws {

@@ -23,16 +23,3 @@ public struct UserCredentials: Sendable {
     public let failedLogins: Int32
     public let lastFailedLogin: Date?
 }
-
-/// A refused value for a user, naming the field.
-public struct UserInputError: Error, CustomStringConvertible, Equatable {
-    public let field: String
-    public let reason: String
-
-    public init(field: String, reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String { "\(field): \(reason)" }
-}

@@ -149,7 +149,7 @@ struct AlertDeskTests {
                 do {
                     _ = try await desk.list(filter, on: db)
                     Issue.record("accepted a filter with a bad \(field)")
-                } catch let error as AlertInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                 }
             }
@@ -163,11 +163,11 @@ struct AlertDeskTests {
             let id = UUID(
                 uuidString: try await db.strings(
                     "SELECT id::text FROM alert_history WHERE resolved_at IS NULL LIMIT 1")[0])!
-            await #expect(throws: AlertInputError(field: "comment", reason: "must be at most 1000 characters")) {
+            await #expect(throws: InputError(field: "comment", reason: "must be at most 1000 characters")) {
                 try await desk.acknowledge(
                     id: id, comment: String(repeating: "c", count: 1001), by: nino, actor: Self.actor, on: db)
             }
-            await #expect(throws: AlertInputError(field: "user", reason: "no user has id 9999")) {
+            await #expect(throws: InputError(field: "user", reason: "no user has id 9999")) {
                 try await desk.acknowledge(id: id, comment: nil, by: 9999, actor: Self.actor, on: db)
             }
             #expect(

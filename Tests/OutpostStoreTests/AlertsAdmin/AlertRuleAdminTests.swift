@@ -47,7 +47,7 @@ struct AlertRuleAdminTests {
                     _ = try await admin.create(
                         AlertRuleDraft(name: "bad", expression: expression, severity: "high"), by: Self.actor, on: db)
                     Issue.record("accepted \(expression)")
-                } catch let error as AlertRuleInputError {
+                } catch let error as InputError {
                     #expect(error.field == "expression")
                     #expect(error.position == position, "\(error)")
                     #expect(error.reason.hasSuffix(" at position \(position)"), "\(error)")
@@ -85,7 +85,7 @@ struct AlertRuleAdminTests {
                 do {
                     _ = try await admin.create(draft, by: Self.actor, on: db)
                     Issue.record("accepted a draft with a bad \(field)")
-                } catch let error as AlertRuleInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                     #expect("\(error)".hasPrefix("\(field): "))
                 }
@@ -129,7 +129,7 @@ struct AlertRuleAdminTests {
 
             var bad = AlertRulePatch()
             bad.expression = "ping_loss >"
-            await #expect(throws: AlertRuleInputError.self) {
+            await #expect(throws: InputError.self) {
                 try await admin.update(id: legacy.id, bad, by: Self.actor, on: db)
             }
             #expect(try await admin.rule(id: legacy.id, on: db) == updated)
@@ -158,7 +158,7 @@ struct AlertRuleAdminTests {
             #expect(try await admin.update(id: broken.id, disable, by: Self.actor, on: db).enabled == false)
             var enable = AlertRulePatch()
             enable.enabled = true
-            await #expect(throws: AlertRuleInputError.self) {
+            await #expect(throws: InputError.self) {
                 try await admin.update(id: broken.id, enable, by: Self.actor, on: db)
             }
             enable.expression = "ping_loss > 5"

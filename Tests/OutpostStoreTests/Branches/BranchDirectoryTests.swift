@@ -87,7 +87,7 @@ struct BranchDirectoryTests {
                 do {
                     _ = try await directory.create(draft, by: Self.actor, on: db)
                     Issue.record("accepted a draft with a bad \(field)")
-                } catch let error as BranchInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                     #expect("\(error)".hasPrefix("\(field): "))
                 }
@@ -135,62 +135,30 @@ struct BranchDirectoryTests {
             #expect(kutaisi.region == "Imereti" && kutaisi.city == "Kutaisi")
             #expect(kutaisi.latitude == 41.65, "the branch's own position still wins")
 
+            func changing(_ change: (inout BranchPatch) -> Void) -> BranchPatch {
+                var changes = BranchPatch()
+                change(&changes)
+                return changes
+            }
             let refusals: [(String, BranchPatch)] = [
-                (
-                    "gateway_device_id",
-                    {
-                        var p = BranchPatch()
-                        p.gatewayDeviceID = .some(stranger)
-                        return p
-                    }()
-                ),
-                (
-                    "region",
-                    {
-                        var p = BranchPatch()
-                        p.region = .some("Adjara")
-                        return p
-                    }()
-                ),
-                (
-                    "region",
-                    {
-                        var p = BranchPatch()
-                        p.region = .some(nil)
-                        return p
-                    }()
-                ),
-                (
-                    "latitude",
-                    {
-                        var p = BranchPatch()
-                        p.latitude = .some(nil)
-                        return p
-                    }()
-                ),
-                (
-                    "name",
-                    {
-                        var p = BranchPatch()
-                        p.name = "other"
-                        return p
-                    }()
-                ),
+                ("gateway_device_id", changing { $0.gatewayDeviceID = .some(stranger) }),
+                ("region", changing { $0.region = .some("Adjara") }),
+                ("region", changing { $0.region = .some(nil) }),
+                ("latitude", changing { $0.latitude = .some(nil) }),
+                ("name", changing { $0.name = "other" }),
                 (
                     "city",
-                    {
-                        var p = BranchPatch()
-                        p.city = .some("Batumi")
-                        p.region = .some("Imereti")
-                        return p
-                    }()
+                    changing {
+                        $0.city = .some("Batumi")
+                        $0.region = .some("Imereti")
+                    }
                 ),
             ]
             for (field, patch) in refusals {
                 do {
                     _ = try await directory.update(id: branch.id, patch, by: Self.actor, on: db)
                     Issue.record("accepted a patch with a bad \(field)")
-                } catch let error as BranchInputError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                 }
             }

@@ -59,7 +59,7 @@ struct DeviceInventoryTests {
             // A move to no such branch is refused and leaves the device where it was.
             var lost = DevicePatch()
             lost.branch = "nowhere"
-            await #expect(throws: DeviceInputError(field: "branch", reason: #"no branch named "nowhere""#)) {
+            await #expect(throws: InputError(field: "branch", reason: #"no branch named "nowhere""#)) {
                 try await inventory.update(id: created.id, lost, by: Self.actor, on: db)
             }
             #expect(try await inventory.device(id: created.id, on: db)?.branchName == "batumi-1")
@@ -115,7 +115,7 @@ struct DeviceInventoryTests {
                 do {
                     _ = try await inventory.create(draft, by: Self.actor, on: db)
                     return nil
-                } catch let error as DeviceInputError {
+                } catch let error as InputError {
                     return error.field
                 } catch {
                     return "\(error)"
@@ -168,7 +168,7 @@ struct DeviceInventoryTests {
 
             var patch = DevicePatch()
             patch.sshPort = 70000
-            await #expect(throws: DeviceInputError(field: "ssh_port", reason: "must be 1 to 65535, not 70000")) {
+            await #expect(throws: InputError(field: "ssh_port", reason: "must be 1 to 65535, not 70000")) {
                 try await inventory.update(id: UUID(), patch, by: Self.actor, on: db)
             }
             await #expect(throws: DeviceNotFoundError.self) {

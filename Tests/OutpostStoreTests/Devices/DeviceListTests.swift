@@ -111,7 +111,7 @@ struct DeviceListTests {
                 do {
                     _ = try await inventory.list(query, on: db)
                     return nil
-                } catch let error as DeviceInputError {
+                } catch let error as InputError {
                     return error.field
                 } catch {
                     return "\(error)"

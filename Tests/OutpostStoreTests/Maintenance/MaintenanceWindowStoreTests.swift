@@ -57,7 +57,7 @@ struct MaintenanceWindowStoreTests {
             #expect(try await F.store.list(includeEnded: false, now: later, on: db).isEmpty)
             #expect(try await F.store.list(includeEnded: true, now: later, on: db).map(\.id) == [created.id])
 
-            let again = await #expect(throws: MaintenanceWindowError.self) {
+            let again = await #expect(throws: InputError.self) {
                 try await F.store.end(id: created.id, by: F.actor, at: later, on: db)
             }
             #expect(again?.field == "ended_at")

@@ -16,10 +16,15 @@ struct MaintenanceWindowValidationTests {
             let start = F.time("2026-03-10T22:00:00Z")
             let valid = MaintenanceWindowDraft(
                 name: "router swap", startsAt: start, endsAt: start.addingTimeInterval(3_600), deviceIDs: [fleet.t1])
-            func with(_ change: (inout MaintenanceWindowDraft) -> Void) -> MaintenanceWindowDraft {
-                var draft = valid
+            func changed(
+                _ base: MaintenanceWindowDraft, _ change: (inout MaintenanceWindowDraft) -> Void
+            ) -> MaintenanceWindowDraft {
+                var draft = base
                 change(&draft)
                 return draft
+            }
+            func with(_ change: (inout MaintenanceWindowDraft) -> Void) -> MaintenanceWindowDraft {
+                changed(valid, change)
             }
             let recurring = with {
                 $0.schedule = "0 22 * * *"
@@ -36,63 +41,19 @@ struct MaintenanceWindowValidationTests {
                 ("ends_at", with { $0.endsAt = nil }),
                 ("ends_at", with { $0.endsAt = start }),
                 ("duration_seconds", with { $0.durationSeconds = 3_600 }),
+                ("schedule", changed(recurring) { $0.schedule = "61 * * * *" }),
+                ("schedule", changed(recurring) { $0.schedule = "0 22 * *" }),
+                ("schedule", changed(recurring) { $0.schedule = "0 0 30 2 *" }),
                 (
                     "schedule",
-                    {
-                        var d = recurring
-                        d.schedule = "61 * * * *"
-                        return d
-                    }()
+                    changed(recurring) {
+                        $0.endsAt = start.addingTimeInterval(60)
+                        $0.schedule = "0 3 * * *"
+                    }
                 ),
-                (
-                    "schedule",
-                    {
-                        var d = recurring
-                        d.schedule = "0 22 * *"
-                        return d
-                    }()
-                ),
-                (
-                    "schedule",
-                    {
-                        var d = recurring
-                        d.schedule = "0 0 30 2 *"
-                        return d
-                    }()
-                ),
-                (
-                    "schedule",
-                    {
-                        var d = recurring
-                        d.endsAt = start.addingTimeInterval(60)
-                        d.schedule = "0 3 * * *"
-                        return d
-                    }()
-                ),
-                (
-                    "duration_seconds",
-                    {
-                        var d = recurring
-                        d.durationSeconds = nil
-                        return d
-                    }()
-                ),
-                (
-                    "duration_seconds",
-                    {
-                        var d = recurring
-                        d.durationSeconds = 59
-                        return d
-                    }()
-                ),
-                (
-                    "duration_seconds",
-                    {
-                        var d = recurring
-                        d.durationSeconds = 604_801
-                        return d
-                    }()
-                ),
+                ("duration_seconds", changed(recurring) { $0.durationSeconds = nil }),
+                ("duration_seconds", changed(recurring) { $0.durationSeconds = 59 }),
+                ("duration_seconds", changed(recurring) { $0.durationSeconds = 604_801 }),
                 ("targets", with { $0.deviceIDs = [] }),
                 ("device_ids", with { $0.deviceIDs = [fleet.t1, UUID()] }),
                 ("branch_names", with { $0.branchNames = ["tbilisi", "nowhere"] }),
@@ -104,7 +65,7 @@ struct MaintenanceWindowValidationTests {
                 do {
                     _ = try await F.store.create(draft, by: F.actor, on: db)
                     Issue.record("accepted a draft with a bad \(field)")
-                } catch let error as MaintenanceWindowError {
+                } catch let error as InputError {
                     #expect(error.field == field, "\(error)")
                     #expect(error.description == "\(field): \(error.reason)")
                 }
@@ -131,7 +92,7 @@ struct MaintenanceWindowValidationTests {
             let missing = UUID()
             var bad = draft
             bad.deviceIDs = [fleet.t1, missing]
-            let error = await #expect(throws: MaintenanceWindowError.self) {
+            let error = await #expect(throws: InputError.self) {
                 try await F.store.create(bad, by: F.actor, on: db)
             }
             #expect(error?.description == "device_ids: no device \(missing.uuidString.lowercased())")

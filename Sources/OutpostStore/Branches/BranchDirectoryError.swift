@@ -1,22 +1,5 @@
 import Foundation
 
-/// A branch field refused, and why.
-public struct BranchInputError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The field as the API names it (`name`, `display_name_ka`, `city`, …).
-    public let field: String
-    /// Why, for a human.
-    public let reason: String
-
-    /// An error for `field`.
-    public init(field: String, reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    /// "field: reason".
-    public var description: String { "\(field): \(reason)" }
-}
-
 /// A branch operation refused for the state of the database rather than its input.
 public enum BranchDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No branch has this id.
