@@ -86,14 +86,17 @@ struct SessionRoutes: Sendable {
         let matches = try await hasher.verify(login.password, hash: credentials?.passwordHash)
         guard let credentials, matches, credentials.isActive else {
             throttle.sources.recordFailure(source)
-            let attempted = AuditActor(name: String(username.prefix(100)), source: "http \(source)")
+            // Only a well-formed name is recorded: the audit log is read on terminals, and a name
+            // from the network could carry control characters.
+            let name = (try? UserDirectory.validate(username: username)) != nil ? username : "(malformed username)"
+            let attempted = AuditActor(name: name, source: "http \(source)")
             try await database.run(timeout: configuration.queryTimeout) { connection in
                 if let credentials, !matches {
                     try await users.recordFailedLogin(userID: credentials.id, on: connection)
                 }
                 try await AuditLog(logger: logger).append(
                     AuditEntry(
-                        action: "login_failed", entity: "session", entityID: String(username.prefix(100))),
+                        action: "login_failed", entity: "session", entityID: name),
                     by: attempted, on: connection)
             }
             throw APIError(status: .unauthorized, message: "wrong username or password, or user disabled")

@@ -73,6 +73,11 @@ struct LoginSessionTests {
             #expect(try await db.integer("SELECT failed_logins FROM users WHERE username = 'bob'") == 1)
             #expect(
                 try await db.integer("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") == 2)
+            let hostile = try await Self.login(http, "bob\u{1B}[2J\nroot", password: "not the password at all").1
+            #expect(hostile.status == 401)
+            #expect(
+                try await db.strings("SELECT actor FROM audit_log WHERE action = 'login_failed' ORDER BY id")
+                    == ["bob", "nobody", "(malformed username)"])
         }
     }
 
