@@ -90,7 +90,8 @@ struct CredentialsCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
             let outcome = try await database.withConnection { connection, logger in
-                try await MasterKeyRotation.rotate(from: old, to: new, on: connection, logger: logger)
+                try await MasterKeyRotation.rotate(
+                    from: old, to: new, by: .commandLine(), on: connection, logger: logger)
             }
             print(
                 "re-encrypted \(outcome.rewritten) value(s) from master key \(old.fingerprintHex) to \(new.fingerprintHex)"

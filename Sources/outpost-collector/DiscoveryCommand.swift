@@ -40,7 +40,7 @@ struct DiscoveryCommand: AsyncParsableCommand {
             let key = try masterKey.resolve(database)
             let record = try key.seal(credential, discoveryCredential: UUID(), name: name)
             try await database.withConnection { connection, logger in
-                try await DiscoveryRuleStore(logger: logger).addCredential(record, on: connection)
+                try await DiscoveryRuleStore(logger: logger).addCredential(record, by: .commandLine(), on: connection)
             }
             print("\(record.id.uuidString.lowercased()) \(credential) (master key \(key.fingerprintHex))")
         }

@@ -19,11 +19,12 @@ public enum MasterKeyRotation {
     }
 
     /// Opens every value of `snmp_credentials` and `discovery_credentials` with `old` and seals it
-    /// under `new`, in one transaction: if any value does not open, nothing changes.
-    public static func rotate(from old: MasterKey, to new: MasterKey, on connection: PostgresConnection, logger: Logger)
-        async throws -> Outcome
-    {
-        let result = try await CredentialStore(logger: logger).resealAll(on: connection) { value in
+    /// under `new`, in one transaction with its audit entry by `actor`: if any value does not
+    /// open, nothing changes.
+    public static func rotate(
+        from old: MasterKey, to new: MasterKey, by actor: AuditActor, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Outcome {
+        let result = try await CredentialStore(logger: logger).resealAll(by: actor, on: connection) { value in
             let fingerprint = try MasterKey.fingerprintHex(ofSealed: value.sealed)
             if fingerprint == new.fingerprintHex && fingerprint != old.fingerprintHex {
                 _ = try new.open(value.sealed, in: value.field)  // proves it really is sealed under the new key

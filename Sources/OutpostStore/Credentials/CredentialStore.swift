@@ -120,9 +120,9 @@ public struct CredentialStore: Sendable {
     /// throws, nothing is changed.
     ///
     /// - Returns: How many values were rewritten and how many were left as they were.
-    public func resealAll(on connection: PostgresConnection, _ reseal: (SealedValue) throws -> String?) async throws
-        -> (rewritten: Int, unchanged: Int)
-    {
+    public func resealAll(
+        by actor: AuditActor, on connection: PostgresConnection, _ reseal: (SealedValue) throws -> String?
+    ) async throws -> (rewritten: Int, unchanged: Int) {
         try await connection.transaction(logger: logger) { connection in
             var rewritten = 0
             var unchanged = 0
@@ -138,6 +138,13 @@ public struct CredentialStore: Sendable {
                     WHERE id = \(value.field.rowID)
                     """, logger: logger)
                 rewritten += 1
+            }
+            if rewritten > 0 {
+                try await AuditLog(logger: logger).append(
+                    AuditEntry(
+                        action: "reseal", entity: "credentials", entityID: nil,
+                        changes: ["values_resealed": .init(before: nil, after: .integer(Int64(rewritten)))]),
+                    by: actor, on: connection)
             }
             return (rewritten, unchanged)
         }

@@ -112,11 +112,24 @@ public struct DiscoveryRuleStore: Sendable {
         return rule
     }
 
-    /// Adds an SNMP discovery credential whose secrets are already sealed for ``DiscoveryCredentialRecord/field(_:)``.
-    public func addCredential(_ record: DiscoveryCredentialRecord, on connection: PostgresConnection) async throws {
+    /// Adds an SNMP discovery credential whose secrets are already sealed for
+    /// ``DiscoveryCredentialRecord/field(_:)``, with its audit entry by `actor` (secrets masked).
+    public func addCredential(
+        _ record: DiscoveryCredentialRecord, by actor: AuditActor, on connection: PostgresConnection
+    )
+        async throws
+    {
         guard ["v1", "v2c", "v3"].contains(record.version) else {
             throw DiscoveryStoreError.invalid(field: "version", reason: "must be v1, v2c or v3")
         }
+        try await connection.transaction(logger: logger) { connection in
+            try await insert(record, by: actor, on: connection)
+        }
+    }
+
+    private func insert(_ record: DiscoveryCredentialRecord, by actor: AuditActor, on connection: PostgresConnection)
+        async throws
+    {
         try await connection.query(
             """
             INSERT INTO discovery_credentials (id, name, credential_type, community_encrypted, username, auth_protocol,
@@ -124,6 +137,14 @@ public struct DiscoveryRuleStore: Sendable {
             VALUES (\(record.id), \(record.name), \(record.credentialType), \(record.community), \(record.username),
                     \(record.authProtocol), \(record.authKey), \(record.privProtocol), \(record.privKey))
             """, logger: logger)
+        try await AuditLog(logger: logger).append(
+            .diff(
+                action: "create", entity: "discovery_credential", entityID: record.id.uuidString.lowercased(),
+                before: [:],
+                after: [
+                    "name": .text(record.name), "version": .text(record.version), "user": .optional(record.username),
+                    "secrets": .secret,
+                ]), by: actor, on: connection)
     }
 
     /// The SNMP credentials among `ids`, sealed, in the order of `ids` (unknown or SSH ones left out).

@@ -173,12 +173,19 @@ struct CredentialSnapshotTests {
             // A wrong "old" key: refused, nothing changed.
             let new = MasterKey.generate()
             await #expect(throws: CredentialOpeningError.self) {
-                try await MasterKeyRotation.rotate(from: MasterKey.generate(), to: new, on: db, logger: Self.logger)
+                try await MasterKeyRotation.rotate(
+                    from: MasterKey.generate(), to: new, by: AuditActor(name: "test", source: "test"), on: db,
+                    logger: Self.logger)
             }
             #expect(try await store.sealedValues(on: db) == before)
 
-            let outcome = try await MasterKeyRotation.rotate(from: fixture.key, to: new, on: db, logger: Self.logger)
+            let outcome = try await MasterKeyRotation.rotate(
+                from: fixture.key, to: new, by: AuditActor(name: "test", source: "test"), on: db, logger: Self.logger)
             #expect(outcome == MasterKeyRotation.Outcome(rewritten: 5, alreadyRotated: 0))
+            #expect(
+                try await db.strings(
+                    "SELECT changes->'values_resealed'->>'after' FROM audit_log WHERE action = 'reseal'")
+                    == ["5"], "one audit entry for the rotation, none for the refused one")
             let after = try await store.sealedValues(on: db)
             #expect(after.allSatisfy { (try? MasterKey.fingerprintHex(ofSealed: $0.sealed)) == new.fingerprintHex })
             #expect(try await MasterKeyCheck.verify(new, on: db, logger: Self.logger) == 5)
@@ -197,7 +204,9 @@ struct CredentialSnapshotTests {
             }
             // Running it again (e.g. after a crash before the operator saw the result) is harmless.
             #expect(
-                try await MasterKeyRotation.rotate(from: fixture.key, to: new, on: db, logger: Self.logger)
+                try await MasterKeyRotation.rotate(
+                    from: fixture.key, to: new, by: AuditActor(name: "test", source: "test"), on: db,
+                    logger: Self.logger)
                     == MasterKeyRotation.Outcome(rewritten: 0, alreadyRotated: 5))
         }
     }

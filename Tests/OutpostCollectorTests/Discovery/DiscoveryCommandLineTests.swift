@@ -34,6 +34,10 @@ struct DiscoveryCommandLineTests {
             #expect(
                 try await db.integer(
                     "SELECT count(*) FROM discovery_credentials WHERE community_encrypted NOT LIKE '%s3cret%'") == 1)
+            #expect(
+                try await db.strings(
+                    "SELECT entity_id || ' ' || (changes::text LIKE '%s3cret%')::text FROM audit_log WHERE entity = 'discovery_credential'"
+                ) == ["\(credential) false"])
 
             #expect(
                 try await run([

@@ -115,7 +115,7 @@ struct DiscoveryEndToEndTests {
         var ids: [UUID] = []
         for community in communities {
             let credential = try key.seal(.community(community), discoveryCredential: UUID(), name: community)
-            try await store.addCredential(credential, on: db)
+            try await store.addCredential(credential, by: AuditActor(name: "test", source: "test"), on: db)
             ids.append(credential.id)
         }
         return ids
@@ -128,7 +128,8 @@ struct DiscoveryEndToEndTests {
         -> (credential: UUID, socket: any Channel, port: Int)
     {
         let credential = try key.seal(.community("never-answered"), discoveryCredential: UUID(), name: "silent")
-        try await DiscoveryRuleStore(logger: logger).addCredential(credential, on: db)
+        try await DiscoveryRuleStore(logger: logger).addCredential(
+            credential, by: AuditActor(name: "test", source: "test"), on: db)
         let socket = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
             host: "0.0.0.0", port: 0
         ).get()
