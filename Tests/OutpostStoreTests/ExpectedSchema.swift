@@ -171,6 +171,7 @@ enum ExpectedSchema {
         "idx_alert_history_open: CREATE INDEX idx_alert_history_open ON alert_history USING btree (triggered_at) WHERE (resolved_at IS NULL)",
         "idx_alert_history_rule: CREATE INDEX idx_alert_history_rule ON alert_history USING btree (rule_id)",
         "idx_alert_history_suppressed_by: CREATE INDEX idx_alert_history_suppressed_by ON alert_history USING btree (suppressed_by) WHERE (suppressed_by IS NOT NULL)",
+        "idx_alert_history_triggered: CREATE INDEX idx_alert_history_triggered ON alert_history USING btree (triggered_at DESC, id DESC)",
         "idx_alert_rules_branch: CREATE INDEX idx_alert_rules_branch ON alert_rules USING btree (branch_id)",
         "idx_alert_rules_device: CREATE INDEX idx_alert_rules_device ON alert_rules USING btree (device_id)",
         "idx_api_tokens_live_name: CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens USING btree (user_id, name) WHERE (revoked_at IS NULL)",

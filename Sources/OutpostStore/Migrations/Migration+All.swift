@@ -16,5 +16,6 @@ extension Migration {
         .operators,
         .deviceSearch,
         .branchGeography,
+        .alertHistoryPaging,
     ]
 }
