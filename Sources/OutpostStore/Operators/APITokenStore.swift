@@ -31,8 +31,8 @@ public struct APITokenStore: Sendable {
         username: String, name: String, secretHash: [UInt8], expiresAt: Date?, by actor: AuditActor,
         on connection: PostgresConnection
     ) async throws -> Record {
-        guard !name.isEmpty, name.count <= 100 else {
-            throw InputError(field: "name", reason: "1 to 100 characters")
+        if let problem = TextInput.problem(name, maximumLength: 100) {
+            throw InputError(field: "name", reason: problem)
         }
         guard secretHash.count == 32 else { throw InputError(field: "token", reason: "digest must be 32 bytes") }
         return try await connection.transaction(logger: logger) { connection in

@@ -188,7 +188,9 @@ public struct UserDirectory: Sendable {
 
     private static func validate(email: String?) throws {
         guard let email else { return }
-        guard email.count <= 100, email.contains("@"), !email.contains(where: \.isWhitespace) else {
+        guard TextInput.problem(email, maximumLength: 100) == nil, email.contains("@"),
+            !email.contains(where: \.isWhitespace)
+        else {
             throw InputError(field: "email", reason: "an address of at most 100 characters")
         }
     }

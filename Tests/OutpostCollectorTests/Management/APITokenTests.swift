@@ -33,6 +33,12 @@ struct APITokenTests {
             #expect(
                 !String(decoding: try JSONSerialization.data(withJSONObject: listed), as: UTF8.self).contains(secret))
 
+            // Names and addresses are shown on terminals: control characters are refused.
+            let escape = try await grace.send("POST", "/api/v1/tokens", json: ["name": "ci\u{1B}[2J"])
+            #expect(escape.status == 400)
+            #expect(try escape.json()["field"] as? String == "name")
+            let email = try await admin.send("PATCH", "/api/v1/users/grace", json: ["email": "g\u{7}@example.ge"])
+            #expect(try email.json()["field"] as? String == "email")
             let forOthers = try await grace.send("POST", "/api/v1/tokens", json: ["name": "x", "username": "admin"])
             #expect(forOthers.status == 403)
 
