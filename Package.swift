@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         // The device inventory's CSV import (OutpostCollector/Inventory).
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+        // The web console's HTML templates (OutpostConsole).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -127,12 +129,25 @@ let package = Package(
         .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedResourcesTool"]),
         // The generator the EmbedResources plugin runs.
         .executableTarget(name: "EmbedResourcesTool", path: "Plugins/EmbedResourcesTool", swiftSettings: strict),
-        // mTLS server, sessions, ingest, config distribution, jobs, alerts.
+        // The web console's presentation: Mustache templates, page models, SVG charts and map,
+        // and the static files (style, script, font, map outline), embedded at build time.
+        .target(
+            name: "OutpostConsole",
+            dependencies: [
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Resources"],
+            swiftSettings: strict,
+            plugins: ["EmbedResources"]
+        ),
+        // mTLS server, sessions, ingest, config distribution, jobs, alerts, management API, console.
         .target(
             name: "OutpostCollector",
             dependencies: [
                 "OutpostSettings",
                 "OutpostCore", "OutpostRules", "OutpostWire", "OutpostPKI", "OutpostStore", "OutpostTransport",
+                "OutpostConsole",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,8 +2,10 @@
 //
 //   EmbedResourcesTool <resources folder> <output .swift file> <relative path>…
 //
-// Each file becomes one entry of a dictionary from its relative path to its text, as a string
-// literal with every character that needs it escaped, so the text is byte for byte the file.
+// Each UTF-8 file becomes one entry of a dictionary from its relative path to its text, as a
+// string literal with every character that needs it escaped, so the text is byte for byte the
+// file. Any other file (a font, an image) becomes an entry of a second dictionary, as Base64: a
+// string literal compiles in no time, where an array literal of its bytes would take minutes.
 import Foundation
 
 let arguments = CommandLine.arguments
@@ -34,13 +36,19 @@ func escaped(_ text: String) -> String {
 }
 
 var entries: [String] = []
+var binaryEntries: [String] = []
 for path in arguments.dropFirst(3) {
     let data = try Data(contentsOf: root.appending(path: path))
-    guard let text = String(data: data, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("\(path): not UTF-8 text\n".utf8))
-        exit(65)
+    if let text = String(data: data, encoding: .utf8) {
+        entries.append("        \"\(escaped(path))\": \"\(escaped(text))\",\n")
+    } else {
+        binaryEntries.append("        \"\(escaped(path))\": \"\(data.base64EncodedString())\",\n")
     }
-    entries.append("        \"\(escaped(path))\": \"\(escaped(text))\",\n")
+}
+
+/// The body of a dictionary literal of `entries`.
+func dictionary(_ entries: [String]) -> String {
+    entries.isEmpty ? ":]" : "\n" + entries.joined() + "    ]"
 }
 let source = """
     // Generated at build time by the EmbedResources plugin from the target's Resources/ folder.
@@ -48,7 +56,9 @@ let source = """
     /// The files of the target's `Resources/` folder.
     enum EmbeddedResources {
         /// File text by path relative to `Resources/`.
-        static let files: [String: String] = [\(entries.isEmpty ? ":]" : "\n" + entries.joined() + "    ]")
+        static let files: [String: String] = [\(dictionary(entries))
+        /// Base64 of the files that are not UTF-8 text, by path relative to `Resources/`.
+        static let binaryFiles: [String: String] = [\(dictionary(binaryEntries))
     }
 
     """

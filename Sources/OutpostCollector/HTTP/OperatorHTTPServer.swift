@@ -10,7 +10,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The collector's operator HTTP server, on a port of its own: `/healthz`, `/readyz`,
-/// `/metrics` (Prometheus), and the authenticated management API under `/api/v1`.
+/// `/metrics` (Prometheus), the authenticated management API under `/api/v1`, and the web
+/// console (every other path; see ``ConsoleRoutes``).
 ///
 /// A ServiceLifecycle service: it stops accepting at graceful shutdown and finishes the
 /// requests in progress. It writes to PostgreSQL only what operators change through the API.
@@ -74,6 +75,7 @@ public final class OperatorHTTPServer: Service, Sendable {
         ManagementRoutes(
             configuration: configuration, database: database, sessions: sessions, logger: logger, masterKey: masterKey
         ).register(on: router)
+        ConsoleRoutes(configuration: configuration, database: database, logger: logger).register(on: router)
         let bound = self.bound
         let logger = self.logger
         let listening = Atomic(false)

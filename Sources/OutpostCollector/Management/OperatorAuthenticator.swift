@@ -12,6 +12,8 @@ struct OperatorAuthenticator: RouterMiddleware {
 
     /// The session cookie's name.
     static let cookieName = "outpost_session"
+    /// The cookie holding the session's CSRF token for the console's script (not HttpOnly).
+    static let csrfCookieName = "outpost_csrf"
     /// The header carrying the CSRF token.
     static let csrfHeader = "x-csrf-token"
 
@@ -35,7 +37,8 @@ struct OperatorAuthenticator: RouterMiddleware {
         }
     }
 
-    private func authenticate(_ request: Request, context: inout OperatorRequestContext) async throws {
+    /// Sets the context's principal and credential, or throws the ``APIError`` to answer (401, 403).
+    func authenticate(_ request: Request, context: inout OperatorRequestContext) async throws {
         let timeout = configuration.queryTimeout
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer "), authorization.count < 200 else {

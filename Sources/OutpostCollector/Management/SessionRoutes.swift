@@ -56,6 +56,7 @@ struct SessionRoutes: Sendable {
             }
             var response = Response(status: .noContent)
             response.setCookie(expiredCookie)
+            response.setCookie(expiredCSRFCookie)
             return response
         }
     }
@@ -124,6 +125,13 @@ struct SessionRoutes: Sendable {
                 name: OperatorAuthenticator.cookieName, value: sessionID,
                 maxAge: Int(configuration.sessionLifetime.components.seconds), path: "/",
                 secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        // The console's script reads the CSRF token from here to send it back as X-CSRF-Token;
+        // another origin can neither read the cookie nor set the header.
+        response.setCookie(
+            Cookie(
+                name: OperatorAuthenticator.csrfCookieName, value: csrfToken,
+                maxAge: Int(configuration.sessionLifetime.components.seconds), path: "/",
+                secure: configuration.secureCookies, httpOnly: false, sameSite: .strict))
         return response
     }
 
@@ -131,5 +139,11 @@ struct SessionRoutes: Sendable {
         Cookie(
             name: OperatorAuthenticator.cookieName, value: "", maxAge: 0, path: "/",
             secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    private var expiredCSRFCookie: Cookie {
+        Cookie(
+            name: OperatorAuthenticator.csrfCookieName, value: "", maxAge: 0, path: "/",
+            secure: configuration.secureCookies, httpOnly: false, sameSite: .strict)
     }
 }

@@ -16,7 +16,7 @@ public struct StatusStore: Sendable {
         }
     }
 
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a store logging to `logger`.
     public init(logger: Logger) {
