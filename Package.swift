@@ -273,6 +273,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The console's presentation without a server: the map's projection and layout, assets.
+        .testTarget(name: "OutpostConsoleTests", dependencies: ["OutpostConsole"], swiftSettings: strict),
         // ICMP, SNMP, traceroute and discovery against real peers.
         .testTarget(
             name: "OutpostProbesTests",

@@ -18,5 +18,6 @@ struct ConsoleRoutes: Sendable {
         }
         let site = ConsoleSite(router: router, database: database, configuration: configuration, logger: logger)
         OverviewPageRoute(logger: logger).register(on: site)
+        MapPageRoute(logger: logger).register(on: site)
     }
 }
