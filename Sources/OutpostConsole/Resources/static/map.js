@@ -2,7 +2,8 @@
 // shows one marker per region; zoomed in, each branch. Zooming changes the SVG's viewBox and
 // the classes zoomed-in / zoomed-out; branch markers keep their size on screen. The zoom
 // survives the live refresh of the page (console.js swaps <main> and says "outpost:refreshed").
-// Keys, while the map has the focus: + and − zoom, 0 shows the whole country, arrows move.
+// Keys, while the map has the focus: + and − zoom, 0 shows the whole country, arrows move
+// (when zoomed in; zoomed out they scroll the page as usual).
 "use strict";
 (function () {
   const levels = [1, 2, 4, 8];
@@ -76,7 +77,7 @@
     if (cluster && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
       zoomToCluster(cluster);
-    } else if (keys[event.key]) {
+    } else if (keys[event.key] && !(event.key.startsWith("Arrow") && view.level === 0)) {
       event.preventDefault();
       keys[event.key]();
     }
