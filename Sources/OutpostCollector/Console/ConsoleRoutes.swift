@@ -18,5 +18,6 @@ struct ConsoleRoutes: Sendable {
         }
         let site = ConsoleSite(router: router, database: database, configuration: configuration, logger: logger)
         OverviewPageRoute(logger: logger).register(on: site)
+        AlertsPageRoute(logger: logger).register(on: site)
     }
 }
