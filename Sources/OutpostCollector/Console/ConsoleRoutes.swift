@@ -19,5 +19,6 @@ struct ConsoleRoutes: Sendable {
         let site = ConsoleSite(router: router, database: database, configuration: configuration, logger: logger)
         OverviewPageRoute(logger: logger).register(on: site)
         AlertsPageRoute(logger: logger).register(on: site)
+        AgentsPageRoute(logger: logger).register(on: site)
     }
 }
