@@ -20,5 +20,6 @@ struct ConsoleRoutes: Sendable {
         OverviewPageRoute(logger: logger).register(on: site)
         AlertsPageRoute(logger: logger).register(on: site)
         AgentsPageRoute(logger: logger).register(on: site)
+        DiscoveryPageRoute(logger: logger).register(on: site)
     }
 }
