@@ -21,5 +21,6 @@ struct ConsoleRoutes: Sendable {
         AlertsPageRoute(logger: logger).register(on: site)
         AgentsPageRoute(logger: logger).register(on: site)
         DiscoveryPageRoute(logger: logger).register(on: site)
+        AdminPageRoute(logger: logger).register(on: site)
     }
 }
