@@ -65,6 +65,9 @@ struct AlertsPageTests {
     func viewer() async throws {
         try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in
             try await Self.seed(db)
+            let anonymous = try await http.get("/alerts")
+            #expect(anonymous.text.contains("id=\"login-form\""), "without a session: the login page")
+            #expect(!anonymous.text.contains("router-telavi"))
             let viewer = try await Self.session(http, "vera", .viewer, on: db)
             let reply = try await viewer.get("/alerts")
             #expect(reply.status == 200)
@@ -125,6 +128,21 @@ struct AlertsPageTests {
             #expect(!html.contains("<option value=\"kutaisi\""))
             let window = try await db.strings("SELECT id::text FROM maintenance_windows")[0]
             #expect(html.contains("data-path=\"/api/v1/maintenance/\(window)/end\""))
+            // What pages.js posts for the form: branches as a list, times in UTC.
+            let device = try await db.strings("SELECT id::text FROM standalone_devices WHERE name = 'router-telavi'")[0]
+            let created = try await manager.send(
+                "POST", "/api/v1/maintenance",
+                json: [
+                    "name": "ups test", "branches": ["telavi"], "device_ids": [device],
+                    "starts_at": Date().addingTimeInterval(86400).formatted(.iso8601),
+                    "ends_at": Date().addingTimeInterval(90000).formatted(.iso8601), "comment": "CHG-1300",
+                ])
+            #expect(created.status == 201, "\(created.text)")
+            let scheduled = try await manager.get("/alerts").text
+            let row = try #require(scheduled.components(separatedBy: "<tr>").first { $0.contains("ups test") })
+            #expect(row.contains("upcoming"))
+            #expect(row.contains("router-telavi, branch telavi"))
+            #expect(row.contains("CHG-1300"))
 
             let other = try await Self.session(http, "imereti", .regionalManager, regions: ["Imereti"], on: db)
             let theirs = try await other.get("/alerts").text
