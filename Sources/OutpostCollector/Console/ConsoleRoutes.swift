@@ -9,6 +9,7 @@ import OutpostConsole
 struct ConsoleRoutes: Sendable {
     let configuration: OperatorHTTPConfiguration
     let database: BoundedDatabaseAccess
+    let events: ConsoleBroadcaster
     let logger: Logger
 
     func register(on router: Router<OperatorRequestContext>) {
@@ -18,5 +19,7 @@ struct ConsoleRoutes: Sendable {
         }
         let site = ConsoleSite(router: router, database: database, configuration: configuration, logger: logger)
         OverviewPageRoute(logger: logger).register(on: site)
+        ConsoleEventsRoute(events: events, configuration: configuration, database: database, logger: logger).register(
+            on: router)
     }
 }
