@@ -217,4 +217,24 @@ struct ConsoleEventsTests {
             }
         }
     }
+
+    @Test("graceful shutdown ends the open streams instead of waiting for them", .timeLimit(.minutes(1)))
+    func shutdown() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let stream = RecordedEvents()
+            try await OperatorHTTPFixture().withServer(database: database.url) { http in
+                let session = try await Self.session(http, "tamar", on: db)
+                Task {
+                    try await SSETestStream.with(session) { events in
+                        if try await events.event(where: { $0.name == "hello" }) != nil { stream.record("hello") }
+                        if try await eventually(within: .seconds(30), { events.ended }) { stream.record("ended") }
+                    }
+                }
+                #expect(try await stream.wait(for: "hello", within: .seconds(10)))
+                #expect(stream.count(of: "ended") == 0)
+            }
+            // withServer returned once the server stopped, which it did with the stream still open.
+            #expect(try await stream.wait(for: "ended", within: .seconds(5)), "the server did not end the stream")
+        }
+    }
 }
