@@ -51,8 +51,12 @@ func run(_ query: PostgresQuery, on connection: PostgresConnection) async throws
     try await connection.query(query, logger: logger)
 }
 
+/// Runs the statements of `sql`, each ending with `;` at the end of a line.
 func execute(_ sql: String, on connection: PostgresConnection) async throws {
-    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    for statement in sql.split(separator: ";\n")
+    where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
+    }
 }
 
 func count(_ sql: String, on connection: PostgresConnection) async throws -> Int {
@@ -276,4 +280,7 @@ print(
         Double(rolled.rawRows) / rollupSeconds))
 
 try await closeConnection(connection)
-try await administer("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+// HISTORY_BENCH_KEEP=1 keeps the database, to look at the plans (EXPLAIN) afterwards.
+if ProcessInfo.processInfo.environment["HISTORY_BENCH_KEEP"] != "1" {
+    try await administer("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+}
