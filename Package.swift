@@ -397,6 +397,17 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
             path: "Benchmarks/IngestMTLSBench",
             swiftSettings: strict
         ),
+        // History chart and summary queries at the legacy's scale, roll-up throughput.
+        .executableTarget(
+            name: "HistoryBench",
+            dependencies: [
+                "OutpostStore", "OutpostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HistoryBench",
+            swiftSettings: strict
+        ),
         // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",

@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract:
-            "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, partition maintenance, operator HTTP."
+            "Run the collector until SIGTERM/SIGINT (graceful shutdown): agent mTLS listener, enrolment endpoint, ingest, configuration push, history roll-ups, partition maintenance, operator HTTP."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -20,9 +20,21 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Days of history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 90)."
+            "Days of raw history kept; older daily partitions are dropped (default: $OUTPOST_RETENTION_DAYS, retention_days, or 7)."
     )
     var retentionDays: String?
+
+    @Option(
+        help:
+            "Days of one-minute history roll-ups kept (default: $OUTPOST_ROLLUP_MINUTE_RETENTION_DAYS, rollup_minute_retention_days, or 90)."
+    )
+    var rollupMinuteRetentionDays: String?
+
+    @Option(
+        help:
+            "Days of one-hour history roll-ups kept (default: $OUTPOST_ROLLUP_HOUR_RETENTION_DAYS, rollup_hour_retention_days, or 730)."
+    )
+    var rollupHourRetentionDays: String?
 
     @Option(
         name: .customLong("ca-dir"),
@@ -72,6 +84,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = CollectorSettings.Flags()
         flags.retentionDays = retentionDays
+        flags.rollupMinuteRetentionDays = rollupMinuteRetentionDays
+        flags.rollupHourRetentionDays = rollupHourRetentionDays
         flags.caDirectory = caDirectory
         flags.listen = listen
         flags.enrolListen = enrolListen
@@ -87,6 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         let key = try DatabaseOptions.validating { try settings.masterKey() }
         let url = try settings.databaseURL()
         let retention = try settings.retentionDays()
+        let rollupRetention = try settings.rollupRetentionDays()
         let agentEndpoint = try settings.listen()
         let enrolEndpoint = try settings.enrolListen()
         let certificateLifetime = try settings.certificateLifetime()
@@ -137,7 +152,9 @@ struct RunCommand: AsyncParsableCommand {
             client, pipeline, alerts, discovery,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
-            PartitionMaintainer(client: client, retentionDays: retention, logger: logger),
+            PartitionMaintainer(
+                client: client, retentionDays: retention, rollupRetention: rollupRetention, logger: logger),
+            RollupMaintainer(client: client, writer: RollupWriter(logger: logger), logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,
@@ -149,7 +166,9 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "collector starting",
             metadata: [
-                "database": "\(url)", "retention_days": "\(retention)", "agents": "\(agentEndpoint)",
+                "database": "\(url)", "retention_days": "\(retention)",
+                "rollup_retention_days": "\(rollupRetention.minute)/\(rollupRetention.hour)",
+                "agents": "\(agentEndpoint)",
                 "enrolment": "\(enrolEndpoint)",
                 "http": "\(http.tls == nil ? "http" : "https")://\(http.host):\(http.port)",
             ])

@@ -4,26 +4,31 @@ import OutpostStore
 import PostgresNIO
 import ServiceLifecycle
 
-/// Keeps daily partitions created ahead of time and drops those past retention, at start
-/// and then every `period`. Several collectors may run it at once: the SQL functions lock.
+/// Keeps partitions created ahead of time and drops those past retention, at start and then
+/// every `period`: raw rows by `retentionDays`, the one-minute and one-hour roll-ups by their own
+/// (docs/architecture.md, "Schema decisions"). Several collectors may run it at once: the SQL
+/// functions lock.
 /// Each round also deletes operators' login sessions that ended or expired over a day ago.
 public struct PartitionMaintainer: Service {
     private let client: PostgresClient
     private let daysAhead: Int
     private let retentionDays: Int
+    private let rollupRetention: (minute: Int, hour: Int)
     private let period: Duration
     private let logger: Logger
 
     /// - Parameters:
     ///   - daysAhead: partitions exist from yesterday through today + `daysAhead`.
-    ///   - retentionDays: partitions older than this many days are dropped.
+    ///   - retentionDays: raw rows' partitions older than this many days are dropped.
+    ///   - rollupRetention: days of one-minute and of one-hour roll-ups kept.
     public init(
-        client: PostgresClient, daysAhead: Int = 7, retentionDays: Int, period: Duration = .seconds(3600),
-        logger: Logger
+        client: PostgresClient, daysAhead: Int = 7, retentionDays: Int,
+        rollupRetention: (minute: Int, hour: Int) = (90, 730), period: Duration = .seconds(3600), logger: Logger
     ) {
         self.client = client
         self.daysAhead = daysAhead
         self.retentionDays = retentionDays
+        self.rollupRetention = rollupRetention
         self.period = period
         self.logger = logger
     }
@@ -48,11 +53,13 @@ public struct PartitionMaintainer: Service {
     /// One maintenance round, abandoned after ``roundTimeout``.
     public func runOnce(now: Date = Date()) async throws {
         let maintenance = PartitionMaintenance(logger: logger)
-        let (daysAhead, retentionDays) = (self.daysAhead, self.retentionDays)
+        let (daysAhead, retentionDays, rollupRetention) = (self.daysAhead, self.retentionDays, self.rollupRetention)
         try await client.withConnection(timeout: Self.roundTimeout) { connection in
             try await maintenance.ensurePartitions(
                 from: now.addingTimeInterval(-86_400), days: daysAhead + 2, on: connection)
             _ = try await maintenance.dropExpired(retentionDays: retentionDays, now: now, on: connection)
+            _ = try await maintenance.dropExpiredRollups(
+                minuteDays: rollupRetention.minute, hourDays: rollupRetention.hour, now: now, on: connection)
             try await LoginSessionStore(logger: logger).purge(on: connection)
         }
     }

@@ -35,6 +35,7 @@ struct ManagementRoutes: Sendable {
         TemplateRoutes(logger: logger).register(on: api)
         DiscoveryRoutes(logger: logger).register(on: api)
         SettingRoutes(logger: logger).register(on: api)
+        HistoryRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

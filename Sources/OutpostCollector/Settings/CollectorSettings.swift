@@ -29,6 +29,12 @@ public struct CollectorSettings: Sendable {
             "http_allow_plain_remote", environment: "OUTPOST_HTTP_ALLOW_PLAIN_REMOTE")
         public static let retentionDays = SettingKey(
             "retention_days", environment: "OUTPOST_RETENTION_DAYS", flag: "--retention-days")
+        public static let rollupMinuteRetentionDays = SettingKey(
+            "rollup_minute_retention_days", environment: "OUTPOST_ROLLUP_MINUTE_RETENTION_DAYS",
+            flag: "--rollup-minute-retention-days")
+        public static let rollupHourRetentionDays = SettingKey(
+            "rollup_hour_retention_days", environment: "OUTPOST_ROLLUP_HOUR_RETENTION_DAYS",
+            flag: "--rollup-hour-retention-days")
         public static let certificateLifetime = SettingKey(
             "agent_certificate_lifetime", environment: "OUTPOST_AGENT_CERT_LIFETIME",
             flag: "--agent-certificate-lifetime")
@@ -55,7 +61,8 @@ public struct CollectorSettings: Sendable {
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
         public static let all = [
-            databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, certificateLifetime, logLevel,
+            databaseURL, caDirectory, listen, enrolListen, httpListen, retentionDays, rollupMinuteRetentionDays,
+            rollupHourRetentionDays, certificateLifetime, logLevel,
             masterKeyFile, httpTLSCert, httpTLSKey, httpTLSServerIdentity, httpPublicOrigin, httpAllowPlainRemote,
             smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow,
             flapStartPercent, flapStopPercent,
@@ -74,6 +81,8 @@ public struct CollectorSettings: Sendable {
         public var httpTLSKey: String?
         public var httpPublicOrigin: String?
         public var retentionDays: String?
+        public var rollupMinuteRetentionDays: String?
+        public var rollupHourRetentionDays: String?
         public var certificateLifetime: String?
         public var logLevel: String?
         public var masterKeyFile: String?
@@ -169,11 +178,24 @@ public struct CollectorSettings: Sendable {
         return (total ?? AgentListener.defaultLimits.connections, perSource ?? AgentListener.defaultLimits.perSource)
     }
 
-    /// Days of history kept.
+    /// Days of raw history (ping rounds, traceroutes, SNMP samples) kept: 7 by default, the
+    /// roll-ups keep longer (docs/architecture.md, "Schema decisions").
     public func retentionDays() throws -> Int {
         try settings.value(
             Keys.retentionDays, flag: flags.retentionDays, expected: "a number of days from 1 to 36500",
-            SettingParsers.integer(in: 1...36_500)) ?? 90
+            SettingParsers.integer(in: 1...36_500)) ?? 7
+    }
+
+    /// Days of one-minute roll-ups kept (`rollup_minute_retention_days`, default 90) and of
+    /// one-hour roll-ups (`rollup_hour_retention_days`, default 730).
+    public func rollupRetentionDays() throws -> (minute: Int, hour: Int) {
+        let minute = try settings.value(
+            Keys.rollupMinuteRetentionDays, flag: flags.rollupMinuteRetentionDays,
+            expected: "a number of days from 1 to 36500", SettingParsers.integer(in: 1...36_500))
+        let hour = try settings.value(
+            Keys.rollupHourRetentionDays, flag: flags.rollupHourRetentionDays,
+            expected: "a number of days from 1 to 36500", SettingParsers.integer(in: 1...36_500))
+        return (minute ?? 90, hour ?? 730)
     }
 
     /// Lifetime of agent certificates issued at enrolment and renewal (10 minutes to 397 days).
@@ -294,6 +316,7 @@ public struct CollectorSettings: Sendable {
         _ = try enrolListen()
         _ = try operatorHTTP(serverIdentity: nil)
         _ = try retentionDays()
+        _ = try rollupRetentionDays()
         _ = try certificateLifetime()
         _ = try agentConnectionLimits()
         _ = try logLevel()

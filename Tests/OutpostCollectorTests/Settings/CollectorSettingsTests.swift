@@ -15,7 +15,8 @@ struct CollectorSettingsTests {
         try settings.validate()
         #expect(try settings.databaseURL().description.contains("127.0.0.1:5432/outpost"))
         #expect(try settings.listen() == CollectorSettings.Endpoint(host: "0.0.0.0", port: 8443))
-        #expect(try settings.retentionDays() == 90)
+        #expect(try settings.retentionDays() == 7)
+        #expect(try settings.rollupRetentionDays() == (90, 730))
         #expect(try settings.certificateLifetime() == 30 * 86_400)
         #expect(try settings.agentConnectionLimits() == (4_096, 64))
         let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
@@ -23,6 +24,17 @@ struct CollectorSettingsTests {
             #expect(text.contains("\(key.name) = "), "\(key.name) is not in the example")
             #expect(text.contains(key.environmentVariable), "\(key.environmentVariable) is not documented")
         }
+    }
+
+    @Test func rollupRetentionFromFlagsAndEnvironment() throws {
+        var flags = CollectorSettings.Flags()
+        flags.rollupHourRetentionDays = "400"
+        let settings = try CollectorSettings(
+            config: Self.examplePath, flags: flags, environment: ["OUTPOST_ROLLUP_MINUTE_RETENTION_DAYS": "30"])
+        #expect(try settings.rollupRetentionDays() == (30, 400))
+        let refused = try CollectorSettings(
+            config: Self.examplePath, environment: ["OUTPOST_ROLLUP_HOUR_RETENTION_DAYS": "0"])
+        #expect(throws: SettingsError.self) { try refused.rollupRetentionDays() }
     }
 
     @Test func flagsWinOverEnvironmentOverFile() throws {
