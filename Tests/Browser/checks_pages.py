@@ -1,0 +1,97 @@
+"""The map, the device chart, the keyboard, and a screenshot of every page."""
+
+import os
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+import console_pages
+from checks_roles import branch_on_map
+from console_checks import check
+
+# 24 h of seeded rounds, one a minute: a chart drawing them has at least one point an hour
+# (however it aggregates), i.e. 24 and more vertices.
+MINIMUM_CHART_POINTS = 24
+
+# The vertices the charts of the open page draw: points of every <polyline>/<polygon>, segment
+# ends of every <path> (each command letter's coordinate pairs), and every <circle> (markers).
+COUNT_VERTICES = """
+let count = 0;
+for (const svg of document.querySelectorAll("#main svg")) {
+  for (const line of svg.querySelectorAll("polyline, polygon")) count += line.points.numberOfItems;
+  for (const path of svg.querySelectorAll("path")) {
+    const numbers = (path.getAttribute("d") || "").match(/-?\\d*\\.?\\d+(e-?\\d+)?/gi) || [];
+    count += Math.floor(numbers.length / 2);
+  }
+  count += svg.querySelectorAll("circle").length;
+}
+return count;
+"""
+
+
+@check
+def map_shows_every_seeded_branch(context):
+    browser = context.browser
+    browser.log_in(context.user("admin"))
+    context.needs("map")
+    browser.open("/map")
+    missing = [b["name"] for b in context.branches_in() if not branch_on_map(context, b)]
+    assert not missing, f"the map lacks the branches {missing}"
+    return f"{len(context.branches_in())} branches"
+
+
+@check
+def device_chart_draws_the_seeded_24_hours(context):
+    browser = context.browser
+    context.needs("device")
+    device = context.device(context.fixture["history_device"])
+    browser.open(f"/devices/{device['id']}")
+    assert device["name"] in browser.driver.find_element("id", "main").text, "the device page does not name the device"
+    vertices = browser.wait_for(f"a chart with {MINIMUM_CHART_POINTS}+ points",
+                                lambda: (lambda n: n if n >= MINIMUM_CHART_POINTS else 0)(
+                                    browser.driver.execute_script(COUNT_VERTICES)))
+    context.measure("chart vertices for 24 h", vertices)
+    return f"{vertices} vertices"
+
+
+@check
+def keyboard_tab_reaches_every_navigation_link(context):
+    browser = context.browser
+    browser.open("/")
+    links = browser.find_all('nav[aria-label="Sections"] a')
+    assert links, "no navigation links"
+    browser.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+    reached = []
+    # The skip link, the brand, then the navigation: a few more presses than links is enough.
+    for _ in range(len(links) + 4):
+        ActionChains(browser.driver).send_keys(Keys.TAB).perform()
+        focused = browser.driver.switch_to.active_element
+        if focused in links:
+            reached.append(focused.get_attribute("href"))
+    wanted = [link.get_attribute("href") for link in links]
+    assert reached == wanted, f"Tab reached {reached}, the navigation is {wanted}"
+    return f"{len(reached)} links in order"
+
+
+@check
+def screenshots_of_every_page(context):
+    """Every page that exists, as the administrator (the login page logged out), into the
+    screenshots directory; fails on a script error or a Content-Security-Policy violation."""
+    browser = context.browser
+    os.makedirs(context.screenshots, exist_ok=True)
+    taken, missing = [], []
+    for page in console_pages.PAGES:
+        if page.public:
+            continue
+        if not context.exists(page.name):
+            missing.append(page.name)
+            continue
+        browser.open(context.fill(page.path))
+        assert browser.find("#main"), f"{page.path} has no <main>"
+        browser.screenshot(os.path.join(context.screenshots, f"{page.name}.png"))
+        taken.append(page.name)
+    browser.log_out()
+    browser.screenshot(os.path.join(context.screenshots, "login.png"))
+    taken.append("login")
+    browser.collect_logs()
+    return f"{', '.join(taken)}" + (f"; not built yet: {', '.join(missing)}" if missing else "")

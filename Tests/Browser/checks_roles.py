@@ -1,0 +1,94 @@
+"""What a viewer and a regional manager see and may do."""
+
+from console_checks import check
+
+ACKNOWLEDGE_CONTROL = 'button[data-path$="/acknowledge"]'
+
+
+@check
+def viewer_gets_no_acknowledge_control_and_the_api_refuses_it(context):
+    browser = context.browser
+    browser.log_in(context.user("viewer"))
+    assert not browser.find('button[data-action="api"], form[data-api]'), "the overview shows a viewer write controls"
+    alert = context.state.get("alert")
+    assert alert, "no alert from the outage checks to try"
+    # The viewer's own session and CSRF token, from the page's script context: refused by role.
+    answer = browser.fetch("POST", f"/api/v1/alerts/{alert}/acknowledge", {"comment": "a viewer tries"})
+    assert answer["status"] == 403, f"a viewer's acknowledgement answered {answer}"
+    context.needs("alerts", "the API refused (403); the alerts page's controls are not checked")
+    browser.open("/alerts")
+    assert browser.text("#main h1"), "the alerts page has no heading"
+    assert not browser.find(ACKNOWLEDGE_CONTROL), "the alerts page shows a viewer the acknowledge control"
+    assert not browser.find('button[data-action="api"], form[data-api]'), "the alerts page shows a viewer write controls"
+    return "no control drawn; POST …/acknowledge answered 403"
+
+
+def manager(context):
+    user = context.user("regional_manager")
+    return user, set(user["regions"])
+
+
+@check
+def regional_manager_overview_counts_only_their_regions(context):
+    browser = context.browser
+    user, regions = manager(context)
+    browser.log_in(user)
+    expected = {state: str(count) for state, count in context.expected_counts(regions).items()}
+    shown = {state: browser.text(f'[data-tally="{state}"]') for state in expected}
+    assert shown == expected, f"a manager of {sorted(regions)} sees {shown}, their devices are {expected}"
+    page = browser.driver.find_element("id", "main").text
+    for branch in context.branches_in():
+        if branch["region"] not in regions:
+            assert branch["display_name"] not in page, f"the overview shows {branch['display_name']} to a manager of {sorted(regions)}"
+    return f"up/down/unknown = {shown['up']}/{shown['down']}/{shown['unknown']} for {', '.join(sorted(regions))}"
+
+
+@check
+def regional_manager_devices_list_shows_only_their_regions(context):
+    browser = context.browser
+    _, regions = manager(context)
+    context.needs("devices")
+    browser.open("/devices")
+    listed = set(browser.driver.execute_script(
+        "return [...document.querySelectorAll('#main [data-device]')].map((e) => e.dataset.device);"))
+    names = {d["id"]: d["name"] for d in context.devices_in()}
+    expected = {d["id"] for d in context.devices_in(regions)}
+    assert listed == expected, (f"a manager of {sorted(regions)} is listed {sorted(names.get(i, i) for i in listed)}, "
+                                f"their devices are {sorted(names[i] for i in expected)}")
+    return f"{len(listed)} devices listed"
+
+
+@check
+def regional_manager_cannot_open_a_device_of_another_region(context):
+    browser = context.browser
+    _, regions = manager(context)
+    context.needs("device")
+    outside = next(d for d in context.devices_in() if d not in context.devices_in(regions))
+    status = browser.status_of(f"/devices/{outside['id']}")
+    assert status in (403, 404), f"/devices/{outside['id']} ({outside['name']}) answered {status} to a {sorted(regions)} manager"
+    return f"{outside['name']}: {status}"
+
+
+@check
+def regional_manager_map_shows_only_their_regions(context):
+    browser = context.browser
+    _, regions = manager(context)
+    context.needs("map")
+    browser.open("/map")
+    for branch in context.branches_in():
+        shown = branch_on_map(context, branch)
+        assert shown == (branch["region"] in regions), \
+            f"branch {branch['name']} ({branch['region']}) {'on' if shown else 'missing from'} a {sorted(regions)} manager's map"
+
+
+def branch_on_map(context, branch):
+    """Whether the open map shows ``branch``: an element carrying its id or name, or its name
+    as text."""
+    return context.browser.driver.execute_script(
+        """
+        const [id, name, names] = arguments;
+        const main = document.getElementById("main");
+        if (main.querySelector(`[data-branch="${id}"], [data-branch="${name}"]`)) return true;
+        const text = main.textContent;
+        return names.some((n) => n && text.includes(n));
+        """, branch["id"], branch["name"], [branch["display_name"], branch["display_name_ka"]])
