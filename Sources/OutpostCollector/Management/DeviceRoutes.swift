@@ -79,6 +79,12 @@ struct DeviceRoutes: Sendable {
             query.regions = user.principal.regionScope
             query.enabled = try options.boolean("enabled")
             query.deviceType = try options.text("device_type", maximumLength: 100)
+            if let state = try options.text("state", maximumLength: 10) {
+                guard let value = DeviceState(rawValue: state) else {
+                    throw APIError.badRequest("one of up, down, unknown", field: "state")
+                }
+                query.state = value
+            }
             if let sort = try options.text("sort", maximumLength: 20) {
                 guard let value = DeviceSort(rawValue: sort) else {
                     throw APIError.badRequest(

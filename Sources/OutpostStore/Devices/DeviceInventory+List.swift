@@ -27,6 +27,7 @@ extension DeviceInventory {
         if let regions = query.regions { sql.filter("b.region = ANY(\(sql.bind(Array(regions)))::text[])") }
         if let enabled = query.enabled { sql.filter("d.enabled = \(sql.bind(enabled))") }
         if let deviceType = query.deviceType { sql.filter("d.device_type = \(sql.bind(deviceType))") }
+        if let state = query.state { sql.filter("(\(DeviceState.sql)) = \(sql.bind(state.rawValue))") }
         if let cursor { sql.after(cursor) }
         let rows = try await connection.query(sql.query(limit: query.limit + 1), logger: logger)
         var devices: [DeviceRecord] = []

@@ -23,6 +23,8 @@ public struct DeviceQuery: Sendable, Equatable {
     public var enabled: Bool?
     /// Only devices of this `device_type`.
     public var deviceType: String?
+    /// Only devices in this state, as ingest last derived it.
+    public var state: DeviceState?
     public var sort: DeviceSort
     public var descending: Bool
     /// Devices per page, 1 to ``maximumLimit``.
@@ -36,7 +38,8 @@ public struct DeviceQuery: Sendable, Equatable {
     /// Creates a query; by default the first 100 devices of every region by name.
     public init(
         search: String? = nil, branch: String? = nil, regions: Set<String>? = nil, enabled: Bool? = nil,
-        deviceType: String? = nil, sort: DeviceSort = .name, descending: Bool = false, limit: Int = 100,
+        deviceType: String? = nil, state: DeviceState? = nil, sort: DeviceSort = .name, descending: Bool = false,
+        limit: Int = 100,
         cursor: String? = nil
     ) {
         self.search = search
@@ -44,6 +47,7 @@ public struct DeviceQuery: Sendable, Equatable {
         self.regions = regions
         self.enabled = enabled
         self.deviceType = deviceType
+        self.state = state
         self.sort = sort
         self.descending = descending
         self.limit = limit
