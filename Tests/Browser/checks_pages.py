@@ -35,9 +35,28 @@ def map_shows_every_seeded_branch(context):
     browser.log_in(context.user("admin"))
     context.needs("map")
     browser.open("/map")
+    size = browser.driver.execute_script(
+        "const r = document.querySelector('#main svg').getBoundingClientRect(); return [r.width, r.height];")
+    assert size[0] >= 400 and size[1] >= 200, f"the map is drawn {size[0]:.0f}×{size[1]:.0f} px"
     missing = [b["name"] for b in context.branches_in() if not branch_on_map(context, b)]
     assert not missing, f"the map lacks the branches {missing}"
-    return f"{len(context.branches_in())} branches"
+    return f"{len(context.branches_in())} branches on a {size[0]:.0f}×{size[1]:.0f} px map"
+
+
+@check
+def georgian_names_render_in_the_console_font(context):
+    """The branches page shows every Georgian name, and the console's own Georgian font face
+    (console.css) loads for them instead of failing."""
+    browser = context.browser
+    context.needs("branches")
+    browser.open("/branches")
+    text = browser.driver.find_element("id", "main").text
+    missing = [b["display_name_ka"] for b in context.branches_in() if b["display_name_ka"] not in text]
+    assert not missing, f"the branches page lacks the Georgian names {missing}"
+    faces = browser.driver.execute_script(
+        "return [...document.fonts].filter((f) => f.family.replace(/[\"']/g, '') === 'Outpost Georgian')"
+        ".map((f) => f.status);")
+    assert faces == ["loaded"], f"the Outpost Georgian font face is {faces or 'not declared'}"
 
 
 @check
