@@ -34,7 +34,19 @@ device_ns="outpost-$tag-dv"
 wan="$tag-w"
 lan="$tag-l"
 screenshots="$PWD/.build/console-screenshots"
-trap e2e_cleanup EXIT
+browser_tests=""
+# The browser tests first (a TERM lets them close Chromium and bring the link back up), then
+# the rest.
+cleanup() {
+    local status=$?
+    if [[ -n "$browser_tests" ]] && kill -0 "$browser_tests" 2>/dev/null; then
+        kill -TERM "$browser_tests" 2>/dev/null || true
+        wait "$browser_tests" 2>/dev/null || true
+    fi
+    (exit "$status")
+    e2e_cleanup
+}
+trap cleanup EXIT
 
 # ---- database, namespaces: root <-WAN-> branch (agent) <-LAN-> device ----
 e2e_database "outpost_console_$tag"
@@ -156,5 +168,8 @@ env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u AL
     OUTPOST_CONSOLE_SCREENSHOTS="$screenshots" \
     OUTPOST_CONSOLE_LINK="$ns:$lan" \
     OUTPOST_CONSOLE_BROWSER_DIR="$work/chromium" \
-    "$python" Tests/Browser/console_test.py || fail "browser tests failed (screenshots in $screenshots)"
+    "$python" Tests/Browser/console_test.py &
+browser_tests=$!
+wait "$browser_tests" || fail "browser tests failed (screenshots in $screenshots)"
+browser_tests=""
 say "e2e-console: passed in $((SECONDS - started)) s"

@@ -61,6 +61,21 @@ def regional_manager_devices_list_shows_only_their_regions(context):
 
 
 @check
+def regional_manager_branches_list_shows_only_their_regions(context):
+    browser = context.browser
+    _, regions = manager(context)
+    context.needs("branches")
+    browser.open("/branches")
+    listed = set(browser.driver.execute_script(
+        "return [...document.querySelectorAll('#main [data-branch]')].map((e) => e.dataset.branch);"))
+    names = {b["id"]: b["name"] for b in context.branches_in()}
+    expected = {b["id"] for b in context.branches_in(regions)}
+    assert listed == expected, (f"a manager of {sorted(regions)} is listed {sorted(names.get(i, i) for i in listed)}, "
+                                f"their branches are {sorted(names[i] for i in expected)}")
+    return f"{len(listed)} branches listed"
+
+
+@check
 def regional_manager_cannot_open_a_device_of_another_region(context):
     browser = context.browser
     _, regions = manager(context)

@@ -15,6 +15,7 @@ Environment (set by scripts/e2e-console.sh):
 
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -32,6 +33,9 @@ from console_checks import CHECKS, Context, Skip  # noqa: E402
 
 
 def main():
+    # A TERM (the script's deadline) ends the run through the finally below: Chromium closed,
+    # the link up again.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     environment = os.environ
     with open(environment["OUTPOST_CONSOLE_FIXTURE"]) as file:
         fixture = json.load(file)
