@@ -2,13 +2,18 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Keeps the daily partitions of the time-series tables ahead of time and drops expired ones.
+/// Keeps the partitions of the time-series tables ahead of time and drops expired ones.
 ///
-/// Wraps the SQL functions of migration 3; the collector runs it at start and hourly, and
-/// ingest calls ``ensure(days:)`` for a batch whose rows fall on a day without a partition.
+/// Wraps the SQL functions of migrations 3 (daily) and 16 (monthly); the collector runs it at
+/// start and hourly, and ingest and the roll-up job call ``ensure(days:of:on:)`` for rows that
+/// fall on a day without a partition.
 public struct PartitionMaintenance: Sendable {
-    /// The tables partitioned by day on `timestamp`.
+    /// The tables of raw rows, partitioned by day on `timestamp`.
     public static let partitionedTables = ["ping_results", "traceroute_results", "mtr_results", "item_history"]
+    /// The one-minute roll-ups, partitioned by day on `bucket`.
+    public static let minuteRollupTables = ["ping_rollup_1m", "item_rollup_1m"]
+    /// The one-hour roll-ups, partitioned by month on `bucket`.
+    public static let hourRollupTables = ["ping_rollup_1h", "item_rollup_1h"]
 
     private let logger: Logger
 
@@ -17,17 +22,25 @@ public struct PartitionMaintenance: Sendable {
         self.logger = logger
     }
 
-    /// Creates missing partitions of every partitioned table from `firstDay` for `count` days;
-    /// returns how many were created.
+    /// Creates missing partitions of every partitioned table (raw rows and roll-ups) covering
+    /// `count` days from `firstDay`; returns how many were created.
     @discardableResult
     public func ensurePartitions(from firstDay: Date, days count: Int, on connection: PostgresConnection) async throws
         -> Int
     {
         let day = Self.utcDay(firstDay)
+        let lastDay = firstDay.addingTimeInterval(Double(max(count - 1, 0)) * 86_400)
+        let months = Self.monthsBetween(firstDay, lastDay) + 1
         var created = 0
-        for table in Self.partitionedTables {
+        for table in Self.partitionedTables + Self.minuteRollupTables {
             let rows = try await connection.query(
                 "SELECT outpost_ensure_daily_partitions(\(table)::regclass, \(day)::date, \(count)::integer)",
+                logger: logger)
+            for try await count in rows.decode(Int.self) { created += count }
+        }
+        for table in Self.hourRollupTables {
+            let rows = try await connection.query(
+                "SELECT outpost_ensure_monthly_partitions(\(table)::regclass, \(day)::date, \(months)::integer)",
                 logger: logger)
             for try await count in rows.decode(Int.self) { created += count }
         }
@@ -45,7 +58,15 @@ public struct PartitionMaintenance: Sendable {
         }
     }
 
-    /// Drops every partition whose day is more than `retentionDays` before `now`; returns their names.
+    /// Creates the monthly partitions holding `dates` (UTC) of one table, if missing.
+    public func ensure(months dates: Set<Date>, of table: String, on connection: PostgresConnection) async throws {
+        for month in Set(dates.map { String(Self.utcDay($0).prefix(7)) + "-01" }).sorted() {
+            try await connection.query(
+                "SELECT outpost_ensure_monthly_partitions(\(table)::regclass, \(month)::date, 1)", logger: logger)
+        }
+    }
+
+    /// Drops the raw rows' partitions whose day is more than `retentionDays` before `now`; returns their names.
     public func dropExpired(retentionDays: Int, now: Date = Date(), on connection: PostgresConnection) async throws
         -> [String]
     {
@@ -61,6 +82,47 @@ public struct PartitionMaintenance: Sendable {
             logger.info("dropped expired partitions", metadata: ["count": "\(dropped.count)", "before": "\(cutoff)"])
         }
         return dropped
+    }
+
+    /// Drops the one-minute roll-ups' daily partitions older than `minuteDays` and the one-hour
+    /// roll-ups' monthly partitions whose whole month is older than `hourDays`; returns their names.
+    public func dropExpiredRollups(
+        minuteDays: Int, hourDays: Int, now: Date = Date(), on connection: PostgresConnection
+    ) async throws -> [String] {
+        guard minuteDays >= 1 else { throw RetentionError(retentionDays: minuteDays) }
+        guard hourDays >= 1 else { throw RetentionError(retentionDays: hourDays) }
+        let minuteCutoff = Self.utcDay(now.addingTimeInterval(-Double(minuteDays) * 86_400))
+        let hourCutoff = Self.utcDay(now.addingTimeInterval(-Double(hourDays) * 86_400))
+        var dropped: [String] = []
+        for table in Self.minuteRollupTables {
+            let rows = try await connection.query(
+                "SELECT outpost_drop_daily_partitions_before(\(table)::regclass, \(minuteCutoff)::date)",
+                logger: logger)
+            for try await name in rows.decode(String.self) { dropped.append(name) }
+        }
+        for table in Self.hourRollupTables {
+            let rows = try await connection.query(
+                "SELECT outpost_drop_monthly_partitions_before(\(table)::regclass, \(hourCutoff)::date)",
+                logger: logger)
+            for try await name in rows.decode(String.self) { dropped.append(name) }
+        }
+        if !dropped.isEmpty {
+            logger.info(
+                "dropped expired roll-up partitions",
+                metadata: [
+                    "count": "\(dropped.count)", "minutes_before": "\(minuteCutoff)", "hours_before": "\(hourCutoff)",
+                ])
+        }
+        return dropped
+    }
+
+    /// Calendar months from the month of `start` to that of `end` (UTC), 0 for the same month.
+    static func monthsBetween(_ start: Date, _ end: Date) -> Int {
+        func month(_ date: Date) -> Int {
+            let day = utcDay(date)
+            return Int(day.prefix(4))! * 12 + Int(day.dropFirst(5).prefix(2))!
+        }
+        return month(end) - month(start)
     }
 
     /// `YYYY-MM-DD` of `date` in UTC.

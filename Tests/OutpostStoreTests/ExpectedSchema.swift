@@ -85,6 +85,16 @@ enum ExpectedSchema {
             "id_hash bytea!, user_id integer!, csrf_hash bytea!, created_at timestamp with time zone!, last_seen_at timestamp with time zone!, expires_at timestamp with time zone!, source character varying(64), ended_at timestamp with time zone",
         "users":
             "id integer!, username character varying(50)!, email character varying(100), full_name character varying(100), hashed_password character varying(255)!, role character varying(32)!, organization_id integer, is_superuser boolean!, region character varying(50), branches text, is_active boolean!, created_at timestamp with time zone!, last_login timestamp with time zone, theme_preference character varying(10)!, language character varying(10)!, timezone character varying(50)!, notifications_enabled boolean!, dashboard_layout jsonb, failed_logins integer!, last_failed_login timestamp with time zone, password_set_at timestamp with time zone, disabled_at timestamp with time zone",
+        "item_rollup_1h":
+            "item_id uuid!, bucket timestamp with time zone!, device_id uuid!, min_value double precision, avg_value double precision, max_value double precision, last_value double precision, samples integer!",
+        "item_rollup_1m":
+            "item_id uuid!, bucket timestamp with time zone!, device_id uuid!, min_value double precision, avg_value double precision, max_value double precision, last_value double precision, samples integer!",
+        "ping_rollup_1h":
+            "device_id uuid!, bucket timestamp with time zone!, min_rtt_ms real, avg_rtt_ms double precision, max_rtt_ms real, packets_sent integer!, packets_received integer!, loss_percent real, samples integer!, up_seconds real!, down_seconds real!",
+        "ping_rollup_1m":
+            "device_id uuid!, bucket timestamp with time zone!, min_rtt_ms real, avg_rtt_ms double precision, max_rtt_ms real, packets_sent integer!, packets_received integer!, loss_percent real, samples integer!, up_seconds real!, down_seconds real!",
+        "rollup_pending":
+            "kind character varying(4)!, key_id uuid!, minute timestamp with time zone!",
     ]
 
     /// Foreign keys: "table.column -> referenced ON DELETE action".
@@ -205,6 +215,7 @@ enum ExpectedSchema {
         #"idx_ping_results_device_id_ts: CREATE INDEX idx_ping_results_device_id_ts ON ping_results USING btree (device_id, "timestamp" DESC)"#,
         #"idx_ping_results_device_ip_ts: CREATE INDEX idx_ping_results_device_ip_ts ON ping_results USING btree (device_ip, "timestamp" DESC)"#,
         #"idx_ping_results_timestamp: CREATE INDEX idx_ping_results_timestamp ON ping_results USING brin ("timestamp")"#,
+        "idx_rollup_pending_minute: CREATE INDEX idx_rollup_pending_minute ON rollup_pending USING btree (minute)",
         "idx_snmp_credentials_device: CREATE INDEX idx_snmp_credentials_device ON snmp_credentials USING btree (device_id)",
         "idx_standalone_devices_branch: CREATE INDEX idx_standalone_devices_branch ON standalone_devices USING btree (branch_id)",
         "idx_standalone_devices_changed_id: CREATE INDEX idx_standalone_devices_changed_id ON standalone_devices USING btree (COALESCE(updated_at, created_at), id)",
@@ -218,6 +229,8 @@ enum ExpectedSchema {
         "idx_users_organization: CREATE INDEX idx_users_organization ON users USING btree (organization_id)",
         "ingest_quarantine_agent_id_sequence_key: CREATE UNIQUE INDEX ingest_quarantine_agent_id_sequence_key ON ingest_quarantine USING btree (agent_id, sequence)",
         "ingest_quarantine_pkey: CREATE UNIQUE INDEX ingest_quarantine_pkey ON ingest_quarantine USING btree (id)",
+        "item_rollup_1h_pkey: CREATE UNIQUE INDEX item_rollup_1h_pkey ON item_rollup_1h USING btree (item_id, bucket)",
+        "item_rollup_1m_pkey: CREATE UNIQUE INDEX item_rollup_1m_pkey ON item_rollup_1m USING btree (item_id, bucket)",
         "maintenance_windows_pkey: CREATE UNIQUE INDEX maintenance_windows_pkey ON maintenance_windows USING btree (id)",
         "metric_baselines_pkey: CREATE UNIQUE INDEX metric_baselines_pkey ON metric_baselines USING btree (id)",
         "monitored_hostgroups_groupid_key: CREATE UNIQUE INDEX monitored_hostgroups_groupid_key ON monitored_hostgroups USING btree (groupid)",
@@ -234,7 +247,10 @@ enum ExpectedSchema {
         "performance_baselines_device_ip_key: CREATE UNIQUE INDEX performance_baselines_device_ip_key ON performance_baselines USING btree (device_ip)",
         "performance_baselines_pkey: CREATE UNIQUE INDEX performance_baselines_pkey ON performance_baselines USING btree (id)",
         #"ping_results_pkey: CREATE UNIQUE INDEX ping_results_pkey ON ping_results USING btree (id, "timestamp")"#,
+        "ping_rollup_1h_pkey: CREATE UNIQUE INDEX ping_rollup_1h_pkey ON ping_rollup_1h USING btree (device_id, bucket)",
+        "ping_rollup_1m_pkey: CREATE UNIQUE INDEX ping_rollup_1m_pkey ON ping_rollup_1m USING btree (device_id, bucket)",
         "revoked_certificates_pkey: CREATE UNIQUE INDEX revoked_certificates_pkey ON revoked_certificates USING btree (serial)",
+        "rollup_pending_pkey: CREATE UNIQUE INDEX rollup_pending_pkey ON rollup_pending USING btree (kind, key_id, minute)",
         "schema_migrations_pkey: CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (version)",
         "setup_wizard_state_pkey: CREATE UNIQUE INDEX setup_wizard_state_pkey ON setup_wizard_state USING btree (id)",
         "snmp_credentials_pkey: CREATE UNIQUE INDEX snmp_credentials_pkey ON snmp_credentials USING btree (id)",
@@ -254,7 +270,9 @@ enum ExpectedSchema {
         "outpost_audit_log_append_only",
         "outpost_create_device_config_trigger",
         "outpost_drop_daily_partitions_before",
+        "outpost_drop_monthly_partitions_before",
         "outpost_ensure_daily_partitions",
+        "outpost_ensure_monthly_partitions",
         "outpost_maintain_branch_device_count",
         "outpost_notify_alert_rules_changed",
         "outpost_notify_config_branches",

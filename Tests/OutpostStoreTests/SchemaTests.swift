@@ -88,7 +88,7 @@ struct SchemaTests {
         }
     }
 
-    @Test("history tables are range partitioned on timestamp (retention drops whole days)")
+    @Test("history tables are range partitioned on time (retention drops whole days or months)")
     func partitioned() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let partitioned = try await db.strings(
@@ -98,8 +98,10 @@ struct SchemaTests {
                 """)
             #expect(
                 partitioned == [
-                    "item_history:RANGE (\"timestamp\")", "mtr_results:RANGE (\"timestamp\")",
-                    "ping_results:RANGE (\"timestamp\")", "traceroute_results:RANGE (\"timestamp\")",
+                    "item_history:RANGE (\"timestamp\")", "item_rollup_1h:RANGE (bucket)",
+                    "item_rollup_1m:RANGE (bucket)", "mtr_results:RANGE (\"timestamp\")",
+                    "ping_results:RANGE (\"timestamp\")", "ping_rollup_1h:RANGE (bucket)",
+                    "ping_rollup_1m:RANGE (bucket)", "traceroute_results:RANGE (\"timestamp\")",
                 ])
         }
     }

@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// In that transaction it locks the `agent_sequences` rows of the agents involved, skips
 /// batches already committed (replays after a reconnect or crash), COPYs the rows of the rest
-/// into their daily partitions (creating a missing day), derives device reachability
+/// into their daily partitions (creating a missing day), marks their (device, minute) and
+/// (item, minute) pairs pending for the roll-up job (``RollupWriter``), derives device reachability
 /// (`last_seen`, `down_since`) and item state (`monitoring_items.last_*`), and records the
 /// committed sequences. A caller acknowledges a batch only after ``write(_:on:)`` returned.
 ///
@@ -115,6 +116,8 @@ public final class IngestWriter: Sendable {
         try await ensurePartitions(table: "item_history", days: samples.map(\.1.timestamp), on: connection)
         try await copyPings(pings, on: connection)
         try await copySamples(samples, on: connection)
+        try await RollupPendingMarks(pings: pings.map(\.1), samples: samples.map(\.1)).record(
+            on: connection, logger: logger)
         outcome.rowsWritten = pings.count + samples.count
         let summaries = DeviceRoundSummary.summarise(pings.map(\.1))
         let (writes, folds) = deviceStates.withLock { $0.plan(summaries) }

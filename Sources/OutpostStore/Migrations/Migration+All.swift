@@ -17,5 +17,6 @@ extension Migration {
         .deviceSearch,
         .branchGeography,
         .alertHistoryPaging,
+        .historyRollups,
     ]
 }
