@@ -294,6 +294,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The console's presentation: charts, map, templates (no I/O).
+        .testTarget(
+            name: "OutpostConsoleTests",
+            dependencies: ["OutpostConsole"],
+            swiftSettings: strict
+        ),
         // Migrations, stores and COPY writers against a throwaway PostgreSQL.
         .testTarget(
             name: "OutpostStoreTests",

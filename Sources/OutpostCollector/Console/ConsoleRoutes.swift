@@ -19,6 +19,8 @@ struct ConsoleRoutes: Sendable {
         let site = ConsoleSite(router: router, database: database, configuration: configuration, logger: logger)
         OverviewPageRoute(logger: logger).register(on: site)
         DevicesPageRoute(logger: logger).register(on: site)
+        DevicePageRoute(logger: logger).register(on: site)
         BranchesPageRoute(logger: logger).register(on: site)
+        BranchPageRoute(logger: logger).register(on: site)
     }
 }
