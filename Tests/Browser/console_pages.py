@@ -35,7 +35,7 @@ PAGES = [
 EVENTS_PATH = "/console/events"
 
 # Pages (and "events") that must exist: missing, their checks fail instead of being skipped.
-REQUIRED = {"login", "overview", "branches", "devices"}
+REQUIRED = {"login", "overview", "branches", "branch", "devices", "device"}
 
 
 def page(name):
