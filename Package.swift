@@ -273,6 +273,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The console's presentation without a server: charts, the map's projection and layout, assets.
+        .testTarget(name: "OutpostConsoleTests", dependencies: ["OutpostConsole"], swiftSettings: strict),
         // ICMP, SNMP, traceroute and discovery against real peers.
         .testTarget(
             name: "OutpostProbesTests",
@@ -292,12 +294,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            swiftSettings: strict
-        ),
-        // The console's presentation: charts, map, templates (no I/O).
-        .testTarget(
-            name: "OutpostConsoleTests",
-            dependencies: ["OutpostConsole"],
             swiftSettings: strict
         ),
         // Migrations, stores and COPY writers against a throwaway PostgreSQL.

@@ -22,5 +22,6 @@ struct ConsoleRoutes: Sendable {
         DevicePageRoute(logger: logger).register(on: site)
         BranchesPageRoute(logger: logger).register(on: site)
         BranchPageRoute(logger: logger).register(on: site)
+        MapPageRoute(logger: logger).register(on: site)
     }
 }
