@@ -93,7 +93,8 @@ SELECT s.name, s.ip, s.type, b.id,
        CASE WHEN s.state = 'down' THEN now() - interval '20 minutes' END
 FROM seeded_devices s JOIN branches b ON b.name = s.branch;
 INSERT INTO alert_rules (name, expression, severity) VALUES ('device down', 'ping_unreachable >= 1', 'critical');
--- 24 h of one round a minute for the probed device, RTT swinging 2-5 ms, 10 lost rounds 6 h ago.
+-- 24 h of rounds for the probed device at its probe interval, RTT swinging 2-5 ms, 10 minutes
+-- lost 6 h ago.
 SELECT outpost_ensure_daily_partitions('ping_results', current_date - 2, 4);
 INSERT INTO ping_results (device_id, device_ip, device_name, packets_sent, packets_received,
                           packet_loss_percent, min_rtt_ms, avg_rtt_ms, max_rtt_ms, is_reachable, timestamp)
@@ -101,8 +102,9 @@ SELECT d.id, d.ip, d.name, 1, CASE WHEN lost THEN 0 ELSE 1 END, CASE WHEN lost T
        CASE WHEN lost THEN NULL ELSE rtt END, CASE WHEN lost THEN NULL ELSE rtt END,
        CASE WHEN lost THEN NULL ELSE rtt END, NOT lost, t
 FROM standalone_devices d,
-     generate_series(date_trunc('minute', now()) - interval '24 hours', now() - interval '2 minutes', interval '1 minute') t,
-     LATERAL (SELECT (3.5 + 1.5 * sin(extract(epoch FROM t) / 3600.0))::real AS rtt,
+     generate_series(date_trunc('minute', now()) - interval '24 hours', now() - interval '$interval seconds',
+                     interval '$interval seconds') t,
+     LATERAL (SELECT (3.3 + 1.5 * sin(extract(epoch FROM t) / 3600.0) + 0.4 * random())::real AS rtt,
                      t BETWEEN now() - interval '6 hours' AND now() - interval '5 hours 50 minutes' AS lost) r
 WHERE d.name = 'atm-vake';
 -- Ingest marks the minutes it wrote for the roll-up job (once the schema has roll-ups): so do we.
@@ -168,6 +170,7 @@ with open(f"{work}/fixture.json", "w") as out:
     json.dump({"users": users, "branches": branches, "devices": devices, "history_device": "atm-vake"}, out)
 PY
 chmod 600 "$work/fixture.json"
+rm -rf "$screenshots"  # this run's pictures only: CI keeps them
 mkdir -p "$screenshots"
 say "e2e-console: browser tests against http://127.0.0.1:$http_port"
 env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u ALL_PROXY \

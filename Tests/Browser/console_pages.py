@@ -25,6 +25,7 @@ PAGES = [
     Page("branch", "/branches/{branch}"),
     Page("devices", "/devices"),
     Page("device", "/devices/{device}"),
+    Page("device-hour", "/devices/{device}?range=1h"),
     Page("alerts", "/alerts"),
     Page("agents", "/agents"),
     Page("discovery", "/discovery"),
@@ -35,7 +36,7 @@ PAGES = [
 EVENTS_PATH = "/console/events"
 
 # Pages (and "events") that must exist: missing, their checks fail instead of being skipped.
-REQUIRED = {"login", "overview", "branches", "branch", "devices", "device"}
+REQUIRED = {"login", "overview", "map", "branches", "branch", "devices", "device", "device-hour"}
 
 
 def page(name):
