@@ -9,6 +9,8 @@ from console_checks import Skip, check
 
 # The bound the console promises between a device's change and the open page showing it.
 LIVE_SECONDS = 5.0
+# Buttons and forms that call the management API (console.js, and the pages' own scripts).
+WRITE_CONTROLS = 'button[data-action="api"], form[data-api], form[data-page-api]'
 # An alert fires within the probe interval (1 s here) and a few seconds of evaluation.
 ALERT_SECONDS = 10.0
 
@@ -89,34 +91,54 @@ def open_alert(context):
     return context.browser.wait_for("the device's alert to fire", find, ALERT_SECONDS)
 
 
+def alert_page(context):
+    """Opens the page with the alerts' controls: the alerts page, or, until it is built, the
+    probed device's page; returns its name."""
+    if context.exists("alerts"):
+        context.browser.open("/alerts")
+        return "alerts"
+    context.browser.open(f"/devices/{context.device(context.fixture['history_device'])['id']}")
+    return "device"
+
+
 @check
-def technician_acknowledges_the_alert(context):
-    """On the alerts page, or, until it is built, on the device's page."""
+def viewer_gets_no_acknowledge_control_and_the_api_refuses_it(context):
     browser = context.browser
     assert context.state.get("link") == "down", "the link should be down from the previous check"
     alert = open_alert(context)
     context.state["alert"] = alert["id"]
-    if context.exists("alerts"):
-        browser.open("/alerts")
-    else:
-        context.needs("device", "no page has the acknowledge control yet")
-        browser.open(f"/devices/{context.device(context.fixture['history_device'])['id']}")
-    button_css = f'button[data-action="api"][data-path="/api/v1/alerts/{alert["id"]}/acknowledge"]'
+    browser.log_in(context.user("viewer"))
+    assert not browser.find(WRITE_CONTROLS), "the overview shows a viewer write controls"
+    page = alert_page(context)
+    assert alert["message"] in browser.driver.find_element("id", "main").text, f"the {page} page lacks the alert"
+    assert not browser.find(WRITE_CONTROLS), f"the {page} page shows a viewer write controls"
+    # The viewer's own session and CSRF token, from the page's script context: refused by role.
+    answer = browser.fetch("POST", f"/api/v1/alerts/{alert['id']}/acknowledge", {"comment": "a viewer tries"})
+    assert answer["status"] == 403, f"a viewer's acknowledgement answered {answer}"
+    return f"no control on the {page} page; POST …/acknowledge answered 403"
+
+
+@check
+def technician_acknowledges_the_alert(context):
+    """On the alerts page, or, until it is built, on the device's page."""
+    browser = context.browser
+    alert_id = context.state.get("alert")
+    assert alert_id, "no open alert from the previous checks"
+    browser.log_in(context.user("technician"))
+    page = alert_page(context)
+    button_css = f'button[data-action="api"][data-path="/api/v1/alerts/{alert_id}/acknowledge"]'
     button = browser.wait_for("the alert's acknowledge button", lambda: browser.find(button_css))
     button.click()
     browser.answer_prompt("Seen from the browser test; the branch is called.")
 
     def acknowledged():
-        body = browser.fetch("GET", f"/api/v1/alerts/{alert['id']}")["body"]
+        body = browser.fetch("GET", f"/api/v1/alerts/{alert_id}")["body"]
         return body if body.get("acknowledged") else None
     answer = browser.wait_for("the API to report the alert acknowledged", acknowledged)
     assert answer["acknowledged_by"] == context.user("technician")["username"], f"acknowledged by {answer['acknowledged_by']!r}"
     browser.wait_for("the page to drop the acknowledge button", lambda: browser.find(button_css) is None)
     browser.collect_logs()
-    page = "alerts" if context.exists("alerts") else "device"
-    if not context.exists("alerts"):
-        return "on the device page: the alerts page is not built yet (404)"
-    return f"on the {page} page"
+    return f"on the {page} page" + ("" if page == "alerts" else " (the alerts page is not built yet: 404)")
 
 
 @check

@@ -1,29 +1,6 @@
-"""What a viewer and a regional manager see and may do."""
+"""What a regional manager sees (a viewer's refusals are in checks_live, while an alert is open)."""
 
 from console_checks import check
-
-ACKNOWLEDGE_CONTROL = 'button[data-path$="/acknowledge"]'
-# Buttons and forms that call the management API (console.js, and the pages' own scripts).
-WRITE_CONTROLS = 'button[data-action="api"], form[data-api], form[data-page-api]'
-
-
-@check
-def viewer_gets_no_acknowledge_control_and_the_api_refuses_it(context):
-    browser = context.browser
-    browser.log_in(context.user("viewer"))
-    assert not browser.find(WRITE_CONTROLS), "the overview shows a viewer write controls"
-    alert = context.state.get("alert")
-    assert alert, "no alert from the outage checks to try"
-    # The viewer's own session and CSRF token, from the page's script context: refused by role.
-    answer = browser.fetch("POST", f"/api/v1/alerts/{alert}/acknowledge", {"comment": "a viewer tries"})
-    assert answer["status"] == 403, f"a viewer's acknowledgement answered {answer}"
-    context.needs("alerts", "the API refused (403); the alerts page's controls are not checked")
-    browser.open("/alerts")
-    assert browser.text("#main h1"), "the alerts page has no heading"
-    assert not browser.find(ACKNOWLEDGE_CONTROL), "the alerts page shows a viewer the acknowledge control"
-    assert not browser.find(WRITE_CONTROLS), "the alerts page shows a viewer write controls"
-    return "no control drawn; POST …/acknowledge answered 403"
-
 
 def manager(context):
     user = context.user("regional_manager")

@@ -70,12 +70,18 @@ class Context:
 
     # ---- which pages exist ----
 
+    def discover(self):
+        """Asks, as the administrator (who sees every branch's pages), which of the pages and
+        "events" (the live updates) answer something else than 404; logs out again."""
+        self.browser.log_in(self.user("admin"))
+        for page in console_pages.PAGES:
+            self._exists[page.name] = self.browser.status_of(self.fill(page.path)) != 404
+        self._exists["events"] = self.browser.status_of(console_pages.EVENTS_PATH) != 404
+        self.browser.log_out()
+        return sorted(name for name, found in self._exists.items() if found)
+
     def exists(self, name):
-        """Whether page ``name`` (or "events", the live updates) answers something else than 404.
-        Asked from a page of the console, logged in."""
-        if name not in self._exists:
-            path = console_pages.EVENTS_PATH if name == "events" else self.fill(console_pages.page(name).path)
-            self._exists[name] = self.browser.status_of(path) != 404
+        """Whether page ``name`` (or "events") was found by ``discover``."""
         return self._exists[name]
 
     def needs(self, name, step=None):

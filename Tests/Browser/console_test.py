@@ -49,6 +49,7 @@ def main():
           f"{time.monotonic() - started:.1f} s", flush=True)
     results = {"passed": 0, "failed": 0, "skipped": 0}
     try:
+        print(f"console: built: {', '.join(context.discover())}", flush=True)
         for check in CHECKS:
             results[run(check, context)] += 1
     finally:
