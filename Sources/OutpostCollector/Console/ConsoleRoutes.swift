@@ -23,5 +23,9 @@ struct ConsoleRoutes: Sendable {
         BranchesPageRoute(logger: logger).register(on: site)
         BranchPageRoute(logger: logger).register(on: site)
         MapPageRoute(logger: logger).register(on: site)
+        AlertsPageRoute(logger: logger).register(on: site)
+        AgentsPageRoute(logger: logger).register(on: site)
+        DiscoveryPageRoute(logger: logger).register(on: site)
+        AdminPageRoute(logger: logger).register(on: site)
     }
 }

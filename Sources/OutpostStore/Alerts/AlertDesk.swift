@@ -155,7 +155,7 @@ public struct AlertDesk: Sendable {
 
     /// The alerts a `WHERE …` (and optional `ORDER BY`/`LIMIT`) clause selects, with each one's
     /// `triggered_at` in exact microseconds for the cursor.
-    private func fetch(_ clause: PostgresQuery, on connection: PostgresConnection) async throws -> [(
+    func fetch(_ clause: PostgresQuery, on connection: PostgresConnection) async throws -> [(
         view: AlertView, microseconds: Int64
     )] {
         let select = """
