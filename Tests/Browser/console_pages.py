@@ -36,7 +36,8 @@ PAGES = [
 EVENTS_PATH = "/console/events"
 
 # Pages (and "events") that must exist: missing, their checks fail instead of being skipped.
-REQUIRED = {"login", "overview", "map", "branches", "branch", "devices", "device", "device-hour"}
+REQUIRED = {"login", "overview", "map", "branches", "branch", "devices", "device", "device-hour", "alerts", "agents",
+            "discovery", "admin"}
 
 
 def page(name):
