@@ -26,9 +26,9 @@ public struct ConsoleTemplates: Sendable {
         self.library = library
     }
 
-    /// The HTML of `page` rendered with its template.
+    /// The HTML of `page` rendered with its template (flattened first: ``TemplateValues``).
     public func render<Page: ConsolePage>(_ page: Page) -> String {
-        guard let html = library.render(page, withTemplate: Page.template) else {
+        guard let html = library.render(TemplateValues.flatten(page) ?? [:], withTemplate: Page.template) else {
             preconditionFailure("no template \(Page.template)")
         }
         return html
