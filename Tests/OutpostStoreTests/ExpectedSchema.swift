@@ -276,6 +276,9 @@ enum ExpectedSchema {
         "outpost_maintain_branch_device_count",
         "outpost_notify_alert_rules_changed",
         "outpost_notify_config_branches",
+        "outpost_notify_console",
+        "outpost_notify_console_alert",
+        "outpost_notify_console_device",
         "outpost_notify_device_child_config_changed",
         "outpost_notify_device_config_changed",
         "outpost_notify_settings_config_changed",
@@ -286,6 +289,8 @@ enum ExpectedSchema {
     /// Triggers on parent tables: "table.trigger: function".
     static let triggers: [String] = [
         "agents.trg_agents_record_certificate: outpost_record_agent_certificate",
+        "alert_history.trg_alert_history_console_insert: outpost_notify_console_alert",
+        "alert_history.trg_alert_history_console_update: outpost_notify_console_alert",
         "alert_rules.trg_alert_rules_changed: outpost_notify_alert_rules_changed",
         "audit_log.trg_audit_log_append_only: outpost_audit_log_append_only",
         "monitoring_items.trg_monitoring_items_config_insert_delete: outpost_notify_device_child_config_changed",
@@ -294,6 +299,7 @@ enum ExpectedSchema {
         "snmp_credentials.trg_snmp_credentials_config: outpost_notify_device_child_config_changed",
         "standalone_devices.trg_standalone_devices_config_insert_delete: outpost_notify_device_config_changed",
         "standalone_devices.trg_standalone_devices_config_update: outpost_notify_device_config_changed",
+        "standalone_devices.trg_standalone_devices_console: outpost_notify_console_device",
         "standalone_devices.trg_standalone_devices_count_branch_change: outpost_maintain_branch_device_count",
         "standalone_devices.trg_standalone_devices_count_insert_delete: outpost_maintain_branch_device_count",
         "system_config.trg_system_config_config: outpost_notify_settings_config_changed",

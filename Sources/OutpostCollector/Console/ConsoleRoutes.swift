@@ -9,6 +9,7 @@ import OutpostConsole
 struct ConsoleRoutes: Sendable {
     let configuration: OperatorHTTPConfiguration
     let database: BoundedDatabaseAccess
+    let events: ConsoleBroadcaster
     let logger: Logger
 
     func register(on router: Router<OperatorRequestContext>) {
@@ -27,5 +28,7 @@ struct ConsoleRoutes: Sendable {
         AgentsPageRoute(logger: logger).register(on: site)
         DiscoveryPageRoute(logger: logger).register(on: site)
         AdminPageRoute(logger: logger).register(on: site)
+        ConsoleEventsRoute(events: events, configuration: configuration, database: database, logger: logger).register(
+            on: router)
     }
 }

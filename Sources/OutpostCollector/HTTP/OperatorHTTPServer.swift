@@ -75,7 +75,11 @@ public final class OperatorHTTPServer: Service, Sendable {
         ManagementRoutes(
             configuration: configuration, database: database, sessions: sessions, logger: logger, masterKey: masterKey
         ).register(on: router)
-        ConsoleRoutes(configuration: configuration, database: database, logger: logger).register(on: router)
+        let consoleEvents = ConsoleEventFeed(client: client, logger: logger)
+        ConsoleRoutes(
+            configuration: configuration, database: database, events: consoleEvents.broadcaster, logger: logger
+        )
+        .register(on: router)
         let bound = self.bound
         let logger = self.logger
         let listening = Atomic(false)
@@ -84,6 +88,7 @@ public final class OperatorHTTPServer: Service, Sendable {
             server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "outpost-collector"),
+            services: [consoleEvents],
             onServerRunning: { channel in
                 guard let address = channel.localAddress else { return }
                 logger.info("operator HTTP listening", metadata: ["address": "\(address)"])

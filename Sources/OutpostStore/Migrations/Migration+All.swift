@@ -18,5 +18,6 @@ extension Migration {
         .branchGeography,
         .alertHistoryPaging,
         .historyRollups,
+        .consoleNotify,
     ]
 }

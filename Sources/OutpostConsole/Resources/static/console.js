@@ -108,6 +108,12 @@
     const source = new EventSource("/console/events");
     source.addEventListener("open", () => { status.textContent = "live"; status.className = "live on"; });
     source.addEventListener("error", () => { status.textContent = "offline"; status.className = "live off"; });
+    // The collector lost track of what this page missed (a slow page, or its database
+    // connection came back): fetch the page again if anything on it is live.
+    source.addEventListener("resync", () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
     source.addEventListener("change", (event) => {
       let change = {};
       try { change = JSON.parse(event.data); } catch (e) { change = {}; }
