@@ -37,7 +37,7 @@ EVENTS_PATH = "/console/events"
 
 # Pages (and "events") that must exist: missing, their checks fail instead of being skipped.
 REQUIRED = {"login", "overview", "map", "branches", "branch", "devices", "device", "device-hour", "alerts", "agents",
-            "discovery", "admin"}
+            "discovery", "admin", "events"}
 
 
 def page(name):
