@@ -39,6 +39,7 @@ browser_tests=""
 # the rest.
 cleanup() {
     local status=$?
+    set +e  # a failed run's status, handed on below, must not stop the cleanup half-way
     if [[ -n "$browser_tests" ]] && kill -0 "$browser_tests" 2>/dev/null; then
         kill -TERM "$browser_tests" 2>/dev/null || true
         wait "$browser_tests" 2>/dev/null || true
