@@ -40,6 +40,18 @@ struct TimeChartTests {
         #expect(svg.components(separatedBy: "<path class=\"line-avg\"").count - 1 == 2)
     }
 
+    @Test("time ticks fall on round steps of the operator's zone, days on its midnights")
+    func timeTicks() {
+        #expect(TimeChart.timeStep(span: 3600) == 600)
+        #expect(TimeChart.timeStep(span: 86_400) == 21_600)
+        #expect(TimeChart.timeStep(span: 30 * 86_400) == 604_800)
+        let ticks = TimeChart.timeTicks(
+            from: Self.start, to: Self.start.addingTimeInterval(3 * 86_400), step: 86_400, offset: 4 * 3600)
+        #expect(ticks.count == 3)
+        // Tbilisi's midnights are 20:00 UTC.
+        #expect(ticks.allSatisfy { Int($0.timeIntervalSince1970) % 86_400 == 20 * 3600 })
+    }
+
     @Test("the value axis tops at a round number above the highest value; a fixed ceiling holds")
     func valueAxis() {
         #expect(TimeChart.niceCeiling(7.3) == 10)
@@ -67,8 +79,11 @@ struct TimeChartTests {
         #expect(utc.contains("&lt;script&gt;"))
         #expect(utc.contains("a&quot;b"))
         let tbilisi = chart.svg(clock: OperatorClock(zone: .tbilisi))
-        // 1,780,000,000 s is 20:26:40 UTC, 00:26:40 in Tbilisi (UTC+4).
-        #expect(utc.contains(">20:26:40<"))
-        #expect(tbilisi.contains(">00:26:40<"))
+        // 1,780,000,000 s is 20:26:40 UTC, 00:26:40 in Tbilisi (UTC+4): an hour's ticks fall
+        // every ten minutes, 20:30 … 21:20 UTC, 00:30 … 01:20 in Tbilisi.
+        #expect(utc.contains(">20:30<"))
+        #expect(utc.contains(">21:20<"))
+        #expect(tbilisi.contains(">00:30<"))
+        #expect(!utc.contains(">20:26<"))
     }
 }

@@ -97,7 +97,7 @@ public final class AgentListener: Service, Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await (connection, identified) in connections {
                         group.addTask {
-                            let peer = connection.channel.remoteAddress?.description ?? "unknown"
+                            let peer = connection.channel.remoteAddress.map(Self.hostAndPort) ?? "unknown"
                             do {
                                 let agent = try await identified.get()
                                 try await AgentSession(agent: agent, peer: peer, context: sessions, logger: logger).run(
@@ -116,4 +116,12 @@ public final class AgentListener: Service, Sendable {
             server.channel.close(promise: nil)
         }
     }
+
+    /// `10.0.0.2:45500` or `[2001:db8::2]:45500`: how an agent's address is logged and stored.
+    static func hostAndPort(_ address: SocketAddress) -> String {
+        let host = address.ipAddress ?? "unknown"
+        let port = address.port.map(String.init) ?? "?"
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
 }

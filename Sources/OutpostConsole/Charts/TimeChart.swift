@@ -45,8 +45,9 @@ public struct TimeChart: Sendable {
     /// The SVG, with `clock` labelling the time axis.
     public func svg(clock: OperatorClock) -> String {
         let span = max(1, to.timeIntervalSince(from))
-        let top = Self.niceCeiling(
-            ceiling ?? series.flatMap { $0.points.compactMap(\.value) }.filter(\.isFinite).max() ?? 1)
+        let highest = ceiling ?? series.flatMap { $0.points.compactMap(\.value) }.filter(\.isFinite).max() ?? 1
+        let step = Self.niceCeiling(highest / 4)
+        let top = max(step, (highest / step).rounded(.up) * step)
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
         func x(_ time: Date) -> Double { Self.left + plotWidth * time.timeIntervalSince(from) / span }
@@ -58,20 +59,23 @@ public struct TimeChart: Sendable {
             <title>\(Self.escape(title))</title>
 
             """
-        for step in 0...4 {
-            let value = top * Double(step) / 4
+        for index in 0...Int((top / step).rounded()) {
+            let value = step * Double(index)
             let position = Self.format(y(value))
             svg += "<line class=\"grid\" x1=\"\(Int(Self.left))\" x2=\"\(Int(Self.width - Self.right))\" "
             svg += "y1=\"\(position)\" y2=\"\(position)\"/>"
             svg += "<text class=\"axis\" x=\"\(Int(Self.left - 6))\" y=\"\(position)\" text-anchor=\"end\" "
             svg += "dominant-baseline=\"middle\">\(Self.escape(Self.label(value, unit: unit)))</text>\n"
         }
-        for step in 0...4 {
-            let time = from.addingTimeInterval(span * Double(step) / 4)
-            let text = span > 2 * 86_400 ? clock.day(time) + " " + String(clock.time(time).prefix(5)) : clock.time(time)
-            let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
+        let tickSeconds = Self.timeStep(span: span)
+        for time in Self.timeTicks(from: from, to: to, step: tickSeconds, offset: clock.secondsFromGMT(at: from)) {
+            let text =
+                tickSeconds >= 86_400
+                ? clock.day(time) : span > 2 * 86_400 ? clock.dayHourMinute(time) : clock.hourMinute(time)
+            svg += "<line class=\"grid\" x1=\"\(Self.format(x(time)))\" x2=\"\(Self.format(x(time)))\" "
+            svg += "y1=\"\(Int(Self.top))\" y2=\"\(Int(Self.height - Self.bottom))\"/>"
             svg += "<text class=\"axis\" x=\"\(Self.format(x(time)))\" y=\"\(Int(Self.height - 8))\" "
-            svg += "text-anchor=\"\(anchor)\">\(Self.escape(text))</text>\n"
+            svg += "text-anchor=\"middle\">\(Self.escape(text))</text>\n"
         }
         let gap = Double(bucketSeconds) * 2
         for series in series {
@@ -118,6 +122,29 @@ public struct TimeChart: Sendable {
         return svg + "</svg>"
     }
 
+    /// The time steps the time axis may take, in seconds: round minutes, hours and days.
+    static let timeSteps: [TimeInterval] = [
+        60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,
+    ]
+
+    /// The smallest time step giving at most six ticks over `span` seconds.
+    static func timeStep(span: TimeInterval) -> TimeInterval {
+        timeSteps.first { span / $0 <= 6 } ?? timeSteps[timeSteps.count - 1]
+    }
+
+    /// The instants in `from...to` that are whole multiples of `step` in a zone `offset`
+    /// seconds from UTC (midnights of the operator's zone for a step of a day).
+    static func timeTicks(from: Date, to: Date, step: TimeInterval, offset: Int) -> [Date] {
+        let shifted = from.timeIntervalSince1970 + Double(offset)
+        var tick = (shifted / step).rounded(.up) * step - Double(offset)
+        var ticks: [Date] = []
+        while tick <= to.timeIntervalSince1970, ticks.count < 20 {
+            ticks.append(Date(timeIntervalSince1970: tick))
+            tick += step
+        }
+        return ticks
+    }
+
     /// The smallest of 1, 2, 2.5 or 5 × 10ⁿ at or above `value` (1 for nothing above zero).
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0, value.isFinite else { return 1 }
@@ -137,7 +164,9 @@ public struct TimeChart: Sendable {
             case 1e4...: (value / 1e3, "k")
             default: (value, "")
             }
-        let number = scaled == scaled.rounded() ? String(Int(scaled)) : String(format: "%.1f", scaled)
+        var number = String(format: "%.2f", scaled)
+        while number.hasSuffix("0") { number.removeLast() }
+        if number.hasSuffix(".") { number.removeLast() }
         return "\(number)\(prefix.isEmpty ? " " : " \(prefix)")\(unit)".trimmingCharacters(in: .whitespaces)
     }
 

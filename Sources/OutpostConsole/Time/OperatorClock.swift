@@ -41,6 +41,21 @@ public struct OperatorClock: Sendable {
         format(date, "%02d:%02d:%02d", [.hour, .minute, .second])
     }
 
+    /// `22:41` in the operator's zone.
+    public func hourMinute(_ date: Date) -> String {
+        format(date, "%02d:%02d", [.hour, .minute])
+    }
+
+    /// `12-06 22:41` in the operator's zone.
+    public func dayHourMinute(_ date: Date) -> String {
+        format(date, "%02d-%02d %02d:%02d", [.month, .day, .hour, .minute])
+    }
+
+    /// The zone's offset from UTC at `date`, in seconds.
+    public func secondsFromGMT(at date: Date) -> Int {
+        timeZone.secondsFromGMT(for: date)
+    }
+
     /// `2026-12-06` in the operator's zone.
     public func day(_ date: Date) -> String {
         format(date, "%04d-%02d-%02d", [.year, .month, .day])

@@ -73,6 +73,8 @@ public struct AgentsPage: ConsolePage {
     public let onlineCount: Int
     public let activeCount: Int
     public let expiringCount: Int
+    /// Whether any certificate is expiring (Mustache takes a count of 0 as true).
+    public let hasExpiring: Bool
 
     public init(frame: PageFrame, agents: [AgentLine]) {
         self.frame = frame
@@ -80,5 +82,6 @@ public struct AgentsPage: ConsolePage {
         self.onlineCount = agents.count { $0.connection == "online" }
         self.activeCount = agents.count { $0.connection != "revoked" }
         self.expiringCount = agents.count { $0.connection != "revoked" && $0.certificateWarning }
+        self.hasExpiring = expiringCount > 0
     }
 }

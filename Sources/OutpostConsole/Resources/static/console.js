@@ -23,7 +23,10 @@
     const text = await response.text();
     const data = text ? JSON.parse(text) : null;
     if (!response.ok) {
-      if (response.status === 401) location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+      // A session that ended sends to the login page; a refused login stays on its form.
+      if (response.status === 401 && path !== "/api/v1/session") {
+        location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+      }
       throw new Error((data && data.error) || response.statusText);
     }
     return data;
@@ -67,7 +70,7 @@
   async function refresh() {
     if (refreshing) { refreshAgain = true; return; }
     const main = document.getElementById("main");
-    if (!main || !main.querySelector("[data-live]")) return;
+    if (!main || !main.querySelector("[data-live], [data-device], [data-branch]")) return;
     // Never throw away what an operator is typing.
     if (main.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
       refreshAgain = true;
