@@ -40,7 +40,10 @@ struct OperatorHTTPFixture {
         configure: (inout OperatorHTTPConfiguration) -> Void = { _ in },
         _ body: @Sendable (HTTPTestClient) async throws -> Void
     ) async throws {
-        let client = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: Self.logger)
+        // A few connections each: dozens of these servers run at once during a test run.
+        var clientConfiguration = database.clientConfiguration
+        clientConfiguration.options.maximumConnections = 6
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: Self.logger)
         var configuration = OperatorHTTPConfiguration(host: "127.0.0.1", port: 0)
         configuration.readinessTimeout = readinessTimeout
         configuration.queryTimeout = readinessTimeout

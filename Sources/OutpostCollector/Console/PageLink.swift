@@ -1,25 +1,12 @@
-import Foundation
-
-/// A link to a console page with query parameters, each percent-encoded; parameters without
-/// a value are left out.
+/// A link to a console page whose query parameters can be changed one at a time (a sort
+/// column's link, the next page's); parameters without a value are left out.
 struct PageLink {
-    /// The characters a query value keeps as they are.
-    private static let valueCharacters: CharacterSet = {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#/")
-        return allowed
-    }()
-
     let path: String
     var parameters: [(String, String?)]
 
-    /// `path?name=value&…`.
+    /// `path?name=value&…`, percent-encoded (``PageQuery/link(_:_:)``).
     var href: String {
-        let pairs = parameters.compactMap { name, value -> String? in
-            guard let value, !value.isEmpty else { return nil }
-            return name + "=" + (value.addingPercentEncoding(withAllowedCharacters: Self.valueCharacters) ?? "")
-        }
-        return pairs.isEmpty ? path : path + "?" + pairs.joined(separator: "&")
+        PageQuery.link(path, parameters)
     }
 
     /// This link with `name` set to `value` (replacing it if present).

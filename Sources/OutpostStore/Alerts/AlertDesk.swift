@@ -23,12 +23,14 @@ public struct AlertDesk: Sendable {
     public func list(_ filter: AlertFilter, on connection: PostgresConnection) async throws -> AlertPage {
         let cursor = try filter.validated()
         let regions = filter.regions.map { Array($0) }
+        let needle = filter.deviceText.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         let rows = try await fetch(
             """
             WHERE (\(filter.open)::boolean IS NULL OR (h.resolved_at IS NULL) = \(filter.open))
               AND (\(filter.branch)::text IS NULL OR b.name = \(filter.branch))
               AND (\(regions)::text[] IS NULL OR b.region = ANY(\(regions)))
               AND (\(filter.deviceID)::uuid IS NULL OR h.device_id = \(filter.deviceID))
+              AND (\(needle)::text IS NULL OR strpos(lower(d.name), \(needle)) > 0)
               AND (\(filter.severity)::text[] IS NULL OR h.severity = ANY(\(filter.severity)))
               AND (\(filter.since)::timestamptz IS NULL OR h.triggered_at >= \(filter.since))
               AND (\(filter.until)::timestamptz IS NULL OR h.triggered_at < \(filter.until))
@@ -155,7 +157,7 @@ public struct AlertDesk: Sendable {
 
     /// The alerts a `WHERE …` (and optional `ORDER BY`/`LIMIT`) clause selects, with each one's
     /// `triggered_at` in exact microseconds for the cursor.
-    func fetch(_ clause: PostgresQuery, on connection: PostgresConnection) async throws -> [(
+    private func fetch(_ clause: PostgresQuery, on connection: PostgresConnection) async throws -> [(
         view: AlertView, microseconds: Int64
     )] {
         let select = """

@@ -10,6 +10,8 @@ public struct AlertFilter: Sendable, Equatable {
     public var regions: Set<String>?
     /// Only alerts of this device.
     public var deviceID: UUID?
+    /// Only alerts of devices whose name contains this text, ignoring case (empty: every alert).
+    public var deviceText: String?
     /// Only alerts of these severities.
     public var severity: [String]?
     /// Only alerts fired at or after this time.
@@ -23,14 +25,17 @@ public struct AlertFilter: Sendable, Equatable {
 
     /// Largest page.
     public static let maximumLimit = 1000
+    /// Longest ``deviceText``.
+    public static let maximumDeviceTextLength = 200
 
     /// Every alert, 100 a page.
     public init() {
         self.limit = 100
     }
 
-    /// Refuses a limit out of range, an unknown severity, an empty time range or a cursor this
-    /// store did not make; returns the decoded cursor.
+    /// Refuses a limit out of range, an unknown severity, device text too long or holding
+    /// control characters, an empty time range or a cursor this store did not make; returns the
+    /// decoded cursor.
     func validated() throws(InputError) -> AlertCursor? {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw InputError(field: "limit", reason: "must be 1 to \(Self.maximumLimit)")
@@ -39,6 +44,9 @@ public struct AlertFilter: Sendable, Equatable {
             throw InputError(
                 field: "severity",
                 reason: "\(unknown) is not one of \(AlertRuleAdmin.severities.joined(separator: ", "))")
+        }
+        if let deviceText, let problem = TextInput.problem(deviceText, maximumLength: Self.maximumDeviceTextLength) {
+            throw InputError(field: "device", reason: problem)
         }
         if let since, let until, since >= until {
             throw InputError(field: "until", reason: "must be later than since")

@@ -24,7 +24,7 @@ struct AlertsPageRoute: Sendable {
             let query = PageQuery(request)
             let severity = try query.choice("severity", among: AlertRoutes.severities)
             let branch = try query.text("branch", maximumLength: 200)
-            let device = try query.text("device", maximumLength: AlertDesk.maximumDeviceTextLength)
+            let device = try query.text("device", maximumLength: AlertFilter.maximumDeviceTextLength)
             let cursor = try query.text("cursor", maximumLength: 1000)
             let scope = viewer.principal.regionScope
             var openFilter = AlertFilter()
@@ -38,11 +38,12 @@ struct AlertsPageRoute: Sendable {
             historyFilter.severity = severity.map { [$0] }
             historyFilter.limit = Self.historyPageSize
             historyFilter.cursor = cursor
+            historyFilter.deviceText = device
             let now = Date()
             let (open, history, branches, listed) = try await viewer.run { [openFilter, historyFilter] connection in
                 (
                     try await desk.list(openFilter, on: connection),
-                    try await desk.list(historyFilter, deviceNameContaining: device, on: connection),
+                    try await desk.list(historyFilter, on: connection),
                     try await status.branches(on: connection),
                     try await windows.list(includeEnded: false, now: now, on: connection)
                 )
