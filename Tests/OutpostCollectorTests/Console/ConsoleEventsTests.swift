@@ -11,7 +11,7 @@ import Testing
 /// `GET /console/events` on a real server and database: changes written the way ingest and the
 /// alert engine write them reach a logged-in console within 2 s, only within the operator's
 /// regions, and a steady state sends nothing.
-@Suite("Console: live updates (/console/events)", .tags(.postgres), .needsPostgres)
+@Suite("Console: live updates (/console/events)", .tags(.postgres, .timing), .needsQuietMachine, .needsPostgres)
 struct ConsoleEventsTests {
     /// The delivery an operator is promised: a change on screen within 2 s.
     static let promised: Duration = .seconds(2)
