@@ -12,7 +12,7 @@ import Testing
 /// SIGTERM ends the real collector within 10 s even while an ingest transaction is stuck
 /// behind a lock (a commit that would only give up at its 30 s deadline), and nothing it did
 /// not commit is acknowledged.
-@Suite("Collector SIGTERM is bounded", .tags(.postgres), .needsPostgres)
+@Suite("Collector SIGTERM is bounded", .tags(.postgres, .timing), .needsQuietMachine, .needsPostgres)
 struct BoundedShutdownTests {
     static let logger = Logger(label: "outpost.test.sigterm")
 
