@@ -10,10 +10,11 @@ struct SessionExpiryTests {
         "a message after the certificate expired ends the session with unauthorized, nothing committed; no new session")
     func expiredCertificateEndsLiveSession() async throws {
         try await TransportFixture.with { db, database, fixture in
-            // 10 s: room for a slow first handshake.
-            let agent = try await fixture.enrolAgent("short-lived", lifetime: 10, db: db)
             let devices = try await fixture.addDevices(2, db: db)
             try await fixture.withCollector(database: database.url) { address in
+                // Issued once the collector listens, so its life starts at the handshake; 15 s leave
+                // room for a slow first handshake on a loaded machine.
+                let agent = try await fixture.enrolAgent("short-lived", lifetime: 15, db: db)
                 try await RawAgentConnection.withSession(agent, to: address) { _, inbound, outbound in
                     // The expiry is a moment on the clock, not an event: poll it. Validation works in
                     // whole seconds (a certificate is valid through its notAfter second): one more.
