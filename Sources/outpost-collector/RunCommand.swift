@@ -155,6 +155,9 @@ struct RunCommand: AsyncParsableCommand {
             PartitionMaintainer(
                 client: client, retentionDays: retention, rollupRetention: rollupRetention, logger: logger),
             RollupMaintainer(client: client, writer: RollupWriter(logger: logger), logger: logger),
+            FleetMetrics(
+                client: client, certificates: FleetMetrics.certificates(server: identity, authority: authority),
+                logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,

@@ -13,6 +13,8 @@ struct IngestMetrics: Sendable {
     /// Batches written per group commit (how well group commit amortises the transaction).
     let groupBatches: Recorder
     let queuedRows: Gauge
+    /// The queue's cap (`maxQueuedRows`): at it, sessions stop reading their sockets.
+    let queueCapacityRows: Gauge
     /// Batches whose rows PostgreSQL refused (SQLSTATE class 22/23), kept in `ingest_quarantine`.
     let quarantinedBatches: Counter
 
@@ -25,6 +27,7 @@ struct IngestMetrics: Sendable {
         commitLatency = Timer(label: "outpost_ingest_commit_seconds", factory: factory)
         groupBatches = Recorder(label: "outpost_ingest_group_batches", factory: factory)
         queuedRows = Gauge(label: "outpost_ingest_queued_rows", factory: factory)
+        queueCapacityRows = Gauge(label: "outpost_ingest_queue_capacity_rows", factory: factory)
         quarantinedBatches = Counter(label: "outpost_ingest_quarantined_batches_total", factory: factory)
     }
 

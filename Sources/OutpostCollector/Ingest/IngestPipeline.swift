@@ -130,6 +130,7 @@ public final class IngestPipeline: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metrics = IngestMetrics(factory: metricsFactory)
+        metrics.queueCapacityRows.record(configuration.maxQueuedRows)
         self.stateChanges = stateChanges
         self.committedBatches = committed
     }
