@@ -408,6 +408,17 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
             path: "Benchmarks/HistoryBench",
             swiftSettings: strict
         ),
+        // A month's availability report at the legacy's scale.
+        .executableTarget(
+            name: "ReportBench",
+            dependencies: [
+                "OutpostStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ReportBench",
+            swiftSettings: strict
+        ),
         // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",

@@ -158,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
             FleetMetrics(
                 client: client, certificates: FleetMetrics.certificates(server: identity, authority: authority),
                 logger: logger),
+            MonthlyReportMailer(client: client, configuration: try settings.monthlyReportMail(), logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,

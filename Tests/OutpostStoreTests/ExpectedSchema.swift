@@ -215,6 +215,7 @@ enum ExpectedSchema {
         #"idx_ping_results_device_id_ts: CREATE INDEX idx_ping_results_device_id_ts ON ping_results USING btree (device_id, "timestamp" DESC)"#,
         #"idx_ping_results_device_ip_ts: CREATE INDEX idx_ping_results_device_ip_ts ON ping_results USING btree (device_ip, "timestamp" DESC)"#,
         #"idx_ping_results_timestamp: CREATE INDEX idx_ping_results_timestamp ON ping_results USING brin ("timestamp")"#,
+        "idx_ping_rollup_1m_down: CREATE INDEX idx_ping_rollup_1m_down ON ping_rollup_1m USING btree (device_id, bucket) INCLUDE (down_seconds) WHERE (down_seconds > (0)::double precision)",
         "idx_rollup_pending_minute: CREATE INDEX idx_rollup_pending_minute ON rollup_pending USING btree (minute)",
         "idx_snmp_credentials_device: CREATE INDEX idx_snmp_credentials_device ON snmp_credentials USING btree (device_id)",
         "idx_standalone_devices_branch: CREATE INDEX idx_standalone_devices_branch ON standalone_devices USING btree (branch_id)",

@@ -27,6 +27,7 @@ struct ConsoleRoutes: Sendable {
         AlertsPageRoute(logger: logger).register(on: site)
         AgentsPageRoute(logger: logger).register(on: site)
         DiscoveryPageRoute(logger: logger).register(on: site)
+        ReportsPageRoute(logger: logger).register(on: site)
         AdminPageRoute(logger: logger).register(on: site)
         ConsoleEventsRoute(events: events, configuration: configuration, database: database, logger: logger).register(
             on: router)

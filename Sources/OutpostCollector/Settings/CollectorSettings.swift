@@ -67,6 +67,7 @@ public struct CollectorSettings: Sendable {
             smtpServer, smtpFrom, smtpStartTLS, smtpCAFile, smtpUsername, smtpPassword, alertInstance, flapWindow,
             flapStartPercent, flapStopPercent,
             agentConnections, agentConnectionsPerSource,
+            reportMailEnabled, reportMailRecipients,
         ]
     }
 

@@ -35,6 +35,7 @@ public struct PageFrame: Sendable {
         ("alerts", "Alerts", "/alerts"),
         ("agents", "Agents", "/agents"),
         ("discovery", "Discovery", "/discovery"),
+        ("reports", "Reports", "/reports"),
         ("admin", "Admin", "/admin"),
     ]
 

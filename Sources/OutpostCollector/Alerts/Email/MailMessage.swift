@@ -8,6 +8,8 @@ struct MailMessage: Sendable {
     let body: String
     let date: Date
     let messageID: String
+    /// A MIME body (HTML beside the text, attachments) sent instead of `body` as plain text.
+    var mime: MIMEBody? = nil
 
     /// The `Date:` header value (RFC 5322), always in UTC: `Wed, 25 Nov 2026 11:54:34 +0000`.
     static func dateHeader(_ date: Date) -> String {
@@ -29,7 +31,7 @@ struct MailMessage: Sendable {
     /// Headers and body with CRLF line ends, every line that starts with `.` dot-stuffed, and the
     /// terminating `CRLF . CRLF`: exactly the bytes to send after the server's `354`.
     var data: String {
-        let headers = [
+        var headers = [
             "Date: \(Self.dateHeader(date))",
             "From: <\(from)>",
             "To: \(to.map { "<\($0)>" }.joined(separator: ", "))",
@@ -39,6 +41,8 @@ struct MailMessage: Sendable {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
         ]
+        if let mime { headers.replaceSubrange((headers.count - 2)..., with: mime.headers) }
+        let body = mime?.text ?? self.body
         let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
