@@ -155,6 +155,7 @@ struct RunCommand: AsyncParsableCommand {
             PartitionMaintainer(
                 client: client, retentionDays: retention, rollupRetention: rollupRetention, logger: logger),
             RollupMaintainer(client: client, writer: RollupWriter(logger: logger), logger: logger),
+            BaselineMaintainer(client: client, writer: BaselineWriter(logger: logger), logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,
