@@ -61,10 +61,12 @@ enum Quality {
             detected: anomalies.filter { anomaly in fired.contains { matches($0, anomaly) } }.count)
     }
 
-    /// The rules compared: the anomaly rule at its default threshold, the ratio rule, and a
-    /// static threshold at the 99th percentile of the training month's rounds.
+    /// The rules compared: the anomaly rule at its default threshold, the ratio rule, and static
+    /// thresholds at the 99th and 95th percentiles of the training month's rounds (what an
+    /// operator reading the month's chart might choose).
     static let ruleNames = [
         "rtt_anomaly > 4 FOR 5m", "rtt > 3 * baseline_rtt FOR 5m", "static: rtt > p99 of the month FOR 5m",
+        "static: rtt > p95 of the month FOR 5m",
     ]
 
     /// Learns one series's baselines from its four training weeks, then scores the rules on its test week.
@@ -89,6 +91,7 @@ enum Quality {
         for hour in 0..<HourOfWeek.count { weekly[hour]?.minimumSpread = BaselineVariables.rttMinimumSpread }
         training.sort()
         let p99 = training[Int(Double(training.count - 1) * 0.99)]
+        let p95 = training[Int(Double(training.count - 1) * 0.95)]
 
         let anomalies = series.anomalies()
         let test = series.rounds(
@@ -99,6 +102,7 @@ enum Quality {
             try AlertRule("rtt_anomaly > \(Int(BaselineVariables.defaultAnomalyThreshold)) FOR 5m"),
             try AlertRule("rtt > 3 * baseline_rtt FOR 5m"),
             try AlertRule("rtt > \(String(format: "%.3f", p99)) FOR 5m"),
+            try AlertRule("rtt > \(String(format: "%.3f", p95)) FOR 5m"),
         ]
         return rules.map { score(firings(of: $0, in: context, at: times), against: anomalies) }
     }

@@ -33,12 +33,15 @@ struct LinkProfile {
     let jitter: Double
     /// Share of rounds with a one-round spike (× 3 to × 6): noise, not an anomaly.
     let spikeRounds: Double
+    /// RTT factor during the weekly backups (Wednesday and Saturday 02:00–03:00 UTC), every
+    /// week, learned too: usual, not an anomaly (1: no backups).
+    let backupFactor: Double
 
     static let all = [
-        LinkProfile(name: "steady LAN", base: 0.8, businessBump: 0.2, jitter: 0.15, spikeRounds: 0),
-        LinkProfile(name: "daily pattern", base: 20, businessBump: 25, jitter: 0.08, spikeRounds: 0),
-        LinkProfile(name: "noisy link", base: 45, businessBump: 30, jitter: 0.35, spikeRounds: 0.01),
-        LinkProfile(name: "satellite", base: 600, businessBump: 80, jitter: 0.05, spikeRounds: 0.002),
+        LinkProfile(name: "steady LAN", base: 0.8, businessBump: 0.2, jitter: 0.15, spikeRounds: 0, backupFactor: 1),
+        LinkProfile(name: "daily pattern", base: 20, businessBump: 25, jitter: 0.08, spikeRounds: 0, backupFactor: 2.5),
+        LinkProfile(name: "noisy link", base: 45, businessBump: 30, jitter: 0.35, spikeRounds: 0.01, backupFactor: 2),
+        LinkProfile(name: "satellite", base: 600, businessBump: 80, jitter: 0.05, spikeRounds: 0.002, backupFactor: 1),
     ]
 
     /// The level (ms) at `time`, before jitter.
@@ -46,7 +49,8 @@ struct LinkProfile {
         let hour = HourOfWeek.of(time)
         let dayHour = Double(hour % 24) + time.timeIntervalSince1970.truncatingRemainder(dividingBy: 3_600) / 3_600
         let business = hour < 5 * 24 && dayHour >= 8 && dayHour < 18 ? sin(Double.pi * (dayHour - 8) / 10) : 0
-        return base + businessBump * business
+        let backup = hour == 2 * 24 + 2 || hour == 5 * 24 + 2 ? backupFactor : 1
+        return (base + businessBump * business) * backup
     }
 }
 

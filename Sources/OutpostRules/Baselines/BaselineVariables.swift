@@ -7,7 +7,7 @@ public enum BaselineVariables {
     /// The packet loss variable (percent) whose baseline `baseline_loss` is.
     public static let loss = "packet_loss"
     /// An RTT anomaly score divides by at least this many milliseconds.
-    public static let rttMinimumSpread = 1.0
+    public static let rttMinimumSpread = 0.1
     /// A loss anomaly score divides by at least this many percentage points.
     public static let lossMinimumSpread = 1.0
     /// The window whose mean `rtt_anomaly` and `loss_anomaly` score: 5 minutes.

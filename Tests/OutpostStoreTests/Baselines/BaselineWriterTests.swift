@@ -40,8 +40,9 @@ struct BaselineWriterTests {
             """, logger: TestDatabase.logger)
     }
 
-    /// The baselines computed directly in SQL (percentile_cont), as text: each hour of week pools
-    /// the hourly values of the hour before, itself and the hour after over [through - 4 weeks, through).
+    /// The baselines computed directly in SQL (percentile_cont), as text: over [through - 4 weeks,
+    /// through), the median of each hour of week's values (3 or more), and the median of the
+    /// deviations of the hour before, itself and the hour after from their own hours' medians.
     static func direct(_ table: String, _ value: String, key: String, id: UUID, through: Date) -> String {
         let from = through.addingTimeInterval(-weeks)
         return """
@@ -51,15 +52,17 @@ struct BaselineWriterTests {
                 FROM \(table) WHERE \(key) = '\(id)' AND \(value) IS NOT NULL
                     AND bucket >= '\(ISO8601DateFormatter().string(from: from))'
                     AND bucket < '\(ISO8601DateFormatter().string(from: through))'
-            ), pooled AS (
-                SELECT (v.how + o + 168) % 168 AS slot, v.x FROM v CROSS JOIN generate_series(-1, 1) AS o
-            ), med AS (
-                SELECT slot, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS m, count(*) AS n FROM pooled GROUP BY slot
+            ), own AS (
+                SELECT how, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS m, count(*) AS n
+                FROM v GROUP BY how HAVING count(*) >= 3
+            ), deviations AS (
+                SELECT (v.how + o + 168) % 168 AS slot, abs(v.x - own.m) AS d
+                FROM v JOIN own USING (how) CROSS JOIN generate_series(-1, 1) AS o
             )
-            SELECT med.slot || ' ' || round(med.m::numeric, 6) || ' '
-                || round((percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.x - med.m)))::numeric, 6) || ' ' || med.n
-            FROM med JOIN pooled p USING (slot) WHERE med.n >= 6
-            GROUP BY med.slot, med.m, med.n ORDER BY med.slot
+            SELECT own.how || ' ' || round(own.m::numeric, 6) || ' '
+                || round((percentile_cont(0.5) WITHIN GROUP (ORDER BY d.d))::numeric, 6) || ' ' || own.n
+            FROM own JOIN deviations d ON d.slot = own.how
+            GROUP BY own.how, own.m, own.n ORDER BY own.how
             """
     }
 
@@ -105,7 +108,7 @@ struct BaselineWriterTests {
                 device: steady, item: item, from: start.addingTimeInterval(-7 * 86_400), to: start, offset: 1_000,
                 on: db)
             try await Self.seed(device: steady, item: item, from: start, to: Self.through, on: db)
-            // One week: 3 hourly means per pooled hour of week, fewer than 6.
+            // One week: one hourly mean per hour of week, fewer than 3.
             try await Self.seed(
                 device: newcomer, item: nil, from: Self.through.addingTimeInterval(-7 * 86_400), to: Self.through,
                 on: db)
@@ -119,7 +122,7 @@ struct BaselineWriterTests {
 
             let rtt = try await db.strings(Self.stored(device: steady, rtt: true))
             #expect(rtt.count == 168)
-            #expect(rtt.allSatisfy { $0.hasSuffix(" 12") }, "4 weeks × 3 pooled hours")
+            #expect(rtt.allSatisfy { $0.hasSuffix(" 4") }, "one mean a week")
             #expect(
                 rtt
                     == (try await db.strings(
@@ -151,8 +154,8 @@ struct BaselineWriterTests {
             #expect(read[newcomer] == nil)
             #expect(read[silent]?["rtt"] == nil && read[silent]?["packet_loss"]?.median == 100)
             let fifth = try #require(read[steady]?["rtt"])
-            #expect(rtt[5] == "5 \(String(format: "%.6f", fifth.median)) \(String(format: "%.6f", fifth.mad)) 12")
-            #expect(fifth.minimumSpread == 1, "RTT scores divide by at least 1 ms")
+            #expect(rtt[5] == "5 \(String(format: "%.6f", fifth.median)) \(String(format: "%.6f", fifth.mad)) 4")
+            #expect(fifth.minimumSpread == 0.1, "RTT scores divide by at least 0.1 ms")
             #expect(read[steady]?["in_octets"] != nil)
         }
     }
