@@ -419,6 +419,17 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
             path: "Benchmarks/ReportBench",
             swiftSettings: strict
         ),
+        // Anomaly-rule precision and recall on synthetic series, and the baseline job's cost.
+        .executableTarget(
+            name: "BaselineBench",
+            dependencies: [
+                "OutpostStore", "OutpostRules",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/BaselineBench",
+            swiftSettings: strict
+        ),
         // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",

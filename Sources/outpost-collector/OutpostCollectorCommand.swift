@@ -14,6 +14,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             QuarantineCommand.self, MaintenanceCommand.self, DevicesCommand.self,
             UserCommand.self, APITokenCommand.self, AuditCommand.self,
             ReportCommand.self,
+            BaselinesCommand.self,
         ]
     )
 }

@@ -159,6 +159,7 @@ struct RunCommand: AsyncParsableCommand {
                 client: client, certificates: FleetMetrics.certificates(server: identity, authority: authority),
                 logger: logger),
             MonthlyReportMailer(client: client, configuration: try settings.monthlyReportMail(), logger: logger),
+            BaselineMaintainer(client: client, writer: BaselineWriter(logger: logger), logger: logger),
             listener, enrolment,
             OperatorHTTPServer(
                 configuration: http,

@@ -32,7 +32,8 @@ struct AlertRuleErrorTests {
         Case("x * / 2 > 1", "expected a number after '*', found '/'", column: 5),
         Case(
             "median(x, 5m) > 1",
-            "unknown function 'median'; the functions are avg(), min(), max(), last(), rate(), count()", column: 1),
+            "unknown function 'median'; the functions are avg(), min(), max(), last(), rate(), count(), baseline(), anomaly()",
+            column: 1),
         Case("avg(x) > 200", "avg() needs a time window as its second argument, like avg(x, 5m)", column: 6),
         Case("rate(x) > 1", "rate() needs a time window as its second argument, like rate(x, 5m)", column: 7),
         Case("avg(x, 5m, 1m) > 1", "avg() takes 2 arguments, an item name and a time window", column: 10),

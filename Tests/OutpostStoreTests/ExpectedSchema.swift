@@ -19,6 +19,8 @@ enum ExpectedSchema {
             "id uuid!, user_id integer!, name character varying(100)!, token_hash bytea!, created_at timestamp with time zone!, expires_at timestamp with time zone, last_used_at timestamp with time zone, last_used_from character varying(64), revoked_at timestamp with time zone",
         "audit_log":
             "id bigint!, at timestamp with time zone!, actor character varying(100)!, actor_user_id integer, actor_token_id uuid, source character varying(100)!, action character varying(32)!, entity character varying(50)!, entity_id character varying(100), changes jsonb!",
+        "baseline_progress":
+            "singleton boolean!, computed_through timestamp with time zone!, updated_at timestamp with time zone!",
         "branches":
             "id uuid!, name character varying(200)!, display_name character varying(200)!, region character varying(100), branch_code character varying(10), address text, is_active boolean!, device_count integer!, created_at timestamp with time zone!, updated_at timestamp with time zone, gateway_device_id uuid, display_name_ka character varying(200), city_id integer, latitude numeric(9,6), longitude numeric(9,6)",
         "device_interfaces":
@@ -46,7 +48,7 @@ enum ExpectedSchema {
         "maintenance_windows":
             "id uuid!, name character varying(200)!, comment text, starts_at timestamp with time zone!, ends_at timestamp with time zone, schedule character varying(100), duration_seconds integer, created_by integer, created_at timestamp with time zone!, ended_at timestamp with time zone",
         "metric_baselines":
-            "id uuid!, device_id uuid!, metric_name character varying(100)!, avg_value integer, min_value integer, max_value integer, std_dev integer, time_period character varying(20), hour_of_day integer, day_of_week integer, sample_count integer, last_updated timestamp with time zone, created_at timestamp with time zone!, updated_at timestamp with time zone!",
+            "item_id uuid!, device_id uuid!, hour_of_week smallint!, median_value double precision!, mad_value double precision!, samples integer!, computed_at timestamp with time zone!",
         "monitored_hostgroups":
             "id integer!, groupid character varying(64)!, name character varying(255)!, display_name character varying(255), is_active boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone!",
         "monitoring_items":
@@ -62,7 +64,7 @@ enum ExpectedSchema {
         "organizations":
             "id integer!, name character varying(255)!, subdomain character varying(100), zabbix_url character varying(500), zabbix_user character varying(255), zabbix_password character varying(255), monitored_groups jsonb!, logo_url character varying(500), primary_color character varying(7)!, is_active boolean!, is_setup_complete boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone",
         "performance_baselines":
-            "id bigint!, device_ip character varying(50)!, device_name character varying(255), baseline_latency_avg integer, baseline_latency_stddev integer, baseline_packet_loss integer!, latency_warning_threshold integer, latency_critical_threshold integer, packet_loss_threshold integer!, samples_count integer!, last_calculated timestamp with time zone, created_at timestamp with time zone!, updated_at timestamp with time zone!",
+            "device_id uuid!, hour_of_week smallint!, rtt_median_ms double precision, rtt_mad_ms double precision, rtt_samples integer!, loss_median_percent double precision, loss_mad_percent double precision, loss_samples integer!, computed_at timestamp with time zone!",
         "ping_results":
             "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), packets_sent integer!, packets_received integer!, packet_loss_percent real!, min_rtt_ms real, avg_rtt_ms real, max_rtt_ms real, stddev_rtt_ms real, is_reachable boolean!, timestamp timestamp with time zone!",
         "revoked_certificates":
@@ -136,11 +138,13 @@ enum ExpectedSchema {
         "maintenance_window_targets.window_id -> maintenance_windows CASCADE",
         "maintenance_windows.created_by -> users SET NULL",
         "metric_baselines.device_id -> standalone_devices CASCADE",
+        "metric_baselines.item_id -> monitoring_items CASCADE",
         "monitoring_items.device_id -> standalone_devices CASCADE",
         "monitoring_items.template_id -> monitoring_templates SET NULL",
         "monitoring_templates.created_by -> users SET NULL",
         "network_topology.source_device_id -> standalone_devices CASCADE",
         "network_topology.target_device_id -> standalone_devices CASCADE",
+        "performance_baselines.device_id -> standalone_devices CASCADE",
         "revoked_certificates.agent_id -> agents SET NULL",
         "snmp_credentials.device_id -> standalone_devices CASCADE",
         "standalone_devices.branch_id -> branches SET NULL",
@@ -161,6 +165,7 @@ enum ExpectedSchema {
         "api_tokens_pkey: CREATE UNIQUE INDEX api_tokens_pkey ON api_tokens USING btree (id)",
         "api_tokens_token_hash_key: CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_hash)",
         "audit_log_pkey: CREATE UNIQUE INDEX audit_log_pkey ON audit_log USING btree (id)",
+        "baseline_progress_pkey: CREATE UNIQUE INDEX baseline_progress_pkey ON baseline_progress USING btree (singleton)",
         "branches_name_key: CREATE UNIQUE INDEX branches_name_key ON branches USING btree (name)",
         "branches_pkey: CREATE UNIQUE INDEX branches_pkey ON branches USING btree (id)",
         "device_interfaces_device_id_if_index_key: CREATE UNIQUE INDEX device_interfaces_device_id_if_index_key ON device_interfaces USING btree (device_id, if_index)",
@@ -204,7 +209,7 @@ enum ExpectedSchema {
         "idx_ingest_quarantine_held: CREATE INDEX idx_ingest_quarantine_held ON ingest_quarantine USING btree (received_at) WHERE ((status)::text = 'held'::text)",
         #"idx_item_history_item_ts: CREATE INDEX idx_item_history_item_ts ON item_history USING btree (item_id, "timestamp" DESC)"#,
         "idx_maintenance_window_targets_window: CREATE INDEX idx_maintenance_window_targets_window ON maintenance_window_targets USING btree (window_id)",
-        "idx_metric_baselines_device: CREATE INDEX idx_metric_baselines_device ON metric_baselines USING btree (device_id)",
+        "idx_metric_baselines_device: CREATE INDEX idx_metric_baselines_device ON metric_baselines USING btree (device_id, hour_of_week)",
         "idx_monitored_hostgroups_active: CREATE INDEX idx_monitored_hostgroups_active ON monitored_hostgroups USING btree (is_active)",
         "idx_monitoring_items_device: CREATE INDEX idx_monitoring_items_device ON monitoring_items USING btree (device_id)",
         "idx_monitoring_items_template: CREATE INDEX idx_monitoring_items_template ON monitoring_items USING btree (template_id)",
@@ -233,7 +238,7 @@ enum ExpectedSchema {
         "item_rollup_1h_pkey: CREATE UNIQUE INDEX item_rollup_1h_pkey ON item_rollup_1h USING btree (item_id, bucket)",
         "item_rollup_1m_pkey: CREATE UNIQUE INDEX item_rollup_1m_pkey ON item_rollup_1m USING btree (item_id, bucket)",
         "maintenance_windows_pkey: CREATE UNIQUE INDEX maintenance_windows_pkey ON maintenance_windows USING btree (id)",
-        "metric_baselines_pkey: CREATE UNIQUE INDEX metric_baselines_pkey ON metric_baselines USING btree (id)",
+        "metric_baselines_pkey: CREATE UNIQUE INDEX metric_baselines_pkey ON metric_baselines USING btree (item_id, hour_of_week)",
         "monitored_hostgroups_groupid_key: CREATE UNIQUE INDEX monitored_hostgroups_groupid_key ON monitored_hostgroups USING btree (groupid)",
         "monitored_hostgroups_pkey: CREATE UNIQUE INDEX monitored_hostgroups_pkey ON monitored_hostgroups USING btree (id)",
         "monitoring_items_pkey: CREATE UNIQUE INDEX monitoring_items_pkey ON monitoring_items USING btree (id)",
@@ -245,8 +250,7 @@ enum ExpectedSchema {
         "network_topology_pkey: CREATE UNIQUE INDEX network_topology_pkey ON network_topology USING btree (id)",
         "organizations_pkey: CREATE UNIQUE INDEX organizations_pkey ON organizations USING btree (id)",
         "organizations_subdomain_key: CREATE UNIQUE INDEX organizations_subdomain_key ON organizations USING btree (subdomain)",
-        "performance_baselines_device_ip_key: CREATE UNIQUE INDEX performance_baselines_device_ip_key ON performance_baselines USING btree (device_ip)",
-        "performance_baselines_pkey: CREATE UNIQUE INDEX performance_baselines_pkey ON performance_baselines USING btree (id)",
+        "performance_baselines_pkey: CREATE UNIQUE INDEX performance_baselines_pkey ON performance_baselines USING btree (device_id, hour_of_week)",
         #"ping_results_pkey: CREATE UNIQUE INDEX ping_results_pkey ON ping_results USING btree (id, "timestamp")"#,
         "ping_rollup_1h_pkey: CREATE UNIQUE INDEX ping_rollup_1h_pkey ON ping_rollup_1h USING btree (device_id, bucket)",
         "ping_rollup_1m_pkey: CREATE UNIQUE INDEX ping_rollup_1m_pkey ON ping_rollup_1m USING btree (device_id, bucket)",

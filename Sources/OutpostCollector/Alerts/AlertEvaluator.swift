@@ -29,6 +29,8 @@ struct AlertEvaluator {
     private(set) var pairs: [Key: AlertPairState] = [:]
     /// The maintenance windows in force, as last read by the engine.
     var maintenance = MaintenanceCoverage()
+    /// The baselines of the hour of week each device is evaluated at.
+    private var baselines: AlertBaselines
 
     init(
         client: PostgresClient, store: AlertRuleStore, notifier: AlertNotifier, flapping: FlapDetector.Configuration,
@@ -40,6 +42,7 @@ struct AlertEvaluator {
         self.flapping = flapping
         self.leases = leases
         self.logger = logger
+        baselines = AlertBaselines(logger: logger)
     }
 
     /// Evaluates `set` from now on; after a reload, devices and item names are read again
@@ -78,6 +81,13 @@ struct AlertEvaluator {
         let order = touched.sorted {
             (gateways.contains($0) ? 0 : 1, $0.uuidString) < (gateways.contains($1) ? 0 : 1, $1.uuidString)
         }
+        var evaluatedAt: [UUID: Date] = [:]
+        for deviceID in touched {
+            if let device = devices[deviceID], owned.contains(device.leaseScope) {
+                evaluatedAt[deviceID] = windows[deviceID]?.newest
+            }
+        }
+        await baselines.refresh(evaluatedAt, rules: rules, client: client, logger: logger)
         for deviceID in order {
             windows[deviceID]?.trim(keeping: rules.retention)
             guard let device = devices[deviceID], owned.contains(device.leaseScope),
@@ -188,7 +198,7 @@ struct AlertEvaluator {
         _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date,
         maintenanceWindow: UUID?
     ) async {
-        let outcome = loaded.rule.evaluate(RuleWindows(now: now, series: window.series))
+        let outcome = loaded.rule.evaluate(baselines.context(for: device.id, now: now, series: window.series))
         guard outcome != .unknown else { return }
         let key = Key(rule: loaded.record.id, device: device.id)
         let context = Context(

@@ -37,6 +37,7 @@ struct ManagementRoutes: Sendable {
         SettingRoutes(logger: logger).register(on: api)
         HistoryRoutes(logger: logger).register(on: api)
         ReportRoutes(logger: logger).register(on: api)
+        BaselineRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

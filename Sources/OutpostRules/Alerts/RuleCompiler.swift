@@ -95,6 +95,10 @@ struct RuleCompiler {
             return .arithmetic(op, try number(lhs, because: why), try number(rhs, because: why))
         case .call(.last, let argument, _):
             return .variable(slot: try lastArgument(argument, as: .number, because: purpose()))
+        case .call(.baseline, let argument, _):
+            return .baseline(slot: try baselineArgument(of: .baseline, argument))
+        case .call(.anomaly, let argument, let window):
+            return .anomaly(slot: try baselineArgument(of: .anomaly, argument), seconds: window)
         case .call(.count, let argument, let window?):
             return try count(argument, window: window)
         case .call(let function, let argument, let window?):
@@ -104,7 +108,8 @@ struct RuleCompiler {
                 case .min: .min
                 case .max: .max
                 case .rate: .rate
-                case .count, .last: preconditionFailure("\(function) is matched by the cases above")
+                case .count, .last, .baseline, .anomaly:
+                    preconditionFailure("\(function) is matched by the cases above")
                 }
             guard case .variable(let name) = argument.kind else {
                 throw error(
@@ -116,6 +121,18 @@ struct RuleCompiler {
         default:
             throw mismatch(expression, is: naturalType(expression) ?? .number, because: purpose())
         }
+    }
+
+    /// The slot of the numeric item in `baseline(x)` or `anomaly(x[, w])`.
+    private mutating func baselineArgument(of function: RuleFunction, _ argument: RuleExpression)
+        throws(RuleParseError) -> Int
+    {
+        guard case .variable(let name) = argument.kind else {
+            throw error(
+                "\(function.rawValue)() takes an item name as its first argument", at: argument.range.lowerBound)
+        }
+        return try variable(
+            name, as: .number, at: argument, because: "\(function.rawValue)() works on a numeric item")
     }
 
     /// `count(x, w)` counts samples of any type; `count(condition on x, w)` counts those satisfying it.

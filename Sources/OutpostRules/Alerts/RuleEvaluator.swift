@@ -71,6 +71,17 @@ struct RuleEvaluator<Context: RuleContext> {
                 if counter.condition(predicate) == .true { count += 1 }
             }
             return Double(count)
+        case .baseline(let slot):
+            return context.baseline(of: names[slot], at: context.now)?.median
+        case .anomaly(let slot, let seconds):
+            guard let baseline = context.baseline(of: names[slot], at: context.now) else { return nil }
+            if let seconds {
+                guard let samples = context.samples(of: names[slot]) else { return nil }
+                let window = samples[SampleWindow.range(of: samples, seconds: seconds, endingAt: context.now)]
+                return SampleWindow.apply(.avg, to: window).map(baseline.score)
+            }
+            guard case .number(let value)? = last(slot) else { return nil }
+            return baseline.score(value)
         case .negate(let operand):
             return number(operand).map { -$0 }
         case .arithmetic(let op, let lhs, let rhs):

@@ -214,7 +214,8 @@ struct RuleParser {
         case .identifier(let name):
             advance()
             if current.kind == .leftParenthesis { return try call(name, at: token) }
-            return RuleExpression(.variable(name), range: token.range)
+            return BaselineVariables.expansion(of: name, at: token.range)
+                ?? RuleExpression(.variable(name), range: token.range)
         case .leftParenthesis:
             advance()
             let inner = try nested(at: token) { (parser) throws(RuleParseError) in try parser.orExpression() }
@@ -244,15 +245,17 @@ struct RuleParser {
         var window: Double?
         if current.kind == .comma {
             let comma = advance()
-            guard function.takesWindow else {
-                throw error("last() takes only an item name, like last(x); it has no time window", at: comma)
+            guard function.window != .none else {
+                throw error(
+                    "\(function.rawValue)() takes only an item name, like \(function.rawValue)(x); it has no time window",
+                    at: comma)
             }
             let seconds = try timeWindow(after: "',' in \(function.rawValue)()").seconds
             window = seconds
             if current.kind == .comma {
                 throw error("\(function.rawValue)() takes 2 arguments, an item name and a time window", at: current)
             }
-        } else if function.takesWindow, current.kind == .rightParenthesis {
+        } else if function.window == .required, current.kind == .rightParenthesis {
             throw error(
                 "\(function.rawValue)() needs a time window as its second argument, like \(function.rawValue)(x, 5m)",
                 at: current)

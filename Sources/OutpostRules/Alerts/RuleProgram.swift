@@ -28,6 +28,10 @@ indirect enum NumberCode: Sendable {
     case countWhere(ConditionCode, slot: Int, seconds: Double)
     case negate(NumberCode)
     case arithmetic(ArithmeticOperator, NumberCode, NumberCode)
+    /// The median of the variable's baseline for the hour of week of now.
+    case baseline(slot: Int)
+    /// The anomaly score of the variable's last value, or of its mean over a window (seconds).
+    case anomaly(slot: Int, seconds: Double?)
 }
 
 /// The functions that reduce a window of samples to a number (`last` reads a variable instead).

@@ -91,7 +91,23 @@ public enum RuleFunction: String, Sendable, CaseIterable {
     case rate
     /// How many samples fall in the window (or how many satisfy a condition).
     case count
+    /// The median of the variable's baseline for the current hour of week (docs/alert-rules.md, "Baselines").
+    case baseline
+    /// How many baseline spreads the variable's last value (or its mean over a window) lies above
+    /// the baseline's median.
+    case anomaly
 
-    /// Whether the function takes a time window as its second argument.
-    var takesWindow: Bool { self != .last }
+    /// Whether the function takes a time window as its second argument: never, always or optionally.
+    var window: WindowArgument {
+        switch self {
+        case .last, .baseline: .none
+        case .avg, .min, .max, .rate, .count: .required
+        case .anomaly: .optional
+        }
+    }
+
+    /// Whether a function takes a time window.
+    enum WindowArgument {
+        case none, required, optional
+    }
 }

@@ -20,5 +20,6 @@ extension Migration {
         .historyRollups,
         .consoleNotify,
         .outageMinutes,
+        .hourOfWeekBaselines,
     ]
 }
