@@ -13,6 +13,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             DiscoveryCommand.self,
             QuarantineCommand.self, MaintenanceCommand.self, DevicesCommand.self,
             UserCommand.self, APITokenCommand.self, AuditCommand.self,
+            ImportCommand.self,
         ]
     )
 }
