@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
         // The web console's HTML templates (OutpostConsole).
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The legacy WARD OPS database (SQLite), read by the importer (OutpostLegacy).
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // Shared vocabulary: identifiers, result records, config snapshot types, errors.
@@ -165,6 +167,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The legacy WARD OPS importer: SQLite and PostgreSQL readers, Fernet, the mapping onto
+        // Outpost's tables, the verification report.
+        .target(
+            name: "OutpostLegacy",
+            dependencies: [
+                "OutpostCore", "OutpostRules", "OutpostStore", "OutpostPKI",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The agent program: enrol, run, status.
         .executableTarget(
             name: "outpost-agent",
@@ -180,7 +197,7 @@ let package = Package(
         .executableTarget(
             name: "outpost-collector",
             dependencies: [
-                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings", "OutpostCore",
+                "OutpostCollector", "OutpostStore", "OutpostPKI", "OutpostSettings", "OutpostCore", "OutpostLegacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -311,7 +328,7 @@ let package = Package(
             name: "OutpostCollectorTests",
             dependencies: [
                 "OutpostCollector", "OutpostCollectorTestSupport", "OutpostTestSupport", "OutpostAgent", "OutpostCore",
-                "OutpostPKI", "OutpostSettings", "OutpostStore", "OutpostWire", "outpost-collector",
+                "OutpostPKI", "OutpostSettings", "OutpostStore", "OutpostWire", "outpost-collector", "OutpostLegacy",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -15,6 +15,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             UserCommand.self, APITokenCommand.self, AuditCommand.self,
             ReportCommand.self,
             BaselinesCommand.self,
+            ImportCommand.self,
         ]
     )
 }

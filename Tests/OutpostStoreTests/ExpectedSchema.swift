@@ -43,6 +43,10 @@ enum ExpectedSchema {
             "id bigint!, agent_id uuid!, sequence bigint!, received_at timestamp with time zone!, row_count integer!, sqlstate character(5)!, error text!, payload bytea!, status character varying(16)!, resolved_at timestamp with time zone",
         "item_history":
             "item_id uuid!, device_id uuid!, agent_id uuid, value_type character varying(20)!, value_numeric double precision, value_text text, rate double precision, error text, timestamp timestamp with time zone!",
+        "legacy_import_map":
+            "legacy_table character varying(64)!, legacy_id character varying(100)!, outpost_id character varying(100)!, imported_at timestamp with time zone!",
+        "legacy_import_progress":
+            "legacy_table character varying(64)!, source character varying(500)!, last_id bigint!, rows_copied bigint!, rows_rolled bigint!, rows_skipped bigint!, checksum numeric!, updated_at timestamp with time zone!",
         "maintenance_window_targets":
             "window_id uuid!, device_id uuid, branch_id uuid, region character varying(100)",
         "maintenance_windows":
@@ -237,6 +241,8 @@ enum ExpectedSchema {
         "ingest_quarantine_pkey: CREATE UNIQUE INDEX ingest_quarantine_pkey ON ingest_quarantine USING btree (id)",
         "item_rollup_1h_pkey: CREATE UNIQUE INDEX item_rollup_1h_pkey ON item_rollup_1h USING btree (item_id, bucket)",
         "item_rollup_1m_pkey: CREATE UNIQUE INDEX item_rollup_1m_pkey ON item_rollup_1m USING btree (item_id, bucket)",
+        "legacy_import_map_pkey: CREATE UNIQUE INDEX legacy_import_map_pkey ON legacy_import_map USING btree (legacy_table, legacy_id)",
+        "legacy_import_progress_pkey: CREATE UNIQUE INDEX legacy_import_progress_pkey ON legacy_import_progress USING btree (legacy_table)",
         "maintenance_windows_pkey: CREATE UNIQUE INDEX maintenance_windows_pkey ON maintenance_windows USING btree (id)",
         "metric_baselines_pkey: CREATE UNIQUE INDEX metric_baselines_pkey ON metric_baselines USING btree (item_id, hour_of_week)",
         "monitored_hostgroups_groupid_key: CREATE UNIQUE INDEX monitored_hostgroups_groupid_key ON monitored_hostgroups USING btree (groupid)",

@@ -21,5 +21,6 @@ extension Migration {
         .consoleNotify,
         .outageMinutes,
         .hourOfWeekBaselines,
+        .legacyImport,
     ]
 }

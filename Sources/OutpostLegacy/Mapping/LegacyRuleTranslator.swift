@@ -1,0 +1,43 @@
+import Foundation
+import OutpostRules
+import OutpostStore
+
+/// Legacy alert-rule expressions in Outpost's rule language (docs/alert-rules.md). Most parse
+/// as they are; the legacy's own names are rewritten (`response_time` is `avg_ping_ms`, the
+/// flag `isp_link` is the legacy's own test, an address ending in `.5`, and `100ms` is 100).
+/// An expression that still does not parse, or reads something Outpost does not measure, is
+/// returned with the reason: the rule is then imported disabled.
+enum LegacyRuleTranslator {
+    /// What the alert engine measures for every device (docs/alert-rules.md, "Variables").
+    static let engineVariables: Set<String> = [
+        "ping_unreachable", "packet_loss", "avg_ping_ms", "down_time", "status_changes", "ip",
+    ]
+
+    static let rewrites: [(pattern: String, replacement: String)] = [
+        (#"\bresponse_time\b"#, "avg_ping_ms"),
+        (#"\bping_ms\b"#, "avg_ping_ms"),
+        (#"\bisp_link\b"#, "(ip LIKE '%.5')"),
+        (#"\b([0-9]+(?:\.[0-9]+)?)\s*ms\b"#, "$1"),
+    ]
+
+    /// The translated expression, and why it cannot be used (`nil` when it can).
+    static func translate(_ legacy: String, itemNames: Set<String>) -> (expression: String, problem: String?) {
+        var expression = legacy.trimmingCharacters(in: .whitespacesAndNewlines)
+        for rewrite in rewrites {
+            expression = expression.replacingOccurrences(
+                of: rewrite.pattern, with: rewrite.replacement, options: .regularExpression)
+        }
+        guard expression.count <= 500 else { return (legacy, "longer than 500 characters") }
+        let rule: AlertRule
+        do {
+            rule = try AlertRule(expression, declaredTypes: AlertRuleStore.declaredTypes)
+        } catch {
+            return (legacy, "does not parse: \(error.message) at position \(error.offset)")
+        }
+        let unknown = Set(rule.variables).subtracting(engineVariables).subtracting(itemNames).sorted()
+        if !unknown.isEmpty {
+            return (expression, "reads \(unknown.joined(separator: ", ")), which Outpost does not measure")
+        }
+        return (expression, nil)
+    }
+}
