@@ -218,7 +218,7 @@ let package = Package(
         .target(
             name: "OutpostTestSupport",
             dependencies: [
-                "OutpostStore", "OutpostProbes", "OutpostPKI",
+                "OutpostStore", "OutpostProbes", "OutpostPKI", "OutpostCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),

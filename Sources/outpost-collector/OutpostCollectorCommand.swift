@@ -10,7 +10,7 @@ struct OutpostCollectorCommand: AsyncParsableCommand {
             RunCommand.self, MigrateCommand.self, CACommand.self, BranchCommand.self, TokenCommand.self,
             AgentsCommand.self,
             TemplatesCommand.self, CredentialsCommand.self, StatusCommand.self, AlertsCommand.self,
-            DiscoveryCommand.self,
+            DiscoveryCommand.self, DiagCommand.self,
             QuarantineCommand.self, MaintenanceCommand.self, DevicesCommand.self,
             UserCommand.self, APITokenCommand.self, AuditCommand.self,
             ReportCommand.self,

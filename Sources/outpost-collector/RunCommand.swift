@@ -133,6 +133,7 @@ struct RunCommand: AsyncParsableCommand {
         let alerts = try AlertEngine(client: client, configuration: try settings.alertEngine(), logger: logger)
         let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
         let discovery = DiscoveryDispatcher(client: client, registry: sessions, masterKey: key, logger: logger)
+        let diagnostics = DiagnosticsDispatcher(client: client, registry: sessions, logger: logger)
         let tls = try AgentTLS(
             certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
             caCertificate: authority.certificate, denyList: denyList)
@@ -141,7 +142,8 @@ struct RunCommand: AsyncParsableCommand {
             sessions: AgentSessionContext(
                 pipeline: pipeline, client: client, registry: sessions,
                 renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
-                configSubscribers: configSubscribers, masterKey: key, discovery: discovery),
+                configSubscribers: configSubscribers, masterKey: key, discovery: discovery,
+                diagnostics: diagnostics),
             maximumConnections: agentConnections.total, maximumConnectionsPerSource: agentConnections.perSource,
             logger: logger)
         let enrolment = EnrolmentService(
@@ -149,7 +151,7 @@ struct RunCommand: AsyncParsableCommand {
                 host: enrolEndpoint.host, port: enrolEndpoint.port, certificateLifetime: certificateLifetime),
             authority: authority, identity: identity, client: client, logger: logger)
         let services: [any Service] = [
-            client, pipeline, alerts, discovery,
+            client, pipeline, alerts, discovery, diagnostics,
             RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger),
             ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger),
             PartitionMaintainer(

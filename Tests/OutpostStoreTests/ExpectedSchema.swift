@@ -27,6 +27,10 @@ enum ExpectedSchema {
             "id uuid!, device_id uuid!, if_index integer!, name character varying(255), description text, alias character varying(255), mac_address character varying(17), speed_bps bigint, mtu integer, admin_status character varying(16), oper_status character varying(16), updated_at timestamp with time zone!",
         "discovery_credentials":
             "id uuid!, name character varying(200)!, credential_type character varying(50)!, community_encrypted text, username character varying(100), auth_protocol character varying(20), auth_key_encrypted text, priv_protocol character varying(20), priv_key_encrypted text, ssh_username character varying(100), ssh_password_encrypted text, ssh_key_encrypted text, success_count integer!, failure_count integer!, last_success timestamp with time zone, created_by integer, created_at timestamp with time zone!",
+        "diagnostic_jobs":
+            "id uuid!, device_id uuid!, kind character varying(16)!, probe_protocol character varying(8)!, port integer!, cycles integer!, trigger character varying(16)!, status character varying(16)!, agent_id uuid, alert_history_id uuid, cancel_requested boolean!, completed_units integer!, total_units integer, target_ip character varying(45)!, ending character varying(16), hop_count integer, path text[], path_changed boolean, detail text, created_at timestamp with time zone!, dispatched_at timestamp with time zone, completed_at timestamp with time zone, updated_at timestamp with time zone!",
+        "diagnostic_schedules":
+            "id uuid!, device_id uuid, device_type character varying(100), kind character varying(16)!, probe_protocol character varying(8)!, cycles integer!, interval_seconds integer!, enabled boolean!, created_at timestamp with time zone!",
         "discovery_jobs":
             "id uuid!, rule_id uuid!, status character varying(50)!, total_ips integer!, scanned_ips integer!, discovered_devices integer!, imported_devices integer!, failed_ips integer!, started_at timestamp with time zone!, completed_at timestamp with time zone, duration_seconds integer, error_message text, scan_summary jsonb, triggered_by character varying(50), triggered_by_user integer, agent_id uuid, dispatched_at timestamp with time zone, scheduled_for timestamp with time zone, cancel_requested boolean!, updated_at timestamp with time zone",
         "discovery_results":
@@ -62,7 +66,7 @@ enum ExpectedSchema {
         "monitoring_templates":
             "id uuid!, name character varying(100)!, description text, vendor character varying(100), device_types jsonb, items jsonb, triggers jsonb, is_builtin boolean!, is_default boolean!, created_by integer, created_at timestamp with time zone!, updated_at timestamp with time zone, match_vendors jsonb!",
         "mtr_results":
-            "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), packets_sent integer!, packets_received integer!, packet_loss_percent real!, latency_avg real, latency_min real, latency_max real, latency_stddev real, timestamp timestamp with time zone!",
+            "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), packets_sent integer!, packets_received integer!, packet_loss_percent real!, latency_avg real, latency_min real, latency_max real, latency_stddev real, timestamp timestamp with time zone!, job_id uuid, latency_last real, latency_jitter real",
         "network_topology":
             "id uuid!, source_ip character varying(45)!, source_device_id uuid, target_ip character varying(45)!, target_device_id uuid, connection_type character varying(50), interface_name character varying(100), target_interface character varying(100), vlan_id integer, discovered_via character varying(50), is_active boolean!, last_seen timestamp with time zone!, first_discovered timestamp with time zone!",
         "organizations":
@@ -84,7 +88,7 @@ enum ExpectedSchema {
         "system_config":
             "id integer!, key character varying(100)!, value text, description character varying(500), created_at timestamp with time zone!, updated_at timestamp with time zone",
         "traceroute_results":
-            "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), latency_ms real, packet_loss real!, timestamp timestamp with time zone!",
+            "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), latency_ms real, packet_loss real!, timestamp timestamp with time zone!, job_id uuid, probes_sent integer, latencies_ms real[], reply character varying(32), mpls_labels integer[]",
         "user_regions":
             "user_id integer!, region character varying(100)!",
         "user_sessions":
@@ -122,6 +126,10 @@ enum ExpectedSchema {
         "branches.city_id -> georgian_cities SET NULL",
         "branches.gateway_device_id -> standalone_devices SET NULL",
         "device_interfaces.device_id -> standalone_devices CASCADE",
+        "diagnostic_jobs.agent_id -> agents SET NULL",
+        "diagnostic_jobs.alert_history_id -> alert_history SET NULL",
+        "diagnostic_jobs.device_id -> standalone_devices CASCADE",
+        "diagnostic_schedules.device_id -> standalone_devices CASCADE",
         "discovery_credentials.created_by -> users SET NULL",
         "discovery_jobs.agent_id -> agents SET NULL",
         "discovery_jobs.rule_id -> discovery_rules CASCADE",
@@ -174,6 +182,8 @@ enum ExpectedSchema {
         "branches_pkey: CREATE UNIQUE INDEX branches_pkey ON branches USING btree (id)",
         "device_interfaces_device_id_if_index_key: CREATE UNIQUE INDEX device_interfaces_device_id_if_index_key ON device_interfaces USING btree (device_id, if_index)",
         "device_interfaces_pkey: CREATE UNIQUE INDEX device_interfaces_pkey ON device_interfaces USING btree (id)",
+        "diagnostic_jobs_pkey: CREATE UNIQUE INDEX diagnostic_jobs_pkey ON diagnostic_jobs USING btree (id)",
+        "diagnostic_schedules_pkey: CREATE UNIQUE INDEX diagnostic_schedules_pkey ON diagnostic_schedules USING btree (id)",
         "discovery_credentials_pkey: CREATE UNIQUE INDEX discovery_credentials_pkey ON discovery_credentials USING btree (id)",
         "discovery_jobs_pkey: CREATE UNIQUE INDEX discovery_jobs_pkey ON discovery_jobs USING btree (id)",
         "discovery_results_pkey: CREATE UNIQUE INDEX discovery_results_pkey ON discovery_results USING btree (id)",
@@ -199,6 +209,9 @@ enum ExpectedSchema {
         "idx_branches_active: CREATE INDEX idx_branches_active ON branches USING btree (is_active)",
         "idx_branches_city: CREATE INDEX idx_branches_city ON branches USING btree (city_id)",
         "idx_branches_region: CREATE INDEX idx_branches_region ON branches USING btree (region)",
+        "idx_diagnostic_jobs_alert: CREATE INDEX idx_diagnostic_jobs_alert ON diagnostic_jobs USING btree (alert_history_id) WHERE (alert_history_id IS NOT NULL)",
+        "idx_diagnostic_jobs_device: CREATE INDEX idx_diagnostic_jobs_device ON diagnostic_jobs USING btree (device_id, created_at DESC)",
+        "idx_diagnostic_jobs_pending: CREATE INDEX idx_diagnostic_jobs_pending ON diagnostic_jobs USING btree (created_at) WHERE ((status)::text = 'pending'::text)",
         "idx_discovery_credentials_type: CREATE INDEX idx_discovery_credentials_type ON discovery_credentials USING btree (credential_type)",
         "idx_discovery_jobs_agent: CREATE INDEX idx_discovery_jobs_agent ON discovery_jobs USING btree (agent_id) WHERE ((status)::text = ANY ((ARRAY['dispatched'::character varying, 'running'::character varying])::text[]))",
         "idx_discovery_jobs_rule: CREATE INDEX idx_discovery_jobs_rule ON discovery_jobs USING btree (rule_id)",
@@ -219,6 +232,7 @@ enum ExpectedSchema {
         "idx_monitoring_items_template: CREATE INDEX idx_monitoring_items_template ON monitoring_items USING btree (template_id)",
         "idx_monitoring_items_template_item: CREATE UNIQUE INDEX idx_monitoring_items_template_item ON monitoring_items USING btree (device_id, template_id, name)",
         #"idx_mtr_results_device_ip_ts: CREATE INDEX idx_mtr_results_device_ip_ts ON mtr_results USING btree (device_ip, "timestamp" DESC)"#,
+        "idx_mtr_results_job: CREATE INDEX idx_mtr_results_job ON mtr_results USING btree (job_id, hop_number)",
         "idx_network_topology_source: CREATE INDEX idx_network_topology_source ON network_topology USING btree (source_ip)",
         "idx_network_topology_target: CREATE INDEX idx_network_topology_target ON network_topology USING btree (target_ip)",
         #"idx_ping_results_device_id_ts: CREATE INDEX idx_ping_results_device_id_ts ON ping_results USING btree (device_id, "timestamp" DESC)"#,
@@ -235,6 +249,7 @@ enum ExpectedSchema {
         "idx_standalone_devices_subtype: CREATE INDEX idx_standalone_devices_subtype ON standalone_devices USING btree (device_subtype)",
         "idx_standalone_devices_type: CREATE INDEX idx_standalone_devices_type ON standalone_devices USING btree (device_type)",
         #"idx_traceroute_results_device_ip_ts: CREATE INDEX idx_traceroute_results_device_ip_ts ON traceroute_results USING btree (device_ip, "timestamp" DESC)"#,
+        "idx_traceroute_results_job: CREATE INDEX idx_traceroute_results_job ON traceroute_results USING btree (job_id, hop_number)",
         "idx_user_sessions_user: CREATE INDEX idx_user_sessions_user ON user_sessions USING btree (user_id)",
         "idx_users_organization: CREATE INDEX idx_users_organization ON users USING btree (organization_id)",
         "ingest_quarantine_agent_id_sequence_key: CREATE UNIQUE INDEX ingest_quarantine_agent_id_sequence_key ON ingest_quarantine USING btree (agent_id, sequence)",

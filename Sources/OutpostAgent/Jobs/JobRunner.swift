@@ -4,7 +4,8 @@ import OutpostCore
 import OutpostProbes
 import OutpostWire
 
-/// Runs the jobs the collector sends: discovery sweeps with the agent's ICMP and SNMP engines.
+/// Runs the jobs the collector sends: discovery sweeps with the agent's ICMP and SNMP engines,
+/// traceroute and MTR jobs through its ``DiagnosticJobRunner``.
 ///
 /// Progress and the final JobResult go to the collector session attached at the time (they
 /// are dropped while none is: the collector fails a job whose session ended). Each host found
@@ -16,15 +17,22 @@ public actor JobRunner {
     public typealias Sender = @Sendable (Message) async -> Void
 
     private let sweeper: DiscoverySweeper
+    private let diagnostics: DiagnosticJobRunner?
     private let findings: @Sendable (DiscoveryFinding) -> Void
     private let logger: Logger
     private var running: [UUID: Task<Void, Never>] = [:]
     private var sender: Sender?
     private var attachments: UInt64 = 0
 
-    /// - Parameter findings: where each host found goes (the agent's result stream).
-    public init(sweeper: DiscoverySweeper, logger: Logger, findings: @escaping @Sendable (DiscoveryFinding) -> Void) {
+    /// - Parameters:
+    ///   - diagnostics: runs traceroute and MTR jobs (`nil`: they fail, e.g. without raw sockets).
+    ///   - findings: where each host found goes (the agent's result stream).
+    public init(
+        sweeper: DiscoverySweeper, diagnostics: DiagnosticJobRunner? = nil, logger: Logger,
+        findings: @escaping @Sendable (DiscoveryFinding) -> Void
+    ) {
         self.sweeper = sweeper
+        self.diagnostics = diagnostics
         self.findings = findings
         self.logger = logger
     }
@@ -48,6 +56,10 @@ public actor JobRunner {
 
     /// Starts a job; a job of a kind this agent does not run is answered `failed` at once.
     public func start(_ job: Job) async {
+        if job.kind == .traceroute || job.kind == .mtr, let diagnostics {
+            await diagnostics.start(job) { await self.send($0) }
+            return
+        }
         guard job.kind == .discovery else {
             await send(
                 .jobResult(
@@ -81,8 +93,12 @@ public actor JobRunner {
     }
 
     /// Stops a running job; it reports `cancelled` once its sweep has stopped.
-    public func cancel(_ request: JobCancel) {
+    public func cancel(_ request: JobCancel) async {
         guard let task = running[request.jobID] else {
+            if await diagnostics?.cancel(request.jobID) == true {
+                logger.info("diagnostic job cancelled", metadata: ["job": "\(request.jobID)"])
+                return
+            }
             logger.info("cancellation of a job that is not running ignored", metadata: ["job": "\(request.jobID)"])
             return
         }

@@ -48,8 +48,17 @@ public struct AgentService: Service {
         let logger = self.logger
         let (results, resultSink) = AsyncStream.makeStream(
             of: ProbeResult.self, bufferingPolicy: .bufferingNewest(1 << 20))
-        let jobs = JobRunner(sweeper: DiscoverySweeper(icmp: engine, snmp: snmp, logger: logger), logger: logger) {
-            finding in
+        let tracer: TraceEngine?
+        do {
+            tracer = try TraceEngine(logger: logger)
+        } catch {
+            logger.warning("traceroute and MTR jobs will fail: no trace engine", metadata: ["reason": "\(error)"])
+            tracer = nil
+        }
+        let jobs = JobRunner(
+            sweeper: DiscoverySweeper(icmp: engine, snmp: snmp, logger: logger),
+            diagnostics: tracer.map { DiagnosticJobRunner(engine: $0, logger: logger) }, logger: logger
+        ) { finding in
             resultSink.yield(.finding(finding))
         }
         let uplink = Uplink(
@@ -86,6 +95,7 @@ public struct AgentService: Service {
             await delivery.value
             await spool.close()
             await engine.shutdown()
+            await tracer?.shutdown()
             await snmp.shutdown()
             group.cancelAll()
         }

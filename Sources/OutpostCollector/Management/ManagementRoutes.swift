@@ -34,6 +34,7 @@ struct ManagementRoutes: Sendable {
         CredentialRoutes(masterKey: masterKey, logger: logger).register(on: api)
         TemplateRoutes(logger: logger).register(on: api)
         DiscoveryRoutes(logger: logger).register(on: api)
+        DiagnosticRoutes(logger: logger).register(on: api)
         SettingRoutes(logger: logger).register(on: api)
         HistoryRoutes(logger: logger).register(on: api)
         ReportRoutes(logger: logger).register(on: api)

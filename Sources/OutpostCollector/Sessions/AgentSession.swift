@@ -58,6 +58,7 @@ struct AgentSession {
         context.metrics.sessions.decrement()
         // After unregistering: no job can be sent on this session any more.
         await context.discovery?.sessionEnded(agent: agent.agentID, channel: ObjectIdentifier(connection.channel))
+        await context.diagnostics?.sessionEnded(agent: agent.agentID, channel: ObjectIdentifier(connection.channel))
         try outcome.get()
     }
 
@@ -151,6 +152,7 @@ struct AgentSession {
         // Jobs may be sent from now on: never before the Welcome.
         context.registry.markWelcomed(channel, agent: agentID)
         context.discovery?.wake()
+        context.diagnostics?.wake()
         // Subscribed before the first snapshot is read, so no change slips in between.
         let subscription = context.configSubscribers.subscribe(branch: record.branchID)
         defer { context.configSubscribers.unsubscribe(subscription) }
@@ -218,6 +220,14 @@ struct AgentSession {
                     throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
                 case .renewRequest(let request):
                     try await outbound.write(await renew(request))
+                case .jobProgress(let progress) where context.diagnostics?.owns(progress.jobID) == true:
+                    await reportDiagnostic("job progress", job: progress.jobID) { diagnostics, connection in
+                        try await diagnostics.progress(progress, from: agentID, on: connection)
+                    }
+                case .jobResult(let result) where context.diagnostics?.owns(result.jobID) == true:
+                    await reportDiagnostic("job result", job: result.jobID) { diagnostics, connection in
+                        try await diagnostics.result(result, from: agentID, on: connection)
+                    }
                 case .jobProgress(let progress):
                     await report("job progress", job: progress.jobID) { discovery, connection in
                         try await discovery.progress(progress, from: agentID, on: connection)
@@ -250,6 +260,22 @@ struct AgentSession {
         do {
             try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
                 try await body(discovery, $0)
+            }
+        } catch {
+            logger.error("cannot record \(what)", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Hands a traceroute or MTR report to the diagnostics dispatcher that sent the job; a report
+    /// that cannot be recorded is logged (the job then fails when silent), not fatal.
+    private func reportDiagnostic(
+        _ what: String, job: UUID,
+        _ body: @escaping @Sendable (DiagnosticsDispatcher, PostgresConnection) async throws -> Void
+    ) async {
+        guard let diagnostics = context.diagnostics else { return }
+        do {
+            try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
+                try await body(diagnostics, $0)
             }
         } catch {
             logger.error("cannot record \(what)", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])

@@ -30,6 +30,8 @@ public struct AgentSessionContext: Sendable {
     /// Dispatches discovery jobs and records what agents report about them (`nil`: job
     /// reports are ignored and discovery findings in batches are not written).
     let discovery: DiscoveryDispatcher?
+    /// Dispatches traceroute and MTR jobs and records their reports (`nil`: none run).
+    let diagnostics: DiagnosticsDispatcher?
     let metrics: SessionMetrics
 
     /// - Parameters:
@@ -38,11 +40,13 @@ public struct AgentSessionContext: Sendable {
     ///     ``ConfigChangeWatcher``.
     ///   - masterKey: opens the SNMP credentials of configuration snapshots.
     ///   - discovery: the discovery dispatcher; build it with the same `registry`.
+    ///   - diagnostics: the traceroute and MTR dispatcher; build it with the same `registry`.
     ///   - metricsFactory: where session metrics go (default: the process's bootstrapped backend).
     public init(
         pipeline: IngestPipeline, client: PostgresClient, registry: SessionRegistry = SessionRegistry(),
         renewal: AgentCertificateRenewal? = nil, configSubscribers: ConfigSubscribers = ConfigSubscribers(),
         configuration: Configuration = .init(), masterKey: MasterKey? = nil, discovery: DiscoveryDispatcher? = nil,
+        diagnostics: DiagnosticsDispatcher? = nil,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.pipeline = pipeline
@@ -53,6 +57,7 @@ public struct AgentSessionContext: Sendable {
         self.configuration = configuration
         self.masterKey = masterKey
         self.discovery = discovery
+        self.diagnostics = diagnostics
         self.metrics = SessionMetrics(factory: metricsFactory)
     }
 }

@@ -21,6 +21,7 @@ extension Migration {
         .consoleNotify,
         .outageMinutes,
         .hourOfWeekBaselines,
+        .diagnostics,
         .legacyImport,
     ]
 }

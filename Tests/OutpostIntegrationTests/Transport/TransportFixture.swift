@@ -96,7 +96,7 @@ struct TransportFixture {
         database: DatabaseURL, port: Int = 0, masterKey: MasterKey? = nil,
         logger: Logger = Logger(label: "outpost.test.collector"),
         sessions: SessionRegistry = SessionRegistry(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        discovery: DiscoveryDispatcher.Configuration? = nil,
+        discovery: DiscoveryDispatcher.Configuration? = nil, diagnostics: DiagnosticsDispatcher.Configuration? = nil,
         _ body: @Sendable (CollectorAddress) async throws -> Void
     ) async throws {
         let denyList = RevocationDenyList()
@@ -111,11 +111,14 @@ struct TransportFixture {
             DiscoveryDispatcher(
                 client: client, registry: sessions, masterKey: masterKey, configuration: $0, logger: logger)
         }
+        let diagnostician = diagnostics.map {
+            DiagnosticsDispatcher(client: client, registry: sessions, configuration: $0, logger: logger)
+        }
         let context = AgentSessionContext(
             pipeline: pipeline, client: client, registry: sessions,
             renewal: AgentCertificateRenewal(authority: ca, logger: logger),
             configSubscribers: configSubscribers, masterKey: masterKey, discovery: dispatcher,
-            metricsFactory: metricsFactory)
+            diagnostics: diagnostician, metricsFactory: metricsFactory)
         let listener = AgentListener(host: "127.0.0.1", port: port, tls: tls, sessions: context, logger: logger)
         let revocations = RevocationWatcher(client: client, denyList: denyList, sessions: sessions, logger: logger)
         let configChanges = ConfigChangeWatcher(client: client, subscribers: configSubscribers, logger: logger)
@@ -126,7 +129,8 @@ struct TransportFixture {
                 services: [
                     .init(service: client), .init(service: pipeline), .init(service: revocations),
                     .init(service: configChanges),
-                ] + (dispatcher.map { [.init(service: $0)] } ?? []) + [.init(service: listener)],
+                ] + (dispatcher.map { [.init(service: $0)] } ?? [])
+                    + (diagnostician.map { [.init(service: $0)] } ?? []) + [.init(service: listener)],
                 logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
