@@ -50,6 +50,11 @@ struct DiagnosticRouteTests {
             #expect(try await technician.get("/api/v1/diagnostics/jobs/\(UUID().uuidString)").status == 404)
             #expect(try await technician.get("/api/v1/devices/\(UUID().uuidString)/traces").status == 404)
             #expect(try await technician.get("/api/v1/devices/\(device.uuidString)/traces?limit=0").status == 400)
+            let audit = try await db.strings(
+                "SELECT entity || ' ' || action || ' ' || actor FROM audit_log WHERE entity = 'diagnostic_job' ORDER BY id"
+            )
+            #expect(
+                audit == ["diagnostic_job run tech", "diagnostic_job run admin", "diagnostic_job cancel tech"])
             let viewer = http.with(token: try await OperatorAccounts.add("view", role: .viewer, on: db).token)
             #expect(
                 try await viewer.send("POST", "/api/v1/diagnostics/traceroute", json: ["device": "gori-isp"]).status
