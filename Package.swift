@@ -447,6 +447,13 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
             path: "Benchmarks/BaselineBench",
             swiftSettings: strict
         ),
+        // Trace engine beside traceroute and mtr on a namespace router chain.
+        .executableTarget(
+            name: "TraceBench",
+            dependencies: ["OutpostProbes", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/TraceBench",
+            swiftSettings: strict
+        ),
         // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",

@@ -82,7 +82,7 @@ struct DiagCommand: AsyncParsableCommand {
             }
             let status = try await database.withConnection { connection, logger in
                 try await DiagCommand.validating {
-                    try await DiagnosticJobStore(logger: logger).requestCancel(id, on: connection)
+                    try await DiagnosticJobStore(logger: logger).requestCancel(id, by: .commandLine(), on: connection)
                 }
             }
             print(status == .cancelled ? "cancelled" : "cancellation requested; the agent stops within seconds")
@@ -137,6 +137,10 @@ struct DiagCommand: AsyncParsableCommand {
         try await follow(id, database: options.database, wait: true)
     }
 
+    /// How long `--wait` waits for a collector to take a pending job (one fails it within 10 s
+    /// when no agent of the device's branch is connected).
+    static let pendingLimit: TimeInterval = 30
+
     /// Shows job `id`; with `wait`, progress on standard error until it ends, then the table.
     static func follow(_ id: UUID, database: DatabaseOptions, wait: Bool) async throws {
         var last = ""
@@ -153,6 +157,10 @@ struct DiagCommand: AsyncParsableCommand {
             if line != last {
                 FileHandle.standardError.write(Data((line + "\n").utf8))
                 last = line
+            }
+            if wait, job.status == .pending, Date().timeIntervalSince(job.createdAt) > pendingLimit {
+                print("still pending after \(Int(pendingLimit)) s: is a collector running?")
+                throw ExitCode.failure
             }
             if job.status.isFinished || !wait {
                 if job.status == .completed {

@@ -54,7 +54,7 @@ struct DiagnosticRoutes: Sendable {
                         let request = try DiagnosticRequest(
                             kind: kind, probeProtocol: new.probeProtocol, port: new.port, cycles: new.cycles,
                             trigger: .api)
-                        return try await jobs.create(device: device, request, on: connection)
+                        return try await jobs.create(device: device, request, by: user.actor, on: connection)
                     }
                 }
                 guard new.wait else { return JSONResponse.make(CreatedJob(jobId: id), status: .accepted) }
@@ -68,7 +68,9 @@ struct DiagnosticRoutes: Sendable {
         api.on(.post, "diagnostics/jobs/{id}/cancel", .runJobs) { _, context, user in
             let id = try context.parameters.uuid("id")
             _ = try await Self.trace(id, jobs, inventory, user)
-            let status = try await Self.mapped { try await user.run { try await jobs.requestCancel(id, on: $0) } }
+            let status = try await Self.mapped {
+                try await user.run { try await jobs.requestCancel(id, by: user.actor, on: $0) }
+            }
             return JSONResponse.make(Cancelled(status: status.rawValue))
         }
         api.on(.get, "devices/{id}/traces", .read) { request, context, user in

@@ -20,7 +20,8 @@ public struct TraceConfiguration: Sendable, Hashable {
     public var probeTimeout: Duration
     /// The trace stops after this many consecutive hops answer none of their probes, 1...64 (default 5).
     public var maxSilentHops: Int
-    /// Hops probed at once ahead of the first unanswered one, 1...64 (default 16, as `traceroute -N`).
+    /// Hops probed at once ahead of the first hop still waiting for answers, 1...64 (default 8:
+    /// a path of up to 8 hops takes one round trip, with 24 probes at 3 per hop).
     public var parallelHops: Int
     /// The destination port of TCP probes (default 80); UDP probes use 33434 and up.
     public var port: UInt16
@@ -38,7 +39,7 @@ public struct TraceConfiguration: Sendable, Hashable {
     /// - Throws: ``TraceError/invalidConfiguration(_:)`` when a value is out of its range.
     public init(
         probeProtocol: ProbeProtocol = .icmp, maxHops: Int = 30, probesPerHop: Int = 3,
-        probeTimeout: Duration = .seconds(2), maxSilentHops: Int = 5, parallelHops: Int = 16, port: UInt16 = 80
+        probeTimeout: Duration = .seconds(2), maxSilentHops: Int = 5, parallelHops: Int = 8, port: UInt16 = 80
     ) throws(TraceError) {
         guard Self.maxHopsRange.contains(maxHops) else {
             throw .invalidConfiguration("maxHops \(maxHops) outside \(Self.maxHopsRange)")

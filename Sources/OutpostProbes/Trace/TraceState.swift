@@ -52,8 +52,10 @@ struct TraceState {
         nextTTL <= lastTTL && nextTTL <= settledHops + configuration.parallelHops
     }
 
-    /// Whether nothing is in flight and nothing is left to send.
-    var isComplete: Bool { outstanding == 0 && nextTTL > lastTTL }
+    /// Whether nothing is left to send and every hop of the path has its answers: probes still
+    /// in flight beyond the end of the path (sent in parallel before it was known) are not
+    /// waited for.
+    var isComplete: Bool { nextTTL > lastTTL && (outstanding == 0 || settledHops >= lastTTL) }
 
     /// Marks the probe at `nextTTL`/`nextProbe` sent and moves on.
     mutating func markSent() {

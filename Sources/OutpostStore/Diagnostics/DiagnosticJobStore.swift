@@ -33,22 +33,41 @@ public struct DiagnosticJobStore: Sendable {
         return found[0]
     }
 
-    /// Creates a pending job for `device`; returns its id.
-    public func create(device: UUID, _ request: DiagnosticRequest, on connection: PostgresConnection) async throws
-        -> UUID
-    {
-        let rows = try await connection.query(
-            """
-            INSERT INTO diagnostic_jobs (device_id, kind, probe_protocol, port, cycles, trigger, alert_history_id,
-                                         target_ip, total_units)
-            SELECT id, \(request.kind.rawValue), \(request.probeProtocol), \(request.port)::integer,
-                   \(request.cycles)::integer, \(request.trigger.rawValue), \(request.alertHistoryID), ip,
-                   \(request.cycles)::integer
-            FROM standalone_devices WHERE id = \(device)
-            RETURNING id
-            """, logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
-        throw DiagnosticStoreError.unknownDevice(device.uuidString.lowercased())
+    /// The `audit_log` entity of operators' diagnostic jobs.
+    static let auditEntity = "diagnostic_job"
+
+    /// Creates a pending job for `device`; returns its id. With `actor` (an operator's request)
+    /// the run is audited; jobs the collector creates itself (down, schedule) are not.
+    public func create(
+        device: UUID, _ request: DiagnosticRequest, by actor: AuditActor? = nil, on connection: PostgresConnection
+    ) async throws -> UUID {
+        try await connection.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO diagnostic_jobs (device_id, kind, probe_protocol, port, cycles, trigger, alert_history_id,
+                                             target_ip, total_units)
+                SELECT id, \(request.kind.rawValue), \(request.probeProtocol), \(request.port)::integer,
+                       \(request.cycles)::integer, \(request.trigger.rawValue), \(request.alertHistoryID), ip,
+                       \(request.cycles)::integer
+                FROM standalone_devices WHERE id = \(device)
+                RETURNING id
+                """, logger: logger)
+            var created: UUID?
+            for try await id in rows.decode(UUID.self) { created = id }
+            guard let created else { throw DiagnosticStoreError.unknownDevice(device.uuidString.lowercased()) }
+            if let actor {
+                try await AuditLog(logger: logger).append(
+                    .diff(
+                        action: "run", entity: Self.auditEntity, entityID: created.uuidString.lowercased(),
+                        before: [:],
+                        after: [
+                            "device_id": .text(device.uuidString.lowercased()), "kind": .text(request.kind.rawValue),
+                            "protocol": .text(request.probeProtocol), "trigger": .text(request.trigger.rawValue),
+                        ]),
+                    by: actor, on: connection)
+            }
+            return created
+        }
     }
 
     /// Claims up to `limit` pending jobs whose device's branch has an active agent among
@@ -182,9 +201,19 @@ public struct DiagnosticJobStore: Sendable {
 
     /// Cancels a pending job at once, or asks the agent of a running one to stop.
     /// - Throws: ``DiagnosticStoreError`` for an unknown or finished job.
-    public func requestCancel(_ job: UUID, on connection: PostgresConnection) async throws
+    public func requestCancel(_ job: UUID, by actor: AuditActor, on connection: PostgresConnection) async throws
         -> DiagnosticJobRecord.Status
     {
+        try await connection.transaction(logger: logger) { connection in
+            let status = try await cancel(job, on: connection)
+            try await AuditLog(logger: logger).append(
+                AuditEntry(action: "cancel", entity: Self.auditEntity, entityID: job.uuidString.lowercased()),
+                by: actor, on: connection)
+            return status
+        }
+    }
+
+    private func cancel(_ job: UUID, on connection: PostgresConnection) async throws -> DiagnosticJobRecord.Status {
         let rows = try await connection.query(
             """
             UPDATE diagnostic_jobs SET

@@ -107,7 +107,7 @@ struct DiagnosticJobStoreTests {
             #expect(record.status == .failed)
             #expect(record.detail?.hasPrefix("no agent of branch b-") == true)
             await #expect(throws: DiagnosticStoreError.jobFinished(job.uuidString.lowercased())) {
-                try await store.requestCancel(job, on: db)
+                try await store.requestCancel(job, by: .commandLine(), on: db)
             }
         }
     }
