@@ -4,7 +4,7 @@ import OutpostConsole
 import OutpostStore
 
 /// `/devices/{id}`: a device's state, facts, charts over 1 h, 24 h, 7 d or 30 d (`?range=`),
-/// its SNMP items' charts and its alerts; 404 for a device outside the operator's regions, as
+/// its SNMP items' charts, its alerts and its last traced path; 404 for a device outside the operator's regions, as
 /// for one that does not exist.
 struct DevicePageRoute: Sendable {
     /// Alerts listed on the page, newest first.
@@ -16,6 +16,7 @@ struct DevicePageRoute: Sendable {
         let inventory = DeviceInventory(logger: logger)
         let history = HistoryStore(logger: logger)
         let desk = AlertDesk(logger: logger)
+        let diagnostics = DiagnosticJobStore(logger: logger)
         site.page("/devices/:id") { request, context, viewer in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
                 throw APIError.badRequest("expected a device id (UUID)", field: "id")
@@ -23,7 +24,10 @@ struct DevicePageRoute: Sendable {
             let range = try ChartRange.parse(request.uri.queryParameters["range"].map(String.init))
             let to = Date()
             let from = to.addingTimeInterval(-range.seconds)
-            let loaded = try await viewer.run { connection -> (DeviceRecord, PingHistory, [ItemHistory], AlertPage)? in
+            let loaded = try await viewer.run {
+                connection -> (
+                    DeviceRecord, PingHistory, [ItemHistory], AlertPage, (DiagnosticJobRecord, [DiagnosticHopRecord])?
+                )? in
                 guard let device = try await inventory.device(id: id, on: connection), viewer.reaches(device.region)
                 else { return nil }
                 var filter = AlertFilter()
@@ -32,10 +36,11 @@ struct DevicePageRoute: Sendable {
                 return (
                     device, try await history.pingHistory(device: id, from: from, to: to, on: connection),
                     try await history.itemHistories(device: id, from: from, to: to, on: connection),
-                    try await desk.list(filter, on: connection)
+                    try await desk.list(filter, on: connection),
+                    try await DevicePathRows.latest(of: id, jobs: diagnostics, on: connection)
                 )
             }
-            guard let (device, ping, items, alerts) = loaded else {
+            guard let (device, ping, items, alerts, trace) = loaded else {
                 throw APIError.notFound("no device \(id.uuidString.lowercased())")
             }
             let clock = viewer.clock
@@ -63,7 +68,8 @@ struct DevicePageRoute: Sendable {
                 charts: DeviceCharts.ping(ping, clock: clock),
                 itemCharts: DeviceCharts.items(items, from: from, to: to, clock: clock),
                 alerts: alerts.alerts.map { AlertRows.row($0, clock: clock) },
-                enabled: device.enabled)
+                enabled: device.enabled,
+                path: trace.map { DevicePathRows.path($0.0, hops: $0.1, clock: clock) })
             return HTMLResponse.page(page)
         }
     }

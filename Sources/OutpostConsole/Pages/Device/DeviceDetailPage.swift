@@ -32,10 +32,13 @@ public struct DeviceDetailPage: ConsolePage {
     public let hasItemCharts: Bool
     public let alerts: [AlertRow]
     public let enabled: Bool
+    /// The last finished trace of the device, if any.
+    public let path: DevicePath?
 
     public init(
         frame: PageFrame, id: String, name: String, badge: StateBadge, facts: [Fact], ranges: [RangeLink],
-        resolution: String, charts: [Chart], itemCharts: [Chart], alerts: [AlertRow], enabled: Bool
+        resolution: String, charts: [Chart], itemCharts: [Chart], alerts: [AlertRow], enabled: Bool,
+        path: DevicePath? = nil
     ) {
         self.frame = frame
         self.id = id
@@ -49,5 +52,6 @@ public struct DeviceDetailPage: ConsolePage {
         self.hasItemCharts = !itemCharts.isEmpty
         self.alerts = alerts
         self.enabled = enabled
+        self.path = path
     }
 }
