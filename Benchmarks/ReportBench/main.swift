@@ -41,6 +41,10 @@ func administer(_ sql: String) async throws {
     try await admin.close()
 }
 
+func closeConnection(_ connection: PostgresConnection) async throws {
+    try await connection.close()
+}
+
 /// Runs the statements of `sql`, each ending with `;` at the end of a line.
 func execute(_ sql: String, on connection: PostgresConnection) async throws {
     for statement in sql.split(separator: ";\n")
@@ -161,5 +165,5 @@ for grouping in ReportGrouping.allCases {
             format: "RESULT name=report-month-%@ size=%d ours=%.1f reference=1000 unit=ms-p50 ratio=%.2f",
             grouping.rawValue, devices, p50, p50 / goal))
 }
-try await connection.close()
+try await closeConnection(connection)
 try? await administer("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")

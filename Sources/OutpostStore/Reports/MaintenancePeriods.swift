@@ -43,14 +43,23 @@ struct MaintenancePeriods: Sendable {
         guard !windows.isEmpty else { return MaintenancePeriods() }
         let targets = try await connection.query(
             """
-            SELECT t.window_id, d.id FROM maintenance_window_targets t
-            JOIN standalone_devices d ON d.id = t.device_id
-                OR d.branch_id = t.branch_id
-                OR d.branch_id IN (SELECT b.id FROM branches b WHERE b.region = t.region)
-            WHERE t.window_id = ANY(\(windows)) AND d.id = ANY(\(devices))
+            SELECT w.window_id, w.device_id FROM (
+                SELECT t.window_id, t.device_id FROM maintenance_window_targets t
+                WHERE t.window_id = ANY(\(windows)) AND t.device_id IS NOT NULL
+                UNION
+                SELECT t.window_id, d.id FROM maintenance_window_targets t
+                JOIN standalone_devices d ON d.branch_id = t.branch_id
+                WHERE t.window_id = ANY(\(windows))
+                UNION
+                SELECT t.window_id, d.id FROM maintenance_window_targets t
+                JOIN branches b ON b.region = t.region
+                JOIN standalone_devices d ON d.branch_id = b.id
+                WHERE t.window_id = ANY(\(windows))
+            ) w
             """, logger: logger)
         var byDevice: [UUID: [DateInterval]] = [:]
-        for try await (windowID, device) in targets.decode((UUID, UUID).self) {
+        let known = Set(devices)
+        for try await (windowID, device) in targets.decode((UUID, UUID).self) where known.contains(device) {
             byDevice[device, default: []].append(contentsOf: openings[windowID] ?? [])
         }
         return MaintenancePeriods(byDevice: byDevice)

@@ -3,19 +3,18 @@ import Foundation
 /// Which roll-up answers for which (device, hour) of a report's range.
 ///
 /// A whole hour inside the range that no maintenance period touches is read from
-/// `ping_rollup_1h`. An hour only partly inside the range (its first or last), or partly in
-/// maintenance, is read minute by minute from `ping_rollup_1m`, each minute weighted by its
-/// seconds inside the range and outside maintenance. An hour wholly in maintenance is not read.
+/// `ping_rollup_1h`. Of an hour only partly inside the range (its first or last), or partly in
+/// maintenance, the spans inside the range and outside maintenance are read minute by minute
+/// from `ping_rollup_1m`, each minute weighted by its seconds within the span. An hour wholly
+/// in maintenance is not read.
 struct ReadingPlan: Sendable {
     /// Whole hours read from `ping_rollup_1h`: [`firstHour`, `endHour`).
     let firstHour: Date
     let endHour: Date
     /// (device, hour) pairs within [`firstHour`, `endHour`) that the hourly read leaves out.
     private(set) var skippedHours: [(device: UUID, hour: Date)] = []
-    /// (device, hour) pairs read minute by minute.
-    private(set) var minuteHours: [(device: UUID, hour: Date)] = []
-    /// Maintenance within each minute-read hour: (device, hour, start, end).
-    private(set) var pieces: [(device: UUID, hour: Date, start: Date, end: Date)] = []
+    /// Spans read minute by minute: disjoint per device, each within one hour.
+    private(set) var spans: [(device: UUID, start: Date, end: Date)] = []
 
     init(window: ReportWindow, devices: [UUID], maintenance: MaintenancePeriods) {
         let from = window.from.timeIntervalSince1970
@@ -47,8 +46,12 @@ struct ReadingPlan: Sendable {
                 let isWhole = hour >= first && hour < end
                 if isWhole { skippedHours.append((device, date)) }
                 guard covered < span.duration else { continue }
-                minuteHours.append((device, date))
-                for piece in within { pieces.append((device, date, piece.start, piece.end)) }
+                var start = span.start
+                for piece in within.sorted(by: { $0.start < $1.start }) {
+                    if start < piece.start { spans.append((device, start, piece.start)) }
+                    start = max(start, piece.end)
+                }
+                if start < span.end { spans.append((device, start, span.end)) }
             }
         }
     }
