@@ -36,6 +36,7 @@ struct ManagementRoutes: Sendable {
         DiscoveryRoutes(logger: logger).register(on: api)
         SettingRoutes(logger: logger).register(on: api)
         HistoryRoutes(logger: logger).register(on: api)
+        InterfaceRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

@@ -19,5 +19,6 @@ extension Migration {
         .alertHistoryPaging,
         .historyRollups,
         .consoleNotify,
+        .interfaces,
     ]
 }
