@@ -5,7 +5,7 @@
 #   scripts/lib/interfaces-bench.sh [BIN-DIR [DEVICES [INTERFACES [INTERVALS [INTERVAL-SECONDS]]]]]
 #
 # Defaults: 875 devices with 48 interfaces each, 3 measured intervals of 60 s. In a fresh network
-# namespace it makes INTERFACES dummy interfaces and one snmpd that answers for every device
+# namespace it makes INTERFACES veth interfaces (pairs) and one snmpd that answers for every device
 # (community dev1 … devN), then runs InterfacesBench (the agent's item poller on the per-minute
 # interface items of the Cisco template: HC octets in/out, oper status, errors in/out, plus ifDescr
 # for labels) and, as the reference, snmpbulkwalk of the same columns for a sample of the
@@ -35,19 +35,23 @@ namespace="opifb$$"
 workdir=$(mktemp -d /tmp/outpost-interfaces-bench.XXXXXX)
 snmpd_pid=
 cleanup() {
-    [ -z "$snmpd_pid" ] || kill "$snmpd_pid" 2>/dev/null || true
+    if [ -n "$snmpd_pid" ]; then
+        kill "$snmpd_pid" 2>/dev/null || true
+        wait "$snmpd_pid" 2>/dev/null || true
+    fi
     ip netns delete "$namespace" 2>/dev/null || true
-    rm -rf "$workdir"
+    rm -rf "$workdir" || true
 }
 trap cleanup EXIT INT TERM
 inside() { ip netns exec "$namespace" "$@"; }
 
-say "namespace $namespace: $interfaces dummy interfaces, one snmpd for $devices devices"
+say "namespace $namespace: $interfaces veth interfaces, one snmpd for $devices devices"
 ip netns add "$namespace"
 inside ip link set lo up
-for index in $(seq 1 "$interfaces"); do
-    inside ip link add "eth$index" type dummy
-    inside ip link set "eth$index" up
+for index in $(seq 1 $(( (interfaces + 1) / 2 ))); do
+    inside ip link add "ifa$index" type veth peer name "ifb$index"
+    inside ip link set "ifa$index" up
+    inside ip link set "ifb$index" up
 done
 {
     echo "agentAddress udp:127.0.0.1:161"

@@ -24,6 +24,8 @@ public final class ItemPoller: Sendable {
 
     private let engine: SNMPEngine
     private let port: UInt16
+    private let timeout: Duration
+    private let retries: Int
     /// The counter a rate is tracked for: an item, and for table items one of its rows.
     private struct RateKey: Hashable, Sendable {
         var item: ItemID
@@ -41,10 +43,15 @@ public final class ItemPoller: Sendable {
     public var tableRequests: Int { walkRequests.load(ordering: .relaxed) }
     private let logger: Logger
 
-    /// A poller sending its requests through `engine` to the devices' SNMP agents on UDP `port`.
-    public init(engine: SNMPEngine, port: UInt16 = 161, logger: Logger) {
+    /// A poller sending its requests through `engine` to the devices' SNMP agents on UDP `port`,
+    /// each request waiting `timeout` for an answer and sent again `retries` times.
+    public init(
+        engine: SNMPEngine, port: UInt16 = 161, timeout: Duration = .seconds(1), retries: Int = 1, logger: Logger
+    ) {
         self.engine = engine
         self.port = port
+        self.timeout = timeout
+        self.retries = retries
         self.logger = logger
     }
 
@@ -69,7 +76,9 @@ public final class ItemPoller: Sendable {
             return nil
         }
         do {
-            return SNMPTarget(host: device.address, port: port, security: try SNMPSecurity(credential))
+            return SNMPTarget(
+                host: device.address, port: port, security: try SNMPSecurity(credential), timeout: timeout,
+                retries: retries)
         } catch {
             logger.warning(
                 "device's SNMP credential is unusable; not polled",

@@ -16,10 +16,11 @@ final class SNMPTableSampleStream: Sendable {
     private let received: Received
     private let changes: AsyncStream<Void>
 
-    /// Starts polling `devices` on UDP `port`.
-    init(_ devices: [AgentConfiguration.Device], port: UInt16) throws {
+    /// Starts polling `devices` on UDP `port`, waiting `timeout` for each answer.
+    init(_ devices: [AgentConfiguration.Device], port: UInt16, timeout: Duration = .seconds(1)) throws {
         let engine = try SNMPEngine()
-        let poller = ItemPoller(engine: engine, port: port, logger: Logger(label: "outpost.test.tables"))
+        let poller = ItemPoller(
+            engine: engine, port: port, timeout: timeout, logger: Logger(label: "outpost.test.tables"))
         let (changes, notify) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let received = Received()
         self.engine = engine
@@ -48,7 +49,8 @@ final class SNMPTableSampleStream: Sendable {
             if ContinuousClock.now > deadline { break }
         }
         struct Timeout: Error, CustomStringConvertible { let description: String }
-        throw Timeout(description: "no \(what) within \(seconds) s; \(all.count) samples")
+        let errors = Set(all.compactMap(\.error)).sorted().prefix(3)
+        throw Timeout(description: "no \(what) within \(seconds) s; \(all.count) samples, errors: \(errors)")
     }
 
     /// Stops the poller and the engine.
