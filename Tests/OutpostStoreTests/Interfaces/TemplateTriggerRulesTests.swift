@@ -52,6 +52,21 @@ struct TemplateTriggerRulesTests {
         }
     }
 
+    @Test("every trigger of every built-in template becomes an alert rule")
+    func builtinTriggersAllMaterialise() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let builtins = try BuiltinTemplates.all()
+            _ = try await Self.store.importTemplates(builtins, builtin: true, by: .commandLine(), on: db)
+            try await Fixture.device("box", ip: "10.0.0.9", on: db)
+            for template in builtins {
+                _ = try await Self.store.apply(template.name, to: .devices(["box"]), by: .commandLine(), on: db)
+            }
+            #expect(
+                try await db.integer("SELECT count(*) FROM alert_rules WHERE template_id IS NOT NULL")
+                    == builtins.map(\.triggers.count).reduce(0, +))
+        }
+    }
+
     @Test("a trigger whose expression is not a valid rule is skipped, the others are materialised")
     func invalidTriggersAreSkipped() async throws {
         try await TestDatabase.withMigrated { db, _ in
