@@ -454,6 +454,13 @@ if Context.environment["OUTPOST_BENCHMARKS"] == "1" {
             path: "Benchmarks/TraceBench",
             swiftSettings: strict
         ),
+        // The agent's item poller on interface tables of many devices, beside snmpbulkwalk.
+        .executableTarget(
+            name: "InterfacesBench",
+            dependencies: ["OutpostProbes", "OutpostCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/InterfacesBench",
+            swiftSettings: strict
+        ),
         // Agent spool append and replay throughput.
         .executableTarget(
             name: "SpoolBench",

@@ -14,7 +14,7 @@ enum ExpectedSchema {
         "alert_leases":
             "scope_id uuid!, owner character varying(200)!, expires_at timestamp with time zone!",
         "alert_rules":
-            "id uuid!, device_id uuid, branch_id uuid, name character varying(200)!, description text, expression character varying(500)!, severity character varying(20)!, notification_channels jsonb, notification_recipients jsonb, device_group character varying(100), monitoring_item_id uuid, enabled boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone",
+            "id uuid!, device_id uuid, branch_id uuid, name character varying(200)!, description text, expression character varying(500)!, severity character varying(20)!, notification_channels jsonb, notification_recipients jsonb, device_group character varying(100), monitoring_item_id uuid, enabled boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone, template_id uuid, template_trigger character varying(200)",
         "api_tokens":
             "id uuid!, user_id integer!, name character varying(100)!, token_hash bytea!, created_at timestamp with time zone!, expires_at timestamp with time zone, last_used_at timestamp with time zone, last_used_from character varying(64), revoked_at timestamp with time zone",
         "audit_log":
@@ -24,7 +24,7 @@ enum ExpectedSchema {
         "branches":
             "id uuid!, name character varying(200)!, display_name character varying(200)!, region character varying(100), branch_code character varying(10), address text, is_active boolean!, device_count integer!, created_at timestamp with time zone!, updated_at timestamp with time zone, gateway_device_id uuid, display_name_ka character varying(200), city_id integer, latitude numeric(9,6), longitude numeric(9,6)",
         "device_interfaces":
-            "id uuid!, device_id uuid!, if_index integer!, name character varying(255), description text, alias character varying(255), mac_address character varying(17), speed_bps bigint, mtu integer, admin_status character varying(16), oper_status character varying(16), updated_at timestamp with time zone!",
+            "id uuid!, device_id uuid!, if_index integer!, name character varying(255), description text, alias character varying(255), mac_address character varying(17), speed_bps bigint, mtu integer, admin_status character varying(16), oper_status character varying(16), updated_at timestamp with time zone!, if_type integer, last_change_ticks bigint, first_seen_at timestamp with time zone!, last_seen_at timestamp with time zone!, missing_since timestamp with time zone, oper_status_changed_at timestamp with time zone, isp_override boolean, isp_provider character varying(100), in_bps double precision, out_bps double precision, in_utilisation_percent double precision, out_utilisation_percent double precision, errors_per_second double precision, discards_per_second double precision, metrics_at timestamp with time zone",
         "discovery_credentials":
             "id uuid!, name character varying(200)!, credential_type character varying(50)!, community_encrypted text, username character varying(100), auth_protocol character varying(20), auth_key_encrypted text, priv_protocol character varying(20), priv_key_encrypted text, ssh_username character varying(100), ssh_password_encrypted text, ssh_key_encrypted text, success_count integer!, failure_count integer!, last_success timestamp with time zone, created_by integer, created_at timestamp with time zone!",
         "diagnostic_jobs":
@@ -46,11 +46,13 @@ enum ExpectedSchema {
         "ingest_quarantine":
             "id bigint!, agent_id uuid!, sequence bigint!, received_at timestamp with time zone!, row_count integer!, sqlstate character(5)!, error text!, payload bytea!, status character varying(16)!, resolved_at timestamp with time zone",
         "item_history":
-            "item_id uuid!, device_id uuid!, agent_id uuid, value_type character varying(20)!, value_numeric double precision, value_text text, rate double precision, error text, timestamp timestamp with time zone!",
+            "item_id uuid!, device_id uuid!, agent_id uuid, value_type character varying(20)!, value_numeric double precision, value_text text, rate double precision, error text, timestamp timestamp with time zone!, instance_key character varying(128), instance_label character varying(255)",
         "legacy_import_map":
             "legacy_table character varying(64)!, legacy_id character varying(100)!, outpost_id character varying(100)!, imported_at timestamp with time zone!",
         "legacy_import_progress":
             "legacy_table character varying(64)!, source character varying(500)!, last_id bigint!, rows_copied bigint!, rows_rolled bigint!, rows_skipped bigint!, checksum numeric!, updated_at timestamp with time zone!",
+        "isp_link_patterns":
+            "provider character varying(100)!, contains character varying(200)!, created_at timestamp with time zone!",
         "maintenance_window_targets":
             "window_id uuid!, device_id uuid, branch_id uuid, region character varying(100)",
         "maintenance_windows":
@@ -120,6 +122,7 @@ enum ExpectedSchema {
         "alert_rules.branch_id -> branches CASCADE",
         "alert_rules.device_id -> standalone_devices CASCADE",
         "alert_rules.monitoring_item_id -> monitoring_items SET NULL",
+        "alert_rules.template_id -> monitoring_templates CASCADE",
         "api_tokens.user_id -> users CASCADE",
         "audit_log.actor_token_id -> api_tokens SET NULL",
         "audit_log.actor_user_id -> users SET NULL",
@@ -203,6 +206,7 @@ enum ExpectedSchema {
         "idx_alert_history_triggered: CREATE INDEX idx_alert_history_triggered ON alert_history USING btree (triggered_at DESC, id DESC)",
         "idx_alert_rules_branch: CREATE INDEX idx_alert_rules_branch ON alert_rules USING btree (branch_id)",
         "idx_alert_rules_device: CREATE INDEX idx_alert_rules_device ON alert_rules USING btree (device_id)",
+        "idx_alert_rules_template_trigger: CREATE UNIQUE INDEX idx_alert_rules_template_trigger ON alert_rules USING btree (device_id, template_id, template_trigger) WHERE (template_id IS NOT NULL)",
         "idx_api_tokens_live_name: CREATE UNIQUE INDEX idx_api_tokens_live_name ON api_tokens USING btree (user_id, name) WHERE (revoked_at IS NULL)",
         "idx_audit_log_at: CREATE INDEX idx_audit_log_at ON audit_log USING btree (at DESC, id DESC)",
         "idx_audit_log_entity: CREATE INDEX idx_audit_log_entity ON audit_log USING btree (entity, entity_id)",
@@ -254,6 +258,7 @@ enum ExpectedSchema {
         "idx_users_organization: CREATE INDEX idx_users_organization ON users USING btree (organization_id)",
         "ingest_quarantine_agent_id_sequence_key: CREATE UNIQUE INDEX ingest_quarantine_agent_id_sequence_key ON ingest_quarantine USING btree (agent_id, sequence)",
         "ingest_quarantine_pkey: CREATE UNIQUE INDEX ingest_quarantine_pkey ON ingest_quarantine USING btree (id)",
+        "isp_link_patterns_pkey: CREATE UNIQUE INDEX isp_link_patterns_pkey ON isp_link_patterns USING btree (provider)",
         "item_rollup_1h_pkey: CREATE UNIQUE INDEX item_rollup_1h_pkey ON item_rollup_1h USING btree (item_id, bucket)",
         "item_rollup_1m_pkey: CREATE UNIQUE INDEX item_rollup_1m_pkey ON item_rollup_1m USING btree (item_id, bucket)",
         "legacy_import_map_pkey: CREATE UNIQUE INDEX legacy_import_map_pkey ON legacy_import_map USING btree (legacy_table, legacy_id)",

@@ -26,6 +26,8 @@ struct AlertEvaluator {
     private(set) var windows: [UUID: DeviceWindows] = [:]
     private var devices: [UUID: AlertDeviceInfo] = [:]
     private var itemNames: [UUID: String] = [:]
+    /// The IF-MIB column of the interface items among them (for the interface variables).
+    private var interfaceColumns: [UUID: InterfaceColumn] = [:]
     private(set) var pairs: [Key: AlertPairState] = [:]
     /// The maintenance windows in force, as last read by the engine.
     var maintenance = MaintenanceCoverage()
@@ -51,6 +53,7 @@ struct AlertEvaluator {
         if set.generation != rules.generation {
             devices = [:]
             itemNames = [:]
+            interfaceColumns = [:]
         }
         rules = set
     }
@@ -71,10 +74,16 @@ struct AlertEvaluator {
                 metadata: ["error": "\(String(reflecting: error))"])
         }
         await warmUp(rounds)
-        for round in rounds { windows[round.deviceID.uuid, default: DeviceWindows()].add(round) }
+        for round in rounds {
+            windows[round.deviceID.uuid, default: DeviceWindows()].add(round)
+            if let device = devices[round.deviceID.uuid] {
+                windows[round.deviceID.uuid]?.add(ispLink: device.isISPLink, at: round.timestamp)
+            }
+        }
         for sample in samples {
             guard let name = itemNames[sample.itemID.uuid] else { continue }
-            windows[sample.deviceID.uuid, default: DeviceWindows()].add(sample, name: name)
+            windows[sample.deviceID.uuid, default: DeviceWindows()].add(
+                sample, name: name, interface: interfaceColumns[sample.itemID.uuid])
         }
         let owned = await ownedScopes(of: touched)
         let gateways = Set(devices.values.compactMap(\.gatewayID))
@@ -149,15 +158,18 @@ struct AlertEvaluator {
         let unknownItems = samples.filter { itemNames[$0.itemID.uuid] == nil }
         guard !unknownDevices.isEmpty || !unknownItems.isEmpty else { return }
         let itemDevices = Array(Set(unknownItems.map(\.deviceID.uuid)))
-        let (found, names) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
-            [store] connection in
+        let (found, names, columns) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+            [store, logger] connection in
             (
                 try await store.devices(Array(unknownDevices), on: connection),
-                itemDevices.isEmpty ? [:] : try await store.itemNames(devices: itemDevices, on: connection)
+                itemDevices.isEmpty ? [:] : try await store.itemNames(devices: itemDevices, on: connection),
+                itemDevices.isEmpty
+                    ? [:] : try await InterfaceColumn.ofItems(devices: itemDevices, on: connection, logger: logger)
             )
         }
         for device in found { devices[device.id] = device }
         itemNames.merge(names) { _, new in new }
+        interfaceColumns.merge(columns) { _, new in new }
     }
 
     /// Rounds replayed from `ping_results` for a device seen for the first time.

@@ -1,13 +1,18 @@
 import Foundation
 import OutpostCore
 import OutpostRules
+import OutpostStore
 
 /// The recent samples of one device's rule variables, derived from its ping rounds and item samples.
 ///
 /// Ping rounds give `ping_unreachable` (consecutive failed rounds), `avg_ping_ms` (when a reply
 /// came), `packet_loss` (percent), `status_changes` (one sample per reachability change),
-/// `down_time` (seconds since the first failed round of the current outage, 0 when up) and `ip`.
-/// Item samples give one series per item name (numeric values only).
+/// `down_time` (seconds since the first failed round of the current outage, 0 when up), `ip`
+/// and `response_time` (the round's mean RTT in seconds, so `response_time > 100ms` reads as
+/// written). Item samples give one series per item name (numeric values only); a table item's
+/// series holds one sample per walk, the highest value of its rows. IF-MIB table samples also
+/// give the interface variables (``InterfaceVariables``), and `isp_link` is the device's ISP
+/// classification at each round (docs/alert-rules.md).
 struct DeviceWindows {
     /// Samples per variable, oldest first.
     private(set) var series: [String: [RuleSample]] = [:]
@@ -16,6 +21,7 @@ struct DeviceWindows {
     private var consecutiveFailures = 0
     private var downSince: Date?
     private var wasReachable: Bool?
+    private var interfaces = InterfaceVariables()
 
     /// Adds the variables of one ping round (rounds must arrive oldest first).
     mutating func add(_ round: PingRoundResult) {
@@ -35,13 +41,44 @@ struct DeviceWindows {
         append("packet_loss", RuleSample(time, .number(round.lossPercent)))
         append("down_time", RuleSample(time, .number(downSince.map { time.timeIntervalSince($0) } ?? 0)))
         append("ip", RuleSample(time, .string(round.deviceIP)))
-        if let rtt = round.avgRTT { append("avg_ping_ms", RuleSample(time, .number(rtt))) }
+        if let rtt = round.avgRTT {
+            append("avg_ping_ms", RuleSample(time, .number(rtt)))
+            append("response_time", RuleSample(time, .number(rtt / 1000)))
+        }
+    }
+
+    /// Adds whether the device is an ISP link (it has an interface classified as an ISP uplink)
+    /// at the time of a round.
+    mutating func add(ispLink: Bool, at time: Date) {
+        append("isp_link", RuleSample(time, .boolean(ispLink)))
     }
 
     /// Adds an item sample under `name` (counters as their raw value; failed polls are skipped).
-    mutating func add(_ sample: ItemSample, name: String) {
+    /// A table sample (one row of a walk) raises the walk's sample to its value when higher; an
+    /// IF-MIB sample (`interface` is its column) also updates the interface variables.
+    mutating func add(_ sample: ItemSample, name: String, interface: InterfaceColumn? = nil) {
         guard let value = sample.value?.numericValue else { return }
-        append(name, RuleSample(sample.timestamp, .number(value)))
+        if sample.instance == nil {
+            append(name, RuleSample(sample.timestamp, .number(value)))
+        } else {
+            merge(name, RuleSample(sample.timestamp, .number(value))) { held in max(held, value) }
+        }
+        if let interface {
+            for update in interfaces.add(sample, column: interface) {
+                guard case .number(let number) = update.sample.value else { continue }
+                merge(update.name, update.sample) { _ in number }
+            }
+        }
+    }
+
+    /// Appends `sample`, or when the series' last sample has its time, replaces that sample's
+    /// number with `combine(held)`.
+    private mutating func merge(_ name: String, _ sample: RuleSample, combine: (Double) -> Double) {
+        if let last = series[name]?.last, last.timestamp == sample.timestamp, case .number(let held) = last.value {
+            series[name]![series[name]!.count - 1].value = .number(combine(held))
+        } else {
+            append(name, sample)
+        }
     }
 
     /// Drops samples older than `seconds` before the newest one, keeping each series' last sample

@@ -39,6 +39,7 @@ struct ManagementRoutes: Sendable {
         HistoryRoutes(logger: logger).register(on: api)
         ReportRoutes(logger: logger).register(on: api)
         BaselineRoutes(logger: logger).register(on: api)
+        InterfaceRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

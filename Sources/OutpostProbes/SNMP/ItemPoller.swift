@@ -13,21 +13,45 @@ import Synchronization
 /// per-second rate computed from the previous sample (wrap-aware, see ``CounterRateTracker``);
 /// the baselines survive a configuration change, so a new snapshot does not cost a rate.
 /// A failed poll yields a sample with the reason and no value, as `item_history` records it.
-/// Table items (columns to walk) are not polled yet: they are reported once per run.
+///
+/// The table items of a device that share an interval are walked together, one GETBULK walk
+/// for the whole column set (``SNMPEngine/walkColumns(_:from:varBindsPerResponse:rowLimit:)``),
+/// and yield a sample per row carrying the row's instance (OID suffix) and label; their counter
+/// rates are tracked per row and reset when the agent's `sysUpTime` went back (a reboot).
 public final class ItemPoller: Sendable {
     /// Most OIDs in one GET request (a PDU of 32 varbinds stays well under 1,472 bytes).
     public static let maximumOIDsPerRequest = 32
 
     private let engine: SNMPEngine
     private let port: UInt16
-    private let rates = Mutex(CounterRateTracker<ItemID>())
+    private let timeout: Duration
+    private let retries: Int
+    /// The counter a rate is tracked for: an item, and for table items one of its rows.
+    private struct RateKey: Hashable, Sendable {
+        var item: ItemID
+        var instance: String?
+    }
+
+    private let rates = Mutex(CounterRateTracker<RateKey>())
     private let polled = Mutex(Set<UUID>())
+    /// Table items read from another column than their own: 64-bit counters the device lacks,
+    /// read from their 32-bit counterparts (``CounterFallbackColumns``).
+    private let substitutes = Mutex([UUID: String]())
+    private let walkRequests = Atomic<Int>(0)
+
+    /// Requests sent for table walks since the poller was created (for the agent's figures).
+    public var tableRequests: Int { walkRequests.load(ordering: .relaxed) }
     private let logger: Logger
 
-    /// A poller sending its requests through `engine` to the devices' SNMP agents on UDP `port`.
-    public init(engine: SNMPEngine, port: UInt16 = 161, logger: Logger) {
+    /// A poller sending its requests through `engine` to the devices' SNMP agents on UDP `port`,
+    /// each request waiting `timeout` for an answer and sent again `retries` times.
+    public init(
+        engine: SNMPEngine, port: UInt16 = 161, timeout: Duration = .seconds(1), retries: Int = 1, logger: Logger
+    ) {
         self.engine = engine
         self.port = port
+        self.timeout = timeout
+        self.retries = retries
         self.logger = logger
     }
 
@@ -36,15 +60,7 @@ public final class ItemPoller: Sendable {
         await withDiscardingTaskGroup { group in
             for device in devices where !device.items.isEmpty {
                 guard let target = target(of: device) else { continue }
-                let scalars = device.items.filter { !$0.isTable }
-                if scalars.count < device.items.count {
-                    logger.notice(
-                        "table items are not polled yet",
-                        metadata: [
-                            "device": "\(device.name)", "items": "\(device.items.filter(\.isTable).map(\.name))",
-                        ])
-                }
-                for (interval, items) in Dictionary(grouping: scalars, by: \.intervalSeconds) {
+                for (interval, items) in Dictionary(grouping: device.items, by: \.intervalSeconds) {
                     let deviceID = DeviceID(device.id)
                     group.addTask { await self.poll(items, of: deviceID, at: target, every: interval, emit: emit) }
                 }
@@ -60,7 +76,9 @@ public final class ItemPoller: Sendable {
             return nil
         }
         do {
-            return SNMPTarget(host: device.address, port: port, security: try SNMPSecurity(credential))
+            return SNMPTarget(
+                host: device.address, port: port, security: try SNMPSecurity(credential), timeout: timeout,
+                retries: retries)
         } catch {
             logger.warning(
                 "device's SNMP credential is unusable; not polled",
@@ -97,13 +115,15 @@ public final class ItemPoller: Sendable {
         }
     }
 
-    /// One GET per ``maximumOIDsPerRequest`` items; their samples go to `emit`.
+    /// One GET per ``maximumOIDsPerRequest`` scalar items and one walk of the table items;
+    /// their samples go to `emit`.
     private func read(
         _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget,
         emit: @Sendable (ItemSample) -> Void
     ) async {
-        for start in stride(from: 0, to: items.count, by: Self.maximumOIDsPerRequest) {
-            let chunk = Array(items[start..<min(start + Self.maximumOIDsPerRequest, items.count)])
+        let scalars = items.filter { !$0.isTable }
+        for start in stride(from: 0, to: scalars.count, by: Self.maximumOIDsPerRequest) {
+            let chunk = Array(scalars[start..<min(start + Self.maximumOIDsPerRequest, scalars.count)])
             let result = await engine.get(chunk.map(\.oid), from: target)
             guard !Task.isCancelled else { return }
             polled.withLock { seen in
@@ -111,6 +131,102 @@ public final class ItemPoller: Sendable {
             }
             for sample in samples(of: chunk, device: device, result: result, at: Date()) { emit(sample) }
         }
+        let tables = items.filter(\.isTable)
+        if !tables.isEmpty { await readTables(tables, of: device, at: target, emit: emit) }
+    }
+
+    /// One walk of the columns of `items` (and the columns labelling their rows); a sample per
+    /// row of each item, or one sample with the error when the walk failed or the column is empty.
+    private func readTables(
+        _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget,
+        emit: @Sendable (ItemSample) -> Void
+    ) async {
+        let (columns, result) = await walk(items, at: target)
+        guard !Task.isCancelled else { return }
+        polled.withLock { seen in
+            for item in items { seen.insert(item.id) }
+        }
+        let timestamp = Date()
+        let walk: SNMPTableWalk
+        switch result {
+        case .failure(let error):
+            for item in items {
+                emit(
+                    ItemSample(itemID: ItemID(item.id), deviceID: device, timestamp: timestamp, result: .failure(error))
+                )
+            }
+            return
+        case .success(let success): walk = success
+        }
+        for (item, column) in zip(items, columns) {
+            let itemID = ItemID(item.id)
+            let cells = walk.columns[column] ?? []
+            guard !cells.isEmpty else {
+                emit(
+                    ItemSample(
+                        itemID: itemID, deviceID: device, timestamp: timestamp, value: nil,
+                        error: "no rows under \(item.oid)"))
+                continue
+            }
+            let labels = Self.labels(in: TableLabelColumns.labelColumn(of: column).flatMap { walk.columns[$0] })
+            let rowRates = rates.withLock { tracker in
+                cells.map { cell in
+                    tracker.record(
+                        cell.value, for: RateKey(item: itemID, instance: cell.instance), at: timestamp,
+                        uptime: walk.uptime)
+                }
+            }
+            for (cell, rate) in zip(cells, rowRates) where ItemInstance.isValidKey(cell.instance) {
+                emit(
+                    ItemSample(
+                        itemID: itemID, deviceID: device, timestamp: timestamp, result: .success(cell.value),
+                        rate: rate, instance: ItemInstance(key: cell.instance, label: labels[cell.instance])))
+            }
+        }
+    }
+
+    /// Walks the columns of `items` and those labelling their rows; a 64-bit counter column
+    /// without rows is read again from its 32-bit counterpart, which later walks then read
+    /// directly. Returns the column each item was read from, and the walk.
+    private func walk(_ items: [AgentConfiguration.Item], at target: SNMPTarget) async -> (
+        [String], Result<SNMPTableWalk, SNMPError>
+    ) {
+        let known = substitutes.withLock { $0 }
+        var columns = items.map { known[$0.id] ?? String(Self.normalized($0.oid)) }
+        func labelled(_ columns: [String]) -> [String] {
+            Array(Set(columns + columns.compactMap(TableLabelColumns.labelColumn(of:)))).sorted()
+        }
+        var walk: SNMPTableWalk
+        do {
+            walk = try await engine.walkColumns(labelled(columns), from: target)
+            let missing = zip(items, columns).compactMap { item, column in
+                (walk.columns[column] ?? []).isEmpty
+                    ? CounterFallbackColumns.thirtyTwoBit(of: column).map { (item.id, $0) } : nil
+            }
+            if !missing.isEmpty {
+                let fallback = try await engine.walkColumns(labelled(missing.map { $0.1 }), from: target)
+                walk.columns.merge(fallback.columns) { old, new in old.isEmpty ? new : old }
+                walk.requests += fallback.requests
+                let found = missing.filter { !(fallback.columns[$0.1] ?? []).isEmpty }
+                substitutes.withLock { for (id, column) in found { $0[id] = column } }
+                for (index, item) in items.enumerated() {
+                    if let column = found.first(where: { $0.0 == item.id })?.1 { columns[index] = column }
+                }
+            }
+        } catch {
+            return (columns, .failure(error))
+        }
+        walkRequests.add(walk.requests, ordering: .relaxed)
+        return (columns, .success(walk))
+    }
+
+    /// Row instance → label, from the cells of a label column (control characters removed).
+    private static func labels(in cells: [SNMPTableWalk.Cell]?) -> [String: String] {
+        var labels: [String: String] = [:]
+        for cell in cells ?? [] {
+            if let label = ItemInstance.sanitisedLabel(cell.value.textValue) { labels[cell.instance] = label }
+        }
+        return labels
     }
 
     /// The samples of one GET: each item's value (with its rate for counters), or the error.
@@ -132,7 +248,7 @@ public final class ItemPoller: Sendable {
                         itemID: itemID, deviceID: device, timestamp: timestamp, value: nil,
                         error: "no value returned for \(item.oid)")
                 }
-                let rate = rates.withLock { $0.record(value, for: itemID, at: timestamp) }
+                let rate = rates.withLock { $0.record(value, for: RateKey(item: itemID), at: timestamp) }
                 return ItemSample(
                     itemID: itemID, deviceID: device, timestamp: timestamp, result: .success(value), rate: rate)
             }

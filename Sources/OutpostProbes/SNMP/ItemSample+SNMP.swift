@@ -6,15 +6,20 @@ extension ItemSample {
     /// SNMPv2 exception value such as noSuchObject) no value and the reason as `error`,
     /// as `item_history` and `monitoring_items.last_value/last_poll/last_error` store them.
     public init(
-        itemID: ItemID, deviceID: DeviceID, timestamp: Date, result: Result<SNMPValue, SNMPError>, rate: Double? = nil
+        itemID: ItemID, deviceID: DeviceID, timestamp: Date, result: Result<SNMPValue, SNMPError>, rate: Double? = nil,
+        instance: ItemInstance? = nil
     ) {
         switch result {
         case .success(let value):
             switch value {
             case .noSuchObject, .noSuchInstance, .endOfMibView:
-                self.init(itemID: itemID, deviceID: deviceID, timestamp: timestamp, value: nil, error: value.textValue)
+                self.init(
+                    itemID: itemID, deviceID: deviceID, timestamp: timestamp, value: nil, error: value.textValue,
+                    instance: instance)
             default:
-                self.init(itemID: itemID, deviceID: deviceID, timestamp: timestamp, value: value, rate: rate)
+                self.init(
+                    itemID: itemID, deviceID: deviceID, timestamp: timestamp, value: value, rate: rate,
+                    instance: instance)
             }
         case .failure(let error):
             self.init(itemID: itemID, deviceID: deviceID, timestamp: timestamp, value: nil, error: error.description)

@@ -12,11 +12,16 @@ enum RuleFormatting {
         return fixed
     }
 
-    /// Seconds in the largest unit that divides them exactly: `5m`, `90s`, `2h`, `1d`.
+    /// Seconds in the largest unit that divides them exactly: `5m`, `90s`, `2h`, `1d`; below a
+    /// second in whole milliseconds when they are (`100ms`).
     static func duration(_ seconds: Double) -> String {
         for (unit, size) in [("d", 86400.0), ("h", 3600.0), ("m", 60.0)] where seconds >= size {
             let count = seconds / size
             if count == count.rounded() { return number(count) + unit }
+        }
+        let milliseconds = seconds * 1000
+        if seconds > 0, seconds < 1, milliseconds == milliseconds.rounded(), milliseconds / 1000 == seconds {
+            return number(milliseconds) + "ms"
         }
         return number(seconds) + "s"
     }

@@ -72,14 +72,19 @@ public struct AlertDeviceInfo: Sendable, Equatable {
     public let deviceType: String?
     /// The edge router of its branch (`branches.gateway_device_id`), which it depends on.
     public let gatewayID: UUID?
+    /// Whether it has an interface classified as an ISP uplink (the rule variable `isp_link`).
+    public let isISPLink: Bool
 
     /// Creates a device description.
-    public init(id: UUID, name: String, branchID: UUID?, deviceType: String?, gatewayID: UUID? = nil) {
+    public init(
+        id: UUID, name: String, branchID: UUID?, deviceType: String?, gatewayID: UUID? = nil, isISPLink: Bool = false
+    ) {
         self.id = id
         self.name = name
         self.branchID = branchID
         self.deviceType = deviceType
         self.gatewayID = gatewayID
+        self.isISPLink = isISPLink
     }
 
     /// What alert leases are taken on: the branch, or the device itself when it has none.

@@ -7,7 +7,7 @@ import PostgresNIO
 /// Reads `alert_rules` and writes `alert_history` for the collector's alert engine.
 public struct AlertRuleStore: Sendable {
     /// Types of the variables the engine provides that are not numbers.
-    public static let declaredTypes: [String: RuleValueType] = ["ip": .string]
+    public static let declaredTypes: [String: RuleValueType] = ["ip": .string, "isp_link": .boolean]
     /// The channel a trigger notifies on every change to `alert_rules` (migration 6).
     public static let changeChannel = "outpost_alert_rules"
 
@@ -87,13 +87,19 @@ public struct AlertRuleStore: Sendable {
     public func devices(_ ids: [UUID], on connection: PostgresConnection) async throws -> [AlertDeviceInfo] {
         let rows = try await connection.query(
             """
-            SELECT d.id, d.name, d.branch_id, d.device_type, b.gateway_device_id
+            SELECT d.id, d.name, d.branch_id, d.device_type, b.gateway_device_id,
+                   EXISTS (SELECT 1 FROM device_interfaces i WHERE i.device_id = d.id AND i.missing_since IS NULL
+                           AND coalesce(i.isp_override, i.isp_provider IS NOT NULL))
             FROM standalone_devices d LEFT JOIN branches b ON b.id = d.branch_id
             WHERE d.id = ANY(\(ids))
             """, logger: logger)
         var devices: [AlertDeviceInfo] = []
-        for try await (id, name, branch, type, gateway) in rows.decode((UUID, String, UUID?, String?, UUID?).self) {
-            devices.append(AlertDeviceInfo(id: id, name: name, branchID: branch, deviceType: type, gatewayID: gateway))
+        for try await (id, name, branch, type, gateway, isp) in rows.decode(
+            (UUID, String, UUID?, String?, UUID?, Bool).self)
+        {
+            devices.append(
+                AlertDeviceInfo(
+                    id: id, name: name, branchID: branch, deviceType: type, gatewayID: gateway, isISPLink: isp))
         }
         return devices
     }

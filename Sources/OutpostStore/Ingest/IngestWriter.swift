@@ -11,8 +11,8 @@ import Synchronization
 /// batches already committed (replays after a reconnect or crash), COPYs the rows of the rest
 /// into their daily partitions (creating a missing day), marks their (device, minute) and
 /// (item, minute) pairs pending for the roll-up job (``RollupWriter``), derives device reachability
-/// (`last_seen`, `down_since`) and item state (`monitoring_items.last_*`), and records the
-/// committed sequences. A caller acknowledges a batch only after ``write(_:on:)`` returned.
+/// (`last_seen`, `down_since`), item state (`monitoring_items.last_*`) and interface state
+/// (`device_interfaces`, from IF-MIB table samples), and records the committed sequences. A caller acknowledges a batch only after ``write(_:on:)`` returned.
 ///
 /// Device rows whose state does not change are written at most once per
 /// `deviceStateRefresh` of round time (see ``DeviceStateCache``): a writer is meant to be
@@ -125,6 +125,7 @@ public final class IngestWriter: Sendable {
         outcome.unknownDeviceRows = pings.filter { !devices.known.contains($0.1.deviceID) }.count
         outcome.stateChanges = devices.changes
         try await updateItems(samples.map(\.1), on: connection)
+        try await InterfaceStateWriter(logger: logger).write(samples.map(\.1), on: connection)
         return devices
     }
 
@@ -179,7 +180,7 @@ public final class IngestWriter: Sendable {
             table: "item_history",
             columns: [
                 "item_id", "device_id", "agent_id", "value_type", "value_numeric", "value_text", "rate", "error",
-                "timestamp",
+                "timestamp", "instance_key", "instance_label",
             ],
             logger: logger
         ) { writer in
@@ -195,6 +196,8 @@ public final class IngestWriter: Sendable {
                 encoder.double(sample.rate)
                 encoder.text(sample.error)
                 encoder.timestamp(sample.timestamp)
+                encoder.text(sample.instance?.key)
+                encoder.text(sample.instance?.label)
                 encoder.endRow()
                 if encoder.buffer.readableBytes >= 1 << 20 { try await sender.send(encoder.take()) }
             }

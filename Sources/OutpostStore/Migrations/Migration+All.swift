@@ -23,5 +23,6 @@ extension Migration {
         .hourOfWeekBaselines,
         .diagnostics,
         .legacyImport,
+        .interfaces,
     ]
 }

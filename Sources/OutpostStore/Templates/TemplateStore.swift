@@ -105,7 +105,9 @@ public struct TemplateStore: Sendable {
                 for try await value in rows.decode(Bool.self) { inserted = value }
                 switch inserted {
                 case true?: result.created.append(template.name)
-                case false?: result.updated.append(template.name)
+                case false?:
+                    result.updated.append(template.name)
+                    try await self.refreshTriggerRules(of: template, on: connection)
                 case nil: result.unchanged.append(template.name)
                 }
                 if inserted != nil {
@@ -265,7 +267,8 @@ public struct TemplateStore: Sendable {
         return names
     }
 
-    /// Creates, updates and removes the items of `stored` on `devices` (see ``apply(_:to:on:)``).
+    /// Creates, updates and removes the items of `stored` on `devices`, and the alert rules of its
+    /// triggers (``TemplateTriggerRules``; see ``apply(_:to:on:)``).
     private func materialise(_ stored: StoredTemplate, on devices: [UUID], connection: PostgresConnection) async throws
         -> ApplyResult
     {
@@ -301,7 +304,20 @@ public struct TemplateStore: Sendable {
             RETURNING id
             """, logger: logger)
         for try await _ in removed.decode(UUID.self) { result.removed += 1 }
+        try await TemplateTriggerRules(logger: logger).materialise(
+            stored.template.triggers, template: stored.id, templateName: stored.template.name, on: devices,
+            connection: connection)
         return result
+    }
+
+    /// Brings the alert rules of `template`'s triggers up to date on the devices it is applied to.
+    private func refreshTriggerRules(of template: MonitoringTemplate, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(
+            "SELECT id FROM monitoring_templates WHERE name = \(template.name)", logger: logger)
+        for try await id in rows.decode(UUID.self) {
+            try await TemplateTriggerRules(logger: logger).refresh(
+                template.triggers, template: id, templateName: template.name, connection: connection)
+        }
     }
 
     /// The OID without a leading dot, as `monitoring_items.oid` stores it.
@@ -318,11 +334,12 @@ public struct TemplateStore: Sendable {
     private func template(named name: String, on connection: PostgresConnection) async throws -> StoredTemplate {
         let rows = try await connection.query(
             """
-            SELECT id, vendor, coalesce(match_vendors, '[]')::text, coalesce(device_types, '[]')::text, coalesce(items, '[]')::text
+            SELECT id, vendor, coalesce(match_vendors, '[]')::text, coalesce(device_types, '[]')::text, coalesce(items, '[]')::text,
+                   coalesce(triggers, '[]')::text
             FROM monitoring_templates WHERE name = \(name) FOR SHARE
             """, logger: logger)
-        for try await (id, vendor, matchVendors, deviceTypes, items) in rows.decode(
-            (UUID, String?, String, String, String).self)
+        for try await (id, vendor, matchVendors, deviceTypes, items, triggers) in rows.decode(
+            (UUID, String?, String, String, String, String).self)
         {
             let template: MonitoringTemplate
             do {
@@ -330,10 +347,11 @@ public struct TemplateStore: Sendable {
                     name: name, vendor: vendor,
                     matchVendors: try JSONDecoder().decode([String].self, from: Data(matchVendors.utf8)),
                     deviceTypes: try JSONDecoder().decode([String].self, from: Data(deviceTypes.utf8)),
-                    items: try JSONDecoder().decode([MonitoringTemplate.Item].self, from: Data(items.utf8)))
+                    items: try JSONDecoder().decode([MonitoringTemplate.Item].self, from: Data(items.utf8)),
+                    triggers: try JSONDecoder().decode([MonitoringTemplate.Trigger].self, from: Data(triggers.utf8)))
             } catch {
                 throw TemplateError.invalid(
-                    template: name, reason: "stored items or match lists are unreadable: \(error)")
+                    template: name, reason: "stored items, triggers or match lists are unreadable: \(error)")
             }
             try template.validate()
             return StoredTemplate(id: id, template: template)

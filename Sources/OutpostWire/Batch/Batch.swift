@@ -47,6 +47,7 @@ public struct Batch: Sendable, Equatable {
         try PingSection.encode(pingResults, after: createdAtMicroseconds, to: &writer)
         try ItemSampleSection.encode(itemSamples, after: createdAtMicroseconds, to: &writer)
         GenericSection.encode(genericResults, to: &writer)
+        try ItemInstanceSection.encode(itemSamples, to: &writer)
         return writer.bytes
     }
 
@@ -61,6 +62,7 @@ public struct Batch: Sendable, Equatable {
         pingResults = try PingSection.decode(from: &reader, after: createdAtMicroseconds)
         itemSamples = try ItemSampleSection.decode(from: &reader, after: createdAtMicroseconds)
         genericResults = try GenericSection.decode(from: &reader)
+        try ItemInstanceSection.decode(into: &itemSamples, from: &reader)
         try reader.finish()
     }
 }

@@ -50,10 +50,10 @@ struct CollectorCommandLineTests {
                 ).count == 8)
             #expect(
                 try await Self.collector(["templates", "apply", "Cisco IOS/IOS-XE", "--match"], environment: base)
-                    .contains("2 device(s); items created 24, updated 0, unchanged 0, removed 0"))
+                    .contains("2 device(s); items created 42, updated 0, unchanged 0, removed 0"))
             #expect(
                 try await Self.collector(["templates", "apply", "Cisco IOS/IOS-XE", "--match"], environment: base)
-                    .contains("2 device(s); items created 0, updated 0, unchanged 24, removed 0"))
+                    .contains("2 device(s); items created 0, updated 0, unchanged 42, removed 0"))
             #expect(
                 try await Self.collector(
                     ["templates", "apply", "Linux (net-snmp)", "--device", "srv-1"], environment: base
@@ -62,7 +62,7 @@ struct CollectorCommandLineTests {
                 try await db.integer(
                     "SELECT count(*) FROM monitoring_items WHERE name = 'mem_available' AND interval = 60 AND oid = '1.3.6.1.4.1.2021.4.6.0'"
                 ) == 1)
-            #expect(try await db.integer("SELECT count(*) FROM monitoring_items") == 24 + 15)
+            #expect(try await db.integer("SELECT count(*) FROM monitoring_items") == 42 + 15)
             #expect(try await Self.collector(["templates", "list"], environment: base).contains("Cisco IOS/IOS-XE"))
 
             // Credentials: never without a key; stored sealed; nothing secret printed.

@@ -39,7 +39,7 @@ struct CredentialSnapshotTests {
                     cpu.oid == "1.3.6.1.4.1.9.9.109.1.1.1.1.8" && cpu.intervalSeconds == 60 && cpu.isTable
                         && cpu.valueType == "gauge32")
                 #expect(router.items.first { $0.name == "uptime" }?.intervalSeconds == 300)
-                #expect(router.items.count == 12)
+                #expect(router.items.count == 21)
 
                 let payload = String(
                     decoding: try await source.snapshot(forBranch: fixture.branchA).payload, as: UTF8.self)

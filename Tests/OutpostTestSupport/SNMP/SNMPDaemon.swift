@@ -111,6 +111,12 @@ public final class SNMPDaemon {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Stops snmpd and returns once it has exited, so another one can bind its port.
+    public func stopAndWait() async {
+        await process.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     public var address: String { "\(host):\(port)" }
 
     public func target(_ security: SNMPSecurity, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {

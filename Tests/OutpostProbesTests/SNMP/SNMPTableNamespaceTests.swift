@@ -1,0 +1,112 @@
+import Foundation
+import OutpostCore
+import OutpostProbes
+import OutpostTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Interface tables of an snmpd in a network namespace whose links the test changes: a link set
+/// down reads down at the next poll, and traffic of a known size shows as its byte count in the
+/// in-octets rates.
+@Suite(
+    "SNMP interface tables across network namespaces", .tags(.root, .netns, .snmp), .needsNetworkNamespaces,
+    .needsSnmpd)
+struct SNMPTableNamespaceTests {
+    static let ifOperStatus = "1.3.6.1.2.1.2.2.1.8"
+    static let ifHCInOctets = "1.3.6.1.2.1.31.1.1.1.6"
+
+    /// Sends `count` UDP datagrams of `payload` bytes to port 9 (discard) of `address`.
+    static func sendDatagrams(to address: String, count: Int, payload: Int) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard socket >= 0 else { throw TestEnvironmentError("socket: errno \(errno)") }
+        defer { close(socket) }
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = in_port_t(9).bigEndian
+        guard inet_pton(AF_INET, address, &target.sin_addr) == 1 else { throw TestEnvironmentError("bad \(address)") }
+        let bytes = [UInt8](repeating: 0x5a, count: payload)
+        for _ in 0..<count {
+            let sent = withUnsafePointer(to: &target) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(socket, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard sent == bytes.count else { throw TestEnvironmentError("sendto: errno \(errno)") }
+        }
+    }
+
+    @Test("a link set down reads down, and a known byte count shows in the in-octets rates")
+    func linkStateAndTraffic() async throws {
+        let namespace = try NetworkNamespace()
+        defer { namespace.close() }
+        // A second veth pair inside the namespace, whose state the test changes.
+        let tag = TestNetwork.uniqueTag()
+        let (watched, peer) = ("opw\(tag)", "opp\(tag)")
+        try namespace.inside(["link", "add", watched, "type", "veth", "peer", "name", peer])
+        try namespace.inside(["link", "set", watched, "up"])
+        try namespace.inside(["link", "set", peer, "up"])
+        let port = try FreePort.udp()
+        let agent = try await SNMPDaemon(
+            host: "\(namespace.linkPrefix).2", port: port, launcher: try namespace.launcher())
+        defer { agent.stop() }
+        let status = AgentConfiguration.Item(
+            id: UUID(), name: "if_oper_status", oid: Self.ifOperStatus, intervalSeconds: 1, valueType: "integer",
+            isTable: true)
+        let octets = AgentConfiguration.Item(
+            id: UUID(), name: "if_in_octets", oid: Self.ifHCInOctets, intervalSeconds: 1, valueType: "counter64",
+            isTable: true)
+        let device = AgentConfiguration.Device(
+            id: UUID(), name: "ns", address: agent.host, items: [status, octets],
+            snmp: SNMPCredential(version: .v2c, community: agent.community))
+        let stream = try SNMPTableSampleStream([device], port: agent.port)
+
+        @Sendable func rows(_ item: AgentConfiguration.Item, _ label: String, _ samples: [ItemSample]) -> [ItemSample] {
+            samples.filter { $0.itemID == ItemID(item.id) && $0.instance?.label == label }
+        }
+        let up = try await stream.wait("the watched link up") { rows(status, watched, $0).last?.value == .integer(1) }
+        let before = up.count
+        try namespace.inside(["link", "set", watched, "down"])
+        let down = try await stream.wait("the watched link down") { samples in
+            rows(status, watched, Array(samples.dropFirst(before))).contains { $0.value != .integer(1) }
+        }
+        #expect(rows(status, watched, Array(down.dropFirst(before))).last?.value != .integer(1))
+        #expect(rows(status, namespace.innerInterface, down).last?.value == .integer(1), "the other link stays up")
+
+        // 200 UDP datagrams of 1,400 bytes of payload: 1,442 bytes each on the link (Ethernet 14,
+        // IPv4 20, UDP 8), received by the namespace's end of the veth.
+        let baseline = try await stream.wait("a rate of the namespace link") { samples in
+            rows(octets, namespace.innerInterface, samples).count >= 2
+        }
+        let start = try #require(rows(octets, namespace.innerInterface, baseline).last)
+        guard case .counter64(let first)? = start.value else {
+            Issue.record("in-octets are not Counter64: \(String(describing: start.value))")
+            return
+        }
+        let expected = 200.0 * 1_442
+        try Self.sendDatagrams(to: "\(namespace.linkPrefix).2", count: 200, payload: 1_400)
+        // snmpd caches the interface counters for a few seconds: wait for a walk that shows them.
+        let after = try await stream.wait("a sample showing the traffic") { samples in
+            rows(octets, namespace.innerInterface, samples).contains { sample in
+                guard case .counter64(let value)? = sample.value else { return false }
+                return Double(value) >= Double(first) + expected
+            }
+        }
+        await stream.stop()
+        let window = rows(octets, namespace.innerInterface, after).filter { $0.timestamp > start.timestamp }
+        let end = try #require(window.last)
+        guard case .counter64(let last)? = end.value else { return }
+        let counted = Double(last - first)
+        // Besides the datagrams: ARP and the SNMP requests themselves (a few hundred bytes a second).
+        #expect(counted >= expected && counted < expected * 1.05, "counted \(counted) bytes, sent \(expected)")
+        var previous = start.timestamp
+        var integrated = 0.0
+        for sample in window {
+            integrated += (sample.rate ?? .nan) * sample.timestamp.timeIntervalSince(previous)
+            previous = sample.timestamp
+        }
+        #expect(abs(integrated - counted) < 1, "rates × intervals \(integrated) ≠ counter increase \(counted)")
+    }
+}
