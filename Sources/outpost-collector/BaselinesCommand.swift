@@ -74,7 +74,7 @@ struct BaselinesCommand: AsyncParsableCommand {
                 "computed through: \(baselines.computedThrough.map(CommandLineTime.format) ?? "never (the job has not run)")"
             )
             guard !baselines.ping.isEmpty || !baselines.items.isEmpty else {
-                print("no baselines: an hour of week needs at least 6 hourly roll-ups (about two weeks of history)")
+                print("no baselines: an hour of week needs at least 3 hourly roll-ups (three weeks of history)")
                 return
             }
             let ping = baselines.ping.map { hour in

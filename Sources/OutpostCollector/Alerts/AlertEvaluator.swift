@@ -210,11 +210,12 @@ struct AlertEvaluator {
         _ loaded: LoadedAlertRule, on device: AlertDeviceInfo, window: DeviceWindows, at now: Date,
         maintenanceWindow: UUID?
     ) async {
-        let outcome = loaded.rule.evaluate(baselines.context(for: device.id, now: now, series: window.series))
+        let ruleContext = baselines.context(for: device.id, now: now, series: window.series)
+        let outcome = loaded.rule.evaluate(ruleContext)
         guard outcome != .unknown else { return }
         let key = Key(rule: loaded.record.id, device: device.id)
         let context = Context(
-            rule: loaded, device: device, value: Self.value(of: loaded.rule, in: window), now: now,
+            rule: loaded, device: device, value: Self.value(of: loaded.rule, in: ruleContext), now: now,
             maintenanceWindow: maintenanceWindow)
         var pair = pairs[key] ?? AlertPairState()
         switch pair.flap.record(outcome == .true, configuration: flapping) {
@@ -315,8 +316,8 @@ struct AlertEvaluator {
     }
 
     /// The last value of the rule's first variable, for the message and `alert_history.value`.
-    private static func value(of rule: AlertRule, in window: DeviceWindows) -> String? {
-        guard let name = rule.variables.first, let last = window.series[name]?.last else { return nil }
+    private static func value(of rule: AlertRule, in context: AlertRuleContext) -> String? {
+        guard let name = rule.variables.first, let last = context.samples(of: name)?.last else { return nil }
         switch last.value {
         case .number(let number):
             return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
