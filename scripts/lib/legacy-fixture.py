@@ -2,12 +2,15 @@
 """Builds a legacy WARD OPS SQLite database (the schema SQLAlchemy's create_all gives at the
 last SQLite-capable legacy commit, docs/legacy-import.md) with realistic and messy rows.
 
-    scripts/lib/legacy-fixture.py OUT.db KEY1 KEY2 NOW_EPOCH PINGS [BRANCHES DEVICES]
+    scripts/lib/legacy-fixture.py OUT.db KEY1 KEY2 NOW_EPOCH PINGS [BRANCHES DEVICES [PG.sql]]
 
 KEY1 plays WARD_ENCRYPTION_KEY, KEY2 ENCRYPTION_KEY. PINGS extra ping rows are spread over
 the devices over the last two days, BRANCHES and DEVICES extra inventory (the benchmark's
 bulk: scripts/lib/legacy-import-bench.sh); the messy rows are always there. Used by
-Tests/OutpostCollectorTests/Legacy (LegacyFixture) and the benchmark.
+Tests/OutpostCollectorTests/Legacy (LegacyFixture) and the benchmark. With PG.sql it also
+writes the same tables and rows as PostgreSQL statements (one per line), as a site that moved
+the legacy to PostgreSQL has them: UUID, BOOLEAN and TIMESTAMP typed, JSON kept as text (the
+fixture's unparseable JSON could not be stored in a json column).
 """
 import json
 import sqlite3
@@ -271,4 +274,24 @@ if extra_pings:
             packet_loss_percent, min_rtt_ms, avg_rtt_ms, max_rtt_ms, is_reachable, timestamp)
             VALUES (?,?,?,?,?,?,?,?,?,?)""", batch)
 db.commit()
+
+if len(sys.argv) > 8:
+    types = {"UUID": "uuid", "BOOLEAN": "boolean", "DATETIME": "timestamp", "JSON": "text", "INTEGER": "bigint"}
+    with open(sys.argv[8], "w") as sql:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall():
+            columns = db.execute(f"PRAGMA table_info({table})").fetchall()
+            kinds = [types.get(c[2].split("(")[0], c[2]) for c in columns]
+            sql.write(f"CREATE TABLE {table} (" + ", ".join(f'"{c[1]}" {k}' for c, k in zip(columns, kinds)) + ");\n")
+
+            def literal(value, kind):
+                if value is None:
+                    return "NULL"
+                if kind == "boolean":
+                    return "TRUE" if value else "FALSE"
+                if isinstance(value, (int, float)):
+                    return repr(value)
+                return "'" + str(value).replace("'", "''") + "'"
+
+            for row in db.execute(f"SELECT * FROM {table}").fetchall():
+                sql.write(f"INSERT INTO {table} VALUES (" + ", ".join(literal(v, k) for v, k in zip(row, kinds)) + ");\n")
 db.close()

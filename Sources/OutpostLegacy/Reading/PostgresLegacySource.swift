@@ -40,9 +40,11 @@ public final class PostgresLegacySource: LegacySource {
         let present = try await columns(of: table)
         guard !present.isEmpty else { return [] }
         let selected = wanted.filter(present.contains)
-        let order = present.contains(orderBy) ? " ORDER BY \(SQLiteLegacySource.quote(orderBy))" : ""
+        // Qualified: an output column `x::text` is also named x, and ORDER BY x would sort the text.
+        let order = present.contains(orderBy) ? " ORDER BY t.\(SQLiteLegacySource.quote(orderBy))" : ""
         return try await query(
-            "SELECT \(list(selected)) FROM \(SQLiteLegacySource.quote(table))\(order)", columns: selected, table: table)
+            "SELECT \(list(selected)) FROM \(SQLiteLegacySource.quote(table)) AS t\(order)", columns: selected,
+            table: table)
     }
 
     public func rows(of table: String, columns wanted: [String], key: String, after: Int64, limit: Int)
@@ -51,10 +53,10 @@ public final class PostgresLegacySource: LegacySource {
         let present = try await columns(of: table)
         guard !present.isEmpty else { return [] }
         let selected = wanted.filter(present.contains)
-        let quotedKey = SQLiteLegacySource.quote(key)
+        let quotedKey = "t." + SQLiteLegacySource.quote(key)
         return try await query(
             """
-            SELECT \(list(selected)) FROM \(SQLiteLegacySource.quote(table))
+            SELECT \(list(selected)) FROM \(SQLiteLegacySource.quote(table)) AS t
             WHERE \(quotedKey) > \(after) ORDER BY \(quotedKey) LIMIT \(limit)
             """, columns: selected, table: table)
     }
@@ -70,7 +72,7 @@ public final class PostgresLegacySource: LegacySource {
     }
 
     private func list(_ columns: [String]) -> String {
-        columns.map { "\(SQLiteLegacySource.quote($0))::text" }.joined(separator: ", ")
+        columns.map { "t.\(SQLiteLegacySource.quote($0))::text" }.joined(separator: ", ")
     }
 
     private func query(_ sql: String, columns: [String], table: String) async throws -> [LegacyRow] {

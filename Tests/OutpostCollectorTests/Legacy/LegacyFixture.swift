@@ -11,26 +11,31 @@ struct LegacyFixture {
     let key2: String
     let key1File: String
     let key2File: String
+    /// The same tables as PostgreSQL statements, one per line (when asked for).
+    let postgresSQL: String?
 
     /// Builds the database in `directory`, with `pings` extra ping rows over the last two days.
     static func make(
-        in directory: String, now: Date, pings: Int = 0, branches: Int = 0, devices: Int = 0
+        in directory: String, now: Date, pings: Int = 0, branches: Int = 0, devices: Int = 0, postgres: Bool = false
     ) async throws -> LegacyFixture {
         let script = Harness.repositoryFile("scripts/lib/legacy-fixture.py")
         let key1 = randomKey()
         let key2 = randomKey()
         let path = directory + "/ward_ops.db"
+        let sql = directory + "/ward_ops.sql"
         try await Command.output(
             try python(),
             [
                 script, path, key1, key2, String(now.timeIntervalSince1970), String(pings), String(branches),
                 String(devices),
-            ])
+            ] + (postgres ? [sql] : []))
         let key1File = directory + "/ward.key"
         let key2File = directory + "/api.key"
         try (key1 + "\n").write(toFile: key1File, atomically: true, encoding: .utf8)
         try key2.write(toFile: key2File, atomically: true, encoding: .utf8)
-        return LegacyFixture(path: path, key1: key1, key2: key2, key1File: key1File, key2File: key2File)
+        return LegacyFixture(
+            path: path, key1: key1, key2: key2, key1File: key1File, key2File: key2File,
+            postgresSQL: postgres ? sql : nil)
     }
 
     /// A Fernet key: 32 random bytes, URL-safe base64.

@@ -253,6 +253,47 @@ struct LegacyImportTests {
         }
     }
 
+    @Test("a legacy moved to PostgreSQL reads through the same mapping: same rows, same checksums")
+    func postgresLegacy() async throws {
+        let now = Date()
+        try await withTemporaryDirectory { directory in
+            let fixture = try await LegacyFixture.make(in: directory, now: now, postgres: true)
+            let statements = try String(contentsOfFile: try #require(fixture.postgresSQL), encoding: .utf8)
+                .split(separator: "\n")
+            let masterKey = MasterKey.generate()
+            let fromSQLite = try await TestDatabase.withMigrated { db, _ in
+                try await Self.importLegacy(fixture, into: db, masterKey: masterKey, now: now)
+            }
+            try await TestDatabase.withEmpty { legacy, legacyDatabase in
+                for statement in statements { try await legacy.execute(String(statement)) }
+                try await TestDatabase.withMigrated { db, _ in
+                    let source = try await PostgresLegacySource.open(url: legacyDatabase.url, logger: Self.logger)
+                    let options = LegacyImportOptions(
+                        fernetKeys: [
+                            FernetKey(fixture.key1, label: "ward.key")!, FernetKey(fixture.key2, label: "api.key")!,
+                        ],
+                        masterKey: masterKey, now: now)
+                    let report = try await LegacyImporter(
+                        source: source, connection: db, options: options, progress: LegacyProgress(quiet: true),
+                        logger: Self.logger
+                    ).run()
+                    try await source.close()
+                    #expect(report.verified, "\(report.text)")
+                    for (sqlite, postgres) in zip(fromSQLite.tables, report.tables) {
+                        #expect(sqlite.legacy == postgres.legacy)
+                        #expect(
+                            [sqlite.read, sqlite.imported, sqlite.refused] as [Int] == [
+                                postgres.read, postgres.imported, postgres.refused,
+                            ], "\(sqlite.legacy)")
+                        #expect(sqlite.sourceChecksum == postgres.sourceChecksum, "\(sqlite.legacy)")
+                        #expect(sqlite.aggregate?.source == postgres.aggregate?.source, "\(sqlite.legacy)")
+                    }
+                    #expect(report.refusals == fromSQLite.refusals)
+                }
+            }
+        }
+    }
+
     /// What an import leaves, as text: the imported tables' rows (ids, carried columns).
     static func snapshot(_ db: PostgresConnection) async throws -> [String] {
         var lines: [String] = []
