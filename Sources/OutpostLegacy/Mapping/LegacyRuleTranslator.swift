@@ -3,21 +3,18 @@ import OutpostRules
 import OutpostStore
 
 /// Legacy alert-rule expressions in Outpost's rule language (docs/alert-rules.md). Most parse
-/// as they are; the legacy's own names are rewritten (`response_time` is `avg_ping_ms`, the
-/// flag `isp_link` is the legacy's own test, an address ending in `.5`, and `100ms` is 100).
+/// as they are, `isp_link AND response_time > 100ms` among them; `ping_ms` is `avg_ping_ms`.
 /// An expression that still does not parse, or reads something Outpost does not measure, is
 /// returned with the reason: the rule is then imported disabled.
 enum LegacyRuleTranslator {
     /// What the alert engine measures for every device (docs/alert-rules.md, "Variables").
     static let engineVariables: Set<String> = [
-        "ping_unreachable", "packet_loss", "avg_ping_ms", "down_time", "status_changes", "ip",
+        "ping_unreachable", "packet_loss", "avg_ping_ms", "down_time", "status_changes", "ip", "rtt",
+        "response_time", "isp_link", "if_down", "if_oper_changes", "if_utilisation", "if_error_rate",
     ]
 
     static let rewrites: [(pattern: String, replacement: String)] = [
-        (#"\bresponse_time\b"#, "avg_ping_ms"),
-        (#"\bping_ms\b"#, "avg_ping_ms"),
-        (#"\bisp_link\b"#, "(ip LIKE '%.5')"),
-        (#"\b([0-9]+(?:\.[0-9]+)?)\s*ms\b"#, "$1"),
+        (#"\bping_ms\b"#, "avg_ping_ms")
     ]
 
     /// The translated expression, and why it cannot be used (`nil` when it can).

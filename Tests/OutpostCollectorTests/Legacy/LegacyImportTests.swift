@@ -128,7 +128,7 @@ struct LegacyImportTests {
                         == [
                             "CPU|cpu_load > 90|false", "Device Down - Critical|ping_unreachable >= 5|true",
                             "Flapping|status_changes >= 3 in 5 minutes|true", "High Latency|avg_ping_ms > 200|true",
-                            "ISP slow|(ip LIKE '%.5') AND avg_ping_ms > 100|true", "Junk|ping_unreachable >= (((|false",
+                            "ISP slow|isp_link AND response_time > 100ms|true", "Junk|ping_unreachable >= (((|false",
                         ])
                 #expect(
                     try await db.integer(
