@@ -11,17 +11,26 @@ enum AvailabilitySQL {
         guard !devices.isEmpty else { return result }
         let known = Set(devices)
         if plan.firstHour < plan.endHour {
+            // The whole hours less the skipped ones, summed apart: an anti-join against the skipped
+            // pairs sorts every hour bucket of the range, two sums hash them (docs/architecture.md,
+            // point 10).
             let skipped = plan.skippedHours
             let rows = try await connection.query(
                 """
-                SELECT h.device_id, sum(h.up_seconds)::float8, sum(h.down_seconds)::float8
-                FROM ping_rollup_1h h
-                WHERE h.bucket >= \(plan.firstHour) AND h.bucket < \(plan.endHour)
-                  AND NOT EXISTS (
-                      SELECT 1 FROM unnest(\(skipped.map { $0.device })::uuid[], \(skipped.map { $0.hour })::timestamptz[])
-                          AS x(device_id, hour)
-                      WHERE x.device_id = h.device_id AND x.hour = h.bucket)
-                GROUP BY h.device_id
+                WITH whole AS (
+                    SELECT h.device_id, sum(h.up_seconds::float8) AS up, sum(h.down_seconds::float8) AS down
+                    FROM ping_rollup_1h h
+                    WHERE h.bucket >= \(plan.firstHour) AND h.bucket < \(plan.endHour)
+                    GROUP BY h.device_id
+                ), skipped AS (
+                    SELECT h.device_id, sum(h.up_seconds::float8) AS up, sum(h.down_seconds::float8) AS down
+                    FROM unnest(\(skipped.map { $0.device })::uuid[], \(skipped.map { $0.hour })::timestamptz[])
+                        AS x(device_id, hour)
+                    JOIN ping_rollup_1h h ON h.device_id = x.device_id AND h.bucket = x.hour
+                    GROUP BY h.device_id
+                )
+                SELECT w.device_id, w.up - coalesce(s.up, 0), w.down - coalesce(s.down, 0)
+                FROM whole w LEFT JOIN skipped s ON s.device_id = w.device_id
                 """, logger: logger)
             for try await (device, up, down) in rows.decode((UUID, Double, Double).self) where known.contains(device) {
                 result[device] = (up, down)
