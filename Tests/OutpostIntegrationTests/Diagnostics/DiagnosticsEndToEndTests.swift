@@ -15,7 +15,7 @@ import Testing
 /// a cut link gets a trace, linked to its alert, that ends at the router where the path breaks.
 @Suite(
     "Diagnostics: collector dispatches, agent traces, hops stored", .serialized,
-    .tags(.root, .postgres, .netns), .needsPostgres, .needsNetworkNamespaces)
+    .tags(.root, .postgres, .netns, .timing), .needsQuietMachine, .needsPostgres, .needsNetworkNamespaces)
 struct DiagnosticsEndToEndTests {
     static let logger = Logger(label: "outpost.test.diagnostics")
 

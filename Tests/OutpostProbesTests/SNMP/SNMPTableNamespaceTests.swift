@@ -12,8 +12,8 @@ import Testing
 /// down reads down at the next poll, and traffic of a known size shows as its byte count in the
 /// in-octets rates.
 @Suite(
-    "SNMP interface tables across network namespaces", .tags(.root, .netns, .snmp), .needsNetworkNamespaces,
-    .needsSnmpd)
+    "SNMP interface tables across network namespaces", .tags(.root, .netns, .snmp, .timing), .needsQuietMachine,
+    .needsNetworkNamespaces, .needsSnmpd)
 struct SNMPTableNamespaceTests {
     static let ifOperStatus = "1.3.6.1.2.1.2.2.1.8"
     static let ifHCInOctets = "1.3.6.1.2.1.31.1.1.1.6"

@@ -6,7 +6,7 @@ import Testing
 
 /// Table items against a real snmpd: one walk per column set, one sample per row with its
 /// instance and label, per-row counter rates that neither spike on a wrap nor on a reboot.
-@Suite("SNMP table polling against a real snmpd", .tags(.snmp), .needsSnmpd)
+@Suite("SNMP table polling against a real snmpd", .tags(.snmp, .timing), .needsQuietMachine, .needsSnmpd)
 struct SNMPTablePollingTests {
     static let ifDescr = "1.3.6.1.2.1.2.2.1.2"
     static let ifType = "1.3.6.1.2.1.2.2.1.3"

@@ -18,8 +18,8 @@ extension Trait where Self == ConditionTrait {
 /// `traceroute -n` / `mtr --report -n` from the same namespace. The path is known by
 /// construction: router 1, router 2 (silent), router 3, destination, and the TUN target behind it.
 @Suite(
-    "Trace engine against traceroute on a namespace router chain", .tags(.root, .netns),
-    .needsNetworkNamespaces, .needsTraceroute)
+    "Trace engine against traceroute on a namespace router chain", .tags(.root, .netns, .timing),
+    .needsQuietMachine, .needsNetworkNamespaces, .needsTraceroute)
 struct TraceAgainstTracerouteTests {
     static let delay = Impairment(delay: .milliseconds(30), lossPercent: 10)
 
@@ -112,7 +112,11 @@ struct TraceAgainstTracerouteTests {
             #expect(result.hops.count == 3 + 3, "three silent hops after router 3 end the trace")
             let reference = try await chain.runInTracer(
                 "traceroute", ["-n", "-I", "-q", "3", "-w", "1", "-m", "10", chain.ipv4Destination])
-            #expect(Self.trimmed(ReferenceTraceroute.hops(fromTraceroute: reference)) == answering, "\(reference)")
+            // Router 3 may also report the cut host unreachable once its neighbour entry fails,
+            // at a later hop of traceroute's run: after router 3 only router 3 may answer.
+            let referenceHops = ReferenceTraceroute.hops(fromTraceroute: reference)
+            #expect(Self.trimmed(Array(referenceHops.prefix(3))) == answering, "\(reference)")
+            #expect(referenceHops.dropFirst(3).allSatisfy { $0 == nil || $0 == chain.ipv4Hop(3) }, "\(reference)")
         }
     }
 
