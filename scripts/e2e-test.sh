@@ -174,7 +174,8 @@ for branch in a b; do
 done
 duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT device_id, timestamp FROM ping_results GROUP BY 1, 2 HAVING count(*) > 1) d")
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated result rows"
-duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT item_id, timestamp FROM item_history GROUP BY 1, 2 HAVING count(*) > 1) d")
+# Table items store a row per instance: a duplicate is the same item, instance and time.
+duplicates=$(psql_db -c "SELECT count(*) FROM (SELECT item_id, instance_key, timestamp FROM item_history GROUP BY 1, 2, 3 HAVING count(*) > 1) d")
 [[ "$duplicates" == 0 ]] || fail "$duplicates duplicated item samples"
 unknown=$(psql_db -c "SELECT count(*) FROM ping_results WHERE device_id IS NULL")
 [[ "$unknown" == 0 ]] || fail "$unknown rows without a device"
