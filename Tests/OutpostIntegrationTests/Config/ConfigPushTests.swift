@@ -12,7 +12,7 @@ import OutpostWire
 import PostgresNIO
 import Testing
 
-@Suite("Configuration pushed to connected agents", .tags(.postgres), .needsPostgres)
+@Suite("Configuration pushed to connected agents", .tags(.postgres, .timing), .needsPostgres, .needsQuietMachine)
 struct ConfigPushTests {
     static let logger = Logger(label: "outpost.test.configpush")
 

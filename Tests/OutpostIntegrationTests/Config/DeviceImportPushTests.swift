@@ -7,7 +7,9 @@ import Testing
 
 @testable import OutpostCollectorTestSupport
 
-@Suite("Devices imported over the API reach the branch's agent", .tags(.postgres), .needsPostgres)
+@Suite(
+    "Devices imported over the API reach the branch's agent", .tags(.postgres, .timing), .needsPostgres,
+    .needsQuietMachine)
 struct DeviceImportPushTests {
     static let logger = Logger(label: "outpost.test.import-push")
 

@@ -14,7 +14,7 @@ import Testing
 
 /// Floods of idle TCP connections against both TLS listeners, from another loopback address
 /// than the real agent's: the flood is capped before TLS, and the real agent is served.
-@Suite("Connection floods", .tags(.postgres), .needsPostgres)
+@Suite("Connection floods", .tags(.postgres, .timing), .needsPostgres, .needsQuietMachine)
 struct ConnectionFloodTests {
     static let flood = 1_000
 

@@ -14,7 +14,7 @@ import Testing
 
 /// Batches that decode and validate but that PostgreSQL refuses (a value too long for its
 /// column, a broken CHECK): each costs only itself.
-@Suite("Poison batches", .tags(.postgres), .needsPostgres)
+@Suite("Poison batches", .tags(.postgres, .timing), .needsPostgres, .needsQuietMachine)
 struct PoisonBatchTests {
     /// A signed batch of one round per device, as an ingest batch carrying its payload.
     static func ingestBatch(
