@@ -182,11 +182,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The agent program: enrol, run, status.
+        // The agent program: enrol, run, status, probe.
         .executableTarget(
             name: "outpost-agent",
             dependencies: [
-                "OutpostAgent", "OutpostPKI",
+                "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostProbes",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -306,7 +306,7 @@ let package = Package(
             name: "OutpostAgentTests",
             dependencies: [
                 "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "OutpostTestSupport",
-                "spool-stress",
+                "spool-stress", "outpost-agent",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
