@@ -34,11 +34,14 @@ public struct DeviceDetailPage: ConsolePage {
     public let enabled: Bool
     /// The last finished trace of the device, if any.
     public let path: DevicePath?
+    /// Its interfaces from the last inventory walk, by ifIndex.
+    public let interfaces: [DeviceInterfaceRow]
+    public let hasInterfaces: Bool
 
     public init(
         frame: PageFrame, id: String, name: String, badge: StateBadge, facts: [Fact], ranges: [RangeLink],
         resolution: String, charts: [Chart], itemCharts: [Chart], alerts: [AlertRow], enabled: Bool,
-        path: DevicePath? = nil
+        path: DevicePath? = nil, interfaces: [DeviceInterfaceRow] = []
     ) {
         self.frame = frame
         self.id = id
@@ -53,5 +56,7 @@ public struct DeviceDetailPage: ConsolePage {
         self.alerts = alerts
         self.enabled = enabled
         self.path = path
+        self.interfaces = interfaces
+        self.hasInterfaces = !interfaces.isEmpty
     }
 }
