@@ -6,8 +6,13 @@ import OutpostWire
 
 /// Groups probe results into signed batches and appends them to the spool: a batch is cut
 /// when it holds `maximumResults` or its oldest result waited `maximumDelay`, so a quiet
-/// branch still reports within seconds and a busy one sends few large batches.
+/// branch still reports within a fraction of a second and a busy one sends fewer, larger
+/// batches (docs/architecture.md, "Data flow", agent batching).
 public struct Batcher: Sendable {
+    /// How long a result waits for its batch at most by default (plus a quarter of it, the tick):
+    /// with ingest's few milliseconds, a probe's row is committed within half a second.
+    public static let defaultMaximumDelay = Duration.milliseconds(200)
+
     private let agentID: AgentID
     private let key: P256Key
     private let spool: Spool
@@ -16,7 +21,8 @@ public struct Batcher: Sendable {
     private let logger: Logger
 
     public init(
-        agentID: AgentID, key: P256Key, spool: Spool, maximumResults: Int = 1_000, maximumDelay: Duration = .seconds(1),
+        agentID: AgentID, key: P256Key, spool: Spool, maximumResults: Int = 1_000,
+        maximumDelay: Duration = Batcher.defaultMaximumDelay,
         logger: Logger
     ) {
         self.agentID = agentID
