@@ -68,11 +68,22 @@ for count in "${device_counts[@]}"; do
         sleep 0.5
     done
     ticks_first=$(cpu_ticks "${agent_pid[$name]}"); first_at=$SECONDS
+    collector_ticks_first=$(cpu_ticks "${collector_pid[main]}"); read_stored "$name"; rows_first=$rows
     until [[ $(stored_rounds "$name" "$count") -ge $rounds ]]; do
         ((SECONDS < deadline)) || fail "agent $name stored fewer than $rounds rounds"
         sleep 0.5
     done
     ticks=$(( $(cpu_ticks "${agent_pid[$name]}") - ticks_first )); wall=$((SECONDS - first_at))
+    collector_ticks=$(( $(cpu_ticks "${collector_pid[main]}") - collector_ticks_first ))
+    read_stored "$name"
+    # Batch efficiency beside the latency: rows per batch over the whole run, and the
+    # collector's CPU per row stored over the measured rounds.
+    rows_per_batch=$(awk -v r="$rows" -v b="$high_water" 'BEGIN { printf "%.1f", (b > 0) ? r / b : 0 }')
+    collector_us_per_row=$(awk -v t="$collector_ticks" -v hz="$ticks_per_second" -v r="$((rows - rows_first))" \
+        'BEGIN { printf "%.1f", (r > 0) ? 1e6 * t / hz / r : 0 }')
+    echo "agent with $count devices: $rows rows in $high_water batches ($rows_per_batch rows per batch); collector ${collector_us_per_row} µs CPU per row"
+    echo "RESULT name=rows-per-batch size=$count-devices ours=$rows_per_batch reference=- unit=rows ratio=-"
+    echo "RESULT name=collector-cpu-per-row size=$count-devices ours=$collector_us_per_row reference=- unit=us ratio=-"
     hwm=$(kib "${agent_pid[$name]}" VmHWM)
     cpu_percent=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0) ? 100 * t / hz / w : 0 }')
     echo "agent with $count devices: VmHWM $hwm KiB; ${cpu_percent} % of one core over ${wall} s after the first stored round"
