@@ -18,6 +18,8 @@ import Synchronization
 /// for the whole column set (``SNMPEngine/walkColumns(_:from:varBindsPerResponse:rowLimit:)``),
 /// and yield a sample per row carrying the row's instance (OID suffix) and label; their counter
 /// rates are tracked per row and reset when the agent's `sysUpTime` went back (a reboot).
+/// When a walk sees interfaces come or go, the device's slower interface polls are read at once
+/// (``InterfaceRewalks``).
 public final class ItemPoller: Sendable {
     /// Most OIDs in one GET request (a PDU of 32 varbinds stays well under 1,472 bytes).
     public static let maximumOIDsPerRequest = 32
@@ -57,12 +59,18 @@ public final class ItemPoller: Sendable {
 
     /// Polls the items of `devices` until cancelled, handing every sample to `emit`.
     public func run(devices: [AgentConfiguration.Device], emit: @escaping @Sendable (ItemSample) -> Void) async {
+        let rewalks = InterfaceRewalks()
         await withDiscardingTaskGroup { group in
             for device in devices where !device.items.isEmpty {
                 guard let target = target(of: device) else { continue }
                 for (interval, items) in Dictionary(grouping: device.items, by: \.intervalSeconds) {
-                    let deviceID = DeviceID(device.id)
-                    group.addTask { await self.poll(items, of: deviceID, at: target, every: interval, emit: emit) }
+                    let poll = InterfaceRewalks.Poll(device: DeviceID(device.id), interval: interval)
+                    if items.contains(where: {
+                        $0.isTable && InterfaceRewalks.isInterfaceColumn(Self.normalized($0.oid))
+                    }) {
+                        rewalks.register(poll)
+                    }
+                    group.addTask { await self.poll(items, poll, at: target, rewalks: rewalks, emit: emit) }
                 }
             }
         }
@@ -88,14 +96,15 @@ public final class ItemPoller: Sendable {
     }
 
     private func poll(
-        _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget, every interval: Int,
-        emit: @Sendable (ItemSample) -> Void
+        _ items: [AgentConfiguration.Item], _ poll: InterfaceRewalks.Poll, at target: SNMPTarget,
+        rewalks: InterfaceRewalks, emit: @Sendable (ItemSample) -> Void
     ) async {
+        let (device, interval) = (poll.device, poll.interval)
         let period = Duration.seconds(max(interval, 1))
         let clock = ContinuousClock()
         let fresh = polled.withLock { seen in items.filter { !seen.contains($0.id) } }
         if !fresh.isEmpty {
-            await read(fresh, of: device, at: target, emit: emit)
+            await read(fresh, of: poll, at: target, rewalks: rewalks, emit: emit)
         }
         var hasher = Hasher()
         hasher.combine(device)
@@ -103,13 +112,11 @@ public final class ItemPoller: Sendable {
         let phase = Duration.milliseconds((hasher.finalize() & Int.max) % (max(interval, 1) * 1000))
         var next = clock.now + phase
         while !Task.isCancelled {
-            do {
-                try await clock.sleep(until: next)
-            } catch {
-                return
-            }
-            next += period
-            await read(items, of: device, at: target, emit: emit)
+            // Woken early by an interface change: read now, and keep the regular schedule.
+            let woken = await rewalks.sleep(poll, until: next)
+            guard !Task.isCancelled else { return }
+            if !woken { next += period }
+            await read(items, of: poll, at: target, rewalks: rewalks, emit: emit)
             // A poll that overran its interval starts the next one now, not in a burst of catch-ups.
             if next < clock.now { next = clock.now }
         }
@@ -118,9 +125,10 @@ public final class ItemPoller: Sendable {
     /// One GET per ``maximumOIDsPerRequest`` scalar items and one walk of the table items;
     /// their samples go to `emit`.
     private func read(
-        _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget,
-        emit: @Sendable (ItemSample) -> Void
+        _ items: [AgentConfiguration.Item], of poll: InterfaceRewalks.Poll, at target: SNMPTarget,
+        rewalks: InterfaceRewalks, emit: @Sendable (ItemSample) -> Void
     ) async {
+        let device = poll.device
         let scalars = items.filter { !$0.isTable }
         for start in stride(from: 0, to: scalars.count, by: Self.maximumOIDsPerRequest) {
             let chunk = Array(scalars[start..<min(start + Self.maximumOIDsPerRequest, scalars.count)])
@@ -132,15 +140,16 @@ public final class ItemPoller: Sendable {
             for sample in samples(of: chunk, device: device, result: result, at: Date()) { emit(sample) }
         }
         let tables = items.filter(\.isTable)
-        if !tables.isEmpty { await readTables(tables, of: device, at: target, emit: emit) }
+        if !tables.isEmpty { await readTables(tables, of: poll, at: target, rewalks: rewalks, emit: emit) }
     }
 
     /// One walk of the columns of `items` (and the columns labelling their rows); a sample per
     /// row of each item, or one sample with the error when the walk failed or the column is empty.
     private func readTables(
-        _ items: [AgentConfiguration.Item], of device: DeviceID, at target: SNMPTarget,
-        emit: @Sendable (ItemSample) -> Void
+        _ items: [AgentConfiguration.Item], of poll: InterfaceRewalks.Poll, at target: SNMPTarget,
+        rewalks: InterfaceRewalks, emit: @Sendable (ItemSample) -> Void
     ) async {
+        let device = poll.device
         let (columns, result) = await walk(items, at: target)
         guard !Task.isCancelled else { return }
         polled.withLock { seen in
@@ -157,6 +166,10 @@ public final class ItemPoller: Sendable {
             }
             return
         case .success(let success): walk = success
+        }
+        let interfaceColumns = walk.columns.filter { InterfaceRewalks.isInterfaceColumn($0.key) }
+        if !interfaceColumns.isEmpty {
+            rewalks.observe(interfaceRows: Set(interfaceColumns.values.joined().map(\.instance)), of: poll)
         }
         for (item, column) in zip(items, columns) {
             let itemID = ItemID(item.id)

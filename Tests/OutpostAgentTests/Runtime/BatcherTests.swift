@@ -35,7 +35,7 @@ struct BatcherTests {
                     agentID: AgentID(UUID()), key: P256Key.generate(), spool: spool, maximumResults: maximumResults,
                     maximumDelay: maximumDelay, logger: testLogger)
                 let (results, feed) = AsyncStream.makeStream(of: ProbeResult.self)
-                return try await withThrowingTaskGroup(of: [SpoolRecord].self) { group in
+                return await withTaskGroup(of: [SpoolRecord].self) { group in
                     group.addTask {
                         await spool.run()
                         return []

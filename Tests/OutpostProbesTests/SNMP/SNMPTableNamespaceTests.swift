@@ -17,6 +17,7 @@ import Testing
 struct SNMPTableNamespaceTests {
     static let ifOperStatus = "1.3.6.1.2.1.2.2.1.8"
     static let ifHCInOctets = "1.3.6.1.2.1.31.1.1.1.6"
+    static let ifName = "1.3.6.1.2.1.31.1.1.1.1"
 
     /// Sends `count` UDP datagrams of `payload` bytes to port 9 (discard) of `address`.
     static func sendDatagrams(to address: String, count: Int, payload: Int) throws {
@@ -108,5 +109,41 @@ struct SNMPTableNamespaceTests {
             previous = sample.timestamp
         }
         #expect(abs(integrated - counted) < 1, "rates × intervals \(integrated) ≠ counter increase \(counted)")
+    }
+
+    @Test("an interface added to the device is named by an immediate walk of the hourly inventory columns")
+    func addedInterfaceIsInventoriedAtOnce() async throws {
+        let namespace = try NetworkNamespace()
+        defer { namespace.close() }
+        let port = try FreePort.udp()
+        let agent = try await SNMPDaemon(
+            host: "\(namespace.linkPrefix).2", port: port, launcher: try namespace.launcher())
+        defer { agent.stop() }
+        // Metrics every second, names every hour: only an interface change reads the names again.
+        let status = AgentConfiguration.Item(
+            id: UUID(), name: "if_oper_status", oid: Self.ifOperStatus, intervalSeconds: 1, valueType: "integer",
+            isTable: true)
+        let names = AgentConfiguration.Item(
+            id: UUID(), name: "if_name", oid: Self.ifName, intervalSeconds: 3_600, valueType: "string", isTable: true)
+        let device = AgentConfiguration.Device(
+            id: UUID(), name: "ns", address: agent.host, items: [status, names],
+            snmp: SNMPCredential(version: .v2c, community: agent.community))
+        let stream = try SNMPTableSampleStream([device], port: agent.port)
+        @Sendable func named(_ name: String, _ samples: [ItemSample]) -> Bool {
+            samples.contains { $0.itemID == ItemID(names.id) && $0.value == .octetString(Array(name.utf8)) }
+        }
+        let first = try await stream.wait("the first inventory") { named(namespace.innerInterface, $0) }
+        let inventories = first.filter { $0.itemID == ItemID(names.id) }.map(\.timestamp)
+        #expect(Set(inventories).count == 1, "one inventory walk so far")
+
+        let tag = TestNetwork.uniqueTag()
+        let added = "opn\(tag)"
+        try namespace.inside(["link", "add", added, "type", "veth", "peer", "name", "opq\(tag)"])
+        // snmpd rereads its interface table within seconds; the next metrics walk sees the row.
+        let after = try await stream.wait(seconds: 30, "the added interface's name") { named(added, $0) }
+        await stream.stop()
+        let statusRows = after.filter { $0.itemID == ItemID(status.id) && $0.instance?.label == added }
+        #expect(!statusRows.isEmpty, "the metrics walk saw the interface")
+        #expect(Set(after.filter { $0.itemID == ItemID(names.id) }.map(\.timestamp)).count >= 2)
     }
 }
