@@ -161,6 +161,13 @@ struct PathChangeAlertTests {
                     JOIN alert_history h ON h.id = j.alert_history_id WHERE h.rule_name = 'lossy'
                     """)
                 #expect(linked == ["alert|traceroute|pending"], "the alert's trace waits for the branch's agent")
+                let alert = try #require(
+                    UUID(uuidString: try await db.strings("SELECT id::text FROM alert_history").first ?? ""))
+                let job = try #require(
+                    UUID(uuidString: try await db.strings("SELECT id::text FROM diagnostic_jobs").first ?? ""))
+                #expect(
+                    try await AlertDesk(logger: Self.logger).alert(id: alert, on: db)?.traceJobID == job,
+                    "the alert shows its trace")
 
                 // Two traces with different paths: the newest path_changed is true.
                 _ = try await Self.trace(["10.70.9.1", "10.70.0.1"], site, dispatcher, engine, on: db)
