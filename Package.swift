@@ -306,7 +306,7 @@ let package = Package(
             name: "OutpostAgentTests",
             dependencies: [
                 "OutpostAgent", "OutpostCore", "OutpostPKI", "OutpostSettings", "OutpostWire", "OutpostTestSupport",
-                "spool-stress", "outpost-agent",
+                "spool-stress", "outpost-agent", "OutpostProbes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -21,6 +21,8 @@ struct DiagCommand: AsyncParsableCommand {
         var port = 80
         @Flag(help: "Wait for the result (showing progress) and print it as a table.")
         var wait = false
+        @Flag(help: "Resolve the hop addresses to names (reverse DNS, within 2 s), shown in the NAME column.")
+        var resolve = false
     }
 
     struct Traceroute: AsyncParsableCommand {
@@ -32,7 +34,8 @@ struct DiagCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try DiagnosticRequest(
-                kind: .traceroute, probeProtocol: options.probeProtocol, port: options.port, trigger: .manual)
+                kind: .traceroute, probeProtocol: options.probeProtocol, port: options.port, trigger: .manual,
+                resolveNames: options.resolve)
             try await DiagCommand.start(request, options)
         }
     }
@@ -47,7 +50,8 @@ struct DiagCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try DiagnosticRequest(
-                kind: .mtr, probeProtocol: options.probeProtocol, port: options.port, cycles: cycles, trigger: .manual)
+                kind: .mtr, probeProtocol: options.probeProtocol, port: options.port, cycles: cycles, trigger: .manual,
+                resolveNames: options.resolve)
             try await DiagCommand.start(request, options)
         }
     }
@@ -201,10 +205,11 @@ enum DiagnosticTable {
                 ]
             }
         case .mtr:
-            header = ["HOP", "HOST", "Loss%", "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Javg"]
+            header = ["HOP", "HOST", "NAME", "Loss%", "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Javg"]
             rows = hops.map { hop in
                 [
-                    "\(hop.number).|--", hop.address ?? "???", String(format: "%.1f%%", hop.lossPercent), "\(hop.sent)",
+                    "\(hop.number).|--", hop.address ?? "???", hop.hostname ?? "",
+                    String(format: "%.1f%%", hop.lossPercent), "\(hop.sent)",
                     ms(hop.lastMilliseconds), ms(hop.averageMilliseconds), ms(hop.bestMilliseconds),
                     ms(hop.worstMilliseconds), ms(hop.standardDeviationMilliseconds), ms(hop.jitterMilliseconds),
                 ]

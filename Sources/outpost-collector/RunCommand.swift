@@ -133,7 +133,8 @@ struct RunCommand: AsyncParsableCommand {
         let alerts = try AlertEngine(client: client, configuration: try settings.alertEngine(), logger: logger)
         let pipeline = IngestPipeline(database: url, logger: logger, committed: alerts.observe)
         let discovery = DiscoveryDispatcher(client: client, registry: sessions, masterKey: key, logger: logger)
-        let diagnostics = DiagnosticsDispatcher(client: client, registry: sessions, logger: logger)
+        let diagnostics = DiagnosticsDispatcher(
+            client: client, registry: sessions, logger: logger, ended: alerts.observe(trace:))
         let tls = try AgentTLS(
             certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
             caCertificate: authority.certificate, denyList: denyList)

@@ -10,7 +10,9 @@ import Synchronization
 /// `alert_history`, notifying webhooks and e-mail recipients.
 ///
 /// The ingest pipeline hands committed batches to ``observe(_:)``, which only queues them in a
-/// bounded buffer (dropping and counting when full), so a slow engine never stalls ingest. The
+/// bounded buffer (dropping and counting when full), so a slow engine never stalls ingest; the
+/// diagnostics dispatcher hands it the traces that completed (``observe(trace:)``, the variable
+/// `path_changed`) the same way. The
 /// engine keeps per-device windows of rule variables in memory (see `DeviceWindows`), evaluates
 /// the rules in scope of each device a batch touched, and moves each (rule, device) pair through
 /// ok → pending (`FOR` duration) → firing → ok: one `alert_history` row per episode, inserted when
@@ -25,6 +27,7 @@ import Synchronization
 /// and every `reloadInterval`; every database call has a time limit; a rule that does not parse is
 /// logged with its position and skipped. A device in an open maintenance window (read the same
 /// way, see `MaintenanceWatcher`) has its alerts recorded with `in_maintenance` and notifies nobody.
+/// A rule with a `trace` action has the device traced when its alert fires (docs/architecture.md).
 public final class AlertEngine: Service, Sendable {
     /// Tuning of the engine.
     public struct Configuration: Sendable {
@@ -54,6 +57,9 @@ public final class AlertEngine: Service, Sendable {
         public var leaseDuration: Duration = .seconds(30)
         /// How often maintenance windows are read again (besides when one is created or ended).
         public var maintenanceRefreshInterval: Duration = .seconds(10)
+        /// Rate limit of the traces of rules with a `trace` action, shared with the traces of
+        /// devices going down (``DiagnosticsDispatcher/Configuration/downTraceLimits``).
+        public var traceLimits = DiagnosticJobStore.DownTraceLimits()
 
         public init() {}
     }
@@ -65,10 +71,17 @@ public final class AlertEngine: Service, Sendable {
     private let notifier: AlertNotifier
     private let maintenance: MaintenanceWatcher
     private let flapping: FlapDetector.Configuration
-    private let commits: AsyncStream<[IngestBatch]>
-    private let continuation: AsyncStream<[IngestBatch]>.Continuation
+    /// What the engine evaluates: committed batches, or traces that ended.
+    private enum Input: Sendable {
+        case commit([IngestBatch])
+        case trace(DiagnosticJobEnding)
+    }
+
+    private let commits: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
     private let dropped = Atomic(0)
     private let evaluated = Atomic(0)
+    private let evaluatedTraceCount = Atomic(0)
     private let ruleSet = Mutex(AlertRuleSet())
     /// Rejected rules already logged, by id and expression: each is logged once, not at every reload.
     private let reportedRejections = Mutex(Set<String>())
@@ -110,7 +123,18 @@ public final class AlertEngine: Service, Sendable {
 
     /// Queues committed batches for evaluation; never waits (pass it as the pipeline's `committed`).
     public func observe(_ batches: [IngestBatch]) {
-        if case .dropped = continuation.yield(batches) {
+        enqueue(.commit(batches))
+    }
+
+    /// Queues a trace that ended for evaluation (its `path_changed` sample); never waits (pass it
+    /// as the diagnostics dispatcher's `ended`). Endings other than completed are ignored.
+    public func observe(trace ending: DiagnosticJobEnding) {
+        guard ending.tracedPath else { return }
+        enqueue(.trace(ending))
+    }
+
+    private func enqueue(_ input: Input) {
+        if case .dropped = continuation.yield(input) {
             let count = dropped.add(1, ordering: .relaxed).newValue
             if count.nonzeroBitCount == 1 {  // 1, 2, 4, 8…: visible without flooding the log
                 logger.warning(
@@ -120,11 +144,14 @@ public final class AlertEngine: Service, Sendable {
         }
     }
 
-    /// Groups of committed batches dropped because the engine was behind.
+    /// Groups of committed batches (and trace endings) dropped because the engine was behind.
     public var droppedCommits: Int { dropped.load(ordering: .relaxed) }
 
     /// Groups of committed batches evaluated so far.
     public var evaluatedCommits: Int { evaluated.load(ordering: .acquiring) }
+
+    /// Completed traces evaluated so far.
+    public var evaluatedTraces: Int { evaluatedTraceCount.load(ordering: .acquiring) }
 
     /// The maintenance window the engine knows to cover `device` at `time`, if any.
     public func maintenanceWindow(covering device: UUID, at time: Date) -> UUID? {
@@ -140,11 +167,17 @@ public final class AlertEngine: Service, Sendable {
                 var evaluator = await self.start()
                 group.addTask { await self.reloadPeriodically() }
                 group.addTask { await self.reloadOnChange() }
-                for await batches in self.commits {
+                for await input in self.commits {
                     evaluator.use(self.ruleSet.withLock { $0 })
                     evaluator.maintenance = self.maintenance.coverage
-                    await evaluator.evaluate(batches)
-                    self.evaluated.add(1, ordering: .releasing)
+                    switch input {
+                    case .commit(let batches):
+                        await evaluator.evaluate(batches)
+                        self.evaluated.add(1, ordering: .releasing)
+                    case .trace(let ending):
+                        await evaluator.evaluate(ending)
+                        self.evaluatedTraceCount.add(1, ordering: .releasing)
+                    }
                 }
                 group.cancelAll()
             }
@@ -176,7 +209,7 @@ public final class AlertEngine: Service, Sendable {
             client: client, store: store, notifier: notifier, flapping: flapping,
             leases: AlertLeases(
                 owner: configuration.instanceName, duration: configuration.leaseDuration, logger: logger),
-            logger: logger)
+            traceLimits: configuration.traceLimits, logger: logger)
     }
 
     private func reloadPeriodically() async {

@@ -9,7 +9,8 @@ import PostgresNIO
 /// what is known of each device, and the state of each (rule, device) pair in the scopes
 /// (branches) this engine holds the lease of. Flapping, edge-router dependencies and
 /// notifications are in the `AlertEvaluator+…` files. A device in an open maintenance window
-/// (``maintenance``) has its alerts recorded with `in_maintenance` and pages nobody.
+/// (``maintenance``) has its alerts recorded with `in_maintenance` and pages nobody. Completed
+/// traces give the `path_changed` variable; a rule's `trace` action is in `AlertEvaluator+Trace`.
 struct AlertEvaluator {
     struct Key: Hashable {
         let rule: UUID
@@ -22,6 +23,8 @@ struct AlertEvaluator {
     let notifier: AlertNotifier
     let logger: Logger
     private let flapping: FlapDetector.Configuration
+    /// Rate limit of the traces of `trace` actions (shared with the down traces).
+    let traceLimits: DiagnosticJobStore.DownTraceLimits
     private var leases: AlertLeases
     private(set) var windows: [UUID: DeviceWindows] = [:]
     private var devices: [UUID: AlertDeviceInfo] = [:]
@@ -36,9 +39,10 @@ struct AlertEvaluator {
 
     init(
         client: PostgresClient, store: AlertRuleStore, notifier: AlertNotifier, flapping: FlapDetector.Configuration,
-        leases: AlertLeases, logger: Logger
+        leases: AlertLeases, traceLimits: DiagnosticJobStore.DownTraceLimits = .init(), logger: Logger
     ) {
         self.client = client
+        self.traceLimits = traceLimits
         self.store = store
         self.notifier = notifier
         self.flapping = flapping
@@ -73,7 +77,11 @@ struct AlertEvaluator {
                 "alert engine cannot read devices; batch evaluated with what is known",
                 metadata: ["error": "\(String(reflecting: error))"])
         }
-        await warmUp(rounds)
+        var earliest: [DeviceID: Date] = [:]
+        for round in rounds where earliest[round.deviceID] == nil {
+            earliest[round.deviceID] = round.timestamp  // rounds are sorted: the first is the earliest
+        }
+        await warmUp(earliest)
         for round in rounds {
             windows[round.deviceID.uuid, default: DeviceWindows()].add(round)
             if let device = devices[round.deviceID.uuid] {
@@ -85,6 +93,28 @@ struct AlertEvaluator {
             windows[sample.deviceID.uuid, default: DeviceWindows()].add(
                 sample, name: name, interface: interfaceColumns[sample.itemID.uuid])
         }
+        await evaluateRules(of: touched)
+    }
+
+    /// Adds a completed trace's `path_changed` sample (false for a device's first trace: nothing
+    /// to compare with) at its completion time, then evaluates the device's rules as a commit does.
+    mutating func evaluate(_ trace: DiagnosticJobEnding) async {
+        let device = trace.deviceID
+        do {
+            try await learn(devices: [device], items: [])
+        } catch {
+            logger.error(
+                "alert engine cannot read a traced device; trace evaluated with what is known",
+                metadata: ["error": "\(String(reflecting: error))"])
+        }
+        await warmUp([DeviceID(device): trace.completedAt])
+        windows[device, default: DeviceWindows()].add(pathChanged: trace.pathChanged ?? false, at: trace.completedAt)
+        await evaluateRules(of: [device])
+    }
+
+    /// Evaluates the rules in scope of every device of `touched` whose branch this engine holds
+    /// the lease of (edge routers first, so that their devices' alerts see them down).
+    private mutating func evaluateRules(of touched: Set<UUID>) async {
         let owned = await ownedScopes(of: touched)
         let gateways = Set(devices.values.compactMap(\.gatewayID))
         let order = touched.sorted {
@@ -175,23 +205,30 @@ struct AlertEvaluator {
     /// Rounds replayed from `ping_results` for a device seen for the first time.
     static let warmUpRounds = 1_000
 
-    /// Gives each device seen for the first time the rounds stored before this batch's, so a
-    /// restarted engine continues counting (`ping_unreachable`, `status_changes`) where it was.
-    private mutating func warmUp(_ rounds: [PingRoundResult]) async {
-        var earliest: [DeviceID: Date] = [:]
-        for round in rounds where windows[round.deviceID.uuid] == nil && earliest[round.deviceID] == nil {
-            earliest[round.deviceID] = round.timestamp  // rounds are sorted: the first is the earliest
-        }
+    /// How far back the completed traces of a device seen for the first time are replayed
+    /// (`path_changed` alone reads the newest one, however old).
+    static let warmUpTraceSeconds = 7.0 * 86_400
+
+    /// Gives each device seen for the first time the rounds and completed traces stored before
+    /// `earliest` (its first new sample), so a restarted engine continues counting
+    /// (`ping_unreachable`, `status_changes`) where it was and knows the last `path_changed`.
+    private mutating func warmUp(_ earliest: [DeviceID: Date]) async {
         let seconds = max(rules.retention, 3_600)
-        for (device, before) in earliest {
+        let traceSeconds = max(rules.retention, Self.warmUpTraceSeconds)
+        for (device, before) in earliest where windows[device.uuid] == nil {
             do {
-                let history = try await client.withConnection(timeout: PostgresClient.callTimeout) {
-                    [store] connection in
-                    try await store.recentPings(
-                        device: device, before: before, seconds: seconds, limit: Self.warmUpRounds, on: connection)
+                let (history, traces) = try await client.withConnection(timeout: PostgresClient.callTimeout) {
+                    [store, logger] connection in
+                    (
+                        try await store.recentPings(
+                            device: device, before: before, seconds: seconds, limit: Self.warmUpRounds, on: connection),
+                        try await DiagnosticJobStore(logger: logger).completedTraces(
+                            device: device.uuid, before: before, seconds: traceSeconds, on: connection)
+                    )
                 }
                 var window = DeviceWindows()
                 for round in history { window.add(round) }
+                for trace in traces { window.add(pathChanged: trace.pathChanged ?? false, at: trace.completedAt) }
                 windows[device.uuid] = window
             } catch {
                 logger.error(
@@ -289,6 +326,7 @@ struct AlertEvaluator {
                     "maintenance": "\(context.maintenanceWindow.map { "\($0)" } ?? "-")",
                 ])
             if pages { notify(.firing, id: id, context, message: message) }
+            if context.record.traces { await trace(alert: id, context) }
         } catch {
             logger.error(
                 "could not record a firing alert",

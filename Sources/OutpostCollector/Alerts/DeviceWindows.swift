@@ -11,8 +11,8 @@ import OutpostStore
 /// and `response_time` (the round's mean RTT in seconds, so `response_time > 100ms` reads as
 /// written). Item samples give one series per item name (numeric values only); a table item's
 /// series holds one sample per walk, the highest value of its rows. IF-MIB table samples also
-/// give the interface variables (``InterfaceVariables``), and `isp_link` is the device's ISP
-/// classification at each round (docs/alert-rules.md).
+/// give the interface variables (``InterfaceVariables``), `isp_link` is the device's ISP
+/// classification at each round, and completed traces give `path_changed` (docs/alert-rules.md).
 struct DeviceWindows {
     /// Samples per variable, oldest first.
     private(set) var series: [String: [RuleSample]] = [:]
@@ -51,6 +51,13 @@ struct DeviceWindows {
     /// at the time of a round.
     mutating func add(ispLink: Bool, at time: Date) {
         append("isp_link", RuleSample(time, .boolean(ispLink)))
+    }
+
+    /// Adds whether a completed trace's path differed from the device's previous one, at its
+    /// completion time (once: a trace replayed at warm-up and then reported is not counted twice).
+    mutating func add(pathChanged: Bool, at time: Date) {
+        guard series["path_changed"]?.contains(where: { $0.timestamp == time }) != true else { return }
+        append("path_changed", RuleSample(time, .boolean(pathChanged)))
     }
 
     /// Adds an item sample under `name` (counters as their raw value; failed polls are skipped).

@@ -17,14 +17,18 @@ struct DiagnosticRoutes: Sendable {
         let port: Int
         let cycles: Int
         let wait: Bool
+        /// Whether the agent resolves the hop addresses to names (`hostname` of each hop).
+        let resolve: Bool
 
         init(from decoder: any Decoder) throws {
-            let fields = try JSONFields(from: decoder, known: ["device", "protocol", "port", "cycles", "wait"])
+            let fields = try JSONFields(
+                from: decoder, known: ["device", "protocol", "port", "cycles", "wait", "resolve"])
             device = try fields.required("device")
             probeProtocol = try fields.optional("protocol") ?? "icmp"
             port = try fields.optional("port") ?? 80
             cycles = try fields.optional("cycles") ?? 10
             wait = try fields.optional("wait") ?? false
+            resolve = try fields.optional("resolve") ?? false
         }
     }
 
@@ -53,7 +57,7 @@ struct DiagnosticRoutes: Sendable {
                         try await Self.requireDevice(device, inventory, user, on: connection)
                         let request = try DiagnosticRequest(
                             kind: kind, probeProtocol: new.probeProtocol, port: new.port, cycles: new.cycles,
-                            trigger: .api)
+                            trigger: .api, resolveNames: new.resolve)
                         return try await jobs.create(device: device, request, by: user.actor, on: connection)
                     }
                 }

@@ -45,6 +45,8 @@ struct DiagnosticTrace: Encodable, Sendable {
     let kind: String
     let `protocol`: String
     let cycles: Int
+    /// Whether the hop addresses are resolved to names (each hop's `hostname`).
+    let resolve: Bool
     let trigger: String
     let status: String
     let agentId: UUID?
@@ -66,6 +68,7 @@ struct DiagnosticTrace: Encodable, Sendable {
         kind = job.kind.rawValue
         self.protocol = job.probeProtocol
         cycles = job.cycles
+        resolve = job.resolveNames
         trigger = job.trigger.rawValue
         status = job.status.rawValue
         agentId = job.agentID

@@ -11,6 +11,7 @@ import Synchronization
 /// down (rate-limited per branch) and of due schedules, dispatches pending jobs to a connected
 /// agent of the device's branch, forwards cancellations, records what the agents report
 /// (validated: every report is hostile input), and fails jobs no agent can run, with the reason.
+/// Each job it ends is handed to `ended` (the alert engine's `path_changed`).
 ///
 /// Several collectors may share the database: jobs are claimed with `FOR UPDATE SKIP LOCKED`
 /// and triggered jobs are created under advisory locks, so each is created and dispatched once.
@@ -47,12 +48,18 @@ public final class DiagnosticsDispatcher: Service, Sendable {
     private let dispatched = Mutex<[UUID: Dispatched]>([:])
     private let wakeUps: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
+    private let ended: @Sendable (DiagnosticJobEnding) -> Void
 
-    /// - Parameter registry: the sessions jobs are sent on; share it with the ``AgentSessionContext``.
+    /// - Parameters:
+    ///   - registry: the sessions jobs are sent on; share it with the ``AgentSessionContext``.
+    ///   - ended: told of every job an agent's report ended; must not wait (pass
+    ///     ``AlertEngine/observe(trace:)``).
     public init(
-        client: PostgresClient, registry: SessionRegistry, configuration: Configuration = .init(), logger: Logger
+        client: PostgresClient, registry: SessionRegistry, configuration: Configuration = .init(), logger: Logger,
+        ended: @escaping @Sendable (DiagnosticJobEnding) -> Void = { _ in }
     ) {
         self.client = client
+        self.ended = ended
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
@@ -115,7 +122,7 @@ public final class DiagnosticsDispatcher: Service, Sendable {
             let agent = AgentID(claimed.agentID)
             let parameters = DiagnosticJobParameters(
                 target: claimed.targetIP, probeProtocol: claimed.probeProtocol, port: UInt16(clamping: claimed.port),
-                cycles: claimed.cycles)
+                cycles: claimed.cycles, resolveNames: claimed.resolveNames)
             guard let channel = registry.channel(of: agent) else {
                 try await jobs.returnToPending(claimed.jobID, on: connection)
                 continue
@@ -188,11 +195,15 @@ public final class DiagnosticsDispatcher: Service, Sendable {
                     metadata: ["job": "\(result.jobID)", "agent": "\(agent)", "error": "\(error)"])
             }
         }
-        let ended = try await DiagnosticJobStore(logger: logger).finish(
+        let ending = try await DiagnosticJobStore(logger: logger).end(
             result.jobID, agent: agent, status: status, report: report, detail: detail, on: connection)
         logger.info(
             "diagnostic job ended",
-            metadata: ["job": "\(result.jobID)", "status": "\(status.rawValue)", "recorded": "\(ended)"])
+            metadata: [
+                "job": "\(result.jobID)", "status": "\(status.rawValue)", "recorded": "\(ending != nil)",
+                "path_changed": "\(ending?.pathChanged.map { "\($0)" } ?? "-")",
+            ])
+        if let ending { ended(ending) }
     }
 
     /// A session ended: the jobs sent on it that have not ended fail with the reason.

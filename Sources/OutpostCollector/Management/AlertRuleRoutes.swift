@@ -9,7 +9,7 @@ import OutpostStore
 struct AlertRuleRoutes: Sendable {
     static let fields: Set<String> = [
         "name", "description", "expression", "severity", "enabled", "deviceId", "branch", "deviceGroup", "webhooks",
-        "emailRecipients",
+        "emailRecipients", "trace",
     ]
 
     struct NewRule: Decodable {
@@ -27,6 +27,7 @@ struct AlertRuleRoutes: Sendable {
             draft.deviceGroup = try fields.optional("deviceGroup")
             draft.webhooks = try fields.optional("webhooks") ?? []
             draft.emailRecipients = try fields.optional("emailRecipients") ?? []
+            draft.trace = try fields.optional("trace") ?? false
             self.draft = draft
         }
     }
@@ -47,6 +48,7 @@ struct AlertRuleRoutes: Sendable {
             patch.deviceGroup = try fields.nullable("deviceGroup")
             patch.webhooks = try fields.optional("webhooks")
             patch.emailRecipients = try fields.optional("emailRecipients")
+            patch.trace = try fields.optional("trace")
             self.patch = patch
         }
     }

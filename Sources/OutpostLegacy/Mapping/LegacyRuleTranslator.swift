@@ -11,6 +11,7 @@ enum LegacyRuleTranslator {
     static let engineVariables: Set<String> = [
         "ping_unreachable", "packet_loss", "avg_ping_ms", "down_time", "status_changes", "ip", "rtt",
         "response_time", "isp_link", "if_down", "if_oper_changes", "if_utilisation", "if_error_rate",
+        "path_changed",
     ]
 
     static let rewrites: [(pattern: String, replacement: String)] = [

@@ -164,7 +164,9 @@ public struct AlertDesk: Sendable {
             SELECT h.id, h.rule_id, COALESCE(h.rule_name, r.name), h.device_id, d.name, b.name, b.region,
                    h.severity, h.message, h.value, h.triggered_at, h.resolved_at, h.acknowledged, au.username,
                    h.acknowledged_at, h.acknowledgement_comment, ru.username, h.resolution_comment,
-                   h.in_maintenance, h.kind, (extract(epoch FROM h.triggered_at) * 1000000)::bigint
+                   h.in_maintenance, h.kind, (extract(epoch FROM h.triggered_at) * 1000000)::bigint,
+                   (SELECT j.id FROM diagnostic_jobs j WHERE j.alert_history_id = h.id
+                    ORDER BY j.created_at DESC, j.id LIMIT 1)
             FROM alert_history h
             JOIN alert_rules r ON r.id = h.rule_id
             LEFT JOIN standalone_devices d ON d.id = h.device_id
@@ -179,11 +181,11 @@ public struct AlertDesk: Sendable {
         for try await (
             id, rule, ruleName, device, deviceName, branch, region, severity, message, value, triggered, resolved,
             acknowledged, acknowledgedBy, acknowledgedAt, acknowledgementComment, resolvedBy, resolutionComment,
-            inMaintenance, kind, microseconds
+            inMaintenance, kind, microseconds, trace
         ) in rows.decode(
             (
                 UUID, UUID, String, UUID?, String?, String?, String?, String, String, String?, Date, Date?, Bool,
-                String?, Date?, String?, String?, String?, Bool, String, Int64
+                String?, Date?, String?, String?, String?, Bool, String, Int64, UUID?
             ).self)
         {
             alerts.append(
@@ -194,7 +196,8 @@ public struct AlertDesk: Sendable {
                         triggeredAt: triggered, resolvedAt: resolved, acknowledged: acknowledged,
                         acknowledgedBy: acknowledgedBy, acknowledgedAt: acknowledgedAt,
                         acknowledgementComment: acknowledgementComment, resolvedBy: resolvedBy,
-                        resolutionComment: resolutionComment, inMaintenance: inMaintenance, kind: kind),
+                        resolutionComment: resolutionComment, inMaintenance: inMaintenance, kind: kind,
+                        traceJobID: trace),
                     microseconds
                 ))
         }

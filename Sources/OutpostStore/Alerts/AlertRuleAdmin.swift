@@ -35,10 +35,10 @@ public struct AlertRuleAdmin: Sendable {
             name: draft.name, description: draft.description, expression: draft.expression, severity: draft.severity,
             enabled: draft.enabled, deviceID: draft.deviceID, branchName: draft.branchName,
             deviceGroup: draft.deviceGroup, webhooks: draft.webhooks,
-            emailRecipients: Self.unique(draft.emailRecipients))
+            emailRecipients: Self.unique(draft.emailRecipients), trace: draft.trace)
         try fields.validate()
         let channels = try StoredAlertRule.channels(
-            webhooks: fields.webhooks, emailRecipients: fields.emailRecipients, existing: "[]")
+            webhooks: fields.webhooks, emailRecipients: fields.emailRecipients, trace: fields.trace, existing: "[]")
         return try await connection.transaction(logger: logger) { connection in
             let branchID = try await scope(of: fields, on: connection)
             let rows = try await connection.query(
@@ -77,16 +77,17 @@ public struct AlertRuleAdmin: Sendable {
             var fields = AlertRuleFields(
                 name: old.name, description: old.description, expression: old.expression, severity: old.severity,
                 enabled: old.enabled, deviceID: old.deviceID, branchName: old.branchName, deviceGroup: old.deviceGroup,
-                webhooks: old.webhooks, emailRecipients: old.emailRecipients)
+                webhooks: old.webhooks, emailRecipients: old.emailRecipients, trace: old.trace)
             fields.apply(patch)
-            let notificationsChanged = patch.webhooks != nil || patch.emailRecipients != nil
+            let notificationsChanged = patch.webhooks != nil || patch.emailRecipients != nil || patch.trace != nil
             try fields.validate(
                 expression: patch.expression != nil || fields.enabled, notifications: notificationsChanged)
             let branchID = try await scope(of: fields, on: connection)
             let channels =
                 notificationsChanged
                 ? try StoredAlertRule.channels(
-                    webhooks: fields.webhooks, emailRecipients: fields.emailRecipients, existing: before.channelsJSON)
+                    webhooks: fields.webhooks, emailRecipients: fields.emailRecipients, trace: fields.trace,
+                    existing: before.channelsJSON)
                 : nil
             try await connection.query(
                 """

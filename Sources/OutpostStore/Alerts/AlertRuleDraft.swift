@@ -22,6 +22,8 @@ public struct AlertRuleDraft: Sendable, Equatable {
     public var webhooks: [String]
     /// E-mail addresses to notify.
     public var emailRecipients: [String]
+    /// Whether a firing alert traces the path to its device (the `trace` action).
+    public var trace = false
 
     /// An enabled global rule without notifications; set the other properties as needed.
     public init(name: String, expression: String, severity: String) {
@@ -57,6 +59,8 @@ public struct AlertRulePatch: Sendable, Equatable {
     public var webhooks: [String]?
     /// Replaces every e-mail recipient of the rule.
     public var emailRecipients: [String]?
+    /// Adds or removes the `trace` action.
+    public var trace: Bool?
 
     /// A patch that changes nothing; set the properties to change.
     public init() {}

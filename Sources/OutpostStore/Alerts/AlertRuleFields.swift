@@ -14,6 +14,7 @@ struct AlertRuleFields: Sendable {
     var deviceGroup: String?
     var webhooks: [String]
     var emailRecipients: [String]
+    var trace: Bool
 
     /// Takes every field `patch` sets (e-mail addresses without repeats).
     mutating func apply(_ patch: AlertRulePatch) {
@@ -27,6 +28,7 @@ struct AlertRuleFields: Sendable {
         if let deviceGroup = patch.deviceGroup { self.deviceGroup = deviceGroup }
         if let webhooks = patch.webhooks { self.webhooks = webhooks }
         if let addresses = patch.emailRecipients { emailRecipients = AlertRuleAdmin.unique(addresses) }
+        if let trace = patch.trace { self.trace = trace }
     }
 
     /// Refuses what does not fit a column, an expression that does not parse (when

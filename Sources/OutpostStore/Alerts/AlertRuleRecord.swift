@@ -19,11 +19,14 @@ public struct AlertRuleRecord: Sendable, Equatable {
     /// E-mail addresses to notify: the `to` of `notification_channels` entries of type `email`
     /// and the rule's `notification_recipients`, when it has an `email` channel; empty otherwise.
     public let emailRecipients: [String]
+    /// Whether the rule has a `trace` action (a `notification_channels` entry `{"type": "trace"}`):
+    /// when its alert fires, the agent of the device's branch traces the path to it.
+    public let traces: Bool
 
     /// Creates a record.
     public init(
         id: UUID, name: String, expression: String, severity: String, scope: AlertRuleScope, webhooks: [String],
-        emailRecipients: [String] = []
+        emailRecipients: [String] = [], traces: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -32,6 +35,7 @@ public struct AlertRuleRecord: Sendable, Equatable {
         self.scope = scope
         self.webhooks = webhooks
         self.emailRecipients = emailRecipients
+        self.traces = traces
     }
 }
 

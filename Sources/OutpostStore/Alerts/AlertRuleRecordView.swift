@@ -26,6 +26,8 @@ public struct AlertRuleRecordView: Sendable, Equatable, Encodable {
     public let webhooks: [String]
     /// E-mail addresses notified.
     public let emailRecipients: [String]
+    /// Whether a firing alert traces the path to its device (the `trace` action).
+    public let trace: Bool
     /// When the rule was created (UTC).
     public let createdAt: Date
     /// When it last changed, if ever.

@@ -7,7 +7,9 @@ import PostgresNIO
 /// Reads `alert_rules` and writes `alert_history` for the collector's alert engine.
 public struct AlertRuleStore: Sendable {
     /// Types of the variables the engine provides that are not numbers.
-    public static let declaredTypes: [String: RuleValueType] = ["ip": .string, "isp_link": .boolean]
+    public static let declaredTypes: [String: RuleValueType] = [
+        "ip": .string, "isp_link": .boolean, "path_changed": .boolean,
+    ]
     /// The channel a trigger notifies on every change to `alert_rules` (migration 6).
     public static let changeChannel = "outpost_alert_rules"
 
@@ -41,7 +43,8 @@ public struct AlertRuleStore: Sendable {
                 id: id, name: name, expression: expression, severity: severity,
                 scope: AlertRuleScope(deviceID: deviceID, branchID: branchID, deviceGroup: group),
                 webhooks: Self.webhooks(in: channels),
-                emailRecipients: Self.emailRecipients(channels: channels, recipients: recipients))
+                emailRecipients: Self.emailRecipients(channels: channels, recipients: recipients),
+                traces: Self.traces(in: channels))
             do {
                 rules.append(
                     LoadedAlertRule(record: record, rule: try AlertRule(expression, declaredTypes: Self.declaredTypes)))
@@ -58,6 +61,15 @@ public struct AlertRuleStore: Sendable {
         return array.compactMap { entry in
             guard let channel = entry as? [String: Any], channel["type"] as? String == "webhook" else { return nil }
             return channel["url"] as? String
+        }
+    }
+
+    /// Whether a `notification_channels` JSON array holds the `trace` action (`{"type": "trace"}`,
+    /// or the bare string `"trace"`).
+    static func traces(in json: String) -> Bool {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { return false }
+        return array.contains { entry in
+            (entry as? String)?.lowercased() == "trace" || (entry as? [String: Any])?["type"] as? String == "trace"
         }
     }
 

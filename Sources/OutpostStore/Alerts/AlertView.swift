@@ -43,6 +43,9 @@ public struct AlertView: Sendable, Equatable, Encodable {
     public let inMaintenance: Bool
     /// `alert` (an episode) or `flapping` (a flapping period).
     public let kind: String
+    /// The newest traceroute attached to it (its device went down, or its rule has a `trace`
+    /// action): `GET /api/v1/diagnostics/jobs/{id}` shows the path.
+    public let traceJobID: UUID?
 }
 
 /// One page of alerts, newest first.

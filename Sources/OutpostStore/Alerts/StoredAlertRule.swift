@@ -16,7 +16,7 @@ struct StoredAlertRule: Sendable {
             "expression": .text(view.expression), "severity": .text(view.severity), "enabled": .bool(view.enabled),
             "device_id": .optional(view.deviceID?.uuidString.lowercased()), "branch": .optional(view.branchName),
             "device_group": .optional(view.deviceGroup), "webhooks": .texts(view.webhooks),
-            "email_recipients": .texts(view.emailRecipients),
+            "email_recipients": .texts(view.emailRecipients), "trace": .bool(view.trace),
         ]
     }
 
@@ -51,24 +51,27 @@ struct StoredAlertRule: Sendable {
                 enabled: enabled, deviceID: deviceID, deviceName: deviceName, branchName: branchName,
                 deviceGroup: group, webhooks: AlertRuleStore.webhooks(in: channels),
                 emailRecipients: AlertRuleStore.emailRecipients(channels: channels, recipients: recipients),
-                createdAt: created, updatedAt: updated)
+                trace: AlertRuleStore.traces(in: channels), createdAt: created, updatedAt: updated)
             rules.append(StoredAlertRule(view: view, branchID: branchID, channelsJSON: channels))
         }
         return rules
     }
 
-    /// `notification_channels` holding `webhooks` and, if any, one e-mail channel to
-    /// `emailRecipients`, after the entries of `existing` that are neither (`notification_recipients`
-    /// is then written empty: the addresses are all in the channel).
-    static func channels(webhooks: [String], emailRecipients: [String], existing: String) throws -> String {
+    /// `notification_channels` holding `webhooks`, if any one e-mail channel to `emailRecipients`,
+    /// and with `trace` the trace action, after the entries of `existing` that are none of these
+    /// (`notification_recipients` is then written empty: the addresses are all in the channel).
+    static func channels(webhooks: [String], emailRecipients: [String], trace: Bool, existing: String) throws
+        -> String
+    {
         let old = (try? JSONSerialization.jsonObject(with: Data(existing.utf8)) as? [Any]) ?? []
         var entries: [Any] = old.filter { entry in
-            if let bare = entry as? String { return bare.lowercased() != "email" }
+            if let bare = entry as? String { return !["email", "trace"].contains(bare.lowercased()) }
             let type = (entry as? [String: Any])?["type"] as? String
-            return type != "webhook" && type != "email"
+            return type != "webhook" && type != "email" && type != "trace"
         }
         entries += webhooks.map { ["type": "webhook", "url": $0] as [String: Any] }
         if !emailRecipients.isEmpty { entries.append(["type": "email", "to": emailRecipients] as [String: Any]) }
+        if trace { entries.append(["type": "trace"] as [String: Any]) }
         let data = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }

@@ -45,6 +45,8 @@ public struct DiagnosticJobRecord: Sendable, Equatable {
     public var completedUnits: Int
     public var totalUnits: Int?
     public var targetIP: String
+    /// Whether the agent was asked to resolve the hop addresses to names.
+    public var resolveNames: Bool
     public var ending: String?
     public var hopCount: Int?
     /// Responders of the hops (`nil`: silent hop), once completed.

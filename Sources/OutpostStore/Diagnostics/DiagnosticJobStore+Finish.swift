@@ -12,6 +12,15 @@ extension DiagnosticJobStore {
         _ job: UUID, agent: AgentID, status: DiagnosticJobRecord.Status, report: DiagnosticReport?, detail: String?,
         on connection: PostgresConnection
     ) async throws -> Bool {
+        try await end(job, agent: agent, status: status, report: report, detail: detail, on: connection) != nil
+    }
+
+    /// Ends a job as ``finish(_:agent:status:report:detail:on:)`` does; returns how it ended
+    /// (`nil` when nothing changed), with the path comparison of a completed one.
+    public func end(
+        _ job: UUID, agent: AgentID, status: DiagnosticJobRecord.Status, report: DiagnosticReport?, detail: String?,
+        on connection: PostgresConnection
+    ) async throws -> DiagnosticJobEnding? {
         try await connection.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 """
@@ -22,15 +31,17 @@ extension DiagnosticJobStore {
                 """, logger: logger)
             var found: (String, UUID, String, String, String)?
             for try await row in rows.decode((String, UUID, String, String, String).self) { found = row }
-            guard let (kind, device, probe, target, name) = found else { return false }
+            guard let (kind, device, probe, target, name) = found else { return nil }
             guard let report, status == .completed else {
-                try await connection.query(
+                let updated = try await connection.query(
                     """
                     UPDATE diagnostic_jobs SET status = \(status.rawValue), detail = \(detail), completed_at = now(),
                                                updated_at = now()
-                    WHERE id = \(job)
+                    WHERE id = \(job) RETURNING completed_at
                     """, logger: logger)
-                return true
+                let at = try await Self.completedAt(updated)
+                return DiagnosticJobEnding(
+                    jobID: job, deviceID: device, status: status, completedAt: at, pathChanged: nil)
             }
             let path = report.path.map { $0 ?? "" }
             let previous = try await previousPath(device: device, probeProtocol: probe, on: connection)
@@ -41,15 +52,22 @@ extension DiagnosticJobStore {
             } else {
                 try await hops.writeTraceroute(report, on: connection, logger: logger)
             }
-            try await connection.query(
+            let updated = try await connection.query(
                 """
                 UPDATE diagnostic_jobs SET status = 'completed', detail = \(detail), completed_at = now(), updated_at = now(),
                     ending = \(report.ending), hop_count = \(report.hops.count)::integer, path = \(path)::text[],
                     path_changed = \(changed), completed_units = total_units
-                WHERE id = \(job)
+                WHERE id = \(job) RETURNING completed_at
                 """, logger: logger)
-            return true
+            let at = try await Self.completedAt(updated)
+            return DiagnosticJobEnding(
+                jobID: job, deviceID: device, status: .completed, completedAt: at, pathChanged: changed)
         }
+    }
+
+    private static func completedAt(_ rows: PostgresRowSequence) async throws -> Date {
+        for try await at in rows.decode(Date.self) { return at }
+        return Date()  // the row is locked by this transaction: UPDATE … RETURNING returns it
     }
 
     /// The path of the device's newest completed job of `probeProtocol`.

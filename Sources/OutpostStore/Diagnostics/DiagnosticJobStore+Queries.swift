@@ -21,7 +21,8 @@ extension DiagnosticJobStore {
             """
             SELECT j.id, j.device_id, d.name, j.kind, j.probe_protocol, j.port, j.cycles, j.trigger, j.status,
                    j.agent_id, j.alert_history_id, j.cancel_requested, j.completed_units, j.total_units, j.target_ip,
-                   j.ending, j.hop_count, j.path, j.path_changed, j.detail, j.created_at, j.dispatched_at, j.completed_at
+                   j.ending, j.hop_count, j.path, j.path_changed, j.detail, j.created_at, j.dispatched_at, j.completed_at,
+                   j.resolve_names
             FROM diagnostic_jobs j JOIN standalone_devices d ON d.id = j.device_id
             WHERE (\(id)::uuid IS NULL OR j.id = \(id)) AND (\(device)::uuid IS NULL OR j.device_id = \(device))
             ORDER BY j.created_at DESC, j.id LIMIT \(limit)
@@ -30,12 +31,12 @@ extension DiagnosticJobStore {
         for try await (
             id, device, name, kind, probe, port, cycles, trigger, status, agent, alert, cancel, completed, total,
             target,
-            ending, hops, path, changed, detail, created, dispatched, completedAt
+            ending, hops, path, changed, detail, created, dispatched, completedAt, resolve
         )
             in rows.decode(
                 (
                     UUID, UUID, String, String, String, Int32, Int32, String, String, UUID?, UUID?, Bool, Int32, Int32?,
-                    String, String?, Int32?, [String]?, Bool?, String?, Date, Date?, Date?
+                    String, String?, Int32?, [String]?, Bool?, String?, Date, Date?, Date?, Bool
                 ).self)
         {
             jobs.append(
@@ -45,11 +46,35 @@ extension DiagnosticJobStore {
                     trigger: .init(rawValue: trigger) ?? .api,
                     status: .init(rawValue: status) ?? .failed, agentID: agent, alertHistoryID: alert,
                     cancelRequested: cancel, completedUnits: Int(completed), totalUnits: total.map(Int.init),
-                    targetIP: target, ending: ending, hopCount: hops.map(Int.init),
+                    targetIP: target, resolveNames: resolve, ending: ending, hopCount: hops.map(Int.init),
                     path: path.map { $0.map { $0.isEmpty ? nil : $0 } }, pathChanged: changed, detail: detail,
                     createdAt: created, dispatchedAt: dispatched, completedAt: completedAt))
         }
         return jobs
+    }
+
+    /// The device's jobs completed in `[before - seconds, before)`, at most the newest `limit`,
+    /// oldest first: what the alert engine replays into `path_changed` when it first sees the device.
+    public func completedTraces(
+        device: UUID, before: Date, seconds: Double, limit: Int = 100, on connection: PostgresConnection
+    ) async throws -> [DiagnosticJobEnding] {
+        let since = before.addingTimeInterval(-seconds)
+        let rows = try await connection.query(
+            """
+            SELECT id, completed_at, path_changed FROM (
+                SELECT id, completed_at, path_changed FROM diagnostic_jobs
+                WHERE device_id = \(device) AND status = 'completed' AND completed_at < \(before)
+                  AND completed_at >= \(since)
+                ORDER BY completed_at DESC LIMIT \(limit)) newest
+            ORDER BY completed_at
+            """, logger: logger)
+        var endings: [DiagnosticJobEnding] = []
+        for try await (id, at, changed) in rows.decode((UUID, Date, Bool?).self) {
+            endings.append(
+                DiagnosticJobEnding(
+                    jobID: id, deviceID: device, status: .completed, completedAt: at, pathChanged: changed))
+        }
+        return endings
     }
 
     /// The hops a completed job wrote, in hop order.

@@ -2,9 +2,11 @@ import Foundation
 import PostgresNIO
 
 extension DiagnosticJobStore {
-    /// Rate limits of traces started because devices went down.
+    /// Rate limits of traces started because devices went down or alerts with a `trace` action
+    /// fired (the two share the budget).
     public struct DownTraceLimits: Sendable {
-        /// Traces a branch may start per minute (a branch outage takes its devices down at once).
+        /// Traces a branch may start per minute, down and alert ones together (a branch outage
+        /// takes its devices down at once).
         public var perBranchPerMinute: Int
         /// Devices that went down longer ago than this are not traced any more.
         public var recentSeconds: Int
@@ -16,7 +18,8 @@ extension DiagnosticJobStore {
     }
 
     /// Creates a traceroute for each enabled device that went down recently and has none since,
-    /// at most `limits.perBranchPerMinute` per branch per minute (the earliest down first), each
+    /// at most `limits.perBranchPerMinute` per branch per minute together with the alert-triggered
+    /// ones (the earliest down first), each
     /// linked to the device's newest alert since it went down when there is one. Serialised by
     /// an advisory lock, so collectors sharing the database create each trace once.
     @discardableResult
@@ -31,7 +34,7 @@ extension DiagnosticJobStore {
                 WITH used AS (
                     SELECT d.branch_id, count(*) AS started FROM diagnostic_jobs j
                     JOIN standalone_devices d ON d.id = j.device_id
-                    WHERE j.trigger = 'down' AND j.created_at > now() - interval '1 minute'
+                    WHERE j.trigger IN ('down', 'alert') AND j.created_at > now() - interval '1 minute'
                     GROUP BY d.branch_id
                 ), candidates AS (
                     SELECT d.id, d.ip, d.branch_id, d.down_since,
@@ -53,6 +56,61 @@ extension DiagnosticJobStore {
             var created: [UUID] = []
             for try await id in rows.decode(UUID.self) { created.append(id) }
             return created
+        }
+    }
+
+    /// What ``traceForAlert(device:alert:limits:on:)`` did.
+    public enum AlertTrace: Sendable, Equatable {
+        /// A traceroute was created for the alert.
+        case created(UUID)
+        /// The device's down or alert trace of the last minute was attached to the alert instead.
+        case attached(UUID)
+        /// The branch's budget of down and alert traces for this minute is spent.
+        case rateLimited
+        /// The device is disabled, has no branch (no agent can trace it) or does not exist.
+        case untraceable
+    }
+
+    /// Traces `device` for `alert` (an alert whose rule has a `trace` action fired): a traceroute
+    /// linked to the alert, within the branch's budget shared with the down traces
+    /// (`limits.perBranchPerMinute`). A down or alert trace of the device created in the last
+    /// minute and attached to no alert is attached to this one instead of starting another.
+    /// Serialised with ``createDownTriggered(limits:on:)`` by the same advisory lock.
+    public func traceForAlert(
+        device: UUID, alert: UUID, limits: DownTraceLimits = .init(), on connection: PostgresConnection
+    ) async throws -> AlertTrace {
+        try await connection.transaction(logger: logger) { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('outpost.diagnostics.down'))", logger: logger)
+            let attached = try await connection.query(
+                """
+                UPDATE diagnostic_jobs SET alert_history_id = \(alert), updated_at = now()
+                WHERE id = (SELECT id FROM diagnostic_jobs
+                            WHERE device_id = \(device) AND trigger IN ('down', 'alert') AND alert_history_id IS NULL
+                              AND created_at > now() - interval '1 minute'
+                            ORDER BY created_at DESC LIMIT 1)
+                RETURNING id
+                """, logger: logger)
+            for try await id in attached.decode(UUID.self) { return .attached(id) }
+            let rows = try await connection.query(
+                """
+                SELECT d.ip, (SELECT count(*) FROM diagnostic_jobs j JOIN standalone_devices o ON o.id = j.device_id
+                              WHERE o.branch_id = d.branch_id AND j.trigger IN ('down', 'alert')
+                                AND j.created_at > now() - interval '1 minute')::integer
+                FROM standalone_devices d WHERE d.id = \(device) AND d.enabled AND d.branch_id IS NOT NULL
+                """, logger: logger)
+            var found: (String, Int)?
+            for try await row in rows.decode((String, Int).self) { found = row }
+            guard let (ip, started) = found else { return .untraceable }
+            guard started < limits.perBranchPerMinute else { return .rateLimited }
+            let created = try await connection.query(
+                """
+                INSERT INTO diagnostic_jobs (device_id, kind, trigger, target_ip, total_units, alert_history_id)
+                VALUES (\(device), 'traceroute', 'alert', \(ip), 1, \(alert))
+                RETURNING id
+                """, logger: logger)
+            for try await id in created.decode(UUID.self) { return .created(id) }
+            return .untraceable
         }
     }
 

@@ -45,10 +45,10 @@ public struct DiagnosticJobStore: Sendable {
             let rows = try await connection.query(
                 """
                 INSERT INTO diagnostic_jobs (device_id, kind, probe_protocol, port, cycles, trigger, alert_history_id,
-                                             target_ip, total_units)
+                                             target_ip, total_units, resolve_names)
                 SELECT id, \(request.kind.rawValue), \(request.probeProtocol), \(request.port)::integer,
                        \(request.cycles)::integer, \(request.trigger.rawValue), \(request.alertHistoryID), ip,
-                       \(request.cycles)::integer
+                       \(request.cycles)::integer, \(request.resolveNames)
                 FROM standalone_devices WHERE id = \(device)
                 RETURNING id
                 """, logger: logger)
@@ -80,7 +80,8 @@ public struct DiagnosticJobStore: Sendable {
         return try await connection.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 """
-                SELECT j.id, a.id, j.kind, j.probe_protocol, j.port, j.cycles, j.target_ip FROM diagnostic_jobs j
+                SELECT j.id, a.id, j.kind, j.probe_protocol, j.port, j.cycles, j.target_ip, j.resolve_names
+                FROM diagnostic_jobs j
                 JOIN standalone_devices d ON d.id = j.device_id
                 CROSS JOIN LATERAL (
                     SELECT a.id FROM agents a
@@ -92,13 +93,14 @@ public struct DiagnosticJobStore: Sendable {
                 FOR UPDATE OF j SKIP LOCKED
                 """, logger: logger)
             var claimed: [ClaimedDiagnosticJob] = []
-            for try await (job, agent, kind, probe, port, cycles, target) in rows.decode(
-                (UUID, UUID, String, String, Int32, Int32, String).self)
+            for try await (job, agent, kind, probe, port, cycles, target, resolve) in rows.decode(
+                (UUID, UUID, String, String, Int32, Int32, String, Bool).self)
             {
                 claimed.append(
                     ClaimedDiagnosticJob(
                         jobID: job, agentID: agent, kind: DiagnosticJobRecord.Kind(rawValue: kind) ?? .traceroute,
-                        probeProtocol: probe, port: Int(port), cycles: Int(cycles), targetIP: target))
+                        probeProtocol: probe, port: Int(port), cycles: Int(cycles), targetIP: target,
+                        resolveNames: resolve))
             }
             for job in claimed {
                 try await connection.query(
@@ -243,4 +245,6 @@ public struct ClaimedDiagnosticJob: Sendable, Equatable {
     public var port: Int
     public var cycles: Int
     public var targetIP: String
+    /// Whether the agent resolves the hop addresses to names.
+    public var resolveNames: Bool
 }

@@ -12,12 +12,14 @@ public struct DiagnosticRequest: Sendable, Equatable {
     public var trigger: DiagnosticJobRecord.Trigger
     /// The alert the trace is attached to.
     public var alertHistoryID: UUID?
+    /// Whether the agent resolves the hop addresses to names (reverse DNS, bounded by a short deadline).
+    public var resolveNames: Bool
 
     /// - Throws: ``DiagnosticStoreError/invalid(field:reason:)`` for an unknown protocol, a port
     ///   outside 1...65535 or cycles outside 1...100.
     public init(
         kind: DiagnosticJobRecord.Kind, probeProtocol: String = "icmp", port: Int = 80, cycles: Int = 10,
-        trigger: DiagnosticJobRecord.Trigger, alertHistoryID: UUID? = nil
+        trigger: DiagnosticJobRecord.Trigger, alertHistoryID: UUID? = nil, resolveNames: Bool = false
     ) throws(DiagnosticStoreError) {
         guard ["icmp", "udp", "tcp"].contains(probeProtocol) else {
             throw .invalid(field: "protocol", reason: "must be icmp, udp or tcp")
@@ -30,5 +32,6 @@ public struct DiagnosticRequest: Sendable, Equatable {
         self.cycles = kind == .traceroute ? 1 : cycles
         self.trigger = trigger
         self.alertHistoryID = alertHistoryID
+        self.resolveNames = resolveNames
     }
 }

@@ -61,4 +61,50 @@ struct DiagnosticRouteTests {
                     == 403)
         }
     }
+
+    @Test("resolve reaches the job; a rule's trace action is written, shown and removed; bad values cost their request")
+    func resolveAndTraceAction() async throws {
+        try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in
+            let admin = try await OperatorAccounts.admin(http, on: db)
+            let branch = try await Fixture.branch("poti-1", on: db)
+            try await Fixture.device("poti-isp", ip: "10.45.0.1", branch: branch, on: db)
+            let created = try await admin.send(
+                "POST", "/api/v1/diagnostics/mtr", json: ["device": "poti-isp", "cycles": 2, "resolve": true])
+            #expect(created.status == 202, "\(created.text)")
+            let jobID = try #require(try created.json()["job_id"] as? String)
+            #expect(try await admin.get("/api/v1/diagnostics/jobs/\(jobID)").json()["resolve"] as? Bool == true)
+            #expect(
+                try await db.strings("SELECT resolve_names::text FROM diagnostic_jobs WHERE id = '\(jobID)'") == [
+                    "true"
+                ])
+            let plain = try await admin.send("POST", "/api/v1/diagnostics/traceroute", json: ["device": "poti-isp"])
+            let plainID = try #require(try plain.json()["job_id"] as? String)
+            #expect(try await admin.get("/api/v1/diagnostics/jobs/\(plainID)").json()["resolve"] as? Bool == false)
+            #expect(
+                try await admin.send(
+                    "POST", "/api/v1/diagnostics/traceroute", json: ["device": "poti-isp", "resolve": "yes"]
+                ).status == 400)
+
+            let rule = try await admin.send(
+                "POST", "/api/v1/rules",
+                json: [
+                    "name": "path", "expression": "path_changed AND packet_loss > 5%", "severity": "warning",
+                    "webhooks": ["http://127.0.0.1:9/hook"], "trace": true,
+                ])
+            #expect(rule.status == 201, "\(rule.text)")
+            #expect(try rule.json()["trace"] as? Bool == true)
+            let id = try #require(try rule.json()["id"] as? String)
+            let channels = "SELECT notification_channels::text FROM alert_rules WHERE id = '\(id)'"
+            #expect(try await db.strings(channels).first?.contains(#""type": "trace""#) == true)
+            let untraced = try await admin.send("PATCH", "/api/v1/rules/\(id)", json: ["trace": false])
+            #expect(untraced.status == 200, "\(untraced.text)")
+            #expect(try untraced.json()["trace"] as? Bool == false)
+            #expect(try untraced.json()["webhooks"] as? [String] == ["http://127.0.0.1:9/hook"])
+            #expect(try await db.strings(channels).first?.contains("trace") == false)
+            #expect(try await admin.send("PATCH", "/api/v1/rules/\(id)", json: ["trace": 1]).status == 400)
+            #expect(
+                try await db.strings(
+                    "SELECT action FROM audit_log WHERE entity = 'alert_rule' ORDER BY id") == ["create", "update"])
+        }
+    }
 }

@@ -96,6 +96,89 @@ struct DiagnosticJobStoreTests {
         }
     }
 
+    /// An `alert_history` row of a new rule for `device`; returns its id.
+    static func alert(for device: UUID, on db: PostgresConnection) async throws -> UUID {
+        let rule = UUID()
+        let alert = UUID()
+        try await db.query(
+            "INSERT INTO alert_rules (id, name, expression, severity) VALUES (\(rule), 'lossy', 'packet_loss > 40', 'high')",
+            logger: logger)
+        try await db.query(
+            "INSERT INTO alert_history (id, rule_id, device_id, severity, message) VALUES (\(alert), \(rule), \(device), 'high', 'lossy')",
+            logger: logger)
+        return alert
+    }
+
+    @Test func alertTracesShareTheBranchBudgetWithDownTracesAndReuseARecentOne() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (_, devices) = try await Self.branch(devices: 8, on: db)
+            let store = DiagnosticJobStore(logger: Self.logger)
+            let first = try await Self.alert(for: devices[0], on: db)
+            guard case .created(let job) = try await store.traceForAlert(device: devices[0], alert: first, on: db)
+            else {
+                Issue.record("the first alert trace of the branch is within its budget")
+                return
+            }
+            let record = try #require(try await store.job(job, on: db))
+            #expect(record.trigger == .alert && record.alertHistoryID == first && record.kind == .traceroute)
+
+            try await db.query(
+                "UPDATE standalone_devices SET down_since = now() - interval '1 minute' WHERE id = ANY(\(Array(devices[1...]))::uuid[])",
+                logger: Self.logger)
+            let down = try await store.createDownTriggered(on: db)
+            #expect(down.count == 4, "one of the 5 per minute went to the alert trace")
+
+            let traced = try #require(try await store.job(down[0], on: db)).deviceID
+            let second = try await Self.alert(for: traced, on: db)
+            #expect(
+                try await store.traceForAlert(device: traced, alert: second, on: db) == .attached(down[0]),
+                "the device's fresh down trace is attached to the alert instead of a second trace")
+            #expect(try await store.job(down[0], on: db)?.alertHistoryID == second)
+
+            let untraced = try #require(
+                Set(devices[1...]).subtracting(
+                    try await db.query(
+                        "SELECT device_id FROM diagnostic_jobs", logger: Self.logger
+                    ).collect().map { try $0.decode(UUID.self) }
+                ).first)
+            #expect(
+                try await store.traceForAlert(
+                    device: untraced, alert: try await Self.alert(for: untraced, on: db), on: db)
+                    == .rateLimited)
+            let loose = try await Fixture.device("no-branch", ip: "10.9.99.1", on: db)
+            #expect(
+                try await store.traceForAlert(device: loose, alert: try await Self.alert(for: loose, on: db), on: db)
+                    == .untraceable)
+        }
+    }
+
+    @Test func resolvedNamesReachTheAgentAndTheHops() async throws {
+        try await TestDatabase.withMigrated { db, _ in
+            let (agent, devices) = try await Self.branch(devices: 1, on: db)
+            let store = DiagnosticJobStore(logger: Self.logger)
+            let job = try await store.create(
+                device: devices[0], try DiagnosticRequest(kind: .mtr, cycles: 1, trigger: .api, resolveNames: true),
+                on: db)
+            let plain = try await store.create(
+                device: devices[0], try DiagnosticRequest(kind: .traceroute, trigger: .api), on: db)
+            let claimed = try await store.claimPending(for: [agent], on: db)
+            #expect(claimed.map(\.resolveNames) == [true, false])
+            #expect(try await store.job(job, on: db)?.resolveNames == true)
+            var report = Self.report(["127.0.0.1", nil])
+            report.hops[0].hostname = "localhost"
+            let ending = try #require(
+                try await store.end(
+                    job, agent: agent, status: .completed, report: report.validated(), detail: nil, on: db))
+            #expect(ending.jobID == job && ending.deviceID == devices[0] && ending.tracedPath)
+            #expect(ending.pathChanged == nil, "the first trace of the device")
+            let hops = try await store.hops(of: try #require(try await store.job(job, on: db)), on: db)
+            #expect(hops.map(\.hostname) == ["localhost", nil])
+            let failed = try await store.end(
+                plain, agent: agent, status: .failed, report: nil, detail: "no route", on: db)
+            #expect(failed?.status == .failed && failed?.tracedPath == false)
+        }
+    }
+
     @Test func pendingJobsOfABranchWithoutAgentFailWithTheReason() async throws {
         try await TestDatabase.withMigrated { db, _ in
             let (_, devices) = try await Self.branch(devices: 1, on: db)
