@@ -24,5 +24,6 @@ extension Migration {
         .diagnostics,
         .legacyImport,
         .interfaces,
+        .topology,
     ]
 }
