@@ -5,7 +5,7 @@ import PostgresNIO
 /// Reads the LLDP/CDP topology of branches: the graph the API shows and the dependency trees
 /// the alert engine suppresses by (`docs/topology.md`). Only active edges count.
 public struct TopologyStore: Sendable {
-    private let logger: Logger
+    let logger: Logger
 
     public init(logger: Logger) {
         self.logger = logger

@@ -4,8 +4,8 @@ import OutpostConsole
 import OutpostStore
 
 /// `/devices/{id}`: a device's state, facts, charts over 1 h, 24 h, 7 d or 30 d (`?range=`),
-/// its SNMP items' charts, its alerts and its last traced path; 404 for a device outside the operator's regions, as
-/// for one that does not exist.
+/// its SNMP items' charts, its alerts, its last traced path and its LLDP/CDP neighbours; 404 for a
+/// device outside the operator's regions, as for one that does not exist.
 struct DevicePageRoute: Sendable {
     /// Alerts listed on the page, newest first.
     static let alertLines = 50
@@ -17,6 +17,7 @@ struct DevicePageRoute: Sendable {
         let history = HistoryStore(logger: logger)
         let desk = AlertDesk(logger: logger)
         let diagnostics = DiagnosticJobStore(logger: logger)
+        let topology = TopologyStore(logger: logger)
         site.page("/devices/:id") { request, context, viewer in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
                 throw APIError.badRequest("expected a device id (UUID)", field: "id")
@@ -26,7 +27,8 @@ struct DevicePageRoute: Sendable {
             let from = to.addingTimeInterval(-range.seconds)
             let loaded = try await viewer.run {
                 connection -> (
-                    DeviceRecord, PingHistory, [ItemHistory], AlertPage, (DiagnosticJobRecord, [DiagnosticHopRecord])?
+                    DeviceRecord, PingHistory, [ItemHistory], AlertPage, (DiagnosticJobRecord, [DiagnosticHopRecord])?,
+                    [DeviceNeighbour]
                 )? in
                 guard let device = try await inventory.device(id: id, on: connection), viewer.reaches(device.region)
                 else { return nil }
@@ -37,10 +39,11 @@ struct DevicePageRoute: Sendable {
                     device, try await history.pingHistory(device: id, from: from, to: to, on: connection),
                     try await history.itemHistories(device: id, from: from, to: to, on: connection),
                     try await desk.list(filter, on: connection),
-                    try await DevicePathRows.latest(of: id, jobs: diagnostics, on: connection)
+                    try await DevicePathRows.latest(of: id, jobs: diagnostics, on: connection),
+                    try await topology.neighbours(of: id, on: connection)
                 )
             }
-            guard let (device, ping, items, alerts, trace) = loaded else {
+            guard let (device, ping, items, alerts, trace, neighbours) = loaded else {
                 throw APIError.notFound("no device \(id.uuidString.lowercased())")
             }
             let clock = viewer.clock
@@ -69,7 +72,14 @@ struct DevicePageRoute: Sendable {
                 itemCharts: DeviceCharts.items(items, from: from, to: to, clock: clock),
                 alerts: alerts.alerts.map { AlertRows.row($0, clock: clock) },
                 enabled: device.enabled,
-                path: trace.map { DevicePathRows.path($0.0, hops: $0.1, clock: clock) })
+                path: trace.map { DevicePathRows.path($0.0, hops: $0.1, clock: clock) },
+                neighbours: neighbours.map { neighbour in
+                    DeviceNeighbourRow(
+                        localPort: neighbour.localPort, name: neighbour.name,
+                        href: neighbour.deviceID.map { "/devices/\($0.uuidString.lowercased())" },
+                        remotePort: neighbour.remotePort, address: neighbour.managementAddress,
+                        protocolName: neighbour.protocolName, lastSeen: clock.dateTime(neighbour.lastSeen))
+                })
             return HTMLResponse.page(page)
         }
     }

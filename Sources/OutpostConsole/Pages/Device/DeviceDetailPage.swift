@@ -34,11 +34,14 @@ public struct DeviceDetailPage: ConsolePage {
     public let enabled: Bool
     /// The last finished trace of the device, if any.
     public let path: DevicePath?
+    /// The device's active LLDP/CDP neighbours.
+    public let neighbours: [DeviceNeighbourRow]
+    public let hasNeighbours: Bool
 
     public init(
         frame: PageFrame, id: String, name: String, badge: StateBadge, facts: [Fact], ranges: [RangeLink],
         resolution: String, charts: [Chart], itemCharts: [Chart], alerts: [AlertRow], enabled: Bool,
-        path: DevicePath? = nil
+        path: DevicePath? = nil, neighbours: [DeviceNeighbourRow] = []
     ) {
         self.frame = frame
         self.id = id
@@ -53,5 +56,7 @@ public struct DeviceDetailPage: ConsolePage {
         self.alerts = alerts
         self.enabled = enabled
         self.path = path
+        self.neighbours = neighbours
+        self.hasNeighbours = !neighbours.isEmpty
     }
 }
