@@ -37,13 +37,15 @@ struct LLDPTopologyTests {
                 """))
     }
 
-    @Test("the discovered topology equals the wiring; a cut link ages out; parents lead to the router")
+    @Test(
+        "the discovered topology equals the wiring; the router down suppresses the alerts behind it; a cut link ages out"
+    )
     func discoverAgeAndDepend() async throws {
         let branch = try await LLDPBranch(names: Self.names, wiring: Self.wiring)
         defer { branch.close() }
         let engine = try SNMPEngine()
         let poller = NeighbourPoller(engine: engine, logger: Self.logger)
-        try await TestDatabase.withMigrated { db, _ in
+        try await TestDatabase.withMigrated { db, database in
             let branchID = try await Fixture.branch("lldp", on: db)
             var devices: [String: UUID] = [:]
             for node in branch.nodes {
@@ -79,6 +81,7 @@ struct LLDPTopologyTests {
             let name = Dictionary(uniqueKeysWithValues: devices.map { ($0.value, $0.key) })
             #expect(tree.upstream(of: devices["h2"]!).map { name[$0]! } == ["s2", "s1", "r"])
             #expect(tree.upstream(of: devices["h1"]!).map { name[$0]! } == ["s1", "r"])
+            try await Self.routerDown(devices, branch: branchID, db: db, database: database)
 
             // Cut s2–h2: while the others keep being listed, that edge (both ways) ages out.
             let cut = branch.links[3]
