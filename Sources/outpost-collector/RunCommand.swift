@@ -138,13 +138,15 @@ struct RunCommand: AsyncParsableCommand {
         let tls = try AgentTLS(
             certificateChainPEM: identity.chainPEM, privateKeyPEM: try identity.privateKey.pemEncoded,
             caCertificate: authority.certificate, denyList: denyList)
+        var sessionConfiguration = AgentSessionContext.Configuration()
+        sessionConfiguration.neighbourEdgeMaximumAge = try settings.topologyEdgeMaximumAge()
         let listener = AgentListener(
             host: agentEndpoint.host, port: agentEndpoint.port, tls: tls,
             sessions: AgentSessionContext(
                 pipeline: pipeline, client: client, registry: sessions,
                 renewal: AgentCertificateRenewal(authority: authority, lifetime: certificateLifetime, logger: logger),
-                configSubscribers: configSubscribers, masterKey: key, discovery: discovery,
-                diagnostics: diagnostics),
+                configSubscribers: configSubscribers, configuration: sessionConfiguration, masterKey: key,
+                discovery: discovery, diagnostics: diagnostics),
             maximumConnections: agentConnections.total, maximumConnectionsPerSource: agentConnections.perSource,
             logger: logger)
         let enrolment = EnrolmentService(

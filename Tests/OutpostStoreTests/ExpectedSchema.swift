@@ -70,7 +70,7 @@ enum ExpectedSchema {
         "mtr_results":
             "id bigint!, device_id uuid, agent_id uuid, device_ip character varying(50)!, device_name character varying(255), hop_number integer!, hop_ip character varying(50), hop_hostname character varying(255), packets_sent integer!, packets_received integer!, packet_loss_percent real!, latency_avg real, latency_min real, latency_max real, latency_stddev real, timestamp timestamp with time zone!, job_id uuid, latency_last real, latency_jitter real",
         "network_topology":
-            "id uuid!, source_ip character varying(45)!, source_device_id uuid, target_ip character varying(45)!, target_device_id uuid, connection_type character varying(50), interface_name character varying(100), target_interface character varying(100), vlan_id integer, discovered_via character varying(50), is_active boolean!, last_seen timestamp with time zone!, first_discovered timestamp with time zone!",
+            "id uuid!, source_ip character varying(45)!, source_device_id uuid, target_ip character varying(45)!, target_device_id uuid, connection_type character varying(50), interface_name character varying(100), target_interface character varying(100), vlan_id integer, discovered_via character varying(50), is_active boolean!, last_seen timestamp with time zone!, first_discovered timestamp with time zone!, local_port_number integer, remote_chassis_id character varying(100), remote_sysname character varying(100), management_address character varying(45), aged_out_at timestamp with time zone",
         "organizations":
             "id integer!, name character varying(255)!, subdomain character varying(100), zabbix_url character varying(500), zabbix_user character varying(255), zabbix_password character varying(255), monitored_groups jsonb!, logo_url character varying(500), primary_color character varying(7)!, is_active boolean!, is_setup_complete boolean!, created_at timestamp with time zone!, updated_at timestamp with time zone",
         "performance_baselines":
@@ -237,7 +237,9 @@ enum ExpectedSchema {
         "idx_monitoring_items_template_item: CREATE UNIQUE INDEX idx_monitoring_items_template_item ON monitoring_items USING btree (device_id, template_id, name)",
         #"idx_mtr_results_device_ip_ts: CREATE INDEX idx_mtr_results_device_ip_ts ON mtr_results USING btree (device_ip, "timestamp" DESC)"#,
         "idx_mtr_results_job: CREATE INDEX idx_mtr_results_job ON mtr_results USING btree (job_id, hop_number)",
+        "idx_network_topology_neighbour: CREATE UNIQUE INDEX idx_network_topology_neighbour ON network_topology USING btree (source_device_id, connection_type, local_port_number, COALESCE(remote_chassis_id, ''::character varying), COALESCE(target_interface, ''::character varying)) WHERE (local_port_number IS NOT NULL)",
         "idx_network_topology_source: CREATE INDEX idx_network_topology_source ON network_topology USING btree (source_ip)",
+        "idx_network_topology_source_device: CREATE INDEX idx_network_topology_source_device ON network_topology USING btree (source_device_id)",
         "idx_network_topology_target: CREATE INDEX idx_network_topology_target ON network_topology USING btree (target_ip)",
         #"idx_ping_results_device_id_ts: CREATE INDEX idx_ping_results_device_id_ts ON ping_results USING btree (device_id, "timestamp" DESC)"#,
         #"idx_ping_results_device_ip_ts: CREATE INDEX idx_ping_results_device_ip_ts ON ping_results USING btree (device_ip, "timestamp" DESC)"#,

@@ -37,6 +37,7 @@ public struct AgentService: Service {
         let engine = try ICMPEngine(logger: logger)
         let snmp = try SNMPEngine()
         let poller = ItemPoller(engine: snmp, logger: logger)
+        let neighbours = NeighbourPoller(engine: snmp, logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(
             of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
         if let cached = cache.configuration {
@@ -84,7 +85,9 @@ public struct AgentService: Service {
             let delivery = Task { await uplink.run() }
             let batching = Task { await batcher.run(results) }
             await withGracefulShutdownHandler {
-                await Self.probe(configurations, engine: engine, poller: poller, into: resultSink, logger: logger)
+                await Self.probe(
+                    configurations, engine: engine, poller: poller, neighbours: neighbours, into: resultSink,
+                    logger: logger)
             } onGracefulShutdown: {
                 nextConfiguration.finish()
             }
@@ -105,9 +108,10 @@ public struct AgentService: Service {
     /// configurations end. The first configuration starts the ping schedule; each later one
     /// changes its devices in place, so unchanged devices keep their timing and ping rounds in
     /// flight are still reported. Item polling restarts with each configuration (the poller
-    /// keeps counter rates across restarts).
+    /// keeps counter rates across restarts), and so do the neighbour walks.
     private static func probe(
         _ configurations: AsyncStream<AgentConfiguration>, engine: ICMPEngine, poller: ItemPoller,
+        neighbours: NeighbourPoller,
         into sink: AsyncStream<ProbeResult>.Continuation, logger: Logger
     ) async {
         await withTaskGroup(of: Void.self) { group in
@@ -117,7 +121,11 @@ public struct AgentService: Service {
                 polling?.cancel()
                 await polling?.value
                 let polled = configuration.devices
-                polling = Task { await poller.run(devices: polled) { sink.yield(.item($0)) } }
+                polling = Task {
+                    async let items: Void = poller.run(devices: polled) { sink.yield(.item($0)) }
+                    async let walks: Void = neighbours.run(devices: polled) { sink.yield(.neighbours($0)) }
+                    _ = await (items, walks)
+                }
                 let devices = pingDevices(of: configuration, logger: logger)
                 if let schedule {
                     schedule.replaceDevices(devices)

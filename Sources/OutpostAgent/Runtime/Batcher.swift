@@ -90,6 +90,14 @@ public struct Batcher: Sendable {
                         "cannot encode a discovery finding; it is lost",
                         metadata: ["address": "\(finding.address)", "error": "\(error)"])
                 }
+            case .neighbours(let report):
+                do {
+                    generic.append(GenericResult(kind: .neighbours, payload: try report.encoded()))
+                } catch {
+                    logger.error(
+                        "cannot encode a neighbour report; it is lost",
+                        metadata: ["device": "\(report.deviceID)", "error": "\(error)"])
+                }
             }
         }
         let count = pending.count

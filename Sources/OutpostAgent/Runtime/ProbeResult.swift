@@ -8,4 +8,6 @@ public enum ProbeResult: Sendable, Equatable {
     case item(ItemSample)
     /// A host a discovery job found (sent in the batch's generic section).
     case finding(DiscoveryFinding)
+    /// The LLDP and CDP neighbours of one device (sent in the batch's generic section).
+    case neighbours(NeighbourReport)
 }

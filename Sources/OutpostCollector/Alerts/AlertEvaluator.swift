@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// The engine's evaluation state, owned by its single evaluation loop: per-device windows,
 /// what is known of each device, and the state of each (rule, device) pair in the scopes
-/// (branches) this engine holds the lease of. Flapping, edge-router dependencies and
+/// (branches) this engine holds the lease of. Flapping, topology dependencies and
 /// notifications are in the `AlertEvaluator+…` files. A device in an open maintenance window
 /// (``maintenance``) has its alerts recorded with `in_maintenance` and pages nobody. Completed
 /// traces give the `path_changed` variable; a rule's `trace` action is in `AlertEvaluator+Trace`.
@@ -27,7 +27,9 @@ struct AlertEvaluator {
     let traceLimits: DiagnosticJobStore.DownTraceLimits
     private var leases: AlertLeases
     private(set) var windows: [UUID: DeviceWindows] = [:]
-    private var devices: [UUID: AlertDeviceInfo] = [:]
+    private(set) var devices: [UUID: AlertDeviceInfo] = [:]
+    /// Which device each device depends on (``refreshDependencies(now:)``).
+    var dependencies = DependencySnapshot()
     private var itemNames: [UUID: String] = [:]
     /// The IF-MIB column of the interface items among them (for the interface variables).
     private var interfaceColumns: [UUID: InterfaceColumn] = [:]
@@ -116,9 +118,9 @@ struct AlertEvaluator {
     /// the lease of (edge routers first, so that their devices' alerts see them down).
     private mutating func evaluateRules(of touched: Set<UUID>) async {
         let owned = await ownedScopes(of: touched)
-        let gateways = Set(devices.values.compactMap(\.gatewayID))
+        await refreshDependencies()
         let order = touched.sorted {
-            (gateways.contains($0) ? 0 : 1, $0.uuidString) < (gateways.contains($1) ? 0 : 1, $1.uuidString)
+            (dependencyDepth(of: $0), $0.uuidString) < (dependencyDepth(of: $1), $1.uuidString)
         }
         var evaluatedAt: [UUID: Date] = [:]
         for deviceID in touched {

@@ -40,6 +40,7 @@ struct ManagementRoutes: Sendable {
         ReportRoutes(logger: logger).register(on: api)
         BaselineRoutes(logger: logger).register(on: api)
         InterfaceRoutes(logger: logger).register(on: api)
+        TopologyRoutes(logger: logger).register(on: api)
         return api.routes
     }
 }

@@ -202,6 +202,7 @@ struct AgentSession {
                     group.addTask {
                         // Written before the batch commits, idempotently: a replay rewrites nothing.
                         try await writeFindings(of: batch)
+                        try await writeNeighbours(of: batch, branch: record.branchID)
                         do {
                             _ = try await pipeline.submit(admitted)
                         } catch let quarantined as IngestPipeline.Quarantined {
@@ -289,6 +290,34 @@ struct AgentSession {
         let agentID = agent.agentID
         try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
             try await discovery.findings(findings, from: agentID, on: $0)
+        }
+    }
+
+    /// Writes the neighbour reports a batch carries (generic results of kind neighbours). A
+    /// report that does not decode, has a value outside its domain or names a device of another
+    /// branch is logged and skipped: it costs only itself (`docs/topology.md`).
+    private func writeNeighbours(of batch: Batch, branch: UUID) async throws {
+        let payloads = batch.genericResults.filter { $0.kind == .neighbours }.map(\.payload)
+        guard !payloads.isEmpty else { return }
+        let writer = NeighbourWriter(maximumAge: context.configuration.neighbourEdgeMaximumAge, logger: logger)
+        for payload in payloads {
+            let report: NeighbourReport
+            do {
+                report = try NeighbourReport(decoding: payload).validated()
+            } catch {
+                context.metrics.malformedBatches.increment()
+                logger.warning(
+                    "neighbour report refused", metadata: ["sequence": "\(batch.sequence)", "error": "\(error)"])
+                continue
+            }
+            do {
+                try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
+                    try await writer.write(report, branch: branch, on: $0)
+                }
+            } catch let refusal as NeighbourWriter.Refusal {
+                context.metrics.foreignRows.increment()
+                logger.warning("neighbour report refused", metadata: ["error": "\(refusal)"])
+            }
         }
     }
 

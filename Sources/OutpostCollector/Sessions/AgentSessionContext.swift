@@ -14,6 +14,8 @@ public struct AgentSessionContext: Sendable {
         public var maximumBatchesInFlight = 64
         /// Accepted clock skew of batch timestamps into the future.
         public var maximumFutureSkew: Double = 3_600
+        /// Seconds an LLDP/CDP edge stays active without a walk listing it (`docs/topology.md`).
+        public var neighbourEdgeMaximumAge: Double = NeighbourWriter.defaultMaximumAge
 
         public init() {}
     }

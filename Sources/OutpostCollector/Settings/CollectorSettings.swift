@@ -57,6 +57,8 @@ public struct CollectorSettings: Sendable {
             "agent_max_connections", environment: "OUTPOST_AGENT_MAX_CONNECTIONS")
         public static let agentConnectionsPerSource = SettingKey(
             "agent_max_connections_per_source", environment: "OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE")
+        public static let topologyEdgeMaxAge = SettingKey(
+            "topology_edge_max_age_seconds", environment: "OUTPOST_TOPOLOGY_EDGE_MAX_AGE_SECONDS")
         /// The master key itself (base64), from the environment only: never from the file.
         public static let masterKeyVariable = "OUTPOST_MASTER_KEY"
 
@@ -68,6 +70,7 @@ public struct CollectorSettings: Sendable {
             flapStartPercent, flapStopPercent,
             agentConnections, agentConnectionsPerSource,
             reportMailEnabled, reportMailRecipients,
+            topologyEdgeMaxAge,
         ]
     }
 
@@ -177,6 +180,15 @@ public struct CollectorSettings: Sendable {
             Keys.agentConnectionsPerSource, flag: nil, expected: "a number from 1 to 1000000",
             SettingParsers.integer(in: 1...1_000_000))
         return (total ?? AgentListener.defaultLimits.connections, perSource ?? AgentListener.defaultLimits.perSource)
+    }
+
+    /// Seconds an LLDP/CDP edge stays active without a walk listing it
+    /// (`topology_edge_max_age_seconds`, 60 to 604,800, default 3,600: three walks; docs/topology.md).
+    public func topologyEdgeMaximumAge() throws -> Double {
+        let seconds = try settings.value(
+            Keys.topologyEdgeMaxAge, flag: nil, expected: "a number of seconds from 60 to 604800",
+            SettingParsers.integer(in: 60...604_800))
+        return seconds.map(Double.init) ?? NeighbourWriter.defaultMaximumAge
     }
 
     /// Days of raw history (ping rounds, traceroutes, SNMP samples) kept: 7 by default, the
@@ -320,6 +332,7 @@ public struct CollectorSettings: Sendable {
         _ = try rollupRetentionDays()
         _ = try certificateLifetime()
         _ = try agentConnectionLimits()
+        _ = try topologyEdgeMaximumAge()
         _ = try logLevel()
         _ = try alertEngine()
     }

@@ -25,5 +25,6 @@ extension Migration {
         .legacyImport,
         .interfaces,
         .traceNames,
+        .topology,
     ]
 }

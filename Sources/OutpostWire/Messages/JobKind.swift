@@ -13,4 +13,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable {
     public static let traceroute = JobKind(rawValue: 2)
     /// An MTR run (repeated traceroute with per-hop statistics) to one target.
     public static let mtr = JobKind(rawValue: 3)
+    /// The LLDP and CDP neighbours of one device (a generic batch result only, never a job).
+    public static let neighbours = JobKind(rawValue: 4)
 }

@@ -79,6 +79,10 @@ struct CollectorSettingsTests {
                 ["OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE": "0"],
                 "agent_max_connections_per_source (from $OUTPOST_AGENT_MAX_CONNECTIONS_PER_SOURCE)"
             ),
+            (
+                ["OUTPOST_TOPOLOGY_EDGE_MAX_AGE_SECONDS": "59"],
+                "topology_edge_max_age_seconds (from $OUTPOST_TOPOLOGY_EDGE_MAX_AGE_SECONDS)"
+            ),
         ]
         Self.expectRefused(cases)
         let path = NSTemporaryDirectory() + "outpost-collector-\(UUID()).toml"

@@ -52,6 +52,11 @@ public enum Harness {
     }
 
     /// net-snmp's `snmpd` and command-line tools (Debian snmpd, snmp).
+    /// lldpd with its SNMP subagent (for topology tests).
+    public static let lldpd = Need("needs lldpd (apt-get install lldpd)") {
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/lldpd")
+    }
+
     public static let snmpd = Need("needs snmpd and snmpget (apt-get install snmpd snmp)") {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd")
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/snmpget")
@@ -119,6 +124,8 @@ extension Trait where Self == ConditionTrait {
     }
     /// Needs snmpd and the net-snmp tools.
     public static var needsSnmpd: Self { needs(Harness.snmpd) }
+    /// Needs lldpd.
+    public static var needsLLDPD: Self { needs(Harness.lldpd) }
     /// Needs snmpsim and its recordings.
     public static var needsSnmpsim: Self { needs(Harness.snmpsim) }
     /// Needs fping.

@@ -4,8 +4,8 @@ import OutpostConsole
 import OutpostStore
 
 /// `/devices/{id}`: a device's state, facts, charts over 1 h, 24 h, 7 d or 30 d (`?range=`),
-/// its SNMP items' charts, its interfaces, its alerts and its last traced path; 404 for a device outside the operator's regions, as
-/// for one that does not exist.
+/// its SNMP items' charts, its interfaces, its alerts, its last traced path and its LLDP/CDP
+/// neighbours; 404 for a device outside the operator's regions, as for one that does not exist.
 struct DevicePageRoute: Sendable {
     /// Alerts listed on the page, newest first.
     static let alertLines = 50
@@ -18,6 +18,7 @@ struct DevicePageRoute: Sendable {
         let desk = AlertDesk(logger: logger)
         let diagnostics = DiagnosticJobStore(logger: logger)
         let interfaces = InterfaceStore(logger: logger)
+        let topology = TopologyStore(logger: logger)
         site.page("/devices/:id") { request, context, viewer in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
                 throw APIError.badRequest("expected a device id (UUID)", field: "id")
@@ -28,7 +29,7 @@ struct DevicePageRoute: Sendable {
             let loaded = try await viewer.run {
                 connection -> (
                     DeviceRecord, PingHistory, [ItemHistory], AlertPage, (DiagnosticJobRecord, [DiagnosticHopRecord])?,
-                    [DeviceInterface]
+                    [DeviceInterface], [DeviceNeighbour]
                 )? in
                 guard let device = try await inventory.device(id: id, on: connection), viewer.reaches(device.region)
                 else { return nil }
@@ -40,10 +41,11 @@ struct DevicePageRoute: Sendable {
                     try await history.itemHistories(device: id, from: from, to: to, on: connection),
                     try await desk.list(filter, on: connection),
                     try await DevicePathRows.latest(of: id, jobs: diagnostics, on: connection),
-                    try await interfaces.interfaces(device: id, on: connection)
+                    try await interfaces.interfaces(device: id, on: connection),
+                    try await topology.neighbours(of: id, on: connection)
                 )
             }
-            guard let (device, ping, items, alerts, trace, ports) = loaded else {
+            guard let (device, ping, items, alerts, trace, ports, neighbours) = loaded else {
                 throw APIError.notFound("no device \(id.uuidString.lowercased())")
             }
             let clock = viewer.clock
@@ -73,7 +75,14 @@ struct DevicePageRoute: Sendable {
                 alerts: alerts.alerts.map { AlertRows.row($0, clock: clock) },
                 enabled: device.enabled,
                 path: trace.map { DevicePathRows.path($0.0, hops: $0.1, clock: clock) },
-                interfaces: DeviceInterfaceRows.rows(ports, clock: clock))
+                interfaces: DeviceInterfaceRows.rows(ports, clock: clock),
+                neighbours: neighbours.map { neighbour in
+                    DeviceNeighbourRow(
+                        localPort: neighbour.localPort, name: neighbour.name,
+                        href: neighbour.deviceID.map { "/devices/\($0.uuidString.lowercased())" },
+                        remotePort: neighbour.remotePort, address: neighbour.managementAddress,
+                        protocolName: neighbour.protocolName, lastSeen: clock.dateTime(neighbour.lastSeen))
+                })
             return HTMLResponse.page(page)
         }
     }

@@ -37,11 +37,14 @@ public struct DeviceDetailPage: ConsolePage {
     /// Its interfaces from the last inventory walk, by ifIndex.
     public let interfaces: [DeviceInterfaceRow]
     public let hasInterfaces: Bool
+    /// The device's active LLDP/CDP neighbours.
+    public let neighbours: [DeviceNeighbourRow]
+    public let hasNeighbours: Bool
 
     public init(
         frame: PageFrame, id: String, name: String, badge: StateBadge, facts: [Fact], ranges: [RangeLink],
         resolution: String, charts: [Chart], itemCharts: [Chart], alerts: [AlertRow], enabled: Bool,
-        path: DevicePath? = nil, interfaces: [DeviceInterfaceRow] = []
+        path: DevicePath? = nil, interfaces: [DeviceInterfaceRow] = [], neighbours: [DeviceNeighbourRow] = []
     ) {
         self.frame = frame
         self.id = id
@@ -58,5 +61,7 @@ public struct DeviceDetailPage: ConsolePage {
         self.path = path
         self.interfaces = interfaces
         self.hasInterfaces = !interfaces.isEmpty
+        self.neighbours = neighbours
+        self.hasNeighbours = !neighbours.isEmpty
     }
 }
