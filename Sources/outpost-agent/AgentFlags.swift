@@ -30,10 +30,17 @@ struct AgentFlags: ParsableArguments {
         name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
+    @Option(
+        name: .customLong("metrics-listen"),
+        help:
+            "Serve Prometheus metrics on host:port, e.g. 127.0.0.1:9464 (default: $OUTPOST_AGENT_METRICS_LISTEN, metrics_listen, else none)."
+    )
+    var metricsListen: String?
+
     /// The settings these flags select.
     func settings() throws -> AgentSettings {
         try AgentSettings(
             config: config, stateDirectory: stateDirectory, collectors: collectors, serverName: serverName,
-            logLevel: logLevel)
+            logLevel: logLevel, metricsListen: metricsListen)
     }
 }

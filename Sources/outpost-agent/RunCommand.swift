@@ -1,8 +1,10 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Logging
 import OutpostAgent
 import OutpostPKI
+import Prometheus
 import ServiceLifecycle
 
 /// `outpost-agent run`: probe, spool and deliver until SIGTERM.
@@ -39,9 +41,17 @@ struct RunCommand: AsyncParsableCommand {
         let agent = try AgentService(stateDirectory: state, uplink: uplink, spool: settings.spool, logger: logger)
         logger.info(
             "agent starting", metadata: ["collectors": "\(uplink.collectors.map(\.description))", "state": "\(state)"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: agent)]
+        if let listen = settings.metricsListen {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            services.append(
+                .init(
+                    service: AgentMetricsEndpoint(
+                        host: listen.host, port: listen.port, registry: registry, logger: logger)))
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

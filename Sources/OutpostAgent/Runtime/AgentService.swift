@@ -82,6 +82,7 @@ public struct AgentService: Service {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await spool.run() }
+            group.addTask { await ProbeMetrics(engine: engine, poller: poller).run() }
             let delivery = Task { await uplink.run() }
             let batching = Task { await batcher.run(results) }
             await withGracefulShutdownHandler {

@@ -20,10 +20,12 @@ public struct AgentSettings: Sendable {
         public static let uplinkWindow = SettingKey("uplink.window", environment: "OUTPOST_AGENT_UPLINK_WINDOW")
         public static let replayRate = SettingKey("uplink.replay_rate", environment: "OUTPOST_AGENT_REPLAY_RATE")
         public static let maximumBackoff = SettingKey("uplink.max_backoff", environment: "OUTPOST_AGENT_MAX_BACKOFF")
+        public static let metricsListen = SettingKey(
+            "metrics_listen", environment: "OUTPOST_AGENT_METRICS_LISTEN", flag: "--metrics-listen")
 
         public static let all = [
             stateDirectory, collectors, serverName, logLevel, spoolMaxBytes, spoolMaxAge, spoolSync, uplinkWindow,
-            replayRate, maximumBackoff,
+            replayRate, maximumBackoff, metricsListen,
         ]
     }
 
@@ -38,12 +40,14 @@ public struct AgentSettings: Sendable {
     public let spool: SpoolConfiguration
     /// The uplink configuration; `nil` when no collector is configured (enough for `enrol` and `status`).
     public let uplink: Uplink.Configuration?
+    /// Where `/metrics` is served (`host:port`); `nil`, the default, serves none.
+    public let metricsListen: (host: String, port: Int)?
 
     /// Reads the settings; flag values (`nil` or empty when not given) win over
     /// `$OUTPOST_AGENT_*`, which win over the file `config`.
     public init(
         config: String?, stateDirectory: String?, collectors: [String] = [], serverName: String? = nil,
-        logLevel: String? = nil,
+        logLevel: String? = nil, metricsListen: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         let settings = try Settings(
@@ -72,6 +76,11 @@ public struct AgentSettings: Sendable {
         }
         self.spool = spool
 
+        self.metricsListen = try settings.value(
+            Keys.metricsListen, flag: metricsListen, expected: "host:port, e.g. 127.0.0.1:9464"
+        ) { text in
+            CollectorAddress(parsing: text).map { (host: $0.host, port: $0.port) }
+        }
         let serverName = try settings.text(Keys.serverName, flag: serverName)?.0
         let (texts, source) = settings.list(Keys.collectors, flags: collectors) ?? ([], .flag("--collector"))
         var addresses: [CollectorAddress] = []

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import OutpostCore
@@ -102,6 +103,8 @@ public struct Batcher: Sendable {
         }
         let count = pending.count
         pending = []
+        Counter(label: "outpost_agent_batches_total").increment()
+        Counter(label: "outpost_agent_batch_results_total").increment(by: count)
         do {
             let signingKey = try key.signingKey()
             let agentID = self.agentID

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -76,6 +77,7 @@ public final class Uplink: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("collector session failed", metadata: ["collector": "\(address)", "error": "\(error)"])
+                Counter(label: "outpost_agent_uplink_sessions_total", dimensions: [("result", "failed")]).increment()
                 let credentials = identity.credentials
                 if credentials.isExpired() {
                     logger.error(
@@ -133,6 +135,7 @@ public final class Uplink: Sendable {
             logger.info(
                 "connected to collector",
                 metadata: ["collector": "\(address)", "next": "\(welcome.nextExpectedSequence)"])
+            Counter(label: "outpost_agent_uplink_sessions_total", dimensions: [("result", "connected")]).increment()
             try await exchange(messages: &messages, outbound: outbound, tracker: tracker)
             return true
         }
