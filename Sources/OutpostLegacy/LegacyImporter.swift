@@ -39,7 +39,7 @@ public struct LegacyImportOptions: Sendable {
 }
 
 /// Imports a legacy WARD OPS database into Outpost, in dependency order (branches, devices,
-/// SNMP credentials, users, templates, alert rules, alerts, discovery rules, ping history),
+/// SNMP credentials and the communities kept on devices, users, templates, alert rules, alerts, discovery rules, ping history),
 /// verifying every table it wrote (docs/legacy-import.md). Idempotent and resumable: rows are
 /// keyed by their legacy ids (`legacy_import_map`), the ping history by its progress row.
 public struct LegacyImporter: Sendable {
@@ -70,7 +70,11 @@ public struct LegacyImporter: Sendable {
         let discoveryCredentials = try await source.rows(
             of: "discovery_credentials", columns: ["id"] + CredentialMapping.secretColumns, orderBy: "id")
         try opener.check(credentials + discoveryCredentials, columns: CredentialMapping.secretColumns)
-        if !options.dryRun, options.masterKey == nil, !credentials.isEmpty {
+        let deviceCommunities = try await source.rows(
+            of: "standalone_devices", columns: ["id", "snmp_community"], orderBy: "id"
+        ).filter { !($0.text("snmp_community") ?? "").isEmpty }
+        try opener.check(deviceCommunities, columns: ["snmp_community"])
+        if !options.dryRun, options.masterKey == nil, !credentials.isEmpty || !deviceCommunities.isEmpty {
             throw LegacySourceError(description: "the legacy has SNMP credentials: Outpost's master key is needed")
         }
         var context = LegacyImportContext(masterKey: options.masterKey, fernetKeys: options.fernetKeys)
@@ -78,8 +82,9 @@ public struct LegacyImporter: Sendable {
         let steps = LegacyTableSteps(
             logger: logger, source: source, connection: connection, dryRun: options.dryRun, progress: progress)
         try await steps.branches(&context, &report)
-        try await steps.devices(&context, &report)
+        let devices = try await steps.devices(&context, &report)
         try await steps.credentials(credentials, opener: opener, &context, &report)
+        try await steps.deviceCommunities(devices, opener: opener, &context, &report)
         try await steps.users(&context, &report)
         try await steps.templates(&context, &report, actor: options.actor)
         try await steps.alertRules(&context, &report)

@@ -119,14 +119,20 @@ for i in range(device_count):
     devices.append((f"6c0d{i:028x}", f"Device {i:04d}", f"10.{100 + i // 60000}.{i // 250 % 240}.{i % 250 + 1}",
                     f"1b9f3c1e-2a44-4c1b-9d0e-{i % max(branch_count, 1):012d}" if branch_count else None,
                     '["Branches"]', "Paybox"))
+# The community kept on the device row: plaintext as the legacy wrote it, one Fernet token (a
+# value copied from snmp_credentials), '' for none; bulk devices share the branches' "public".
+communities = {D[1]: "credo-ro", D[2]: "", D[3]: "nvr-public", D[5]: "atm-ro", D[6]: "public",
+               D[10]: f2.encrypt(b"core-ro").decode()}
 for d in devices:
+    community = communities.get(d[0], "public" if d[0].startswith("6c0d") else None)
     last_seen = "1970-01-01 00:00:00.000000" if d[0] == D[2] else seed
     custom = json.dumps({"zabbix_hostid": "10101", "region": "Achara", "synced_at": "2025-10-10T15:27:47+00:00"})
     db.execute("""INSERT INTO standalone_devices (id, name, ip, hostname, vendor, device_type, location, enabled,
         discovered_at, last_seen, tags, custom_fields, branch_id, ssh_port, ssh_enabled, snmp_community, snmp_version,
         down_since, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?,?,?,?,22,1,?,?,?,?,?)""",
                (d[0], d[1], d[2], None, "Cisco" if d[5] == "Router" else None, d[5], "Achara / Batumi", seed,
-                last_seen, d[4], custom, d[3], None, None, "2025-10-24 08:00:00.123456" if d[0] == D[1] else None,
+                last_seen, d[4], custom, d[3], community, "2c" if community else None,
+                "2025-10-24 08:00:00.123456" if d[0] == D[1] else None,
                 seed, seed))
 
 app = "2025-10-20 09:15:00.250000"  # application rows: UTC

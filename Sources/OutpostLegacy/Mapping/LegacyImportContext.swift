@@ -12,6 +12,9 @@ struct LegacyImportContext: Sendable {
     /// Imported devices by id, and their ids by address (duplicates kept).
     var devices: [UUID: (ip: String, name: String)] = [:]
     var devicesByIP: [String: [UUID]] = [:]
+    /// Devices given a credential from the legacy's `snmp_credentials`, with the communities
+    /// of those credentials (none for v3).
+    var credentialDevices: [UUID: [String]] = [:]
     /// Imported alert rules.
     var rules: Set<UUID> = []
     /// Imported users: legacy id → Outpost id.

@@ -23,18 +23,46 @@ public enum LegacyValue: Sendable, Equatable {
     public var isNull: Bool { self == .null }
 }
 
-/// A legacy row: its table, its columns by name (missing columns read as NULL, since older
+/// The column names of one result, shared by all its rows (a row keeps only its values).
+public final class LegacyColumns: Sendable {
+    public let names: [String]
+    private let positions: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Where `name` is in a row, `nil` when the result does not have it.
+    public func position(_ name: String) -> Int? { positions[name] }
+}
+
+/// A legacy row: its table, its values by column (missing columns read as NULL, since older
 /// files lack later columns: docs/legacy-import.md).
 public struct LegacyRow: Sendable {
     public let table: String
-    public let values: [String: LegacyValue]
+    public let columns: LegacyColumns
+    /// The values in the order of `columns`.
+    public let cells: [LegacyValue]
 
-    public init(table: String, values: [String: LegacyValue]) {
+    public init(table: String, columns: LegacyColumns, cells: [LegacyValue]) {
         self.table = table
-        self.values = values
+        self.columns = columns
+        self.cells = cells
     }
 
-    public subscript(_ column: String) -> LegacyValue { values[column] ?? .null }
+    public init(table: String, values: [String: LegacyValue]) {
+        let names = values.keys.sorted()
+        self.init(table: table, columns: LegacyColumns(names), cells: names.map { values[$0] ?? .null })
+    }
+
+    public subscript(_ column: String) -> LegacyValue { self[position: columns.position(column)] }
+
+    /// The value at a position found once with ``LegacyColumns/position(_:)`` (NULL for `nil`).
+    public subscript(position position: Int?) -> LegacyValue {
+        guard let position, position < cells.count else { return .null }
+        return cells[position]
+    }
 }
 
 /// Why a legacy value cannot be carried over: the column and the reason.
@@ -55,10 +83,7 @@ extension LegacyRow {
     func text(_ column: String) -> String? { self[column].text }
 
     /// Text that must be present.
-    func required(_ column: String) throws(LegacyValueError) -> String {
-        guard let value = text(column) else { throw LegacyValueError(column: column, reason: "is NULL") }
-        return value
-    }
+    func required(_ column: String) throws(LegacyValueError) -> String { try self[column].requiredText(column: column) }
 
     /// A UUID in any of the legacy's text forms (32 hex digits, dashed, any case); a number
     /// (NUMERIC affinity turned an all-digit id into one) is read back as its digits.
@@ -71,45 +96,13 @@ extension LegacyRow {
     }
 
     /// A 0/1 boolean (or PostgreSQL's t/f); `nil` for NULL.
-    func bool(_ column: String) throws(LegacyValueError) -> Bool? {
-        switch self[column] {
-        case .null: return nil
-        case .integer(let value) where value == 0 || value == 1: return value == 1
-        case .text(let value):
-            switch value.lowercased() {
-            case "1", "t", "true": return true
-            case "0", "f", "false": return false
-            default: break
-            }
-        default: break
-        }
-        throw LegacyValueError(column: column, reason: "\(text(column) ?? "") is not a boolean (0/1)")
-    }
+    func bool(_ column: String) throws(LegacyValueError) -> Bool? { try self[column].asBool(column: column) }
 
     /// An integer; `nil` for NULL.
-    func integer(_ column: String) throws(LegacyValueError) -> Int? {
-        switch self[column] {
-        case .null: return nil
-        case .integer(let value): return Int(value)
-        case .real(let value) where value == value.rounded() && abs(value) < 1e15: return Int(value)
-        case .text(let value):
-            if let number = Int(value.trimmingCharacters(in: .whitespaces)) { return number }
-        default: break
-        }
-        throw LegacyValueError(column: column, reason: "\(text(column) ?? "") is not an integer")
-    }
+    func integer(_ column: String) throws(LegacyValueError) -> Int? { try self[column].asInteger(column: column) }
 
     /// A number; `nil` for NULL.
-    func double(_ column: String) throws(LegacyValueError) -> Double? {
-        switch self[column] {
-        case .null: return nil
-        case .integer(let value): return Double(value)
-        case .real(let value): return value
-        case .text(let value):
-            if let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
-        }
-        throw LegacyValueError(column: column, reason: "\(text(column) ?? "") is not a number")
-    }
+    func double(_ column: String) throws(LegacyValueError) -> Double? { try self[column].asDouble(column: column) }
 
     /// A naive timestamp read in `zone` (docs/legacy-import.md says which column is which).
     func timestamp(_ column: String, _ zone: LegacyTimeZone) throws(LegacyValueError) -> Date? {
@@ -142,6 +135,59 @@ extension LegacyRow {
             throw LegacyValueError(column: column, reason: "is not a JSON array of strings")
         }
         return strings
+    }
+}
+
+/// The decoders, on a value (`column` names it in the error): the ping history reads its
+/// columns by position, the other tables by name through ``LegacyRow``.
+extension LegacyValue {
+    /// Text that must be present.
+    func requiredText(column: String) throws(LegacyValueError) -> String {
+        guard let value = text else { throw LegacyValueError(column: column, reason: "is NULL") }
+        return value
+    }
+
+    /// A 0/1 boolean (or PostgreSQL's t/f); `nil` for NULL.
+    func asBool(column: String) throws(LegacyValueError) -> Bool? {
+        switch self {
+        case .null: return nil
+        case .integer(let value) where value == 0 || value == 1: return value == 1
+        case .text(let value):
+            switch value == "t" || value == "f" ? value : value.lowercased() {
+            case "1", "t", "true": return true
+            case "0", "f", "false": return false
+            default: break
+            }
+        default: break
+        }
+        throw LegacyValueError(column: column, reason: "\(text ?? "") is not a boolean (0/1)")
+    }
+
+    /// An integer; `nil` for NULL.
+    func asInteger(column: String) throws(LegacyValueError) -> Int? {
+        switch self {
+        case .null: return nil
+        case .integer(let value): return Int(value)
+        case .real(let value) where value == value.rounded() && abs(value) < 1e15: return Int(value)
+        case .text(let value):
+            if let number = Int(value) ?? Int(value.trimmingCharacters(in: .whitespaces)) { return number }
+        default: break
+        }
+        throw LegacyValueError(column: column, reason: "\(text ?? "") is not an integer")
+    }
+
+    /// A number; `nil` for NULL.
+    func asDouble(column: String) throws(LegacyValueError) -> Double? {
+        switch self {
+        case .null: return nil
+        case .integer(let value): return Double(value)
+        case .real(let value): return value
+        case .text(let value):
+            if let number = Double(value) ?? Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite {
+                return number
+            }
+        }
+        throw LegacyValueError(column: column, reason: "\(text ?? "") is not a number")
     }
 }
 

@@ -77,14 +77,16 @@ public final class PostgresLegacySource: LegacySource {
 
     private func query(_ sql: String, columns: [String], table: String) async throws -> [LegacyRow] {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        let names = LegacyColumns(columns)
         var result: [LegacyRow] = []
         for try await row in rows {
-            var values: [String: LegacyValue] = [:]
+            var cells: [LegacyValue] = []
+            cells.reserveCapacity(columns.count)
             for (index, cell) in row.enumerated() where index < columns.count {
                 let text = try cell.decode(String?.self)
-                values[columns[index]] = text.map(LegacyValue.text) ?? .null
+                cells.append(text.map(LegacyValue.text) ?? .null)
             }
-            result.append(LegacyRow(table: table, values: values))
+            result.append(LegacyRow(table: table, columns: names, cells: cells))
         }
         return result
     }

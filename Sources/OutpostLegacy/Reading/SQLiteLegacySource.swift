@@ -49,7 +49,7 @@ public final class SQLiteLegacySource: LegacySource {
         let order = present.contains(orderBy) ? " ORDER BY \(Self.quote(orderBy))" : ""
         return try await query(
             "SELECT \(selected.map(Self.quote).joined(separator: ", ")) FROM \(Self.quote(table))\(order)", [],
-            table: table)
+            names: selected, table: table)
     }
 
     public func rows(of table: String, columns wanted: [String], key: String, after: Int64, limit: Int)
@@ -62,7 +62,7 @@ public final class SQLiteLegacySource: LegacySource {
             """
             SELECT \(selected.map(Self.quote).joined(separator: ", ")) FROM \(Self.quote(table))
             WHERE \(Self.quote(key)) > ? ORDER BY \(Self.quote(key)) LIMIT ?
-            """, [.integer(Int(after)), .integer(limit)], table: table)
+            """, [.integer(Int(after)), .integer(limit)], names: selected, table: table)
     }
 
     public func scalar(_ sql: String) async throws -> String? {
@@ -80,19 +80,25 @@ public final class SQLiteLegacySource: LegacySource {
         try await connection.close()
     }
 
-    private func query(_ sql: String, _ binds: [SQLiteData], table: String) async throws -> [LegacyRow] {
+    /// Runs `sql` (whose result columns are `names`, in order) on SQLite's thread and collects
+    /// the rows there: one call per batch, each row its values by position.
+    private func query(_ sql: String, _ binds: [SQLiteData], names: [String], table: String) async throws
+        -> [LegacyRow]
+    {
+        let columns = LegacyColumns(names)
         let rows = Collected<LegacyRow>()
         try await connection.query(sql, binds) { row in
-            var values: [String: LegacyValue] = [:]
-            for column in row.columns {
-                switch column.data {
-                case .null, .blob: values[column.name] = .null
-                case .integer(let value): values[column.name] = .integer(Int64(value))
-                case .float(let value): values[column.name] = .real(value)
-                case .text(let value): values[column.name] = .text(value)
+            var cells: [LegacyValue] = []
+            cells.reserveCapacity(names.count)
+            for name in names {
+                switch row.column(name) {
+                case .none, .null, .blob: cells.append(.null)
+                case .integer(let value): cells.append(.integer(Int64(value)))
+                case .float(let value): cells.append(.real(value))
+                case .text(let value): cells.append(.text(value))
                 }
             }
-            rows.append(LegacyRow(table: table, values: values))
+            rows.append(LegacyRow(table: table, columns: columns, cells: cells))
         }
         return rows.values
     }

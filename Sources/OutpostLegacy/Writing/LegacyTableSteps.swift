@@ -16,8 +16,8 @@ struct LegacyTableSteps {
 
     private var writer: LegacyTableWriter { LegacyTableWriter(logger: logger, connection: connection) }
 
-    /// Maps `rows` with `map`, writes and verifies what mapped; returns the mapped rows with
-    /// the legacy rows they came from.
+    /// Maps `rows` with `map` (`nil`: a row with nothing to carry, counted as skipped), writes
+    /// and verifies what mapped; returns the mapped rows with the legacy rows they came from.
     @discardableResult
     private func run(
         _ spec: TableSpec, rows: [LegacyRow], report: inout LegacyImportReport,
@@ -30,7 +30,10 @@ struct LegacyTableSteps {
         for row in rows {
             do {
                 var notes: [String] = []
-                guard let result = try map(row, &notes) else { continue }
+                guard let result = try map(row, &notes) else {
+                    table.skipped += 1  // nothing to carry (the notes say why)
+                    continue
+                }
                 report.notes += notes
                 mapped.append((row, result))
                 table.sourceChecksum.add(result.canonical)
@@ -78,7 +81,11 @@ struct LegacyTableSteps {
         }
     }
 
-    func devices(_ context: inout LegacyImportContext, _ report: inout LegacyImportReport) async throws {
+    /// Imports the devices; returns the legacy rows of those imported, by id.
+    @discardableResult
+    func devices(_ context: inout LegacyImportContext, _ report: inout LegacyImportReport) async throws
+        -> [(id: UUID, row: LegacyRow)]
+    {
         let rows = try await source.rows(
             of: "standalone_devices", columns: DeviceMapping.columns, orderBy: "created_at")
         let snapshot = context
@@ -86,18 +93,21 @@ struct LegacyTableSteps {
             try DeviceMapping.map(row, context: snapshot, notes: &notes)
         }
         var shared = 0
-        for (_, row) in mapped {
+        var imported: [(id: UUID, row: LegacyRow)] = []
+        for (legacy, row) in mapped {
             guard let id = UUID(uuidString: row.outpostID) else { continue }
             let name = row.canonical.fields[0].value
             let ip = row.canonical.fields[1].value
             context.devices[id] = (ip, name)
             context.devicesByIP[ip, default: []].append(id)
+            imported.append((id, legacy))
         }
         for (_, ids) in context.devicesByIP where ids.count > 1 { shared += ids.count }
         if shared > 0 {
             report.notes.append(
                 "standalone_devices: \(shared) devices share an address with another; kept as separate devices")
         }
+        return imported
     }
 
     func credentials(
@@ -136,6 +146,10 @@ struct LegacyTableSteps {
             return MappedRow(
                 legacyID: label, outpostID: label, canonical: CredentialMapping.canonical(credential), upsert: upsert)
         }
+        for credential in opened.values {
+            context.credentialDevices[credential.device, default: []] +=
+                credential.credential.community.map { [$0] } ?? []
+        }
         for (how, ids) in byKey.sorted(by: { $0.key < $1.key }) {
             report.notes.append(
                 "snmp_credentials opened with \(how): \(ids.count) rows (\(ids.sorted().joined(separator: ", ")))")
@@ -149,6 +163,98 @@ struct LegacyTableSteps {
             } else {
                 report.notes.append("snmp_credentials: every secret opens under Outpost's master key as imported")
             }
+        }
+    }
+
+    /// The communities kept on the legacy's device rows, for the imported devices that got no
+    /// credential from `snmp_credentials` (nor have another one in Outpost): one v1/v2c
+    /// credential each, sealed under the master key.
+    func deviceCommunities(
+        _ devices: [(id: UUID, row: LegacyRow)], opener: LegacySecretOpener, _ context: inout LegacyImportContext,
+        _ report: inout LegacyImportReport
+    ) async throws {
+        var existing: [UUID: (SNMPCredential, CanonicalRow)] = [:]
+        var others: Set<UUID> = []
+        if !dryRun, let key = context.masterKey {
+            existing = try await existingCredentials(key: key)
+            let owners = try await names("SELECT id::text, device_id::text FROM snmp_credentials")
+            let ours = Set(devices.map { DeviceCommunityMapping.credentialID(device: $0.id).uuidString.lowercased() })
+            let imported = try await names(
+                "SELECT outpost_id, legacy_id FROM legacy_import_map WHERE legacy_table = 'snmp_credentials'")
+            for (id, device) in owners where !ours.contains(id) && imported[id] == nil {
+                if let device = UUID(uuidString: device) { others.insert(device) }
+            }
+        }
+        var byKey: [String: [String]] = [:]
+        var covered: [String] = []
+        var differing: [String] = []
+        var opened: [UUID: CredentialMapping.Opened] = [:]
+        let rows = devices.filter { !($0.row.text("snmp_community") ?? "").isEmpty }
+        let ids = Dictionary(rows.map { (LegacyIdentifier.key($0.row.text("id") ?? ""), $0.id) }) { first, _ in first }
+        let snapshot = context
+        try await run(DeviceCommunityMapping.spec, rows: rows.map(\.row), report: &report) { row, _ in
+            guard let device = ids[LegacyIdentifier.key(row.text("id") ?? "")] else { return nil }
+            let label = device.uuidString.lowercased()
+            guard let credential = try DeviceCommunityMapping.open(row, device: device, opener: opener) else {
+                return nil
+            }
+            if let communities = snapshot.credentialDevices[device] {
+                covered.append(label)
+                if let community = credential.credential.community, !communities.contains(community) {
+                    differing.append(label)
+                }
+                return nil
+            }
+            if others.contains(device) {
+                covered.append(label)
+                return nil
+            }
+            for how in credential.how {
+                switch how {
+                case .key(let name): byKey["Fernet key \(name)", default: []].append(label)
+                case .plaintext: byKey["plaintext", default: []].append(label)
+                }
+            }
+            opened[credential.id] = credential
+            let upsert: PostgresQuery
+            if let key = snapshot.masterKey {
+                upsert = try CredentialMapping.upsert(
+                    credential, existing: existing[credential.id]?.0, existingCanonical: existing[credential.id]?.1,
+                    key: key)
+            } else {
+                upsert = "SELECT 1 WHERE FALSE"
+            }
+            return MappedRow(
+                legacyID: label, outpostID: credential.id.uuidString.lowercased(),
+                canonical: CredentialMapping.canonical(credential), upsert: upsert)
+        }
+        let name = DeviceCommunityMapping.legacyName
+        for (how, ids) in byKey.sorted(by: { $0.key < $1.key }) {
+            report.notes.append(
+                "\(name) opened with \(how): \(ids.count) devices (\(ids.sorted().joined(separator: ", ")))")
+        }
+        if !covered.isEmpty {
+            report.notes.append(
+                "\(name): \(covered.count) devices already have an SNMP credential; their column is not carried "
+                    + "(\(covered.sorted().joined(separator: ", ")))")
+        }
+        if !differing.isEmpty {
+            report.notes.append(
+                "\(name): on \(differing.count) devices the column differs from the device's snmp_credentials row, "
+                    + "which is kept (\(differing.sorted().joined(separator: ", ")))")
+        }
+        if !dryRun, let key = context.masterKey, !opened.isEmpty {
+            let stored = try await existingCredentials(key: key)
+            let mismatched = opened.filter { stored[$0.key]?.0 != $0.value.credential }.count
+            if mismatched > 0, let index = report.tables.indices.last {
+                report.tables[index].mismatches.append("\(mismatched) credentials whose secrets open differently")
+            } else {
+                report.notes.append("\(name): every community opens under Outpost's master key as imported")
+            }
+        }
+        for credential in opened.values {
+            context.credentialDevices[credential.device, default: []] +=
+                credential.credential.community.map { [$0] } ?? []
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
 import OutpostStore
 import PostgresNIO
 
@@ -8,11 +7,13 @@ import PostgresNIO
 /// `ping_results` (with their minutes marked pending for the roll-up job), older rows into the
 /// roll-ups only (computed here), rows older than every retention or before `--since` counted
 /// as skipped. Each batch commits with its progress row, so a killed import resumes after the
-/// last committed batch and never copies a row twice (docs/legacy-import.md).
+/// last committed batch and never copies a row twice; the next batch is read and prepared
+/// while one is written (docs/legacy-import.md).
 struct PingHistoryImport {
-    static let columns = [
-        "id", "device_ip", "device_name", "packets_sent", "packets_received", "packet_loss_percent", "min_rtt_ms",
-        "avg_rtt_ms", "max_rtt_ms", "is_reachable", "timestamp",
+    /// The columns of ``LegacyPingRow/copyLine(into:)``.
+    static let copyColumns = [
+        "device_id", "device_ip", "device_name", "packets_sent", "packets_received", "packet_loss_percent",
+        "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "is_reachable", "timestamp",
     ]
     static let progressKey = "ping_results"
 
@@ -72,105 +73,74 @@ struct PingHistoryImport {
                 "ping_results: resumed after legacy id \(state.lastID) (\(state.copied) copied, \(state.rolled) rolled up, "
                     + "\(state.skipped) skipped by an earlier run)")
         }
-        var ambiguous = 0
-        var orphaned = 0
-        var skippedSince = 0
-        var skippedOld = 0
-        var skippedNoDevice = 0
-        var refused = 0
+        var totals = PingBatch.Counts()
+        var listed = 0
         table.read = state.copied + state.rolled + state.skipped + state.refused
         progress.start("ping_results", total: total)
         progress.advance(to: table.read)
-        while true {
-            let rows = try await source.rows(
-                of: "ping_results", columns: Self.columns, key: "id", after: state.lastID, limit: limits.batchSize)
-            guard let lastRow = rows.last, let lastID = try lastRow.integer("id").map(Int64.init) else { break }
-            var raw: [LegacyPingRow] = []
-            var rolled: [LegacyPingRow] = []
-            var batchSkipped = 0
-            var batchRefused = 0
-            for row in rows {
-                do {
-                    var ping = try LegacyPingRow(row)
-                    if let sinceCut, ping.micros < sinceCut {
-                        skippedSince += 1
-                        batchSkipped += 1
-                        continue
-                    }
-                    ping.deviceID = resolveDevice(ping, ambiguous: &ambiguous)
-                    if ping.deviceID == nil { orphaned += 1 }
-                    if ping.micros >= rawCut {
-                        raw.append(ping)
-                    } else if ping.micros >= hourCut, ping.deviceID != nil {
-                        rolled.append(ping)
-                    } else {
-                        if ping.deviceID == nil { skippedNoDevice += 1 } else { skippedOld += 1 }
-                        batchSkipped += 1
-                    }
-                } catch {
-                    batchRefused += 1
-                    if refused < 1000 {
-                        report.refusals.append(
-                            .init(table: "ping_results", legacyID: row.text("id") ?? "?", reason: "\(error)"))
-                    }
-                    refused += 1
+        let reader = PingBatchReader(
+            source: source, devices: PingDeviceLookup(context), batchSize: limits.batchSize, sinceCut: sinceCut,
+            rawCut: rawCut, hourCut: hourCut)
+        // Reading and preparing the next batch overlaps writing this one.
+        var next = Task { [lastID = state.lastID] in try await reader.batch(after: lastID) }
+        do {
+            while let batch = try await next.value {
+                next = Task { try await reader.batch(after: batch.lastID) }
+                if let connection { try await write(batch, minuteCut: minuteCut, on: connection) }
+                state.lastID = batch.lastID
+                state.copied += batch.raw.rows
+                state.rolled += batch.rolled.rows
+                state.skipped += batch.counts.skipped
+                state.refused += batch.counts.refused
+                state.checksum &+= batch.checksum
+                totals += batch.counts
+                for refusal in batch.refusals.prefix(PingBatchReader.listedRefusals - listed) {
+                    listed += 1
+                    report.refusals.append(.init(table: "ping_results", legacyID: refusal.id, reason: refusal.reason))
                 }
+                table.read += batch.read
+                progress.advance(to: table.read)
             }
-            var batchChecksum: UInt64 = 0
-            for ping in raw { batchChecksum &+= ping.checksum }
-            if let connection {
-                try await write(
-                    raw: raw, rolled: rolled, minuteCut: minuteCut, lastID: lastID, skipped: batchSkipped,
-                    refused: batchRefused, checksum: batchChecksum, on: connection)
-            }
-            state.lastID = lastID
-            state.copied += raw.count
-            state.rolled += rolled.count
-            state.skipped += batchSkipped
-            state.refused += batchRefused
-            state.checksum &+= batchChecksum
-            table.read += rows.count
-            progress.advance(to: table.read)
+        } catch {
+            next.cancel()
+            _ = try? await next.value
+            throw error
         }
         progress.finish()
         table.imported = state.copied + state.rolled
         table.unchanged = earlier
         table.skipped = state.skipped
         table.refused = state.refused
-        if refused > 1000 { report.notes.append("ping_results: \(refused) rows refused; the first 1000 are listed") }
-        if skippedSince > 0 { report.notes.append("ping_results: \(skippedSince) rows skipped: before --since") }
-        if skippedOld > 0 {
+        if totals.refused > PingBatchReader.listedRefusals {
             report.notes.append(
-                "ping_results: \(skippedOld) rows skipped: older than the one-hour roll-ups' retention "
+                "ping_results: \(totals.refused) rows refused; the first \(PingBatchReader.listedRefusals) are listed")
+        }
+        if totals.skippedSince > 0 {
+            report.notes.append("ping_results: \(totals.skippedSince) rows skipped: before --since")
+        }
+        if totals.skippedOld > 0 {
+            report.notes.append(
+                "ping_results: \(totals.skippedOld) rows skipped: older than the one-hour roll-ups' retention "
                     + "(\(limits.hourRollupRetentionDays) days)")
         }
-        if skippedNoDevice > 0 {
+        if totals.skippedNoDevice > 0 {
             report.notes.append(
-                "ping_results: \(skippedNoDevice) rows skipped: older than the raw retention "
+                "ping_results: \(totals.skippedNoDevice) rows skipped: older than the raw retention "
                     + "(\(limits.rawRetentionDays) days) and of no imported device, so no roll-up holds them")
         }
-        if ambiguous > 0 {
-            report.notes.append("ping_results: \(ambiguous) rows of an address several devices share, matched by name")
-        }
-        if orphaned > 0 {
+        if totals.ambiguous > 0 {
             report.notes.append(
-                "ping_results: \(orphaned) rows of an address no imported device has: kept without a device")
+                "ping_results: \(totals.ambiguous) rows of an address several devices share, matched by name")
+        }
+        if totals.orphaned > 0 {
+            report.notes.append(
+                "ping_results: \(totals.orphaned) rows of an address no imported device has: kept without a device")
         }
         report.notes.append(
             "ping_results: \(state.copied) rows copied to ping_results, \(state.rolled) older rows into the roll-ups only "
                 + "(counted; the checksums cover the copied rows)")
         table.aggregate = (String(state.checksum), connection == nil ? "-" : try await targetChecksum())
         report.tables.append(table)
-    }
-
-    /// The imported device of the row's address: the only one, else the one whose name the
-    /// row carries, else none.
-    private func resolveDevice(_ ping: LegacyPingRow, ambiguous: inout Int) -> UUID? {
-        guard let candidates = context.devicesByIP[ping.ip], !candidates.isEmpty else { return nil }
-        if candidates.count == 1 { return candidates[0] }
-        ambiguous += 1
-        guard let name = ping.name?.trimmingCharacters(in: .whitespaces) else { return nil }
-        return candidates.first { context.devices[$0]?.name == name }
     }
 
     private struct Progress {
@@ -200,50 +170,41 @@ struct PingHistoryImport {
     }
 
     /// One batch in one transaction: partitions, COPY, pending minutes, roll-ups, progress.
-    private func write(
-        raw: [LegacyPingRow], rolled: [LegacyPingRow], minuteCut: Int64, lastID: Int64, skipped: Int, refused: Int,
-        checksum: UInt64, on connection: PostgresConnection
-    ) async throws {
+    private func write(_ batch: PingBatch, minuteCut: Int64, on connection: PostgresConnection) async throws {
         let partitions = PartitionMaintenance(logger: logger)
-        let rawDays = Set(
-            raw.map { String(LegacyTime.format(micros: $0.micros, separator: " ", suffix: "").prefix(10)) })
-        let rolledMinuteDays = Set(
-            rolled.map {
-                String(LegacyTime.format(micros: $0.micros, separator: " ", suffix: "").prefix(10))
-            })
-        let hourDates = Set((raw + rolled).map { Date(timeIntervalSince1970: Double($0.micros / 1_000_000)) })
+        func days(_ days: Set<Int64>) -> Set<String> {
+            Set(
+                days.map {
+                    String(LegacyTime.format(micros: $0 * 86_400_000_000, separator: " ", suffix: "").prefix(10))
+                })
+        }
+        let rawDays = days(batch.rawDays)
         // Partitions are created outside the batch's transaction (DDL takes strong locks).
         try await partitions.ensure(days: rawDays, of: "ping_results", on: connection)
-        try await partitions.ensure(days: rawDays.union(rolledMinuteDays), of: "ping_rollup_1m", on: connection)
-        try await partitions.ensure(months: hourDates, of: "ping_rollup_1h", on: connection)
+        try await partitions.ensure(
+            days: rawDays.union(days(batch.rolledDays)), of: "ping_rollup_1m", on: connection)
+        try await partitions.ensure(
+            months: Set(batch.hours.map { Date(timeIntervalSince1970: Double($0) * 3600) }), of: "ping_rollup_1h",
+            on: connection)
         try await connection.withTransaction(logger: logger) { connection in
-            if !raw.isEmpty {
-                try await copy(raw, into: "ping_results", on: connection)
-                var keys: [UUID] = []
-                var minutes: [Date] = []
-                var seen = Set<String>()
-                for ping in raw {
-                    guard let device = ping.deviceID else { continue }
-                    let minute = ping.micros / 60_000_000 * 60
-                    if seen.insert("\(device)\(minute)").inserted {
-                        keys.append(device)
-                        minutes.append(Date(timeIntervalSince1970: Double(minute)))
-                    }
-                }
+            if batch.raw.rows > 0 {
+                try await copy(batch.raw, into: "ping_results", on: connection)
+                // A pair already pending is locked (`DO UPDATE … WHERE false`), as ingest does:
+                // the roll-up job must not claim it before these rows commit.
                 try await connection.query(
                     """
                     INSERT INTO rollup_pending (kind, key_id, minute)
-                    SELECT 'ping', k, m FROM unnest(\(keys)::uuid[], \(minutes)::timestamptz[]) AS p(k, m)
-                    ON CONFLICT DO NOTHING
+                    SELECT 'ping', k, m FROM unnest(\(batch.pendingDevices)::uuid[], \(batch.pendingMinutes)::timestamptz[]) AS p(k, m)
+                    ON CONFLICT (kind, key_id, minute) DO UPDATE SET minute = EXCLUDED.minute WHERE false
                     """, logger: logger)
             }
-            if !rolled.isEmpty { try await rollUp(rolled, minuteCut: minuteCut, on: connection) }
+            if batch.rolled.rows > 0 { try await rollUp(batch.rolled, minuteCut: minuteCut, on: connection) }
             try await connection.query(
                 """
                 INSERT INTO legacy_import_progress (legacy_table, source, last_id, rows_copied, rows_rolled, rows_skipped,
                                                     checksum)
-                VALUES (\(Self.progressKey), \(source.description), \(lastID), \(raw.count), \(rolled.count),
-                        \(skipped + refused), \(String(checksum))::numeric)
+                VALUES (\(Self.progressKey), \(source.description), \(batch.lastID), \(batch.raw.rows),
+                        \(batch.rolled.rows), \(batch.counts.skipped + batch.counts.refused), \(String(batch.checksum))::numeric)
                 ON CONFLICT (legacy_table) DO UPDATE SET source = EXCLUDED.source, last_id = EXCLUDED.last_id,
                     rows_copied = legacy_import_progress.rows_copied + EXCLUDED.rows_copied,
                     rows_rolled = legacy_import_progress.rows_rolled + EXCLUDED.rows_rolled,
@@ -254,29 +215,19 @@ struct PingHistoryImport {
         }
     }
 
-    /// COPY in text format, about 1 MiB per message.
-    private func copy(_ pings: [LegacyPingRow], into table: String, on connection: PostgresConnection) async throws {
-        try await connection.copyFrom(
-            table: table,
-            columns: [
-                "device_id", "device_ip", "device_name", "packets_sent", "packets_received", "packet_loss_percent",
-                "min_rtt_ms", "avg_rtt_ms", "max_rtt_ms", "is_reachable", "timestamp",
-            ],
-            logger: logger
-        ) { writer in
-            var encoder = PingCopyEncoder()
-            for ping in pings {
-                encoder.append(ping)
-                if encoder.buffer.readableBytes >= 1 << 20 { try await writer.write(encoder.take()) }
-            }
-            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.take()) }
+    /// COPY of prepared text, streamed in its chunks of about 1 MiB.
+    private func copy(_ text: PingBatch.CopyText, into table: String, on connection: PostgresConnection) async throws {
+        try await connection.copyFrom(table: table, columns: Self.copyColumns, logger: logger) { writer in
+            for chunk in text.chunks { try await writer.write(chunk) }
         }
     }
 
     /// Rows older than the raw retention: into a staging table, then merged into the minute
     /// buckets (a minute may span two batches), and the touched hours recomputed from the
     /// minutes, with the roll-up job's formulas (docs/architecture.md, "Schema decisions").
-    private func rollUp(_ pings: [LegacyPingRow], minuteCut: Int64, on connection: PostgresConnection) async throws {
+    private func rollUp(_ pings: PingBatch.CopyText, minuteCut: Int64, on connection: PostgresConnection)
+        async throws
+    {
         try await connection.query(
             """
             CREATE TEMP TABLE IF NOT EXISTS legacy_ping_stage (LIKE ping_results INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
@@ -351,54 +302,5 @@ struct PingHistoryImport {
                     """), logger: logger)
         for try await value in rows.decode(String.self) { return value }
         return "0"
-    }
-}
-
-/// COPY text rows of ``LegacyPingRow``s (tab-separated, `\N` for NULL, text escaped).
-struct PingCopyEncoder {
-    private(set) var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20 + 4096)
-
-    mutating func take() -> ByteBuffer {
-        let full = buffer
-        buffer = ByteBufferAllocator().buffer(capacity: 1 << 20 + 4096)
-        return full
-    }
-
-    mutating func append(_ ping: LegacyPingRow) {
-        if let device = ping.deviceID { buffer.writeString(device.uuidString.lowercased()) } else { null() }
-        tab()
-        text(ping.ip)
-        tab()
-        if let name = ping.name { text(name) } else { null() }
-        tab()
-        buffer.writeString(String(ping.sent))
-        tab()
-        buffer.writeString(String(ping.received))
-        tab()
-        buffer.writeString(ping.loss.description)
-        for value in [ping.minRTT, ping.avgRTT, ping.maxRTT] {
-            tab()
-            if let value { buffer.writeString(value.description) } else { null() }
-        }
-        tab()
-        buffer.writeString(ping.reachable ? "t" : "f")
-        tab()
-        buffer.writeString(LegacyTime.format(micros: ping.micros, separator: " ", suffix: "+00"))
-        buffer.writeInteger(UInt8(ascii: "\n"))
-    }
-
-    private mutating func tab() { buffer.writeInteger(UInt8(ascii: "\t")) }
-    private mutating func null() { buffer.writeString("\\N") }
-
-    private mutating func text(_ value: String) {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-            case UInt8(ascii: "\t"): buffer.writeString("\\t")
-            case UInt8(ascii: "\n"): buffer.writeString("\\n")
-            case UInt8(ascii: "\r"): buffer.writeString("\\r")
-            default: buffer.writeInteger(byte)
-            }
-        }
     }
 }

@@ -108,6 +108,28 @@ struct LegacyImportTests {
                     opened.contains {
                         $0.user == "monitor" && $0.authKey == "auth-pass-1" && $0.privKey == "priv-pass-1"
                     })
+                // Communities kept on the device rows: a credential for each device without one.
+                #expect(Self.counts(report, "standalone_devices.snmp_community") == [5, 3, 0])
+                #expect(Self.table(report, "standalone_devices.snmp_community")?.skipped == 2)
+                #expect(
+                    try await Self.communities(db, masterKey) == [
+                        "5c0d0001-aa11-bb22-cc33-dd44ee55ff66": ["v2c credo-ro"],
+                        "5c0d0002-aa11-bb22-cc33-dd44ee55ff66": ["v2c paybox-ro"],
+                        "5c0d0003-aa11-bb22-cc33-dd44ee55ff66": ["v2c nvr-public"],
+                        "5c0d0004-aa11-bb22-cc33-dd44ee55ff66": ["v2c plain-public"],
+                        "5c0d0005-aa11-bb22-cc33-dd44ee55ff66": ["v2c atm-ro"],
+                        "5c0d0006-aa11-bb22-cc33-dd44ee55ff66": ["v3 -"],
+                        "5c0d0010-aa11-bb22-cc33-dd44ee55ff66": ["v2c core-ro"],
+                    ])
+                for note in [
+                    "standalone_devices.snmp_community opened with Fernet key api.key: 1 devices (5c0d0010-",
+                    "standalone_devices.snmp_community opened with plaintext: 2 devices (5c0d0003-",
+                    "standalone_devices.snmp_community: 2 devices already have an SNMP credential",
+                    "standalone_devices.snmp_community: on 1 devices the column differs",
+                    "standalone_devices.snmp_community: every community opens under Outpost's master key",
+                ] {
+                    #expect(report.notes.contains { $0.hasPrefix(note) }, "missing note \(note)\n\(report.text)")
+                }
                 // Users: bcrypt kept and active; argon2 and pbkdf2 disabled with a reset required.
                 #expect(
                     try await db.strings(
@@ -292,6 +314,28 @@ struct LegacyImportTests {
                 }
             }
         }
+    }
+
+    /// Every SNMP credential opened with the master key: device → "version community" (`-`
+    /// for none).
+    static func communities(_ db: PostgresConnection, _ key: MasterKey) async throws -> [String: [String]] {
+        let rows = try await db.query(
+            """
+            SELECT id, device_id, version, community_encrypted, username, auth_protocol, auth_key_encrypted,
+                   priv_protocol, priv_key_encrypted
+            FROM snmp_credentials ORDER BY id
+            """, logger: logger)
+        var result: [String: [String]] = [:]
+        for try await (id, device, version, community, user, auth, authKey, priv, privKey) in rows.decode(
+            (UUID, UUID, String, String?, String?, String?, String?, String?, String?).self)
+        {
+            let opened = try key.open(
+                SNMPCredentialRecord(
+                    id: id, deviceID: device, version: version, community: community, username: user,
+                    authProtocol: auth, authKey: authKey, privProtocol: priv, privKey: privKey))
+            result[device.uuidString.lowercased(), default: []].append("\(version) \(opened.community ?? "-")")
+        }
+        return result
     }
 
     /// What an import leaves, as text: the imported tables' rows (ids, carried columns).
