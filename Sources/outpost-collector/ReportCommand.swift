@@ -29,7 +29,8 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "table, csv or json.") var format: Format = .table
         @Option(help: "The zone to read dates and show times in (default: $TZ, else the system's).")
         var zone: String?
-        @Flag(help: "Also list the outages (table) or print the outages' CSV instead of the rows (csv).")
+        @Flag(
+            help: "Also list the outages (table, json) or print the outages' CSV instead of the rows (csv).")
         var outages = false
 
         func run() async throws {
@@ -45,7 +46,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ValidationError(error.field.hasPrefix("--") ? error.description : "--\(error)")
             }
             let report = try await database.withConnection { connection, logger in
-                try await ReportStore(logger: logger).availability(window, by: grouping, regions: nil, on: connection)
+                try await ReportStore(logger: logger).availability(
+                    window, by: grouping, regions: nil, outages: outages ? .all : .omitted, on: connection)
             }
             switch format {
             case .json:

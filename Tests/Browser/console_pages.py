@@ -30,6 +30,7 @@ PAGES = [
     Page("agents", "/agents"),
     Page("discovery", "/discovery"),
     Page("admin", "/admin"),
+    Page("reports", "/reports"),
 ]
 
 # Live updates: Server-Sent Events the pages listen to.
@@ -37,7 +38,7 @@ EVENTS_PATH = "/console/events"
 
 # Pages (and "events") that must exist: missing, their checks fail instead of being skipped.
 REQUIRED = {"login", "overview", "map", "branches", "branch", "devices", "device", "device-hour", "alerts", "agents",
-            "discovery", "admin", "events"}
+            "discovery", "admin", "events", "reports"}
 
 
 def page(name):

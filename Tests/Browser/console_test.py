@@ -27,6 +27,7 @@ import checks_login  # noqa: E402,F401
 import checks_live  # noqa: E402,F401
 import checks_roles  # noqa: E402,F401
 import checks_pages  # noqa: E402,F401
+import checks_reports  # noqa: E402,F401
 import checks_network  # noqa: E402,F401
 from console_browser import ConsoleBrowser  # noqa: E402
 from console_checks import CHECKS, Context, Skip  # noqa: E402

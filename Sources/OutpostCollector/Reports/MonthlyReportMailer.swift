@@ -83,8 +83,8 @@ public struct MonthlyReportMailer: Service {
             let store = ReportStore(logger: logger)
             let (byBranch, byDevice) = try await client.withConnection { connection in
                 (
-                    try await store.availability(month, by: .branch, regions: nil, on: connection),
-                    try await store.availability(month, by: .device, regions: nil, on: connection)
+                    try await store.availability(month, by: .branch, regions: nil, outages: .omitted, on: connection),
+                    try await store.availability(month, by: .device, regions: nil, outages: .all, on: connection)
                 )
             }
             let message = MonthlyReportMail.message(

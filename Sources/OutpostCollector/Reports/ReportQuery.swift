@@ -5,8 +5,9 @@ import OutpostStore
 /// The parameters of an availability report request: `from` and `to` (ISO 8601 times, or
 /// `YYYY-MM-DD` for midnight UTC; both absent: the previous calendar month), `by`
 /// (`device`, `branch`, `region`, `type`; default `device`), `format` (`json`, `csv`), `part`
-/// of a CSV (`rows`, `outages`), `group` (only the outages of one row) and `zone` (an IANA zone
-/// for a CSV's times; default UTC). Anything else is refused with 400 naming the parameter.
+/// of a CSV (`rows`, `outages`), `outages` (`true`: list the outages; the figures alone answer
+/// fastest), `group` (list only the outages of one row) and `zone` (an IANA zone for a CSV's
+/// times; default UTC). Anything else is refused with 400 naming the parameter.
 struct ReportQuery {
     enum Format: String {
         case json, csv
@@ -20,8 +21,9 @@ struct ReportQuery {
     let grouping: ReportGrouping
     let format: Format
     let part: Part
-    let group: String?
     let zone: TimeZone
+    /// The outages to list: all with `outages=true` or `part=outages`, one row's with `group`.
+    let listing: OutageListing
 
     init(_ request: Request, now: Date = Date()) throws {
         let options = QueryOptions(request)
@@ -36,12 +38,14 @@ struct ReportQuery {
         grouping = try ReportGrouping(parsing: options.text("by", maximumLength: 20) ?? "device")
         format = try Self.choice(options.text("format", maximumLength: 10) ?? "json", field: "format")
         part = try Self.choice(options.text("part", maximumLength: 10) ?? "rows", field: "part")
-        group = try options.text("group", maximumLength: 200)
+        let group = try options.text("group", maximumLength: 200)
         let zoneName = try options.text("zone", maximumLength: 64) ?? "UTC"
         guard let zone = TimeZone(identifier: zoneName) else {
             throw APIError.badRequest("an IANA time zone such as Asia/Tbilisi", field: "zone")
         }
         self.zone = zone
+        let listed = try options.boolean("outages") ?? false
+        listing = group.map { .group($0) } ?? (listed || part == .outages ? .all : .omitted)
     }
 
     /// `text` as a time: ISO 8601 with a zone, or a date `YYYY-MM-DD` (midnight UTC).

@@ -4,7 +4,8 @@ import Logging
 import OutpostStore
 
 /// `GET /api/v1/reports/availability`: availability, MTTR and MTBF per device, branch, region or
-/// device type over a range, with the outages behind them (docs/reports.md), as JSON or CSV. A
+/// device type over a range, with the outages behind them on request (docs/reports.md), as JSON
+/// or CSV. A
 /// regional manager's report holds only the devices of their regions.
 struct ReportRoutes: Sendable {
     let logger: Logger
@@ -13,11 +14,12 @@ struct ReportRoutes: Sendable {
         let store = ReportStore(logger: logger)
         api.on(.get, "reports/availability", .read) { request, _, user in
             let query = try ReportQuery(request)
-            let (window, grouping, scope) = (query.window, query.grouping, user.principal.regionScope)
-            var report = try await user.run { connection in
-                try await store.availability(window, by: grouping, regions: scope, on: connection)
+            let (window, grouping, scope, listing) = (
+                query.window, query.grouping, user.principal.regionScope, query.listing
+            )
+            let report = try await user.run { connection in
+                try await store.availability(window, by: grouping, regions: scope, outages: listing, on: connection)
             }
-            if let group = query.group { report.outages.removeAll { $0.group != group } }
             switch query.format {
             case .json:
                 return JSONResponse.make(report)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A device in a report's scope, with what it is grouped by and its figures.
+/// A device in a report's scope, with what it is grouped by.
 struct ReportDevice: Sendable {
     let id: UUID
     let name: String
@@ -8,10 +8,6 @@ struct ReportDevice: Sendable {
     let branchDisplayName: String?
     let region: String?
     let type: String?
-    var upSeconds = 0.0
-    var downSeconds = 0.0
-    var outages = 0
-    var outageSeconds = 0.0
 
     /// The key and name of the row `grouping` puts the device in.
     func row(_ grouping: ReportGrouping) -> (key: String, name: String) {

@@ -14,73 +14,67 @@ public struct ReportStore: Sendable {
     }
 
     /// The availability report over `window` grouped `by`, for the devices of `regions` (`nil`:
-    /// every device, also those without a branch or region).
+    /// every device, also those without a branch or region), listing the outages `listing` asks
+    /// for (the figures count every outage either way).
     ///
     /// Its statements run in one transaction (one snapshot) without JIT compilation, which costs
     /// more than these short scans save.
     public func availability(
-        _ window: ReportWindow, by grouping: ReportGrouping, regions: Set<String>?, on connection: PostgresConnection
+        _ window: ReportWindow, by grouping: ReportGrouping, regions: Set<String>?, outages listing: OutageListing,
+        on connection: PostgresConnection
     ) async throws -> AvailabilityReport {
         try await connection.transaction(logger: logger) { connection in
             try await connection.query("SET LOCAL jit = off", logger: logger)
-            return try await compute(window, by: grouping, regions: regions, on: connection)
+            return try await compute(window, by: grouping, regions: regions, listing: listing, on: connection)
         }
     }
 
     private func compute(
-        _ window: ReportWindow, by grouping: ReportGrouping, regions: Set<String>?, on connection: PostgresConnection
+        _ window: ReportWindow, by grouping: ReportGrouping, regions: Set<String>?, listing: OutageListing,
+        on connection: PostgresConnection
     ) async throws -> AvailabilityReport {
-        var devices = try await scopedDevices(regions, on: connection)
+        let devices = try await scopedDevices(regions, on: connection)
         let ids = devices.map(\.id)
         let maintenance = try await MaintenancePeriods.load(in: window, devices: ids, on: connection, logger: logger)
         let plan = ReadingPlan(window: window, devices: ids, maintenance: maintenance)
-        let seconds = try await AvailabilitySQL.seconds(
-            window: window, plan: plan, devices: ids, on: connection, logger: logger)
-        var index: [UUID: Int] = [:]
-        for (position, device) in devices.enumerated() {
-            index[device.id] = position
-            devices[position].upSeconds = seconds[device.id]?.up ?? 0
-            devices[position].downSeconds = seconds[device.id]?.down ?? 0
-        }
+        let rows = try await AvailabilitySQL.rows(
+            window: window, by: grouping, regions: regions, plan: plan, maintenance: maintenance, on: connection,
+            logger: logger)
+        let listed: [ReportDevice] =
+            switch listing {
+            case .omitted: []
+            case .all: devices
+            case .group(let key): devices.filter { $0.row(grouping).key == key }
+            }
+        let outages = try await Self.outages(
+            of: listed, window: window, grouping: grouping, maintenance: maintenance, on: connection, logger: logger)
+        return AvailabilityReport(
+            window: window, by: grouping, rows: rows.sorted { ($0.name, $0.key) < ($1.name, $1.key) },
+            outages: outages)
+    }
+
+    /// The outages of `devices` with their alerts, oldest first.
+    private static func outages(
+        of devices: [ReportDevice], window: ReportWindow, grouping: ReportGrouping, maintenance: MaintenancePeriods,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Outage] {
+        guard !devices.isEmpty else { return [] }
+        let byID = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let episodes = try await OutageSQL.episodes(
-            window: window, devices: ids, on: connection, logger: logger)
+            window: window, devices: devices.map(\.id), on: connection, logger: logger)
         let alerts = try await OutageSQL.alerts(during: episodes, on: connection, logger: logger)
         var outages: [Outage] = []
         for (position, episode) in episodes.enumerated() {
-            guard let slot = index[episode.device] else { continue }
-            let device = devices[slot]
-            let inMaintenance = maintenance.covers(episode.device, at: episode.start)
-            if !inMaintenance {
-                devices[slot].outages += 1
-                devices[slot].outageSeconds += episode.end.timeIntervalSince(episode.start)
-            }
+            guard let device = byID[episode.device] else { continue }
             outages.append(
                 Outage(
                     deviceID: device.id, deviceName: device.name, branch: device.branch, region: device.region,
                     deviceType: device.type, group: device.row(grouping).key, start: episode.start, end: episode.end,
-                    downSeconds: episode.downSeconds, inMaintenance: inMaintenance, alerts: alerts[position] ?? []))
+                    downSeconds: episode.downSeconds,
+                    inMaintenance: maintenance.covers(episode.device, at: episode.start),
+                    alerts: alerts[position] ?? []))
         }
-        outages.sort { ($0.start, $0.deviceName) < ($1.start, $1.deviceName) }
-        return AvailabilityReport(window: window, by: grouping, rows: Self.rows(devices, grouping), outages: outages)
-    }
-
-    /// The devices summed per row of `grouping`, by name.
-    static func rows(_ devices: [ReportDevice], _ grouping: ReportGrouping) -> [AvailabilityRow] {
-        var rows: [String: AvailabilityRow] = [:]
-        for device in devices {
-            let (key, name) = device.row(grouping)
-            var row =
-                rows[key]
-                ?? AvailabilityRow(
-                    key: key, name: name, devices: 0, upSeconds: 0, downSeconds: 0, outages: 0, outageSeconds: 0)
-            row.devices += 1
-            row.upSeconds += device.upSeconds
-            row.downSeconds += device.downSeconds
-            row.outages += device.outages
-            row.outageSeconds += device.outageSeconds
-            rows[key] = row
-        }
-        return rows.values.sorted { ($0.name, $0.key) < ($1.name, $1.key) }
+        return outages.sorted { ($0.start, $0.deviceName) < ($1.start, $1.deviceName) }
     }
 
     /// The devices an operator limited to `regions` sees.

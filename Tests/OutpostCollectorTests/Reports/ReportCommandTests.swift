@@ -40,6 +40,10 @@ struct ReportCommandTests {
             let json = try await run(["--from", times[0], "--to", times[1], "--format", "json"])
             let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
             #expect((decoded?["rows"] as? [Any])?.count == 2)
+            #expect((decoded?["outages"] as? [Any])?.count == 0)
+            let listed = try await run(["--from", times[0], "--to", times[1], "--format", "json", "--outages"])
+            let withOutages = try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [String: Any]
+            #expect((withOutages?["outages"] as? [Any])?.count == 1)
 
             let badGrouping = try await run(["--from", "2026-11-01", "--to", "2026-12-01", "--by", "site"])
             #expect(badGrouping.status != 0)

@@ -62,7 +62,11 @@ struct ReportRouteTests {
             #expect(rows.map { $0["availability_percent"] as? Double } == [75, 100])
             #expect(rows.map { $0["outages"] as? Int } == [1, 0])
             #expect(rows.first?["mttr_seconds"] as? Double == 1_800)
-            let outages = try json.list("outages")
+            #expect(try json.list("outages").isEmpty, "listed on request only")
+            let listed = try await admin.get("/api/v1/reports/availability?\(range)&outages=true")
+            #expect(listed.status == 200, "\(listed.text)")
+            #expect(try listed.list("rows").map { $0["outages"] as? Int } == [1, 0])
+            let outages = try listed.list("outages")
             #expect(outages.count == 1)
             #expect(outages.first?["device_name"] as? String == "rt-kutaisi")
             #expect(outages.first?["duration_seconds"] as? Double == 1_800)
@@ -87,11 +91,13 @@ struct ReportRouteTests {
             #expect(outageCSV.text.contains("+04:00"))
             let none = try await admin.get("/api/v1/reports/availability?\(range)&by=region&group=Kakheti")
             #expect(try none.list("outages").isEmpty)
+            let imereti = try await admin.get("/api/v1/reports/availability?\(range)&by=region&group=Imereti")
+            #expect(try imereti.list("outages").map { $0["device_name"] as? String } == ["rt-kutaisi"])
 
             let manager = http.with(
                 token: try await OperatorAccounts.add("kakheti", role: .regionalManager, regions: ["Kakheti"], on: db)
                     .token)
-            let scoped = try await manager.get("/api/v1/reports/availability?\(range)&by=branch")
+            let scoped = try await manager.get("/api/v1/reports/availability?\(range)&by=branch&outages=true")
             #expect(scoped.status == 200, "\(scoped.text)")
             #expect(try scoped.list("rows").map { $0["name"] as? String } == ["Telavi"])
             #expect(try scoped.list("outages").isEmpty)
@@ -106,6 +112,7 @@ struct ReportRouteTests {
             ("from=1926-11-01&to=1926-12-01", "from"), ("from=november&to=2026-12-01", "from"),
             ("from=2026-11-01&to=2026-12-01&format=xml", "format"), ("from=2026-11-01&to=2026-12-01&part=all", "part"),
             ("from=2026-11-01&to=2026-12-01&zone=Mars/Olympus", "zone"),
+            ("from=2026-11-01&to=2026-12-01&outages=yes", "outages"),
             ("from=2026-11-01&to=2026-12-01&by=\(String(repeating: "x", count: 300))", "by"),
         ]
         try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in

@@ -52,14 +52,16 @@ struct AvailabilityReportTests {
             try await Self.availability(db)
             try await Self.outages(db, fixture)
             try await Self.scopeAndShortRanges(db)
+            try await Self.listings(db)
         }
     }
 
     /// Per device and per group, against the test's own reckoning from the raw rows.
     static func availability(_ db: PostgresConnection) async throws {
         let expected = try await Self.direct(db)
-        let report = try await Self.store.availability(F.month, by: .device, regions: nil, on: db)
+        let report = try await Self.store.availability(F.month, by: .device, regions: nil, outages: .omitted, on: db)
         #expect(report.rows.map(\.name) == ["a", "b", "c", "d"])
+        #expect(report.outages.isEmpty)
         for row in report.rows {
             let want = try #require(expected[row.name])
             #expect(abs(row.upSeconds - want.up) < 0.01, "\(row.name) up \(row.upSeconds) vs \(want.up)")
@@ -76,23 +78,23 @@ struct AvailabilityReportTests {
         let c = try #require(report.rows.first { $0.name == "c" })
         #expect(c.downSeconds >= 6 * 60)
 
-        let byRegion = try await Self.store.availability(F.month, by: .region, regions: nil, on: db)
+        let byRegion = try await Self.store.availability(F.month, by: .region, regions: nil, outages: .omitted, on: db)
         #expect(byRegion.rows.map(\.key) == ["Adjara", "Tbilisi"])
         let adjara = byRegion.rows[0]
         let wantUp = expected["c"]!.up + expected["d"]!.up
         let wantDown = expected["c"]!.down + expected["d"]!.down
         #expect(abs(adjara.availabilityPercent! - 100 * wantUp / (wantUp + wantDown)) < 1e-6)
         #expect(adjara.devices == 2)
-        let byType = try await Self.store.availability(F.month, by: .type, regions: nil, on: db)
+        let byType = try await Self.store.availability(F.month, by: .type, regions: nil, outages: .omitted, on: db)
         #expect(byType.rows.map(\.key) == ["router", "switch"])
-        let byBranch = try await Self.store.availability(F.month, by: .branch, regions: nil, on: db)
+        let byBranch = try await Self.store.availability(F.month, by: .branch, regions: nil, outages: .omitted, on: db)
         #expect(byBranch.rows.map(\.name) == ["Batumi", "Tbilisi HQ"])
     }
 
     /// Expected from the fixture's down periods: the first failed round's minute to the end of
     /// the last failed round's minute.
     static func outages(_ db: PostgresConnection, _ fixture: F) async throws {
-        let report = try await Self.store.availability(F.month, by: .device, regions: nil, on: db)
+        let report = try await Self.store.availability(F.month, by: .device, regions: nil, outages: .all, on: db)
         var expected: [(UUID, Date, Date, Bool)] = []
         for (name, id) in [("a", fixture.a), ("b", fixture.b), ("c", fixture.c), ("d", fixture.d)] {
             for down in F.downs(name) {
@@ -122,19 +124,46 @@ struct AvailabilityReportTests {
 
     /// A regional manager's regions; a range of an hour in the one-off window's end.
     static func scopeAndShortRanges(_ db: PostgresConnection) async throws {
-        let scoped = try await Self.store.availability(F.month, by: .device, regions: ["Adjara"], on: db)
+        let scoped = try await Self.store.availability(F.month, by: .device, regions: ["Adjara"], outages: .all, on: db)
         #expect(scoped.rows.map(\.name) == ["c", "d"])
+        let every = try await Self.store.availability(F.month, by: .device, regions: nil, outages: .all, on: db)
+        #expect(scoped.outages == every.outages.filter { $0.region == "Adjara" })
+        #expect(!scoped.outages.isEmpty)
         #expect(scoped.outages.allSatisfy { $0.region == "Adjara" })
         // 20 Nov 09:10–10:10, in maintenance until 09:45: the rounds of 09:50 and 10:00 count;
         // c is down then (since 09:30), d up again (since 09:20).
         let short = try ReportWindow(from: F.time("2026-11-20T09:10:00Z"), to: F.time("2026-11-20T10:10:00Z"))
-        let report = try await Self.store.availability(short, by: .device, regions: ["Adjara"], on: db)
+        let report = try await Self.store.availability(
+            short, by: .device, regions: ["Adjara"], outages: .omitted, on: db)
         let c = try #require(report.rows.first { $0.name == "c" })
         #expect(c.upSeconds == 0)
         #expect(c.downSeconds == 120)
         let d = try #require(report.rows.first { $0.name == "d" })
         #expect(d.upSeconds == 120)
         #expect(d.downSeconds == 0)
+    }
+
+    /// The figures do not depend on the list; a row's list is the full list's outages of that row.
+    static func listings(_ db: PostgresConnection) async throws {
+        for grouping in ReportGrouping.allCases {
+            let bare = try await Self.store.availability(F.month, by: grouping, regions: nil, outages: .omitted, on: db)
+            let full = try await Self.store.availability(F.month, by: grouping, regions: nil, outages: .all, on: db)
+            #expect(bare.rows == full.rows, "\(grouping)")
+            #expect(bare.outages.isEmpty)
+            #expect(full.rows.reduce(0) { $0 + $1.outages } == full.outages.filter { !$0.inMaintenance }.count)
+            for row in full.rows {
+                let one = try await Self.store.availability(
+                    F.month, by: grouping, regions: nil, outages: .group(row.key), on: db)
+                #expect(one.rows == full.rows)
+                #expect(one.outages == full.outages.filter { $0.group == row.key }, "\(grouping) \(row.key)")
+                let counted = one.outages.filter { !$0.inMaintenance }
+                #expect(row.outages == counted.count, "\(grouping) \(row.key)")
+                #expect(abs(row.outageSeconds - counted.reduce(0) { $0 + $1.durationSeconds }) < 1e-6)
+            }
+        }
+        let nobody = try await Self.store.availability(
+            F.month, by: .region, regions: nil, outages: .group("Mars"), on: db)
+        #expect(nobody.outages.isEmpty)
     }
 
     @Test("ranges and groupings are validated")

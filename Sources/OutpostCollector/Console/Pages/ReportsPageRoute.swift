@@ -25,7 +25,8 @@ struct ReportsPageRoute: Sendable {
                 to: try Self.day(toDay, field: "to", clock: clock))
             let scope = viewer.principal.regionScope
             let report = try await viewer.run { connection in
-                try await store.availability(window, by: grouping, regions: scope, on: connection)
+                try await store.availability(
+                    window, by: grouping, regions: scope, outages: group.map { .group($0) } ?? .omitted, on: connection)
             }
             let base: [(String, String?)] = [("from", fromDay), ("to", toDay), ("by", grouping.rawValue)]
             let rows = report.rows.map { row in
@@ -37,7 +38,7 @@ struct ReportsPageRoute: Sendable {
                     mtbf: ReportText.duration(row.mtbfSeconds),
                     href: PageQuery.link("/reports", base + [("group", row.key)]), selected: row.key == group)
             }
-            let drilled = group.map { key in report.outages.filter { $0.group == key } } ?? []
+            let drilled = report.outages
             let outages = drilled.prefix(ReportsPage.maximumOutages).map { outage in
                 ReportsPage.OutageLine(
                     deviceID: outage.deviceID.uuidString.lowercased(), device: outage.deviceName, branch: outage.branch,
