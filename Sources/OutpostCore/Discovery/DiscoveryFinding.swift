@@ -3,7 +3,7 @@ import Foundation
 /// One host a discovery sweep found, as the agent reports it in the generic section of a batch
 /// (kind discovery), JSON-encoded. Spooled like any result, so findings made while the WAN is
 /// down still reach the collector.
-public struct DiscoveryFinding: Sendable, Codable, Equatable {
+public struct DiscoveryFinding: Sendable, GenericResultPayload, Equatable {
     /// The job (`discovery_jobs.id`).
     public var jobID: UUID
     /// The host's address literal.
@@ -47,21 +47,6 @@ public struct DiscoveryFinding: Sendable, Codable, Equatable {
         self.vendor = vendor
         self.deviceType = deviceType
         self.foundAt = foundAt
-    }
-
-    /// The JSON payload of a generic batch result.
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .iso8601
-        return Array(try encoder.encode(self))
-    }
-
-    /// Decodes a generic batch result's payload.
-    public init(decoding bytes: [UInt8]) throws {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        self = try decoder.decode(Self.self, from: Data(bytes))
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The LLDP and CDP neighbours one device reported in one walk, as the agent sends them in the
 /// generic section of a batch (kind neighbours), JSON-encoded. Spooled like any result, so a
 /// walk made while the WAN is down still reaches the collector (`docs/topology.md`).
-public struct NeighbourReport: Sendable, Codable, Equatable {
+public struct NeighbourReport: Sendable, GenericResultPayload, Equatable {
     /// One neighbour: a remote port seen on a local port.
     public struct Neighbour: Sendable, Codable, Equatable, Hashable {
         /// `lldp` or `cdp`.
@@ -48,20 +48,5 @@ public struct NeighbourReport: Sendable, Codable, Equatable {
         self.deviceID = deviceID
         self.observedAt = observedAt
         self.neighbours = neighbours
-    }
-
-    /// The JSON payload of a generic batch result.
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .iso8601
-        return Array(try encoder.encode(self))
-    }
-
-    /// Decodes a generic batch result's payload; callers then call ``validated(now:)``.
-    public init(decoding bytes: [UInt8]) throws {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        self = try decoder.decode(Self.self, from: Data(bytes))
     }
 }

@@ -135,16 +135,8 @@ struct LegacyTableSteps {
                 byKey[how, default: []].append(label)
             }
             opened[credential.id] = credential
-            let upsert: PostgresQuery
-            if let key = snapshot.masterKey {
-                upsert = try CredentialMapping.upsert(
-                    credential, existing: existing[credential.id]?.0, existingCanonical: existing[credential.id]?.1,
-                    key: key)
-            } else {
-                upsert = "SELECT 1 WHERE FALSE"
-            }
-            return MappedRow(
-                legacyID: label, outpostID: label, canonical: CredentialMapping.canonical(credential), upsert: upsert)
+            return try Self.credentialRow(
+                credential, legacyID: label, masterKey: snapshot.masterKey, existing: existing)
         }
         for credential in opened.values {
             context.credentialDevices[credential.device, default: []] +=
@@ -216,17 +208,8 @@ struct LegacyTableSteps {
                 }
             }
             opened[credential.id] = credential
-            let upsert: PostgresQuery
-            if let key = snapshot.masterKey {
-                upsert = try CredentialMapping.upsert(
-                    credential, existing: existing[credential.id]?.0, existingCanonical: existing[credential.id]?.1,
-                    key: key)
-            } else {
-                upsert = "SELECT 1 WHERE FALSE"
-            }
-            return MappedRow(
-                legacyID: label, outpostID: credential.id.uuidString.lowercased(),
-                canonical: CredentialMapping.canonical(credential), upsert: upsert)
+            return try Self.credentialRow(
+                credential, legacyID: label, masterKey: snapshot.masterKey, existing: existing)
         }
         let name = DeviceCommunityMapping.legacyName
         for (how, ids) in byKey.sorted(by: { $0.key < $1.key }) {
@@ -382,6 +365,25 @@ struct LegacyTableSteps {
         var result: [String: String] = [:]
         for try await (key, value) in rows.decode((String, String).self) { result[key] = value }
         return result
+    }
+
+    /// The row of an opened legacy credential: sealed under `masterKey` and upserted unless equal to
+    /// what Outpost holds (a dry run without a key writes nothing).
+    private static func credentialRow(
+        _ credential: CredentialMapping.Opened, legacyID: String, masterKey: MasterKey?,
+        existing: [UUID: (SNMPCredential, CanonicalRow)]
+    ) throws -> MappedRow {
+        let upsert: PostgresQuery
+        if let key = masterKey {
+            upsert = try CredentialMapping.upsert(
+                credential, existing: existing[credential.id]?.0, existingCanonical: existing[credential.id]?.1,
+                key: key)
+        } else {
+            upsert = "SELECT 1 WHERE FALSE"
+        }
+        return MappedRow(
+            legacyID: legacyID, outpostID: credential.id.uuidString.lowercased(),
+            canonical: CredentialMapping.canonical(credential), upsert: upsert)
     }
 
     /// Outpost's credential rows, opened, with their canonical fields.

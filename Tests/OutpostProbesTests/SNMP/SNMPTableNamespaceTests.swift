@@ -19,6 +19,19 @@ struct SNMPTableNamespaceTests {
     static let ifHCInOctets = "1.3.6.1.2.1.31.1.1.1.6"
     static let ifName = "1.3.6.1.2.1.31.1.1.1.1"
 
+    /// An snmpd answering on the namespace's address.
+    static func snmpd(in namespace: NetworkNamespace) async throws -> SNMPDaemon {
+        try await SNMPDaemon(
+            host: "\(namespace.linkPrefix).2", port: try FreePort.udp(), launcher: try namespace.launcher())
+    }
+
+    /// ifOperStatus as a table item polled every second.
+    static func operStatus() -> AgentConfiguration.Item {
+        AgentConfiguration.Item(
+            id: UUID(), name: "if_oper_status", oid: ifOperStatus, intervalSeconds: 1, valueType: "integer",
+            isTable: true)
+    }
+
     /// Sends `count` UDP datagrams of `payload` bytes to port 9 (discard) of `address`.
     static func sendDatagrams(to address: String, count: Int, payload: Int) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -49,13 +62,9 @@ struct SNMPTableNamespaceTests {
         try namespace.inside(["link", "add", watched, "type", "veth", "peer", "name", peer])
         try namespace.inside(["link", "set", watched, "up"])
         try namespace.inside(["link", "set", peer, "up"])
-        let port = try FreePort.udp()
-        let agent = try await SNMPDaemon(
-            host: "\(namespace.linkPrefix).2", port: port, launcher: try namespace.launcher())
+        let agent = try await Self.snmpd(in: namespace)
         defer { agent.stop() }
-        let status = AgentConfiguration.Item(
-            id: UUID(), name: "if_oper_status", oid: Self.ifOperStatus, intervalSeconds: 1, valueType: "integer",
-            isTable: true)
+        let status = Self.operStatus()
         let octets = AgentConfiguration.Item(
             id: UUID(), name: "if_in_octets", oid: Self.ifHCInOctets, intervalSeconds: 1, valueType: "counter64",
             isTable: true)
@@ -115,14 +124,10 @@ struct SNMPTableNamespaceTests {
     func addedInterfaceIsInventoriedAtOnce() async throws {
         let namespace = try NetworkNamespace()
         defer { namespace.close() }
-        let port = try FreePort.udp()
-        let agent = try await SNMPDaemon(
-            host: "\(namespace.linkPrefix).2", port: port, launcher: try namespace.launcher())
+        let agent = try await Self.snmpd(in: namespace)
         defer { agent.stop() }
         // Metrics every second, names every hour: only an interface change reads the names again.
-        let status = AgentConfiguration.Item(
-            id: UUID(), name: "if_oper_status", oid: Self.ifOperStatus, intervalSeconds: 1, valueType: "integer",
-            isTable: true)
+        let status = Self.operStatus()
         let names = AgentConfiguration.Item(
             id: UUID(), name: "if_name", oid: Self.ifName, intervalSeconds: 3_600, valueType: "string", isTable: true)
         let device = AgentConfiguration.Device(
