@@ -27,7 +27,8 @@ enum DevicePathRows {
             pathChanged: job.pathChanged ?? false,
             hops: hops.map { hop in
                 DevicePath.Hop(
-                    number: hop.number, address: hop.address, loss: String(format: "%.0f %%", hop.lossPercent),
+                    number: hop.number, address: hop.address, hostname: hop.hostname,
+                    loss: String(format: "%.0f %%", hop.lossPercent),
                     average: milliseconds(hop.averageMilliseconds), best: milliseconds(hop.bestMilliseconds),
                     worst: milliseconds(hop.worstMilliseconds), reply: hop.reply ?? "")
             })

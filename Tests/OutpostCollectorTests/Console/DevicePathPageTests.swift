@@ -41,7 +41,8 @@ struct DevicePathPageTests {
                 probesSent: 9,
                 hops: path.enumerated().map { index, address in
                     DiagnosticReport.Hop(
-                        number: index + 1, responder: address, sent: 3, received: address == nil ? 0 : 3,
+                        number: index + 1, responder: address, hostname: index == 2 ? "pe1.magti.example" : nil,
+                        sent: 3, received: address == nil ? 0 : 3,
                         rttsMilliseconds: address == nil ? [] : [2.5, 3.5, 4.5],
                         averageMilliseconds: address == nil ? nil : 3.5,
                         reply: address == nil ? nil : "time-exceeded")
@@ -52,10 +53,12 @@ struct DevicePathPageTests {
 
             let page = try await viewer.get("/devices/\(id)").text
             let table = try #require(page.firstMatch(of: /<table class="grid" id="device-path"[\s\S]*?<\/table>/))
-            let rows = String(table.0).matches(of: /<tr[^>]*><td>(\d+)<\/td><td>([^<]+)<\/td>/).map {
+            let rows = String(table.0).matches(of: /<tr[^>]*><td>(\d+)<\/td><td>([^<]+)(?:<small>[^<]*<\/small>)?<\/td>/).map {
                 "\($0.1) \($0.2)"
             }
-            #expect(rows == ["1 10.0.0.1", "2 *", "3 10.77.0.9"])
+            #expect(rows == ["1 10.0.0.1", "2 *", "3 10.77.0.9 "])
+            #expect(
+                table.0.contains("<td>10.77.0.9 <small>pe1.magti.example</small></td>"), "the name beside the address")
             #expect(table.0.contains("traceroute"))
             #expect(table.0.contains("trigger: manual"))
             #expect(table.0.contains("2.5 ms") && table.0.contains("4.5 ms"))

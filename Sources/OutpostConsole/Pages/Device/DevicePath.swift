@@ -6,6 +6,8 @@ public struct DevicePath: Sendable {
         public let number: Int
         /// Responder address, or `*` for a silent hop.
         public let address: String
+        /// The responder's reverse DNS name, when the trace asked for names and found one.
+        public let hostname: String?
         public let loss: String
         public let average: String
         public let best: String
@@ -15,10 +17,12 @@ public struct DevicePath: Sendable {
         public let silent: Bool
 
         public init(
-            number: Int, address: String?, loss: String, average: String, best: String, worst: String, reply: String
+            number: Int, address: String?, hostname: String? = nil, loss: String, average: String, best: String,
+            worst: String, reply: String
         ) {
             self.number = number
             self.address = address ?? "*"
+            self.hostname = hostname
             self.loss = loss
             self.average = average
             self.best = best
