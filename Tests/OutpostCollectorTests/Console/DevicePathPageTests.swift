@@ -53,9 +53,9 @@ struct DevicePathPageTests {
 
             let page = try await viewer.get("/devices/\(id)").text
             let table = try #require(page.firstMatch(of: /<table class="grid" id="device-path"[\s\S]*?<\/table>/))
-            let rows = String(table.0).matches(of: /<tr[^>]*><td>(\d+)<\/td><td>([^<]+)(?:<small>[^<]*<\/small>)?<\/td>/).map {
-                "\($0.1) \($0.2)"
-            }
+            // Number and address of each hop; a name, when resolved, follows the address.
+            let hop = /<tr[^>]*><td>(\d+)<\/td><td>([^<]+)(?:<small>[^<]*<\/small>)?<\/td>/
+            let rows = String(table.0).matches(of: hop).map { "\($0.1) \($0.2)" }
             #expect(rows == ["1 10.0.0.1", "2 *", "3 10.77.0.9 "])
             #expect(
                 table.0.contains("<td>10.77.0.9 <small>pe1.magti.example</small></td>"), "the name beside the address")
