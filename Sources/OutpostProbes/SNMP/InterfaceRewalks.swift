@@ -70,11 +70,16 @@ final class InterfaceRewalks: Sendable {
     /// Sleeps until `deadline`, or until an interface change wakes `poll`, or the task is
     /// cancelled. Returns `true` when woken before the deadline.
     func sleep(_ poll: Poll, until deadline: ContinuousClock.Instant) async -> Bool {
-        let pending = slots.withLock { slots in
+        let (pending, wakeable) = slots.withLock { slots in
             defer { slots[poll]?.pending = false }
-            return slots[poll]?.pending ?? false
+            return (slots[poll]?.pending ?? false, slots[poll]?.walksInterfaces ?? false)
         }
         if pending { return true }
+        guard wakeable else {
+            // Nothing wakes a poll of other items: one plain sleep, no watcher task.
+            try? await ContinuousClock().sleep(until: deadline)
+            return false
+        }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try? await ContinuousClock().sleep(until: deadline)
