@@ -37,12 +37,16 @@ struct ProbePingCommand: AsyncParsableCommand {
             throw ValidationError("\(device): not a device of this agent's configuration, and \(error)")
         }
         let packets = count ?? cached.configuration?.pingPackets ?? 3
+        // Checked before the round's length is computed from it: `packets - 1` must not overflow.
+        guard PingConfiguration.packetsPerRoundRange.contains(packets) else {
+            throw ValidationError("--count must lie in \(PingConfiguration.packetsPerRoundRange)")
+        }
         let round: PingConfiguration
         do {
             let timeout = Duration.milliseconds(timeout)
             round = try PingConfiguration(
                 packetsPerRound: packets, timeout: timeout,
-                roundInterval: .seconds(1) * max(packets - 1, 0) + timeout)
+                roundInterval: .seconds(1) * (packets - 1) + timeout)
         } catch {
             throw ValidationError("\(error)")
         }
