@@ -4,8 +4,9 @@ last SQLite-capable legacy commit, docs/legacy-import.md) with realistic and mes
 
     scripts/lib/legacy-fixture.py OUT.db KEY1 KEY2 NOW_EPOCH PINGS [BRANCHES DEVICES [PG.sql]]
 
-KEY1 plays WARD_ENCRYPTION_KEY, KEY2 ENCRYPTION_KEY. PINGS extra ping rows are spread over
-the devices over the last two days, BRANCHES and DEVICES extra inventory (the benchmark's
+KEY1 plays WARD_ENCRYPTION_KEY, KEY2 ENCRYPTION_KEY. PINGS extra ping rows are written as the
+legacy's scheduled task wrote its newest ones (every device each 10 s, so six rows per device and
+minute), ending a minute before NOW; BRANCHES and DEVICES extra inventory (the benchmark's
 bulk: scripts/lib/legacy-import-bench.sh); the messy rows are always there. Used by
 Tests/OutpostCollectorTests/Legacy (LegacyFixture) and the benchmark. With PG.sql it also
 writes the same tables and rows as PostgreSQL statements (one per line), as a site that moved
@@ -262,14 +263,17 @@ db.executemany("""INSERT INTO ping_results (device_ip, device_name, packets_sent
                rows)
 if extra_pings:
     ips = [(d[2], d[1]) for d in devices if d[2] != "10.20.1.300" and d[2] != "10.99.0.7"]
-    start = now - timedelta(days=2)
-    step = timedelta(seconds=2 * 86400 / extra_pings)
+    # As the legacy's scheduled task wrote its newest rows: every device once per 10 s round, the
+    # round's pings spread over its first second, the last round a minute before NOW.
+    rounds = -(-extra_pings // len(ips))
+    start = now - timedelta(minutes=1) - timedelta(seconds=10 * (rounds - 1))
     batch = []
     for n in range(extra_pings):
         ip, name = ips[n % len(ips)]
+        offset = timedelta(seconds=10 * (n // len(ips)) + (n % len(ips)) / len(ips))
         up = n % 17 != 0
         batch.append((ip, name, 2, 2 if up else 0, 0 if up else 1, 3 if up else 0, 4 if up else 0,
-                      7 if up else 0, 1 if up else 0, ts(start + step * n)))
+                      7 if up else 0, 1 if up else 0, ts(start + offset)))
         if len(batch) == 100_000:
             db.executemany("""INSERT INTO ping_results (device_ip, device_name, packets_sent, packets_received,
                 packet_loss_percent, min_rtt_ms, avg_rtt_ms, max_rtt_ms, is_reachable, timestamp)

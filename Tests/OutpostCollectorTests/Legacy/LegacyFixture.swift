@@ -14,7 +14,7 @@ struct LegacyFixture {
     /// The same tables as PostgreSQL statements, one per line (when asked for).
     let postgresSQL: String?
 
-    /// Builds the database in `directory`, with `pings` extra ping rows over the last two days.
+    /// Builds the database in `directory`, with `pings` extra ping rows, the legacy's 10 s rounds ending a minute ago.
     static func make(
         in directory: String, now: Date, pings: Int = 0, branches: Int = 0, devices: Int = 0, postgres: Bool = false
     ) async throws -> LegacyFixture {
