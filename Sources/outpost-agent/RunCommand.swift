@@ -16,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var flags: AgentFlags
 
     func run() async throws {
+        MallocArenaLimit.apply()
         let settings = try flags.settings()
         guard let uplink = settings.uplink else {
             throw ValidationError(

@@ -26,6 +26,7 @@ struct StatusCommand: ParsableCommand {
             credentials.isExpired()
             ? "EXPIRED: enrol again with a new token" : credentials.needsRenewal() ? "renewal due" : "valid"
         let cache = try ConfigurationCache(stateDirectory: settings.stateDirectory, agentKey: credentials.privateKey)
+        let configured = try cache.storedConfiguration()?.devices.count ?? 0
         let backlog = try SpoolBacklog.read(directory: settings.stateDirectory + "/spool")
         let format = Date.ISO8601FormatStyle()
         print(
@@ -35,7 +36,7 @@ struct StatusCommand: ParsableCommand {
             certificate   serial \(credentials.certificate.serialNumber.hexString)
                           expires \(credentials.certificate.notValidAfter.formatted(format)) (\(certificateState))
                           renewal from \(schedule.renewalThreshold.formatted(format))
-            configuration \(cache.version.map { "version \($0), \(cache.configuration?.devices.count ?? 0) devices" } ?? "none yet")
+            configuration \(cache.version.map { "version \($0), \(configured) devices" } ?? "none yet")
             spool         \(backlog.segments) segments, \(backlog.bytes) bytes on disk
                           created through batch \(backlog.createdThrough), acknowledged through batch \(backlog.acknowledgedThrough)
                           dropped \(backlog.droppedResults) results in \(backlog.droppedBatches) batches

@@ -6,7 +6,8 @@
 #
 # - agent at scale: one outpost-agent enrolled for a branch of N devices on 127.x loopback
 #   addresses (in the agents' namespace, whose whole 127/8 answers), ping every 10 s; after ROUNDS
-#   rounds are stored: its peak RSS (VmHWM) and its CPU use over the rounds after the first;
+#   rounds are stored: its peak RSS (VmHWM), its anonymous memory then (RssAnon: heap and stacks,
+#   without the code pages of the binary and libraries) and its CPU use over the rounds after the first;
 # - probe -> committed row: ping_results gets a `committed_at DEFAULT clock_timestamp()` column
 #   in this scratch database; p50/p99 of committed_at - timestamp per size of the scale runs;
 # - device down -> alert row: rule `ping_unreachable >= 1` on a device whose address is removed
@@ -88,6 +89,10 @@ for count in "${device_counts[@]}"; do
     cpu_percent=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0) ? 100 * t / hz / w : 0 }')
     echo "agent with $count devices: VmHWM $hwm KiB; ${cpu_percent} % of one core over ${wall} s after the first stored round"
     echo "RESULT name=agent-rss size=$count-devices ours=$hwm reference=- unit=KiB ratio=-"
+    # What of it is the agent's own (heap, stacks) rather than code pages of the binary and libraries.
+    anon=$(kib "${agent_pid[$name]}" RssAnon)
+    echo "agent with $count devices: RssAnon $anon KiB, RssFile $(kib "${agent_pid[$name]}" RssFile) KiB now"
+    echo "RESULT name=agent-rss-anon size=$count-devices ours=$anon reference=- unit=KiB ratio=-"
     echo "RESULT name=agent-cpu size=$count-devices ours=$cpu_percent reference=- unit=%-core ratio=-"
     kill -TERM "${agent_pid[$name]}"; wait "${agent_pid[$name]}" 2>/dev/null || true
 done

@@ -17,7 +17,7 @@ public struct CachedDevices: Sendable {
             configuration = nil
             return
         }
-        configuration = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: key).configuration
+        configuration = try ConfigurationCache(stateDirectory: stateDirectory, agentKey: key).storedConfiguration()
     }
 
     /// The configured device `name` designates (its id, name or address), `nil` when none does.

@@ -40,7 +40,7 @@ public struct AgentService: Service {
         let neighbours = NeighbourPoller(engine: snmp, logger: logger)
         let (configurations, nextConfiguration) = AsyncStream.makeStream(
             of: AgentConfiguration.self, bufferingPolicy: .bufferingNewest(1))
-        if let cached = cache.configuration {
+        if let cached = try cache.storedConfiguration() {
             logger.info(
                 "probing from the cached configuration",
                 metadata: ["devices": "\(cached.devices.count)", "version": "\(cache.version ?? "-")"])
@@ -121,7 +121,9 @@ public struct AgentService: Service {
             for await configuration in configurations {
                 polling?.cancel()
                 await polling?.value
-                let polled = configuration.devices
+                // Only devices with something to poll: the pollers keep their list while they
+                // run, and a ping-only device needs no more than its ping target.
+                let polled = configuration.devices.filter { !$0.items.isEmpty || $0.snmp != nil }
                 polling = Task {
                     async let items: Void = poller.run(devices: polled) { sink.yield(.item($0)) }
                     async let walks: Void = neighbours.run(devices: polled) { sink.yield(.neighbours($0)) }

@@ -3,62 +3,107 @@ import OutpostCore
 
 /// The event loop behind a ``PingSchedule``: a heap of due rounds, woken by device-set
 /// replacements and by a timer for the earliest due round.
+///
+/// Each scheduled device is held once, in a slot; a heap entry names its slot and generation
+/// (24 bytes), so 10,000 devices cost about 240 KB of entries beside their slots rather than a
+/// copy of each device in the heap and another as a dictionary key (docs/architecture.md,
+/// "Agent memory").
 struct PingScheduleLoop: Sendable {
     let engine: ICMPEngine
     let jitterFraction: Double
     let addedDeviceSpread: Duration
 
-    /// A scheduled next round. `generation` tells a stale entry (its device was removed, maybe
-    /// re-added since) from the live one.
-    private struct Due: Comparable {
+    /// A scheduled next round of the device in `slot`. `generation` tells a stale entry (its
+    /// device was removed, and the slot maybe reused since) from the live one.
+    struct Due: Comparable {
         var instant: ContinuousClock.Instant
-        let device: PingDevice
-        let generation: UInt64
+        let slot: UInt32
+        let generation: UInt32
 
         static func < (lhs: Due, rhs: Due) -> Bool { lhs.instant < rhs.instant }
     }
 
+    /// A device's place in the schedule; `device` is `nil` while the slot is free.
+    struct Slot {
+        var device: PingDevice?
+        var generation: UInt32
+    }
+
     /// The scheduled devices and their next rounds.
-    private struct State {
-        var queue = Heap<Due>()
-        var live: [PingDevice: UInt64] = [:]
-        var nextGeneration: UInt64 = 0
+    struct State {
+        private(set) var queue = Heap<Due>()
+        private(set) var slots: [Slot] = []
+        private var freeSlots: [UInt32] = []
+
+        /// Devices scheduled.
+        var count: Int { slots.count - freeSlots.count }
+
+        /// Makes room for `count` devices in all, so the slots and entries of a large initial
+        /// set are allocated once and not doubled past it.
+        mutating func reserveCapacity(_ count: Int) {
+            slots.reserveCapacity(count)
+            queue.reserveCapacity(count)
+        }
 
         /// Schedules `device`'s first round at a random point of `[now, now + within)`.
         mutating func add(
             _ device: PingDevice, now: ContinuousClock.Instant, within: Duration,
             using generator: inout some RandomNumberGenerator
         ) {
-            guard live[device] == nil else { return }
-            nextGeneration += 1
-            live[device] = nextGeneration
+            let slot: UInt32
+            if let free = freeSlots.popLast() {
+                slot = free
+                slots[Int(slot)].device = device
+                slots[Int(slot)].generation &+= 1
+            } else {
+                slot = UInt32(slots.count)
+                slots.append(Slot(device: device, generation: 0))
+            }
             queue.insert(
                 Due(
-                    instant: now + within * Double.random(in: 0..<1, using: &generator), device: device,
-                    generation: nextGeneration))
+                    instant: now + within * Double.random(in: 0..<1, using: &generator), slot: slot,
+                    generation: slots[Int(slot)].generation))
         }
 
-        /// Keeps the devices of `devices` already scheduled, drops the others (their heap entries
-        /// go stale) and returns the new ones.
-        mutating func retain(_ devices: Set<PingDevice>) -> [PingDevice] {
-            live = live.filter { devices.contains($0.key) }
-            return devices.filter { live[$0] == nil }
+        /// Keeps the devices of `devices` already scheduled, frees the slots of the others (their
+        /// heap entries go stale) and returns the new ones, each once.
+        mutating func retain(_ devices: [PingDevice]) -> [PingDevice] {
+            var wanted = Set(devices)
+            for index in slots.indices {
+                guard let device = slots[index].device else { continue }
+                if wanted.remove(device) == nil {
+                    slots[index].device = nil
+                    freeSlots.append(UInt32(index))
+                }
+            }
+            return devices.filter { wanted.remove($0) != nil }
         }
 
-        /// Removes and returns the live entries due at `now`, skipping stale ones.
-        mutating func popDue(at now: ContinuousClock.Instant) -> [Due] {
-            var due: [Due] = []
+        /// The device of a live entry, `nil` for a stale one.
+        func device(of entry: Due) -> PingDevice? {
+            let slot = slots[Int(entry.slot)]
+            return slot.generation == entry.generation ? slot.device : nil
+        }
+
+        /// Removes and returns the live entries due at `now` with their devices, skipping stale ones.
+        mutating func popDue(at now: ContinuousClock.Instant) -> [(Due, PingDevice)] {
+            var due: [(Due, PingDevice)] = []
             while let first = queue.min, first.instant <= now {
                 let entry = queue.removeMin()
-                if live[entry.device] == entry.generation { due.append(entry) }
+                if let device = device(of: entry) { due.append((entry, device)) }
             }
             return due
+        }
+
+        /// Puts a popped entry back for its next round.
+        mutating func reschedule(_ entry: Due) {
+            queue.insert(entry)
         }
 
         /// The next live due instant; drops stale entries at the top of the heap.
         mutating func nextInstant() -> ContinuousClock.Instant? {
             while let first = queue.min {
-                if live[first.device] == first.generation { return first.instant }
+                if device(of: first) != nil { return first.instant }
                 queue.removeMin()
             }
             return nil
@@ -66,34 +111,47 @@ struct PingScheduleLoop: Sendable {
     }
 
     /// Runs until `events` ends (the schedule's consumer went away: the task is cancelled).
-    /// `wake` feeds the same `events` stream from the timer.
+    /// `wake` feeds the same `events` stream from the timer; the first event starts the
+    /// schedule's initial devices (``PingScheduleEvent/start(_:)``).
     func run(
-        initialDevices: [PingDevice], events: AsyncStream<PingScheduleEvent>,
-        wake: AsyncStream<PingScheduleEvent>.Continuation, results: AsyncStream<PingRoundResult>.Continuation
+        events: AsyncStream<PingScheduleEvent>, wake: AsyncStream<PingScheduleEvent>.Continuation,
+        results: AsyncStream<PingRoundResult>.Continuation
     ) async {
         let clock = ContinuousClock()
         var generator = SystemRandomNumberGenerator()
         var state = State()
-        let start = clock.now
-        for device in initialDevices {
-            state.add(device, now: start, within: device.configuration.roundInterval, using: &generator)
-        }
         var timer: Task<Void, Never>?
         // One timer at a time, cancelled when replaced: a child task of a group could not be
         // cancelled on its own.
         defer { timer?.cancel() }
         var iterator = events.makeAsyncIterator()
-        while true {
+        while let event = await iterator.next() {
             let now = clock.now
-            for var due in state.popDue(at: now) {
-                let device = due.device
+            switch event {
+            case .start(let devices):
+                // The schedule is empty: no set of the devices to compare with, which would
+                // cost as much again as the slots while it is built.
+                state.reserveCapacity(devices.count)
+                for device in devices {
+                    state.add(device, now: now, within: device.configuration.roundInterval, using: &generator)
+                }
+            case .replace(let devices):
+                for device in state.retain(devices) {
+                    state.add(
+                        device, now: now, within: min(device.configuration.roundInterval, addedDeviceSpread),
+                        using: &generator)
+                }
+            case .tick:
+                break
+            }
+            for (var due, device) in state.popDue(at: now) {
                 engine.startRound(target: device.target, configuration: device.configuration) { results.yield($0) }
                 let configuration = device.configuration
                 let slack = configuration.roundInterval - configuration.roundDuration
                 let jitter = slack * (jitterFraction * Double.random(in: -0.5...0.5, using: &generator))
                 // A round started late moves its successors with it, so rounds never overlap.
                 due.instant = max(due.instant, now) + configuration.roundInterval + jitter
-                state.queue.insert(due)
+                state.reschedule(due)
             }
             timer?.cancel()
             timer = state.nextInstant().map { instant in
@@ -104,16 +162,6 @@ struct PingScheduleLoop: Sendable {
                     } catch {
                         // Cancelled: a newer timer or the end of the schedule.
                     }
-                }
-            }
-            guard let event = await iterator.next() else { return }
-            if case .replace(let devices) = event {
-                let added = state.retain(Set(devices))
-                let now = clock.now
-                for device in added {
-                    state.add(
-                        device, now: now, within: min(device.configuration.roundInterval, addedDeviceSpread),
-                        using: &generator)
                 }
             }
         }

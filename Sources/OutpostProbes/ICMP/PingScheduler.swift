@@ -65,8 +65,11 @@ public struct PingScheduler: Sendable {
         let (events, eventSink) = AsyncStream.makeStream(of: PingScheduleEvent.self)
         let loop = PingScheduleLoop(
             engine: engine, jitterFraction: jitterFraction, addedDeviceSpread: addedDeviceSpread)
-        let task = Task { [devices] in
-            await loop.run(initialDevices: devices, events: events, wake: eventSink, results: resultSink)
+        // The initial devices travel as the first event, so the running loop holds them once,
+        // in its slots, rather than also as this array for as long as it runs.
+        eventSink.yield(.start(devices))
+        let task = Task {
+            await loop.run(events: events, wake: eventSink, results: resultSink)
             resultSink.finish()
         }
         resultSink.onTermination = { _ in task.cancel() }
@@ -95,6 +98,9 @@ public struct PingSchedule: Sendable {
 
 /// What wakes the schedule loop.
 enum PingScheduleEvent: Sendable {
+    /// The initial device set (the schedule is empty), each device's first round at a random
+    /// point of its interval.
+    case start([PingDevice])
     /// A new device set.
     case replace([PingDevice])
     /// The earliest due round may have come.

@@ -26,7 +26,7 @@ struct ConfigurationCacheSealingTests {
             _ = try ConfigurationCache(path: path).adopt(snapshot)
             #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"payload\""))
             let cache = try ConfigurationCache(stateDirectory: directory, agentKey: agentKey)
-            #expect(cache.configuration?.devices == [device])
+            #expect(try cache.storedConfiguration()?.devices == [device])
             _ = try cache.adopt(snapshot)
 
             let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -38,7 +38,9 @@ struct ConfigurationCacheSealingTests {
                 "not even as a JSON byte array")
 
             #expect(
-                try ConfigurationCache(stateDirectory: directory, agentKey: agentKey).configuration?.devices.first?.snmp
+                try ConfigurationCache(stateDirectory: directory, agentKey: agentKey).storedConfiguration()?.devices
+                    .first?
+                    .snmp
                     == .community(Self.community))
             #expect(throws: (any Error).self) {
                 try ConfigurationCache(stateDirectory: directory, agentKey: P256Key.generate())

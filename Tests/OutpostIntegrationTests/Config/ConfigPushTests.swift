@@ -275,7 +275,7 @@ struct ConfigPushTests {
     ) async throws {
         let deadline = Date().addingTimeInterval(20)
         while try !accepts(
-            ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).configuration),
+            ConfigurationCache(stateDirectory: stateDirectory, agentKey: credentials.privateKey).storedConfiguration()),
             Date() < deadline
         {
             try await Task.sleep(for: .milliseconds(20))
