@@ -24,6 +24,12 @@ struct BatcherTests {
         #expect(started.duration(to: .now) >= deadline)
     }
 
+    @Test("a queued result is one reference, so a drained backlog's buffer keeps a word per result")
+    func queuedResultIsOneWord() {
+        #expect(MemoryLayout<ProbeResult>.stride == MemoryLayout<UnsafeRawPointer>.stride)
+        #expect(MemoryLayout<ProbeResult?>.stride == MemoryLayout<UnsafeRawPointer>.stride)
+    }
+
     /// Feeds `count` ping results to a batcher over a real spool and returns the batches the
     /// spool replays until they hold all `count` results; `finish` ends the results stream first.
     private func recordedBatches(
