@@ -37,10 +37,17 @@ struct AgentFlags: ParsableArguments {
     )
     var metricsListen: String?
 
+    @Option(
+        name: .customLong("icmp-max-pps"),
+        help:
+            "Most echo requests per second the agent sends; the rate follows the configuration below it (default: $OUTPOST_AGENT_ICMP_MAX_PPS, icmp_max_packets_per_second, else 20000)."
+    )
+    var icmpMaxPacketsPerSecond: String?
+
     /// The settings these flags select.
     func settings() throws -> AgentSettings {
         try AgentSettings(
             config: config, stateDirectory: stateDirectory, collectors: collectors, serverName: serverName,
-            logLevel: logLevel, metricsListen: metricsListen)
+            logLevel: logLevel, metricsListen: metricsListen, icmpMaxPacketsPerSecond: icmpMaxPacketsPerSecond)
     }
 }

@@ -39,7 +39,9 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "outpost.agent")
         logger.logLevel = settings.logLevel
         logger[metadataKey: "agent"] = "\(credentials.agentID)"
-        let agent = try AgentService(stateDirectory: state, uplink: uplink, spool: settings.spool, logger: logger)
+        let agent = try AgentService(
+            stateDirectory: state, uplink: uplink, spool: settings.spool,
+            icmpMaxPacketsPerSecond: settings.icmpMaxPacketsPerSecond, logger: logger)
         logger.info(
             "agent starting", metadata: ["collectors": "\(uplink.collectors.map(\.description))", "state": "\(state)"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: agent)]

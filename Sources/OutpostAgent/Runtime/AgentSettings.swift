@@ -22,10 +22,12 @@ public struct AgentSettings: Sendable {
         public static let maximumBackoff = SettingKey("uplink.max_backoff", environment: "OUTPOST_AGENT_MAX_BACKOFF")
         public static let metricsListen = SettingKey(
             "metrics_listen", environment: "OUTPOST_AGENT_METRICS_LISTEN", flag: "--metrics-listen")
+        public static let icmpMaxPacketsPerSecond = SettingKey(
+            "icmp_max_packets_per_second", environment: "OUTPOST_AGENT_ICMP_MAX_PPS", flag: "--icmp-max-pps")
 
         public static let all = [
             stateDirectory, collectors, serverName, logLevel, spoolMaxBytes, spoolMaxAge, spoolSync, uplinkWindow,
-            replayRate, maximumBackoff, metricsListen,
+            replayRate, maximumBackoff, metricsListen, icmpMaxPacketsPerSecond,
         ]
     }
 
@@ -42,12 +44,15 @@ public struct AgentSettings: Sendable {
     public let uplink: Uplink.Configuration?
     /// Where `/metrics` is served (`host:port`); `nil`, the default, serves none.
     public let metricsListen: (host: String, port: Int)?
+    /// The most echo requests per second the agent sends, whatever its configuration asks
+    /// (``PingRatePlan/ceilingRange``; default ``PingRatePlan/defaultCeilingPacketsPerSecond``).
+    public let icmpMaxPacketsPerSecond: Int
 
     /// Reads the settings; flag values (`nil` or empty when not given) win over
     /// `$OUTPOST_AGENT_*`, which win over the file `config`.
     public init(
         config: String?, stateDirectory: String?, collectors: [String] = [], serverName: String? = nil,
-        logLevel: String? = nil, metricsListen: String? = nil,
+        logLevel: String? = nil, metricsListen: String? = nil, icmpMaxPacketsPerSecond: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         let settings = try Settings(
@@ -81,6 +86,12 @@ public struct AgentSettings: Sendable {
         ) { text in
             CollectorAddress(parsing: text).map { (host: $0.host, port: $0.port) }
         }
+        let ceilings = PingRatePlan.ceilingRange
+        self.icmpMaxPacketsPerSecond =
+            try settings.value(
+                Keys.icmpMaxPacketsPerSecond, flag: icmpMaxPacketsPerSecond,
+                expected: "an integer from \(ceilings.lowerBound) to \(ceilings.upperBound) (echo requests per second)",
+                SettingParsers.integer(in: ceilings)) ?? PingRatePlan.defaultCeilingPacketsPerSecond
         let serverName = try settings.text(Keys.serverName, flag: serverName)?.0
         let (texts, source) = settings.list(Keys.collectors, flags: collectors) ?? ([], .flag("--collector"))
         var addresses: [CollectorAddress] = []

@@ -19,6 +19,8 @@ public final class ICMPEngine: Sendable {
     /// The kind of sockets the engine opened.
     public let socketKind: ICMPSocketKind
     private let inbox: ICMPInbox
+    private let sendRate: SharedSendRate
+    private let overruns = RoundOverruns()
 
     /// Opens the sockets and starts the I/O thread.
     ///
@@ -66,8 +68,10 @@ public final class ICMPEngine: Sendable {
         socketKind = ipv4.kind
         let cookie = UInt64.random(in: .min ... .max, using: &generator)
         let rate = configuration.maxPacketsPerSecond
+        let sendRate = SharedSendRate(packetsPerSecond: rate)
+        self.sendRate = sendRate
         let thread = Thread {
-            ICMPLoop(inbox: inbox, ipv4: ipv4, ipv6: ipv6, cookie: cookie, maxPacketsPerSecond: rate).run()
+            ICMPLoop(inbox: inbox, ipv4: ipv4, ipv6: ipv6, cookie: cookie, sendRate: sendRate).run()
         }
         thread.name = "outpost-icmp"
         thread.start()
@@ -128,7 +132,8 @@ public final class ICMPEngine: Sendable {
     func startRound(
         target: PingTarget, configuration: PingConfiguration, completion: @escaping @Sendable (PingRoundResult) -> Void
     ) {
-        let request = RoundRequest(target: target, configuration: configuration, completion: completion)
+        let watched = overruns.watching(configuration, postedAt: MonotonicClock.now(), completion: completion)
+        let request = RoundRequest(target: target, configuration: configuration, completion: watched)
         if !inbox.post(request) {
             completion(
                 PingRoundResult(
@@ -139,6 +144,23 @@ public final class ICMPEngine: Sendable {
 
     /// Totals since the engine started, as last published by the I/O thread.
     public var counters: ICMPCounters { inbox.counters }
+
+    /// The global limit on echo requests per second now in force.
+    public var maxPacketsPerSecond: Int { sendRate.packetsPerSecond }
+
+    /// Changes the global limit on echo requests per second, clamped to
+    /// ``ICMPEngineConfiguration/maxPacketsPerSecondRange``. Rounds already queued are sent at
+    /// the new rate from the I/O thread's next send on (at most one request interval of the
+    /// old rate later).
+    public func setMaxPacketsPerSecond(_ packetsPerSecond: Int) {
+        let range = ICMPEngineConfiguration.maxPacketsPerSecondRange
+        sendRate.set(min(max(packetsPerSecond, range.lowerBound), range.upperBound))
+    }
+
+    /// Rounds since the engine started that completed more than a second after their own
+    /// duration, counted from the moment they were started: they waited behind the send-rate
+    /// limit. Zero while the limit keeps up with the rounds asked of the engine.
+    public var roundsOverrun: Int { overruns.count }
 
     /// Stops the I/O thread and closes the sockets; open rounds complete with what they have.
     public func shutdown() async {

@@ -15,7 +15,8 @@ public struct ICMPEngineConfiguration: Sendable, Hashable {
     /// Global limit on echo requests per second over all targets and both address families,
     /// 1...1,000,000 (default 2,000: 10,000 devices at 3 packets per 10 s need 3,000; a branch
     /// agent with a few hundred devices stays far below, and 2,000 × 84 bytes on the wire is
-    /// about 1.3 Mbit/s, harmless on a branch link).
+    /// about 1.3 Mbit/s, harmless on a branch link). The agent changes it at run time to what its
+    /// configuration needs (``ICMPEngine/setMaxPacketsPerSecond(_:)``).
     public var maxPacketsPerSecond: Int
     /// Requested receive buffer of each socket in bytes, 64 KiB...64 MiB (default 4 MiB:
     /// with the kernel default, bursts of replies overflow it and count as loss).

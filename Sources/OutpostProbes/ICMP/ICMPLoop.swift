@@ -41,14 +41,14 @@ final class ICMPLoop {
     /// does not overflow the receive buffer with replies nobody reads (loss that is not real).
     private let sendBatch = 64
 
-    init(inbox: ICMPInbox, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64, maxPacketsPerSecond: Int) {
+    init(inbox: ICMPInbox, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64, sendRate: SharedSendRate) {
         let now = MonotonicClock.now()
         self.inbox = inbox
         self.ipv4 = ipv4
         self.ipv6 = ipv6
         self.cookie = cookie
         wheel = TimerWheel(now: now)
-        limiter = SendRateLimiter(packetsPerSecond: maxPacketsPerSecond, now: now)
+        limiter = SendRateLimiter(rate: sendRate, now: now)
     }
 
     deinit {

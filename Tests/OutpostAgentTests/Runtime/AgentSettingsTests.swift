@@ -55,6 +55,34 @@ struct AgentSettingsTests {
         #expect(message?.hasPrefix(prefix) == true, "\(String(describing: error))")
     }
 
+    @Test func theICMPCeilingComesFromFlagOverEnvironmentOverFile() throws {
+        let shipped = try AgentSettings(config: Self.examplePath, stateDirectory: nil, environment: [:])
+        #expect(shipped.icmpMaxPacketsPerSecond == PingRatePlan.defaultCeilingPacketsPerSecond)
+        let fromEnvironment = try AgentSettings(
+            config: Self.examplePath, stateDirectory: nil, environment: ["OUTPOST_AGENT_ICMP_MAX_PPS": "1500"])
+        #expect(fromEnvironment.icmpMaxPacketsPerSecond == 1_500)
+        let fromFlag = try AgentSettings(
+            config: Self.examplePath, stateDirectory: nil, icmpMaxPacketsPerSecond: "40000",
+            environment: ["OUTPOST_AGENT_ICMP_MAX_PPS": "1500"])
+        #expect(fromFlag.icmpMaxPacketsPerSecond == 40_000)
+    }
+
+    @Test(arguments: ["0", "-5", "9", "1000001", "99999999999999999999", "fast", "1e4", "2000.5", " 2000"])
+    func hostileICMPCeilingsAreRefusedNamingTheOption(value: String) throws {
+        let error = #expect(throws: SettingsError.self, "--icmp-max-pps \(value.debugDescription) accepted") {
+            try AgentSettings(
+                config: Self.examplePath, stateDirectory: nil, icmpMaxPacketsPerSecond: value, environment: [:])
+        }
+        #expect(error.map { "\($0)" }?.hasPrefix("icmp_max_packets_per_second") == true, "\(String(describing: error))")
+        #expect(
+            throws: SettingsError.self,
+            "$OUTPOST_AGENT_ICMP_MAX_PPS=\(value.debugDescription) accepted"
+        ) {
+            try AgentSettings(
+                config: Self.examplePath, stateDirectory: nil, environment: ["OUTPOST_AGENT_ICMP_MAX_PPS": value])
+        }
+    }
+
     @Test func misspelledKeyInTheFileIsRefused() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/agent.toml"
