@@ -11,7 +11,11 @@ struct AgentsCommand: AsyncParsableCommand {
         commandName: "agents", abstract: "List and revoke enrolled agents.", subcommands: [List.self, Revoke.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List enrolled agents.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract:
+                "List enrolled agents, each with the health summary of its heartbeats (times of the summaries in the local time zone)."
+        )
 
         @OptionGroup var database: DatabaseOptions
 
@@ -22,6 +26,7 @@ struct AgentsCommand: AsyncParsableCommand {
             print(
                 "ID                                    BRANCH                STATUS   CERT EXPIRES (UTC)    LAST SEEN (UTC)       SERIAL"
             )
+            let now = Date()
             for agent in agents {
                 print(
                     [
@@ -29,7 +34,34 @@ struct AgentsCommand: AsyncParsableCommand {
                         agent.certificateNotAfter.formatted(.iso8601),
                         pad(agent.lastSeen?.formatted(.iso8601) ?? "never", 20), agent.certificateSerial,
                     ].joined(separator: "  "))
+                print("    " + Self.healthLine(agent.health, now: now, zone: .current))
             }
+        }
+
+        /// The line under an agent: its latest health summary, `CANNOT FIT` when its pings do not
+        /// fit the send-rate ceiling (docs/architecture.md, "Agent health").
+        static func healthLine(_ status: AgentHealthStatus?, now: Date, zone: TimeZone) -> String {
+            guard let status else { return "health: none reported" }
+            let report = status.report
+            func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+            let seconds = max(0, Int(now.timeIntervalSince(status.receivedAt)))
+            var parts = [
+                "health at \(status.receivedAt.formatted(Date.ISO8601FormatStyle(timeZone: zone))) (\(seconds) s ago)",
+                LogSafeText.escaped(report.agentVersion),
+                "RSS \(report.residentBytes > 0 ? mebibytes(report.residentBytes) : "unknown")"
+                    + (report.anonymousBytes > 0 ? " (anon \(mebibytes(report.anonymousBytes)))" : ""),
+                "spool \(report.spoolPendingBatches) batches pending, \(mebibytes(report.spoolBytes)) on disk",
+                "dropped \(report.spoolDroppedBatches) batches (\(report.spoolDroppedResults) results)",
+                "\(report.roundsOverrun) rounds overrun",
+            ]
+            if report.icmpDemandPerSecond > 0 || report.icmpCeilingPerSecond > 0 {
+                parts.append(
+                    "ICMP \(report.icmpDemandPerSecond) of \(report.icmpCeilingPerSecond) packets/s"
+                        + (report.cannotFit ? " CANNOT FIT" : ""))
+            } else {
+                parts.append("ICMP load unknown")
+            }
+            return parts.joined(separator: " · ")
         }
     }
 

@@ -90,6 +90,35 @@ def device_chart_draws_the_seeded_24_hours(context):
     return f"{vertices} vertices across {span:.0%} of the width"
 
 
+# How long the agent's first health summary may take to show (it sends one right after its
+# session opens, then every 15 s).
+HEALTH_SECONDS = 40.0
+
+# The online agent's health and memory cells on the agents page, or null.
+ONLINE_AGENT_HEALTH = """
+const row = [...document.querySelectorAll("tr[data-agent]")].find((r) => r.querySelector(".agent-online"));
+return row ? [row.querySelector("td.health").textContent, row.querySelector("td.memory").textContent] : null;
+"""
+
+
+@check
+def agents_page_shows_the_live_agents_health(context):
+    """The running agent's heartbeats carry its health summary: the agents page shows when it
+    reported and its memory."""
+    browser = context.browser
+    context.needs("agents")
+    browser.open("/agents")
+
+    def reported():
+        cells = browser.driver.execute_script(ONLINE_AGENT_HEALTH)
+        if cells and "reported" in cells[0] and "MiB" in cells[1]:
+            return cells
+        browser.open("/agents")
+        return None
+    health, memory = browser.wait_for("the online agent's health summary", reported, HEALTH_SECONDS)
+    return f"{' '.join(health.split())}; memory {' '.join(memory.split())}"
+
+
 @check
 def keyboard_tab_reaches_every_navigation_link(context):
     browser = context.browser

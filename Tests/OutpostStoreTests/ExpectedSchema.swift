@@ -5,6 +5,8 @@ enum ExpectedSchema {
     static let columns: [String: String] = [
         "agent_certificates":
             "serial character varying(64)!, agent_id uuid!, not_after timestamp with time zone!, issued_at timestamp with time zone!, renewal boolean!",
+        "agent_health":
+            "agent_id uuid!, received_at timestamp with time zone!, agent_version character varying(255)!, resident_bytes bigint!, anonymous_bytes bigint!, spool_bytes bigint!, spool_pending_batches bigint!, spool_dropped_batches bigint!, spool_dropped_results bigint!, rounds_overrun bigint!, icmp_demand_pps bigint!, icmp_ceiling_pps bigint!",
         "agent_sequences":
             "agent_id uuid!, high_water bigint!, committed_above bigint[]!, updated_at timestamp with time zone!",
         "agents":
@@ -112,6 +114,7 @@ enum ExpectedSchema {
     /// Foreign keys: "table.column -> referenced ON DELETE action".
     static let foreignKeys: [String] = [
         "agent_certificates.agent_id -> agents CASCADE",
+        "agent_health.agent_id -> agents CASCADE",
         "agent_sequences.agent_id -> agents CASCADE",
         "agents.branch_id -> branches RESTRICT",
         "alert_history.acknowledged_by -> users SET NULL",
@@ -171,6 +174,7 @@ enum ExpectedSchema {
     /// Indexes on parent tables: "name: definition".
     static let indexes: [String] = [
         "agent_certificates_pkey: CREATE UNIQUE INDEX agent_certificates_pkey ON agent_certificates USING btree (serial)",
+        "agent_health_pkey: CREATE UNIQUE INDEX agent_health_pkey ON agent_health USING btree (agent_id)",
         "agent_sequences_pkey: CREATE UNIQUE INDEX agent_sequences_pkey ON agent_sequences USING btree (agent_id)",
         "agents_cert_serial_key: CREATE UNIQUE INDEX agents_cert_serial_key ON agents USING btree (cert_serial)",
         "agents_pkey: CREATE UNIQUE INDEX agents_pkey ON agents USING btree (id)",

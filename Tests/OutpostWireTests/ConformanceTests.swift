@@ -29,6 +29,13 @@ struct ConformanceTests {
         "welcome": .welcome(
             Welcome(agentID: agent, nextExpectedSequence: 1 << 40, serverTime: time(1_764_000_000_123_456))),
         "heartbeat": .heartbeat(Heartbeat(timestamp: time(t0))),
+        "heartbeatHealth": .heartbeat(
+            Heartbeat(
+                timestamp: time(t0),
+                health: AgentHealth(
+                    agentVersion: "outpost-agent/0.1", residentBytes: 41_600_000, anonymousBytes: 20_000_000,
+                    spoolBytes: 3 << 20, spoolPendingBatches: 3, spoolDroppedBatches: 2, spoolDroppedResults: 2000,
+                    roundsOverrun: 1, icmpDemandPerSecond: 5000, icmpCeilingPerSecond: 2000))),
         "error": .error(ErrorMessage(code: .unauthorized, message: "agent revoked")),
         "ack": .ack(Ack(ranges: [5...7, 10...10, (UInt64.max - 1)...UInt64.max])),
         "nack": .nack(

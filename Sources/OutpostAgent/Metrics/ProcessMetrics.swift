@@ -25,12 +25,10 @@ final class ProcessMetrics: Sendable {
 
     /// Reads `/proc/self` and sets the gauges; a figure that cannot be read keeps its value.
     func refresh() {
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
-            let kibibytes = Self.kibibytes(in: status)
-            if let value = kibibytes["VmRSS"] { resident.set(value * 1024) }
-            if let value = kibibytes["RssAnon"] { anonymous.set(value * 1024) }
-            if let value = kibibytes["VmHWM"] { peak.set(value * 1024) }
-        }
+        let memory = ProcessMemory.read()
+        if let value = memory.resident { resident.set(Double(value)) }
+        if let value = memory.anonymous { anonymous.set(Double(value)) }
+        if let value = memory.peak { peak.set(Double(value)) }
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
             let afterName = stat.range(of: ")", options: .backwards)
         {
@@ -43,15 +41,5 @@ final class ProcessMetrics: Sendable {
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
             descriptors.set(Double(entries.count))
         }
-    }
-
-    /// `Key: 123 kB` lines of `/proc/self/status`, as numbers of KiB.
-    private static func kibibytes(in status: String) -> [String: Double] {
-        var values: [String: Double] = [:]
-        for line in status.split(separator: "\n") {
-            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
-            if parts.count == 3, parts[2] == "kB", let value = Double(parts[1]) { values[String(parts[0])] = value }
-        }
-        return values
     }
 }

@@ -93,7 +93,7 @@ public struct AgentService: Service {
                     logger.error("configuration refused; keeping the current one", metadata: ["error": "\(error)"])
                 }
             },
-            jobs: jobs)
+            jobs: jobs, health: AgentHealthSources(pingLoad: { pingLoad.current }))
         let credentials = identity.credentials
         let batcher = Batcher(agentID: credentials.agentID, key: credentials.privateKey, spool: spool, logger: logger)
 

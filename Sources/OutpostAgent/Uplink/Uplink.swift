@@ -29,8 +29,11 @@ public final class Uplink: Sendable {
         /// First and longest reconnect delays.
         public var minimumBackoff: Duration = .milliseconds(200)
         public var maximumBackoff: Duration = .seconds(30)
-        /// Agent version sent in Hello.
+        /// Agent version sent in Hello and in the health summary.
         public var agentVersion = "outpost-agent/0.1"
+        /// How often the agent sends a heartbeat with its health summary, whatever else it sends
+        /// (the first right after Welcome).
+        public var heartbeatInterval = Heartbeat.idleInterval
 
         public init(collectors: [CollectorAddress]) {
             self.collectors = collectors
@@ -43,19 +46,22 @@ public final class Uplink: Sendable {
     private let configurationVersion: @Sendable () async -> String?
     private let applyConfiguration: @Sendable (ConfigSnapshot) async -> Void
     private let jobs: JobRunner?
+    private let health: AgentHealthReporter
     private let logger: Logger
 
     /// - Parameters:
     ///   - configurationVersion: the version of the configuration the agent runs (sent in Hello).
     ///   - applyConfiguration: called with each configuration snapshot the collector sends.
     ///   - jobs: runs the jobs the collector sends (`nil`: every Job is answered `failed`).
+    ///   - health: where the heartbeats' health summary reads the ping load.
     public init(
         configuration: Configuration, identity: UplinkIdentity, spool: Spool, logger: Logger,
         configurationVersion: @escaping @Sendable () async -> String?,
         applyConfiguration: @escaping @Sendable (ConfigSnapshot) async -> Void,
-        jobs: JobRunner? = nil
+        jobs: JobRunner? = nil, health: AgentHealthSources = AgentHealthSources()
     ) {
         self.jobs = jobs
+        self.health = AgentHealthReporter(agentVersion: configuration.agentVersion, spool: spool, sources: health)
         self.configuration = configuration
         self.identity = identity
         self.spool = spool
@@ -169,10 +175,12 @@ public final class Uplink: Sendable {
                     try await outbound.write(.batch(try SignedBatch(serializedBytes: record.payload)))
                 }
             }
-            group.addTask {
+            group.addTask { [health, configuration] in
+                // Regularly even when batches flow, so the collector always has a fresh summary
+                // (docs/architecture.md, "Agent health").
                 while true {
-                    try await Task.sleep(for: Heartbeat.idleInterval)
-                    try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
+                    try await outbound.write(.heartbeat(Heartbeat(timestamp: Date(), health: await health.summary())))
+                    try await Task.sleep(for: configuration.heartbeatInterval)
                 }
             }
             group.addTask { [identity] in

@@ -168,14 +168,21 @@ struct AgentSession {
                 "peer": "\(peer)", "version": "\(LogSafeText.escaped(hello.agentVersion))", "next": "\(highWater + 1)",
             ])
 
+        // The newest summary waits here while the previous one is written: heartbeats never wait for the database.
+        let (healthReports, healthSink) = AsyncStream.makeStream(
+            of: AgentHealthReport.self, bufferingPolicy: .bufferingNewest(1))
+        defer { healthSink.finish() }
+
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // Runs until the subscription ends below, so `group.next()` in the loop only ever
-            // returns a batch task (or this task's error, which ends the session).
+            // These two run until the subscription and the health stream end below, so
+            // `group.next()` in the loop only ever returns a batch task (or the configuration
+            // task's error, which ends the session).
             group.addTask {
                 try await pushConfigurations(
                     subscription.changes, branch: record.branchID, scope: scope, agentHas: configuration.version,
                     outbound: outbound)
             }
+            group.addTask { await recordHealth(healthReports) }
             var inFlight = 0
             while let message = try await messages.next() {
                 // TLS checked the certificate once, at the handshake; a session outliving it ends
@@ -215,7 +222,8 @@ struct AgentSession {
                         }
                         try await outbound.write(.ack(Ack(sequence: batch.sequence)))
                     }
-                case .heartbeat:
+                case .heartbeat(let heartbeat):
+                    if let health = heartbeat.health { healthSink.yield(AgentHealthReport(health)) }
                     try await outbound.write(.heartbeat(Heartbeat(timestamp: Date())))
                 case .hello:
                     throw Refusal(code: .protocolViolation, message: "a second Hello in one session")
@@ -244,7 +252,26 @@ struct AgentSession {
                 }
             }
             context.configSubscribers.unsubscribe(subscription)
+            healthSink.finish()
             try await group.waitForAll()
+        }
+    }
+
+    /// Stores each health summary the agent's heartbeats carry as this agent's (the session's
+    /// authenticated identity; docs/architecture.md, "Agent health"). A summary that cannot be
+    /// stored is logged, not fatal: the next heartbeat brings a newer one.
+    private func recordHealth(_ reports: AsyncStream<AgentHealthReport>) async {
+        let store = AgentSessionStore(logger: logger)
+        let agentID = agent.agentID
+        for await report in reports {
+            do {
+                try await context.client.withConnection(timeout: PostgresClient.callTimeout) {
+                    try await store.recordHealth(report, of: agentID, on: $0)
+                }
+            } catch {
+                logger.warning(
+                    "cannot record the agent's health summary", metadata: ["error": "\(String(reflecting: error))"])
+            }
         }
     }
 

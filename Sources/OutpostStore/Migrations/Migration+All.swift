@@ -26,5 +26,6 @@ extension Migration {
         .interfaces,
         .traceNames,
         .topology,
+        .agentHealth,
     ]
 }

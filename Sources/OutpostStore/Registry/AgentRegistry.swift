@@ -20,19 +20,25 @@ public struct AgentRegistry: Sendable {
     public func list(on connection: PostgresConnection) async throws -> [AgentRecord] {
         let rows = try await connection.query(
             """
-            SELECT a.id, b.name, a.status, a.cert_serial, a.cert_not_after, a.enrolled_at, a.last_seen
-            FROM agents a JOIN branches b ON b.id = a.branch_id
+            SELECT a.id, b.name AS branch, a.status, a.cert_serial, a.cert_not_after, a.enrolled_at, a.last_seen,
+                   \(unescaped: AgentHealthStatus.selectList)
+            FROM agents a JOIN branches b ON b.id = a.branch_id LEFT JOIN agent_health h ON h.agent_id = a.id
             ORDER BY b.name, a.enrolled_at, a.id
             """,
             logger: logger)
         var agents: [AgentRecord] = []
-        for try await (id, branch, status, serial, notAfter, enrolled, lastSeen)
-            in rows.decode((UUID, String, String, String, Date, Date, Date?).self)
-        {
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
             agents.append(
                 AgentRecord(
-                    id: AgentID(id), branchName: branch, status: status, certificateSerial: serial,
-                    certificateNotAfter: notAfter, enrolledAt: enrolled, lastSeen: lastSeen))
+                    id: AgentID(try columns["id"].decode(UUID.self)),
+                    branchName: try columns["branch"].decode(String.self),
+                    status: try columns["status"].decode(String.self),
+                    certificateSerial: try columns["cert_serial"].decode(String.self),
+                    certificateNotAfter: try columns["cert_not_after"].decode(Date.self),
+                    enrolledAt: try columns["enrolled_at"].decode(Date.self),
+                    lastSeen: try columns["last_seen"].decode(Date?.self),
+                    health: try AgentHealthStatus(columns: columns)))
         }
         return agents
     }

@@ -73,6 +73,8 @@ public struct AgentRecord: Sendable, Equatable {
     public let enrolledAt: Date
     /// When a collector last heard from it.
     public let lastSeen: Date?
+    /// The latest health summary of its heartbeats, if it sent one.
+    public let health: AgentHealthStatus?
 }
 
 /// A row of `revoked_certificates`.

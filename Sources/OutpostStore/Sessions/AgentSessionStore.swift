@@ -61,6 +61,37 @@ public struct AgentSessionStore: Sendable {
         }
     }
 
+    /// Stores `report` as `agentID`'s latest health summary, received now, and marks the agent
+    /// seen now with its spool backlog (`agents.last_seen`, `agents.spool_backlog_batches`), in
+    /// one statement. `agentID` is the session's authenticated agent: a summary names no agent.
+    /// Nothing is written for an agent that no longer exists.
+    public func recordHealth(
+        _ report: AgentHealthReport, of agentID: AgentID, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            WITH seen AS (
+                UPDATE agents SET last_seen = now(), spool_backlog_batches = \(report.spoolPendingBatches)
+                WHERE id = \(agentID.uuid) RETURNING id
+            )
+            INSERT INTO agent_health (agent_id, received_at, agent_version, resident_bytes, anonymous_bytes,
+                                      spool_bytes, spool_pending_batches, spool_dropped_batches,
+                                      spool_dropped_results, rounds_overrun, icmp_demand_pps, icmp_ceiling_pps)
+            SELECT id, now(), \(report.agentVersion), \(report.residentBytes), \(report.anonymousBytes),
+                   \(report.spoolBytes), \(report.spoolPendingBatches), \(report.spoolDroppedBatches),
+                   \(report.spoolDroppedResults), \(report.roundsOverrun), \(report.icmpDemandPerSecond),
+                   \(report.icmpCeilingPerSecond)
+            FROM seen
+            ON CONFLICT (agent_id) DO UPDATE SET
+                received_at = EXCLUDED.received_at, agent_version = EXCLUDED.agent_version,
+                resident_bytes = EXCLUDED.resident_bytes, anonymous_bytes = EXCLUDED.anonymous_bytes,
+                spool_bytes = EXCLUDED.spool_bytes, spool_pending_batches = EXCLUDED.spool_pending_batches,
+                spool_dropped_batches = EXCLUDED.spool_dropped_batches,
+                spool_dropped_results = EXCLUDED.spool_dropped_results, rounds_overrun = EXCLUDED.rounds_overrun,
+                icmp_demand_pps = EXCLUDED.icmp_demand_pps, icmp_ceiling_pps = EXCLUDED.icmp_ceiling_pps
+            """, logger: logger)
+    }
+
     /// Marks the agent seen now (heartbeats, batches).
     public func touch(_ agentID: AgentID, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE agents SET last_seen = now() WHERE id = \(agentID.uuid)", logger: logger)

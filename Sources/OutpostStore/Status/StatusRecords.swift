@@ -31,6 +31,8 @@ public struct AgentStatus: Sendable, Equatable, Encodable {
     public let spoolBacklogBatches: Int64
     /// Results its spool dropped past its cap, summed over every Hello.
     public let droppedResultsTotal: Int64
+    /// The latest health summary of its heartbeats; `nil` (absent in JSON) before the first.
+    public let health: AgentHealthStatus?
 }
 
 /// How many of a branch's enabled devices are in each state.

@@ -28,8 +28,9 @@ public struct StatusStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT a.id, a.name, b.name AS branch, a.status, a.last_seen, a.last_address, a.version, a.cert_serial,
-                   a.cert_not_after, a.enrolled_at, a.config_version_acked, a.spool_backlog_batches, a.dropped_results_total
-            FROM agents a JOIN branches b ON b.id = a.branch_id
+                   a.cert_not_after, a.enrolled_at, a.config_version_acked, a.spool_backlog_batches, a.dropped_results_total,
+                   \(unescaped: AgentHealthStatus.selectList)
+            FROM agents a JOIN branches b ON b.id = a.branch_id LEFT JOIN agent_health h ON h.agent_id = a.id
             ORDER BY b.name, a.enrolled_at, a.id
             """, logger: logger)
         var agents: [AgentStatus] = []
@@ -49,7 +50,8 @@ public struct StatusStore: Sendable {
                     enrolledAt: try columns["enrolled_at"].decode(Date.self),
                     configVersionAcknowledged: try columns["config_version_acked"].decode(String?.self),
                     spoolBacklogBatches: try columns["spool_backlog_batches"].decode(Int64.self),
-                    droppedResultsTotal: try columns["dropped_results_total"].decode(Int64.self)))
+                    droppedResultsTotal: try columns["dropped_results_total"].decode(Int64.self),
+                    health: try AgentHealthStatus(columns: columns)))
         }
         return agents
     }

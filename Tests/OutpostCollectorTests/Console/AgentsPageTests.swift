@@ -62,6 +62,55 @@ struct AgentsPageTests {
         }
     }
 
+    @Test(
+        "the health of the heartbeats shows memory, spool, drops, overruns and the ICMP load; trouble is marked with its reasons"
+    )
+    func health() async throws {
+        try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in
+            try await Self.seed(db)
+            // telavi-1 reported 10 s ago: its pings cannot fit, its spool dropped batches.
+            try await db.execute(
+                """
+                INSERT INTO agent_health (agent_id, received_at, agent_version, resident_bytes, anonymous_bytes, spool_bytes,
+                                          spool_pending_batches, spool_dropped_batches, spool_dropped_results,
+                                          rounds_overrun, icmp_demand_pps, icmp_ceiling_pps)
+                VALUES ('11111111-1111-4111-8111-111111111111', now() - interval '10 seconds', '1.4.2', 43620761,
+                        20971520, 3145728, 3, 2, 2000, 5, 5000, 2000)
+                """)
+            let viewer = try await AlertsPageTests.session(http, "vera", .viewer, on: db)
+            let html = try await viewer.get("/agents").text
+            #expect(html.contains("⚠ 2 in trouble"))
+            let rows = html.components(separatedBy: "<tr data-agent=").dropFirst()
+            let telavi = try #require(rows.first { $0.contains("telavi-1") })
+            #expect(telavi.contains("⚠ trouble"))
+            #expect(telavi.contains("pings cannot fit the send-rate ceiling · 2 batches dropped · 5 rounds overrun"))
+            #expect(telavi.range(of: #"reported \d+ s ago"#, options: .regularExpression) != nil)
+            #expect(telavi.contains("41.6 MiB"))
+            #expect(telavi.contains("anon 20.0 MiB"))
+            #expect(telavi.contains("3.0 MiB on disk"))
+            #expect(telavi.contains("2 batches"))
+            #expect(telavi.contains("ICMP 5000 of 2000 packets/s · cannot fit"))
+            // kutaisi's agent is active and never reported: that is trouble too.
+            let kutaisi = try #require(rows.first { $0.contains("22222222-2222-4222-8222-222222222222") })
+            #expect(kutaisi.contains("⚠ trouble") && kutaisi.contains("no health report"))
+
+            // A healthy, fresh summary clears the marker; a stale one (over 2 minutes) sets it again.
+            try await db.execute(
+                "UPDATE agent_health SET spool_dropped_batches = 0, rounds_overrun = 0, icmp_demand_pps = 1500")
+            let healthy = try #require(
+                try await viewer.get("/agents").text.components(separatedBy: "<tr data-agent=").first {
+                    $0.contains("telavi-1")
+                })
+            #expect(healthy.contains("✓ ok") && !healthy.contains("⚠ trouble"))
+            try await db.execute("UPDATE agent_health SET received_at = now() - interval '3 minutes'")
+            let stale = try #require(
+                try await viewer.get("/agents").text.components(separatedBy: "<tr data-agent=").first {
+                    $0.contains("telavi-1")
+                })
+            #expect(stale.contains("no health report for 3 min"))
+        }
+    }
+
     @Test("times are shown in the operator's zone: Tbilisi by default, UTC when chosen")
     func zones() async throws {
         try await OperatorHTTPFixture.withServer(onNewDatabase: true) { db, http in

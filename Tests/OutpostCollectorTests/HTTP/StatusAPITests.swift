@@ -181,6 +181,51 @@ struct StatusAPITests {
         }
     }
 
+    @Test("agents carry their latest health summary, replaced by each heartbeat; an unknown agent's is not stored")
+    func agentHealth() async throws {
+        try await TestDatabase.withMigrated { db, database in
+            let fleet = try await Self.fleet(db)
+            let store = AgentSessionStore(logger: TestDatabase.logger)
+            @Sendable func report(_ version: String, pending: Int64, demand: Int64) -> AgentHealthReport {
+                AgentHealthReport(
+                    agentVersion: version, residentBytes: 41_000_000, anonymousBytes: 20_000_000, spoolBytes: 3_000_000,
+                    spoolPendingBatches: pending, spoolDroppedBatches: 2, spoolDroppedResults: 2000, roundsOverrun: 5,
+                    icmpDemandPerSecond: demand, icmpCeilingPerSecond: 2000)
+            }
+            try await OperatorHTTPFixture().withServer(database: database.url) { anonymous in
+                let http = try await OperatorAccounts.admin(anonymous, on: db)
+                #expect(try await http.get("/api/v1/agents").list("agents").first?["health"] == nil)
+
+                try await store.recordHealth(report("1.4.2", pending: 9, demand: 1000), of: fleet.agent, on: db)
+                try await store.recordHealth(report("1.4.3", pending: 7, demand: 5000), of: fleet.agent, on: db)
+                try await store.recordHealth(report("ghost", pending: 1, demand: 1), of: AgentID(UUID()), on: db)
+                #expect(try await db.integer("SELECT count(*) FROM agent_health") == 1)
+
+                let agent = try #require(try await http.get("/api/v1/agents").list("agents").first)
+                #expect(agent["spool_backlog_batches"] as? Int == 7)
+                let lastSeen = try #require(
+                    (agent["last_seen"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+                #expect(abs(lastSeen.timeIntervalSinceNow) < 60)
+                let health = try #require(agent["health"] as? [String: Any])
+                #expect(health["agent_version"] as? String == "1.4.3")
+                #expect(health["resident_bytes"] as? Int == 41_000_000)
+                #expect(health["anonymous_bytes"] as? Int == 20_000_000)
+                #expect(health["spool_bytes"] as? Int == 3_000_000)
+                #expect(health["spool_pending_batches"] as? Int == 7)
+                #expect(health["spool_dropped_batches"] as? Int == 2)
+                #expect(health["spool_dropped_results"] as? Int == 2000)
+                #expect(health["rounds_overrun"] as? Int == 5)
+                #expect(health["icmp_demand_per_second"] as? Int == 5000)
+                #expect(health["icmp_ceiling_per_second"] as? Int == 2000)
+                #expect(health["cannot_fit"] as? Bool == true)
+                let received = try #require(
+                    (health["received_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+                #expect(abs(received.timeIntervalSinceNow) < 60)
+                #expect(health.count == 12, "every documented field and nothing else: \(health.keys.sorted())")
+            }
+        }
+    }
+
     @Test("alerts lists only open alerts, most severe first")
     func alerts() async throws {
         try await TestDatabase.withMigrated { db, database in

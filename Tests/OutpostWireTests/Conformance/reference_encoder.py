@@ -119,6 +119,11 @@ cases = {
     "hello": frame(0x01, string("1.4.2-é") + varuint(300) + opt("sha256:abc", string) + varuint(0)),
     "welcome": frame(0x02, uid(AGENT) + varuint(2**40) + varint(1_764_000_000_123_456)),
     "heartbeat": frame(0x03, varint(T0)),
+    # Heartbeat with an agent's health summary: version, RSS, RssAnon, spool bytes, pending,
+    # dropped batches, dropped results, rounds overrun, ICMP demand and ceiling (packets/s).
+    "heartbeatHealth": frame(0x03, varint(T0) + string("outpost-agent/0.1") + varuint(41_600_000)
+                             + varuint(20_000_000) + varuint(3 << 20) + varuint(3) + varuint(2) + varuint(2000)
+                             + varuint(1) + varuint(5000) + varuint(2000)),
     "error": frame(0x04, varuint(3) + string("agent revoked")),
     "ack": frame(0x11, varuint(3) + varuint(5) + varuint(2) + varuint(10) + varuint(0) + varuint(2**64 - 2) + varuint(1)),
     "nack": frame(0x12, varuint(9) + varuint(4) + opt(1500, varuint) + opt("batch.ping.packetsReceived: 7 > packetsSent 3", string)),

@@ -17,7 +17,7 @@ extension RandomValues {
         case .welcome:
             .welcome(Welcome(agentID: AgentID(uuid()), nextExpectedSequence: uint64(), serverTime: date()))
         case .heartbeat:
-            .heartbeat(Heartbeat(timestamp: date()))
+            .heartbeat(Heartbeat(timestamp: date(), health: optional { $0.agentHealth() }))
         case .error:
             .error(
                 ErrorMessage(code: ErrorCode(rawValue: uint16()), message: string(maximumBytes: WireLimits.longText)))
@@ -61,6 +61,18 @@ extension RandomValues {
     }
 
     /// Ascending, disjoint ranges, some touching the top of the sequence space.
+    /// A health summary within its ranges: a version of printable text, counters up to 2⁶³−1.
+    mutating func agentHealth() -> AgentHealth {
+        let text = string(maximumBytes: WireLimits.shortText).filter { character in
+            !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }
+        return AgentHealth(
+            agentVersion: text.isEmpty ? "v" : text, residentBytes: uint64() >> 1, anonymousBytes: uint64() >> 1,
+            spoolBytes: uint64() >> 1, spoolPendingBatches: uint64() >> 1, spoolDroppedBatches: uint64() >> 1,
+            spoolDroppedResults: uint64() >> 1, roundsOverrun: uint64() >> 1, icmpDemandPerSecond: uint32(),
+            icmpCeilingPerSecond: uint32())
+    }
+
     mutating func ackRanges() -> [ClosedRange<BatchSequence>] {
         var ranges: [ClosedRange<BatchSequence>] = []
         var next: UInt64 = bool() ? 0 : UInt64.random(in: 0...(UInt64.max / 2), using: &generator)

@@ -4,7 +4,8 @@ import OutpostConsole
 import OutpostStore
 
 /// `/agents`: the agents of the operator's regions with when they were last heard from, their
-/// version, certificate expiry, acknowledged configuration and spool. Read only.
+/// version, certificate expiry, acknowledged configuration, spool and the health summary of
+/// their heartbeats, marked when in trouble. Read only.
 struct AgentsPageRoute: Sendable {
     let logger: Logger
 
@@ -30,10 +31,28 @@ struct AgentsPageRoute: Sendable {
                         certificateExpiry: viewer.clock.dateTime(agent.certificateNotAfter),
                         certificateDaysLeft: Self.daysLeft(until: agent.certificateNotAfter, now: now),
                         configVersion: agent.configVersionAcknowledged, spoolBacklog: agent.spoolBacklogBatches,
-                        droppedResults: agent.droppedResultsTotal)
+                        droppedResults: agent.droppedResultsTotal,
+                        health: Self.health(
+                            agent.health, active: agent.status == "active", now: now, clock: viewer.clock))
                 })
             return HTMLResponse.page(page)
         }
+    }
+
+    /// The health column's view of `status` (`nil`: the agent never sent a summary).
+    static func health(_ status: AgentHealthStatus?, active: Bool, now: Date, clock: OperatorClock) -> AgentHealthLine {
+        let figures = status.map { status in
+            let report = status.report
+            return AgentHealthLine.Figures(
+                residentBytes: report.residentBytes, anonymousBytes: report.anonymousBytes,
+                spoolBytes: report.spoolBytes, spoolPendingBatches: report.spoolPendingBatches,
+                spoolDroppedBatches: report.spoolDroppedBatches, roundsOverrun: report.roundsOverrun,
+                icmpDemandPerSecond: report.icmpDemandPerSecond, icmpCeilingPerSecond: report.icmpCeilingPerSecond)
+        }
+        return AgentHealthLine(
+            figures: figures, reportedAt: status.map { clock.dateTime($0.receivedAt) },
+            reportedAge: status.map { OperatorClock.age(of: $0.receivedAt, now: now) },
+            age: status.map { now.timeIntervalSince($0.receivedAt) }, isActive: active)
     }
 
     /// Whole days from `now` until `date`, rounded down (negative once it passed).

@@ -1,5 +1,5 @@
 /// `/agents`: every agent the operator may see, with how recently it was heard from, its
-/// version, certificate, configuration and spool.
+/// version, certificate, configuration, spool and the health summary of its heartbeats.
 public struct AgentsPage: ConsolePage {
     public static let template = "agents"
 
@@ -28,6 +28,8 @@ public struct AgentsPage: ConsolePage {
         public let droppedResults: Int64
         public let hasBacklog: Bool
         public let hasDropped: Bool
+        /// The latest health summary and whether the agent is in trouble.
+        public let health: AgentHealthLine
 
         /// - Parameters:
         ///   - status: `active` or `revoked`.
@@ -36,7 +38,8 @@ public struct AgentsPage: ConsolePage {
         public init(
             id: String, name: String?, branch: String, status: String, online: Bool, lastSeen: String?,
             lastSeenAge: String?, lastAddress: String?, version: String?, certificateExpiry: String,
-            certificateDaysLeft: Int, configVersion: String?, spoolBacklog: Int64, droppedResults: Int64
+            certificateDaysLeft: Int, configVersion: String?, spoolBacklog: Int64, droppedResults: Int64,
+            health: AgentHealthLine
         ) {
             self.id = id
             self.name = name ?? "—"
@@ -65,6 +68,7 @@ public struct AgentsPage: ConsolePage {
             self.droppedResults = droppedResults
             self.hasBacklog = spoolBacklog > 0
             self.hasDropped = droppedResults > 0
+            self.health = health
         }
     }
 
@@ -75,6 +79,9 @@ public struct AgentsPage: ConsolePage {
     public let expiringCount: Int
     /// Whether any certificate is expiring (Mustache takes a count of 0 as true).
     public let hasExpiring: Bool
+    /// Agents whose health marks them as in trouble.
+    public let troubleCount: Int
+    public let hasTrouble: Bool
 
     public init(frame: PageFrame, agents: [AgentLine]) {
         self.frame = frame
@@ -83,5 +90,7 @@ public struct AgentsPage: ConsolePage {
         self.activeCount = agents.count { $0.connection != "revoked" }
         self.expiringCount = agents.count { $0.connection != "revoked" && $0.certificateWarning }
         self.hasExpiring = expiringCount > 0
+        self.troubleCount = agents.count { $0.health.trouble }
+        self.hasTrouble = troubleCount > 0
     }
 }
