@@ -82,12 +82,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // sendmmsg/recvmmsg, which Swift's Glibc module hides (no _GNU_SOURCE).
+        .target(name: "CSocketBatch"),
         // ICMP engine, SNMP client, traceroute/MTR, discovery sweeper.
         .target(
             name: "OutpostProbes",
             dependencies: [
                 "OutpostCore",
                 "CNetSNMP",
+                "CSocketBatch",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),

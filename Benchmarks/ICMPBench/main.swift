@@ -1,13 +1,16 @@
 // ICMP engine vs fping on the same loopback targets, same run.
 //
-//   OUTPOST_BENCHMARKS=1 swift run -c release ICMPBench [targets…]      (default: 1000 10000)
+//   OUTPOST_BENCHMARKS=1 swift run -c release ICMPBench [--engine-only] [targets…]   (default: 1000 10000)
 //
 // For each target count N (127.1.x.y addresses) it pings every target 3 times with the engine
-// and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time and
-// CPU per 1,000 targets. Then it starts itself again as `ICMPBench rss`, which runs the
-// PingScheduler on 10,000 configured targets (default settings, 10 s rounds) for one round
-// interval in a fresh process and prints its resident set size. Each comparison and the RSS end
-// with a machine-readable `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line.
+// and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time of the
+// whole process (every thread, kernel time included) and CPU per 1,000 probes. Then it starts
+// itself again as `ICMPBench rss`, which runs the PingScheduler on 10,000 configured targets
+// (default settings, 10 s rounds) for one round interval in a fresh process and prints its
+// resident set size. Each comparison and the RSS end with a machine-readable
+// `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line: probes/s (`icmp`) and CPU
+// per 1,000 probes (`icmp-cpu`). `--engine-only` runs only the engine's rows, e.g. under
+// `perf record -g`.
 import Foundation
 import Logging
 import OutpostCore
@@ -19,6 +22,7 @@ import OutpostProbes
 
 let packetsPerTarget = 3
 let arguments = CommandLine.arguments.dropFirst()
+let engineOnly = arguments.contains("--engine-only")
 let counts = arguments.compactMap { Int($0) }.filter { (1...60_000).contains($0) }
 
 @main
@@ -38,16 +42,25 @@ struct ICMPBench {
             return
         }
         let sizes = counts.isEmpty ? [1_000, 10_000] : counts
-        print("target  tool    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_targets")
+        print("target  tool    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_probes")
         for size in sizes {
             let addresses = loopbackAddresses(size)
             let ours = try await printEngineRun(addresses)
+            if engineOnly { continue }
             let reference = try printFpingRun(addresses)
             print(
                 String(
                     format: "RESULT name=icmp size=%d-targets ours=%.0f reference=%.0f unit=probes/s ratio=%.2f",
-                    size, ours, reference, ours / reference))
+                    size, ours.probesPerSecond, reference.probesPerSecond,
+                    ours.probesPerSecond / reference.probesPerSecond))
+            print(
+                String(
+                    format:
+                        "RESULT name=icmp-cpu size=%d-targets ours=%.2f reference=%.2f unit=cpu-ms/1k-probes ratio=%.2f",
+                    size, ours.cpuPerThousandProbes, reference.cpuPerThousandProbes,
+                    ours.cpuPerThousandProbes / reference.cpuPerThousandProbes))
         }
+        if engineOnly { return }
         fflush(nil)  // this table before the child's line
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
@@ -60,8 +73,7 @@ struct ICMPBench {
         (0..<count).map { "127.1.\($0 / 250).\($0 % 250 + 1)" }
     }
 
-    /// Returns probes/s.
-    static func printEngineRun(_ addresses: [String]) async throws -> Double {
+    static func printEngineRun(_ addresses: [String]) async throws -> Measurement {
         let engine = try ICMPEngine(
             configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
         let configuration = try PingConfiguration(
@@ -83,8 +95,7 @@ struct ICMPBench {
         return report(targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu)
     }
 
-    /// Returns probes/s.
-    static func printFpingRun(_ addresses: [String]) throws -> Double {
+    static func printFpingRun(_ addresses: [String]) throws -> Measurement {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/fping")
         process.arguments = ["-C", "\(packetsPerTarget)", "-q", "-i", "0", "-p", "20", "-t", "1000"] + addresses
@@ -137,17 +148,26 @@ struct ICMPBench {
             "RESULT name=scheduler-rss size=\(count)-targets ours=\(residentKiB("VmHWM")) reference=- unit=KiB ratio=-")
     }
 
-    /// Prints one table row and returns probes/s.
-    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double) -> Double {
+    /// One tool's run: probes per second and CPU milliseconds per 1,000 probes.
+    struct Measurement {
+        var probesPerSecond: Double
+        var cpuPerThousandProbes: Double
+    }
+
+    /// Prints one table row.
+    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double)
+        -> Measurement
+    {
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let loss = sent > 0 ? Double(sent - received) * 100 / Double(sent) : 100
+        let cpuPerThousand = cpu * 1000 * 1000 / Double(max(sent, 1))
         let line = [
             pad(targets, 6), pad(tool, 6), pad(sent, 8), pad(received, 9), pad(String(format: "%.2f", loss), 6),
             pad(String(format: "%.2f", seconds), 7), pad(String(format: "%.0f", Double(sent) / seconds), 9),
-            pad(String(format: "%.3f", cpu), 7), pad(String(format: "%.1f", cpu * 1000 * 1000 / Double(targets)), 18),
+            pad(String(format: "%.3f", cpu), 7), pad(String(format: "%.2f", cpuPerThousand), 17),
         ]
         print(line.joined(separator: "  "))
-        return Double(sent) / seconds
+        return Measurement(probesPerSecond: Double(sent) / seconds, cpuPerThousandProbes: cpuPerThousand)
     }
 
     static func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {

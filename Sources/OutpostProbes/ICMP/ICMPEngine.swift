@@ -123,7 +123,9 @@ public final class ICMPEngine: Sendable {
     /// The round always ends within `configuration.roundDuration` plus the time the global
     /// send-rate limit makes its requests wait; it is not cut short by task cancellation.
     public func round(target: PingTarget, configuration: PingConfiguration) async -> PingRoundResult {
-        await withCheckedContinuation { continuation in
+        // Unchecked: ``startRound(target:configuration:completion:)`` calls its completion exactly
+        // once, from the I/O thread or, when the engine is stopping, right away.
+        await withUnsafeContinuation { continuation in
             startRound(target: target, configuration: configuration) { continuation.resume(returning: $0) }
         }
     }

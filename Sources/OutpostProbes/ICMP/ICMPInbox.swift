@@ -69,21 +69,22 @@ final class ICMPInbox: Sendable {
         wake()
     }
 
-    /// Takes the queued rounds; `nil` when the loop must stop.
-    func take() -> [RoundRequest]? {
-        drainWakeUps()
+    /// Moves the queued rounds into `requests` (which must be empty; its storage is reused);
+    /// `false` when the loop must stop. `drainingWakeUps`: the wake-up pipe is readable.
+    func take(into requests: inout [RoundRequest], drainingWakeUps: Bool) -> Bool {
+        if drainingWakeUps { drainWakeUps() }
         return pending.withLock { state in
-            if state.isStopping { return nil }
-            defer { state.requests.removeAll(keepingCapacity: true) }
-            return state.requests
+            if state.isStopping { return false }
+            swap(&state.requests, &requests)
+            return true
         }
     }
 
-    /// Rounds still queued at stop; no more are accepted.
-    func takeRemaining() -> [RoundRequest] {
+    /// Moves the rounds still queued at stop into `requests`; no more are accepted.
+    func takeRemaining(into requests: inout [RoundRequest]) {
         pending.withLock { state in
-            defer { state.requests = [] }
-            return state.requests
+            requests.append(contentsOf: state.requests)
+            state.requests = []
         }
     }
 

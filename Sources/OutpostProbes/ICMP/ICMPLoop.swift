@@ -1,5 +1,6 @@
 import DequeModule
 import Foundation
+import OutpostCore
 
 #if canImport(Glibc)
     import Glibc
@@ -7,6 +8,11 @@ import Foundation
 
 /// The engine's I/O thread: sends interleaved echo requests under the global rate limit,
 /// matches replies to probes, and runs the per-probe timeouts on a timer wheel.
+///
+/// A pass sends what is due in one `sendmmsg` per socket and reads replies with `recvmmsg`
+/// until the socket is empty, so a probe costs the kernel's work rather than a system call
+/// each way; rounds that finish during a pass are reported together at its end
+/// (docs/architecture.md, "Stack traps").
 ///
 /// Not `Sendable`: created and used only on its own thread; it talks to the rest through ``ICMPInbox``.
 final class ICMPLoop {
@@ -17,94 +23,129 @@ final class ICMPLoop {
         case nextPacket(round: Int32)
     }
 
+    /// A request placed in a send batch: the probe it carries.
+    private struct Outgoing {
+        let round: Int32
+        let sequence: UInt16
+        let token: UInt32
+    }
+
+    /// One socket, with the requests the current pass is about to send on it.
+    private final class Lane {
+        let socket: ICMPSocket
+        let batch: ICMPMessageBatch
+        var outgoing: [Outgoing] = []
+        /// The socket buffer was full: nothing more is sent on it until it is writable.
+        var isBlocked = false
+
+        init(socket: ICMPSocket, capacity: Int) {
+            self.socket = socket
+            batch = ICMPMessageBatch(capacity: capacity, slotBytes: ICMPPacket.requestLength)
+            outgoing.reserveCapacity(capacity)
+        }
+    }
+
     private let inbox: ICMPInbox
-    private let ipv4: ICMPSocket?
-    private let ipv6: ICMPSocket?
+    private let ipv4: Lane?
+    private let ipv6: Lane?
+    private let lanes: [Lane]
     private let cookie: UInt64
     private var wheel: TimerWheel<TimerEvent>
     private var limiter: SendRateLimiter
     private var probes = ProbeTable()
-    private var rounds: [RoundState?] = []
-    private var freeRounds: [Int32] = []
+    private var rounds = RoundTable()
     /// Rounds whose next request is due, in due order.
     private var sendQueue = Deque<Int32>()
+    /// Rounds finished during this pass, reported at its end.
+    private var finished: [(request: RoundRequest, result: PingRoundResult)] = []
     private var nextToken: UInt32 = 0
     private var counters = ICMPCounters()
     private var countersChanged = false
-    private var ipv4Blocked = false
-    private var ipv6Blocked = false
-    private let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: ICMPPacket.requestLength, alignment: 8)
-    private let receiveBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
-    /// Datagrams read per socket per wake-up, so that sending keeps its pace under a flood.
-    private let receiveBatch = 4096
-    /// Requests sent per wake-up before reading replies again, so that a burst of rounds
-    /// does not overflow the receive buffer with replies nobody reads (loss that is not real).
-    private let sendBatch = 64
+    /// Requests sent per pass before reading replies again, so that a burst of rounds does not
+    /// overflow the receive buffer with replies nobody reads (loss that is not real).
+    private static let sendBatch = 64
+    /// Datagrams read per socket per pass, so that sending keeps its pace under a flood.
+    private static let receiveLimit = 4096
+    /// Replies read by one `recvmmsg`; 256 bytes hold any reply or error about our requests
+    /// (IPv4 header with options, ICMP header, quoted header with options, our 20 bytes).
+    private let replies = ICMPMessageBatch(capacity: 64, slotBytes: 256)
+    private let errorBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 8)
+    /// The wake-up pipe and each socket, for `poll`.
+    private let pollSet: UnsafeMutablePointer<pollfd>
 
     init(inbox: ICMPInbox, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64, sendRate: SharedSendRate) {
         let now = MonotonicClock.now()
         self.inbox = inbox
-        self.ipv4 = ipv4
-        self.ipv6 = ipv6
+        self.ipv4 = ipv4.map { Lane(socket: $0, capacity: Self.sendBatch) }
+        self.ipv6 = ipv6.map { Lane(socket: $0, capacity: Self.sendBatch) }
+        lanes = [self.ipv4, self.ipv6].compactMap { $0 }
         self.cookie = cookie
         wheel = TimerWheel(now: now)
         limiter = SendRateLimiter(rate: sendRate, now: now)
+        pollSet = .allocate(capacity: 1 + lanes.count)
+        pollSet.initialize(repeating: pollfd(), count: 1 + lanes.count)
     }
 
     deinit {
-        packet.deallocate()
-        receiveBuffer.deallocate()
+        errorBuffer.deallocate()
+        pollSet.deallocate()
     }
 
     /// Runs until the inbox asks to stop; then completes every open round with what it has,
     /// closes the sockets and releases whoever awaits the stop.
     func run() {
-        while let requests = inbox.take() {
-            for request in requests { start(request) }
+        var requests: [RoundRequest] = []
+        var woken = true
+        while inbox.take(into: &requests, drainingWakeUps: woken) {
+            if !requests.isEmpty {
+                let now = Date()
+                for request in requests { sendQueue.append(rounds.add(request, startedAt: now)) }
+                requests.removeAll(keepingCapacity: true)
+            }
             wheel.advance(to: MonotonicClock.now(), fire: fire)
             sendDue()
-            publishCounters()
-            waitForEvents()
+            reportFinished()
+            woken = waitForEvents()
+            reportFinished()
         }
-        for request in inbox.takeRemaining() { start(request) }
-        for index in rounds.indices {
-            guard let round = rounds[index] else { continue }
-            round.request.completion(round.result)
-        }
-        inbox.publish(counters)
-        if let ipv4 { close(ipv4.fd) }
-        if let ipv6 { close(ipv6.fd) }
+        inbox.takeRemaining(into: &requests)
+        for request in requests { _ = rounds.add(request, startedAt: Date()) }
+        for slot in rounds.slots { finished.append(rounds.remove(slot)) }
+        countersChanged = true
+        reportFinished()
+        for lane in lanes { close(lane.socket.fd) }
         inbox.markStopped()
     }
 
-    private func publishCounters() {
-        guard countersChanged else { return }
-        inbox.publish(counters)
-        countersChanged = false
+    /// Publishes the counters, then completes the rounds finished in this pass: whoever awaits
+    /// a round then reads counters that include it.
+    private func reportFinished() {
+        if countersChanged {
+            inbox.publish(counters)
+            countersChanged = false
+        }
+        guard !finished.isEmpty else { return }
+        for (request, result) in finished { request.completion(result) }
+        finished.removeAll(keepingCapacity: true)
     }
 
     // MARK: Rounds
 
-    private func start(_ request: RoundRequest) {
-        let state = RoundState(request: request, startedAt: Date())
-        let index: Int32
-        if let free = freeRounds.popLast() {
-            index = free
-            rounds[Int(index)] = state
-        } else {
-            index = Int32(rounds.count)
-            rounds.append(state)
-        }
-        sendQueue.append(index)
+    private func finishIfComplete(_ slot: Int32) {
+        guard rounds[slot].isComplete else { return }
+        finished.append(rounds.remove(slot))
     }
 
-    private func finishIfComplete(_ index: Int32) {
-        guard let round = rounds[Int(index)], round.isComplete else { return }
-        rounds[Int(index)] = nil
-        freeRounds.append(index)
-        // Whoever awaits this round then reads counters that include it.
-        publishCounters()
-        round.request.completion(round.result)
+    /// Books one request of the round in `slot` as handed to the socket (or refused) at
+    /// `sentAt`, and schedules the round's next request.
+    private func requestDone(_ slot: Int32, at sentAt: UInt64) {
+        rounds[slot].sent += 1
+        let round = rounds[slot]
+        if round.sent < round.packetsPerRound {
+            wheel.schedule(.nextPacket(round: slot), at: sentAt + round.packetInterval)
+        } else {
+            finishIfComplete(slot)
+        }
     }
 
     private func fire(_ event: TimerEvent) {
@@ -115,84 +156,85 @@ final class ICMPLoop {
             let probe = probes[sequence]
             guard probe.state == .inFlight, probe.token == token else { return }
             probes.settle(sequence, as: .timedOut)
-            rounds[Int(probe.round)]?.outstanding -= 1
+            rounds[probe.round].outstanding -= 1
             finishIfComplete(probe.round)
         }
     }
 
     // MARK: Sending
 
+    /// Puts the due requests into the sockets' batches, as far as the rate limit, free sequence
+    /// numbers and the batch size allow, and sends them.
     private func sendDue() {
-        var budget = sendBatch
-        while budget > 0, let index = sendQueue.first, let round = rounds[Int(index)] {
-            budget -= 1
-            let target = round.request.target.address
-            let socket = target.isIPv6 ? ipv6 : ipv4
-            if target.isIPv6 ? ipv6Blocked : ipv4Blocked { return }
-            guard probes.hasFreeSequence, limiter.tryAcquire(now: MonotonicClock.now()) else { return }
-            let sentAt: UInt64
-            switch send(to: target, on: socket, round: index) {
-            case .wouldBlock:
-                if target.isIPv6 { ipv6Blocked = true } else { ipv4Blocked = true }
-                return
-            case .sent(let time):
-                sentAt = time
-            case .failed:
-                sentAt = MonotonicClock.now()
-                counters.sendFailures += 1
-            }
-            countersChanged = true
+        let now = MonotonicClock.now()
+        var batched = 0
+        while batched < Self.sendBatch, let slot = sendQueue.first {
+            let address = rounds[slot].address
+            let lane = address.isIPv6 ? ipv6 : ipv4
+            if lane?.isBlocked == true { break }
+            // More free sequence numbers than batched requests: the batch's numbers are distinct.
+            guard probes.freeCount > batched, limiter.tryAcquire(now: now) else { break }
             sendQueue.removeFirst()
-            rounds[Int(index)]?.sent += 1
-            if round.sent + 1 < round.request.configuration.packetsPerRound {
-                wheel.schedule(
-                    .nextPacket(round: index), at: sentAt + round.request.configuration.packetInterval.nanoseconds)
-            } else {
-                finishIfComplete(index)
+            batched += 1
+            guard let lane else {
+                // No socket of this family: the request counts as refused.
+                counters.sendFailures += 1
+                countersChanged = true
+                requestDone(slot, at: now)
+                continue
             }
+            let sequence = probes.nextFreeSequence()
+            nextToken &+= 1
+            ICMPPacket.encodeEchoRequest(
+                into: lane.batch.append(to: address), isIPv6: lane.socket.isIPv6, identifier: lane.socket.identifier,
+                sequence: sequence, cookie: cookie, token: nextToken)
+            lane.outgoing.append(Outgoing(round: slot, sequence: sequence, token: nextToken))
         }
+        for lane in lanes where lane.batch.count > 0 { flush(lane) }
     }
 
-    private enum SendResult {
-        case sent(at: UInt64)
-        case wouldBlock
-        case failed
-    }
-
-    private func send(to target: ICMPAddress, on socket: ICMPSocket?, round index: Int32) -> SendResult {
-        guard let socket else { return .failed }
-        let sequence = probes.nextFreeSequence()
-        nextToken &+= 1
-        ICMPPacket.encodeEchoRequest(
-            into: packet, isIPv6: socket.isIPv6, identifier: socket.identifier,
-            sequence: sequence, cookie: cookie, token: nextToken
-        )
-        let sentAt = MonotonicClock.now()
-        switch socket.send(UnsafeRawBufferPointer(packet), to: target) {
-        case .wouldBlock:
-            return .wouldBlock
-        case .failed:
-            return .failed
-        case .sent:
-            probes.launch(sequence, round: index, token: nextToken, sentAt: sentAt)
-            rounds[Int(index)]?.outstanding += 1
-            counters.sent += 1
-            let timeout = rounds[Int(index)]?.request.configuration.timeout.nanoseconds ?? 0
-            wheel.schedule(.timeout(sequence: sequence, token: nextToken), at: sentAt + timeout)
-            return .sent(at: sentAt)
+    /// Sends `lane`'s batch and books each request; requests the full socket did not take go
+    /// back to the front of the queue.
+    private func flush(_ lane: Lane) {
+        let before = MonotonicClock.now()
+        let handled = lane.socket.send(lane.batch)
+        let after = MonotonicClock.now()
+        for index in 0..<handled {
+            let probe = lane.outgoing[index]
+            // The batch's requests left one after another between the two clock readings.
+            let sentAt = before + (after - before) * UInt64(index) / UInt64(handled)
+            if lane.batch.isRefused(index) {
+                counters.sendFailures += 1
+            } else {
+                probes.launch(probe.sequence, round: probe.round, token: probe.token, sentAt: sentAt)
+                rounds[probe.round].outstanding += 1
+                counters.sent += 1
+                wheel.schedule(
+                    .timeout(sequence: probe.sequence, token: probe.token), at: sentAt + rounds[probe.round].timeout)
+            }
+            requestDone(probe.round, at: sentAt)
         }
+        if handled < lane.batch.count {
+            lane.isBlocked = true
+            for index in (handled..<lane.batch.count).reversed() { sendQueue.prepend(lane.outgoing[index].round) }
+        }
+        countersChanged = true
+        lane.batch.removeAll()
+        lane.outgoing.removeAll(keepingCapacity: true)
     }
 
     // MARK: Receiving
 
-    private func waitForEvents() {
-        var fds = [pollfd(fd: inbox.wakeReadFD, events: Int16(POLLIN), revents: 0)]
-        for (socket, blocked) in [(ipv4, ipv4Blocked), (ipv6, ipv6Blocked)] {
-            guard let socket else { continue }
-            fds.append(pollfd(fd: socket.fd, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0))
+    /// Waits for replies, writability, a wake-up or the next deadline, and reads what came.
+    /// Returns whether the inbox's wake-up pipe is readable.
+    private func waitForEvents() -> Bool {
+        pollSet[0] = pollfd(fd: inbox.wakeReadFD, events: Int16(POLLIN), revents: 0)
+        for (index, lane) in lanes.enumerated() {
+            let events = Int16(POLLIN) | (lane.isBlocked ? Int16(POLLOUT) : 0)
+            pollSet[index + 1] = pollfd(fd: lane.socket.fd, events: events, revents: 0)
         }
         var wakeAt = wheel.nextDeadlineHint
-        if !sendQueue.isEmpty, probes.hasFreeSequence {
+        if !sendQueue.isEmpty, probes.freeCount > 0 {
             let tokenTime = limiter.nextTokenTime()
             wakeAt = min(wakeAt ?? tokenTime, tokenTime)
         }
@@ -203,46 +245,51 @@ final class ICMPLoop {
             let delay = wakeAt > now ? (wakeAt - now + 999_999) / 1_000_000 : 0
             timeoutMilliseconds = Int32(min(delay, 60_000))
         }
-        let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
-        guard ready > 0 else { return }
-        for entry in fds.dropFirst() where entry.revents != 0 {
-            guard let socket = entry.fd == ipv4?.fd ? ipv4 : ipv6 else { continue }
-            if entry.revents & Int16(POLLOUT) != 0 {
-                if socket.isIPv6 { ipv6Blocked = false } else { ipv4Blocked = false }
-            }
-            if entry.revents & Int16(POLLERR) != 0, socket.kind == .datagram {
-                drainErrorQueue(of: socket)
-            }
-            if entry.revents & Int16(POLLIN) != 0 {
-                drainReplies(of: socket)
-            }
+        let ready = poll(pollSet, nfds_t(1 + lanes.count), timeoutMilliseconds)
+        // Interrupted: read the pipe next pass rather than miss a wake-up.
+        guard ready > 0 else { return ready < 0 }
+        for (index, lane) in lanes.enumerated() {
+            let revents = pollSet[index + 1].revents
+            if revents & Int16(POLLOUT) != 0 { lane.isBlocked = false }
+            if revents & Int16(POLLERR) != 0, lane.socket.kind == .datagram { drainErrorQueue(of: lane.socket) }
+            if revents & Int16(POLLIN) != 0 { drainReplies(of: lane.socket) }
         }
+        return pollSet[0].revents != 0
     }
 
     private func drainReplies(of socket: ICMPSocket) {
-        for _ in 0..<receiveBatch {
-            guard let (length, source) = socket.receive(into: receiveBuffer) else { return }
+        var read = 0
+        while read < Self.receiveLimit {
+            let count = socket.receive(into: replies)
+            guard count > 0 else { return }
+            // Replies of one batch were all queued before this reading.
             let receivedAt = MonotonicClock.now()
-            let bytes = UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<length])
-            switch ICMPPacket.decode(bytes, isIPv6: socket.isIPv6, hasIPHeader: socket.hasIPHeader) {
-            case .echoReply(let key):
-                guard let source else { continue }
-                handleReply(key, from: source, at: receivedAt, on: socket)
-            case .error(let key, let destination):
-                guard key.identifier == socket.identifier else { continue }
-                handleError(key, destination: destination)
-            case nil:
-                continue
+            for index in 0..<count {
+                switch ICMPPacket.decode(
+                    replies.received(index), isIPv6: socket.isIPv6, hasIPHeader: socket.hasIPHeader)
+                {
+                case .echoReply(let key):
+                    guard let source = replies.source(index) else { continue }
+                    handleReply(key, from: source, at: receivedAt, on: socket)
+                case .error(let key, let destination):
+                    guard key.identifier == socket.identifier else { continue }
+                    handleError(key, destination: destination)
+                case nil:
+                    continue
+                }
             }
+            // A batch that is not full emptied the queue; poll reports whatever comes next.
+            guard count == replies.capacity else { return }
+            read += count
         }
     }
 
     private func drainErrorQueue(of socket: ICMPSocket) {
-        for _ in 0..<receiveBatch {
-            guard let (length, destination, isICMP) = socket.receiveError(into: receiveBuffer) else { return }
+        for _ in 0..<Self.receiveLimit {
+            guard let (length, destination, isICMP) = socket.receiveError(into: errorBuffer) else { return }
             // The error queue returns the echo request we sent, addressed to its destination.
             guard isICMP, let destination, length >= 8 else { continue }
-            let bytes = UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<length])
+            let bytes = UnsafeRawBufferPointer(rebasing: errorBuffer[0..<min(length, errorBuffer.count)])
             handleError(ICMPPacket.probeKey(bytes, at: 0), destination: destination)
         }
     }
@@ -262,15 +309,15 @@ final class ICMPLoop {
         }
         switch probe.state {
         case .inFlight:
-            guard rounds[Int(probe.round)]?.request.target.address == source else {
+            // In flight: its round is in progress.
+            guard rounds[probe.round].address == source else {
                 counters.wrongSource += 1
                 return
             }
             probes.settle(key.sequence, as: .answered)
             counters.received += 1
-            let rtt = Double(receivedAt - probe.sentAt) / 1_000_000
-            rounds[Int(probe.round)]?.statistics.add(rtt)
-            rounds[Int(probe.round)]?.outstanding -= 1
+            rounds[probe.round].statistics.add(Double(receivedAt - probe.sentAt) / 1_000_000)
+            rounds[probe.round].outstanding -= 1
             finishIfComplete(probe.round)
         case .answered:
             counters.duplicates += 1
@@ -283,12 +330,12 @@ final class ICMPLoop {
         if let keyCookie = key.cookie, keyCookie != cookie { return }
         let probe = probes[key.sequence]
         guard probe.state == .inFlight, key.token.map({ $0 == probe.token }) ?? true,
-            rounds[Int(probe.round)]?.request.target.address == destination
+            rounds[probe.round].address == destination
         else { return }
         probes.settle(key.sequence, as: .failed)
         counters.unreachable += 1
         countersChanged = true
-        rounds[Int(probe.round)]?.outstanding -= 1
+        rounds[probe.round].outstanding -= 1
         finishIfComplete(probe.round)
     }
 }

@@ -36,7 +36,7 @@ enum ICMPPacket {
         var sum: UInt32 = 0
         var index = 0
         while index + 1 < bytes.count {
-            sum &+= UInt32(bytes[index]) << 8 | UInt32(bytes[index + 1])
+            sum &+= UInt32(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt16.self)))
             index += 2
         }
         if index < bytes.count { sum &+= UInt32(bytes[index]) << 8 }

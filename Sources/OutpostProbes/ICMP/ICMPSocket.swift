@@ -1,3 +1,5 @@
+import CSocketBatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -80,6 +82,11 @@ struct ICMPSocket: Sendable {
         case (.datagram, true):
             _ = setOption(fd, Int32(IPPROTO_IPV6), IPV6_RECVERR, 1)
         }
+        if !isIPv6 {
+            // Requests carry "don't fragment" anyway (path MTU discovery); insisting on it lets
+            // the kernel skip choosing an IP identification for each 84-byte request.
+            _ = setOption(fd, Int32(IPPROTO_IP), IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+        }
     }
 
     /// Binds a datagram ICMP socket to an ephemeral identifier and reads it back.
@@ -107,48 +114,57 @@ struct ICMPSocket: Sendable {
         return setsockopt(fd, level, option, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    /// The result of a send attempt.
-    enum SendOutcome {
-        case sent
-        /// The socket buffer is full: retry when writable.
-        case wouldBlock
-        /// The kernel refused this request (no route, …): it counts as lost.
-        case failed
-    }
-
-    /// Sends `packet` to `destination`.
+    /// Sends the messages of `batch` in order with as few `sendmmsg` calls as the kernel allows,
+    /// and returns how many it dealt with: the first ones of the batch, each sent or marked
+    /// refused (``ICMPMessageBatch/isRefused(_:)``: the kernel refused that request, e.g. no
+    /// route, and it counts as lost). Fewer than `batch.count` when the socket buffer is full:
+    /// the rest can go when the socket is writable.
     ///
     /// An ICMP error received on the socket (a "host unreachable" for another target) stays
     /// pending as the socket's error, and the next send reports it once instead of sending:
     /// the kernel would fail a probe to a healthy target for another target's error. A refused
-    /// send is therefore tried once more; a send refused for its own sake (no route) fails again.
-    func send(_ packet: UnsafeRawBufferPointer, to destination: ICMPAddress) -> SendOutcome {
-        for _ in 0..<2 {
-            let result = destination.withSocketAddress { address, length in
-                sendto(fd, packet.baseAddress, packet.count, Int32(MSG_DONTWAIT), address, length)
+    /// request is therefore tried once more; a request refused for its own sake fails again.
+    func send(_ batch: ICMPMessageBatch) -> Int {
+        var index = 0
+        var retried = false
+        while index < batch.count {
+            let sent = outpost_sendmmsg(
+                fd, batch.headers.advanced(by: index), UInt32(batch.count - index), Int32(MSG_DONTWAIT))
+            if sent > 0 {
+                // The kernel stops at a request it refuses and drops that error: the next call
+                // starts with it and reports it.
+                index += Int(sent)
+                retried = false
+                continue
             }
-            if result >= 0 { return .sent }
             let code = errno
-            if code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS { return .wouldBlock }
+            if code == EAGAIN || code == EWOULDBLOCK || code == ENOBUFS { return index }
+            if code == EINTR { continue }
+            if !retried {
+                retried = true
+                continue
+            }
+            batch.markRefused(index)
+            index += 1
+            retried = false
         }
-        return .failed
+        return index
     }
 
-    /// Receives one datagram into `buffer`; returns its length and source, or `nil` when none is queued.
-    /// Transient socket errors (reported ICMP errors on datagram sockets) are skipped.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) -> (length: Int, source: ICMPAddress?)? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    /// Receives into `batch` as many queued datagrams as it holds, without waiting; returns
+    /// how many (0 when none is queued). Transient socket errors (reported ICMP errors on
+    /// datagram sockets) are skipped.
+    func receive(into batch: ICMPMessageBatch) -> Int {
         for _ in 0..<8 {
-            let count = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    recvfrom(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), $0, &length)
-                }
+            batch.prepareForReceive()
+            let count = outpost_recvmmsg(fd, batch.headers, UInt32(batch.capacity), Int32(MSG_DONTWAIT))
+            if count >= 0 {
+                batch.setReceived(Int(count))
+                return Int(count)
             }
-            if count >= 0 { return (count, ICMPAddress(socketAddress: storage)) }
-            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
         }
-        return nil
+        return 0
     }
 
     /// Receives one ICMP error from a datagram socket's error queue: the echo request it quotes,

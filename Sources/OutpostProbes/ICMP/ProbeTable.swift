@@ -20,16 +20,18 @@ struct ProbeTable {
     /// Probes waiting for a reply.
     private(set) var inFlightCount = 0
 
-    /// Whether a sequence number is free for a new probe.
-    var hasFreeSequence: Bool { inFlightCount < probes.count }
+    /// Sequence numbers free for new probes.
+    var freeCount: Int { probes.count - inFlightCount }
 
     subscript(sequence: UInt16) -> Probe {
         probes[Int(sequence)]
     }
 
-    /// Records a probe sent for `round`; returns its sequence number. Requires ``hasFreeSequence``.
+    /// The next sequence number not in flight. Requires `freeCount > 0`; numbers taken but
+    /// not yet launched are not in flight, so the numbers of `n` taken in a row are distinct
+    /// while `freeCount > n - 1`.
     mutating func nextFreeSequence() -> UInt16 {
-        precondition(hasFreeSequence)
+        precondition(freeCount > 0)
         while probes[Int(nextSequence)].state == .inFlight { nextSequence &+= 1 }
         defer { nextSequence &+= 1 }
         return nextSequence

@@ -50,22 +50,30 @@ struct DatagramSocketTests {
                 try ICMPSocket.open(kind: .datagram, isIPv6: false, identifier: 0, receiveBufferBytes: 1 << 16)
             }
             defer { close(socket.fd) }
-            let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: ICMPPacket.requestLength, alignment: 8)
-            defer { packet.deallocate() }
-            ICMPPacket.encodeEchoRequest(
-                into: packet, isIPv6: false, identifier: socket.identifier, sequence: 1, cookie: 7, token: 1)
+            let batch = ICMPMessageBatch(capacity: 3, slotBytes: ICMPPacket.requestLength)
+            func fill(_ destinations: [ICMPAddress]) {
+                batch.removeAll()
+                for (index, destination) in destinations.enumerated() {
+                    ICMPPacket.encodeEchoRequest(
+                        into: batch.append(to: destination), isIPv6: false, identifier: socket.identifier,
+                        sequence: UInt16(index), cookie: 7, token: 1)
+                }
+            }
             let unreachable = try #require(ICMPAddress(parsing: "\(prefix).5"))
-            #expect(socket.send(UnsafeRawBufferPointer(packet), to: unreachable) == .sent)
+            fill([unreachable])
+            #expect(socket.send(batch) == 1 && !batch.isRefused(0))
             // The router's answer is now the socket's pending error (POLLERR), unread.
             var pending = pollfd(fd: socket.fd, events: 0, revents: 0)
             #expect(poll(&pending, 1, 10_000) == 1 && pending.revents & Int16(POLLERR) != 0)
             let loopback = try #require(ICMPAddress(parsing: "127.0.0.1"))
-            #expect(
-                socket.send(UnsafeRawBufferPointer(packet), to: loopback) == .sent,
-                "the pending error failed a healthy target's probe")
             // A send refused for its own sake still fails: the namespace has no default route.
+            // The kernel stops a batch at it; the requests after it still go.
             let unroutable = try #require(ICMPAddress(parsing: "203.0.113.9"))
-            #expect(socket.send(UnsafeRawBufferPointer(packet), to: unroutable) == .failed)
+            fill([loopback, unroutable, loopback])
+            #expect(socket.send(batch) == 3)
+            #expect(!batch.isRefused(0), "the pending error failed a healthy target's probe")
+            #expect(batch.isRefused(1))
+            #expect(!batch.isRefused(2), "a refused request failed the one after it")
         }
     }
 

@@ -35,6 +35,21 @@ struct LoopbackPingTests {
         #expect(fping.values.allSatisfy { $0.count == 3 && $0.allSatisfy { $0 != nil } }, "fping also sees no loss")
     }
 
+    @Test("thousands of requests sent and read in batches are each counted once, for their own round")
+    func batchedRequestsAndRepliesAreCountedExactly() async throws {
+        let addresses = (0..<2_000).map { "127.7.\($0 / 200).\($0 % 200 + 1)" }
+        let engine = try ICMPTest.engine()
+        let configuration = try PingConfiguration(packetsPerRound: 2, packetInterval: .zero, timeout: .seconds(5))
+        let results = try await ICMPTest.rounds(engine, addresses, configuration)
+        let counters = engine.counters
+        await engine.shutdown()
+
+        #expect(Set(results.map(\.deviceIP)) == Set(addresses), "every round reports its own target")
+        #expect(results.allSatisfy { $0.packetsSent == 2 && $0.packetsReceived == 2 })
+        #expect(counters.sent == 4_000 && counters.received == 4_000 && counters.sendFailures == 0)
+        #expect(counters.duplicates == 0 && counters.late == 0 && counters.wrongSource == 0)
+    }
+
     @Test func ipv6LoopbackAnswers() async throws {
         let engine = try ICMPTest.engine()
         let result = await engine.round(
