@@ -5,12 +5,14 @@ import OutpostProbes
 // SNMP engine throughput next to net-snmp's snmpbulkwalk, same agent, same run.
 //
 //   OUTPOST_BENCHMARKS=1 swift run -c release SNMPBench                                   own snmpd: v2c and v3 authPriv
+//   OUTPOST_BENCHMARKS=1 swift run -c release SNMPBench gets                              own snmpd, the GET phases only
 //   OUTPOST_BENCHMARKS=1 swift run -c release SNMPBench host:port community [root [max-repetitions]]   any v2c agent (snmpsim)
 //
 // Prints GET requests/s (128 in flight, 4 OIDs each), walk OIDs/s of the engine and of
 // snmpbulkwalk over the same subtree, and 16 concurrent engine walks. Each walk comparison ends
 // with a machine-readable `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line (medians
-// of the three rounds). With its own snmpd it walks the v2c interfaces subtree (small) and mib-2.
+// of the three rounds). With its own snmpd it walks the v2c interfaces subtree (small) and mib-2,
+// and the GET phases end with the v3 rate next to the v2c rate and snmpd's CPU per request of each.
 
 /// Writes one line at once (unbuffered: nothing is lost if the run is interrupted).
 func report(_ line: String) {
@@ -39,6 +41,8 @@ final class LocalAgent {
     let port: UInt16
     private let directory: URL
     private let process: ChildProcess
+    /// snmpd's process ID (for its CPU time).
+    var pid: pid_t { process.pid }
 
     init() throws {
         port = try Self.freeUDPPort()
@@ -90,29 +94,64 @@ final class LocalAgent {
     }
 }
 
-/// 20,000 GETs of 4 OIDs, 128 in flight.
-func benchmarkGets(_ engine: SNMPEngine, _ target: SNMPTarget, label: String) async {
+/// What one GET phase measured.
+struct GetPhase {
+    var requests: Int
+    var requestsPerSecond: Double
+    /// CPU seconds snmpd spent during the phase (user + system), when it is our own snmpd.
+    var agentCPUSeconds: Double?
+}
+
+/// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+func cpuSeconds(of pid: pid_t) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// 20,000 GETs of 4 OIDs, 128 in flight. Besides the rate it reports the slowest request and
+/// how many took longer than a second: on loopback every request answers in milliseconds, so a
+/// slow one waited for something (a timeout and retransmission, a report, a resync).
+@discardableResult
+func benchmarkGets(_ engine: SNMPEngine, _ target: SNMPTarget, label: String, agentPID: pid_t? = nil) async
+    -> GetPhase
+{
     let requests = 20_000
     let inFlight = 128
     let oids = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.2.1.0"]
     let clock = ContinuousClock()
+    let agentCPUBefore = agentPID.flatMap(cpuSeconds(of:))
     let start = clock.now
-    let failures = await withTaskGroup(of: Int.self) { group in
+    let (failures, slow, slowest) = await withTaskGroup(of: (Int, Int, Duration).self) { group in
         for worker in 0..<inFlight {
             group.addTask {
                 var failed = 0
+                var slow = 0
+                var slowest = Duration.zero
                 for _ in stride(from: worker, to: requests, by: inFlight) {
+                    let sent = clock.now
                     if case .failure = await engine.get(oids, from: target) { failed += 1 }
+                    let took = clock.now - sent
+                    slowest = max(slowest, took)
+                    if took > .seconds(1) { slow += 1 }
                 }
-                return failed
+                return (failed, slow, slowest)
             }
         }
-        return await group.reduce(0, +)
+        return await group.reduce((0, 0, Duration.zero)) { ($0.0 + $1.0, $0.1 + $1.1, max($0.2, $1.2)) }
     }
     let elapsed = seconds(clock.now - start)
+    let agentCPU = agentCPUBefore.flatMap { before in agentPID.flatMap(cpuSeconds(of:)).map { $0 - before } }
     report(
         "engine GET \(label): \(format(Double(requests) / elapsed)) requests/s, \(format(Double(requests * oids.count) / elapsed)) OIDs/s "
-            + "(\(requests) requests of \(oids.count) OIDs, \(inFlight) in flight, \(failures) failed)")
+            + "(\(requests) requests of \(oids.count) OIDs, \(inFlight) in flight, \(failures) failed; "
+            + "slowest \(String(format: "%.3f", seconds(slowest))) s, \(slow) over 1 s"
+            + (agentCPU.map { String(format: "; snmpd CPU %.2f s", $0) } ?? "") + ")")
+    return GetPhase(requests: requests, requestsPerSecond: Double(requests) / elapsed, agentCPUSeconds: agentCPU)
 }
 
 /// Three rounds of one engine walk and one snmpbulkwalk of the same subtree, then 16 concurrent engine walks.
@@ -165,6 +204,20 @@ func benchmarkWalks(
             + (failures.isEmpty ? ")" : ", \(failures.count) walks failed: \(failures[0])"))
 }
 
+/// The v3 GET rate next to the v2c rate of the same engine against the same snmpd (what
+/// authPriv costs on top of the same round trips), and snmpd's CPU per request of each.
+func reportGetResults(v2c: GetPhase, v3: GetPhase) {
+    report(
+        "RESULT name=snmp-get-v3 size=4-OIDs ours=\(format(v3.requestsPerSecond)) reference=\(format(v2c.requestsPerSecond))"
+            + " unit=req/s ratio=\(String(format: "%.2f", v3.requestsPerSecond / v2c.requestsPerSecond))")
+    guard let v3CPU = v3.agentCPUSeconds, let v2cCPU = v2c.agentCPUSeconds, v2cCPU > 0 else { return }
+    let v3PerRequest = v3CPU / Double(v3.requests) * 1e6
+    let v2cPerRequest = v2cCPU / Double(v2c.requests) * 1e6
+    report(
+        "RESULT name=snmp-get-v3-snmpd-cpu size=4-OIDs ours=\(format(v3PerRequest)) reference=\(format(v2cPerRequest))"
+            + " unit=us/req ratio=\(String(format: "%.2f", v3PerRequest / v2cPerRequest))")
+}
+
 func runBenchmark() async throws {
     let arguments = Array(CommandLine.arguments.dropFirst())
     let engine = try SNMPEngine()
@@ -188,8 +241,13 @@ func runBenchmark() async throws {
         let v3 = SNMPTarget(
             host: "127.0.0.1", port: agent.port, security: .v3(v3User), timeout: .seconds(5), retries: 1)
         report("snmpd on 127.0.0.1:\(agent.port)")
-        await benchmarkGets(engine, v2c, label: "v2c")
-        await benchmarkGets(engine, v3, label: "v3 authPriv SHA-256/AES")
+        let v2cGets = await benchmarkGets(engine, v2c, label: "v2c", agentPID: agent.pid)
+        let v3Gets = await benchmarkGets(engine, v3, label: "v3 authPriv SHA-256/AES", agentPID: agent.pid)
+        reportGetResults(v2c: v2cGets, v3: v3Gets)
+        if arguments == ["gets"] {
+            await engine.shutdown()
+            return
+        }
         try await benchmarkWalks(
             engine, v2c, toolArguments: ["-v2c", "-c", "bench"], root: "1.3.6.1.2.1.2", repetitions: 25, label: "v2c")
         try await benchmarkWalks(

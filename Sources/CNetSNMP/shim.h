@@ -83,6 +83,21 @@ static inline oid *outpost_auth_oid(int protocol) {
     }
 }
 
+/// Receive buffer asked for each session's UDP socket. The kernel's default (208 KiB) is
+/// charged 1,280 bytes per small datagram and credited back in batches, so it holds only about
+/// 160 v3 responses: a session with 128 requests in flight sits at the brim and the kernel
+/// drops a response now and then, each costing its request a whole timeout and a retry
+/// (docs/architecture.md, "Stack traps"). Memory is only charged for datagrams queued.
+enum { OUTPOST_SESSION_RECEIVE_BUFFER_BYTES = 1 << 20 };
+
+/// Best effort: SO_RCVBUFFORCE passes net.core.rmem_max when privileged; SO_RCVBUF is capped by it.
+static inline void outpost_reserve_receive_buffer(int sock) {
+    int bytes = OUTPOST_SESSION_RECEIVE_BUFFER_BYTES;
+    if (setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) != 0) {
+        (void)setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+    }
+}
+
 /// Opens a session without any network traffic (v3 engine discovery is left to the
 /// caller: `SNMP_FLAGS_DONT_PROBE`). Returns NULL and sets `*snmp_errno` on failure.
 static inline void *outpost_session_open(const outpost_session_params *p, int *snmp_errno) {
@@ -143,9 +158,12 @@ static inline void *outpost_session_open(const outpost_session_params *p, int *s
         return NULL;
     }
     snmp_sess_session(handle)->flags |= SNMP_FLAGS_DONT_PROBE;
-    // net-snmp opens its socket without close-on-exec: keep it out of spawned children.
     netsnmp_transport *transport = snmp_sess_transport(handle);
-    if (transport != NULL && transport->sock >= 0) fcntl(transport->sock, F_SETFD, FD_CLOEXEC);
+    if (transport != NULL && transport->sock >= 0) {
+        // net-snmp opens its socket without close-on-exec: keep it out of spawned children.
+        fcntl(transport->sock, F_SETFD, FD_CLOEXEC);
+        outpost_reserve_receive_buffer(transport->sock);
+    }
     return handle;
 }
 

@@ -118,6 +118,31 @@ import Testing
         await engine.shutdown()
     }
 
+    /// Many v3 authPriv GETs in flight on one session, without retries: every response must
+    /// reach the engine. A response dropped by the session socket's receive queue is only seen
+    /// as a timeout (with retries, a stall of a whole timeout), so none may time out here.
+    /// 150 in flight: more than the default receive buffer takes in v3 responses once the
+    /// kernel's batched accounting is counted, fewer than snmpd's own default buffer drops.
+    @Test func manyV3RequestsInFlightLoseNoResponse() async throws {
+        let agent = try await SNMPDaemon()
+        let engine = try SNMPEngine()
+        let v3 = agent.target(
+            SNMPDaemon.user("privsha256", auth: .sha256, priv: .aes128), timeout: .seconds(10), retries: 0)
+        let oids = [Self.sysDescr, Self.sysObjectID, Self.sysUpTime, Self.sysName]
+        for round in 1...5 {
+            let results = await withTaskGroup(of: Result<[VarBind], SNMPError>.self) { group in
+                for _ in 0..<150 {
+                    group.addTask { await engine.get(oids, from: v3) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let failed = results.filter { if case .failure = $0 { true } else { false } }
+            #expect(failed.isEmpty, "round \(round): \(failed.count) of 150 failed, first: \(failed.prefix(1))")
+            #expect(results.allSatisfy { (try? $0.get())?.count == oids.count })
+        }
+        await engine.shutdown()
+    }
+
     /// Same OIDs in the same order; same types; equal values except counters and time
     /// ticks, which may only have grown between our walk and the later reference walk.
     private func expectSameWalk(
