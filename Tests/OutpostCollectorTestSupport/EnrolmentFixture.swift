@@ -85,19 +85,13 @@ struct EnrolmentFixture {
 
 /// Every log line (message and metadata) written through loggers it made.
 final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let captured = CapturedLog()
 
     func logger(label: String) -> Logger {
-        var logger = Logger(label: label) { _ in Handler(logs: self) }
-        logger.logLevel = .trace
-        return logger
+        captured.logger(label: label)
     }
 
-    var all: [String] { lines.withLock { $0 } }
-
-    fileprivate func append(_ line: String) {
-        lines.withLock { $0.append(line) }
-    }
+    var all: [String] { captured.entries.map { "\($0.level) \($0.message) \($0.metadata)" } }
 
     /// Whether any line contains any form of the token: its text or its secret (hex, base64, base64url).
     func mention(_ token: EnrolmentToken) -> Bool {
@@ -111,21 +105,5 @@ final class CapturedLogs: Sendable {
             "\(token.secret)",
         ]
         return all.contains { line in forms.contains { line.contains($0) } }
-    }
-
-    private struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            logs.append("\(event.level) \(event.message) \(merged)")
-        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OutpostCore
 import OutpostProbes
+import OutpostTestSupport
 import Synchronization
 import Testing
 
@@ -100,7 +101,7 @@ struct PingDevicesPlanTests {
         let log = CapturedLog()
         var applied: PingRatePlan?
         let devices = AgentService.pingDevices(
-            of: Self.configuration(devices: 3_000), ceiling: 20_000, logger: log.logger
+            of: Self.configuration(devices: 3_000), ceiling: 20_000, logger: log.logger()
         ) { applied = $0 }
         #expect(devices.count == 3_000)
         #expect(devices.allSatisfy { $0.configuration.roundInterval == .seconds(10) })
@@ -113,7 +114,7 @@ struct PingDevicesPlanTests {
         let log = CapturedLog()
         let monitor = PingLoadMonitor(ceilingPacketsPerSecond: 1_000)
         let devices = AgentService.pingDevices(
-            of: Self.configuration(devices: 5_000, packets: 3), ceiling: 1_000, logger: log.logger
+            of: Self.configuration(devices: 5_000, packets: 3), ceiling: 1_000, logger: log.logger()
         ) { monitor.adopt($0) }
         #expect(devices.count == 5_000)
         #expect(
@@ -133,7 +134,7 @@ struct PingDevicesPlanTests {
         var configuration = Self.configuration(devices: 10)
         configuration.devices[0] = AgentConfiguration.Device(id: UUID(), name: "bad", address: "not-an-address")
         var applied: PingRatePlan?
-        let devices = AgentService.pingDevices(of: configuration, ceiling: 20_000, logger: CapturedLog().logger) {
+        let devices = AgentService.pingDevices(of: configuration, ceiling: 20_000, logger: CapturedLog().logger()) {
             applied = $0
         }
         #expect(devices.count == 9 && applied?.devices == 9)
@@ -143,47 +144,9 @@ struct PingDevicesPlanTests {
     func anUnusableIntervalPingsNothingAndDoesNotTrap(interval: Double) {
         let log = CapturedLog()
         let devices = AgentService.pingDevices(
-            of: Self.configuration(devices: 2, interval: interval), ceiling: 20_000, logger: log.logger
+            of: Self.configuration(devices: 2, interval: interval), ceiling: 20_000, logger: log.logger()
         ) { _ in }
         #expect(devices.isEmpty)
         #expect(log.entries.contains { $0.level == .error && $0.message.contains("invalid ping settings") })
-    }
-}
-
-/// A logger whose entries the test reads back.
-final class CapturedLog: Sendable {
-    struct Entry: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-    }
-
-    private let store = Mutex<[Entry]>([])
-
-    var entries: [Entry] { store.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "test.captured") { _ in Handler(log: self) }
-    }
-
-    fileprivate func append(_ entry: Entry) {
-        store.withLock { $0.append(entry) }
-    }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.append(
-                Entry(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
-        }
     }
 }
