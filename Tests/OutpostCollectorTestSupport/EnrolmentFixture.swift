@@ -91,7 +91,7 @@ final class CapturedLogs: Sendable {
         captured.logger(label: label)
     }
 
-    var all: [String] { captured.entries.map { "\($0.level) \($0.message) \($0.metadata)" } }
+    var all: [String] { captured.entries.map { "\($0.level) \($0.message) \($0.loggedMetadata)" } }
 
     /// Whether any line contains any form of the token: its text or its secret (hex, base64, base64url).
     func mention(_ token: EnrolmentToken) -> Bool {

@@ -7,7 +7,11 @@ public final class CapturedLog: Sendable {
     public struct Entry: Sendable {
         public let level: Logger.Level
         public let message: String
-        public let metadata: [String: String]
+        /// The logger's and the event's metadata, as logged.
+        public let loggedMetadata: Logger.Metadata
+
+        /// The metadata's values as text.
+        public var metadata: [String: String] { loggedMetadata.mapValues { "\($0)" } }
     }
 
     private let store = Mutex<[Entry]>([])
@@ -40,8 +44,7 @@ public final class CapturedLog: Sendable {
 
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.append(
-                Entry(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
+            log.append(Entry(level: event.level, message: "\(event.message)", loggedMetadata: merged))
         }
     }
 }
