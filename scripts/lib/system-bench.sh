@@ -38,13 +38,7 @@ PG_BINDIR=$(postgres_bindir)
 e2e_workdir s sysbench
 fail() { die "system-bench: $*"; }
 . scripts/lib/outpost-system.sh
-cleanup() {
-    e2e_stop_processes
-    e2e_remove_network
-    e2e_drop_database
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap e2e_cleanup EXIT
 
 e2e_database outpost_bench_system
 psql_db -c "ALTER TABLE ping_results ADD COLUMN committed_at timestamptz DEFAULT clock_timestamp()"
