@@ -81,12 +81,8 @@ struct ICMPBench {
         let targets = try addresses.map { try PingTarget(deviceID: DeviceID(UUID()), address: $0) }
         let cpuBefore = cpuSeconds(RUSAGE_SELF.rawValue)
         let start = ContinuousClock.now
-        let results = await withTaskGroup(of: PingRoundResult.self) { group in
-            for target in targets {
-                group.addTask { await engine.round(target: target, configuration: configuration) }
-            }
-            return await group.reduce(into: [PingRoundResult]()) { $0.append($1) }
-        }
+        // One batch, as the agent's schedule hands the engine the rounds due at once.
+        let results = await engine.rounds(targets: targets, configuration: configuration)
         let wall = ContinuousClock.now - start
         let cpu = cpuSeconds(RUSAGE_SELF.rawValue) - cpuBefore
         await engine.shutdown()

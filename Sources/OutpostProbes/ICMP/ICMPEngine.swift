@@ -70,8 +70,11 @@ public final class ICMPEngine: Sendable {
         let rate = configuration.maxPacketsPerSecond
         let sendRate = SharedSendRate(packetsPerSecond: rate)
         self.sendRate = sendRate
+        let overruns = overruns
         let thread = Thread {
-            ICMPLoop(inbox: inbox, ipv4: ipv4, ipv6: ipv6, cookie: cookie, sendRate: sendRate).run()
+            ICMPLoop(
+                inbox: inbox, overruns: overruns, ipv4: ipv4, ipv6: ipv6, cookie: cookie, sendRate: sendRate
+            ).run()
         }
         thread.name = "outpost-icmp"
         thread.start()
@@ -123,24 +126,50 @@ public final class ICMPEngine: Sendable {
     /// The round always ends within `configuration.roundDuration` plus the time the global
     /// send-rate limit makes its requests wait; it is not cut short by task cancellation.
     public func round(target: PingTarget, configuration: PingConfiguration) async -> PingRoundResult {
-        // Unchecked: ``startRound(target:configuration:completion:)`` calls its completion exactly
-        // once, from the I/O thread or, when the engine is stopping, right away.
+        // Unchecked: ``startRounds(_:completion:)`` calls the completion exactly once per round,
+        // from the I/O thread or, when the engine is stopping, right away.
         await withUnsafeContinuation { continuation in
-            startRound(target: target, configuration: configuration) { continuation.resume(returning: $0) }
+            startRounds(CollectionOfOne(PingDevice(target: target, configuration: configuration))) {
+                continuation.resume(returning: $0)
+            }
         }
     }
 
-    /// Starts a round; `completion` runs once on the I/O thread and must not block.
-    func startRound(
-        target: PingTarget, configuration: PingConfiguration, completion: @escaping @Sendable (PingRoundResult) -> Void
+    /// Pings every target for one round with the same settings and returns their results in
+    /// the order the rounds completed (each names its device and address).
+    ///
+    /// The rounds are handed to the I/O thread together and their results come back together:
+    /// the calling task waits once for the batch, where a task per ``round(target:configuration:)``
+    /// would cost a task and a resumption per target. Rounds end as in
+    /// ``round(target:configuration:)``.
+    public func rounds(targets: [PingTarget], configuration: PingConfiguration) async -> [PingRoundResult] {
+        guard !targets.isEmpty else { return [] }
+        return await withCheckedContinuation { waiter in
+            let batch = RoundBatch(count: targets.count, waiter: waiter)
+            startRounds(
+                targets.lazy.map { PingDevice(target: $0, configuration: configuration) }, completion: batch.add)
+        }
+    }
+
+    /// Starts a round for each device; `completion` runs once per round on the I/O thread and
+    /// must not block. The rounds reach the I/O thread together, under one lock.
+    func startRounds(
+        _ devices: some Collection<PingDevice>, completion: @escaping @Sendable (PingRoundResult) -> Void
     ) {
-        let watched = overruns.watching(configuration, postedAt: MonotonicClock.now(), completion: completion)
-        let request = RoundRequest(target: target, configuration: configuration, completion: watched)
-        if !inbox.post(request) {
+        let postedAt = MonotonicClock.now()
+        let requests = devices.map { device in
+            RoundRequest(
+                target: device.target, configuration: device.configuration,
+                overrunDeadline: RoundOverruns.deadline(of: device.configuration, postedAt: postedAt),
+                completion: completion)
+        }
+        guard !requests.isEmpty, !inbox.post(requests) else { return }
+        let now = Date()
+        for request in requests {
             completion(
                 PingRoundResult(
-                    deviceID: target.deviceID, deviceIP: target.addressText, timestamp: Date(), packetsSent: 0,
-                    packetsReceived: 0))
+                    deviceID: request.target.deviceID, deviceIP: request.target.addressText, timestamp: now,
+                    packetsSent: 0, packetsReceived: 0))
         }
     }
 

@@ -38,12 +38,13 @@ final class ICMPInbox: Sendable {
         close(wakeWriteFD)
     }
 
-    /// Queues a round; `false` once the engine is stopping.
-    func post(_ request: RoundRequest) -> Bool {
+    /// Queues rounds; `false` once the engine is stopping (none is queued then).
+    func post(_ requests: [RoundRequest]) -> Bool {
         let shouldWake: Bool? = pending.withLock { state in
             guard !state.isStopping else { return nil }
-            state.requests.append(request)
-            return state.requests.count == 1
+            let wasEmpty = state.requests.isEmpty
+            state.requests.append(contentsOf: requests)
+            return wasEmpty
         }
         guard let shouldWake else { return false }
         if shouldWake { wake() }

@@ -46,6 +46,7 @@ final class ICMPLoop {
     }
 
     private let inbox: ICMPInbox
+    private let overruns: RoundOverruns
     private let ipv4: Lane?
     private let ipv6: Lane?
     private let lanes: [Lane]
@@ -73,9 +74,13 @@ final class ICMPLoop {
     /// The wake-up pipe and each socket, for `poll`.
     private let pollSet: UnsafeMutablePointer<pollfd>
 
-    init(inbox: ICMPInbox, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64, sendRate: SharedSendRate) {
+    init(
+        inbox: ICMPInbox, overruns: RoundOverruns, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64,
+        sendRate: SharedSendRate
+    ) {
         let now = MonotonicClock.now()
         self.inbox = inbox
+        self.overruns = overruns
         self.ipv4 = ipv4.map { Lane(socket: $0, capacity: Self.sendBatch) }
         self.ipv6 = ipv6.map { Lane(socket: $0, capacity: Self.sendBatch) }
         lanes = [self.ipv4, self.ipv6].compactMap { $0 }
@@ -117,15 +122,19 @@ final class ICMPLoop {
         inbox.markStopped()
     }
 
-    /// Publishes the counters, then completes the rounds finished in this pass: whoever awaits
-    /// a round then reads counters that include it.
+    /// Publishes the counters, then completes the rounds finished in this pass, counting the
+    /// overrun ones: whoever awaits a round then reads counters that include it.
     private func reportFinished() {
         if countersChanged {
             inbox.publish(counters)
             countersChanged = false
         }
         guard !finished.isEmpty else { return }
-        for (request, result) in finished { request.completion(result) }
+        let completedAt = MonotonicClock.now()
+        for (request, result) in finished {
+            overruns.record(completedAt: completedAt, deadline: request.overrunDeadline)
+            request.completion(result)
+        }
         finished.removeAll(keepingCapacity: true)
     }
 

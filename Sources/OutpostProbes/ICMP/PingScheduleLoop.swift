@@ -110,6 +110,16 @@ struct PingScheduleLoop: Sendable {
         }
     }
 
+    /// The span over which devices added to a running schedule start their first round (each
+    /// capped by its own interval): ``addedDeviceSpread``, or longer when the first rounds'
+    /// requests would not fit in it at `packetsPerSecond` with a fifth to spare. A whole new
+    /// configuration (a first one, or every device's interval stretched) is then spread over
+    /// what the send rate allows instead of queueing behind it and overrunning.
+    func addedDeviceWindow(_ added: [PingDevice], packetsPerSecond: Int) -> Duration {
+        let packets = added.reduce(0) { $0 + $1.configuration.packetsPerRound }
+        return max(addedDeviceSpread, .seconds(Double(packets) * 1.25 / Double(max(packetsPerSecond, 1))))
+    }
+
     /// Runs until `events` ends (the schedule's consumer went away: the task is cancelled).
     /// `wake` feeds the same `events` stream from the timer; the first event starts the
     /// schedule's initial devices (``PingScheduleEvent/start(_:)``).
@@ -124,6 +134,8 @@ struct PingScheduleLoop: Sendable {
         // One timer at a time, cancelled when replaced: a child task of a group could not be
         // cancelled on its own.
         defer { timer?.cancel() }
+        // One completion for every round: the rounds of a wake-up reach the engine together.
+        let report: @Sendable (PingRoundResult) -> Void = { results.yield($0) }
         var iterator = events.makeAsyncIterator()
         while let event = await iterator.next() {
             let now = clock.now
@@ -136,16 +148,18 @@ struct PingScheduleLoop: Sendable {
                     state.add(device, now: now, within: device.configuration.roundInterval, using: &generator)
                 }
             case .replace(let devices):
-                for device in state.retain(devices) {
+                let added = state.retain(devices)
+                let window = addedDeviceWindow(added, packetsPerSecond: engine.maxPacketsPerSecond)
+                for device in added {
                     state.add(
-                        device, now: now, within: min(device.configuration.roundInterval, addedDeviceSpread),
-                        using: &generator)
+                        device, now: now, within: min(device.configuration.roundInterval, window), using: &generator)
                 }
             case .tick:
                 break
             }
-            for (var due, device) in state.popDue(at: now) {
-                engine.startRound(target: device.target, configuration: device.configuration) { results.yield($0) }
+            let due = state.popDue(at: now)
+            engine.startRounds(due.lazy.map(\.1), completion: report)
+            for (var due, device) in due {
                 let configuration = device.configuration
                 let slack = configuration.roundInterval - configuration.roundDuration
                 let jitter = slack * (jitterFraction * Double.random(in: -0.5...0.5, using: &generator))

@@ -25,7 +25,8 @@ public struct PingDevice: Sendable, Hashable {
 /// devices that stay keep their timing, removed ones start no further round (a round already
 /// sent still completes and is reported), and added ones start within
 /// ``addedDeviceSpread`` (or their interval, if shorter) so a configuration change takes
-/// effect within seconds while a large addition is still spread out.
+/// effect within seconds. A large addition is spread further: over the time its first rounds
+/// need at the engine's send rate, with a fifth to spare (again at most their interval).
 public struct PingScheduler: Sendable {
     private let engine: ICMPEngine
     private let devices: [PingDevice]

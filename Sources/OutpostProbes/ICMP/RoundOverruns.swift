@@ -16,16 +16,14 @@ final class RoundOverruns: Sendable {
     /// Rounds overrun since the engine started.
     var count: Int { total.load(ordering: .relaxed) }
 
-    /// Wraps `completion` so that it counts the round as overrun when it completes late;
-    /// `postedAt` is the monotonic time the round was handed to the engine.
-    func watching(
-        _ configuration: PingConfiguration, postedAt: UInt64,
-        completion: @escaping @Sendable (PingRoundResult) -> Void
-    ) -> @Sendable (PingRoundResult) -> Void {
-        let budget = postedAt + (configuration.roundDuration + Self.tolerance).nanoseconds
-        return { [self] result in
-            if MonotonicClock.now() > budget { total.add(1, ordering: .relaxed) }
-            completion(result)
-        }
+    /// The monotonic time after which a round with `configuration`, handed to the engine at
+    /// `postedAt`, counts as overrun.
+    static func deadline(of configuration: PingConfiguration, postedAt: UInt64) -> UInt64 {
+        postedAt + (configuration.roundDuration + tolerance).nanoseconds
+    }
+
+    /// Counts a round that completed at `completedAt`, past its `deadline`, as overrun.
+    func record(completedAt: UInt64, deadline: UInt64) {
+        if completedAt > deadline { total.add(1, ordering: .relaxed) }
     }
 }

@@ -5,6 +5,8 @@ import OutpostCore
 struct RoundRequest: Sendable {
     let target: PingTarget
     let configuration: PingConfiguration
+    /// The monotonic time after which the round counts as overrun (``RoundOverruns``).
+    let overrunDeadline: UInt64
     /// Called once, on the engine's I/O thread, when the round is over. Must not block.
     let completion: @Sendable (PingRoundResult) -> Void
 }

@@ -40,14 +40,28 @@ struct LoopbackPingTests {
         let addresses = (0..<2_000).map { "127.7.\($0 / 200).\($0 % 200 + 1)" }
         let engine = try ICMPTest.engine()
         let configuration = try PingConfiguration(packetsPerRound: 2, packetInterval: .zero, timeout: .seconds(5))
-        let results = try await ICMPTest.rounds(engine, addresses, configuration)
+        // One batch: handed to the engine together, returned together.
+        let results = await engine.rounds(targets: try addresses.map(ICMPTest.target), configuration: configuration)
         let counters = engine.counters
         await engine.shutdown()
 
+        #expect(results.count == 2_000)
         #expect(Set(results.map(\.deviceIP)) == Set(addresses), "every round reports its own target")
         #expect(results.allSatisfy { $0.packetsSent == 2 && $0.packetsReceived == 2 })
         #expect(counters.sent == 4_000 && counters.received == 4_000 && counters.sendFailures == 0)
         #expect(counters.duplicates == 0 && counters.late == 0 && counters.wrongSource == 0)
+    }
+
+    @Test("a batch of no rounds returns at once; a batch on a stopped engine reports every round as unsent")
+    func batchesAtTheEdges() async throws {
+        let engine = try ICMPTest.engine()
+        let configuration = try PingConfiguration(packetsPerRound: 1, packetInterval: .zero)
+        #expect(await engine.rounds(targets: [], configuration: configuration).isEmpty)
+        await engine.shutdown()
+        let targets = try (1...3).map { try ICMPTest.target("127.7.20.\($0)") }
+        let results = await engine.rounds(targets: targets, configuration: configuration)
+        #expect(Set(results.map(\.deviceID)) == Set(targets.map(\.deviceID)))
+        #expect(results.allSatisfy { $0.packetsSent == 0 && $0.packetsReceived == 0 })
     }
 
     @Test func ipv6LoopbackAnswers() async throws {

@@ -65,4 +65,33 @@ struct PingScheduleReplacementTests {
             "the kept device keeps its 1 s rhythm: \(gaps)")
         #expect(rounds.values.joined().allSatisfy { $0.result.packetsReceived == $0.result.packetsSent })
     }
+
+    @Test("a large addition is spread over what the send rate allows, so no first round overruns")
+    func largeAdditionIsSpreadToFitTheRate() async throws {
+        // 1,000 one-request rounds at 200 requests/s: they need 5 s. Started within the 2 s
+        // spread they would queue behind the rate limit and the later ones would overrun.
+        let engine = try ICMPTest.engine(maxPacketsPerSecond: 200)
+        let configuration = try PingConfiguration(
+            packetsPerRound: 1, packetInterval: .zero, timeout: .milliseconds(500), roundInterval: .seconds(30))
+        let devices = try (0..<1_000).map {
+            PingDevice(
+                target: try ICMPTest.target("127.6.\(10 + $0 / 250).\($0 % 250 + 1)"), configuration: configuration)
+        }
+        let schedule = PingScheduler(engine: engine, devices: []).start()
+        let addedAt = Date()
+        schedule.replaceDevices(devices)
+        var firstRounds: [DeviceID: PingRoundResult] = [:]
+        for await result in schedule.results where firstRounds[result.deviceID] == nil {
+            firstRounds[result.deviceID] = result
+            if firstRounds.count == devices.count { break }
+        }
+        let overrun = engine.roundsOverrun
+        await engine.shutdown()
+
+        #expect(firstRounds.values.allSatisfy { $0.packetsReceived == 1 })
+        #expect(overrun == 0, "no first round waited beyond its budget")
+        // The window is 1,000 × 1.25 / 200 = 6.25 s: the last first round starts well after 2 s.
+        let lastStart = firstRounds.values.map { $0.timestamp.timeIntervalSince(addedAt) }.max() ?? 0
+        #expect(lastStart > 4 && lastStart < 6.5, "first rounds spread over \(lastStart) s")
+    }
 }
