@@ -30,6 +30,17 @@ ensure_swift() {
     die "Swift 6.3 toolchain not found: install it from swift.org into /opt/swift"
 }
 
+# `swift build` flags of the agent as shipped (scripts/package) and as the benchmarks measure
+# it: the Swift standard library linked in, optimised for size, linked by lld with packed
+# relative relocations (DT_RELR: a 2.7 MB relocation table the dynamic linker reads at every
+# start becomes ~40 KB, and the binary stays position-independent) and without exporting its
+# symbols (nobody looks them up). Its own build directory keeps .build/release as it is
+# (docs/architecture.md, "Agent memory").
+# shellcheck disable=SC2034  # used by the scripts that source this file
+agent_release_flags=(-c release --static-swift-stdlib --scratch-path .build/agent-release
+    -Xswiftc -Osize -Xswiftc -use-ld=lld
+    -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic)
+
 # The PostgreSQL server binaries directory (Debian layout), newest first.
 postgres_bindir() {
     local dir

@@ -76,6 +76,14 @@ start_agent() {
     pids+=("$!")
 }
 
+# drop_agent_binary_cache: evicts the agent binary's pages from the page cache (not those another
+# running process maps), so the next agent starts as after a branch box boots and reads its code
+# from disk. A binary just written by the linker sits in the page cache in large folios, which
+# this kernel maps whole on a fault: its resident set would count code it never runs.
+drop_agent_binary_cache() {
+    dd if="$bin/outpost-agent" iflag=nocache count=0 status=none
+}
+
 restart_agent() {  # NAME: starts it again with the same collector and environment
     # shellcheck disable=SC2086
     start_agent "$1" "${agent_collector[$1]}" ${agent_env[$1]}

@@ -38,6 +38,7 @@ psql_db -c "INSERT INTO standalone_devices (name, ip, device_type, branch_id)
             SELECT 'soak-' || i, '127.' || (i / 65536) || '.' || (i / 256 % 256) || '.' || (i % 256), 'server', b.id
             FROM branches b, generate_series(1, $devices) i WHERE b.name = 'soak'"
 enrol_agent soak "${ports[1]}"
+drop_agent_binary_cache
 start_agent soak "${ports[0]}"
 agent=${agent_pid[soak]}
 collector=${collector_pid[main]}

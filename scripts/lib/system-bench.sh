@@ -15,6 +15,7 @@
 # - ceiling too low (DEVICES:CEILING, e.g. 50000:2000): the same with
 #   icmp_max_packets_per_second=CEILING below the demand: the agent's "cannot fit" warning, the
 #   stretched interval it logs and the one measured, rounds overrun and probe -> row latency;
+#   with SYSTEM_BENCH_SMAPS_DIR set, each measured agent's /proc/PID/smaps is saved there;
 # - probe -> committed row: ping_results gets a `committed_at DEFAULT clock_timestamp()` column
 #   in this scratch database; p50/p99 of committed_at - timestamp per size of the scale runs;
 # - device down -> alert row: rule `ping_unreachable >= 1` on a device whose address is removed
@@ -74,6 +75,7 @@ measure_agent() {
                 FROM branches b, generate_series(1, $count) i WHERE b.name = '$name'"
     enrol_agent "$name" "${ports[1]}"
     metrics_port=$(free_port)
+    drop_agent_binary_cache
     start_agent "$name" "${ports[0]}" OUTPOST_AGENT_METRICS_LISTEN="127.0.0.1:$metrics_port" "$@"
     local deadline=$((SECONDS + 120 + rounds * 120))
     until [[ $(stored_rounds "$name" "$count") -ge 1 ]]; do
@@ -113,6 +115,8 @@ measure_agent() {
     anon=$(kib "${agent_pid[$name]}" RssAnon)
     echo "agent with $count devices: RssAnon $anon KiB, RssFile $(kib "${agent_pid[$name]}" RssFile) KiB now"
     echo "RESULT name=agent-rss-anon size=$size ours=$anon reference=- unit=KiB ratio=-"
+    # Where the resident pages are, mapping by mapping, for a look with the figures.
+    [[ -z "${SYSTEM_BENCH_SMAPS_DIR:-}" ]] || cp "/proc/${agent_pid[$name]}/smaps" "$SYSTEM_BENCH_SMAPS_DIR/agent-$size.smaps"
     echo "RESULT name=agent-cpu size=$size ours=$cpu_percent reference=- unit=%-core ratio=-"
     # Send rate: the one the agent set (its /metrics) and the one achieved: echo requests of the
     # rows committed after the first full round, over the time they span. Interval: between two
