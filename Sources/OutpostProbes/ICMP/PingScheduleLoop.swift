@@ -5,7 +5,7 @@ import OutpostCore
 /// replacements and by a timer for the earliest due round.
 ///
 /// Each scheduled device is held once, in a slot; a heap entry names its slot and generation
-/// (24 bytes), so 10,000 devices cost about 240 KB of entries beside their slots rather than a
+/// (32 bytes), so 10,000 devices cost about 320 KB of entries beside their slots rather than a
 /// copy of each device in the heap and another as a dictionary key (docs/architecture.md,
 /// "Agent memory").
 struct PingScheduleLoop: Sendable {
@@ -16,9 +16,16 @@ struct PingScheduleLoop: Sendable {
     /// A scheduled next round of the device in `slot`. `generation` tells a stale entry (its
     /// device was removed, and the slot maybe reused since) from the live one.
     struct Due: Comparable {
+        /// When the round starts: its point on the device's grid, one interval after the
+        /// previous one, moved by its jitter.
         var instant: ContinuousClock.Instant
+        /// The jitter in `instant`, in milliseconds (at most half a day's slack either way).
+        var jitterMilliseconds: Int32
         let slot: UInt32
         let generation: UInt32
+
+        /// The point on the device's grid of intervals this round belongs to.
+        var gridInstant: ContinuousClock.Instant { instant - .milliseconds(Int64(jitterMilliseconds)) }
 
         static func < (lhs: Due, rhs: Due) -> Bool { lhs.instant < rhs.instant }
     }
@@ -30,10 +37,26 @@ struct PingScheduleLoop: Sendable {
     }
 
     /// The scheduled devices and their next rounds.
+    ///
+    /// Each device's rounds sit on a grid one interval apart and each round moves from its grid
+    /// point by its own jitter, drawn afresh and not carried into the next one (a round late by
+    /// more than an interval moves the grid to its start). First rounds sit a largest jitter past
+    /// their random phase, so they are spread the way later rounds are: the falling edge of the
+    /// first interval's rounds and the rising edge of the second's add up to the devices' mean
+    /// rate. Jitter carried from round to round instead, with unjittered first rounds, put half
+    /// as many rounds again into the end of the first interval: a burst that overran rounds
+    /// under a send-rate ceiling (docs/architecture.md, "Agent ICMP send rate").
     struct State {
+        /// The fraction of a device's slack (interval minus round duration) its rounds' jitter
+        /// spans, 0...1.
+        let jitterFraction: Double
         private(set) var queue = Heap<Due>()
         private(set) var slots: [Slot] = []
         private var freeSlots: [UInt32] = []
+
+        init(jitterFraction: Double) {
+            self.jitterFraction = jitterFraction
+        }
 
         /// Devices scheduled.
         var count: Int { slots.count - freeSlots.count }
@@ -45,7 +68,22 @@ struct PingScheduleLoop: Sendable {
             queue.reserveCapacity(count)
         }
 
-        /// Schedules `device`'s first round at a random point of `[now, now + within)`.
+        /// The largest jitter of a round with `configuration`, either way.
+        func jitterReach(_ configuration: PingConfiguration) -> Duration {
+            max(configuration.roundInterval - configuration.roundDuration, .zero) * (jitterFraction / 2)
+        }
+
+        /// A random jitter within ``jitterReach(_:)``, in whole milliseconds.
+        private func jitter(_ configuration: PingConfiguration, using generator: inout some RandomNumberGenerator)
+            -> Int32
+        {
+            let (seconds, attoseconds) = jitterReach(configuration).components
+            let reach = Double(seconds) * 1_000 + Double(attoseconds) / 1e15
+            return Int32(clamping: Int64((reach * Double.random(in: -1...1, using: &generator)).rounded()))
+        }
+
+        /// Schedules `device`'s first round on a grid point at a random point of
+        /// `[now, now + within)` plus its largest jitter, then moved by a jitter.
         mutating func add(
             _ device: PingDevice, now: ContinuousClock.Instant, within: Duration,
             using generator: inout some RandomNumberGenerator
@@ -59,9 +97,12 @@ struct PingScheduleLoop: Sendable {
                 slot = UInt32(slots.count)
                 slots.append(Slot(device: device, generation: 0))
             }
+            let configuration = device.configuration
+            let grid = now + jitterReach(configuration) + within * Double.random(in: 0..<1, using: &generator)
+            let jitter = jitter(configuration, using: &generator)
             queue.insert(
                 Due(
-                    instant: now + within * Double.random(in: 0..<1, using: &generator), slot: slot,
+                    instant: grid + .milliseconds(Int64(jitter)), jitterMilliseconds: jitter, slot: slot,
                     generation: slots[Int(slot)].generation))
         }
 
@@ -95,9 +136,19 @@ struct PingScheduleLoop: Sendable {
             return due
         }
 
-        /// Puts a popped entry back for its next round.
-        mutating func reschedule(_ entry: Due) {
-            queue.insert(entry)
+        /// Schedules the next round of `entry`'s device, whose round started at `now` with
+        /// `configuration`: one interval after this round's grid point (or after `now`, when
+        /// this round started more than an interval late), moved by a new jitter, and never
+        /// before this round's duration is over.
+        mutating func reschedule(
+            _ entry: Due, startedAt now: ContinuousClock.Instant, configuration: PingConfiguration,
+            using generator: inout some RandomNumberGenerator
+        ) {
+            var next = entry
+            let grid = max(entry.gridInstant + configuration.roundInterval, now)
+            next.jitterMilliseconds = jitter(configuration, using: &generator)
+            next.instant = max(grid + .milliseconds(Int64(next.jitterMilliseconds)), now + configuration.roundDuration)
+            queue.insert(next)
         }
 
         /// The next live due instant; drops stale entries at the top of the heap.
@@ -129,7 +180,7 @@ struct PingScheduleLoop: Sendable {
     ) async {
         let clock = ContinuousClock()
         var generator = SystemRandomNumberGenerator()
-        var state = State()
+        var state = State(jitterFraction: jitterFraction)
         var timer: Task<Void, Never>?
         // One timer at a time, cancelled when replaced: a child task of a group could not be
         // cancelled on its own.
@@ -159,13 +210,8 @@ struct PingScheduleLoop: Sendable {
             }
             let due = state.popDue(at: now)
             engine.startRounds(due.lazy.map(\.1), completion: report)
-            for (var due, device) in due {
-                let configuration = device.configuration
-                let slack = configuration.roundInterval - configuration.roundDuration
-                let jitter = slack * (jitterFraction * Double.random(in: -0.5...0.5, using: &generator))
-                // A round started late moves its successors with it, so rounds never overlap.
-                due.instant = max(due.instant, now) + configuration.roundInterval + jitter
-                state.reschedule(due)
+            for (entry, device) in due {
+                state.reschedule(entry, startedAt: now, configuration: device.configuration, using: &generator)
             }
             timer?.cancel()
             timer = state.nextInstant().map { instant in

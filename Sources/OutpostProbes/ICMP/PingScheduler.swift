@@ -17,15 +17,16 @@ public struct PingDevice: Sendable, Hashable {
 /// Runs ping rounds for a set of devices, each every `roundInterval`, spread over the interval.
 ///
 /// Every device starts at a random phase of its interval, so 10,000 devices do not fire at once,
-/// and each later round moves by a random jitter of up to ±``jitterFraction``/2 of the slack
-/// between its round duration and its interval (rounds of one device never overlap). The
-/// engine's global send-rate limit still bounds the packet rate.
+/// and each round moves from its point on the device's grid of intervals by a random jitter of
+/// up to ±``jitterFraction``/2 of the slack between its round duration and its interval (the
+/// jitter does not accumulate, and rounds of one device never overlap). The engine's global
+/// send-rate limit still bounds the packet rate.
 ///
 /// A running schedule takes a new device set in place (``PingSchedule/replaceDevices(_:)``):
 /// devices that stay keep their timing, removed ones start no further round (a round already
 /// sent still completes and is reported), and added ones start within
-/// ``addedDeviceSpread`` (or their interval, if shorter) so a configuration change takes
-/// effect within seconds. A large addition is spread further: over the time its first rounds
+/// ``addedDeviceSpread`` (or their interval, if shorter) plus twice their largest jitter, so a
+/// configuration change takes effect within seconds. A large addition is spread further: over the time its first rounds
 /// need at the engine's send rate, with a fifth to spare (again at most their interval).
 public struct PingScheduler: Sendable {
     private let engine: ICMPEngine
