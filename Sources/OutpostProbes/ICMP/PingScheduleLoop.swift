@@ -47,8 +47,9 @@ struct PingScheduleLoop: Sendable {
     /// as many rounds again into the end of the first interval: a burst that overran rounds
     /// under a send-rate ceiling (docs/architecture.md, "Agent ICMP send rate").
     struct State {
-        /// The fraction of a device's slack (interval minus round duration) its rounds' jitter
-        /// spans, 0...1.
+        /// The fraction of a device's slack (interval minus round duration) by which the time
+        /// between two of its rounds varies, 0...1: each round moves from its grid point by up
+        /// to a quarter of it either way.
         let jitterFraction: Double
         private(set) var queue = Heap<Due>()
         private(set) var slots: [Slot] = []
@@ -70,7 +71,7 @@ struct PingScheduleLoop: Sendable {
 
         /// The largest jitter of a round with `configuration`, either way.
         func jitterReach(_ configuration: PingConfiguration) -> Duration {
-            max(configuration.roundInterval - configuration.roundDuration, .zero) * (jitterFraction / 2)
+            max(configuration.roundInterval - configuration.roundDuration, .zero) * (jitterFraction / 4)
         }
 
         /// A random jitter within ``jitterReach(_:)``, in whole milliseconds.

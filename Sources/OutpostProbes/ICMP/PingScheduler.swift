@@ -18,8 +18,9 @@ public struct PingDevice: Sendable, Hashable {
 ///
 /// Every device starts at a random phase of its interval, so 10,000 devices do not fire at once,
 /// and each round moves from its point on the device's grid of intervals by a random jitter of
-/// up to ±``jitterFraction``/2 of the slack between its round duration and its interval (the
-/// jitter does not accumulate, and rounds of one device never overlap). The engine's global
+/// up to ±``jitterFraction``/4 of the slack between its round duration and its interval, so
+/// two rounds are the interval ± ``jitterFraction``/2 of the slack apart (the jitter does not
+/// accumulate, and rounds of one device never overlap). The engine's global
 /// send-rate limit still bounds the packet rate.
 ///
 /// A running schedule takes a new device set in place (``PingSchedule/replaceDevices(_:)``):
@@ -31,7 +32,8 @@ public struct PingDevice: Sendable, Hashable {
 public struct PingScheduler: Sendable {
     private let engine: ICMPEngine
     private let devices: [PingDevice]
-    /// Fraction of the slack between round duration and interval used as per-round jitter (0...1).
+    /// Fraction of the slack between round duration and interval by which the time between two
+    /// rounds of a device varies (0...1).
     public let jitterFraction: Double
     /// Devices added to a running schedule start their first round at a random point of this
     /// span (capped by their interval).
