@@ -15,7 +15,7 @@
 # - ceiling too low (DEVICES:CEILING, e.g. 50000:2000): the same with
 #   icmp_max_packets_per_second=CEILING below the demand: the agent's "cannot fit" warning, the
 #   stretched interval it logs and the one measured, rounds overrun and probe -> row latency;
-#   with SYSTEM_BENCH_SMAPS_DIR set, each measured agent's /proc/PID/smaps is saved there;
+# - with SYSTEM_BENCH_SMAPS_DIR set, each measured agent's /proc/PID/smaps is saved there;
 # - probe -> committed row: ping_results gets a `committed_at DEFAULT clock_timestamp()` column
 #   in this scratch database; p50/p99 of committed_at - timestamp per size of the scale runs;
 # - device down -> alert row: rule `ping_unreachable >= 1` on a device whose address is removed

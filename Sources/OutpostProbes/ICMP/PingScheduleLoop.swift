@@ -19,7 +19,7 @@ struct PingScheduleLoop: Sendable {
         /// When the round starts: its point on the device's grid, one interval after the
         /// previous one, moved by its jitter.
         var instant: ContinuousClock.Instant
-        /// The jitter in `instant`, in milliseconds (at most half a day's slack either way).
+        /// The jitter in `instant`, in milliseconds (at most a quarter of a day's slack either way).
         var jitterMilliseconds: Int32
         let slot: UInt32
         let generation: UInt32
