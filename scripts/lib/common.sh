@@ -70,14 +70,26 @@ ingest_postgres_options() {
     echo "-c shared_buffers=${buffers_mb}MB -c max_wal_size=8GB -c checkpoint_timeout=15min -c wal_compression=lz4"
 }
 
-# A TCP port on 127.0.0.1 nobody listens on right now.
+# A port on 127.0.0.1 that no socket uses and no other caller of this function or of the
+# tests' FreePort has been handed in the last hour. It comes from below the kernel's ephemeral
+# range (net.ipv4.ip_local_port_range), so no outgoing connection can take it before its
+# server binds it; the claim is a directory made atomically in a folder both share.
 free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$(( 20000 + RANDOM % 40000 ))
-        ss -Htln "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
+    local low claims port
+    read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+    (( low > 11000 )) || die "the ephemeral port range starts at $low: no room below it for test ports"
+    claims=${TMPDIR:-/tmp}/outpost-port-claims
+    # Sticky and writable by all, as /tmp: scripts and tests may run as different users.
+    [ -d "$claims" ] || { mkdir -p "$claims" && chmod 1777 "$claims"; }
+    find "$claims" -mindepth 1 -maxdepth 1 -mmin +60 -exec rmdir {} + 2>/dev/null || true
+    for _ in $(seq 1 200); do
+        port=$(( 10000 + (RANDOM * 32768 + RANDOM) % (low - 10000) ))
+        ss -Htuan "sport = :$port" 2>/dev/null | grep -q . && continue
+        mkdir "$claims/$port" 2>/dev/null || continue
+        echo "$port"
+        return 0
     done
-    die "no free TCP port found"
+    die "no free port found below $low"
 }
 
 # PostgreSQL refuses to run as root: the user the cluster runs as.
