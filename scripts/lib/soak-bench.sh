@@ -6,8 +6,8 @@
 #
 # One outpost-agent enrolled for a branch of DEVICES devices on 127.x loopback addresses (in the
 # agents' namespace, whose whole 127/8 answers), ping every 10 s, delivering to the real
-# outpost-collector for MINUTES minutes. Each minute it samples the agent's VmRSS and RssAnon and
-# the collector's VmRSS; the slope of each series (least squares, KB per hour) over the samples
+# outpost-collector for MINUTES minutes. Each minute it samples VmRSS and RssAnon of the agent and
+# of the collector; the slope of each series (least squares, KB per hour) over the samples
 # after WARM-UP-MINUTES tells growth from a level plateau. Goal: no growth after the warm-up.
 # Prints `RESULT …` lines as every benchmark does; the samples go to stdout as they are taken.
 set -euo pipefail
@@ -43,10 +43,11 @@ start_agent soak "${ports[0]}"
 agent=${agent_pid[soak]}
 collector=${collector_pid[main]}
 
-# One sample a minute: minute, agent VmRSS, agent RssAnon, collector VmRSS (KiB), rows stored.
+# One sample a minute: minute, agent VmRSS, agent RssAnon, collector VmRSS, collector RssAnon
+# (KiB), rows stored.
 samples="$work/samples"
 : >"$samples"
-echo "minute agent-VmRSS agent-RssAnon collector-VmRSS rows (KiB; $devices devices, ping every 10 s)"
+echo "minute agent-VmRSS agent-RssAnon collector-VmRSS collector-RssAnon rows (KiB; $devices devices, ping every 10 s)"
 start=$SECONDS
 for minute in $(seq 1 "$minutes"); do
     while ((SECONDS - start < minute * 60)); do
@@ -55,7 +56,7 @@ for minute in $(seq 1 "$minutes"); do
         sleep 1
     done
     read_stored soak
-    line="$minute $(kib "$agent" VmRSS) $(kib "$agent" RssAnon) $(kib "$collector" VmRSS) $rows"
+    line="$minute $(kib "$agent" VmRSS) $(kib "$agent" RssAnon) $(kib "$collector" VmRSS) $(kib "$collector" RssAnon) $rows"
     echo "$line" | tee -a "$samples"
 done
 ((rows > 0)) || fail "the agent stored no results"
@@ -70,9 +71,11 @@ slope() {
         END { d = n * sxx - sx * sx; printf "%.0f", (d > 0) ? 60 * (n * sxy - sx * sy) / d : 0 }' "$samples"
 }
 size="$devices-devices-${minutes}min"
-agent_slope=$(slope 2); anon_slope=$(slope 3); collector_slope=$(slope 4)
-echo "slopes after minute $warmup: agent VmRSS $agent_slope KB/h, agent RssAnon $anon_slope KB/h, collector VmRSS $collector_slope KB/h"
+agent_slope=$(slope 2); anon_slope=$(slope 3); collector_slope=$(slope 4); collector_anon_slope=$(slope 5)
+echo "slopes after minute $warmup: agent VmRSS $agent_slope KB/h, agent RssAnon $anon_slope KB/h," \
+    "collector VmRSS $collector_slope KB/h, collector RssAnon $collector_anon_slope KB/h"
 echo "RESULT name=soak-agent-rss-slope size=$size ours=$agent_slope reference=0 unit=KB/h ratio=-"
 echo "RESULT name=soak-agent-anon-slope size=$size ours=$anon_slope reference=0 unit=KB/h ratio=-"
 echo "RESULT name=soak-collector-rss-slope size=$size ours=$collector_slope reference=0 unit=KB/h ratio=-"
+echo "RESULT name=soak-collector-anon-slope size=$size ours=$collector_anon_slope reference=0 unit=KB/h ratio=-"
 echo "RESULT name=soak-agent-rss-end size=$size ours=$(tail -1 "$samples" | cut -d' ' -f2) reference=- unit=KiB ratio=-"
