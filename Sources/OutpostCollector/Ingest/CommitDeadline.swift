@@ -68,15 +68,18 @@ enum CommitDeadline {
                     // Opened after the deadline: the caller has moved on, the deadline closes it.
                     guard race.attach(used) else { return }
                     do {
-                        _ = resumeOnce(.success((try await operation(used.connection), used)))
+                        if resumeOnce(.success((try await operation(used.connection), used))) { race.disarm() }
                     } catch {
-                        if resumeOnce(.failure(error)) { used.closeInBackground() }
+                        if resumeOnce(.failure(error)) {
+                            race.disarm()
+                            used.closeInBackground()
+                        }
                     }
                 } catch {
-                    _ = resumeOnce(.failure(error))
+                    if resumeOnce(.failure(error)) { race.disarm() }
                 }
             }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: timeout)
                 guard resumeOnce(.failure(TimedOut())) else { return }
                 if let pid = race.connection?.backendPID {
@@ -90,6 +93,7 @@ enum CommitDeadline {
                 await attempt.value
                 try? await race.connection?.connection.close()
             }
+            race.arm(timer)
         }
     }
 
@@ -123,13 +127,16 @@ enum CommitDeadline {
     }
 
     /// What an attempt and its deadline share: who finished first, the attempt's connection,
-    /// and whether the attempt's task has ended.
+    /// whether the attempt's task has ended, and the deadline's timer, cancelled when the
+    /// attempt finishes first (else every commit would leave a task asleep for the timeout).
     private final class Race: Sendable {
         private struct State {
             var decided = false
             var connection: WriterConnection?
             var ended = false
             var endWaiter: CheckedContinuation<Bool, Never>?
+            var timer: Task<Void, Never>?
+            var disarmed = false
         }
 
         private let state = Mutex(State())
@@ -148,6 +155,26 @@ enum CommitDeadline {
                 state.connection = connection
                 return !state.decided
             }
+        }
+
+        /// Keeps the deadline's timer, or cancels it at once when the attempt finished first.
+        func arm(_ timer: Task<Void, Never>) {
+            let cancel = state.withLock { state in
+                state.timer = timer
+                return state.disarmed
+            }
+            if cancel { timer.cancel() }
+        }
+
+        /// Cancels the deadline's timer: the attempt finished first. Call only then, never after
+        /// the deadline won (its timer is the task that cancels the statement).
+        func disarm() {
+            let timer = state.withLock { state in
+                state.disarmed = true
+                defer { state.timer = nil }
+                return state.timer
+            }
+            timer?.cancel()
         }
 
         /// The attempt's connection, once it has one.
