@@ -1,4 +1,3 @@
-import Logging
 import OutpostTestSupport
 import PostgresNIO
 import Testing
@@ -9,15 +8,15 @@ import Testing
 struct CommitDeadlineTimerTests {
     /// A commit that finishes first must not leave its deadline's timer asleep for the whole
     /// timeout: at a few commits a second, a 30 s deadline would keep a hundred tasks and their
-    /// captures alive. The timer holds the logger it was given, so the logger's handler is
+    /// captures alive. The timer holds the logger it was given, so the log behind it is
     /// released only once the timer has ended.
     @Test("a commit that finishes first ends its deadline's timer at once")
     func timerEndsWithTheCommit() async throws {
-        weak var released: Token?
+        weak var released: CapturedLog?
         do {
-            let token = Token()
-            released = token
-            let logger = Logger(label: "commit-deadline-timer") { _ in TokenHandler(token: token) }
+            let log = CapturedLog()
+            released = log
+            let logger = log.logger()
             let (answer, used) = try await CommitDeadline.run(
                 reusing: nil, timeout: .seconds(3_600), database: try TestDatabase.serverURL(), logger: logger
             ) { connection in
@@ -32,21 +31,5 @@ struct CommitDeadlineTimerTests {
             $0
         }
         #expect(gone, "the deadline's timer still holds what it captured after the commit returned")
-    }
-
-    private final class Token: Sendable {}
-
-    /// A log handler that only holds `token`.
-    private struct TokenHandler: LogHandler {
-        let token: Token
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .critical
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {}
     }
 }
