@@ -36,10 +36,12 @@ struct SNMPTableSnmpsimTests {
         }
         let device = AgentConfiguration.Device(
             id: UUID(), name: "c3560", address: "127.0.0.1", items: items, snmp: .community("c3560"))
-        // snmpsim (Python) answers a 64-binding page slowly on a busy machine.
-        let stream = try SNMPTableSampleStream([device], port: simulator.port, timeout: .seconds(5))
+        // snmpsim (Python) answers a 64-binding page slowly on a busy machine: in CI's parallel
+        // phase one page outlived two 5 s tries, and a walk that times out waits for its next
+        // interval. Generous bounds cost nothing when it answers in time.
+        let stream = try SNMPTableSampleStream([device], port: simulator.port, timeout: .seconds(15))
         let expectedCount = Self.columns.map { rows($0.oid).count }.reduce(0, +)
-        let samples = try await stream.wait(seconds: 60, "one walk of every column") { $0.count >= expectedCount }
+        let samples = try await stream.wait(seconds: 120, "one walk of every column") { $0.count >= expectedCount }
         await stream.stop()
         #expect(samples.count == expectedCount)
         for (item, column) in zip(items, Self.columns) {
