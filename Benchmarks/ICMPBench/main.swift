@@ -1,16 +1,25 @@
 // ICMP engine vs fping on the same loopback targets, same run.
 //
-//   OUTPOST_BENCHMARKS=1 swift run -c release ICMPBench [--engine-only] [targets…]   (default: 1000 10000)
+//   OUTPOST_BENCHMARKS=1 swift run -c release ICMPBench [--engine-only] [--pairs N] [--socket raw|datagram]
+//                                                        [targets…]   (default: 7 pairs, 1000 10000 targets)
 //
-// For each target count N (127.1.x.y addresses) it pings every target 3 times with the engine
-// and then with `fping -C 3 -q -i 0 -p 20 -t 1000`, and prints probes/s, loss, CPU time of the
-// whole process (every thread, kernel time included) and CPU per 1,000 probes. Then it starts
-// itself again as `ICMPBench rss`, which runs the PingScheduler on 10,000 configured targets
-// (default settings, 10 s rounds) for one round interval in a fresh process and prints its
-// resident set size. Each comparison and the RSS end with a machine-readable
-// `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line: probes/s (`icmp`) and CPU
-// per 1,000 probes (`icmp-cpu`). `--engine-only` runs only the engine's rows, e.g. under
-// `perf record -g`.
+// For each target count (127.1.x.y addresses) it pings every target 3 times with the engine
+// and with `fping -C 3 -q -i 0 -p 20 -t 1000`, N times each, alternating which goes first, and
+// prints per run probes/s, loss, CPU time of the whole process (every thread, kernel time
+// included) and CPU per 1,000 probes. The engine opens its sockets as the agent does
+// (`automatic`: datagram where `net.ipv4.ping_group_range` admits the process, raw otherwise);
+// when that gives datagram sockets, each pair also runs the engine on raw sockets, as fping's
+// are when run as root. `--socket` runs one kind only. Then it starts itself again as
+// `ICMPBench rss`, which runs the PingScheduler on 10,000 configured targets (default settings,
+// 10 s rounds) for one round interval in a fresh process and prints its resident set size.
+//
+// Each comparison and the RSS end with a machine-readable
+// `RESULT name=… size=… ours=… reference=… unit=… ratio=…` line: probes/s (`icmp`), CPU per
+// 1,000 probes (`icmp-cpu`, and `icmp-cpu-raw` for the raw sockets), each tool's median over
+// the runs and the median of the runs' ratios with its range. One run lasts a fraction of a
+// second, and a shared machine moves either tool's figure by a quarter from one run to the
+// next; the median of pairs taken moments apart is what stays put. `--engine-only` runs only
+// the engine's rows, e.g. under `perf record -g`.
 import Foundation
 import Logging
 import OutpostCore
@@ -23,7 +32,28 @@ import OutpostProbes
 let packetsPerTarget = 3
 let arguments = CommandLine.arguments.dropFirst()
 let engineOnly = arguments.contains("--engine-only")
-let counts = arguments.compactMap { Int($0) }.filter { (1...60_000).contains($0) }
+let (pairs, socketMode, counts) = parseOptions(arguments)
+
+/// Runs per tool and size (`--pairs N`, default 7), the engine's sockets (`--socket raw|datagram`,
+/// default as the agent chooses) and the target counts given.
+func parseOptions(_ arguments: ArraySlice<String>) -> (
+    pairs: Int, socketMode: ICMPEngineConfiguration.SocketMode, counts: [Int]
+) {
+    var pairs = 7
+    var socketMode = ICMPEngineConfiguration.SocketMode.automatic
+    var counts: [Int] = []
+    var remaining = arguments
+    while let argument = remaining.popFirst() {
+        if argument == "--pairs" {
+            pairs = remaining.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? pairs
+        } else if argument == "--socket" {
+            socketMode = remaining.popFirst() == "datagram" ? .datagram : .raw
+        } else if let count = Int(argument), (1...60_000).contains(count) {
+            counts.append(count)
+        }
+    }
+    return (pairs, socketMode, counts)
+}
 
 @main
 struct ICMPBench {
@@ -42,23 +72,36 @@ struct ICMPBench {
             return
         }
         let sizes = counts.isEmpty ? [1_000, 10_000] : counts
-        print("target  tool    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_probes")
+        print("target  tool     sockets    probes   replies  loss%   wall_s  probes/s   cpu_s  cpu_ms/1k_probes")
         for size in sizes {
             let addresses = loopbackAddresses(size)
-            let ours = try await printEngineRun(addresses)
+            var ours: [Measurement] = []
+            var raw: [Measurement] = []
+            var references: [Measurement] = []
+            for pair in 0..<pairs {
+                // Alternating the order keeps either tool from always running on a warmed cache.
+                if pair % 2 == 1, !engineOnly { references.append(try printFpingRun(addresses)) }
+                let run = try await printEngineRun(addresses, socketMode: socketMode)
+                ours.append(run)
+                if run.sockets == .datagram, socketMode == .automatic {
+                    raw.append(try await printEngineRun(addresses, socketMode: .raw))
+                }
+                if pair % 2 == 0, !engineOnly { references.append(try printFpingRun(addresses)) }
+            }
             if engineOnly { continue }
-            let reference = try printFpingRun(addresses)
-            print(
-                String(
-                    format: "RESULT name=icmp size=%d-targets ours=%.0f reference=%.0f unit=probes/s ratio=%.2f",
-                    size, ours.probesPerSecond, reference.probesPerSecond,
-                    ours.probesPerSecond / reference.probesPerSecond))
-            print(
-                String(
-                    format:
-                        "RESULT name=icmp-cpu size=%d-targets ours=%.2f reference=%.2f unit=cpu-ms/1k-probes ratio=%.2f",
-                    size, ours.cpuPerThousandProbes, reference.cpuPerThousandProbes,
-                    ours.cpuPerThousandProbes / reference.cpuPerThousandProbes))
+            let sockets = ours.first?.sockets.description ?? "none"
+            printResult("icmp", size: size, unit: "probes/s", sockets: sockets, ours: ours, references: references) {
+                $0.probesPerSecond
+            }
+            printResult(
+                "icmp-cpu", size: size, unit: "cpu-ms/1k-probes", sockets: sockets, ours: ours, references: references
+            ) { $0.cpuPerThousandProbes }
+            if !raw.isEmpty {
+                printResult(
+                    "icmp-cpu-raw", size: size, unit: "cpu-ms/1k-probes", sockets: "raw", ours: raw,
+                    references: references
+                ) { $0.cpuPerThousandProbes }
+            }
         }
         if engineOnly { return }
         fflush(nil)  // this table before the child's line
@@ -69,13 +112,41 @@ struct ICMPBench {
         child.waitUntilExit()
     }
 
+    /// Prints the `RESULT` line of one figure: each tool's median and the median of the runs'
+    /// ratios, with their range and the number of pairs.
+    static func printResult(
+        _ name: String, size: Int, unit: String, sockets: String, ours: [Measurement], references: [Measurement],
+        figure: (Measurement) -> Double
+    ) {
+        let format = unit == "probes/s" ? "%.0f" : "%.2f"
+        let ratios = zip(ours, references).map { figure($0) / figure($1) }.sorted()
+        print(
+            "RESULT name=\(name) size=\(size)-targets ours=\(String(format: format, median(ours.map(figure)))) "
+                + "reference=\(String(format: format, median(references.map(figure)))) unit=\(unit) "
+                + String(
+                    format: "ratio=%.2f pairs=%d ratio-min=%.2f ratio-max=%.2f", median(ratios), ratios.count,
+                    ratios.first ?? .nan, ratios.last ?? .nan)
+                + " sockets=\(sockets)")
+    }
+
+    /// The middle value of `values` (the mean of the two middle ones for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return (sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
+    }
+
     static func loopbackAddresses(_ count: Int) -> [String] {
         (0..<count).map { "127.1.\($0 / 250).\($0 % 250 + 1)" }
     }
 
-    static func printEngineRun(_ addresses: [String]) async throws -> Measurement {
+    static func printEngineRun(_ addresses: [String], socketMode: ICMPEngineConfiguration.SocketMode) async throws
+        -> Measurement
+    {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
         let engine = try ICMPEngine(
-            configuration: .init(socketMode: .raw, maxPacketsPerSecond: 1_000_000), logger: Logger(label: "bench"))
+            configuration: .init(socketMode: socketMode, maxPacketsPerSecond: 1_000_000), logger: logger)
         let configuration = try PingConfiguration(
             packetsPerRound: packetsPerTarget, packetInterval: .milliseconds(20), timeout: .seconds(1))
         let targets = try addresses.map { try PingTarget(deviceID: DeviceID(UUID()), address: $0) }
@@ -88,7 +159,9 @@ struct ICMPBench {
         await engine.shutdown()
         let sent = results.reduce(0) { $0 + $1.packetsSent }
         let received = results.reduce(0) { $0 + $1.packetsReceived }
-        return report(targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu)
+        return report(
+            targets: addresses.count, tool: "engine", sent: sent, received: received, wall: wall, cpu: cpu,
+            sockets: engine.socketKind)
     }
 
     static func printFpingRun(_ addresses: [String]) throws -> Measurement {
@@ -115,7 +188,9 @@ struct ICMPBench {
                 if field != "-" { received += 1 }
             }
         }
-        return report(targets: addresses.count, tool: "fping", sent: sent, received: received, wall: wall, cpu: cpu)
+        return report(
+            targets: addresses.count, tool: "fping", sent: sent, received: received, wall: wall, cpu: cpu, sockets: .raw
+        )
     }
 
     static func printSchedulerMemory(targets count: Int) async throws {
@@ -148,22 +223,25 @@ struct ICMPBench {
     struct Measurement {
         var probesPerSecond: Double
         var cpuPerThousandProbes: Double
+        var sockets: ICMPSocketKind
     }
 
     /// Prints one table row.
-    static func report(targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double)
-        -> Measurement
-    {
+    static func report(
+        targets: Int, tool: String, sent: Int, received: Int, wall: Duration, cpu: Double, sockets: ICMPSocketKind
+    ) -> Measurement {
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let loss = sent > 0 ? Double(sent - received) * 100 / Double(sent) : 100
         let cpuPerThousand = cpu * 1000 * 1000 / Double(max(sent, 1))
         let line = [
-            pad(targets, 6), pad(tool, 6), pad(sent, 8), pad(received, 9), pad(String(format: "%.2f", loss), 6),
+            pad(targets, 6), pad(tool, 6), pad(sockets, 8), pad(sent, 8), pad(received, 9),
+            pad(String(format: "%.2f", loss), 6),
             pad(String(format: "%.2f", seconds), 7), pad(String(format: "%.0f", Double(sent) / seconds), 9),
             pad(String(format: "%.3f", cpu), 7), pad(String(format: "%.2f", cpuPerThousand), 17),
         ]
         print(line.joined(separator: "  "))
-        return Measurement(probesPerSecond: Double(sent) / seconds, cpuPerThousandProbes: cpuPerThousand)
+        return Measurement(
+            probesPerSecond: Double(sent) / seconds, cpuPerThousandProbes: cpuPerThousand, sockets: sockets)
     }
 
     static func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {

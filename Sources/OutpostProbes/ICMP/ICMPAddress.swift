@@ -96,19 +96,23 @@ enum ICMPAddress: Hashable, Sendable {
 
     /// Canonical text form (`inet_ntop`).
     var text: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        switch self {
-        case .v4(let raw):
-            var address = in_addr(s_addr: raw)
-            _ = inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
-        case .v6(let high, let low):
-            var address = in6_addr()
-            withUnsafeMutableBytes(of: &address) { raw in
-                raw.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
-                raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
+        // On the stack: the I/O thread names each finished round's address.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN) + 1) { buffer in
+            buffer.initialize(repeating: 0)
+            let length = socklen_t(buffer.count)
+            switch self {
+            case .v4(let raw):
+                var address = in_addr(s_addr: raw)
+                _ = inet_ntop(AF_INET, &address, buffer.baseAddress, length)
+            case .v6(let high, let low):
+                var address = in6_addr()
+                withUnsafeMutableBytes(of: &address) { raw in
+                    raw.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
+                    raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
+                }
+                _ = inet_ntop(AF_INET6, &address, buffer.baseAddress, length)
             }
-            _ = inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
+            return String(cString: buffer.baseAddress!)
         }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -12,7 +12,8 @@ import OutpostCore
 /// limit, and matches every reply to the probe that sent it by identifier, sequence number and
 /// a per-engine cookie echoed in the data; each probe times out on a timer wheel. There is no
 /// thread or process per target. Raw sockets see every ICMP message of the host, so each engine
-/// uses its own random identifier and cookie and two engines never take each other's replies.
+/// uses its own random identifier and cookie and two engines never take each other's replies;
+/// datagram sockets get only their own.
 ///
 /// Call ``shutdown()`` when done; rounds still running then complete with what they have.
 public final class ICMPEngine: Sendable {
@@ -24,8 +25,9 @@ public final class ICMPEngine: Sendable {
 
     /// Opens the sockets and starts the I/O thread.
     ///
-    /// With ``ICMPEngineConfiguration/SocketMode/automatic`` the engine falls back to unprivileged
-    /// datagram sockets when raw ones are refused, and logs it. IPv6 is optional: when its socket
+    /// With ``ICMPEngineConfiguration/SocketMode/automatic`` the engine opens datagram sockets
+    /// where `net.ipv4.ping_group_range` admits the process, raw ones otherwise; ``socketKind``
+    /// and the start-up log say which. IPv6 is optional: when its socket
     /// cannot be opened the engine logs it and IPv6 rounds count every request as a send failure.
     /// - Throws: ``ICMPEngineError`` when the configuration is out of range or no IPv4 socket can be opened.
     public init(configuration: ICMPEngineConfiguration = .init(), logger: Logger = Logger(label: "outpost.icmp"))
@@ -46,8 +48,7 @@ public final class ICMPEngine: Sendable {
         var generator = SystemRandomNumberGenerator()
         let identifier = UInt16.random(in: .min ... .max, using: &generator)
         let buffer = configuration.receiveBufferBytes
-        let ipv4 = try Self.openIPv4(
-            mode: configuration.socketMode, identifier: identifier, receiveBufferBytes: buffer, logger: logger)
+        let ipv4 = try Self.openIPv4(mode: configuration.socketMode, identifier: identifier, receiveBufferBytes: buffer)
         let ipv6: ICMPSocket?
         do {
             ipv6 = try ICMPSocket.open(
@@ -89,34 +90,33 @@ public final class ICMPEngine: Sendable {
         inbox.requestStop()
     }
 
-    private static func openIPv4(
-        mode: ICMPEngineConfiguration.SocketMode, identifier: UInt16, receiveBufferBytes: Int, logger: Logger
-    ) throws(ICMPEngineError) -> ICMPSocket {
+    private static func openIPv4(mode: ICMPEngineConfiguration.SocketMode, identifier: UInt16, receiveBufferBytes: Int)
+        throws(ICMPEngineError) -> ICMPSocket
+    {
+        func open(_ kind: ICMPSocketKind) throws(ICMPEngineError) -> ICMPSocket {
+            try ICMPSocket.open(
+                kind: kind, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+        }
         switch mode {
         case .raw:
-            return try ICMPSocket.open(
-                kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            return try open(.raw)
         case .datagram:
-            return try ICMPSocket.open(
-                kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
+            return try open(.datagram)
         case .automatic:
+            let refusal: ICMPEngineError
             do {
-                return try ICMPSocket.open(
-                    kind: .raw, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
-            } catch  where error.code == EPERM || error.code == EACCES {
-                logger.notice(
-                    "raw ICMP sockets not permitted (no CAP_NET_RAW); falling back to unprivileged datagram ICMP sockets"
-                )
-                do {
-                    return try ICMPSocket.open(
-                        kind: .datagram, isIPv6: false, identifier: identifier, receiveBufferBytes: receiveBufferBytes)
-                } catch {
-                    throw ICMPEngineError(
-                        description:
-                            "\(error.description); grant CAP_NET_RAW or include the process's group in net.ipv4.ping_group_range",
-                        code: error.code
-                    )
-                }
+                return try open(.datagram)
+            } catch {
+                refusal = error
+            }
+            do {
+                return try open(.raw)
+            } catch {
+                throw ICMPEngineError(
+                    description:
+                        "\(refusal.description); \(error.description); include the process's group in "
+                        + "net.ipv4.ping_group_range or grant CAP_NET_RAW",
+                    code: error.code)
             }
         }
     }

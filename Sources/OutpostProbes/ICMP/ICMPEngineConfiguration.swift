@@ -2,7 +2,10 @@
 public struct ICMPEngineConfiguration: Sendable, Hashable {
     /// Which kind of ICMP socket the engine opens.
     public enum SocketMode: Sendable, Hashable {
-        /// Raw sockets (`CAP_NET_RAW`); unprivileged datagram sockets when raw ones are refused.
+        /// Unprivileged datagram sockets where `net.ipv4.ping_group_range` admits the process's
+        /// group, raw sockets (`CAP_NET_RAW`) otherwise. Datagram sockets cost the kernel less per
+        /// probe (it hands each socket only its own replies, where every raw ICMP socket of the
+        /// host gets a copy of every ICMP message) and need no privilege.
         case automatic
         /// Raw sockets only; fail when they are refused.
         case raw

@@ -149,9 +149,8 @@ final class ICMPLoop {
     /// `sentAt`, and schedules the round's next request.
     private func requestDone(_ slot: Int32, at sentAt: UInt64) {
         rounds[slot].sent += 1
-        let round = rounds[slot]
-        if round.sent < round.packetsPerRound {
-            wheel.schedule(.nextPacket(round: slot), at: sentAt + round.packetInterval)
+        if rounds[slot].sent < rounds[slot].packetsPerRound {
+            wheel.schedule(.nextPacket(round: slot), at: sentAt + rounds[slot].packetInterval)
         } else {
             finishIfComplete(slot)
         }

@@ -25,9 +25,14 @@ enum ICMPPacket {
         buffer.storeBytes(of: cookie.bigEndian, toByteOffset: cookieOffset, as: UInt64.self)
         buffer.storeBytes(of: token.bigEndian, toByteOffset: tokenOffset, as: UInt32.self)
         if !isIPv6 {
-            // The kernel computes ICMPv6 checksums (pseudo-header); ICMPv4 is ours.
-            let sum = checksum(UnsafeRawBufferPointer(rebasing: buffer[0..<requestLength]))
-            buffer.storeBytes(of: sum.bigEndian, toByteOffset: 2, as: UInt16.self)
+            // The kernel computes ICMPv6 checksums (pseudo-header); ICMPv4 is ours. Every other
+            // byte is zero, so the sum is that of the fields just written (RFC 1071).
+            var sum = UInt32(8) << 8 &+ UInt32(identifier) &+ UInt32(sequence)
+            for shift in stride(from: 0, to: 64, by: 16) {
+                sum &+= UInt32(truncatingIfNeeded: cookie >> UInt64(shift)) & 0xFFFF
+            }
+            sum &+= token >> 16 &+ token & 0xFFFF
+            buffer.storeBytes(of: foldedComplement(sum).bigEndian, toByteOffset: 2, as: UInt16.self)
         }
     }
 
@@ -40,6 +45,12 @@ enum ICMPPacket {
             index += 2
         }
         if index < bytes.count { sum &+= UInt32(bytes[index]) << 8 }
+        return foldedComplement(sum)
+    }
+
+    /// The one's complement of `sum` folded to 16 bits with end-around carry.
+    private static func foldedComplement(_ sum: UInt32) -> UInt16 {
+        var sum = sum
         while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
         return ~UInt16(truncatingIfNeeded: sum)
     }

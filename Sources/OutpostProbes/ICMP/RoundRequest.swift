@@ -37,20 +37,26 @@ struct RoundProgress {
     var isComplete: Bool { sent == packetsPerRound && outstanding == 0 }
 }
 
+/// A round in progress: what was asked and when it started.
+private struct ActiveRound {
+    let request: RoundRequest
+    let startedAt: Date
+}
+
 /// The rounds in progress on the I/O thread, by slot number; slots of finished rounds are reused.
 struct RoundTable {
-    private var requests: [(request: RoundRequest, startedAt: Date)?] = []
+    private var requests: [ActiveRound?] = []
     private var progress = ContiguousArray<RoundProgress>()
     private var freeSlots: [Int32] = []
 
     /// Adds a round started at `startedAt` and returns its slot.
     mutating func add(_ request: RoundRequest, startedAt: Date) -> Int32 {
         if let slot = freeSlots.popLast() {
-            requests[Int(slot)] = (request, startedAt)
+            requests[Int(slot)] = ActiveRound(request: request, startedAt: startedAt)
             progress[Int(slot)] = RoundProgress(request)
             return slot
         }
-        requests.append((request, startedAt))
+        requests.append(ActiveRound(request: request, startedAt: startedAt))
         progress.append(RoundProgress(request))
         return Int32(progress.count - 1)
     }
@@ -68,8 +74,8 @@ struct RoundTable {
 
     /// Removes the round in `slot` and returns its request and result. Requires ``contains(_:)``.
     mutating func remove(_ slot: Int32) -> (request: RoundRequest, result: PingRoundResult) {
-        guard let (request, startedAt) = requests[Int(slot)] else { preconditionFailure("no round in slot \(slot)") }
-        requests[Int(slot)] = nil
+        guard let round = requests[Int(slot)].take() else { preconditionFailure("no round in slot \(slot)") }
+        let (request, startedAt) = (round.request, round.startedAt)
         freeSlots.append(slot)
         let progress = progress[Int(slot)]
         let statistics = progress.statistics

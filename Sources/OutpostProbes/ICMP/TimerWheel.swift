@@ -18,9 +18,9 @@ struct TimerWheel<Element> {
     /// Number of scheduled timers.
     private(set) var count = 0
 
-    /// Creates a wheel of `slotCount` slots of `tickNanoseconds` each, starting at `now`.
+    /// Creates a wheel of `slotCount` slots (a power of two) of `tickNanoseconds` each, starting at `now`.
     init(slotCount: Int = 4096, tickNanoseconds: UInt64 = 1_000_000, now: UInt64) {
-        precondition(slotCount > 0 && tickNanoseconds > 0)
+        precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0 && tickNanoseconds > 0)
         slots = Array(repeating: [], count: slotCount)
         self.tickNanoseconds = tickNanoseconds
         currentTick = now / tickNanoseconds
@@ -29,7 +29,7 @@ struct TimerWheel<Element> {
     /// Schedules `element` to fire at `deadline` (monotonic nanoseconds).
     mutating func schedule(_ element: Element, at deadline: UInt64) {
         let tick = max((deadline + tickNanoseconds - 1) / tickNanoseconds, currentTick + 1)
-        slots[Int(tick % UInt64(slots.count))].append(Entry(tick: tick, element: element))
+        slots[slot(of: tick)].append(Entry(tick: tick, element: element))
         count += 1
     }
 
@@ -42,7 +42,7 @@ struct TimerWheel<Element> {
         currentTick = target
         guard count > 0 else { return }
         for tick in first...target {
-            let index = Int(tick % UInt64(slots.count))
+            let index = slot(of: tick)
             guard !slots[index].isEmpty else { continue }
             slots[index].removeAll { entry in
                 guard entry.tick <= target else { return false }
@@ -58,9 +58,14 @@ struct TimerWheel<Element> {
     /// A time at or before the earliest deadline, or `nil` when no timer is scheduled.
     var nextDeadlineHint: UInt64? {
         guard count > 0 else { return nil }
-        for offset in 1...UInt64(slots.count) where !slots[Int((currentTick + offset) % UInt64(slots.count))].isEmpty {
+        for offset in 1...UInt64(slots.count) where !slots[slot(of: currentTick + offset)].isEmpty {
             return (currentTick + offset) * tickNanoseconds
         }
         return nil
+    }
+
+    /// The slot of `tick`: a mask, as the slot count is a power of two.
+    private func slot(of tick: UInt64) -> Int {
+        Int(truncatingIfNeeded: tick) & (slots.count - 1)
     }
 }

@@ -77,6 +77,26 @@ struct DatagramSocketTests {
         }
     }
 
+    @Test("automatic sockets are datagram ones where ping_group_range admits the process, raw ones elsewhere")
+    func automaticPrefersDatagramSockets() async throws {
+        let admitting = try NetworkNamespace()
+        defer { admitting.close() }
+        let refusing = try NetworkNamespace()
+        defer { refusing.close() }
+        try admitting.sysctl("net.ipv4.ping_group_range=0 2147483647")
+        // A new namespace starts with "1 0", which admits no group.
+        try refusing.sysctl("net.ipv4.ping_group_range=1 0")
+        let configuration = try PingConfiguration(
+            packetsPerRound: 2, packetInterval: .milliseconds(10), timeout: .seconds(30), roundInterval: .seconds(60))
+        for (namespace, expected) in [(admitting, ICMPSocketKind.datagram), (refusing, .raw)] {
+            let engine = try await namespace.run { try ICMPTest.engine(mode: .automatic) }
+            let result = await engine.round(target: try ICMPTest.target("127.0.0.1"), configuration: configuration)
+            await engine.shutdown()
+            #expect(engine.socketKind == expected)
+            #expect(result.packetsReceived == 2, "\(expected) sockets ping the namespace's loopback")
+        }
+    }
+
     private func check(engineSide: NetworkNamespace, prefix: String) async throws {
         let engine = try await engineSide.run { try ICMPTest.engine(mode: .datagram) }
         #expect(engine.socketKind == .datagram)

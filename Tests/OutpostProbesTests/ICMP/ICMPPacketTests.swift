@@ -22,6 +22,29 @@ struct ICMPPacketTests {
         #expect(bytes[20...].allSatisfy { $0 == 0 }, "padding is zeroed")
     }
 
+    @Test("the request's checksum, summed from its fields, matches RFC 1071 over its bytes")
+    func checksumFromFieldsMatchesTheBytes() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [(UInt16, UInt16, UInt64, UInt32)] = [(0, 0, 0, 0), (.max, .max, .max, .max), (0xF7FF, 0, 0, 0)]
+        let random = (0..<1_000).map { _ in
+            (
+                UInt16.random(in: .min ... .max, using: &generator),
+                UInt16.random(in: .min ... .max, using: &generator),
+                UInt64.random(in: .min ... .max, using: &generator), UInt32.random(in: .min ... .max, using: &generator)
+            )
+        }
+        var bytes = [UInt8](repeating: 0, count: ICMPPacket.requestLength)
+        for (identifier, sequence, cookie, token) in edges + random {
+            bytes.withUnsafeMutableBytes {
+                ICMPPacket.encodeEchoRequest(
+                    into: $0, isIPv6: false, identifier: identifier, sequence: sequence, cookie: cookie, token: token)
+            }
+            let sum = bytes.withUnsafeBytes { ICMPPacket.checksum($0) }
+            #expect(sum == 0, "identifier \(identifier) sequence \(sequence) cookie \(cookie) token \(token)")
+            if sum != 0 { return }
+        }
+    }
+
     @Test func echoReplyDecodesToTheProbeKey() {
         var reply = request(isIPv6: false)
         reply[0] = 0
