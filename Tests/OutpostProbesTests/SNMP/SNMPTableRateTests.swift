@@ -81,6 +81,12 @@ struct SNMPTableRateTests {
             wrap.map { abs($0 - 500) < 0.01 } == true,
             "a wrap is an increase of 500, not a spike: \(String(describing: wrap))")
 
+        // The agent stays up a few polls longer: a restarted agent's first sysUpTime (read within
+        // a poll or two of its start) must be below this one's last, as for a real device's reboot.
+        _ = try await stream.wait("the agent up for 4 s") { samples in
+            guard let first = samples.first, let last = samples.last else { return false }
+            return last.timestamp.timeIntervalSince(first.timestamp) >= 4
+        }
         // The agent restarts (sysUpTime starts again) with lower counters.
         let port = agent.port
         await agent.stopAndWait()
