@@ -73,9 +73,9 @@ public final class ICMPEngine: Sendable {
         self.sendRate = sendRate
         let overruns = overruns
         let thread = Thread {
-            ICMPLoop(
-                inbox: inbox, overruns: overruns, ipv4: ipv4, ipv6: ipv6, cookie: cookie, sendRate: sendRate
-            ).run()
+            var loop = ICMPLoop(
+                inbox: inbox, overruns: overruns, ipv4: ipv4, ipv6: ipv6, cookie: cookie, sendRate: sendRate)
+            loop.run()
         }
         thread.name = "outpost-icmp"
         thread.start()

@@ -14,8 +14,11 @@ import OutpostCore
 /// each way; rounds that finish during a pass are reported together at its end
 /// (docs/architecture.md, "Stack traps").
 ///
-/// Not `Sendable`: created and used only on its own thread; it talks to the rest through ``ICMPInbox``.
-final class ICMPLoop {
+/// A noncopyable value rather than a class: its state is then mutated through `inout self`, whose
+/// exclusive access the compiler checks once, instead of at run time on every property access
+/// of every probe. Not `Sendable`: created and used only on its own thread; it talks to the rest
+/// through ``ICMPInbox``.
+struct ICMPLoop: ~Copyable {
     private enum TimerEvent {
         /// A probe's reply is due.
         case timeout(sequence: UInt16, token: UInt32)
@@ -31,7 +34,7 @@ final class ICMPLoop {
     }
 
     /// One socket, with the requests the current pass is about to send on it.
-    private final class Lane {
+    private struct Lane {
         let socket: ICMPSocket
         let batch: ICMPMessageBatch
         var outgoing: [Outgoing] = []
@@ -47,11 +50,13 @@ final class ICMPLoop {
 
     private let inbox: ICMPInbox
     private let overruns: RoundOverruns
-    private let ipv4: Lane?
-    private let ipv6: Lane?
-    private let lanes: [Lane]
+    /// The IPv4 lane, then the IPv6 lane when there is an IPv6 socket.
+    private var lanes: [Lane]
+    private let hasIPv6: Bool
     private let cookie: UInt64
     private var wheel: TimerWheel<TimerEvent>
+    /// Timers fired by the last advance of the wheel.
+    private var fired: [TimerEvent] = []
     private var limiter: SendRateLimiter
     private var probes = ProbeTable()
     private var rounds = RoundTable()
@@ -81,9 +86,8 @@ final class ICMPLoop {
         let now = MonotonicClock.now()
         self.inbox = inbox
         self.overruns = overruns
-        self.ipv4 = ipv4.map { Lane(socket: $0, capacity: Self.sendBatch) }
-        self.ipv6 = ipv6.map { Lane(socket: $0, capacity: Self.sendBatch) }
-        lanes = [self.ipv4, self.ipv6].compactMap { $0 }
+        lanes = [ipv4, ipv6].compactMap { $0 }.map { Lane(socket: $0, capacity: Self.sendBatch) }
+        hasIPv6 = ipv6 != nil
         self.cookie = cookie
         wheel = TimerWheel(now: now)
         limiter = SendRateLimiter(rate: sendRate, now: now)
@@ -98,7 +102,7 @@ final class ICMPLoop {
 
     /// Runs until the inbox asks to stop; then completes every open round with what it has,
     /// closes the sockets and releases whoever awaits the stop.
-    func run() {
+    mutating func run() {
         var requests: [RoundRequest] = []
         var woken = true
         while inbox.take(into: &requests, drainingWakeUps: woken) {
@@ -107,7 +111,7 @@ final class ICMPLoop {
                 for request in requests { sendQueue.append(rounds.add(request, startedAt: now)) }
                 requests.removeAll(keepingCapacity: true)
             }
-            wheel.advance(to: MonotonicClock.now(), fire: fire)
+            fireDueTimers()
             sendDue()
             reportFinished()
             woken = waitForEvents()
@@ -124,7 +128,7 @@ final class ICMPLoop {
 
     /// Publishes the counters, then completes the rounds finished in this pass, counting the
     /// overrun ones: whoever awaits a round then reads counters that include it.
-    private func reportFinished() {
+    private mutating func reportFinished() {
         if countersChanged {
             inbox.publish(counters)
             countersChanged = false
@@ -140,14 +144,14 @@ final class ICMPLoop {
 
     // MARK: Rounds
 
-    private func finishIfComplete(_ slot: Int32) {
+    private mutating func finishIfComplete(_ slot: Int32) {
         guard rounds[slot].isComplete else { return }
         finished.append(rounds.remove(slot))
     }
 
     /// Books one request of the round in `slot` as handed to the socket (or refused) at
     /// `sentAt`, and schedules the round's next request.
-    private func requestDone(_ slot: Int32, at sentAt: UInt64) {
+    private mutating func requestDone(_ slot: Int32, at sentAt: UInt64) {
         rounds[slot].sent += 1
         if rounds[slot].sent < rounds[slot].packetsPerRound {
             wheel.schedule(.nextPacket(round: slot), at: sentAt + rounds[slot].packetInterval)
@@ -156,7 +160,13 @@ final class ICMPLoop {
         }
     }
 
-    private func fire(_ event: TimerEvent) {
+    private mutating func fireDueTimers() {
+        wheel.advance(to: MonotonicClock.now(), into: &fired)
+        for event in fired { fire(event) }
+        fired.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func fire(_ event: TimerEvent) {
         switch event {
         case .nextPacket(let round):
             sendQueue.append(round)
@@ -173,13 +183,13 @@ final class ICMPLoop {
 
     /// Puts the due requests into the sockets' batches, as far as the rate limit, free sequence
     /// numbers and the batch size allow, and sends them.
-    private func sendDue() {
+    private mutating func sendDue() {
         let now = MonotonicClock.now()
         var batched = 0
         while batched < Self.sendBatch, let slot = sendQueue.first {
             let address = rounds[slot].address
-            let lane = address.isIPv6 ? ipv6 : ipv4
-            if lane?.isBlocked == true { break }
+            let lane = address.isIPv6 ? (hasIPv6 ? 1 : nil) : 0
+            if let lane, lanes[lane].isBlocked { break }
             // More free sequence numbers than batched requests: the batch's numbers are distinct.
             guard probes.freeCount > batched, limiter.tryAcquire(now: now) else { break }
             sendQueue.removeFirst()
@@ -193,25 +203,27 @@ final class ICMPLoop {
             }
             let sequence = probes.nextFreeSequence()
             nextToken &+= 1
+            let socket = lanes[lane].socket
             ICMPPacket.encodeEchoRequest(
-                into: lane.batch.append(to: address), isIPv6: lane.socket.isIPv6, identifier: lane.socket.identifier,
+                into: lanes[lane].batch.append(to: address), isIPv6: socket.isIPv6, identifier: socket.identifier,
                 sequence: sequence, cookie: cookie, token: nextToken)
-            lane.outgoing.append(Outgoing(round: slot, sequence: sequence, token: nextToken))
+            lanes[lane].outgoing.append(Outgoing(round: slot, sequence: sequence, token: nextToken))
         }
-        for lane in lanes where lane.batch.count > 0 { flush(lane) }
+        for lane in lanes.indices where lanes[lane].batch.count > 0 { flush(lane) }
     }
 
     /// Sends `lane`'s batch and books each request; requests the full socket did not take go
     /// back to the front of the queue.
-    private func flush(_ lane: Lane) {
+    private mutating func flush(_ lane: Int) {
+        let batch = lanes[lane].batch
         let before = MonotonicClock.now()
-        let handled = lane.socket.send(lane.batch)
+        let handled = lanes[lane].socket.send(batch)
         let after = MonotonicClock.now()
         for index in 0..<handled {
-            let probe = lane.outgoing[index]
+            let probe = lanes[lane].outgoing[index]
             // The batch's requests left one after another between the two clock readings.
             let sentAt = before + (after - before) * UInt64(index) / UInt64(handled)
-            if lane.batch.isRefused(index) {
+            if batch.isRefused(index) {
                 counters.sendFailures += 1
             } else {
                 probes.launch(probe.sequence, round: probe.round, token: probe.token, sentAt: sentAt)
@@ -222,20 +234,20 @@ final class ICMPLoop {
             }
             requestDone(probe.round, at: sentAt)
         }
-        if handled < lane.batch.count {
-            lane.isBlocked = true
-            for index in (handled..<lane.batch.count).reversed() { sendQueue.prepend(lane.outgoing[index].round) }
+        if handled < batch.count {
+            lanes[lane].isBlocked = true
+            for index in (handled..<batch.count).reversed() { sendQueue.prepend(lanes[lane].outgoing[index].round) }
         }
         countersChanged = true
-        lane.batch.removeAll()
-        lane.outgoing.removeAll(keepingCapacity: true)
+        batch.removeAll()
+        lanes[lane].outgoing.removeAll(keepingCapacity: true)
     }
 
     // MARK: Receiving
 
     /// Waits for replies, writability, a wake-up or the next deadline, and reads what came.
     /// Returns whether the inbox's wake-up pipe is readable.
-    private func waitForEvents() -> Bool {
+    private mutating func waitForEvents() -> Bool {
         pollSet[0] = pollfd(fd: inbox.wakeReadFD, events: Int16(POLLIN), revents: 0)
         for (index, lane) in lanes.enumerated() {
             let events = Int16(POLLIN) | (lane.isBlocked ? Int16(POLLOUT) : 0)
@@ -256,16 +268,17 @@ final class ICMPLoop {
         let ready = poll(pollSet, nfds_t(1 + lanes.count), timeoutMilliseconds)
         // Interrupted: read the pipe next pass rather than miss a wake-up.
         guard ready > 0 else { return ready < 0 }
-        for (index, lane) in lanes.enumerated() {
-            let revents = pollSet[index + 1].revents
-            if revents & Int16(POLLOUT) != 0 { lane.isBlocked = false }
-            if revents & Int16(POLLERR) != 0, lane.socket.kind == .datagram { drainErrorQueue(of: lane.socket) }
-            if revents & Int16(POLLIN) != 0 { drainReplies(of: lane.socket) }
+        for lane in lanes.indices {
+            let revents = pollSet[lane + 1].revents
+            let socket = lanes[lane].socket
+            if revents & Int16(POLLOUT) != 0 { lanes[lane].isBlocked = false }
+            if revents & Int16(POLLERR) != 0, socket.kind == .datagram { drainErrorQueue(of: socket) }
+            if revents & Int16(POLLIN) != 0 { drainReplies(of: socket) }
         }
         return pollSet[0].revents != 0
     }
 
-    private func drainReplies(of socket: ICMPSocket) {
+    private mutating func drainReplies(of socket: ICMPSocket) {
         var read = 0
         while read < Self.receiveLimit {
             let count = socket.receive(into: replies)
@@ -292,7 +305,7 @@ final class ICMPLoop {
         }
     }
 
-    private func drainErrorQueue(of socket: ICMPSocket) {
+    private mutating func drainErrorQueue(of socket: ICMPSocket) {
         for _ in 0..<Self.receiveLimit {
             guard let (length, destination, isICMP) = socket.receiveError(into: errorBuffer) else { return }
             // The error queue returns the echo request we sent, addressed to its destination.
@@ -302,7 +315,7 @@ final class ICMPLoop {
         }
     }
 
-    private func handleReply(
+    private mutating func handleReply(
         _ key: ICMPPacket.ProbeKey, from source: ICMPAddress, at receivedAt: UInt64, on socket: ICMPSocket
     ) {
         // Raw sockets see every echo reply of the host: keep only ours.
@@ -334,7 +347,7 @@ final class ICMPLoop {
         }
     }
 
-    private func handleError(_ key: ICMPPacket.ProbeKey, destination: ICMPAddress) {
+    private mutating func handleError(_ key: ICMPPacket.ProbeKey, destination: ICMPAddress) {
         if let keyCookie = key.cookie, keyCookie != cookie { return }
         let probe = probes[key.sequence]
         guard probe.state == .inFlight, key.token.map({ $0 == probe.token }) ?? true,

@@ -17,7 +17,10 @@ final class ICMPMessageBatch {
     /// Bytes of each message's buffer.
     let slotBytes: Int
     /// Messages filled for sending, or received by the last receive.
-    private(set) var count = 0
+    var count: Int { countStorage.pointee }
+    /// ``count``, in allocated memory like the messages: a stored `var` of a class would cost a
+    /// run-time exclusivity check at every message.
+    private let countStorage: UnsafeMutablePointer<Int>
     /// `struct mmsghdr` of each message, for the system calls.
     let headers: UnsafeMutablePointer<MessageHeader>
     private let vectors: UnsafeMutablePointer<iovec>
@@ -44,6 +47,8 @@ final class ICMPMessageBatch {
         vectors = .allocate(capacity: capacity)
         addresses = .allocate(capacity: capacity)
         refused = .allocate(capacity: capacity)
+        countStorage = .allocate(capacity: 1)
+        countStorage.initialize(to: 0)
         buffers = .allocate(byteCount: capacity * slotBytes, alignment: 8)
         buffers.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * slotBytes)
         addresses.initialize(repeating: sockaddr_storage(), count: capacity)
@@ -64,6 +69,7 @@ final class ICMPMessageBatch {
         vectors.deallocate()
         addresses.deallocate()
         refused.deallocate()
+        countStorage.deallocate()
         buffers.deallocate()
     }
 
@@ -72,7 +78,7 @@ final class ICMPMessageBatch {
 
     /// Empties the batch for filling.
     func removeAll() {
-        count = 0
+        countStorage.pointee = 0
     }
 
     /// Adds a message of ``slotBytes`` to `destination` and returns its buffer to fill.
@@ -80,7 +86,7 @@ final class ICMPMessageBatch {
     func append(to destination: ICMPAddress) -> UnsafeMutableRawBufferPointer {
         precondition(!isFull)
         let index = count
-        count += 1
+        countStorage.pointee = index + 1
         headers[index].message.msg_namelen = destination.withSocketAddress { address, length in
             UnsafeMutableRawPointer(addresses.advanced(by: index)).copyMemory(from: address, byteCount: Int(length))
             return length
@@ -97,13 +103,13 @@ final class ICMPMessageBatch {
             headers[index].length = 0
             vectors[index].iov_len = slotBytes
         }
-        count = 0
+        countStorage.pointee = 0
     }
 
     /// Records how many messages the last receive filled.
     func setReceived(_ received: Int) {
         precondition((0...capacity).contains(received))
-        count = received
+        countStorage.pointee = received
     }
 
     /// The bytes of received message `index` (truncated to ``slotBytes``).

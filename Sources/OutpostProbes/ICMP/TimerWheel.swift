@@ -2,7 +2,7 @@
 ///
 /// Written here because neither swift-nio nor swift-collections exposes one: a heap costs
 /// O(log n) per probe, and tens of thousands of probes are in flight at high rates.
-/// Deadlines are monotonic nanoseconds; they fire at the first ``advance(to:fire:)`` at or
+/// Deadlines are monotonic nanoseconds; they fire at the first ``advance(to:into:)`` at or
 /// after them, rounded up to the tick. Deadlines beyond one revolution stay in their slot
 /// until their revolution comes.
 struct TimerWheel<Element> {
@@ -14,7 +14,6 @@ struct TimerWheel<Element> {
     private var slots: [[Entry]]
     private let tickNanoseconds: UInt64
     private var currentTick: UInt64
-    private var scratch: [Element] = []
     /// Number of scheduled timers.
     private(set) var count = 0
 
@@ -33,8 +32,8 @@ struct TimerWheel<Element> {
         count += 1
     }
 
-    /// Fires, in deadline-tick order, every timer due at or before `now`.
-    mutating func advance(to now: UInt64, fire: (Element) -> Void) {
+    /// Removes every timer due at or before `now` and appends it to `fired`, in deadline-tick order.
+    mutating func advance(to now: UInt64, into fired: inout [Element]) {
         let target = now / tickNanoseconds
         guard target > currentTick else { return }
         // After a long stall one pass over all slots suffices: each fires what is due.
@@ -44,14 +43,13 @@ struct TimerWheel<Element> {
         for tick in first...target {
             let index = slot(of: tick)
             guard !slots[index].isEmpty else { continue }
+            let before = fired.count
             slots[index].removeAll { entry in
                 guard entry.tick <= target else { return false }
-                scratch.append(entry.element)
+                fired.append(entry.element)
                 return true
             }
-            count -= scratch.count
-            for element in scratch { fire(element) }
-            scratch.removeAll(keepingCapacity: true)
+            count -= fired.count - before
         }
     }
 

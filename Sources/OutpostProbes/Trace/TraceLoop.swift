@@ -19,6 +19,8 @@ final class TraceLoop {
     private let ipv6: TraceSockets?
     private let cookie: UInt64
     private var wheel: TimerWheel<Timeout>
+    /// Timeouts taken off the wheel by its last advance.
+    private var expired: [Timeout] = []
     private var limiter: SendRateLimiter
     private var probes = TraceProbeTable()
     private var traces: [TraceState?] = []
@@ -48,7 +50,9 @@ final class TraceLoop {
     func run() {
         while let commands = inbox.take() {
             for command in commands { handle(command) }
-            wheel.advance(to: MonotonicClock.now(), fire: fire)
+            wheel.advance(to: MonotonicClock.now(), into: &expired)
+            for timeout in expired { fire(timeout) }
+            expired.removeAll(keepingCapacity: true)
             sendDue()
             waitForEvents()
         }

@@ -12,12 +12,12 @@ struct TimerWheelTests {
         wheel.schedule(1, at: 1 * millisecond)
         wheel.schedule(20, at: 20 * millisecond)  // beyond one revolution of 8 slots
         var fired: [Int] = []
-        wheel.advance(to: 2 * millisecond) { fired.append($0) }
+        wheel.advance(to: 2 * millisecond, into: &fired)
         #expect(fired == [1])
-        wheel.advance(to: 12 * millisecond) { fired.append($0) }
+        wheel.advance(to: 12 * millisecond, into: &fired)
         #expect(fired == [1, 3], "the 20 ms timer shares a slot with 12 ms but is not due")
         #expect(wheel.count == 1)
-        wheel.advance(to: 100 * millisecond) { fired.append($0) }
+        wheel.advance(to: 100 * millisecond, into: &fired)
         #expect(fired == [1, 3, 20])
         #expect(wheel.count == 0 && wheel.nextDeadlineHint == nil)
     }
