@@ -52,7 +52,8 @@ struct ICMPLoop: ~Copyable {
     private let overruns: RoundOverruns
     /// The IPv4 lane, then the IPv6 lane when there is an IPv6 socket.
     private var lanes: [Lane]
-    private let hasIPv6: Bool
+    /// The IPv6 lane's index in ``lanes``, when there is one.
+    private let ipv6Lane: Int?
     private let cookie: UInt64
     private var wheel: TimerWheel<TimerEvent>
     /// Timers fired by the last advance of the wheel.
@@ -80,14 +81,14 @@ struct ICMPLoop: ~Copyable {
     private let pollSet: UnsafeMutablePointer<pollfd>
 
     init(
-        inbox: ICMPInbox, overruns: RoundOverruns, ipv4: ICMPSocket?, ipv6: ICMPSocket?, cookie: UInt64,
+        inbox: ICMPInbox, overruns: RoundOverruns, ipv4: ICMPSocket, ipv6: ICMPSocket?, cookie: UInt64,
         sendRate: SharedSendRate
     ) {
         let now = MonotonicClock.now()
         self.inbox = inbox
         self.overruns = overruns
-        lanes = [ipv4, ipv6].compactMap { $0 }.map { Lane(socket: $0, capacity: Self.sendBatch) }
-        hasIPv6 = ipv6 != nil
+        lanes = ([ipv4] + (ipv6.map { [$0] } ?? [])).map { Lane(socket: $0, capacity: Self.sendBatch) }
+        ipv6Lane = ipv6 == nil ? nil : 1
         self.cookie = cookie
         wheel = TimerWheel(now: now)
         limiter = SendRateLimiter(rate: sendRate, now: now)
@@ -188,7 +189,7 @@ struct ICMPLoop: ~Copyable {
         var batched = 0
         while batched < Self.sendBatch, let slot = sendQueue.first {
             let address = rounds[slot].address
-            let lane = address.isIPv6 ? (hasIPv6 ? 1 : nil) : 0
+            let lane = address.isIPv6 ? ipv6Lane : 0
             if let lane, lanes[lane].isBlocked { break }
             // More free sequence numbers than batched requests: the batch's numbers are distinct.
             guard probes.freeCount > batched, limiter.tryAcquire(now: now) else { break }
