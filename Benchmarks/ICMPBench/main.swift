@@ -119,18 +119,23 @@ struct ICMPBench {
         _ name: String, size: Int, unit: String, sockets: String, ours: [Measurement], references: [Measurement],
         figure: (Measurement) -> Double
     ) {
-        let format = unit == "probes/s" ? "%.0f" : "%.2f"
+        let isRate = unit == "probes/s"
+        let format = isRate ? "%.0f" : "%.2f"
         let ratios = zip(ours, references).map { figure($0) / figure($1) }.sorted()
-        // Interference only ever adds CPU time: each tool's least is the other robust estimate.
-        let leastCPU = (ours.map(figure).min() ?? .nan) / (references.map(figure).min() ?? .nan)
+        // Interference only ever adds CPU time: for CPU, each tool's least is the other robust estimate.
+        let least =
+            isRate
+            ? ""
+            : String(
+                format: " ratio-of-least=%.2f",
+                (ours.map(figure).min() ?? .nan) / (references.map(figure).min() ?? .nan))
         print(
             "RESULT name=\(name) size=\(size)-targets ours=\(String(format: format, median(ours.map(figure)))) "
                 + "reference=\(String(format: format, median(references.map(figure)))) unit=\(unit) "
                 + String(
                     format: "ratio=%.2f pairs=%d ratio-min=%.2f ratio-max=%.2f", median(ratios), ratios.count,
                     ratios.first ?? .nan, ratios.last ?? .nan)
-                + (unit == "probes/s" ? "" : String(format: " ratio-of-least=%.2f", leastCPU))
-                + " sockets=\(sockets)")
+                + least + " sockets=\(sockets)")
     }
 
     /// The middle value of `values` (the mean of the two middle ones for an even count).
